@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { hostStrategySections } from './host-strategy-schema.js';
+
+/** A version, tag or revision name as users may type it: no spaces, no shell metacharacters. */
+export const VERSION_PATTERN = /^[A-Za-z0-9._+-]{1,128}$/;
+/** Kubernetes object names (RFC 1123 DNS subdomain). */
+const k8sName = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'must be a lowercase Kubernetes object name');
+const serviceName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes (at most 63)');
+const duration = z
+  .union([z.number().int().positive(), z.string().regex(/^\d+(ms|s|m|h)$/, 'must be like 30s, 5m, 1h or a number of seconds')])
+  .transform((value) => toSeconds(value));
+
+export function toSeconds(value: number | string): number {
+  if (typeof value === 'number') return value;
+  const match = /^(\d+)(ms|s|m|h)$/.exec(value);
+  if (!match) throw new Error(`bad duration ${value}`);
+  const n = Number(match[1]);
+  switch (match[2]) {
+    case 'ms':
+      return n / 1000;
+    case 's':
+      return n;
+    case 'm':
+      return n * 60;
+    default:
+      return n * 3600;
+  }
+}
+
+export const kubernetesSectionSchema = z
+  .object({
+    /** kubeconfig context; omitted: the current context (or in-cluster config). */
+    context: z.string().min(1).optional(),
+    namespace: k8sName.default('default'),
+    deployment: k8sName,
+    /** Container whose image an image rollback changes. */
+    container: z.string().min(1),
+    /** Image repository without tag ("registry.example.com/kaizen"); the version becomes the tag. */
+    image: z.string().regex(/^[a-z0-9][a-z0-9._\-/:]*$/, 'must be an image repository without a tag'),
+    /** How long the rollout may take before the job fails ("5m"). */
+    rolloutTimeout: duration.default(300),
+    /** Tags users may roll back to, newest first, shown by `/rollback versions`. Optional. */
+    tags: z.array(z.string().regex(VERSION_PATTERN)).optional(),
+  })
+  .strict();
+
+export const smokeSchema = z
+  .object({
+    /** Argument vector, run without a shell: ["pytest", "tests/smoke", "-q"]. */
+    command: z.array(z.string().min(1)).min(1),
+    timeout: duration.default(120),
+    cwd: z.string().optional(),
+  })
+  .strict();
+
+export const verifySchema = z
+  .object({
+    healthUrl: z.url().optional(),
+    expectStatus: z.number().int().min(100).max(599).default(200),
+    /** Regular expression matched against the last 100 log lines of each pod (or journal lines). */
+    logErrorPattern: z
+      .string()
+      .refine((p) => {
+        try {
+          new RegExp(p);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be a valid regular expression')
+      .optional(),
+    smoke: smokeSchema.optional(),
+  })
+  .strict();
+
+export const approvalSchema = z
+  .object({
+    required: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(0),
+    expiresAfter: duration.default(900),
+    approvers: z.array(z.string()).default([]),
+  })
+  .strict();
+
+export const STRATEGY_NAMES = ['kubernetes', 'helm', 'apt', 'yum', 'files', 'compose', 'git'] as const;
+export type StrategyName = (typeof STRATEGY_NAMES)[number];
+
+export const serviceSchema = z
+  .object({
+    name: serviceName,
+    description: z.string().optional(),
+    environment: z.string().min(1).default('production'),
+    /** Incident channel: where status messages go (a channel id like C0123 or a #name). */
+    channel: z.string().min(1),
+    /** Default strategy; `--strategy` picks another that the service configures. */
+    strategy: z.enum(STRATEGY_NAMES),
+    kubernetes: kubernetesSectionSchema.optional(),
+    verify: verifySchema.default({ expectStatus: 200 }),
+    approval: approvalSchema.default({ required: 0, expiresAfter: 900, approvers: [] }),
+    ...hostStrategySections,
+  })
+  .strict()
+  .superRefine((service, ctx) => {
+    if (!(service.strategy in service) || (service as Record<string, unknown>)[service.strategy] === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['strategy'],
+        message: `strategy "${service.strategy}" needs a "${service.strategy}:" section in the same file`,
+      });
+    }
+  });
+
+export type ServiceConfig = z.output<typeof serviceSchema>;
+export type KubernetesSection = z.output<typeof kubernetesSectionSchema>;
+export type VerifySection = z.output<typeof verifySchema>;

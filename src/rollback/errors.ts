@@ -1,0 +1,52 @@
+/**
+ * Errors carry a stable `code`, a human `message`, an optional `hint` (what a person should do next,
+ * usually the runbook's advice) and the underlying `cause`.
+ *
+ * - {@link InputError}: the request itself is wrong (unknown service, bad version). Shown to the requester;
+ *   nothing is enqueued.
+ * - {@link RetryableError}: something outside failed transiently (API 409/5xx, timeout). Safe to retry.
+ * - {@link PermanentError}: a failure a human must act on (paused Deployment, deadline exceeded). Never retried.
+ */
+export interface RollbackErrorOptions {
+  cause?: unknown;
+  hint?: string;
+  details?: readonly string[];
+}
+
+export class RollbackError extends Error {
+  readonly code: string;
+  readonly hint: string | undefined;
+  readonly details: readonly string[];
+
+  constructor(code: string, message: string, options: RollbackErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.hint = options.hint;
+    this.details = options.details ?? [];
+  }
+}
+
+export class InputError extends RollbackError {}
+export class RetryableError extends RollbackError {}
+export class PermanentError extends RollbackError {}
+export class CancelledError extends RollbackError {
+  constructor(message = 'The rollback was cancelled.', options: RollbackErrorOptions = {}) {
+    super('cancelled', message, options);
+  }
+}
+
+export function isRetryable(error: unknown): error is RetryableError {
+  return error instanceof RetryableError;
+}
+
+/** A plain, secret-free description of any thrown value, for reports. */
+export function describeError(error: unknown): { code: string; message: string; hint?: string } {
+  if (error instanceof RollbackError) {
+    return error.hint === undefined
+      ? { code: error.code, message: error.message }
+      : { code: error.code, message: error.message, hint: error.hint };
+  }
+  if (error instanceof Error) return { code: 'internal', message: error.message };
+  return { code: 'internal', message: String(error) };
+}

@@ -1,0 +1,44 @@
+import type { Requester } from './progress-snapshot.js';
+
+/** What the user asked for, after parsing and validation. */
+export interface RollbackRequest {
+  service: string;
+  /** A version (tag), or undefined for "previous". */
+  version?: string;
+  toRevision?: number;
+  strategy?: string;
+  dryRun: boolean;
+  reason?: string;
+  requester: Requester;
+  /** Where the request came from (channel id), for permissions and where to report. */
+  channel?: string;
+}
+
+/** One concrete change the plan will make, shown to the user before it runs ("exact API changes"). */
+export interface PlannedAction {
+  /** Where it runs: "cluster ctx/ns", a host name, "local". */
+  target: string;
+  /** What will run, as a human-readable command or API call. */
+  description: string;
+}
+
+/**
+ * The plan is resolved when the command is accepted: "previous" has become a concrete revision, so a
+ * retried or resumed job never undoes twice. It is stored in the job data and never recomputed.
+ */
+export interface RollbackPlan {
+  jobId: string;
+  request: RollbackRequest;
+  service: string;
+  environment: string;
+  strategy: string;
+  /** Human-readable current version ("v0.8.0 (revision 5)"). */
+  from: string;
+  /** Human-readable target version ("v0.7.0 (revision 3)"). */
+  to: string;
+  /** Strategy-specific, JSON-serialisable resolved target (revision number, image, template...). */
+  target: Record<string, unknown>;
+  steps: { id: string; title: string }[];
+  actions: PlannedAction[];
+  createdAt: string;
+}

@@ -1,0 +1,54 @@
+import type {
+  CoreV1Event,
+  V1Deployment,
+  V1Pod,
+  V1ReplicaSet,
+} from '@kubernetes/client-node';
+
+export type PatchKind = 'json' | 'merge' | 'strategic';
+export interface JsonPatchOperation {
+  op: 'add' | 'remove' | 'replace' | 'test' | 'copy' | 'move';
+  path: string;
+  value?: unknown;
+  from?: string;
+}
+
+export interface WatchHandle {
+  /** Resolves when the watch ends (server closed it, or it was stopped). Rejects on a watch error. */
+  done: Promise<void>;
+  stop(): void;
+}
+
+/**
+ * What the rollback domain needs from a Kubernetes cluster. Implemented with @kubernetes/client-node in
+ * `targets/kubernetes`; every method throws RetryableError for transient API failures (409, 429, 5xx,
+ * network) and PermanentError for the rest (403, 404 with a plain message).
+ */
+export interface KubernetesCluster {
+  /** A short name for reports: "context/namespace". */
+  readonly description: string;
+  getDeployment(namespace: string, name: string, signal?: AbortSignal): Promise<V1Deployment>;
+  listReplicaSets(namespace: string, labelSelector: string, signal?: AbortSignal): Promise<V1ReplicaSet[]>;
+  listPods(namespace: string, labelSelector: string, signal?: AbortSignal): Promise<V1Pod[]>;
+  patchDeployment(
+    namespace: string,
+    name: string,
+    patch: JsonPatchOperation[] | Record<string, unknown>,
+    kind: PatchKind,
+    signal?: AbortSignal,
+  ): Promise<V1Deployment>;
+  /** Watches one Deployment; `onChange` gets every new state (ADDED/MODIFIED) of it. */
+  watchDeployment(namespace: string, name: string, onChange: (deployment: V1Deployment) => void): Promise<WatchHandle>;
+  readPodLog(
+    namespace: string,
+    pod: string,
+    container: string,
+    tailLines: number,
+    signal?: AbortSignal,
+  ): Promise<string>;
+  /** Events whose involvedObject is the named object, newest last. */
+  listEvents(namespace: string, kind: string, name: string, signal?: AbortSignal): Promise<CoreV1Event[]>;
+}
+
+/** Builds a cluster client for a kubeconfig context (undefined: the current context or in-cluster). */
+export type KubernetesClusterFactory = (context: string | undefined) => KubernetesCluster;

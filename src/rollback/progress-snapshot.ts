@@ -1,0 +1,57 @@
+/**
+ * The platform-neutral progress state of one rollback. The worker publishes a whole snapshot after every
+ * change; renderers (Slack, console, CLI, report page) draw the latest one and never see deltas.
+ */
+export type StepState = 'pending' | 'running' | 'done' | 'failed' | 'skipped' | 'cancelled';
+export type RollbackState = 'awaiting_approval' | 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface StepSnapshot {
+  id: string;
+  title: string;
+  state: StepState;
+  startedAt?: string;
+  endedAt?: string;
+  /** One line shown next to the step ("3/3 pods ready"). */
+  summary?: string;
+  error?: { code: string; message: string; hint?: string };
+}
+
+/** A detail line posted in the status message's thread. Append-only: renderers post each once. */
+export interface DetailEntry {
+  stepId: string;
+  at: string;
+  text: string;
+}
+
+export interface Checklist {
+  title: string;
+  items: { text: string; done?: boolean }[];
+}
+
+export interface Requester {
+  id: string;
+  name: string;
+  source: 'slack' | 'pagerduty' | 'cli' | 'console' | 'http';
+}
+
+export interface ProgressSnapshot {
+  /** Increases by one with every published change; renderers skip versions they already drew. */
+  version: number;
+  jobId: string;
+  service: string;
+  environment: string;
+  strategy: string;
+  requester: Requester;
+  reason?: string;
+  dryRun: boolean;
+  from: string;
+  to: string;
+  state: RollbackState;
+  steps: StepSnapshot[];
+  details: DetailEntry[];
+  checklists: Checklist[];
+  outcome?: { summary: string; error?: { code: string; message: string; hint?: string } };
+  createdAt: string;
+  startedAt?: string;
+  endedAt?: string;
+}

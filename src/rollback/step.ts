@@ -1,0 +1,39 @@
+import type { Logger } from '../observability/logger.js';
+import type { ServiceConfig } from '../config/service-schema.js';
+import type { RollbackPlan } from './plan.js';
+
+/**
+ * Durable memory of one job that survives a worker crash. Steps record what they did here and read it
+ * back on resume, so that a resumed job never repeats a change it already made.
+ */
+export interface JobMemory {
+  get<T = unknown>(key: string): Promise<T | undefined>;
+  set(key: string, value: unknown): Promise<void>;
+}
+
+export interface StepContext {
+  plan: RollbackPlan;
+  service: ServiceConfig;
+  /** Aborted when the job is cancelled; pass it to every command and API call that can be aborted. */
+  signal: AbortSignal;
+  /** Post a detail line (what the step saw) in the status message's thread. */
+  detail(text: string): Promise<void>;
+  /** Set the one-line summary shown next to the step. */
+  summary(text: string): Promise<void>;
+  memory: JobMemory;
+  log: Logger;
+  now(): Date;
+}
+
+export interface StepOutcome {
+  /** The step decided there was nothing to do (already done before a crash, not configured, dry run). */
+  skipped?: boolean;
+  summary?: string;
+}
+
+/** One reported step of a runbook. `run` must check the current state before acting (it may run twice). */
+export interface RollbackStep {
+  id: string;
+  title: string;
+  run(ctx: StepContext): Promise<StepOutcome | void>;
+}

@@ -1,0 +1,42 @@
+import type { ServiceConfig } from '../config/service-schema.js';
+import type { PlannedAction, RollbackRequest } from './plan.js';
+import type { RollbackStep } from './step.js';
+
+/** A version the service can go back to, as `/rollback versions <svc>` lists it. */
+export interface VersionEntry {
+  /** What the user types to pick it ("v0.7.0", "revision:3"). */
+  id: string;
+  /** One line description ("revision 3: kaizen:v0.7.0, 2 days ago"). */
+  description: string;
+  current?: boolean;
+}
+
+export interface ResolvedPlan {
+  from: string;
+  to: string;
+  /** JSON-serialisable data the steps need; stored in the job so a resumed job uses the same target. */
+  target: Record<string, unknown>;
+  actions: PlannedAction[];
+}
+
+export interface StrategyCallOptions {
+  signal?: AbortSignal;
+}
+
+/**
+ * A way of rolling a service back (Kubernetes, Helm, apt, yum, files, compose, git).
+ * `resolve` reads the current state and turns the request into a concrete target, or throws an
+ * {@link InputError} that tells the user what is valid. `steps` builds the runbook steps from a resolved plan.
+ */
+export interface Strategy {
+  readonly name: string;
+  /** Whether this strategy can roll back this service (its YAML has the section it needs). */
+  supports(service: ServiceConfig): boolean;
+  listVersions(service: ServiceConfig, options?: StrategyCallOptions): Promise<VersionEntry[]>;
+  resolve(
+    service: ServiceConfig,
+    request: RollbackRequest,
+    options?: StrategyCallOptions,
+  ): Promise<ResolvedPlan>;
+  steps(service: ServiceConfig, target: Record<string, unknown>): RollbackStep[];
+}
