@@ -1,0 +1,24 @@
+import type { Redis } from 'ioredis';
+import type { JobMemory } from '../rollback/step.js';
+import type { RedisKeys } from './redis-keys.js';
+
+const MEMORY_TTL_SECONDS = 30 * 24 * 3600;
+
+/** A job's durable memory: a Redis hash of JSON values, so a resumed job knows what was already done. */
+export class RedisJobMemory implements JobMemory {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    private readonly jobId: string,
+  ) {}
+
+  async get<T = unknown>(key: string): Promise<T | undefined> {
+    const raw = await this.redis.hget(this.keys.memory(this.jobId), key);
+    return raw === null ? undefined : (JSON.parse(raw) as T);
+  }
+
+  async set(key: string, value: unknown): Promise<void> {
+    const hash = this.keys.memory(this.jobId);
+    await this.redis.multi().hset(hash, key, JSON.stringify(value)).expire(hash, MEMORY_TTL_SECONDS).exec();
+  }
+}

@@ -1,0 +1,38 @@
+/** Every Redis key the bot uses, under one prefix so several installations (and tests) can share a Redis. */
+export class RedisKeys {
+  constructor(readonly prefix: string) {}
+
+  snapshot(jobId: string): string {
+    return `${this.prefix}:rb:snapshot:${jobId}`;
+  }
+  plan(jobId: string): string {
+    return `${this.prefix}:rb:plan:${jobId}`;
+  }
+  memory(jobId: string): string {
+    return `${this.prefix}:rb:memory:${jobId}`;
+  }
+  serviceLock(service: string): string {
+    return `${this.prefix}:rb:lock:${service}`;
+  }
+  recent(): string {
+    return `${this.prefix}:rb:recent`;
+  }
+  serviceHistory(service: string): string {
+    return `${this.prefix}:rb:history:${service}`;
+  }
+  slackBinding(jobId: string): string {
+    return `${this.prefix}:rb:slack:${jobId}`;
+  }
+  progressChannel(): string {
+    return `${this.prefix}:rb:progress`;
+  }
+  cancelChannel(): string {
+    return `${this.prefix}:rb:cancel`;
+  }
+  cancelRequested(jobId: string): string {
+    return `${this.prefix}:rb:cancel:${jobId}`;
+  }
+  audit(): string {
+    return `${this.prefix}:rb:audit`;
+  }
+}

@@ -1,0 +1,39 @@
+import type { Redis } from 'ioredis';
+import type { RollbackPlan } from '../rollback/plan.js';
+import type { RollbackIndex } from '../rollback/ports/rollback-queue.js';
+import type { RedisKeys } from './redis-keys.js';
+
+const KEEP = 500;
+
+/** Recent rollbacks (all, and per service) as sorted sets by creation time, plus each plan. */
+export class RedisRollbackIndex implements RollbackIndex {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {}
+
+  async record(plan: RollbackPlan): Promise<void> {
+    const score = Date.parse(plan.createdAt);
+    await this.redis
+      .multi()
+      .set(this.keys.plan(plan.jobId), JSON.stringify(plan), 'EX', 90 * 24 * 3600)
+      .zadd(this.keys.recent(), score, plan.jobId)
+      .zremrangebyrank(this.keys.recent(), 0, -KEEP - 1)
+      .zadd(this.keys.serviceHistory(plan.service), score, plan.jobId)
+      .zremrangebyrank(this.keys.serviceHistory(plan.service), 0, -KEEP - 1)
+      .exec();
+  }
+
+  recent(limit: number): Promise<string[]> {
+    return this.redis.zrevrange(this.keys.recent(), 0, limit - 1);
+  }
+
+  forService(service: string, limit: number): Promise<string[]> {
+    return this.redis.zrevrange(this.keys.serviceHistory(service), 0, limit - 1);
+  }
+
+  async plan(jobId: string): Promise<RollbackPlan | undefined> {
+    const raw = await this.redis.get(this.keys.plan(jobId));
+    return raw === null ? undefined : (JSON.parse(raw) as RollbackPlan);
+  }
+}

@@ -1,0 +1,81 @@
+import type { RollbackPlan } from './plan.js';
+import type { ProgressStore } from './ports/progress-store.js';
+import type { ProgressSnapshot, StepSnapshot } from './progress-snapshot.js';
+
+/** The first snapshot of a rollback, before any step ran. */
+export function initialSnapshot(plan: RollbackPlan, state: ProgressSnapshot['state'] = 'queued'): ProgressSnapshot {
+  return {
+    version: 1,
+    jobId: plan.jobId,
+    service: plan.service,
+    environment: plan.environment,
+    strategy: plan.strategy,
+    requester: plan.request.requester,
+    ...(plan.request.reason === undefined ? {} : { reason: plan.request.reason }),
+    dryRun: plan.request.dryRun,
+    from: plan.from,
+    to: plan.to,
+    state,
+    steps: plan.steps.map((s) => ({ id: s.id, title: s.title, state: 'pending' })),
+    details: [],
+    checklists: [],
+    createdAt: plan.createdAt,
+  };
+}
+
+/**
+ * Holds the latest snapshot of one rollback and publishes every change as a whole new snapshot with a
+ * higher version. Publishing is serialised so versions arrive in order.
+ */
+export class SnapshotTracker {
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    private current: ProgressSnapshot,
+    private readonly store: ProgressStore,
+  ) {}
+
+  get snapshot(): ProgressSnapshot {
+    return this.current;
+  }
+
+  step(id: string): StepSnapshot | undefined {
+    return this.current.steps.find((s) => s.id === id);
+  }
+
+  /** Applies a change to a copy of the snapshot and publishes it. */
+  update(change: (draft: ProgressSnapshot) => void): Promise<void> {
+    const draft = structuredClone(this.current);
+    change(draft);
+    draft.version = this.current.version + 1;
+    this.current = draft;
+    const published = this.chain.then(() => this.store.publish(draft));
+    this.chain = published.catch(() => undefined);
+    return published;
+  }
+
+  updateStep(id: string, change: (step: StepSnapshot) => void): Promise<void> {
+    return this.update((draft) => {
+      const step = draft.steps.find((s) => s.id === id);
+      if (step) change(step);
+    });
+  }
+}
+
+/** Marks a rollback failed when it could not run at all (its service vanished, the worker crashed). */
+export async function failSnapshot(
+  store: ProgressStore,
+  plan: RollbackPlan,
+  error: { code: string; message: string; hint?: string },
+  now: Date = new Date(),
+): Promise<void> {
+  const current = (await store.get(plan.jobId)) ?? initialSnapshot(plan);
+  if (current.state === 'succeeded' || current.state === 'failed' || current.state === 'cancelled') return;
+  const tracker = new SnapshotTracker(current, store);
+  await tracker.update((s) => {
+    s.state = 'failed';
+    s.endedAt = now.toISOString();
+    for (const step of s.steps) if (step.state === 'pending' || step.state === 'running') step.state = 'skipped';
+    s.outcome = { summary: `Rollback of ${plan.service} could not run: ${error.message}`, error };
+  });
+}

@@ -1,0 +1,99 @@
+import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
+import type { Logger } from '../../observability/logger.js';
+import { verifySlackSignature } from './verify-slack-signature.js';
+
+export interface HttpAnswer {
+  status: number;
+  body?: string;
+  contentType?: string;
+}
+
+/** Slack waits 3 s for an acknowledgement; answer a little before. */
+const ACK_TIMEOUT_MS = 2_900;
+
+/**
+ * A Bolt receiver that owns no server: the HTTP layer hands it the raw body and headers of
+ * `POST /slack/events`; it verifies the signature, parses the body and dispatches it to Bolt, answering
+ * with whatever the listener acknowledged.
+ */
+export class SlackRequestReceiver implements Receiver {
+  private app: App | undefined;
+
+  constructor(
+    private readonly signingSecret: string,
+    private readonly log: Logger,
+  ) {}
+
+  init(app: App): void {
+    this.app = app;
+  }
+
+  async start(): Promise<void> {}
+  async stop(): Promise<void> {}
+
+  async handle(rawBody: string, headers: Record<string, string | string[] | undefined>): Promise<HttpAnswer> {
+    const header = (name: string) => {
+      const value = headers[name];
+      return Array.isArray(value) ? value[0] : value;
+    };
+    const check = verifySlackSignature(this.signingSecret, rawBody, {
+      signature: header('x-slack-signature'),
+      timestamp: header('x-slack-request-timestamp'),
+    });
+    if (!check.ok) {
+      this.log.warn({ reason: check.reason }, 'rejected a Slack request');
+      return { status: 401, body: 'invalid request signature' };
+    }
+    let body: Record<string, unknown>;
+    try {
+      body = parseSlackBody(rawBody, header('content-type'));
+    } catch {
+      return { status: 400, body: 'malformed body' };
+    }
+    if (body.type === 'url_verification') {
+      return { status: 200, body: JSON.stringify({ challenge: body.challenge }), contentType: 'application/json' };
+    }
+    if (body.ssl_check) return { status: 200 };
+    if (!this.app) return { status: 503, body: 'not ready' };
+
+    let settle!: (answer: HttpAnswer) => void;
+    const answered = new Promise<HttpAnswer>((resolve) => (settle = resolve));
+    let acked = false;
+    const timer = setTimeout(() => {
+      if (!acked) this.log.error({ command: body.command, type: body.type }, 'no acknowledgement within 3 s');
+      settle({ status: 200 });
+    }, ACK_TIMEOUT_MS);
+    const event: ReceiverEvent = {
+      body,
+      ack: async (response?: unknown) => {
+        if (acked) throw new Error('a Slack request was acknowledged twice');
+        acked = true;
+        clearTimeout(timer);
+        if (response === undefined || response === '') settle({ status: 200 });
+        else if (typeof response === 'string') settle({ status: 200, body: response, contentType: 'text/plain' });
+        else settle({ status: 200, body: JSON.stringify(response), contentType: 'application/json' });
+      },
+    };
+    const retryNum = header('x-slack-retry-num');
+    if (retryNum !== undefined) event.retryNum = Number(retryNum);
+    const retryReason = header('x-slack-retry-reason');
+    if (retryReason !== undefined) event.retryReason = retryReason;
+    this.app.processEvent(event).catch((error: unknown) => {
+      this.log.error({ err: error }, 'Slack listener failed');
+      if (!acked) {
+        acked = true;
+        clearTimeout(timer);
+        settle({ status: 500 });
+      }
+    });
+    return answered;
+  }
+}
+
+function parseSlackBody(raw: string, contentType: string | undefined): Record<string, unknown> {
+  if (contentType?.startsWith('application/json')) return JSON.parse(raw) as Record<string, unknown>;
+  const form = new URLSearchParams(raw);
+  const payload = form.get('payload');
+  if (payload !== null) return JSON.parse(payload) as Record<string, unknown>;
+  return Object.fromEntries(form.entries());
+}
