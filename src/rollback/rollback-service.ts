@@ -32,6 +32,11 @@ export class RollbackService {
     this.now = options.now ?? (() => new Date());
   }
 
+  /** The catalog entry, or an InputError with a "did you mean". */
+  service(name: string): ServiceConfig {
+    return this.options.catalog.require(name);
+  }
+
   strategyFor(service: ServiceConfig, requested?: string): Strategy {
     const name = requested ?? service.strategy;
     const strategy = this.options.strategies.get(name);

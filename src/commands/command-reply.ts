@@ -1,0 +1,23 @@
+import type { RollbackPlan } from '../rollback/plan.js';
+import type { ProgressSnapshot } from '../rollback/progress-snapshot.js';
+import type { VersionEntry } from '../rollback/strategy.js';
+
+/** A user-facing error: what was wrong, what is valid, near-miss suggestions. */
+export interface ReplyError {
+  code: string;
+  message: string;
+  hint?: string;
+  suggestions?: string[];
+}
+
+/**
+ * The platform-neutral answer to a command. Each surface (Slack, web console, CLI) draws it its own way.
+ */
+export type CommandReply =
+  | { kind: 'plan'; plan: RollbackPlan; enqueued: boolean }
+  | { kind: 'error'; error: ReplyError }
+  | { kind: 'help' }
+  | { kind: 'versions'; service: string; entries: VersionEntry[] }
+  | { kind: 'status'; snapshot: ProgressSnapshot }
+  | { kind: 'recent'; title: string; snapshots: ProgressSnapshot[] }
+  | { kind: 'notice'; text: string };

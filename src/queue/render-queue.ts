@@ -1,0 +1,69 @@
+import { Queue, UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
+import type { Logger } from '../observability/logger.js';
+import { describeError, PermanentError } from '../rollback/errors.js';
+
+export const RENDER_QUEUE = 'renders';
+
+export interface RenderJobData {
+  jobId: string;
+  version: number;
+}
+
+/** Something that draws the latest snapshot of a rollback somewhere (a Slack message, a PagerDuty note). */
+export interface SnapshotSurface {
+  readonly name: string;
+  /** Draws the latest snapshot; idempotent. Throws to be retried with backoff. */
+  sync(jobId: string): Promise<void>;
+}
+
+/**
+ * Decouples rollbacks from chat: every published snapshot adds a small render job, and a separate worker
+ * draws the latest snapshot on each surface, retrying with backoff. A Slack outage delays the status
+ * message; it never slows or fails the rollback.
+ */
+export class RenderQueue {
+  readonly queue: Queue<RenderJobData>;
+
+  constructor(connection: ConnectionOptions, private readonly prefix: string) {
+    this.queue = new Queue<RenderJobData>(RENDER_QUEUE, { connection, prefix: `${prefix}:bull` });
+  }
+
+  async request(jobId: string, version: number): Promise<void> {
+    await this.queue.add(
+      'render',
+      { jobId, version },
+      {
+        jobId: `render-${jobId}-${version}`,
+        attempts: 12,
+        backoff: { type: 'exponential', delay: 1_000 },
+        removeOnComplete: true,
+        removeOnFail: { count: 1000 },
+      },
+    );
+  }
+
+  startWorker(connection: ConnectionOptions, surfaces: SnapshotSurface[], log: Logger): Worker<RenderJobData> {
+    const worker = new Worker<RenderJobData>(
+      RENDER_QUEUE,
+      async (job) => {
+        for (const surface of surfaces) {
+          try {
+            await surface.sync(job.data.jobId);
+          } catch (error) {
+            const described = describeError(error);
+            log.warn({ surface: surface.name, jobId: job.data.jobId, error: described, attempt: job.attemptsMade + 1 }, 'could not draw the status');
+            if (error instanceof PermanentError) throw new UnrecoverableError(described.message);
+            throw error;
+          }
+        }
+      },
+      { connection, prefix: `${this.prefix}:bull`, concurrency: 4 },
+    );
+    worker.on('error', (error) => log.error({ error: describeError(error) }, 'render worker error'));
+    return worker;
+  }
+
+  close(): Promise<void> {
+    return this.queue.close();
+  }
+}
