@@ -1,0 +1,54 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { App, RespondArguments } from '@slack/bolt';
+import type { CommandHandler } from '../../commands/command-handler.js';
+import type { CommandReply } from '../../commands/command-reply.js';
+import type { Logger } from '../../observability/logger.js';
+import { renderCommandReply } from '../../render/slack/render-command-reply.js';
+
+export interface SlackHandlerOptions {
+  commands: CommandHandler;
+  log: Logger;
+  /** How long to wait for the answer before acknowledging with "working on it" (Slack allows 3 s). */
+  ackBudgetMs?: number;
+}
+
+/**
+ * `/rollback ...` from Slack: parse, run through the neutral command handler, and answer ephemerally —
+ * in the acknowledgement itself when the plan is ready within the budget, otherwise through response_url.
+ */
+export function registerSlackHandlers(app: App, options: SlackHandlerOptions): void {
+  const budget = options.ackBudgetMs ?? 2_300;
+  const { log } = options;
+
+  app.command(/^\/rollback/, async ({ command, ack, respond }) => {
+    const work = options.commands.handle(command.text ?? '', {
+      requester: { id: command.user_id, name: command.user_name, source: 'slack' },
+      channel: command.channel_id,
+    });
+    const early = await Promise.race([work, sleep(budget).then(() => undefined)]);
+    if (early) {
+      await ack(toEphemeral(early));
+      return;
+    }
+    await ack({ response_type: 'ephemeral', text: 'Working on it: reading the current state of the service…' });
+    const reply = await work;
+    await respondWithRetry(() => respond({ ...toEphemeral(reply), replace_original: false }), log);
+  });
+}
+
+function toEphemeral(reply: CommandReply): RespondArguments & { response_type: 'ephemeral' } {
+  const rendered = renderCommandReply(reply);
+  return { response_type: 'ephemeral', text: rendered.text, blocks: rendered.blocks as never };
+}
+
+async function respondWithRetry(send: () => Promise<unknown>, log: Logger): Promise<void> {
+  for (let attempt = 1; attempt <= 4; attempt++) {
+    try {
+      await send();
+      return;
+    } catch (error) {
+      log.warn({ err: error, attempt }, 'could not answer through response_url');
+      await sleep(250 * 2 ** attempt);
+    }
+  }
+}
