@@ -89,7 +89,7 @@ export async function startBot(config: AppConfig, overrides: StartBotOverrides =
         logLevel: LogLevel.WARN,
         clientOptions,
       });
-      registerSlackHandlers(slackApp, { commands, log: log.child({ component: 'slack' }) });
+      registerSlackHandlers(slackApp, { commands, log: log.child({ component: 'slack' }), reportUrl });
       const client = new webApi.WebClient(config.slack.botToken, { ...clientOptions, logLevel: webApi.LogLevel.ERROR });
       const renderQueue = new RenderQueue(connection, config.redisPrefix);
       const sync = new SlackStatusSync({ client, redis, keys, progress, index, catalog, reportUrl });

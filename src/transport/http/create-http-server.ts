@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from '../../observability/logger.js';
 import type { SlackRequestReceiver } from '../slack/slack-request-receiver.js';
 
@@ -20,7 +20,7 @@ export interface HttpServerOptions {
  * (needed to check the signature); /healthz says the process is alive; /readyz that Redis answers.
  */
 export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: options.log.child({ component: 'http' }), disableRequestLogging: true, bodyLimit: 1_048_576 });
+  const app = Fastify({ loggerInstance: options.log.child({ component: 'http' }), logController: new LogController({ disableRequestLogging: true }), bodyLimit: 1_048_576 });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {

@@ -10,6 +10,8 @@ export interface SlackHandlerOptions {
   log: Logger;
   /** How long to wait for the answer before acknowledging with "working on it" (Slack allows 3 s). */
   ackBudgetMs?: number;
+  /** Link to a rollback's report page, shown in the plan. */
+  reportUrl?: (jobId: string) => string | undefined;
 }
 
 /**
@@ -21,23 +23,26 @@ export function registerSlackHandlers(app: App, options: SlackHandlerOptions): v
   const { log } = options;
 
   app.command(/^\/rollback/, async ({ command, ack, respond }) => {
-    const work = options.commands.handle(command.text ?? '', {
+    const work = options.commands.handle(decodeSlackEntities(command.text ?? ''), {
       requester: { id: command.user_id, name: command.user_name, source: 'slack' },
       channel: command.channel_id,
     });
     const early = await Promise.race([work, sleep(budget).then(() => undefined)]);
     if (early) {
-      await ack(toEphemeral(early));
+      await ack(toEphemeral(early, options));
       return;
     }
     await ack({ response_type: 'ephemeral', text: 'Working on it: reading the current state of the service…' });
     const reply = await work;
-    await respondWithRetry(() => respond({ ...toEphemeral(reply), replace_original: false }), log);
+    await respondWithRetry(() => respond({ ...toEphemeral(reply, options), replace_original: false }), log);
   });
 }
 
-function toEphemeral(reply: CommandReply): RespondArguments & { response_type: 'ephemeral' } {
-  const rendered = renderCommandReply(reply);
+function toEphemeral(
+  reply: CommandReply,
+  options: SlackHandlerOptions,
+): RespondArguments & { response_type: 'ephemeral' } {
+  const rendered = renderCommandReply(reply, options.reportUrl ? { reportUrl: options.reportUrl } : {});
   return { response_type: 'ephemeral', text: rendered.text, blocks: rendered.blocks as never };
 }
 
@@ -51,4 +56,9 @@ async function respondWithRetry(send: () => Promise<unknown>, log: Logger): Prom
       await sleep(250 * 2 ** attempt);
     }
   }
+}
+
+/** Slack sends `&`, `<` and `>` in command text as HTML entities; the parser sees what the user typed. */
+export function decodeSlackEntities(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }

@@ -1,0 +1,61 @@
+import type { StrategyName } from '../config/service-schema.js';
+
+/**
+ * What `/rollback ...` (or the same text in the web console or CLI) asks for. Produced by `parseCommand`;
+ * every field is already validated, so transports can enqueue or answer without re-checking the text.
+ */
+export type ParsedCommand =
+  | RollbackCommand
+  | { kind: 'status'; jobId?: string }
+  | { kind: 'versions'; service: string }
+  | { kind: 'history'; service: string }
+  | { kind: 'cancel'; jobId: string }
+  | { kind: 'release'; service: string; reason: string }
+  | { kind: 'help' }
+  | InvalidCommand;
+
+/**
+ * `/rollback <service> [version|previous|revision:N] [options]`. The field names match `RollbackRequest`.
+ * At most one of `version` and `toRevision` is set; neither means "the previous revision".
+ */
+export interface RollbackCommand {
+  kind: 'rollback';
+  /** Lowercase service name (not yet checked against the catalog). */
+  service: string;
+  /** An image tag or package version, matching VERSION_PATTERN and starting with a letter or digit. */
+  version?: string;
+  /** A positive revision number (`--to-revision N` or `revision:N`). */
+  toRevision?: number;
+  strategy?: StrategyName;
+  dryRun: boolean;
+  /** Whitespace-collapsed, trimmed, never empty. */
+  reason?: string;
+  /** `--break-glass`: skip approval. Only the CLI path may honour it; other transports must refuse it. */
+  breakGlass: boolean;
+}
+
+export interface InvalidCommand {
+  kind: 'invalid';
+  code: ParseErrorCode;
+  /** What was wrong, in a sentence for the requester. */
+  message: string;
+  /** What is valid: usually the usage line of the command. */
+  hint: string;
+}
+
+export type ParseErrorCode =
+  | 'too_long'
+  | 'bad_characters'
+  | 'unclosed_quote'
+  | 'unknown_option'
+  | 'missing_value'
+  | 'unexpected_value'
+  | 'duplicate_option'
+  | 'too_many_arguments'
+  | 'missing_argument'
+  | 'invalid_service'
+  | 'invalid_version'
+  | 'invalid_revision'
+  | 'invalid_job_id'
+  | 'unknown_strategy'
+  | 'conflicting_target';

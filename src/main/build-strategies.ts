@@ -1,0 +1,38 @@
+import type { Logger } from '../observability/logger.js';
+import type { CommandRunnerFactory } from '../rollback/ports/command-runner.js';
+import type { KubernetesClusterFactory } from '../rollback/ports/kubernetes-cluster.js';
+import { AptStrategy } from '../rollback/strategies/apt/apt-strategy.js';
+import { FilesStrategy } from '../rollback/strategies/files/files-strategy.js';
+import { GitStrategy } from '../rollback/strategies/git/git-strategy.js';
+import { HelmStrategy } from '../rollback/strategies/helm/helm-strategy.js';
+import { KubernetesStrategy } from '../rollback/strategies/kubernetes/kubernetes-strategy.js';
+import { YumStrategy } from '../rollback/strategies/yum/yum-strategy.js';
+import type { Strategy } from '../rollback/strategy.js';
+import { createKubernetesClusterFactory } from '../targets/kubernetes/create-kubernetes-cluster-factory.js';
+import { createCommandRunnerFactory } from '../targets/shell/create-command-runner-factory.js';
+
+export interface StrategyDeps {
+  log: Logger;
+  kubeconfigPath: string | undefined;
+  clusterFactory?: KubernetesClusterFactory;
+  runnerFactory?: CommandRunnerFactory;
+}
+
+/** Every rollback strategy, by name, wired to the real targets (or to the ones a test passes in). */
+export function buildStrategies(deps: StrategyDeps): Map<string, Strategy> {
+  const { log } = deps;
+  const clusterFactory =
+    deps.clusterFactory ??
+    createKubernetesClusterFactory({ log, ...(deps.kubeconfigPath ? { kubeconfigPath: deps.kubeconfigPath } : {}) });
+  const runners = deps.runnerFactory ?? createCommandRunnerFactory({ log });
+  const local = runners({ name: 'local' });
+  const strategies: Strategy[] = [
+    new KubernetesStrategy({ clusterFactory, commandRunner: local, log }),
+    new HelmStrategy({ runnerFactory: runners, log }),
+    new AptStrategy({ runnerFactory: runners, log }),
+    new YumStrategy({ runnerFactory: runners, log }),
+    new GitStrategy({ runners }),
+    new FilesStrategy({ runners }),
+  ];
+  return new Map(strategies.map((s) => [s.name, s]));
+}

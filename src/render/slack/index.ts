@@ -1,0 +1,10 @@
+export type { Block, SlackMessage } from './block-kit.js';
+export { escapeMrkdwn } from './escape-mrkdwn.js';
+export { renderChecklists } from './render-checklists.js';
+export { renderDetail } from './render-detail.js';
+export { renderError, type RenderableError } from './render-error.js';
+export { renderHelp } from './render-help.js';
+export { renderJobStatus } from './render-job-status.js';
+export { renderPlan, type PlanOptions } from './render-plan.js';
+export { renderStatusMessage, type StatusMessageOptions } from './render-status-message.js';
+export { renderVersions } from './render-versions.js';

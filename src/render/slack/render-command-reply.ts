@@ -1,0 +1,42 @@
+import type { CommandReply } from '../../commands/command-reply.js';
+import { HELP_TEXT } from '../../commands/usage.js';
+import { LIMITS, section, type Block, type SlackMessage } from './block-kit.js';
+import { renderError } from './render-error.js';
+import { renderHelp } from './render-help.js';
+import { renderJobStatus } from './render-job-status.js';
+import { renderPlan } from './render-plan.js';
+import { renderVersions } from './render-versions.js';
+import { escapeMrkdwn } from './escape-mrkdwn.js';
+
+/** Draws the neutral answer to a command as an ephemeral Slack message. */
+export function renderCommandReply(reply: CommandReply, options: { reportUrl?: (jobId: string) => string | undefined } = {}): SlackMessage {
+  switch (reply.kind) {
+    case 'plan': {
+      const reportUrl = options.reportUrl?.(reply.plan.jobId);
+      return renderPlan(reply.plan, reportUrl ? { reportUrl } : {});
+    }
+    case 'error':
+      return renderError(reply.error);
+    case 'help':
+      return renderHelp(HELP_TEXT);
+    case 'versions':
+      return renderVersions(reply.service, reply.entries);
+    case 'status':
+      return renderJobStatus(reply.snapshot);
+    case 'recent': {
+      if (reply.snapshots.length === 0) {
+        const text = `${reply.title}: none yet.`;
+        return { text, blocks: [section(escapeMrkdwn(text))] };
+      }
+      const blocks: Block[] = [section(`*${escapeMrkdwn(reply.title)}*`)];
+      for (const snapshot of reply.snapshots) {
+        const rendered = renderJobStatus(snapshot);
+        if (blocks.length + rendered.blocks.length > LIMITS.blocksPerMessage) break;
+        blocks.push(...rendered.blocks);
+      }
+      return { text: `${reply.title}: ${reply.snapshots.length}`, blocks };
+    }
+    case 'notice':
+      return { text: reply.text, blocks: [section(escapeMrkdwn(reply.text))] };
+  }
+}

@@ -1,0 +1,99 @@
+import type { PlannedAction, RollbackPlan } from '../../rollback/plan.js';
+import {
+  context,
+  divider,
+  fallbackText,
+  fields,
+  header,
+  LIMITS,
+  packLines,
+  section,
+  type Block,
+  type SlackMessage,
+} from './block-kit.js';
+import { codeSections } from './code-sections.js';
+import { userText } from './describe-progress.js';
+import { inlineCode, mrkdwnLink } from './escape-mrkdwn.js';
+
+export interface PlanOptions {
+  /** The report page for this rollback; linked when it is an http(s) URL. */
+  reportUrl?: string;
+}
+
+/** Blocks besides steps and actions: header, dry-run note, facts, divider, context, link. */
+const FIXED_BLOCKS = 6;
+
+/**
+ * The ephemeral answer to an accepted command: what will change, exactly, before it runs.
+ * Dry runs say plainly that nothing will change.
+ */
+export function renderPlan(plan: RollbackPlan, options: PlanOptions = {}): SlackMessage {
+  const dryRun = plan.request.dryRun;
+  const target = `${userText(plan.service, 60)} (${userText(plan.environment, 40)})`;
+  const blocks: Block[] = [header(`${dryRun ? '🧪 Dry run plan' : '📋 Rollback plan'} for ${target}`)];
+  if (dryRun)
+    blocks.push(
+      section('🧪 *Dry run: nothing will change.* These are the steps and changes a real run would make.'),
+    );
+  blocks.push(fields(facts(plan)), divider());
+
+  const room = LIMITS.blocksPerMessage - FIXED_BLOCKS;
+  const stepLines = plan.steps.map((step, index) => `${index + 1}. ${userText(step.title, 200)}`);
+  const stepTexts = packLines(
+    stepLines.length > 0 ? stepLines : ['No steps.'],
+    Math.floor(room / 2),
+    'steps',
+  );
+  stepTexts.forEach((text, index) => blocks.push(section(index === 0 ? `*Steps*\n${text}` : text)));
+  const actionIntro = dryRun ? '*Changes a real run would make*\n' : '*Changes it will make*\n';
+  const actionTexts =
+    plan.actions.length > 0
+      ? codeSections(actionLines(plan.actions), room - stepTexts.length, actionIntro)
+      : [`${actionIntro}None.`];
+  for (const text of actionTexts) blocks.push(section(text));
+
+  if (options.reportUrl !== undefined && /^https?:\/\//i.test(options.reportUrl)) {
+    blocks.push(section(`📄 ${mrkdwnLink(options.reportUrl, 'Open the report page')}`));
+  }
+  blocks.push(
+    context([
+      `Job ${inlineCode(plan.jobId)} · follow it with ${inlineCode(`/rollback status ${plan.jobId}`)}`,
+    ]),
+  );
+  const verb = dryRun ? 'Dry run: would roll back' : 'Rolling back';
+  return {
+    text: fallbackText(
+      `${verb} ${target} from ${userText(plan.from, 200)} to ${userText(plan.to, 200)} (job ${userText(plan.jobId, 100)})`,
+    ),
+    blocks,
+  };
+}
+
+function facts(plan: RollbackPlan): string[] {
+  const list = [
+    `*Service*\n${userText(plan.service, 100)} (${userText(plan.environment, 60)})`,
+    `*Strategy*\n${userText(plan.strategy, 80)}`,
+    `*Current version*\n${userText(plan.from, 300)}`,
+    `*Target*\n${userText(plan.to, 300)}`,
+    `*Requested by*\n${userText(plan.request.requester.name, 80)} (via ${plan.request.requester.source})`,
+    `*Job*\n${inlineCode(plan.jobId)}`,
+  ];
+  const reason = plan.request.reason;
+  if (reason !== undefined && reason.trim() !== '') list.push(`*Reason*\n${userText(reason, 1000)}`);
+  return list;
+}
+
+/** Grouped by target: a "# target" line, then that target's commands and API calls. */
+function actionLines(actions: PlannedAction[]): string[] {
+  const lines: string[] = [];
+  let lastTarget: string | undefined;
+  for (const action of actions) {
+    if (action.target !== lastTarget) {
+      if (lastTarget !== undefined) lines.push('');
+      lines.push(`# ${action.target}`);
+      lastTarget = action.target;
+    }
+    lines.push(action.description);
+  }
+  return lines;
+}

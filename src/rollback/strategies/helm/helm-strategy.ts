@@ -1,0 +1,94 @@
+import type { ServiceConfig } from '../../../config/service-schema.js';
+import type { HelmSection } from '../../../config/strategies/helm-schema.js';
+import type { Logger } from '../../../observability/logger.js';
+import { InputError } from '../../errors.js';
+import type { RollbackRequest } from '../../plan.js';
+import type { CommandRunner, CommandRunnerFactory } from '../../ports/command-runner.js';
+import type { RollbackStep } from '../../step.js';
+import type { ResolvedPlan, Strategy, StrategyCallOptions, VersionEntry } from '../../strategy.js';
+import { formatCommand } from '../host/format-command.js';
+import { createHostVerifyStep } from '../host/host-verify-step.js';
+import { chooseHelmRevision } from './choose-helm-revision.js';
+import { helmRollbackArgv, helmStatusArgv, helmTargetLabel } from './helm-commands.js';
+import { describeRevision, GOOD_STATUSES, readHelmHistory } from './helm-history.js';
+import { helmSteps } from './helm-steps.js';
+import { parseHelmTarget, type HelmTarget } from './helm-target.js';
+
+export interface HelmStrategyOptions {
+  runnerFactory: CommandRunnerFactory;
+  log: Logger;
+}
+
+/** Rolls a Helm release back to an earlier revision (Kubernetes runbook, Option C). Helm runs on the worker. */
+export class HelmStrategy implements Strategy {
+  readonly name = 'helm';
+
+  constructor(private readonly options: HelmStrategyOptions) {}
+
+  supports(service: ServiceConfig): boolean {
+    return service.helm !== undefined;
+  }
+
+  async listVersions(service: ServiceConfig, options: StrategyCallOptions = {}): Promise<VersionEntry[]> {
+    const helm = this.section(service);
+    const history = await readHelmHistory(this.runner(), helm, options.signal);
+    const current = history[history.length - 1];
+    return [...history].reverse().map((r) => ({
+      id: `revision:${r.revision}`,
+      description: `${describeRevision(r)}${r.updated ? `, ${r.updated}` : ''}${GOOD_STATUSES.has(r.status) ? '' : ' (cannot roll back to it)'}`,
+      ...(r === current ? { current: true } : {}),
+    }));
+  }
+
+  async resolve(service: ServiceConfig, request: RollbackRequest, options: StrategyCallOptions = {}): Promise<ResolvedPlan> {
+    const helm = this.section(service);
+    const history = await readHelmHistory(this.runner(), helm, options.signal);
+    const { current, target } = chooseHelmRevision(helm.release, history, request);
+    const resolved: HelmTarget = {
+      release: helm.release,
+      namespace: helm.namespace,
+      revision: target.revision,
+      chart: target.chart,
+      appVersion: target.app_version,
+      fromRevision: current.revision,
+      fromChart: current.chart,
+      fromAppVersion: current.app_version,
+    };
+    const where = helmTargetLabel(helm);
+    return {
+      from: describeRevision(current),
+      to: describeRevision(target),
+      target: { ...resolved },
+      actions: [
+        { target: where, description: formatCommand(helmRollbackArgv(helm, target.revision)) },
+        { target: where, description: formatCommand(helmStatusArgv(helm)) },
+      ],
+    };
+  }
+
+  steps(service: ServiceConfig, target: Record<string, unknown>): RollbackStep[] {
+    const helm = this.section(service);
+    const checks = createHostVerifyStep({
+      id: 'verify-service',
+      title: 'Check health and smoke test',
+      hosts: [{ name: 'local' }],
+      parallel: 1,
+      deps: { runners: this.options.runnerFactory },
+      situation: `Helm release ${helm.release} is rolled back.`,
+    });
+    const { healthUrl, smoke } = service.verify;
+    const configured = healthUrl !== undefined || smoke !== undefined;
+    return [...helmSteps(helm, parseHelmTarget(target), this.runner()), ...(configured ? [checks] : [])];
+  }
+
+  private runner(): CommandRunner {
+    return this.options.runnerFactory({ name: 'local' });
+  }
+
+  private section(service: ServiceConfig): HelmSection {
+    if (service.helm === undefined) {
+      throw new InputError('not_configured', `Service "${service.name}" has no helm: section.`);
+    }
+    return service.helm;
+  }
+}

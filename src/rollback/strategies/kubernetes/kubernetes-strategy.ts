@@ -1,0 +1,70 @@
+import type { ServiceConfig, KubernetesSection } from '../../../config/service-schema.js';
+import type { Logger } from '../../../observability/logger.js';
+import { PermanentError } from '../../errors.js';
+import type { RollbackRequest } from '../../plan.js';
+import type { CommandRunner } from '../../ports/command-runner.js';
+import type { KubernetesClusterFactory } from '../../ports/kubernetes-cluster.js';
+import type { RollbackStep } from '../../step.js';
+import type { ResolvedPlan, Strategy, StrategyCallOptions, VersionEntry } from '../../strategy.js';
+import { identifyStep } from './identify-step.js';
+import { parseKubernetesTarget } from './kubernetes-target.js';
+import { listKubernetesVersions } from './list-kubernetes-versions.js';
+import { monitorStep } from './monitor-step.js';
+import { precheckStep } from './precheck-step.js';
+import { clusterWhere } from './read-deployment-state.js';
+import { resolveKubernetesPlan } from './resolve-kubernetes-plan.js';
+import { rollbackStep } from './rollback-step.js';
+import { verifyStep } from './verify-step.js';
+
+export interface KubernetesStrategyOptions {
+  clusterFactory: KubernetesClusterFactory;
+  /** Runs the smoke tests (locally). */
+  commandRunner: CommandRunner;
+  log: Logger;
+  /** How often the monitor re-reads the Deployment besides watching it. Default 5 s. */
+  pollIntervalMs?: number;
+}
+
+function sectionOf(service: ServiceConfig): KubernetesSection {
+  if (!service.kubernetes) {
+    throw new PermanentError('not_configured', `Service ${service.name} has no kubernetes: section.`, {
+      hint: 'Add a kubernetes: section (deployment, container, image) to the service YAML.',
+    });
+  }
+  return service.kubernetes;
+}
+
+/** Rolls a Kubernetes Deployment back, as `kubectl rollout undo` or `kubectl set image` would. */
+export class KubernetesStrategy implements Strategy {
+  readonly name = 'kubernetes';
+
+  constructor(private readonly options: KubernetesStrategyOptions) {}
+
+  supports(service: ServiceConfig): boolean {
+    return service.kubernetes !== undefined;
+  }
+
+  listVersions(service: ServiceConfig, options: StrategyCallOptions = {}): Promise<VersionEntry[]> {
+    const section = sectionOf(service);
+    return listKubernetesVersions(this.options.clusterFactory(section.context), section, options.signal);
+  }
+
+  resolve(service: ServiceConfig, request: RollbackRequest, options: StrategyCallOptions = {}): Promise<ResolvedPlan> {
+    const section = sectionOf(service);
+    return resolveKubernetesPlan(this.options.clusterFactory(section.context), section, request, options.signal);
+  }
+
+  steps(service: ServiceConfig, target: Record<string, unknown>): RollbackStep[] {
+    const section = sectionOf(service);
+    const parsed = parseKubernetesTarget(target);
+    const cluster = this.options.clusterFactory(parsed.context);
+    const deps = {
+      cluster,
+      commandRunner: this.options.commandRunner,
+      target: parsed,
+      where: clusterWhere(cluster, parsed.namespace),
+      pollIntervalMs: this.options.pollIntervalMs ?? 5_000,
+    };
+    return [identifyStep(deps), precheckStep(deps), rollbackStep(deps), monitorStep(deps, section.rolloutTimeout), verifyStep(deps)];
+  }
+}

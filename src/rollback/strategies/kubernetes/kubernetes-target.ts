@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { PermanentError } from '../../errors.js';
+
+/**
+ * The resolved target of a Kubernetes rollback, stored in the job (RollbackPlan.target) so that a retried
+ * or resumed job acts on exactly what was planned. "Previous" is already a concrete revision and
+ * ReplicaSet here: steps find the ReplicaSet by name (its revision number changes once it is rolled
+ * back to), so a resumed job never undoes twice.
+ */
+const current = z.object({
+  /** The Deployment's revision when the plan was made. */
+  revision: z.number().int(),
+  /** The configured container's image then. */
+  image: z.string().optional(),
+  /** The ReplicaSet whose template the Deployment ran then. */
+  replicaSet: z.string().optional(),
+});
+
+const common = {
+  context: z.string().optional(),
+  namespace: z.string().min(1),
+  deployment: z.string().min(1),
+  container: z.string().min(1),
+  from: current,
+};
+
+export const imageTargetSchema = z.object({
+  mode: z.literal('image'),
+  ...common,
+  /** The version the user asked for (the image tag). */
+  version: z.string().min(1),
+  /** The full image reference `<kubernetes.image>:<version>`. */
+  image: z.string().min(1),
+});
+
+export const undoTargetSchema = z.object({
+  mode: z.literal('undo'),
+  ...common,
+  /** Whether the user named the revision or asked for "previous" (resolved to `toRevision`). */
+  requested: z.enum(['previous', 'revision']),
+  toRevision: z.number().int().nonnegative(),
+  /** The ReplicaSet holding that revision's template, and its pod-template-hash label. */
+  replicaSet: z.string().min(1),
+  podTemplateHash: z.string(),
+  /** The configured container's image in that template. */
+  image: z.string().optional(),
+});
+
+export const kubernetesTargetSchema = z.discriminatedUnion('mode', [imageTargetSchema, undoTargetSchema]);
+
+export type ImageTarget = z.infer<typeof imageTargetSchema>;
+export type UndoTarget = z.infer<typeof undoTargetSchema>;
+export type KubernetesTarget = z.infer<typeof kubernetesTargetSchema>;
+
+/** Validates a stored target (a job written by another version of the bot may not match). */
+export function parseKubernetesTarget(target: Record<string, unknown>): KubernetesTarget {
+  const parsed = kubernetesTargetSchema.safeParse(target);
+  if (!parsed.success) {
+    throw new PermanentError('invalid_target', `The job's Kubernetes target is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, {
+      hint: 'Start a new rollback.',
+    });
+  }
+  return parsed.data;
+}

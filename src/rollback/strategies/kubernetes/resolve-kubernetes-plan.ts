@@ -1,0 +1,117 @@
+import type { KubernetesSection } from '../../../config/service-schema.js';
+import { InputError, PermanentError } from '../../errors.js';
+import type { PlannedAction, RollbackRequest } from '../../plan.js';
+import type { KubernetesCluster } from '../../ports/kubernetes-cluster.js';
+import type { ResolvedPlan } from '../../strategy.js';
+import { computeImagePatch } from './compute-image-patch.js';
+import { findRevisionToUndo, pausedMessage, undoToReplicaSet } from './compute-undo-patch.js';
+import { describeVersion } from './describe-image.js';
+import type { ImageTarget, UndoTarget } from './kubernetes-target.js';
+import { clusterWhere, readDeploymentState, type DeploymentState } from './read-deployment-state.js';
+import { containerImage, revisionHistory } from './replica-set-history.js';
+import { POD_TEMPLATE_HASH_LABEL } from './equal-ignore-hash.js';
+
+const REVISION_VERSION = /^revision[:-]?(\d+)$/;
+
+function kubectlFlags(section: KubernetesSection): string {
+  return `-n ${section.namespace}${section.context ? ` --context ${section.context}` : ''}`;
+}
+
+function revisionsHint(state: DeploymentState, container: string): string {
+  const lines = revisionHistory(state.deployment, state.replicaSets).map(
+    (e) => `${e.revision}${e.current ? ' (current)' : ''}: ${containerImage(e.replicaSet.spec?.template, container) ?? e.images.join(', ')}`,
+  );
+  return lines.length > 0 ? `Revisions of deployment/${state.deployment.metadata?.name ?? ''}: ${lines.join('; ')}.` : 'The Deployment has no revisions.';
+}
+
+/**
+ * Reads the Deployment now and turns the request into a concrete target: an image (`version`), or the
+ * ReplicaSet of a revision (`toRevision`, or "previous" resolved to the second-highest revision).
+ */
+export async function resolveKubernetesPlan(
+  cluster: KubernetesCluster,
+  section: KubernetesSection,
+  request: RollbackRequest,
+  signal?: AbortSignal,
+): Promise<ResolvedPlan> {
+  const state = await readDeploymentState(cluster, section, signal);
+  const name = section.deployment;
+  const where = clusterWhere(cluster, section.namespace);
+  if (state.deployment.spec?.paused) {
+    throw new InputError('deployment_paused', pausedMessage(name), {
+      hint: `Run kubectl rollout resume deployment/${name} ${kubectlFlags(section)} and try again.`,
+    });
+  }
+  const common = {
+    ...(section.context ? { context: section.context } : {}),
+    namespace: section.namespace,
+    deployment: name,
+    container: section.container,
+    from: {
+      revision: state.revision ?? 0,
+      ...(state.image ? { image: state.image } : {}),
+      ...(state.newReplicaSet?.metadata?.name ? { replicaSet: state.newReplicaSet.metadata.name } : {}),
+    },
+  };
+  const from = describeVersion(state.image, state.revision);
+  const byRevision = request.version === undefined ? undefined : REVISION_VERSION.exec(request.version);
+  const version = byRevision ? undefined : request.version;
+  const toRevision = byRevision ? Number(byRevision[1]) : request.toRevision;
+
+  if (version !== undefined) {
+    if (section.tags && !section.tags.includes(version)) {
+      throw new InputError('unknown_version', `${version} is not a known version of ${name}.`, {
+        hint: `Valid versions: ${section.tags.join(', ')}.`,
+      });
+    }
+    const image = `${section.image}:${version}`;
+    const result = computeImagePatch(state.deployment, section.container, image);
+    if (result.kind === 'missing_container') {
+      throw new PermanentError('container_not_found', `${result.message} in deployment/${name} (${where})`, {
+        hint: 'Fix kubernetes.container in the service YAML.',
+      });
+    }
+    if (result.kind === 'unchanged') {
+      throw new InputError('already_current', `${name} already runs ${image} (${from}).`);
+    }
+    const target: ImageTarget = { mode: 'image', ...common, version, image };
+    const action: PlannedAction = {
+      target: `cluster ${where}`,
+      description:
+        `PATCH deployment/${name} (strategic merge patch) ${JSON.stringify(result.patch)}, ` +
+        `as kubectl set image deployment/${name} ${section.container}=${image} ${kubectlFlags(section)}`,
+    };
+    return { from, to: version, target: { ...target }, actions: [action] };
+  }
+
+  const requested = toRevision ?? 0;
+  const selection = findRevisionToUndo(state.deployment, state.replicaSets, requested);
+  if ('kind' in selection) {
+    const code = selection.reason === 'no_history' ? 'no_previous_revision' : 'unknown_revision';
+    throw new InputError(code, selection.message, { hint: revisionsHint(state, section.container) });
+  }
+  const plan = undoToReplicaSet(state.deployment, selection, requested);
+  if (plan.kind === 'skip') throw new InputError('already_current', `${plan.message}: ${name} already runs ${from}.`);
+  const rs = selection.replicaSet;
+  const rsName = rs.metadata?.name ?? '';
+  const image = containerImage(rs.spec?.template, section.container);
+  const target: UndoTarget = {
+    mode: 'undo',
+    ...common,
+    requested: toRevision === undefined ? 'previous' : 'revision',
+    toRevision: selection.revision,
+    replicaSet: rsName,
+    podTemplateHash: rs.metadata?.labels?.[POD_TEMPLATE_HASH_LABEL] ?? rs.spec?.template?.metadata?.labels?.[POD_TEMPLATE_HASH_LABEL] ?? '',
+    ...(image ? { image } : {}),
+  };
+  const annotations = plan.patch[1]?.value as Record<string, string>;
+  const action: PlannedAction = {
+    target: `cluster ${where}`,
+    description:
+      `PATCH deployment/${name} (JSON Patch): replace /spec/template with the template of revision ${selection.revision} ` +
+      `(ReplicaSet ${rsName}, ${revisionHistory(state.deployment, [rs])[0]?.images.join(', ') ?? ''}) and replace ` +
+      `/metadata/annotations (keys: ${Object.keys(annotations).join(', ') || 'none'}), ` +
+      `as kubectl rollout undo deployment/${name} --to-revision=${selection.revision} ${kubectlFlags(section)}`,
+  };
+  return { from, to: describeVersion(image, selection.revision), target: { ...target }, actions: [action] };
+}

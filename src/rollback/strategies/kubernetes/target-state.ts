@@ -1,0 +1,39 @@
+import type { V1ReplicaSet } from '@kubernetes/client-node';
+import { PermanentError } from '../../errors.js';
+import { computeImagePatch } from './compute-image-patch.js';
+import { equalIgnoreHash, POD_TEMPLATE_HASH_LABEL } from './equal-ignore-hash.js';
+import type { KubernetesTarget, UndoTarget } from './kubernetes-target.js';
+import type { DeploymentState } from './read-deployment-state.js';
+
+/** The target ReplicaSet of an undo, found by name (its revision number changes once rolled back to). */
+export function findTargetReplicaSet(target: UndoTarget, state: DeploymentState): V1ReplicaSet {
+  const rs = state.replicaSets.find((r) => r.metadata?.name === target.replicaSet);
+  if (!rs) {
+    throw new PermanentError(
+      'target_revision_gone',
+      `ReplicaSet ${target.replicaSet} (revision ${target.toRevision}) of deployment/${target.deployment} no longer exists.`,
+      { hint: 'It may have been pruned by revisionHistoryLimit: list the versions again and pick another one.' },
+    );
+  }
+  const hash = rs.metadata?.labels?.[POD_TEMPLATE_HASH_LABEL] ?? '';
+  if (target.podTemplateHash && hash !== target.podTemplateHash) {
+    throw new PermanentError(
+      'target_revision_changed',
+      `ReplicaSet ${target.replicaSet} now has pod-template-hash ${hash}, not ${target.podTemplateHash} as planned.`,
+      { hint: 'List the versions again and start a new rollback.' },
+    );
+  }
+  return rs;
+}
+
+/** Whether the Deployment already runs the target template (undo) or image (image rollback). */
+export function isAtTarget(target: KubernetesTarget, state: DeploymentState): boolean {
+  if (target.mode === 'image') return computeImagePatch(state.deployment, target.container, target.image).kind === 'unchanged';
+  return equalIgnoreHash(findTargetReplicaSet(target, state).spec?.template, state.deployment.spec?.template);
+}
+
+/** "revision 3 (ReplicaSet kaizen-5c8d7e9f1, image ...)" or "image registry/kaizen:v0.7.0". */
+export function describeTarget(target: KubernetesTarget): string {
+  if (target.mode === 'image') return `image ${target.image} for container ${target.container}`;
+  return `revision ${target.toRevision} (ReplicaSet ${target.replicaSet}${target.image ? `, image ${target.image}` : ''})`;
+}

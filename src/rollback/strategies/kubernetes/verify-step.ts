@@ -1,0 +1,96 @@
+import { PermanentError, RetryableError, CancelledError } from '../../errors.js';
+import type { RollbackStep, StepContext } from '../../step.js';
+import { checkHealth } from '../../verify/check-health.js';
+import { runSmokeTest } from '../../verify/run-smoke-test.js';
+import { POD_TEMPLATE_HASH_LABEL } from './equal-ignore-hash.js';
+import type { KubernetesStepDeps } from './kubernetes-step-deps.js';
+import { describePod, isPodReady } from './pod-status.js';
+import { readDeploymentState } from './read-deployment-state.js';
+import { verificationFailureHint } from './runbook-hints.js';
+import type { V1Pod } from '@kubernetes/client-node';
+
+const LOG_LINES = 100;
+const MAX_MATCHES_PER_POD = 10;
+
+/** Runbook 4: pods of the new ReplicaSet running and ready, health, error logs, smoke tests. */
+export function verifyStep(deps: KubernetesStepDeps): RollbackStep {
+  const { target, cluster } = deps;
+  return {
+    id: 'verify',
+    title: 'Post-rollback verification',
+    async run(ctx) {
+      const failures: string[] = [];
+      const details: string[] = [];
+      const parts: string[] = [];
+      const state = await readDeploymentState(cluster, target, ctx.signal);
+      const hash = state.newReplicaSet?.metadata?.labels?.[POD_TEMPLATE_HASH_LABEL];
+      const pods = hash ? await cluster.listPods(target.namespace, `${state.selector},${POD_TEMPLATE_HASH_LABEL}=${hash}`, ctx.signal) : [];
+      const ready = pods.filter(isPodReady);
+      for (const pod of pods) await ctx.detail(describePod(pod));
+      parts.push(`${ready.length}/${pods.length} pods ready`);
+      if (pods.length === 0 || ready.length < pods.length) {
+        failures.push(`${ready.length}/${pods.length} pods of ReplicaSet ${state.newReplicaSet?.metadata?.name ?? '?'} running and ready`);
+        details.push(...pods.filter((p) => !isPodReady(p)).map(describePod));
+      }
+
+      const { healthUrl, expectStatus, logErrorPattern, smoke } = ctx.service.verify;
+      if (healthUrl) {
+        const health = await checkHealth(healthUrl, expectStatus, { signal: ctx.signal });
+        const line = `Health ${health.url}: ${health.status ?? 'no answer'} (expected ${expectStatus})`;
+        await ctx.detail(health.ok ? line : `${line}: ${health.body.slice(0, 200)}`);
+        parts.push(`health ${health.status ?? 'down'}`);
+        if (!health.ok) failures.push(line);
+      }
+
+      if (logErrorPattern) {
+        const matches = await errorLogLines(deps, ctx, pods, new RegExp(logErrorPattern));
+        for (const line of matches) await ctx.detail(line);
+        parts.push(matches.length === 0 ? 'no error logs' : `${matches.length} error log lines`);
+        if (matches.length > 0) {
+          failures.push(`${matches.length} log lines match ${logErrorPattern}`);
+          details.push(...matches);
+        }
+      }
+
+      if (smoke) {
+        const result = await runSmokeTest(deps.commandRunner, smoke, ctx.signal);
+        const line = `Smoke test ${smoke.command.join(' ')}: ${result.ok ? 'passed' : `failed (exit ${result.result.exitCode}${result.result.timedOut ? ', timed out' : ''})`}`;
+        await ctx.detail(result.tail ? `${line}\n${result.tail}` : line);
+        parts.push(result.ok ? 'smoke passed' : 'smoke failed');
+        if (!result.ok) {
+          failures.push(line);
+          details.push(result.tail);
+        }
+      }
+
+      const summary = parts.join(', ');
+      await ctx.summary(summary);
+      if (failures.length > 0) {
+        throw new PermanentError('verification_failed', `Verification failed: ${failures.join('; ')}.`, {
+          hint: verificationFailureHint(target.namespace, target.context),
+          details,
+        });
+      }
+      return { summary };
+    },
+  };
+}
+
+/** The last 100 log lines of each pod's container that match the pattern, as "pod: line". */
+async function errorLogLines(deps: KubernetesStepDeps, ctx: StepContext, pods: readonly V1Pod[], pattern: RegExp): Promise<string[]> {
+  const lines: string[] = [];
+  for (const pod of pods) {
+    const name = pod.metadata?.name ?? '?';
+    let log: string;
+    try {
+      log = await deps.cluster.readPodLog(deps.target.namespace, name, deps.target.container, LOG_LINES, ctx.signal);
+    } catch (error) {
+      if (error instanceof RetryableError || error instanceof CancelledError || !(error instanceof PermanentError)) throw error;
+      await ctx.detail(`Cannot read the log of ${name}: ${error.message}`);
+      continue;
+    }
+    const matching = log.split('\n').filter((line) => line !== '' && pattern.test(line));
+    lines.push(...matching.slice(0, MAX_MATCHES_PER_POD).map((line) => `${name}: ${line}`));
+  }
+  return lines;
+}

@@ -1,0 +1,177 @@
+import {
+  ApiException,
+  AppsV1Api,
+  CoreV1Api,
+  PatchStrategy,
+  type ConfigurationOptions,
+  type CoreV1Event,
+  type KubeConfig,
+  type ObservableMiddleware,
+  type V1Deployment,
+  type V1Pod,
+  type V1ReplicaSet,
+} from '@kubernetes/client-node';
+import type { Logger } from '../../observability/logger.js';
+import type { RollbackError } from '../../rollback/errors.js';
+import type {
+  JsonPatchOperation,
+  KubernetesCluster,
+  PatchKind,
+  WatchHandle,
+} from '../../rollback/ports/kubernetes-cluster.js';
+import { mapKubernetesError, type KubernetesCall } from './map-kubernetes-error.js';
+import { requestOptions, requestSignal } from './request-options.js';
+import { retryTransient, type RetryPolicy } from './retry-transient.js';
+import { watchDeployment } from './watch-deployment.js';
+
+export interface ClientNodeClusterOptions {
+  kubeConfig: KubeConfig;
+  /** The kubeconfig context name, for messages. */
+  context: string;
+  log: Logger;
+  retry: RetryPolicy;
+  /** Per-request timeout (the watch has none). */
+  requestTimeoutMs: number;
+}
+
+const CONTENT_TYPES: Record<PatchKind, string> = {
+  json: PatchStrategy.JsonPatch,
+  merge: PatchStrategy.MergePatch,
+  strategic: PatchStrategy.StrategicMergePatch,
+};
+
+type Options = ConfigurationOptions<ObservableMiddleware>;
+
+/** Shown in managedFields, so the Deployment records who changed it. */
+export const FIELD_MANAGER = 'rollback-bot';
+
+function httpCode(error: RollbackError): number | undefined {
+  return error.cause instanceof ApiException ? error.cause.code : undefined;
+}
+
+/** The KubernetesCluster port over @kubernetes/client-node 1.x (object-parameter API). */
+export class ClientNodeCluster implements KubernetesCluster {
+  readonly description: string;
+  private readonly apps: AppsV1Api;
+  private readonly core: CoreV1Api;
+
+  constructor(private readonly options: ClientNodeClusterOptions) {
+    const namespace = options.kubeConfig.getContextObject(options.context)?.namespace ?? 'default';
+    this.description = `${options.context}/${namespace}`;
+    this.apps = options.kubeConfig.makeApiClient(AppsV1Api);
+    this.core = options.kubeConfig.makeApiClient(CoreV1Api);
+  }
+
+  /**
+   * One API call with a request timeout, the caller's signal, domain errors, and retries of transient
+   * failures when `retryWhen` allows them (reads: always).
+   */
+  private call<T>(
+    call: Omit<KubernetesCall, 'context'>,
+    run: (options: Options) => Promise<T>,
+    extra: { signal?: AbortSignal; contentType?: string; retryWhen?: (error: RollbackError) => boolean } = {},
+  ): Promise<T> {
+    const full: KubernetesCall = { ...call, context: this.options.context };
+    return retryTransient(
+      async () => {
+        const signal = requestSignal(this.options.requestTimeoutMs, extra.signal);
+        try {
+          return await run(requestOptions({ signal, ...(extra.contentType ? { contentType: extra.contentType } : {}) }));
+        } catch (error) {
+          throw mapKubernetesError(error, full, extra.signal);
+        }
+      },
+      {
+        policy: this.options.retry,
+        log: this.options.log,
+        what: `${call.verb} ${call.object}`,
+        ...(extra.signal ? { signal: extra.signal } : {}),
+        ...(extra.retryWhen ? { shouldRetry: extra.retryWhen } : {}),
+      },
+    );
+  }
+
+  getDeployment(namespace: string, name: string, signal?: AbortSignal): Promise<V1Deployment> {
+    return this.call({ verb: 'read', object: `Deployment "${name}"`, namespace }, (o) => this.apps.readNamespacedDeployment({ name, namespace }, o), {
+      ...(signal ? { signal } : {}),
+    });
+  }
+
+  async listReplicaSets(namespace: string, labelSelector: string, signal?: AbortSignal): Promise<V1ReplicaSet[]> {
+    const list = await this.call(
+      { verb: 'list', object: `ReplicaSets (${labelSelector})`, namespace },
+      (o) => this.apps.listNamespacedReplicaSet({ namespace, labelSelector }, o),
+      { ...(signal ? { signal } : {}) },
+    );
+    return list.items;
+  }
+
+  async listPods(namespace: string, labelSelector: string, signal?: AbortSignal): Promise<V1Pod[]> {
+    const list = await this.call(
+      { verb: 'list', object: `pods (${labelSelector})`, namespace },
+      (o) => this.core.listNamespacedPod({ namespace, labelSelector }, o),
+      { ...(signal ? { signal } : {}) },
+    );
+    return list.items;
+  }
+
+  /**
+   * PATCHes a Deployment with the Content-Type of `kind`. Retries: a 429 (the server did not process the
+   * request) is always retried. A 5xx, network error or timeout is retried only for patches without a
+   * JSON Patch `test` op: the bot's patches (kubectl's replace/replace undo, the set-image SMP) are
+   * idempotent, so re-sending one that was in fact applied leaves the same object. A patch with a `test`
+   * precondition is not re-sent after an ambiguous failure (if the first one was applied the test now
+   * fails and would report a false conflict), and a 409/failed test is never retried here: it means the
+   * object changed, so the caller must re-read it and decide again (it surfaces as RetryableError
+   * `kubernetes_conflict`, and the step, which checks the current state first, is retried).
+   */
+  patchDeployment(
+    namespace: string,
+    name: string,
+    patch: JsonPatchOperation[] | Record<string, unknown>,
+    kind: PatchKind,
+    signal?: AbortSignal,
+  ): Promise<V1Deployment> {
+    const precondition = Array.isArray(patch) && patch.some((op) => op.op === 'test');
+    return this.call(
+      { verb: 'patch', object: `Deployment "${name}"`, namespace, precondition },
+      (o) => this.apps.patchNamespacedDeployment({ name, namespace, body: patch, fieldManager: FIELD_MANAGER }, o),
+      {
+        contentType: CONTENT_TYPES[kind],
+        ...(signal ? { signal } : {}),
+        retryWhen: (error) => httpCode(error) === 429 || (!precondition && error.code === 'kubernetes_unavailable'),
+      },
+    );
+  }
+
+  watchDeployment(namespace: string, name: string, onChange: (deployment: V1Deployment) => void): Promise<WatchHandle> {
+    return watchDeployment({ kubeConfig: this.options.kubeConfig, context: this.options.context, log: this.options.log }, namespace, name, onChange);
+  }
+
+  readPodLog(namespace: string, pod: string, container: string, tailLines: number, signal?: AbortSignal): Promise<string> {
+    return this.call(
+      { verb: 'read the log of', object: `pod "${pod}" (container ${container})`, namespace },
+      (o) => this.core.readNamespacedPodLog({ name: pod, namespace, container, tailLines }, o),
+      { ...(signal ? { signal } : {}) },
+    );
+  }
+
+  async listEvents(namespace: string, kind: string, name: string, signal?: AbortSignal): Promise<CoreV1Event[]> {
+    const fieldSelector = `involvedObject.kind=${kind},involvedObject.name=${name}`;
+    const list = await this.call(
+      { verb: 'list', object: `events of ${kind} "${name}"`, namespace },
+      (o) => this.core.listNamespacedEvent({ namespace, fieldSelector }, o),
+      { ...(signal ? { signal } : {}) },
+    );
+    return list.items
+      .filter((e) => e.involvedObject.kind === kind && e.involvedObject.name === name)
+      .sort((a, b) => eventTime(a) - eventTime(b));
+  }
+}
+
+function eventTime(event: CoreV1Event): number {
+  const value = (event.lastTimestamp ?? event.eventTime ?? event.firstTimestamp ?? event.metadata.creationTimestamp) as Date | string | undefined;
+  if (value === undefined) return 0;
+  const time = value instanceof Date ? value.getTime() : Date.parse(value);
+  return Number.isNaN(time) ? 0 : time;
+}

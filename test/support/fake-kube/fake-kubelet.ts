@@ -1,0 +1,187 @@
+/**
+ * A single fake node: pods start after `readyDelayMs` and become Ready, unless one of their images is
+ * marked broken, in which case they crash-loop (CrashLoopBackOff, growing restartCount, Warning BackOff
+ * events). Also the source of container logs.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { EventRecorder } from './event-recorder.js';
+import { kubeTime } from './kube-time.js';
+import type { ObjectStore } from './object-store.js';
+import type { ConditionWire, ContainerStatusWire, PodWire } from './wire-types.js';
+
+const NODE = 'fake-node';
+const KUBELET = { component: 'kubelet', host: NODE };
+
+interface PodClock {
+  seenAt: number;
+  restarts: number;
+  nextCrashAt?: number;
+}
+
+export class FakeKubelet {
+  private readonly brokenImages = new Set<string>();
+  private readonly logs = new Map<string, string[]>();
+  private readonly clocks = new Map<string, PodClock>();
+  private nextIp = 10;
+
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly events: EventRecorder,
+    private readonly readyDelayMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  markImageBroken(image: string): void {
+    this.brokenImages.add(image);
+  }
+
+  isBroken(image: string): boolean {
+    return this.brokenImages.has(image);
+  }
+
+  setLogs(image: string, lines: string[]): void {
+    this.logs.set(image, [...lines]);
+  }
+
+  logsOf(image: string): string[] {
+    return this.logs.get(image) ?? [];
+  }
+
+  syncAll(): void {
+    const now = this.now();
+    const live = new Set<string>();
+    for (const pod of this.store.list<PodWire>('pods')) {
+      const uid = pod.metadata.uid ?? '';
+      live.add(uid);
+      let clock = this.clocks.get(uid);
+      if (!clock) {
+        clock = { seenAt: now, restarts: 0 };
+        this.clocks.set(uid, clock);
+        this.schedule(pod);
+        continue;
+      }
+      if (pod.status.phase === 'Pending' && now >= clock.seenAt + this.readyDelayMs) this.start(pod, clock, now);
+      else if (clock.nextCrashAt !== undefined && now >= clock.nextCrashAt) this.crash(pod, clock, now);
+    }
+    for (const uid of this.clocks.keys()) if (!live.has(uid)) this.clocks.delete(uid);
+  }
+
+  private schedule(pod: PodWire): void {
+    const now = kubeTime();
+    pod.status = {
+      ...pod.status,
+      phase: 'Pending',
+      conditions: [
+        condition('PodReadyToStartContainers', 'False', now),
+        condition('Initialized', 'True', now),
+        { ...condition('Ready', 'False', now), reason: 'ContainersNotReady', message: `containers with unready status: [${names(pod)}]` },
+        { ...condition('ContainersReady', 'False', now), reason: 'ContainersNotReady', message: `containers with unready status: [${names(pod)}]` },
+        condition('PodScheduled', 'True', now),
+      ],
+      hostIP: '10.0.0.10',
+      startTime: now,
+      containerStatuses: pod.spec.containers.map((c) => ({
+        name: c.name,
+        image: c.image,
+        imageID: '',
+        ready: false,
+        started: false,
+        restartCount: 0,
+        state: { waiting: { reason: 'ContainerCreating' } },
+        lastState: {},
+      })),
+    };
+    const stored = this.store.update('pods', pod, { statusOnly: true });
+    const ns = pod.metadata.namespace ?? 'default';
+    this.events.record(stored, { component: 'default-scheduler' }, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${pod.metadata.name} to ${NODE}`);
+  }
+
+  private start(pod: PodWire, clock: PodClock, nowMs: number): void {
+    const now = kubeTime(new Date(nowMs));
+    const broken = pod.spec.containers.filter((c) => this.brokenImages.has(c.image)).map((c) => c.name);
+    const ip = `10.244.0.${this.nextIp++ % 250}`;
+    pod.status.phase = 'Running';
+    pod.status.podIP = ip;
+    pod.status['podIPs'] = [{ ip }];
+    pod.status.containerStatuses = pod.spec.containers.map((c) => this.runningStatus(c.name, c.image, now, broken.includes(c.name), 0));
+    this.setReadiness(pod, broken, now);
+    const stored = this.store.update('pods', pod, { statusOnly: true });
+    for (const c of pod.spec.containers) {
+      const fieldPath = `spec.containers{${c.name}}`;
+      this.events.record(stored, KUBELET, 'Normal', 'Pulled', `Container image "${c.image}" already present on machine`, fieldPath);
+      this.events.record(stored, KUBELET, 'Normal', 'Created', `Created container: ${c.name}`, fieldPath);
+      this.events.record(stored, KUBELET, 'Normal', 'Started', `Started container ${c.name}`, fieldPath);
+    }
+    if (broken.length > 0) this.crash(stored, clock, nowMs);
+  }
+
+  /** One crash of every broken container: restartCount grows, the back-off doubles (from readyDelayMs). */
+  private crash(pod: PodWire, clock: PodClock, nowMs: number): void {
+    const now = kubeTime(new Date(nowMs));
+    clock.restarts += 1;
+    clock.nextCrashAt = nowMs + this.readyDelayMs * 2 ** Math.min(clock.restarts, 8);
+    const backOffSeconds = Math.min(10 * 2 ** (clock.restarts - 1), 300);
+    const ns = pod.metadata.namespace ?? 'default';
+    const podRef = `${pod.metadata.name}_${ns}(${pod.metadata.uid ?? ''})`;
+    const broken = pod.spec.containers.filter((c) => this.brokenImages.has(c.image)).map((c) => c.name);
+    pod.status.containerStatuses = (pod.status.containerStatuses ?? []).map((s) =>
+      broken.includes(s.name)
+        ? {
+            ...s,
+            ready: false,
+            started: false,
+            restartCount: clock.restarts,
+            state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${backOffSeconds}s restarting failed container=${s.name} pod=${podRef}` } },
+            lastState: { terminated: { exitCode: 1, reason: 'Error', startedAt: now, finishedAt: now, containerID: s.containerID } },
+          }
+        : s,
+    );
+    this.setReadiness(pod, broken, now);
+    const stored = this.store.update('pods', pod, { statusOnly: true });
+    for (const name of broken) {
+      this.events.record(stored, KUBELET, 'Warning', 'BackOff', `Back-off restarting failed container ${name} in pod ${podRef}`, `spec.containers{${name}}`);
+    }
+  }
+
+  private runningStatus(name: string, image: string, now: string, broken: boolean, restarts: number): ContainerStatusWire {
+    const digest = createHash('sha256').update(image).digest('hex');
+    const repository = image.split(':')[0] ?? image;
+    return {
+      name,
+      image,
+      imageID: `${repository.includes('/') ? '' : 'docker.io/library/'}${repository}@sha256:${digest}`,
+      containerID: `containerd://${randomBytes(32).toString('hex')}`,
+      ready: !broken,
+      started: !broken,
+      restartCount: restarts,
+      state: { running: { startedAt: now } },
+      lastState: {},
+    };
+  }
+
+  private setReadiness(pod: PodWire, broken: string[], now: string): void {
+    const ready = broken.length === 0;
+    const previous = new Map((pod.status.conditions ?? []).map((c) => [c.type, c]));
+    const next = (type: string, status: 'True' | 'False', extra: Partial<ConditionWire> = {}): ConditionWire => {
+      const before = previous.get(type);
+      const since = before && before.status === status ? before.lastTransitionTime : now;
+      return { type, status, lastProbeTime: null, lastTransitionTime: since ?? now, ...extra };
+    };
+    const notReady = { reason: 'ContainersNotReady', message: `containers with unready status: [${broken.join(' ')}]` };
+    pod.status.conditions = [
+      next('PodReadyToStartContainers', 'True'),
+      next('Initialized', 'True'),
+      ready ? next('Ready', 'True') : next('Ready', 'False', notReady),
+      ready ? next('ContainersReady', 'True') : next('ContainersReady', 'False', notReady),
+      next('PodScheduled', 'True'),
+    ];
+  }
+}
+
+function condition(type: string, status: 'True' | 'False', now: string): ConditionWire {
+  return { type, status, lastProbeTime: null, lastTransitionTime: now };
+}
+
+function names(pod: PodWire): string {
+  return pod.spec.containers.map((c) => c.name).join(' ');
+}

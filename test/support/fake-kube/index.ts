@@ -1,0 +1,145 @@
+/**
+ * A fake Kubernetes API server for tests: real HTTP, discovery good enough for kubectl, apps/v1
+ * Deployments and ReplicaSets driven by a simulated deployment controller, pods on a fake kubelet, events,
+ * watches, patches and scripted faults.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { V1Deployment, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
+import { toClientModel } from './client-model.js';
+import { DeploymentController } from './deployment-controller.js';
+import { deploymentComplete } from './deployment-status.js';
+import { CHANGE_CAUSE, findNewReplicaSet } from './deployment-util.js';
+import { EventRecorder } from './event-recorder.js';
+import { FakeKubelet } from './fake-kubelet.js';
+import { FaultInjector, type Fault } from './fault-injector.js';
+import { createRouter, type RecordedRequest } from './http-router.js';
+import { writeKubeconfig } from './kubeconfig-writer.js';
+import { ObjectStore } from './object-store.js';
+import { ReconcileLoop } from './reconcile-loop.js';
+import { ReplicaSetController } from './replica-set-controller.js';
+import { resourceTypeByName } from './resource-types.js';
+import { waitUntil } from './wait-until.js';
+import type { DeploymentWire, ReplicaSetWire } from './wire-types.js';
+import { prepareWrite } from './write-preparation.js';
+
+export interface FakeKubeOptions {
+  /** How long a new pod takes to become ready (default 50 ms). */
+  readyDelayMs?: number;
+}
+
+export interface FakeDeploymentSpec {
+  namespace?: string;
+  name: string;
+  /** Used as selector and pod labels (default `{app: name}`). */
+  labels?: Record<string, string>;
+  container: string;
+  image: string;
+  replicas?: number;
+  progressDeadlineSeconds?: number;
+  changeCause?: string;
+}
+
+export interface FakeKube {
+  url: string;
+  kubeconfigPath: string;
+  createDeployment(spec: FakeDeploymentSpec): Promise<V1Deployment>;
+  deploy(namespace: string, name: string, container: string, image: string, changeCause?: string): Promise<void>;
+  markImageBroken(image: string): void;
+  setPodLogs(image: string, lines: string[]): void;
+  injectFault(fault: Fault): void;
+  pause(namespace: string, name: string): void;
+  deployment(namespace: string, name: string): V1Deployment;
+  replicaSets(namespace: string): V1ReplicaSet[];
+  pods(namespace: string): V1Pod[];
+  requests: RecordedRequest[];
+  close(): Promise<void>;
+}
+
+export async function startFakeKube(options: FakeKubeOptions = {}): Promise<FakeKube> {
+  const readyDelayMs = options.readyDelayMs ?? 50;
+  const store = new ObjectStore();
+  const events = new EventRecorder(store);
+  const kubelet = new FakeKubelet(store, events, readyDelayMs);
+  const loop = new ReconcileLoop(store, [kubelet, new ReplicaSetController(store, events), new DeploymentController(store, events)]);
+  const faults = new FaultInjector();
+  const requests: RecordedRequest[] = [];
+  const watches = new Set<() => void>();
+  let url = '';
+  const server = createServer(createRouter({ store, kubelet, faults, requests, watches, serverAddress: () => new URL(url).host }));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const directory = await mkdtemp(join(tmpdir(), 'fake-kube-'));
+  const kubeconfigPath = await writeKubeconfig(directory, url);
+  loop.start();
+
+  const deploymentType = resourceTypeByName('deployments');
+  const stored = (namespace: string, name: string): DeploymentWire => {
+    const found = store.get<DeploymentWire>('deployments', namespace, name);
+    if (!found) throw new Error(`fake-kube: no deployment ${namespace}/${name}`);
+    return found;
+  };
+  const settled = (namespace: string, name: string, image: string): boolean => {
+    const d = stored(namespace, name);
+    if ((d.status?.observedGeneration ?? 0) < (d.metadata.generation ?? 1)) return false;
+    if (d.spec.paused || deploymentComplete(d, d.status ?? {})) return true;
+    const rsList = store.list<ReplicaSetWire>('replicasets', namespace).filter((rs) => rs.metadata.ownerReferences?.some((o) => o.uid === d.metadata.uid));
+    return kubelet.isBroken(image) && findNewReplicaSet(d, rsList) !== undefined;
+  };
+  const timeoutMs = 10_000 + readyDelayMs * 20;
+
+  return {
+    url,
+    kubeconfigPath,
+    requests,
+    async createDeployment(spec) {
+      const namespace = spec.namespace ?? 'default';
+      const labels = spec.labels ?? { app: spec.name };
+      const deployment: DeploymentWire = {
+        metadata: { name: spec.name, namespace, labels: { ...labels }, ...(spec.changeCause ? { annotations: { [CHANGE_CAUSE]: spec.changeCause } } : {}) },
+        spec: {
+          replicas: spec.replicas ?? 3,
+          selector: { matchLabels: { ...labels } },
+          progressDeadlineSeconds: spec.progressDeadlineSeconds ?? 600,
+          template: { metadata: { labels: { ...labels } }, spec: { containers: [{ name: spec.container, image: spec.image }] } },
+        },
+      };
+      store.create('deployments', prepareWrite(deploymentType, deployment));
+      await waitUntil(() => settled(namespace, spec.name, spec.image), timeoutMs, `first rollout of ${namespace}/${spec.name}`);
+      return toClientModel<V1Deployment>(stored(namespace, spec.name));
+    },
+    async deploy(namespace, name, container, image, changeCause) {
+      const current = stored(namespace, name);
+      const next = structuredClone(current);
+      const target = next.spec.template.spec.containers.find((c) => c.name === container);
+      if (!target) throw new Error(`fake-kube: deployment ${namespace}/${name} has no container ${container}`);
+      target.image = image;
+      if (changeCause !== undefined) next.metadata.annotations = { ...next.metadata.annotations, [CHANGE_CAUSE]: changeCause };
+      store.update('deployments', prepareWrite(deploymentType, next, current));
+      await waitUntil(() => settled(namespace, name, image), timeoutMs, `rollout of ${image} to ${namespace}/${name}`);
+    },
+    markImageBroken: (image) => kubelet.markImageBroken(image),
+    setPodLogs: (image, lines) => kubelet.setLogs(image, lines),
+    injectFault: (fault) => faults.inject(fault),
+    pause(namespace, name) {
+      const current = stored(namespace, name);
+      store.update('deployments', prepareWrite(deploymentType, { ...current, spec: { ...current.spec, paused: true } }, current));
+    },
+    deployment: (namespace, name) => toClientModel<V1Deployment>(stored(namespace, name)),
+    replicaSets: (namespace) => toClientModel<V1ReplicaSet[]>(store.list('replicasets', namespace)),
+    pods: (namespace) => toClientModel<V1Pod[]>(store.list('pods', namespace)),
+    async close() {
+      loop.stop();
+      for (const end of [...watches]) end();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await rm(directory, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,96 @@
+/** The API resources the fake serves, with what discovery and the router need to know about each. */
+export interface ResourceType {
+  /** Plural resource name as in the URL: "deployments". */
+  resource: string;
+  group: '' | 'apps';
+  version: 'v1';
+  kind: string;
+  singularName: string;
+  shortNames: string[];
+  namespaced: boolean;
+  verbs: string[];
+  categories?: string[];
+  subresources: string[];
+}
+
+const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+
+export const RESOURCE_TYPES: readonly ResourceType[] = [
+  {
+    resource: 'deployments',
+    group: 'apps',
+    version: 'v1',
+    kind: 'Deployment',
+    singularName: 'deployment',
+    shortNames: ['deploy'],
+    namespaced: true,
+    verbs: ALL_VERBS,
+    categories: ['all'],
+    subresources: ['status', 'scale'],
+  },
+  {
+    resource: 'replicasets',
+    group: 'apps',
+    version: 'v1',
+    kind: 'ReplicaSet',
+    singularName: 'replicaset',
+    shortNames: ['rs'],
+    namespaced: true,
+    verbs: ALL_VERBS,
+    categories: ['all'],
+    subresources: ['status'],
+  },
+  {
+    resource: 'pods',
+    group: '',
+    version: 'v1',
+    kind: 'Pod',
+    singularName: 'pod',
+    shortNames: ['po'],
+    namespaced: true,
+    verbs: ALL_VERBS,
+    categories: ['all'],
+    subresources: ['status', 'log'],
+  },
+  {
+    resource: 'events',
+    group: '',
+    version: 'v1',
+    kind: 'Event',
+    singularName: 'event',
+    shortNames: ['ev'],
+    namespaced: true,
+    verbs: ALL_VERBS,
+    subresources: [],
+  },
+  {
+    resource: 'namespaces',
+    group: '',
+    version: 'v1',
+    kind: 'Namespace',
+    singularName: 'namespace',
+    shortNames: ['ns'],
+    namespaced: false,
+    verbs: ['get', 'list'],
+    subresources: [],
+  },
+];
+
+export function apiVersionOf(type: ResourceType): string {
+  return type.group === '' ? type.version : `${type.group}/${type.version}`;
+}
+
+/** "deployments.apps" / "pods": how the API server names a resource in its error messages. */
+export function qualifiedResource(type: ResourceType): string {
+  return type.group === '' ? type.resource : `${type.resource}.${type.group}`;
+}
+
+export function findResourceType(group: string, version: string, resource: string): ResourceType | undefined {
+  return RESOURCE_TYPES.find((t) => t.group === group && t.version === version && t.resource === resource);
+}
+
+export function resourceTypeByName(resource: string): ResourceType {
+  const type = RESOURCE_TYPES.find((t) => t.resource === resource);
+  if (!type) throw new Error(`fake-kube: unknown resource ${resource}`);
+  return type;
+}

@@ -1,0 +1,142 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { FakeWorkspace } from './fake-workspace.js';
+import { FaultQueue } from './fault-queue.js';
+import { parseRequestBody } from './parse-request-body.js';
+import type { FakeSlack, FakeSlackOptions, RecordedCall } from './types.js';
+import { WEB_API_METHODS } from './web-api-methods.js';
+
+/** Slack allows 5 uses of a response_url. */
+const RESPONSE_URL_USES = 5;
+
+/**
+ * Starts a local HTTP server that answers like the Slack Web API (`/api/<method>`), the file upload URLs
+ * it hands out (`/upload/<id>`) and response_urls (`/response-url/<id>`). Every request is recorded.
+ */
+export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
+  const expectedToken = options.token ?? 'xoxb-test';
+  const workspace = new FakeWorkspace(options);
+  const faults = new FaultQueue();
+  const calls: RecordedCall[] = [];
+  const responseUrlUses = new Map<string, number>();
+  let origin = '';
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', origin);
+    const raw = await readBody(req);
+    const [, area, name = ''] = url.pathname.split('/');
+    const method =
+      area === 'api'
+        ? name
+        : area === 'response-url'
+          ? 'response_url'
+          : area === 'upload'
+            ? 'file_upload'
+            : '';
+    if (req.method !== 'POST' && req.method !== 'GET')
+      return send(res, 405, { ok: false, error: 'method_not_allowed' });
+    if (method === '') return send(res, 404, { ok: false, error: 'not_found' });
+
+    let args: Record<string, unknown>;
+    try {
+      args = await parseRequestBody(raw, req.headers['content-type'], url.searchParams);
+    } catch {
+      return send(res, 200, { ok: false, error: 'invalid_json' });
+    }
+    const token =
+      bearer(req.headers.authorization) ?? (typeof args.token === 'string' ? args.token : undefined);
+    delete args.token;
+    const call: RecordedCall = { method, args, at: Date.now() };
+    if (token !== undefined) call.token = token;
+    if (method === 'response_url') call.responseUrlId = name;
+    calls.push(call);
+
+    const fault = faults.take(method);
+    if (fault?.kind === 'rate_limited') {
+      res.setHeader('Retry-After', String(fault.retryAfterSeconds));
+      return send(res, 429, { ok: false, error: 'ratelimited' });
+    }
+    if (fault?.kind === 'http') return send(res, fault.status, `fake slack: HTTP ${fault.status}`);
+    if (fault?.kind === 'platform') return send(res, 200, { ok: false, error: fault.error });
+
+    if (method === 'response_url') {
+      const uses = (responseUrlUses.get(name) ?? 0) + 1;
+      responseUrlUses.set(name, uses);
+      return uses > RESPONSE_URL_USES
+        ? send(res, 404, { ok: false, error: 'used_url' })
+        : send(res, 200, { ok: true });
+    }
+    if (method === 'file_upload') {
+      const file = workspace.uploads.get(name);
+      if (file === undefined) return send(res, 404, 'not found');
+      file.content =
+        typeof args.body === 'string'
+          ? args.body
+          : typeof args.file === 'string'
+            ? args.file
+            : raw.toString('utf8');
+      return send(res, 200, `OK - ${Buffer.byteLength(file.content)}`);
+    }
+    if (token === undefined) return send(res, 200, { ok: false, error: 'not_authed' });
+    if (token !== expectedToken) return send(res, 200, { ok: false, error: 'invalid_auth' });
+    const handler = WEB_API_METHODS[method];
+    if (handler === undefined) return send(res, 200, { ok: false, error: 'unknown_method' });
+    return send(res, 200, handler(args, { workspace, origin }));
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => send(res, 500, `fake slack crashed: ${String(error)}`));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url: `${origin}/api/`,
+    calls,
+    callsTo: (method) => calls.filter((c) => c.method === method),
+    responseUrl: (id = 'default') => `${origin}/response-url/${encodeURIComponent(id)}`,
+    failNext: (method, error, times) => faults.add(method, { kind: 'platform', error }, times),
+    rateLimitNext: (method, retryAfterSeconds, times) =>
+      faults.add(method, { kind: 'rate_limited', retryAfterSeconds }, times),
+    failHttpNext: (method, status, times) => faults.add(method, { kind: 'http', status }, times),
+    messages: (channel) => workspace.messages(channel),
+    files: () => structuredClone([...workspace.uploads.values()]),
+    waitFor: (predicate, timeoutMs = 2000) => waitFor(predicate, timeoutMs, calls),
+    setUserGroups: (groupId, userIds) => void workspace.userGroups.set(groupId, [...userIds]),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const json = typeof body !== 'string';
+  res.writeHead(status, {
+    'content-type': json ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8',
+  });
+  res.end(json ? JSON.stringify(body) : body);
+}
+
+function bearer(header: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  return match?.[1];
+}
+
+async function waitFor(predicate: () => boolean, timeoutMs: number, calls: RecordedCall[]): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) {
+      const seen = calls.map((c) => c.method).join(', ') || 'none';
+      throw new Error(`fake slack: condition not met within ${timeoutMs} ms (calls so far: ${seen})`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

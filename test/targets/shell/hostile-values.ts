@@ -1,0 +1,21 @@
+/** Values that would do damage if any shell on the way parsed them unquoted. */
+export const HOSTILE = [
+  'v1.0; rm -rf /',
+  '$(id)',
+  '`id`',
+  'line1\nline2',
+  "it's",
+  '"double"',
+  "''",
+  '--help',
+  '-rf',
+  '',
+  ' leading and trailing ',
+  '$HOME ${PATH} \\n \\',
+  '*',
+  '~root',
+  'a|b&c>d<e',
+  '#comment',
+  '\t\r',
+  'ünïcödé ✓',
+];
