@@ -1,4 +1,4 @@
-import { hostsSectionSchema } from './hosts-schema.js';
+import { hostsSectionSchema, rolloutSectionSchema } from './hosts-schema.js';
 import { aptSectionSchema } from './strategies/apt-schema.js';
 import { composeSectionSchema } from './strategies/compose-schema.js';
 import { filesSectionSchema } from './strategies/files-schema.js';
@@ -12,6 +12,7 @@ import { yumSectionSchema } from './strategies/yum-schema.js';
  */
 export const hostStrategySections = {
   hosts: hostsSectionSchema.optional(),
+  rollout: rolloutSectionSchema.optional(),
   helm: helmSectionSchema.optional(),
   apt: aptSectionSchema.optional(),
   yum: yumSectionSchema.optional(),

@@ -34,6 +34,20 @@ export interface Requester {
   source: 'slack' | 'pagerduty' | 'cli' | 'console' | 'http';
 }
 
+export interface Approval {
+  id: string;
+  name: string;
+  at: string;
+}
+
+/** The two-person rule for this rollback: who approved, how many are needed, until when. */
+export interface ApprovalState {
+  required: number;
+  approvals: Approval[];
+  expiresAt: string;
+  state: 'pending' | 'approved' | 'expired' | 'cancelled';
+}
+
 export interface ProgressSnapshot {
   /** Increases by one with every published change; renderers skip versions they already drew. */
   version: number;
@@ -51,6 +65,12 @@ export interface ProgressSnapshot {
   details: DetailEntry[];
   checklists: Checklist[];
   outcome?: { summary: string; error?: { code: string; message: string; hint?: string } };
+  /** Present when the service's policy requires approvals. */
+  approval?: ApprovalState;
+  /** Set when someone asked to cancel; the job stops at the next safe point. */
+  cancelRequested?: { by: { id: string; name: string }; at: string };
+  /** Checklist of the runbook's prerequisites, shown with the plan. */
+  prerequisites?: Checklist;
   createdAt: string;
   startedAt?: string;
   endedAt?: string;

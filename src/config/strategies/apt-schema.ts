@@ -11,7 +11,10 @@ export const packageName = z
 export const unitName = unitNameSchema;
 /** A duration as "30s", "5m", "1h" or a number of seconds; the output is seconds. */
 export const durationSeconds = z
-  .union([z.number().int().positive(), z.string().regex(/^\d+(ms|s|m|h)$/, 'must be like 30s, 5m, 1h or a number of seconds')])
+  .union([
+    z.number().int().positive(),
+    z.string().regex(/^\d+(ms|s|m|h)$/, 'must be like 30s, 5m, 1h or a number of seconds'),
+  ])
   .transform((value) => durationToSeconds(value));
 
 /** Kept here rather than imported from service-schema.ts: that module imports this one (no import cycle). */

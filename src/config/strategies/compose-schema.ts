@@ -16,7 +16,10 @@ export const composeSectionSchema = z
     /** Image repository without tag ("registry.example.com/kaizen"). */
     image: z.string().regex(/^[a-z0-9][a-z0-9._\-/:]{0,254}$/, 'must be an image repository without a tag'),
     /** The variable the compose file reads the tag from (`image: registry/kaizen:${TAG}`). */
-    tagVariable: z.string().regex(/^[A-Z_][A-Z0-9_]{0,63}$/, 'must be an upper-case variable name').default('TAG'),
+    tagVariable: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]{0,63}$/, 'must be an upper-case variable name')
+      .default('TAG'),
     /** Tags users may roll back to, newest first; tags of images present on the hosts are offered too. */
     tags: z.array(z.string().regex(IMAGE_TAG_PATTERN, 'must be a Docker image tag')).default([]),
     /** A systemd unit that runs the stack, if any: checked after the change (active, journal clean). */

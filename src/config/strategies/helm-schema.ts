@@ -5,7 +5,9 @@ import { durationSeconds } from './apt-schema.js';
 export const helmSectionSchema = z
   .object({
     /** Release name as `helm list` shows it. */
-    release: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$/, 'must be a Helm release name (lowercase, at most 53)'),
+    release: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$/, 'must be a Helm release name (lowercase, at most 53)'),
     namespace: z
       .string()
       .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a Kubernetes namespace name')

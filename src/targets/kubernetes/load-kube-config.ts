@@ -11,9 +11,9 @@ export type KubeConfigSource = 'file' | 'in-cluster' | 'default';
 export function loadKubeConfig(options: {
   kubeconfigPath?: string;
   context?: string;
-  env?: NodeJS.ProcessEnv;
 }): { kubeConfig: KubeConfig; source: KubeConfigSource; context: string } {
-  const env = options.env ?? process.env;
+  // client-node's loadFromCluster reads these same variables from process.env.
+  const env = process.env;
   const kubeConfig = new KubeConfig();
   let source: KubeConfigSource;
   try {

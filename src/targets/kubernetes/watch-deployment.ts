@@ -26,7 +26,7 @@ export async function watchDeployment(
     rejectDone = reject;
   });
   done.catch(() => undefined);
-  let controller: AbortController | undefined;
+  const request: { controller?: AbortController } = {};
   const finish = (error?: RollbackError): void => {
     if (finished) return;
     finished = true;
@@ -34,10 +34,10 @@ export async function watchDeployment(
       failure = error;
       rejectDone(error);
     } else resolveDone();
-    controller?.abort();
+    request.controller?.abort();
   };
   const path = `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/deployments`;
-  controller = await new Watch(deps.kubeConfig).watch(
+  const controller = await new Watch(deps.kubeConfig).watch(
     path,
     { fieldSelector: `metadata.name=${name}` },
     (phase: string, object: unknown) => {
@@ -55,6 +55,7 @@ export async function watchDeployment(
       else finish(mapKubernetesError(error, call));
     },
   );
+  request.controller = controller;
   if (failure) throw failure;
   if (finished) controller.abort();
   deps.log.debug({ namespace, deployment: name }, 'watching deployment');

@@ -112,11 +112,11 @@ const REASON_BY_CODE: Record<number, string> = {
 };
 
 /** A Status for an injected fault: the message kube-apiserver would give for that code. */
-export function faultStatus(code: number, reason?: string, name?: string): ApiError {
+export function faultStatus(code: number, reason?: string, object?: { qualifiedResource: string; name: string }): ApiError {
   const why = reason ?? REASON_BY_CODE[code] ?? 'Unknown';
   const messages: Record<string, string> = {
     InternalError: 'Internal error occurred: fake-kube injected fault',
-    Conflict: `Operation cannot be fulfilled on "${name ?? ''}": the object has been modified; please apply your changes to the latest version and try again`,
+    Conflict: `Operation cannot be fulfilled on ${object ? `${object.qualifiedResource} "${object.name}"` : 'the object'}: the object has been modified; please apply your changes to the latest version and try again`,
     TooManyRequests: 'Too many requests, please try again later.',
     ServiceUnavailable: 'the server is currently unable to handle the request',
     Timeout: 'the server was unable to return a response in the time allotted, but may still be processing the request',

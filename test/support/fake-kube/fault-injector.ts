@@ -34,9 +34,16 @@ export class FaultInjector {
     );
     if (!armed) return undefined;
     armed.remaining -= 1;
-    const name = /\/([^/]+)$/.exec(pathname)?.[1];
-    return faultStatus(armed.fault.status, armed.fault.reason, name);
+    return faultStatus(armed.fault.status, armed.fault.reason, objectOf(pathname));
   }
+}
+
+/** `deployments.apps "kaizen"`, for messages naming the object, from a resource URL path. */
+function objectOf(pathname: string): { qualifiedResource: string; name: string } | undefined {
+  const match = /^\/(?:api\/v1|apis\/([^/]+)\/[^/]+)\/(?:namespaces\/[^/]+\/)?([^/]+)\/([^/]+)/.exec(pathname);
+  if (!match) return undefined;
+  const [, group, resource = '', name = ''] = match;
+  return { qualifiedResource: group ? `${resource}.${group}` : resource, name };
 }
 
 function matches(pattern: RegExp, text: string): boolean {

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { stringify } from 'yaml';
 import { PermanentError } from '../../../src/rollback/errors.js';
 import { loadKubeConfig } from '../../../src/targets/kubernetes/load-kube-config.js';
@@ -31,6 +31,10 @@ beforeAll(async () => {
   );
 });
 
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
 afterAll(async () => {
   await rm(directory, { recursive: true, force: true });
 });
@@ -57,7 +61,9 @@ describe('loadKubeConfig', () => {
   });
 
   it('uses the pod service account when running in a pod and no file is given', () => {
-    const loaded = loadKubeConfig({ env: { KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBERNETES_SERVICE_PORT: '443' } });
+    vi.stubEnv('KUBERNETES_SERVICE_HOST', '10.96.0.1');
+    vi.stubEnv('KUBERNETES_SERVICE_PORT', '443');
+    const loaded = loadKubeConfig({});
     expect(loaded.source).toBe('in-cluster');
     expect(loaded.kubeConfig.getCurrentCluster()?.server).toBe('https://10.96.0.1:443');
   });

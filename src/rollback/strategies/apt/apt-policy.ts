@@ -28,10 +28,19 @@ export function parseAptPolicy(stdout: string): AptPolicy | undefined {
     const match = /^ (?:\*\*\*| {3}) (\S+) -?\d+$/.exec(line);
     if (match?.[1] !== undefined && !versions.includes(match[1])) versions.push(match[1]);
   }
-  return { installed: installed === '(none)' ? undefined : installed, candidate: candidate === '(none)' ? undefined : candidate, versions };
+  return {
+    installed: installed === '(none)' ? undefined : installed,
+    candidate: candidate === '(none)' ? undefined : candidate,
+    versions,
+  };
 }
 
-export async function readAptPolicy(runner: CommandRunner, host: string, apt: AptSection, signal?: AbortSignal): Promise<AptPolicy> {
+export async function readAptPolicy(
+  runner: CommandRunner,
+  host: string,
+  apt: AptSection,
+  signal?: AbortSignal,
+): Promise<AptPolicy> {
   const result = await runChecked(runner, host, {
     argv: aptPolicyArgv(apt.package),
     timeoutMs: 60_000,

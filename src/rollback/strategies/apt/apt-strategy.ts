@@ -9,7 +9,11 @@ import type { ResolvedPlan, Strategy, StrategyCallOptions, VersionEntry } from '
 import { readAptPolicy } from './apt-policy.js';
 import { parseAptTarget, type AptTarget } from './apt-target.js';
 import { aptInstallArgv, aptTool } from './apt-tool.js';
-import { choosePackageVersion, describeInstalled, type HostVersions } from './common/choose-package-version.js';
+import {
+  choosePackageVersion,
+  describeInstalled,
+  type HostVersions,
+} from './common/choose-package-version.js';
 import { formatCommand } from '../host/format-command.js';
 import { resolveHostRollout } from '../host/host-rollout.js';
 import { hostChangeSteps } from './common/host-change-steps.js';
@@ -50,21 +54,34 @@ export class AptStrategy implements Strategy {
     });
   }
 
-  async resolve(service: ServiceConfig, request: RollbackRequest, options: StrategyCallOptions = {}): Promise<ResolvedPlan> {
+  async resolve(
+    service: ServiceConfig,
+    request: RollbackRequest,
+    options: StrategyCallOptions = {},
+  ): Promise<ResolvedPlan> {
     const apt = this.section(service);
     if (request.toRevision !== undefined) {
       throw new InputError('bad_version', 'apt rollbacks take a package version, not a revision number.');
     }
     const hosts = await this.readHosts(service, apt, options.signal);
     const version = choosePackageVersion(apt.package, hosts, request.version);
-    const target: AptTarget = { package: apt.package, version, hosts: hosts.map((h) => ({ host: h.host, from: h.installed })) };
+    const target: AptTarget = {
+      package: apt.package,
+      version,
+      hosts: hosts.map((h) => ({ host: h.host, from: h.installed })),
+    };
     const actions: PlannedAction[] = [];
     for (const h of hosts) {
       if (h.installed === version) continue;
       actions.push({ target: h.host, description: formatCommand(aptInstallArgv(apt, version)) });
       actions.push(...unitActions(h.host, apt.unit, apt.sudo, apt.restart));
     }
-    return { from: `${apt.package} ${describeInstalled(hosts)}`, to: `${apt.package} ${version}`, target: { ...target }, actions };
+    return {
+      from: `${apt.package} ${describeInstalled(hosts)}`,
+      to: `${apt.package} ${version}`,
+      target: { ...target },
+      actions,
+    };
   }
 
   steps(service: ServiceConfig, target: Record<string, unknown>): RollbackStep[] {
@@ -90,7 +107,11 @@ export class AptStrategy implements Strategy {
     ];
   }
 
-  private async readHosts(service: ServiceConfig, apt: AptSection, signal?: AbortSignal): Promise<HostVersions[]> {
+  private async readHosts(
+    service: ServiceConfig,
+    apt: AptSection,
+    signal?: AbortSignal,
+  ): Promise<HostVersions[]> {
     const result: HostVersions[] = [];
     for (const host of resolveHostRollout(service).hosts) {
       const policy = await readAptPolicy(this.options.runnerFactory(host), host.name, apt, signal);
@@ -100,7 +121,8 @@ export class AptStrategy implements Strategy {
   }
 
   private section(service: ServiceConfig): AptSection {
-    if (service.apt === undefined) throw new InputError('not_configured', `Service "${service.name}" has no apt: section.`);
+    if (service.apt === undefined)
+      throw new InputError('not_configured', `Service "${service.name}" has no apt: section.`);
     return service.apt;
   }
 }

@@ -13,7 +13,9 @@ export type AptTarget = z.output<typeof aptTargetSchema>;
 export function parseAptTarget(target: Record<string, unknown>): AptTarget {
   const parsed = aptTargetSchema.safeParse(target);
   if (!parsed.success) {
-    throw new PermanentError('bad_target', 'The stored apt rollback target is not valid.', { details: [parsed.error.message] });
+    throw new PermanentError('bad_target', 'The stored apt rollback target is not valid.', {
+      details: [parsed.error.message],
+    });
   }
   return parsed.data;
 }

@@ -7,10 +7,18 @@ import { runChecked } from './common/run-checked.js';
 
 export type AptHostTarget = HostTarget & { version: string };
 
-const LOCKED = /Could not get lock|Unable to acquire the dpkg frontend lock|Unable to lock the administration directory/;
+const LOCKED =
+  /Could not get lock|Unable to acquire the dpkg frontend lock|Unable to lock the administration directory/;
 
 export function aptInstallArgv(apt: AptSection, version: string): string[] {
-  return [...(apt.sudo ? ['sudo', '-n'] : []), 'apt-get', 'install', '-y', '--allow-downgrades', `${apt.package}=${version}`];
+  return [
+    ...(apt.sudo ? ['sudo', '-n'] : []),
+    'apt-get',
+    'install',
+    '-y',
+    '--allow-downgrades',
+    `${apt.package}=${version}`,
+  ];
 }
 
 export function sudoCheckArgv(): string[] {
@@ -29,9 +37,13 @@ export function aptTool(apt: AptSection, version: string): HostChangeTool<AptHos
     async precheck(runner, host, target, signal) {
       const policy = await readAptPolicy(runner, host.name, apt, signal);
       if (!policy.versions.includes(target.version)) {
-        throw new PermanentError('apt_version_gone', `${apt.package} ${target.version} is no longer available on ${host.name}.`, {
-          hint: `Nothing was changed. apt offers: ${policy.versions.join(', ') || 'nothing'}. Check the apt sources (\`apt-cache policy ${apt.package}\`).`,
-        });
+        throw new PermanentError(
+          'apt_version_gone',
+          `${apt.package} ${target.version} is no longer available on ${host.name}.`,
+          {
+            hint: `Nothing was changed. apt offers: ${policy.versions.join(', ') || 'nothing'}. Check the apt sources (\`apt-cache policy ${apt.package}\`).`,
+          },
+        );
       }
       if (apt.sudo) await checkSudo(runner, host, signal);
       return `${apt.package} ${policy.installed ?? 'not installed'}, ${target.version} available${apt.sudo ? ', sudo -n works' : ''}`;
@@ -47,10 +59,14 @@ export function aptTool(apt: AptSection, version: string): HostChangeTool<AptHos
         hint: `Run \`apt-cache policy ${apt.package}\` and \`dpkg --audit\` on ${host.name} to see which version is installed; if dpkg was interrupted, run \`sudo dpkg --configure -a\`, then retry the rollback.`,
         classify: (result) =>
           LOCKED.test(result.stderr)
-            ? new RetryableError('apt_locked', `apt is busy on ${host.name} (another apt or dpkg holds the lock).`, {
-                hint: 'Wait for the other apt run (unattended-upgrades?) to finish; the rollback retries.',
-                details: [result.stderr.trim()],
-              })
+            ? new RetryableError(
+                'apt_locked',
+                `apt is busy on ${host.name} (another apt or dpkg holds the lock).`,
+                {
+                  hint: 'Wait for the other apt run (unattended-upgrades?) to finish; the rollback retries.',
+                  details: [result.stderr.trim()],
+                },
+              )
             : undefined,
       });
     },

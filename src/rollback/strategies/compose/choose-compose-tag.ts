@@ -17,7 +17,12 @@ export function knownTags(configured: readonly string[], hosts: readonly Compose
  * The requested tag (a configured one or one present on a host), or for "previous" the tag after the
  * running one in the configured list, else the newest tag present on the first host other than the running one.
  */
-export function chooseComposeTag(image: string, configured: readonly string[], hosts: ComposeHostState[], requested: string | undefined): string {
+export function chooseComposeTag(
+  image: string,
+  configured: readonly string[],
+  hosts: ComposeHostState[],
+  requested: string | undefined,
+): string {
   const running = hosts[0]?.running ?? null;
   const known = knownTags(configured, hosts);
   const others = known.filter((t) => !hosts.every((h) => h.running === t));
@@ -26,10 +31,21 @@ export function chooseComposeTag(image: string, configured: readonly string[], h
   if (requested === undefined) {
     const index = running === null ? -1 : configured.indexOf(running);
     tag = index >= 0 ? configured[index + 1] : (hosts[0]?.local ?? []).find((t) => t !== running);
-    if (tag === undefined) throw new InputError('no_previous_version', `No tag of ${image} before ${running ?? 'none'} is known.`, { hint });
+    if (tag === undefined)
+      throw new InputError(
+        'no_previous_version',
+        `No tag of ${image} before ${running ?? 'none'} is known.`,
+        { hint },
+      );
   } else {
-    if (!IMAGE_TAG_PATTERN.test(requested)) throw new InputError('bad_version', `"${requested.slice(0, 60)}" is not an image tag.`, { hint });
-    if (!known.includes(requested)) throw new InputError('unknown_version', `${image}:${requested} is neither configured nor present on a host.`, { hint });
+    if (!IMAGE_TAG_PATTERN.test(requested))
+      throw new InputError('bad_version', `"${requested.slice(0, 60)}" is not an image tag.`, { hint });
+    if (!known.includes(requested))
+      throw new InputError(
+        'unknown_version',
+        `${image}:${requested} is neither configured nor present on a host.`,
+        { hint },
+      );
     tag = requested;
   }
   if (hosts.every((h) => h.running === tag)) {

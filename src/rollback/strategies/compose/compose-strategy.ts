@@ -38,7 +38,12 @@ export class ComposeStrategy implements Strategy {
     const hosts = await this.readHosts(service, compose, options.signal);
     return knownTags(compose.tags, hosts).map((tag) => {
       const runningOn = hosts.filter((h) => h.running === tag).map((h) => h.host);
-      const source = compose.tags.includes(tag) ? 'configured' : `present on ${hosts.filter((h) => h.local.includes(tag)).map((h) => h.host).join(', ')}`;
+      const source = compose.tags.includes(tag)
+        ? 'configured'
+        : `present on ${hosts
+            .filter((h) => h.local.includes(tag))
+            .map((h) => h.host)
+            .join(', ')}`;
       return {
         id: tag,
         description: `${compose.image}:${tag} (${source}${runningOn.length ? `; running on ${runningOn.join(', ')}` : ''})`,
@@ -47,9 +52,14 @@ export class ComposeStrategy implements Strategy {
     });
   }
 
-  async resolve(service: ServiceConfig, request: RollbackRequest, options: StrategyCallOptions = {}): Promise<ResolvedPlan> {
+  async resolve(
+    service: ServiceConfig,
+    request: RollbackRequest,
+    options: StrategyCallOptions = {},
+  ): Promise<ResolvedPlan> {
     const compose = this.section(service);
-    if (request.toRevision !== undefined) throw new InputError('bad_version', 'compose rollbacks take an image tag, not a revision number.');
+    if (request.toRevision !== undefined)
+      throw new InputError('bad_version', 'compose rollbacks take an image tag, not a revision number.');
     const hosts = await this.readHosts(service, compose, options.signal);
     const tag = chooseComposeTag(compose.image, compose.tags, hosts, request.version);
     const actions: PlannedAction[] = [];
@@ -76,7 +86,12 @@ export class ComposeStrategy implements Strategy {
     const rollout = resolveHostRollout(service);
     const { runnerFactory } = this.options;
     return [
-      ...hostChangeSteps({ tool: composeTool(compose, parsed.tag), rollout, targets: parsed.hosts, runnerFactory }),
+      ...hostChangeSteps({
+        tool: composeTool(compose, parsed.tag),
+        rollout,
+        targets: parsed.hosts,
+        runnerFactory,
+      }),
       ...hostFinishSteps({
         unit: compose.unit,
         sudo: false,
@@ -88,7 +103,11 @@ export class ComposeStrategy implements Strategy {
     ];
   }
 
-  private async readHosts(service: ServiceConfig, compose: ComposeSection, signal?: AbortSignal): Promise<ComposeHostState[]> {
+  private async readHosts(
+    service: ServiceConfig,
+    compose: ComposeSection,
+    signal?: AbortSignal,
+  ): Promise<ComposeHostState[]> {
     const states: ComposeHostState[] = [];
     for (const host of resolveHostRollout(service).hosts) {
       const runner = this.options.runnerFactory(host);
@@ -102,7 +121,8 @@ export class ComposeStrategy implements Strategy {
   }
 
   private section(service: ServiceConfig): ComposeSection {
-    if (service.compose === undefined) throw new InputError('not_configured', `Service "${service.name}" has no compose: section.`);
+    if (service.compose === undefined)
+      throw new InputError('not_configured', `Service "${service.name}" has no compose: section.`);
     return service.compose;
   }
 }

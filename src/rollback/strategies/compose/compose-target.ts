@@ -13,7 +13,9 @@ export type ComposeTarget = z.output<typeof composeTargetSchema>;
 export function parseComposeTarget(target: Record<string, unknown>): ComposeTarget {
   const parsed = composeTargetSchema.safeParse(target);
   if (!parsed.success) {
-    throw new PermanentError('bad_target', 'The stored compose rollback target is not valid.', { details: [parsed.error.message] });
+    throw new PermanentError('bad_target', 'The stored compose rollback target is not valid.', {
+      details: [parsed.error.message],
+    });
   }
   return parsed.data;
 }

@@ -7,26 +7,39 @@ import { imagesArgv, localImagesArgv } from './compose-commands.js';
 
 const READ_TIMEOUT_MS = 60_000;
 const imageRow = z.object({ Repository: z.string(), Tag: z.string() }).loose();
-const localImageRow = z.object({ Repository: z.string(), Tag: z.string(), CreatedAt: z.string().default('') }).loose();
+const localImageRow = z
+  .object({ Repository: z.string(), Tag: z.string(), CreatedAt: z.string().default('') })
+  .loose();
 
 /** Compose prints one JSON array; older docker CLIs print one JSON object per line. */
 function parseJsonRows(stdout: string): unknown[] {
   const text = stdout.trim();
   if (text === '') return [];
   if (text.startsWith('[')) return JSON.parse(text) as unknown[];
-  return text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as unknown);
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as unknown);
 }
 
 function parseRows<T>(stdout: string, schema: z.ZodType<T>, command: string): T[] {
   try {
     return z.array(schema).parse(parseJsonRows(stdout));
   } catch (error) {
-    throw new PermanentError('docker_bad_output', `\`${command}\` printed something unexpected.`, { cause: error, details: [stdout.slice(0, 500)] });
+    throw new PermanentError('docker_bad_output', `\`${command}\` printed something unexpected.`, {
+      cause: error,
+      details: [stdout.slice(0, 500)],
+    });
   }
 }
 
 /** The tag of the image the compose service's container runs (`docker compose images`); null: not running. */
-export async function readRunningTag(runner: CommandRunner, host: string, compose: ComposeSection, signal?: AbortSignal): Promise<string | null> {
+export async function readRunningTag(
+  runner: CommandRunner,
+  host: string,
+  compose: ComposeSection,
+  signal?: AbortSignal,
+): Promise<string | null> {
   const result = await runChecked(runner, host, {
     argv: imagesArgv(compose),
     timeoutMs: READ_TIMEOUT_MS,
@@ -40,7 +53,12 @@ export async function readRunningTag(runner: CommandRunner, host: string, compos
 }
 
 /** Tags of the image present on the host, most recently created first ("recently deployed"). */
-export async function readLocalTags(runner: CommandRunner, host: string, compose: ComposeSection, signal?: AbortSignal): Promise<string[]> {
+export async function readLocalTags(
+  runner: CommandRunner,
+  host: string,
+  compose: ComposeSection,
+  signal?: AbortSignal,
+): Promise<string[]> {
   const result = await runChecked(runner, host, {
     argv: localImagesArgv(compose),
     timeoutMs: READ_TIMEOUT_MS,

@@ -2,7 +2,11 @@ import type { HelmSection } from '../../../config/strategies/helm-schema.js';
 
 /** `--namespace` and `--kube-context` flags every helm command of this release carries. */
 function releaseFlags(helm: HelmSection): string[] {
-  return ['--namespace', helm.namespace, ...(helm.kubeContext === undefined ? [] : ['--kube-context', helm.kubeContext])];
+  return [
+    '--namespace',
+    helm.namespace,
+    ...(helm.kubeContext === undefined ? [] : ['--kube-context', helm.kubeContext]),
+  ];
 }
 
 export function helmHistoryArgv(helm: HelmSection): string[] {
@@ -10,7 +14,16 @@ export function helmHistoryArgv(helm: HelmSection): string[] {
 }
 
 export function helmRollbackArgv(helm: HelmSection, revision: number): string[] {
-  return ['helm', 'rollback', helm.release, String(revision), ...releaseFlags(helm), '--wait', '--timeout', `${helm.timeout}s`];
+  return [
+    'helm',
+    'rollback',
+    helm.release,
+    String(revision),
+    ...releaseFlags(helm),
+    '--wait',
+    '--timeout',
+    `${helm.timeout}s`,
+  ];
 }
 
 export function helmStatusArgv(helm: HelmSection): string[] {

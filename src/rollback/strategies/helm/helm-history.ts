@@ -24,16 +24,24 @@ export function parseHelmHistory(stdout: string): HelmRevision[] {
   try {
     json = JSON.parse(stdout);
   } catch {
-    throw new PermanentError('helm_bad_output', '`helm history -o json` did not print JSON.', { details: [stdout.slice(0, 500)] });
+    throw new PermanentError('helm_bad_output', '`helm history -o json` did not print JSON.', {
+      details: [stdout.slice(0, 500)],
+    });
   }
   const parsed = z.array(helmRevisionSchema).safeParse(json);
   if (!parsed.success) {
-    throw new PermanentError('helm_bad_output', '`helm history -o json` printed an unexpected shape.', { details: [parsed.error.message] });
+    throw new PermanentError('helm_bad_output', '`helm history -o json` printed an unexpected shape.', {
+      details: [parsed.error.message],
+    });
   }
   return [...parsed.data].sort((a, b) => a.revision - b.revision);
 }
 
-export async function readHelmHistory(runner: CommandRunner, helm: HelmSection, signal?: AbortSignal): Promise<HelmRevision[]> {
+export async function readHelmHistory(
+  runner: CommandRunner,
+  helm: HelmSection,
+  signal?: AbortSignal,
+): Promise<HelmRevision[]> {
   const result = await runChecked(runner, runner.host, {
     argv: helmHistoryArgv(helm),
     timeoutMs: HELM_READ_TIMEOUT_MS,

@@ -19,9 +19,18 @@ export function helmRollbackStep(helm: HelmSection, target: HelmTarget, runner: 
       const before = await readHelmHistory(runner, helm, ctx.signal);
       const already = findOurRollback(before, target, remembered);
       if (already !== undefined) {
-        await ctx.memory.set(HELM_ROLLBACK_MEMORY_KEY, { revision: target.revision, newRevision: already.revision, at: remembered?.at ?? ctx.now().toISOString() });
-        await ctx.detail(`Already rolled back: ${describeRevision(already)} is "${already.description}"; not rolling back again.`);
-        return { skipped: true, summary: `already at revision ${already.revision} (rollback to ${target.revision})` };
+        await ctx.memory.set(HELM_ROLLBACK_MEMORY_KEY, {
+          revision: target.revision,
+          newRevision: already.revision,
+          at: remembered?.at ?? ctx.now().toISOString(),
+        });
+        await ctx.detail(
+          `Already rolled back: ${describeRevision(already)} is "${already.description}"; not rolling back again.`,
+        );
+        return {
+          skipped: true,
+          summary: `already at revision ${already.revision} (rollback to ${target.revision})`,
+        };
       }
       const argv = helmRollbackArgv(helm, target.revision);
       await runChecked(runner, runner.host, {
@@ -36,7 +45,11 @@ export function helmRollbackStep(helm: HelmSection, target: HelmTarget, runner: 
       });
       const after = await readHelmHistory(runner, helm, ctx.signal);
       const latest = after[after.length - 1] as HelmRevision;
-      const memory: HelmRollbackMemory = { revision: target.revision, newRevision: latest.revision, at: ctx.now().toISOString() };
+      const memory: HelmRollbackMemory = {
+        revision: target.revision,
+        newRevision: latest.revision,
+        at: ctx.now().toISOString(),
+      };
       await ctx.memory.set(HELM_ROLLBACK_MEMORY_KEY, memory);
       await ctx.detail(`helm rollback done: ${describeRevision(latest)}.`);
       return { summary: `rolled back to revision ${target.revision} (now revision ${latest.revision})` };
@@ -45,12 +58,19 @@ export function helmRollbackStep(helm: HelmSection, target: HelmTarget, runner: 
 }
 
 /** A deployed revision newer than the plan's current one that is this rollback ("Rollback to N"). */
-function findOurRollback(history: readonly HelmRevision[], target: HelmTarget, remembered: HelmRollbackMemory | undefined): HelmRevision | undefined {
+function findOurRollback(
+  history: readonly HelmRevision[],
+  target: HelmTarget,
+  remembered: HelmRollbackMemory | undefined,
+): HelmRevision | undefined {
   if (remembered !== undefined) {
     const known = history.find((r) => r.revision === remembered.newRevision);
     if (known !== undefined) return known;
   }
   return history.find(
-    (r) => r.revision > target.fromRevision && r.status === 'deployed' && r.description === `Rollback to ${target.revision}`,
+    (r) =>
+      r.revision > target.fromRevision &&
+      r.status === 'deployed' &&
+      r.description === `Rollback to ${target.revision}`,
   );
 }

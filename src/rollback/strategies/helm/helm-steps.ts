@@ -31,15 +31,23 @@ export function helmSteps(helm: HelmSection, target: HelmTarget, runner: Command
         const latest = history[history.length - 1] as HelmRevision;
         findRevision(history, target.revision, helm);
         if (latest.status.startsWith('pending-')) {
-          throw new PermanentError('helm_operation_pending', `Helm release ${helm.release} is in ${latest.status} (revision ${latest.revision}).`, {
-            hint: `Another helm operation is running or was interrupted. Look at \`helm history ${helm.release} -n ${helm.namespace}\`; wait for it to finish, then start the rollback again.`,
-          });
+          throw new PermanentError(
+            'helm_operation_pending',
+            `Helm release ${helm.release} is in ${latest.status} (revision ${latest.revision}).`,
+            {
+              hint: `Another helm operation is running or was interrupted. Look at \`helm history ${helm.release} -n ${helm.namespace}\`; wait for it to finish, then start the rollback again.`,
+            },
+          );
         }
         const ours = done !== undefined || latest.description === `Rollback to ${target.revision}`;
         if (latest.revision !== target.fromRevision && !ours) {
-          throw new PermanentError('helm_release_changed', `Helm release ${helm.release} changed since the plan: now at ${describeRevision(latest)}, planned from revision ${target.fromRevision}.`, {
-            hint: 'Nothing was rolled back. Look at the history and ask for the rollback again if it is still needed.',
-          });
+          throw new PermanentError(
+            'helm_release_changed',
+            `Helm release ${helm.release} changed since the plan: now at ${describeRevision(latest)}, planned from revision ${target.fromRevision}.`,
+            {
+              hint: 'Nothing was rolled back. Look at the history and ask for the rollback again if it is still needed.',
+            },
+          );
         }
         return { summary: `${latest.status}, no operation in progress` };
       },
@@ -49,12 +57,20 @@ export function helmSteps(helm: HelmSection, target: HelmTarget, runner: Command
   ];
 }
 
-export function findRevision(history: readonly HelmRevision[], revision: number, helm: HelmSection): HelmRevision {
+export function findRevision(
+  history: readonly HelmRevision[],
+  revision: number,
+  helm: HelmSection,
+): HelmRevision {
   const found = history.find((r) => r.revision === revision);
   if (found === undefined) {
-    throw new PermanentError('helm_revision_gone', `Revision ${revision} of ${helm.release} is no longer in the Helm history.`, {
-      hint: `Nothing was changed. Helm keeps a limited history (--history-max); pick another revision from \`${formatCommand(['helm', 'history', helm.release, '-n', helm.namespace])}\`.`,
-    });
+    throw new PermanentError(
+      'helm_revision_gone',
+      `Revision ${revision} of ${helm.release} is no longer in the Helm history.`,
+      {
+        hint: `Nothing was changed. Helm keeps a limited history (--history-max); pick another revision from \`${formatCommand(['helm', 'history', helm.release, '-n', helm.namespace])}\`.`,
+      },
+    );
   }
   return found;
 }

@@ -40,7 +40,11 @@ export class HelmStrategy implements Strategy {
     }));
   }
 
-  async resolve(service: ServiceConfig, request: RollbackRequest, options: StrategyCallOptions = {}): Promise<ResolvedPlan> {
+  async resolve(
+    service: ServiceConfig,
+    request: RollbackRequest,
+    options: StrategyCallOptions = {},
+  ): Promise<ResolvedPlan> {
     const helm = this.section(service);
     const history = await readHelmHistory(this.runner(), helm, options.signal);
     const { current, target } = chooseHelmRevision(helm.release, history, request);

@@ -17,7 +17,9 @@ export type HelmTarget = z.output<typeof helmTargetSchema>;
 export function parseHelmTarget(target: Record<string, unknown>): HelmTarget {
   const parsed = helmTargetSchema.safeParse(target);
   if (!parsed.success) {
-    throw new PermanentError('bad_target', 'The stored Helm rollback target is not valid.', { details: [parsed.error.message] });
+    throw new PermanentError('bad_target', 'The stored Helm rollback target is not valid.', {
+      details: [parsed.error.message],
+    });
   }
   return parsed.data;
 }

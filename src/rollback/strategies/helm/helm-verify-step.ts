@@ -29,17 +29,28 @@ export function helmVerifyStep(helm: HelmSection, runner: CommandRunner): Rollba
       try {
         status = statusSchema.parse(JSON.parse(result.stdout));
       } catch (error) {
-        throw new PermanentError('helm_bad_output', '`helm status -o json` printed something unexpected.', { cause: error, details: [result.stdout.slice(0, 500)] });
+        throw new PermanentError('helm_bad_output', '`helm status -o json` printed something unexpected.', {
+          cause: error,
+          details: [result.stdout.slice(0, 500)],
+        });
       }
       const memory = await ctx.memory.get<HelmRollbackMemory>(HELM_ROLLBACK_MEMORY_KEY);
       const hint = `Run \`helm history ${helm.release} -n ${helm.namespace}\` and \`kubectl get pods -n ${helm.namespace}\`; fix forward or roll back to another revision.`;
       if (status.info.status !== 'deployed') {
-        throw new PermanentError('helm_not_deployed', `Helm release ${helm.release} is ${status.info.status} at revision ${status.version}.`, { hint });
+        throw new PermanentError(
+          'helm_not_deployed',
+          `Helm release ${helm.release} is ${status.info.status} at revision ${status.version}.`,
+          { hint },
+        );
       }
       if (memory !== undefined && status.version !== memory.newRevision) {
-        throw new PermanentError('helm_release_changed', `Helm release ${helm.release} is at revision ${status.version}, expected ${memory.newRevision} (the rollback).`, {
-          hint: `Someone changed the release after the rollback. ${hint}`,
-        });
+        throw new PermanentError(
+          'helm_release_changed',
+          `Helm release ${helm.release} is at revision ${status.version}, expected ${memory.newRevision} (the rollback).`,
+          {
+            hint: `Someone changed the release after the rollback. ${hint}`,
+          },
+        );
       }
       return { summary: `deployed at revision ${status.version}` };
     },

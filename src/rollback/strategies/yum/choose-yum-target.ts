@@ -19,20 +19,36 @@ const TRANSACTION_INPUT = /^transaction:(\d{1,9})$/;
  * transaction; transaction ids are per host, so only for a service with one host. A version: `yum downgrade`
  * to it on every host.
  */
-export function chooseYumTarget(yum: YumSection, hosts: YumHostState[], request: Pick<RollbackRequest, 'version' | 'toRevision'>): YumTarget {
+export function chooseYumTarget(
+  yum: YumSection,
+  hosts: YumHostState[],
+  request: Pick<RollbackRequest, 'version' | 'toRevision'>,
+): YumTarget {
   const first = hosts[0];
   if (first === undefined) throw new InputError('no_hosts', 'The service has no hosts.');
   const valid = (h: YumHostState): string =>
-    `Undoable transactions on ${h.host}: ${h.history.filter(isUndoable).slice(0, 10).map((t) => `transaction:${t.id}`).join(', ') || 'none'}; ` +
-    `versions: ${h.available.filter((v) => v !== h.installed).join(', ') || 'none'}.`;
+    `Undoable transactions on ${h.host}: ${
+      h.history
+        .filter(isUndoable)
+        .slice(0, 10)
+        .map((t) => `transaction:${t.id}`)
+        .join(', ') || 'none'
+    }; ` + `versions: ${h.available.filter((v) => v !== h.installed).join(', ') || 'none'}.`;
   const transactionInput = request.toRevision ?? numberOf(request.version);
   if (transactionInput !== undefined) {
     if (hosts.length !== 1) {
-      throw new InputError('transaction_needs_one_host', 'yum transaction ids differ from host to host; give a package version instead.', { hint: valid(first) });
+      throw new InputError(
+        'transaction_needs_one_host',
+        'yum transaction ids differ from host to host; give a package version instead.',
+        { hint: valid(first) },
+      );
     }
     const t = first.history.find((x) => x.id === transactionInput);
     if (t === undefined || !isUndoable(t)) {
-      const why = t === undefined ? `no transaction ${transactionInput} of ${yum.package}` : `${describeTransaction(t)} cannot be undone to an earlier version`;
+      const why =
+        t === undefined
+          ? `no transaction ${transactionInput} of ${yum.package}`
+          : `${describeTransaction(t)} cannot be undone to an earlier version`;
       throw new InputError('unknown_transaction', `${first.host} has ${why}.`, { hint: valid(first) });
     }
     return undo(yum, [{ ...first, transaction: t.id }]);
@@ -43,7 +59,11 @@ export function chooseYumTarget(yum: YumSection, hosts: YumHostState[], request:
       hosts.map((h) => {
         const latest = h.history[0];
         if (latest === undefined || !isUndoable(latest)) {
-          throw new InputError('no_previous_version', `The last yum transaction of ${yum.package} on ${h.host} is not an update that can be undone.`, { hint: valid(h) });
+          throw new InputError(
+            'no_previous_version',
+            `The last yum transaction of ${yum.package} on ${h.host} is not an update that can be undone.`,
+            { hint: valid(h) },
+          );
         }
         return { ...h, transaction: latest.id };
       }),
@@ -51,17 +71,34 @@ export function chooseYumTarget(yum: YumSection, hosts: YumHostState[], request:
   }
   const version = choosePackageVersion(
     yum.package,
-    hosts.map((h) => ({ host: h.host, installed: h.installed, versions: h.installed !== null && !h.available.includes(h.installed) ? [...h.available, h.installed] : h.available })),
+    hosts.map((h) => ({
+      host: h.host,
+      installed: h.installed,
+      versions:
+        h.installed !== null && !h.available.includes(h.installed)
+          ? [...h.available, h.installed]
+          : h.available,
+    })),
     request.version,
   );
-  return { package: yum.package, mode: 'downgrade', version, hosts: hosts.map((h) => ({ host: h.host, from: h.installed })) };
+  return {
+    package: yum.package,
+    mode: 'downgrade',
+    version,
+    hosts: hosts.map((h) => ({ host: h.host, from: h.installed })),
+  };
 }
 
 function undo(yum: YumSection, hosts: (YumHostState & { transaction: number })[]): YumTarget {
   for (const h of hosts) {
-    if (h.installed === null) throw new InputError('not_installed', `${yum.package} is not installed on ${h.host}.`);
+    if (h.installed === null)
+      throw new InputError('not_installed', `${yum.package} is not installed on ${h.host}.`);
   }
-  return { package: yum.package, mode: 'undo', hosts: hosts.map((h) => ({ host: h.host, from: h.installed, transaction: h.transaction })) };
+  return {
+    package: yum.package,
+    mode: 'undo',
+    hosts: hosts.map((h) => ({ host: h.host, from: h.installed, transaction: h.transaction })),
+  };
 }
 
 function numberOf(version: string | undefined): number | undefined {

@@ -6,7 +6,12 @@ import { parseYumHistory, parseYumList, type YumTransaction } from './yum-output
 
 const READ_TIMEOUT_MS = 120_000;
 
-export async function readYumList(runner: CommandRunner, host: string, yum: YumSection, signal?: AbortSignal): Promise<{ installed: string | null; available: string[] }> {
+export async function readYumList(
+  runner: CommandRunner,
+  host: string,
+  yum: YumSection,
+  signal?: AbortSignal,
+): Promise<{ installed: string | null; available: string[] }> {
   const result = await runChecked(runner, host, {
     argv: listArgv(yum),
     timeoutMs: READ_TIMEOUT_MS,
@@ -19,7 +24,12 @@ export async function readYumList(runner: CommandRunner, host: string, yum: YumS
   return parseYumList(result.stdout, yum.package);
 }
 
-export async function readYumHistory(runner: CommandRunner, host: string, yum: YumSection, signal?: AbortSignal): Promise<YumTransaction[]> {
+export async function readYumHistory(
+  runner: CommandRunner,
+  host: string,
+  yum: YumSection,
+  signal?: AbortSignal,
+): Promise<YumTransaction[]> {
   const result = await runChecked(runner, host, {
     argv: historyListArgv(yum),
     timeoutMs: READ_TIMEOUT_MS,

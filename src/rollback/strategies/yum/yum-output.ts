@@ -14,7 +14,14 @@ export function parseYumHistory(stdout: string): YumTransaction[] {
   const rows: YumTransaction[] = [];
   for (const line of stdout.split('\n')) {
     const m = ROW.exec(line);
-    if (m) rows.push({ id: Number(m[1]), commandLine: m[2] ?? '', date: m[3] ?? '', actions: m[4] ?? '', altered: Number(m[5]) });
+    if (m)
+      rows.push({
+        id: Number(m[1]),
+        commandLine: m[2] ?? '',
+        date: m[3] ?? '',
+        actions: m[4] ?? '',
+        altered: Number(m[5]),
+      });
   }
   return rows.sort((a, b) => b.id - a.id);
 }

@@ -45,7 +45,11 @@ export class YumStrategy implements Strategy {
     }));
   }
 
-  async resolve(service: ServiceConfig, request: RollbackRequest, options: StrategyCallOptions = {}): Promise<ResolvedPlan> {
+  async resolve(
+    service: ServiceConfig,
+    request: RollbackRequest,
+    options: StrategyCallOptions = {},
+  ): Promise<ResolvedPlan> {
     const yum = this.section(service);
     const states: YumHostState[] = [];
     for (const host of resolveHostRollout(service).hosts) {
@@ -87,7 +91,8 @@ export class YumStrategy implements Strategy {
   }
 
   private section(service: ServiceConfig): YumSection {
-    if (service.yum === undefined) throw new InputError('not_configured', `Service "${service.name}" has no yum: section.`);
+    if (service.yum === undefined)
+      throw new InputError('not_configured', `Service "${service.name}" has no yum: section.`);
     return service.yum;
   }
 }

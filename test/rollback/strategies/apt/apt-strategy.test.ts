@@ -3,7 +3,14 @@ import { aptSectionSchema } from '../../../../src/config/strategies/apt-schema.j
 import { silentLogger } from '../../../../src/observability/logger.js';
 import { InputError, PermanentError, RetryableError } from '../../../../src/rollback/errors.js';
 import { AptStrategy } from '../../../../src/rollback/strategies/apt/apt-strategy.js';
-import { createHarness, memoryStore, request, runSteps, service, type Harness } from './common/strategy-harness.js';
+import {
+  createHarness,
+  memoryStore,
+  request,
+  runSteps,
+  service,
+  type Harness,
+} from './common/strategy-harness.js';
 
 const VERSIONS = ['0.8.0-1', '0.7.0-1', '1:0.6.2-1~bpo12+1'];
 const aptState = (installed: string | null, extra: Record<string, unknown> = {}) => ({
@@ -21,7 +28,9 @@ const svc = service({
 });
 
 async function toolCalls(host: string): Promise<string[][]> {
-  return (await h.standins.calls()).filter((c) => c.host === host && c.tool !== 'ssh').map((c) => [c.tool, ...c.argv]);
+  return (await h.standins.calls())
+    .filter((c) => c.host === host && c.tool !== 'ssh')
+    .map((c) => [c.tool, ...c.argv]);
 }
 
 beforeEach(async () => {
@@ -34,7 +43,12 @@ afterEach(() => h.standins.cleanup());
 
 describe('apt schema', () => {
   it('is strict and fills defaults', () => {
-    expect(aptSectionSchema.parse({ package: 'kaizen' })).toEqual({ package: 'kaizen', sudo: false, restart: true, timeout: 600 });
+    expect(aptSectionSchema.parse({ package: 'kaizen' })).toEqual({
+      package: 'kaizen',
+      sudo: false,
+      restart: true,
+      timeout: 600,
+    });
     expect(aptSectionSchema.safeParse({ package: 'kaizen', version: '1' }).success).toBe(false);
     expect(aptSectionSchema.safeParse({ package: '-kaizen' }).success).toBe(false);
     expect(aptSectionSchema.safeParse({ package: 'kaizen', unit: 'a b' }).success).toBe(false);
@@ -54,7 +68,14 @@ describe('AptStrategy.listVersions / resolve', () => {
   it('resolves "previous" to the version below the installed one and plans the exact commands per host', async () => {
     const plan = await strategy.resolve(svc, request());
     expect(plan).toMatchObject({ from: 'kaizen 0.8.0-1', to: 'kaizen 0.7.0-1' });
-    expect(plan.target).toEqual({ package: 'kaizen', version: '0.7.0-1', hosts: [{ host: 'web-1', from: '0.8.0-1' }, { host: 'web-2', from: '0.8.0-1' }] });
+    expect(plan.target).toEqual({
+      package: 'kaizen',
+      version: '0.7.0-1',
+      hosts: [
+        { host: 'web-1', from: '0.8.0-1' },
+        { host: 'web-2', from: '0.8.0-1' },
+      ],
+    });
     const web1 = [
       'sudo -n apt-get install -y --allow-downgrades kaizen=0.7.0-1',
       'sudo -n systemctl restart kaizen.service',
@@ -62,12 +83,17 @@ describe('AptStrategy.listVersions / resolve', () => {
       'systemctl status kaizen.service --no-pager',
       'sudo -n journalctl -u kaizen.service -n 20 --no-pager',
     ];
-    expect(plan.actions).toEqual([...web1.map((d) => ({ target: 'web-1', description: d })), ...web1.map((d) => ({ target: 'web-2', description: d }))]);
+    expect(plan.actions).toEqual([
+      ...web1.map((d) => ({ target: 'web-1', description: d })),
+      ...web1.map((d) => ({ target: 'web-2', description: d })),
+    ]);
     expect(await toolCalls('web-1')).toEqual([['apt-cache', 'policy', 'kaizen']]);
   });
 
   it('accepts an epoch/tilde version apt lists', async () => {
-    expect((await strategy.resolve(svc, request('1:0.6.2-1~bpo12+1'))).target).toMatchObject({ version: '1:0.6.2-1~bpo12+1' });
+    expect((await strategy.resolve(svc, request('1:0.6.2-1~bpo12+1'))).target).toMatchObject({
+      version: '1:0.6.2-1~bpo12+1',
+    });
   });
 
   it('refuses a version apt cannot install, one already installed, and one missing on a host', async () => {
@@ -75,22 +101,29 @@ describe('AptStrategy.listVersions / resolve', () => {
       code: 'unknown_version',
       hint: 'Versions available on every host: 0.7.0-1, 1:0.6.2-1~bpo12+1.',
     });
-    await expect(strategy.resolve(svc, request('0.8.0-1'))).rejects.toMatchObject({ code: 'already_current' });
-    await h.setState('web-2', 'apt.json', { packages: { kaizen: { installed: '0.8.0-1', versions: ['0.8.0-1'] } } });
+    await expect(strategy.resolve(svc, request('0.8.0-1'))).rejects.toMatchObject({
+      code: 'already_current',
+    });
+    await h.setState('web-2', 'apt.json', {
+      packages: { kaizen: { installed: '0.8.0-1', versions: ['0.8.0-1'] } },
+    });
     await expect(strategy.resolve(svc, request('0.7.0-1'))).rejects.toMatchObject({
       code: 'unknown_version',
       message: 'kaizen 0.7.0-1 cannot be installed on web-2.',
     });
   });
 
-  it.each(['v1.0; rm -rf /', '$(id)', '0.7.0-1\n0.8.0-1', '--help', '-o=APT::x', "0.7.0-1' x"])('refuses hostile input %j before any apt-get', async (version) => {
-    const error = await strategy.resolve(svc, request(version)).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(InputError);
-    expect(error).toMatchObject({ code: 'bad_version' });
-    const calls = await h.standins.calls();
-    expect(calls.some((c) => c.tool === 'apt-get')).toBe(false);
-    expect(calls.some((c) => c.argv.some((a) => a.includes(version)))).toBe(false);
-  });
+  it.each(['v1.0; rm -rf /', '$(id)', '0.7.0-1\n0.8.0-1', '--help', '-o=APT::x', "0.7.0-1' x"])(
+    'refuses hostile input %j before any apt-get',
+    async (version) => {
+      const error = await strategy.resolve(svc, request(version)).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect(error).toMatchObject({ code: 'bad_version' });
+      const calls = await h.standins.calls();
+      expect(calls.some((c) => c.tool === 'apt-get')).toBe(false);
+      expect(calls.some((c) => c.argv.some((a) => a.includes(version)))).toBe(false);
+    },
+  );
 });
 
 describe('AptStrategy steps', () => {
@@ -100,7 +133,9 @@ describe('AptStrategy steps', () => {
     expect(steps.map((s) => s.id)).toEqual(['identify', 'precheck', 'change', 'restart', 'verify']);
     const run = await runSteps(steps, svc, plan);
     expect(run.error).toBeUndefined();
-    const sequence = (await h.standins.calls()).filter((c) => c.tool === 'apt-get' || (c.tool === 'sudo' && c.argv[1] === 'apt-get'));
+    const sequence = (await h.standins.calls()).filter(
+      (c) => c.tool === 'apt-get' || (c.tool === 'sudo' && c.argv[1] === 'apt-get'),
+    );
     expect(sequence.map((c) => [c.host, c.tool])).toEqual([
       ['web-1', 'sudo'],
       ['web-1', 'apt-get'],
@@ -120,8 +155,26 @@ describe('AptStrategy steps', () => {
       ['systemctl', 'restart', 'kaizen.service'],
       ['systemctl', 'is-active', 'kaizen.service'],
       ['systemctl', 'status', 'kaizen.service', '--no-pager'],
-      ['sudo', '-n', 'journalctl', '-u', 'kaizen.service', '-n', '20', '--no-pager', expect.stringMatching(/^--since=@\d+$/)],
-      ['journalctl', '-u', 'kaizen.service', '-n', '20', '--no-pager', expect.stringMatching(/^--since=@\d+$/)],
+      [
+        'sudo',
+        '-n',
+        'journalctl',
+        '-u',
+        'kaizen.service',
+        '-n',
+        '20',
+        '--no-pager',
+        expect.stringMatching(/^--since=@\d+$/),
+      ],
+      [
+        'journalctl',
+        '-u',
+        'kaizen.service',
+        '-n',
+        '20',
+        '--no-pager',
+        expect.stringMatching(/^--since=@\d+$/),
+      ],
     ]);
     expect(run.details).toContain('change: web-1: 0.8.0-1 → 0.7.0-1');
     // apt-cache now reports the downgraded version.
@@ -135,7 +188,11 @@ describe('AptStrategy steps', () => {
     for (const mem of [memory, memoryStore()]) {
       const again = await runSteps(strategy.steps(svc, plan.target), svc, plan, mem, { from: 'change' });
       expect(again.error).toBeUndefined();
-      expect(again.results[0]).toMatchObject({ id: 'change', skipped: true, summary: 'all 2 host(s) already at kaizen 0.7.0-1' });
+      expect(again.results[0]).toMatchObject({
+        id: 'change',
+        skipped: true,
+        summary: 'all 2 host(s) already at kaizen 0.7.0-1',
+      });
     }
     expect((await h.standins.argvOf('apt-get')).length).toBe(2);
   });
@@ -145,7 +202,9 @@ describe('AptStrategy steps', () => {
     const plan = await strategy.resolve(svc, request('0.7.0-1'));
     expect(plan.actions.filter((a) => a.target === 'web-1')).toEqual([]);
     const run = await runSteps(strategy.steps(svc, plan.target), svc, plan);
-    expect(run.results.find((r) => r.id === 'change')?.summary).toBe('1 host(s) changed, 1 already at target');
+    expect(run.results.find((r) => r.id === 'change')?.summary).toBe(
+      '1 host(s) changed, 1 already at target',
+    );
     expect(await h.standins.argvOf('apt-get', 'web-1')).toEqual([]);
   });
 

@@ -3,7 +3,14 @@ import { composeSectionSchema } from '../../../../src/config/strategies/compose-
 import { silentLogger } from '../../../../src/observability/logger.js';
 import { InputError, PermanentError } from '../../../../src/rollback/errors.js';
 import { ComposeStrategy } from '../../../../src/rollback/strategies/compose/compose-strategy.js';
-import { createHarness, memoryStore, request, runSteps, service, type Harness } from '../apt/common/strategy-harness.js';
+import {
+  createHarness,
+  memoryStore,
+  request,
+  runSteps,
+  service,
+  type Harness,
+} from '../apt/common/strategy-harness.js';
 
 const IMAGE = 'registry.example.com/kaizen';
 const dockerState = (running: string | null, extra: Record<string, unknown> = {}) => ({
@@ -26,7 +33,14 @@ let strategy: ComposeStrategy;
 const svc = service({
   strategy: 'compose',
   hosts: [{ name: 'app-1' }, { name: 'app-2' }],
-  compose: { file: '/srv/kaizen/compose.yaml', project: 'kaizen', service: 'web', image: IMAGE, tagVariable: 'KAIZEN_TAG', tags: ['v0.8.0', 'v0.7.0'] },
+  compose: {
+    file: '/srv/kaizen/compose.yaml',
+    project: 'kaizen',
+    service: 'web',
+    image: IMAGE,
+    tagVariable: 'KAIZEN_TAG',
+    tags: ['v0.8.0', 'v0.7.0'],
+  },
 });
 
 beforeEach(async () => {
@@ -60,13 +74,23 @@ describe('ComposeStrategy.listVersions / resolve', () => {
   it('resolves "previous" from the running tag and plans pull, down, up with the tag variable', async () => {
     const plan = await strategy.resolve(svc, request());
     expect(plan).toMatchObject({ from: `${IMAGE}:v0.8.0`, to: `${IMAGE}:v0.7.0` });
-    expect(plan.target).toEqual({ image: IMAGE, tag: 'v0.7.0', hosts: [{ host: 'app-1', from: 'v0.8.0' }, { host: 'app-2', from: 'v0.8.0' }] });
+    expect(plan.target).toEqual({
+      image: IMAGE,
+      tag: 'v0.7.0',
+      hosts: [
+        { host: 'app-1', from: 'v0.8.0' },
+        { host: 'app-2', from: 'v0.8.0' },
+      ],
+    });
     const perHost = [
       `docker pull ${IMAGE}:v0.7.0`,
       'KAIZEN_TAG=v0.7.0 docker compose -f /srv/kaizen/compose.yaml -p kaizen down',
       'KAIZEN_TAG=v0.7.0 docker compose -f /srv/kaizen/compose.yaml -p kaizen up -d',
     ];
-    expect(plan.actions).toEqual([...perHost.map((d) => ({ target: 'app-1', description: d })), ...perHost.map((d) => ({ target: 'app-2', description: d }))]);
+    expect(plan.actions).toEqual([
+      ...perHost.map((d) => ({ target: 'app-1', description: d })),
+      ...perHost.map((d) => ({ target: 'app-2', description: d })),
+    ]);
     expect(await h.standins.argvOf('docker', 'app-1')).toEqual([
       [...COMPOSE, 'images', '--format', 'json', 'web'],
       ['image', 'ls', '--format', 'json', IMAGE],
@@ -107,8 +131,12 @@ describe('ComposeStrategy steps', () => {
     ]);
     // The tag reached docker on the remote host through ssh as KAIZEN_TAG.
     expect((await h.standins.argvOf('ssh')).filter((a) => a.at(-1)?.includes("'up'"))).toEqual([
-      expect.arrayContaining([`'env' 'KAIZEN_TAG=v0.7.0' 'docker' 'compose' '-f' '/srv/kaizen/compose.yaml' '-p' 'kaizen' 'up' '-d'`]),
-      expect.arrayContaining([`'env' 'KAIZEN_TAG=v0.7.0' 'docker' 'compose' '-f' '/srv/kaizen/compose.yaml' '-p' 'kaizen' 'up' '-d'`]),
+      expect.arrayContaining([
+        `'env' 'KAIZEN_TAG=v0.7.0' 'docker' 'compose' '-f' '/srv/kaizen/compose.yaml' '-p' 'kaizen' 'up' '-d'`,
+      ]),
+      expect.arrayContaining([
+        `'env' 'KAIZEN_TAG=v0.7.0' 'docker' 'compose' '-f' '/srv/kaizen/compose.yaml' '-p' 'kaizen' 'up' '-d'`,
+      ]),
     ]);
     expect(run.details).toContain('change: app-1: v0.8.0 → v0.7.0');
     expect((await strategy.listVersions(svc)).find((v) => v.current)?.id).toBe('v0.7.0');
@@ -127,7 +155,9 @@ describe('ComposeStrategy steps', () => {
     expect(run.failedStep).toBe('change');
     const error = run.error as PermanentError;
     expect(error).toBeInstanceOf(PermanentError);
-    expect(error.message).toBe('Could not start the compose project kaizen with KAIZEN_TAG=v0.7.0 on app-1 (exit code 1).');
+    expect(error.message).toBe(
+      'Could not start the compose project kaizen with KAIZEN_TAG=v0.7.0 on app-1 (exit code 1).',
+    );
     expect(error.details.some((d) => d.includes('port is already allocated'))).toBe(true);
     expect(error.hint).toContain('The project is DOWN on app-1');
     expect(error.hint).toContain('Not done: app-2');

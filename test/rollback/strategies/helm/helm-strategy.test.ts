@@ -3,7 +3,14 @@ import { helmSectionSchema } from '../../../../src/config/strategies/helm-schema
 import { InputError, PermanentError } from '../../../../src/rollback/errors.js';
 import { silentLogger } from '../../../../src/observability/logger.js';
 import { HelmStrategy } from '../../../../src/rollback/strategies/helm/helm-strategy.js';
-import { createHarness, memoryStore, request, runSteps, service, type Harness } from '../apt/common/strategy-harness.js';
+import {
+  createHarness,
+  memoryStore,
+  request,
+  runSteps,
+  service,
+  type Harness,
+} from '../apt/common/strategy-harness.js';
 
 const rev = (revision: number, status: string, app: string, description: string) => ({
   revision,
@@ -27,7 +34,10 @@ const STATUS_ARGV = ['status', 'kaizen', ...FLAGS, '-o', 'json'];
 
 let h: Harness;
 let strategy: HelmStrategy;
-const svc = service({ strategy: 'helm', helm: { release: 'kaizen', namespace: 'prod', kubeContext: 'prod-eu', timeout: '2m' } });
+const svc = service({
+  strategy: 'helm',
+  helm: { release: 'kaizen', namespace: 'prod', kubeContext: 'prod-eu', timeout: '2m' },
+});
 
 beforeEach(async () => {
   h = await createHarness();
@@ -38,7 +48,11 @@ afterEach(() => h.standins.cleanup());
 
 describe('helm schema', () => {
   it('is strict, validates names and turns the timeout into seconds', () => {
-    expect(helmSectionSchema.parse({ release: 'kaizen' })).toEqual({ release: 'kaizen', namespace: 'default', timeout: 300 });
+    expect(helmSectionSchema.parse({ release: 'kaizen' })).toEqual({
+      release: 'kaizen',
+      namespace: 'default',
+      timeout: 300,
+    });
     expect(helmSectionSchema.safeParse({ release: 'kaizen', wait: true }).success).toBe(false);
     expect(helmSectionSchema.safeParse({ release: '--kaizen' }).success).toBe(false);
     expect(helmSectionSchema.safeParse({ release: 'kaizen', kubeContext: '-x' }).success).toBe(false);
@@ -48,8 +62,17 @@ describe('helm schema', () => {
 describe('HelmStrategy.listVersions', () => {
   it('lists revisions newest first with chart, app version and status', async () => {
     const versions = await strategy.listVersions(svc);
-    expect(versions.map((v) => v.id)).toEqual(['revision:5', 'revision:4', 'revision:3', 'revision:2', 'revision:1']);
-    expect(versions[0]).toMatchObject({ current: true, description: expect.stringContaining('kaizen-0.8.1, app v0.8.1, deployed') });
+    expect(versions.map((v) => v.id)).toEqual([
+      'revision:5',
+      'revision:4',
+      'revision:3',
+      'revision:2',
+      'revision:1',
+    ]);
+    expect(versions[0]).toMatchObject({
+      current: true,
+      description: expect.stringContaining('kaizen-0.8.1, app v0.8.1, deployed'),
+    });
     expect(versions[1]?.description).toContain('failed');
     expect(versions[1]?.description).toContain('cannot roll back to it');
     expect(await h.standins.argvOf('helm')).toEqual([HISTORY_ARGV]);
@@ -79,7 +102,9 @@ describe('HelmStrategy.resolve', () => {
   });
 
   it('takes toRevision', async () => {
-    expect((await strategy.resolve(svc, request(undefined, { toRevision: 2 }))).target).toMatchObject({ revision: 2 });
+    expect((await strategy.resolve(svc, request(undefined, { toRevision: 2 }))).target).toMatchObject({
+      revision: 2,
+    });
   });
 
   it.each([
@@ -91,13 +116,19 @@ describe('HelmStrategy.resolve', () => {
   ])('refuses %s with %s and lists the valid revisions', async (version, code) => {
     const error = await strategy.resolve(svc, request(version)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
-    expect(error).toMatchObject({ code, hint: expect.stringContaining('revision:3 revision 3 (kaizen-0.7.1') });
+    expect(error).toMatchObject({
+      code,
+      hint: expect.stringContaining('revision:3 revision 3 (kaizen-0.7.1'),
+    });
   });
 
-  it.each(['v1.0; rm -rf /', '$(id)', 'v1\nrevision:2', '--help', '-1'])('refuses hostile input %j without passing it to helm', async (version) => {
-    await expect(strategy.resolve(svc, request(version))).rejects.toBeInstanceOf(InputError);
-    expect(await h.standins.argvOf('helm')).toEqual([HISTORY_ARGV]);
-  });
+  it.each(['v1.0; rm -rf /', '$(id)', 'v1\nrevision:2', '--help', '-1'])(
+    'refuses hostile input %j without passing it to helm',
+    async (version) => {
+      await expect(strategy.resolve(svc, request(version))).rejects.toBeInstanceOf(InputError);
+      expect(await h.standins.argvOf('helm')).toEqual([HISTORY_ARGV]);
+    },
+  );
 });
 
 describe('HelmStrategy steps', () => {
@@ -116,9 +147,13 @@ describe('HelmStrategy steps', () => {
       HISTORY_ARGV, // rollback: the new revision
       STATUS_ARGV,
     ]);
-    expect(run.results.find((r) => r.id === 'rollback')?.summary).toBe('rolled back to revision 3 (now revision 6)');
+    expect(run.results.find((r) => r.id === 'rollback')?.summary).toBe(
+      'rolled back to revision 3 (now revision 6)',
+    );
     expect(run.results.find((r) => r.id === 'verify')?.summary).toBe('deployed at revision 6');
-    expect(run.details).toContain('identify: Current: revision 5 (kaizen-0.8.1, app v0.8.1, deployed). Target: revision 3 (kaizen-0.7.1, app v0.7.1, superseded).');
+    expect(run.details).toContain(
+      'identify: Current: revision 5 (kaizen-0.8.1, app v0.8.1, deployed). Target: revision 3 (kaizen-0.7.1, app v0.7.1, superseded).',
+    );
   });
 
   it('a resumed job does not roll back twice, with or without its memory', async () => {
@@ -128,7 +163,10 @@ describe('HelmStrategy steps', () => {
     for (const mem of [memory, memoryStore()]) {
       const again = await runSteps(strategy.steps(svc, plan.target), svc, plan, mem, { from: 'precheck' });
       expect(again.error).toBeUndefined();
-      expect(again.results.find((r) => r.id === 'rollback')).toMatchObject({ skipped: true, summary: 'already at revision 6 (rollback to 3)' });
+      expect(again.results.find((r) => r.id === 'rollback')).toMatchObject({
+        skipped: true,
+        summary: 'already at revision 6 (rollback to 3)',
+      });
     }
     expect((await h.standins.argvOf('helm')).filter((argv) => argv[0] === 'rollback')).toEqual([ROLLBACK_3]);
   });
@@ -155,10 +193,14 @@ describe('HelmStrategy steps', () => {
 
   it('precheck refuses while another helm operation is pending, and when the release moved on', async () => {
     const plan = await strategy.resolve(svc, request());
-    await h.setState('local', 'helm.json', { releases: { 'prod/kaizen': [...HISTORY, rev(6, 'pending-upgrade', 'v0.9.0', 'Preparing upgrade')] } });
+    await h.setState('local', 'helm.json', {
+      releases: { 'prod/kaizen': [...HISTORY, rev(6, 'pending-upgrade', 'v0.9.0', 'Preparing upgrade')] },
+    });
     const pending = await runSteps(strategy.steps(svc, plan.target), svc, plan);
     expect(pending).toMatchObject({ failedStep: 'precheck', error: { code: 'helm_operation_pending' } });
-    await h.setState('local', 'helm.json', { releases: { 'prod/kaizen': [...HISTORY, rev(6, 'deployed', 'v0.9.0', 'Upgrade complete')] } });
+    await h.setState('local', 'helm.json', {
+      releases: { 'prod/kaizen': [...HISTORY, rev(6, 'deployed', 'v0.9.0', 'Upgrade complete')] },
+    });
     const moved = await runSteps(strategy.steps(svc, plan.target), svc, plan);
     expect(moved).toMatchObject({ failedStep: 'precheck', error: { code: 'helm_release_changed' } });
     expect((await h.standins.argvOf('helm')).some((argv) => argv[0] === 'rollback')).toBe(false);
@@ -168,9 +210,14 @@ describe('HelmStrategy steps', () => {
     const plan = await strategy.resolve(svc, request());
     const memory = memoryStore();
     await runSteps(strategy.steps(svc, plan.target), svc, plan, memory);
-    await h.setState('local', 'helm.json', { releases: { 'prod/kaizen': [...HISTORY, rev(6, 'failed', 'v0.7.1', 'Rollback to 3')] } });
+    await h.setState('local', 'helm.json', {
+      releases: { 'prod/kaizen': [...HISTORY, rev(6, 'failed', 'v0.7.1', 'Rollback to 3')] },
+    });
     const run = await runSteps(strategy.steps(svc, plan.target), svc, plan, memory, { from: 'verify' });
-    expect(run.error).toMatchObject({ code: 'helm_not_deployed', message: 'Helm release kaizen is failed at revision 6.' });
+    expect(run.error).toMatchObject({
+      code: 'helm_not_deployed',
+      message: 'Helm release kaizen is failed at revision 6.',
+    });
   });
 
   it('refuses a stored target that is not valid', () => {

@@ -4,14 +4,45 @@ import { silentLogger } from '../../../../src/observability/logger.js';
 import { InputError, PermanentError } from '../../../../src/rollback/errors.js';
 import { YumStrategy } from '../../../../src/rollback/strategies/yum/yum-strategy.js';
 import { parseYumHistory } from '../../../../src/rollback/strategies/yum/yum-output.js';
-import { createHarness, memoryStore, request, runSteps, service, type Harness } from '../apt/common/strategy-harness.js';
+import {
+  createHarness,
+  memoryStore,
+  request,
+  runSteps,
+  service,
+  type Harness,
+} from '../apt/common/strategy-harness.js';
 
 const yumState = (installed = '0.8.0-1.el7', extra: Record<string, unknown> = {}) => ({
   packages: { kaizen: { installed, available: ['0.6.0-1.el7', '0.7.0-1.el7', '0.8.0-1.el7'] } },
   history: [
-    { id: 9, command: '-y install kaizen-0.6.0-1.el7', date: '2026-04-20 09:01', action: 'Install', package: 'kaizen', from: null, to: '0.6.0-1.el7' },
-    { id: 11, command: '-y update kaizen-0.7.0', date: '2026-04-28 15:30', action: 'Update', package: 'kaizen', from: '0.6.0-1.el7', to: '0.7.0-1.el7' },
-    { id: 12, command: '-y update kaizen', date: '2026-05-02 10:14', action: 'Update', package: 'kaizen', from: '0.7.0-1.el7', to: '0.8.0-1.el7' },
+    {
+      id: 9,
+      command: '-y install kaizen-0.6.0-1.el7',
+      date: '2026-04-20 09:01',
+      action: 'Install',
+      package: 'kaizen',
+      from: null,
+      to: '0.6.0-1.el7',
+    },
+    {
+      id: 11,
+      command: '-y update kaizen-0.7.0',
+      date: '2026-04-28 15:30',
+      action: 'Update',
+      package: 'kaizen',
+      from: '0.6.0-1.el7',
+      to: '0.7.0-1.el7',
+    },
+    {
+      id: 12,
+      command: '-y update kaizen',
+      date: '2026-05-02 10:14',
+      action: 'Update',
+      package: 'kaizen',
+      from: '0.7.0-1.el7',
+      to: '0.8.0-1.el7',
+    },
   ],
   ...extra,
 });
@@ -19,7 +50,11 @@ const yumState = (installed = '0.8.0-1.el7', extra: Record<string, unknown> = {}
 let h: Harness;
 let strategy: YumStrategy;
 const one = service({ strategy: 'yum', yum: { package: 'kaizen', unit: 'kaizen.service', restart: false } });
-const two = service({ strategy: 'yum', hosts: [{ name: 'db-1' }, { name: 'db-2' }], yum: { package: 'kaizen', sudo: true } });
+const two = service({
+  strategy: 'yum',
+  hosts: [{ name: 'db-1' }, { name: 'db-2' }],
+  yum: { package: 'kaizen', sudo: true },
+});
 
 beforeEach(async () => {
   h = await createHarness();
@@ -30,7 +65,12 @@ afterEach(() => h.standins.cleanup());
 
 describe('yum schema and output', () => {
   it('is strict', () => {
-    expect(yumSectionSchema.parse({ package: 'kaizen' })).toEqual({ package: 'kaizen', sudo: false, restart: true, timeout: 600 });
+    expect(yumSectionSchema.parse({ package: 'kaizen' })).toEqual({
+      package: 'kaizen',
+      sudo: false,
+      restart: true,
+      timeout: 600,
+    });
     expect(yumSectionSchema.safeParse({ package: 'kaizen', undo: 3 }).success).toBe(false);
   });
 
@@ -52,14 +92,21 @@ describe('YumStrategy.listVersions / resolve', () => {
   it('lists the package transactions, newest first', async () => {
     const versions = await strategy.listVersions(one);
     expect(versions.map((v) => v.id)).toEqual(['transaction:12', 'transaction:11', 'transaction:9']);
-    expect(versions[0]).toMatchObject({ current: true, description: 'transaction 12: Update (-y update kaizen), 2026-05-02 10:14 on local' });
+    expect(versions[0]).toMatchObject({
+      current: true,
+      description: 'transaction 12: Update (-y update kaizen), 2026-05-02 10:14 on local',
+    });
     expect(versions[2]?.description).toContain('cannot be undone');
     expect(await h.standins.argvOf('yum')).toEqual([['history', 'list', 'kaizen']]);
   });
 
   it('"previous" undoes the latest update; the plan lists the exact command', async () => {
     const plan = await strategy.resolve(one, request());
-    expect(plan.target).toEqual({ package: 'kaizen', mode: 'undo', hosts: [{ host: 'local', from: '0.8.0-1.el7', transaction: 12 }] });
+    expect(plan.target).toEqual({
+      package: 'kaizen',
+      mode: 'undo',
+      hosts: [{ host: 'local', from: '0.8.0-1.el7', transaction: 12 }],
+    });
     expect(plan.to).toBe('kaizen before transaction 12');
     expect(plan.actions.map((a) => a.description)).toEqual([
       'yum history undo -y 12',
@@ -70,11 +117,18 @@ describe('YumStrategy.listVersions / resolve', () => {
   });
 
   it('takes transaction:N on one host, a version on several', async () => {
-    expect((await strategy.resolve(one, request('transaction:11'))).target).toMatchObject({ mode: 'undo', hosts: [{ transaction: 11 }] });
-    await expect(strategy.resolve(two, request('transaction:11'))).rejects.toMatchObject({ code: 'transaction_needs_one_host' });
+    expect((await strategy.resolve(one, request('transaction:11'))).target).toMatchObject({
+      mode: 'undo',
+      hosts: [{ transaction: 11 }],
+    });
+    await expect(strategy.resolve(two, request('transaction:11'))).rejects.toMatchObject({
+      code: 'transaction_needs_one_host',
+    });
     const plan = await strategy.resolve(two, request('0.6.0-1.el7'));
     expect(plan.target).toMatchObject({ mode: 'downgrade', version: '0.6.0-1.el7' });
-    expect(plan.actions.filter((a) => a.target === 'db-2').map((a) => a.description)).toEqual(['sudo -n yum downgrade -y kaizen-0.6.0-1.el7']);
+    expect(plan.actions.filter((a) => a.target === 'db-2').map((a) => a.description)).toEqual([
+      'sudo -n yum downgrade -y kaizen-0.6.0-1.el7',
+    ]);
   });
 
   it.each([
@@ -119,7 +173,9 @@ describe('YumStrategy steps', () => {
       const again = await runSteps(strategy.steps(one, plan.target), one, plan, mem, { from: 'change' });
       expect(again.results[0]).toMatchObject({ id: 'change', skipped: true });
     }
-    expect((await h.standins.argvOf('yum')).filter((a) => a[1] === 'undo')).toEqual([['history', 'undo', '-y', '12']]);
+    expect((await h.standins.argvOf('yum')).filter((a) => a[1] === 'undo')).toEqual([
+      ['history', 'undo', '-y', '12'],
+    ]);
   });
 
   it('downgrades host by host with sudo and reports a failure with output and where things stand', async () => {
@@ -128,7 +184,13 @@ describe('YumStrategy steps', () => {
     const run = await runSteps(strategy.steps(two, plan.target), two, plan);
     expect(run.failedStep).toBe('change');
     expect(await h.standins.argvOf('yum', 'db-1')).toContainEqual(['downgrade', '-y', 'kaizen-0.7.0-1.el7']);
-    expect(await h.standins.argvOf('sudo', 'db-2')).toContainEqual(['-n', 'yum', 'downgrade', '-y', 'kaizen-0.7.0-1.el7']);
+    expect(await h.standins.argvOf('sudo', 'db-2')).toContainEqual([
+      '-n',
+      'yum',
+      'downgrade',
+      '-y',
+      'kaizen-0.7.0-1.el7',
+    ]);
     const error = run.error as PermanentError;
     expect(error).toBeInstanceOf(PermanentError);
     expect(error.message).toBe('Could not downgrade to kaizen 0.7.0-1.el7 on db-2 (exit code 1).');

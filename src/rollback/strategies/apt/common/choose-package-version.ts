@@ -13,7 +13,11 @@ export interface HostVersions {
  * the version listed right after the installed one on the first host (package managers list newest first).
  * Refuses a version that no host can install, and one every host already has.
  */
-export function choosePackageVersion(pkg: string, hosts: HostVersions[], requested: string | undefined): string {
+export function choosePackageVersion(
+  pkg: string,
+  hosts: HostVersions[],
+  requested: string | undefined,
+): string {
   const first = hosts[0];
   if (first === undefined) throw new InputError('no_hosts', 'The service has no hosts.');
   const everywhere = first.versions.filter((v) => hosts.every((h) => h.versions.includes(v)));
@@ -22,9 +26,14 @@ export function choosePackageVersion(pkg: string, hosts: HostVersions[], request
   let version: string;
   if (requested === undefined) {
     const index = first.installed === null ? -1 : first.versions.indexOf(first.installed);
-    const previous = index < 0 ? undefined : first.versions.slice(index + 1).find((v) => everywhere.includes(v));
+    const previous =
+      index < 0 ? undefined : first.versions.slice(index + 1).find((v) => everywhere.includes(v));
     if (previous === undefined) {
-      throw new InputError('no_previous_version', `No version of ${pkg} older than ${first.installed ?? 'none'} is available on every host.`, { hint: valid });
+      throw new InputError(
+        'no_previous_version',
+        `No version of ${pkg} older than ${first.installed ?? 'none'} is available on every host.`,
+        { hint: valid },
+      );
     }
     version = previous;
   } else {
@@ -35,10 +44,16 @@ export function choosePackageVersion(pkg: string, hosts: HostVersions[], request
   }
   if (!everywhere.includes(version)) {
     const missing = hosts.filter((h) => !h.versions.includes(version)).map((h) => h.host);
-    throw new InputError('unknown_version', `${pkg} ${version} cannot be installed on ${missing.join(', ')}.`, { hint: valid });
+    throw new InputError(
+      'unknown_version',
+      `${pkg} ${version} cannot be installed on ${missing.join(', ')}.`,
+      { hint: valid },
+    );
   }
   if (hosts.every((h) => h.installed === version)) {
-    throw new InputError('already_current', `${pkg} ${version} is already installed on every host.`, { hint: valid });
+    throw new InputError('already_current', `${pkg} ${version} is already installed on every host.`, {
+      hint: valid,
+    });
   }
   return version;
 }

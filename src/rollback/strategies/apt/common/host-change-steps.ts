@@ -19,7 +19,10 @@ export interface HostChangeStepsOptions<T extends HostTarget> {
  */
 export function hostChangeSteps<T extends HostTarget>(options: HostChangeStepsOptions<T>): RollbackStep[] {
   const { tool } = options;
-  const pairs = options.targets.map((target) => ({ target, host: hostFor(options.rollout.hosts, target.host) }));
+  const pairs = options.targets.map((target) => ({
+    target,
+    host: hostFor(options.rollout.hosts, target.host),
+  }));
   return [
     {
       id: 'identify',
@@ -29,7 +32,9 @@ export function hostChangeSteps<T extends HostTarget>(options: HostChangeStepsOp
         for (const { host, target } of pairs) {
           const current = await tool.readVersion(options.runnerFactory(host), host, ctx.signal);
           seen.push(`${host.name}: ${current ?? 'none'}`);
-          await ctx.detail(`${host.name}: ${current ?? 'none'} now (planned from ${target.from ?? 'none'}) → ${tool.targetLabel}`);
+          await ctx.detail(
+            `${host.name}: ${current ?? 'none'} now (planned from ${target.from ?? 'none'}) → ${tool.targetLabel}`,
+          );
         }
         return { summary: seen.join(', ') };
       },
@@ -39,7 +44,9 @@ export function hostChangeSteps<T extends HostTarget>(options: HostChangeStepsOp
       title: 'Check every host can make the change',
       async run(ctx) {
         for (const { host, target } of pairs) {
-          await ctx.detail(`${host.name}: ${await tool.precheck(options.runnerFactory(host), host, target, ctx.signal)}`);
+          await ctx.detail(
+            `${host.name}: ${await tool.precheck(options.runnerFactory(host), host, target, ctx.signal)}`,
+          );
         }
         return { summary: `${pairs.length} host(s) ready` };
       },
@@ -72,7 +79,13 @@ async function changeHosts<T extends HostTarget>(
         const current = await tool.readVersion(runner, host, ctx.signal);
         if (tool.isDone(target, current, remembered)) {
           if (remembered === undefined) {
-            await ctx.memory.set(key, { host: host.name, from: target.from, to: current, at: ctx.now().toISOString(), skipped: true } satisfies HostChangeMemory);
+            await ctx.memory.set(key, {
+              host: host.name,
+              from: target.from,
+              to: current,
+              at: ctx.now().toISOString(),
+              skipped: true,
+            } satisfies HostChangeMemory);
           }
           await ctx.detail(`${host.name}: already at ${current ?? 'none'}; not changed again`);
           return 'skipped';
@@ -80,40 +93,68 @@ async function changeHosts<T extends HostTarget>(
         await tool.change(runner, host, target, ctx.signal);
         const after = await tool.readVersion(runner, host, ctx.signal);
         if (!tool.isDone(target, after, undefined)) {
-          throw new PermanentError('version_not_changed', `${host.name} still has ${after ?? 'nothing'} after the change, not ${tool.targetLabel}.`, {
-            hint: 'The command succeeded but the version did not change: look at the command output and the host.',
-          });
+          throw new PermanentError(
+            'version_not_changed',
+            `${host.name} still has ${after ?? 'nothing'} after the change, not ${tool.targetLabel}.`,
+            {
+              hint: 'The command succeeded but the version did not change: look at the command output and the host.',
+            },
+          );
         }
-        await ctx.memory.set(key, { host: host.name, from: current, to: after, at: ctx.now().toISOString(), skipped: false } satisfies HostChangeMemory);
+        await ctx.memory.set(key, {
+          host: host.name,
+          from: current,
+          to: after,
+          at: ctx.now().toISOString(),
+          skipped: false,
+        } satisfies HostChangeMemory);
         await ctx.detail(`${host.name}: ${current ?? 'none'} → ${after ?? 'none'}`);
         changed++;
         return 'changed';
       } catch (error) {
-        const notStarted = pairs.map((p) => p.host.name).filter((name) => name !== host.name && !progress.completed.includes(name));
+        const notStarted = pairs
+          .map((p) => p.host.name)
+          .filter((name) => name !== host.name && !progress.completed.includes(name));
         throw withProgress(error, host.name, progress.completed, notStarted);
       }
     },
     ctx.signal,
   );
-  if (changed === 0) return { skipped: true, summary: `all ${results.length} host(s) already at ${tool.targetLabel}` };
+  if (changed === 0)
+    return { skipped: true, summary: `all ${results.length} host(s) already at ${tool.targetLabel}` };
   const already = results.length - changed;
   return { summary: `${changed} host(s) changed${already ? `, ${already} already at target` : ''}` };
 }
 
 /** Adds where the rollout stopped to a host's error, so a person knows which hosts run which version. */
-function withProgress(error: unknown, failedHost: string, done: readonly string[], notDone: string[]): unknown {
+function withProgress(
+  error: unknown,
+  failedHost: string,
+  done: readonly string[],
+  notDone: string[],
+): unknown {
   if (!(error instanceof RollbackError)) return error;
   const state = `Done: ${done.join(', ') || 'no host'}. Failed: ${failedHost}. Not done: ${notDone.join(', ') || 'no host'}.`;
-  const options = { cause: error.cause ?? error, hint: `${state} ${error.hint ?? ''}`.trim(), details: [...error.details, state] };
-  return error instanceof RetryableError ? new RetryableError(error.code, error.message, options) : new PermanentError(error.code, error.message, options);
+  const options = {
+    cause: error.cause ?? error,
+    hint: `${state} ${error.hint ?? ''}`.trim(),
+    details: [...error.details, state],
+  };
+  return error instanceof RetryableError
+    ? new RetryableError(error.code, error.message, options)
+    : new PermanentError(error.code, error.message, options);
 }
 
 function hostFor(hosts: readonly HostSpec[], name: string): HostSpec {
   const host = hosts.find((h) => h.name === name);
   if (host === undefined) {
-    throw new PermanentError('host_not_configured', `Host ${name} of the plan is no longer in the service's hosts: section.`, {
-      hint: 'Nothing was changed on it. Ask for the rollback again so the plan matches the configuration.',
-    });
+    throw new PermanentError(
+      'host_not_configured',
+      `Host ${name} of the plan is no longer in the service's hosts: section.`,
+      {
+        hint: 'Nothing was changed on it. Ask for the rollback again so the plan matches the configuration.',
+      },
+    );
   }
   return host;
 }

@@ -18,7 +18,12 @@ export interface HostFinishOptions {
 /** restart (when a unit is configured and `restart`), then the runbook's "After Rollback" checks. */
 export function hostFinishSteps(options: HostFinishOptions): RollbackStep[] {
   const deps = { runners: options.runnerFactory };
-  const common = { sudo: options.sudo, hosts: options.rollout.hosts, parallel: options.rollout.parallel, deps };
+  const common = {
+    sudo: options.sudo,
+    hosts: options.rollout.hosts,
+    parallel: options.rollout.parallel,
+    deps,
+  };
   const steps: RollbackStep[] = [];
   if (options.unit !== undefined && options.restart) {
     steps.push(

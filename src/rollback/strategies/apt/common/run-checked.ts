@@ -22,7 +22,11 @@ export interface CheckedCommand {
  * Runs one command and returns its result when it exits 0. Otherwise throws a {@link PermanentError} whose
  * details hold the command, the exit code (or timeout) and the last lines of its output.
  */
-export async function runChecked(runner: CommandRunner, host: string, command: CheckedCommand): Promise<CommandResult> {
+export async function runChecked(
+  runner: CommandRunner,
+  host: string,
+  command: CheckedCommand,
+): Promise<CommandResult> {
   const shown = `${host}$ ${formatCommand(command.argv)}`;
   let result: CommandResult;
   try {
@@ -33,11 +37,15 @@ export async function runChecked(runner: CommandRunner, host: string, command: C
     });
   } catch (error) {
     if (error instanceof RollbackError) throw error;
-    throw new PermanentError('command_not_started', `Could not ${command.what} on ${host}: ${describe(error)}`, {
-      cause: error,
-      hint: `Is ${command.argv[0] ?? 'the program'} installed on ${host}? ${command.hint}`,
-      details: [shown],
-    });
+    throw new PermanentError(
+      'command_not_started',
+      `Could not ${command.what} on ${host}: ${describe(error)}`,
+      {
+        cause: error,
+        hint: `Is ${command.argv[0] ?? 'the program'} installed on ${host}? ${command.hint}`,
+        details: [shown],
+      },
+    );
   }
   if (result.exitCode === 0 && !result.timedOut) return result;
   const classified = command.classify?.(result);
@@ -45,10 +53,14 @@ export async function runChecked(runner: CommandRunner, host: string, command: C
   const how = result.timedOut
     ? `timed out after ${Math.round(command.timeoutMs / 1000)} s`
     : `exit code ${result.exitCode}`;
-  throw new PermanentError(command.code ?? 'command_failed', `Could not ${command.what} on ${host} (${how}).`, {
-    hint: command.hint,
-    details: [shown, how, ...outputTail(result)],
-  });
+  throw new PermanentError(
+    command.code ?? 'command_failed',
+    `Could not ${command.what} on ${host} (${how}).`,
+    {
+      hint: command.hint,
+      details: [shown, how, ...outputTail(result)],
+    },
+  );
 }
 
 function describe(error: unknown): string {

@@ -3,7 +3,12 @@ import { formatCommand } from '../../host/format-command.js';
 import { isActiveArgv, journalArgv, statusArgv, systemctlActionArgv } from '../../host/systemctl-argv.js';
 
 /** The unit commands run on a host after the change (restart, then the checks), as the plan shows them. */
-export function unitActions(host: string, unit: string | undefined, sudo: boolean, restart: boolean): PlannedAction[] {
+export function unitActions(
+  host: string,
+  unit: string | undefined,
+  sudo: boolean,
+  restart: boolean,
+): PlannedAction[] {
   if (unit === undefined) return [];
   return [
     ...(restart ? [systemctlActionArgv('restart', unit, sudo)] : []),

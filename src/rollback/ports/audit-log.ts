@@ -1,0 +1,38 @@
+import type { Requester } from '../progress-snapshot.js';
+
+export type AuditEventType =
+  | 'requested'
+  | 'denied'
+  | 'approved'
+  | 'approval_expired'
+  | 'enqueued'
+  | 'cancel_requested'
+  | 'cancelled'
+  | 'step_started'
+  | 'step_ended'
+  | 'succeeded'
+  | 'failed'
+  | 'released'
+  | 'break_glass'
+  | 'guard_refused';
+
+export interface AuditEntry {
+  type: AuditEventType;
+  /** Who did it (the worker itself for step events: { id: 'worker', name: 'worker', source: 'http' }). */
+  actor: Pick<Requester, 'id' | 'name' | 'source'>;
+  service?: string;
+  jobId?: string;
+  /** Free text: the target, the rule that denied, the step and its state, the reason. */
+  detail?: string;
+  /** Set by the log when appended (ISO time). */
+  at?: string;
+  /** Set by the log: the stream entry id. */
+  id?: string;
+}
+
+/** Append-only audit trail (a Redis stream in production). Entries are never edited or deleted by the bot. */
+export interface AuditLog {
+  append(entry: AuditEntry): Promise<void>;
+  /** Newest first. */
+  list(options?: { limit?: number; service?: string; jobId?: string }): Promise<AuditEntry[]>;
+}
