@@ -85,6 +85,28 @@ export const approvalSchema = z
   })
   .strict();
 
+/** Slack user ids (U… or W…) and user group ids (S…), as Slack sends them. */
+const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id like U0123ABCD');
+const slackGroupId = z.string().regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user group id like S0123ABCD');
+
+/** Who may do something: listed users, or members of listed Slack user groups. */
+export const principalsSchema = z
+  .object({
+    users: z.array(slackUserId).default([]),
+    groups: z.array(slackGroupId).default([]),
+  })
+  .strict();
+
+/** Who may request and approve a rollback of this service, and in which channels. See docs/service-catalog.md. */
+export const permissionsSchema = z
+  .object({
+    request: principalsSchema.optional(),
+    approve: principalsSchema.optional(),
+    /** Channel ids (C0123ABCD) or #names where `/rollback <service>` is accepted. Empty or absent: any. */
+    channels: z.array(z.string().regex(/^([CGD][A-Z0-9]{2,}|#[a-z0-9][a-z0-9._-]{0,79})$/, 'must be a channel id like C0123ABCD or a #name')).default([]),
+  })
+  .strict();
+
 export const STRATEGY_NAMES = ['kubernetes', 'helm', 'apt', 'yum', 'files', 'compose', 'git'] as const;
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
 
@@ -100,6 +122,8 @@ export const serviceSchema = z
     kubernetes: kubernetesSectionSchema.optional(),
     verify: verifySchema.default({ expectStatus: 200 }),
     approval: approvalSchema.default({ required: 0, expiresAfter: 900, approvers: [] }),
+    /** Absent: anyone may request, in any channel (approvals still follow `approval`). */
+    permissions: permissionsSchema.optional(),
     ...hostStrategySections,
   })
   .strict()
@@ -116,3 +140,4 @@ export const serviceSchema = z
 export type ServiceConfig = z.output<typeof serviceSchema>;
 export type KubernetesSection = z.output<typeof kubernetesSectionSchema>;
 export type VerifySection = z.output<typeof verifySchema>;
+export type PermissionsSection = z.output<typeof permissionsSchema>;

@@ -2,6 +2,15 @@ import { z } from 'zod';
 
 const role = z.enum(['all', 'web', 'worker']);
 
+/** An optional secret: empty counts as unset; a set one must be long enough to resist guessing. */
+function optionalSecret(minLength: number) {
+  return z
+    .string()
+    .optional()
+    .transform((value) => (value === undefined || value === '' ? undefined : value))
+    .refine((value) => value === undefined || value.length >= minLength, `must be at least ${minLength} characters`);
+}
+
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
@@ -14,6 +23,8 @@ const envSchema = z.object({
   SLACK_BOT_TOKEN: z.string().optional(),
   SLACK_API_URL: z.string().url().optional(),
   PUBLIC_URL: z.string().url().optional(),
+  REPORT_TOKEN: optionalSecret(16),
+  REPORT_SIGNING_KEY: optionalSecret(32),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
 });
@@ -28,6 +39,9 @@ export interface AppConfig {
   kubeconfigPath: string | undefined;
   slack: { signingSecret: string; botToken: string; apiUrl: string | undefined } | undefined;
   publicUrl: string | undefined;
+  /** Report pages (`/rollbacks/<job>`): a bearer token and/or a key for signed links; neither: localhost only. */
+  reportToken?: string | undefined;
+  reportSigningKey?: string | undefined;
   logLevel: string;
   workerConcurrency: number;
 }
@@ -63,6 +77,8 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     kubeconfigPath: e.KUBECONFIG,
     slack,
     publicUrl: e.PUBLIC_URL,
+    reportToken: e.REPORT_TOKEN,
+    reportSigningKey: e.REPORT_SIGNING_KEY,
     logLevel: e.LOG_LEVEL,
     workerConcurrency: e.WORKER_CONCURRENCY,
   };

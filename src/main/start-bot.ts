@@ -1,28 +1,21 @@
 import { App, LogLevel, webApi } from '@slack/bolt';
-import type { ConnectionOptions, Worker } from 'bullmq';
+import type { Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
-import { CommandHandler } from '../commands/command-handler.js';
-import { loadCatalog } from '../config/load-catalog.js';
+import type { CommandHandler } from '../commands/command-handler.js';
 import { createLogger, type Logger } from '../observability/logger.js';
-import { BullmqRollbackQueue } from '../queue/bullmq-rollback-queue.js';
-import { RedisKeys } from '../queue/redis-keys.js';
-import { RedisProgressStore } from '../queue/redis-progress-store.js';
-import { RedisRollbackIndex } from '../queue/redis-rollback-index.js';
-import { RedisServiceLocks } from '../queue/redis-service-locks.js';
 import { RenderQueue } from '../queue/render-queue.js';
 import { createRollbackWorker } from '../queue/rollback-worker.js';
 import { finalChecklists } from '../rollback/final-checklists.js';
 import type { CommandRunnerFactory } from '../rollback/ports/command-runner.js';
 import type { KubernetesClusterFactory } from '../rollback/ports/kubernetes-cluster.js';
 import type { RetryPolicy } from '../rollback/retry-with-backoff.js';
-import { RollbackService } from '../rollback/rollback-service.js';
+import type { RollbackService } from '../rollback/rollback-service.js';
 import { createHttpServer } from '../transport/http/create-http-server.js';
 import { registerSlackHandlers } from '../transport/slack/register-slack-handlers.js';
 import { SlackRequestReceiver } from '../transport/slack/slack-request-receiver.js';
 import { SlackStatusSync } from '../transport/slack/slack-status-sync.js';
 import type { AppConfig } from './app-config.js';
-import { buildStrategies } from './build-strategies.js';
-import { createCommandConnection, redisOptionsFromUrl } from './redis-connection.js';
+import { buildRollbackCore } from './build-rollback-core.js';
 
 export interface StartBotOverrides {
   log?: Logger;
@@ -49,23 +42,11 @@ export interface BotHandle {
  */
 export async function startBot(config: AppConfig, overrides: StartBotOverrides = {}): Promise<BotHandle> {
   const log = overrides.log ?? createLogger({ level: config.logLevel });
-  const catalog = await loadCatalog(config.servicesDir);
-  const redisOptions = redisOptionsFromUrl(config.redisUrl);
-  const redis = createCommandConnection(redisOptions);
-  const connection = redisOptions as ConnectionOptions;
-  const keys = new RedisKeys(config.redisPrefix);
-  const progress = new RedisProgressStore(redis, keys);
-  const locks = new RedisServiceLocks(redis, keys);
-  const index = new RedisRollbackIndex(redis, keys);
-  const rollbackQueue = new BullmqRollbackQueue(connection, config.redisPrefix);
-  const strategies = buildStrategies({
-    log,
-    kubeconfigPath: config.kubeconfigPath,
+  const core = await buildRollbackCore(config, log, {
     ...(overrides.clusterFactory ? { clusterFactory: overrides.clusterFactory } : {}),
     ...(overrides.runnerFactory ? { runnerFactory: overrides.runnerFactory } : {}),
   });
-  const rollbacks = new RollbackService({ catalog, strategies, queue: rollbackQueue, locks, index, progress });
-  const commands = new CommandHandler(rollbacks, log);
+  const { catalog, redis, connection, keys, progress, locks, index, rollbackQueue, strategies, rollbacks, commands } = core;
   const closers: (() => Promise<unknown>)[] = [];
   const workers: Worker[] = [];
 

@@ -35,4 +35,10 @@ export class RedisKeys {
   audit(): string {
     return `${this.prefix}:rb:audit`;
   }
+  approval(jobId: string): string {
+    return `${this.prefix}:rb:approval:${jobId}`;
+  }
+  rolledBack(service: string): string {
+    return `${this.prefix}:rb:rolledback:${service}`;
+  }
 }

@@ -12,6 +12,10 @@ export interface RollbackRequest {
   requester: Requester;
   /** Where the request came from (channel id), for permissions and where to report. */
   channel?: string;
+  /** The channel's name without `#`, when the surface knows it (for `permissions.channels`). */
+  channelName?: string;
+  /** `--break-glass` from the CLI: skips approvals; needs a reason and is audited. */
+  breakGlass?: boolean;
 }
 
 /** One concrete change the plan will make, shown to the user before it runs ("exact API changes"). */

@@ -69,6 +69,8 @@ export interface ProgressSnapshot {
   approval?: ApprovalState;
   /** Set when someone asked to cancel; the job stops at the next safe point. */
   cancelRequested?: { by: { id: string; name: string }; at: string };
+  /** Set on the rollback that marked the service rolled back, once someone released the mark. */
+  released?: { by: { id: string; name: string }; at: string; reason: string };
   /** Checklist of the runbook's prerequisites, shown with the plan. */
   prerequisites?: Checklist;
   createdAt: string;

@@ -35,5 +35,11 @@ export interface StepOutcome {
 export interface RollbackStep {
   id: string;
   title: string;
+  /**
+   * Whether a cancel may abort the step half-way (its signal is aborted). Default true: reads, waits and
+   * checks. Set false for a step whose change must not be half-made (a Kubernetes patch): on cancel it
+   * gets a signal that never aborts, finishes, and no further step runs.
+   */
+  interruptible?: boolean;
   run(ctx: StepContext): Promise<StepOutcome | void>;
 }

@@ -33,7 +33,12 @@ describe('kubectl rollout status against the fake API server', () => {
 
   it('reports the exceeded progress deadline of a broken image and exits 1', async () => {
     fake = await startFakeKube({ readyDelayMs: 20 });
-    await fake.createDeployment({ name: 'kaizen', container: 'kaizen', image: 'kaizen:v0.7.0', progressDeadlineSeconds: 2 });
+    await fake.createDeployment({
+      name: 'kaizen',
+      container: 'kaizen',
+      image: 'kaizen:v0.7.0',
+      progressDeadlineSeconds: 2,
+    });
     fake.markImageBroken('kaizen:v0.9.0');
     await fake.deploy('default', 'kaizen', 'kaizen', 'kaizen:v0.9.0');
 
@@ -49,17 +54,30 @@ describe('kubectl rollout status against the fake API server', () => {
       message: expect.stringMatching(/^ReplicaSet "kaizen-\w+" has timed out progressing\.$/),
     });
     // maxSurge 1, maxUnavailable 0: one broken pod surges, the three old pods keep serving.
-    expect(deployment.status).toMatchObject({ replicas: 4, updatedReplicas: 1, readyReplicas: 3, availableReplicas: 3, unavailableReplicas: 1 });
+    expect(deployment.status).toMatchObject({
+      replicas: 4,
+      updatedReplicas: 1,
+      readyReplicas: 3,
+      availableReplicas: 3,
+      unavailableReplicas: 1,
+    });
     const broken = fake.pods('default').filter((p) => p.spec?.containers[0]?.image === 'kaizen:v0.9.0');
     expect(broken).toHaveLength(1);
     expect(broken[0]?.status?.containerStatuses?.[0]?.state?.waiting?.reason).toBe('CrashLoopBackOff');
 
     const pods = await runKubectl(fake, ['get', 'pods', '-l', 'app=kaizen']);
     expect(pods.stdout).toMatch(/kaizen-\w+-\w{5} +0\/1 +CrashLoopBackOff +\d+ \(\d+s ago\) +\d+s/);
-    const events = await runKubectl(fake, ['get', 'events', '--field-selector', `involvedObject.name=${broken[0]?.metadata?.name},reason=BackOff`]);
+    const events = await runKubectl(fake, [
+      'get',
+      'events',
+      '--field-selector',
+      `involvedObject.name=${broken[0]?.metadata?.name},reason=BackOff`,
+    ]);
     expect(events.exitCode).toBe(0);
     expect(events.stdout).toContain(`Warning   BackOff   pod/${broken[0]?.metadata?.name}`);
-    expect(events.stdout).toContain(`Back-off restarting failed container kaizen in pod ${broken[0]?.metadata?.name}_default(`);
+    expect(events.stdout).toContain(
+      `Back-off restarting failed container kaizen in pod ${broken[0]?.metadata?.name}_default(`,
+    );
   });
 
   it('times out like kubectl does when the rollout does not finish in time', async () => {
@@ -71,7 +89,9 @@ describe('kubectl rollout status against the fake API server', () => {
     const result = await runKubectl(fake, ['rollout', 'status', 'deployment/kaizen', '--timeout=1s']);
 
     expect(result.exitCode).toBe(1);
-    expect(result.stdout).toBe('Waiting for deployment "kaizen" rollout to finish: 1 out of 3 new replicas have been updated...');
+    expect(result.stdout).toBe(
+      'Waiting for deployment "kaizen" rollout to finish: 1 out of 3 new replicas have been updated...',
+    );
     expect(result.stderr).toBe('error: timed out waiting for the condition');
   });
 });

@@ -21,7 +21,9 @@ describe('kubectl set image and rollout history against the fake API server', ()
     expect(result).toEqual({ stdout: 'deployment.apps/kaizen image updated', stderr: '', exitCode: 0 });
     const patch = fake.requests.find((r) => r.method === 'PATCH');
     expect(patch?.contentType).toBe('application/strategic-merge-patch+json');
-    expect(patch?.path).toMatch(/^\/apis\/apps\/v1\/namespaces\/default\/deployments\/kaizen\?fieldManager=kubectl-set$/);
+    expect(patch?.path).toMatch(
+      /^\/apis\/apps\/v1\/namespaces\/default\/deployments\/kaizen\?fieldManager=kubectl-set$/,
+    );
     await expect.poll(() => fake.deployment('default', 'kaizen').status?.updatedReplicas).toBe(3);
     const replicaSets = fake.replicaSets('default');
     expect(replicaSets).toHaveLength(2);
@@ -29,7 +31,12 @@ describe('kubectl set image and rollout history against the fake API server', ()
     expect(newRS?.metadata?.annotations?.[REVISION]).toBe('2');
     expect(newRS?.metadata?.name).toMatch(/^kaizen-[bcdfghjklmnpqrstvwxz2456789]{6,10}$/);
     expect(newRS?.metadata?.ownerReferences).toEqual([
-      expect.objectContaining({ kind: 'Deployment', name: 'kaizen', uid: fake.deployment('default', 'kaizen').metadata?.uid, controller: true }),
+      expect.objectContaining({
+        kind: 'Deployment',
+        name: 'kaizen',
+        uid: fake.deployment('default', 'kaizen').metadata?.uid,
+        controller: true,
+      }),
     ]);
     expect(fake.deployment('default', 'kaizen').metadata?.annotations?.[REVISION]).toBe('2');
   });
@@ -42,13 +49,21 @@ describe('kubectl set image and rollout history against the fake API server', ()
 
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toBe(
-      ['deployment.apps/kaizen ', 'REVISION  CHANGE-CAUSE', '1         <none>', '2         ci: deploy v0.8.0', '3         ci: deploy v0.8.0', ''].join('\n'),
+      [
+        'deployment.apps/kaizen ',
+        'REVISION  CHANGE-CAUSE',
+        '1         <none>',
+        '2         ci: deploy v0.8.0',
+        '3         ci: deploy v0.8.0',
+        '',
+      ].join('\n'),
     );
   });
 
   it('shows the pod template of one revision', async () => {
     await fake.deploy('default', 'kaizen', 'kaizen', 'kaizen:v0.8.0');
-    const hash = fake.replicaSets('default').find((rs) => rs.metadata?.annotations?.[REVISION] === '2')?.metadata?.labels?.['pod-template-hash'];
+    const hash = fake.replicaSets('default').find((rs) => rs.metadata?.annotations?.[REVISION] === '2')
+      ?.metadata?.labels?.['pod-template-hash'];
 
     const result = await runKubectl(fake, ['rollout', 'history', 'deployment/kaizen', '--revision=2']);
 

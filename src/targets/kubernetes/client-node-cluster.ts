@@ -76,7 +76,9 @@ export class ClientNodeCluster implements KubernetesCluster {
       async () => {
         const signal = requestSignal(this.options.requestTimeoutMs, extra.signal);
         try {
-          return await run(requestOptions({ signal, ...(extra.contentType ? { contentType: extra.contentType } : {}) }));
+          return await run(
+            requestOptions({ signal, ...(extra.contentType ? { contentType: extra.contentType } : {}) }),
+          );
         } catch (error) {
           throw mapKubernetesError(error, full, extra.signal);
         }
@@ -92,12 +94,20 @@ export class ClientNodeCluster implements KubernetesCluster {
   }
 
   getDeployment(namespace: string, name: string, signal?: AbortSignal): Promise<V1Deployment> {
-    return this.call({ verb: 'read', object: `Deployment "${name}"`, namespace }, (o) => this.apps.readNamespacedDeployment({ name, namespace }, o), {
-      ...(signal ? { signal } : {}),
-    });
+    return this.call(
+      { verb: 'read', object: `Deployment "${name}"`, namespace },
+      (o) => this.apps.readNamespacedDeployment({ name, namespace }, o),
+      {
+        ...(signal ? { signal } : {}),
+      },
+    );
   }
 
-  async listReplicaSets(namespace: string, labelSelector: string, signal?: AbortSignal): Promise<V1ReplicaSet[]> {
+  async listReplicaSets(
+    namespace: string,
+    labelSelector: string,
+    signal?: AbortSignal,
+  ): Promise<V1ReplicaSet[]> {
     const list = await this.call(
       { verb: 'list', object: `ReplicaSets (${labelSelector})`, namespace },
       (o) => this.apps.listNamespacedReplicaSet({ namespace, labelSelector }, o),
@@ -135,20 +145,37 @@ export class ClientNodeCluster implements KubernetesCluster {
     const precondition = Array.isArray(patch) && patch.some((op) => op.op === 'test');
     return this.call(
       { verb: 'patch', object: `Deployment "${name}"`, namespace, precondition },
-      (o) => this.apps.patchNamespacedDeployment({ name, namespace, body: patch, fieldManager: FIELD_MANAGER }, o),
+      (o) =>
+        this.apps.patchNamespacedDeployment({ name, namespace, body: patch, fieldManager: FIELD_MANAGER }, o),
       {
         contentType: CONTENT_TYPES[kind],
         ...(signal ? { signal } : {}),
-        retryWhen: (error) => httpCode(error) === 429 || (!precondition && error.code === 'kubernetes_unavailable'),
+        retryWhen: (error) =>
+          httpCode(error) === 429 || (!precondition && error.code === 'kubernetes_unavailable'),
       },
     );
   }
 
-  watchDeployment(namespace: string, name: string, onChange: (deployment: V1Deployment) => void): Promise<WatchHandle> {
-    return watchDeployment({ kubeConfig: this.options.kubeConfig, context: this.options.context, log: this.options.log }, namespace, name, onChange);
+  watchDeployment(
+    namespace: string,
+    name: string,
+    onChange: (deployment: V1Deployment) => void,
+  ): Promise<WatchHandle> {
+    return watchDeployment(
+      { kubeConfig: this.options.kubeConfig, context: this.options.context, log: this.options.log },
+      namespace,
+      name,
+      onChange,
+    );
   }
 
-  readPodLog(namespace: string, pod: string, container: string, tailLines: number, signal?: AbortSignal): Promise<string> {
+  readPodLog(
+    namespace: string,
+    pod: string,
+    container: string,
+    tailLines: number,
+    signal?: AbortSignal,
+  ): Promise<string> {
     return this.call(
       { verb: 'read the log of', object: `pod "${pod}" (container ${container})`, namespace },
       (o) => this.core.readNamespacedPodLog({ name: pod, namespace, container, tailLines }, o),
@@ -156,7 +183,12 @@ export class ClientNodeCluster implements KubernetesCluster {
     );
   }
 
-  async listEvents(namespace: string, kind: string, name: string, signal?: AbortSignal): Promise<CoreV1Event[]> {
+  async listEvents(
+    namespace: string,
+    kind: string,
+    name: string,
+    signal?: AbortSignal,
+  ): Promise<CoreV1Event[]> {
     const fieldSelector = `involvedObject.kind=${kind},involvedObject.name=${name}`;
     const list = await this.call(
       { verb: 'list', object: `events of ${kind} "${name}"`, namespace },
@@ -170,7 +202,10 @@ export class ClientNodeCluster implements KubernetesCluster {
 }
 
 function eventTime(event: CoreV1Event): number {
-  const value = (event.lastTimestamp ?? event.eventTime ?? event.firstTimestamp ?? event.metadata.creationTimestamp) as Date | string | undefined;
+  const value = (event.lastTimestamp ??
+    event.eventTime ??
+    event.firstTimestamp ??
+    event.metadata.creationTimestamp) as Date | string | undefined;
   if (value === undefined) return 0;
   const time = value instanceof Date ? value.getTime() : Date.parse(value);
   return Number.isNaN(time) ? 0 : time;

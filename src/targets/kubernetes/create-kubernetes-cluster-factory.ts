@@ -18,15 +18,23 @@ export interface KubernetesClusterFactoryOptions {
  * Builds one client per kubeconfig context (cached). Throws PermanentError when the kubeconfig cannot be
  * loaded or has no such context. Logs the context and server only, never credentials.
  */
-export function createKubernetesClusterFactory(options: KubernetesClusterFactoryOptions): KubernetesClusterFactory {
+export function createKubernetesClusterFactory(
+  options: KubernetesClusterFactoryOptions,
+): KubernetesClusterFactory {
   const clusters = new Map<string, KubernetesCluster>();
   return (context) => {
     const key = context ?? '';
     const cached = clusters.get(key);
     if (cached) return cached;
-    const loaded = loadKubeConfig({ ...(options.kubeconfigPath ? { kubeconfigPath: options.kubeconfigPath } : {}), ...(context ? { context } : {}) });
+    const loaded = loadKubeConfig({
+      ...(options.kubeconfigPath ? { kubeconfigPath: options.kubeconfigPath } : {}),
+      ...(context ? { context } : {}),
+    });
     const log = options.log.child({ component: 'kubernetes', context: loaded.context });
-    log.info({ source: loaded.source, server: loaded.kubeConfig.getCurrentCluster()?.server }, 'kubernetes client ready');
+    log.info(
+      { source: loaded.source, server: loaded.kubeConfig.getCurrentCluster()?.server },
+      'kubernetes client ready',
+    );
     const cluster = new ClientNodeCluster({
       kubeConfig: loaded.kubeConfig,
       context: loaded.context,

@@ -12,7 +12,17 @@ export interface KubernetesCall {
   precondition?: boolean;
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND', 'UND_ERR_SOCKET']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'UND_ERR_SOCKET',
+]);
 
 /** The `message` of a Kubernetes Status body, if the body is one. Never the headers. */
 export function statusMessage(body: unknown): string | undefined {
@@ -41,7 +51,11 @@ function httpStatus(error: unknown): { code: number; body: unknown } | undefined
  * Turns anything client-node throws into the domain's errors: transient trouble (409, 429, 5xx, network,
  * timeouts) is retryable; 404, 401/403 and rejected requests are permanent with a plain message and hint.
  */
-export function mapKubernetesError(error: unknown, call: KubernetesCall, signal?: AbortSignal): RollbackError {
+export function mapKubernetesError(
+  error: unknown,
+  call: KubernetesCall,
+  signal?: AbortSignal,
+): RollbackError {
   if (error instanceof RollbackError) return error;
   if (signal?.aborted) return new CancelledError(undefined, { cause: error });
   const where = `context ${call.context}, namespace ${call.namespace}`;
@@ -71,38 +85,66 @@ export function mapKubernetesError(error: unknown, call: KubernetesCall, signal?
       });
     }
     if (code === 409 || (code === 422 && call.precondition && /test/i.test(detail ?? ''))) {
-      return new RetryableError('kubernetes_conflict', `${call.object} changed while the bot tried to ${call.verb} it (${code})${suffix}`, {
-        cause: error,
-      });
+      return new RetryableError(
+        'kubernetes_conflict',
+        `${call.object} changed while the bot tried to ${call.verb} it (${code})${suffix}`,
+        {
+          cause: error,
+        },
+      );
     }
     if (code === 408 || code === 410 || code === 429 || code >= 500) {
-      return new RetryableError('kubernetes_unavailable', `The Kubernetes API of context ${call.context} answered ${code} to ${call.verb} ${call.object}${suffix}`, {
-        cause: error,
-      });
+      return new RetryableError(
+        'kubernetes_unavailable',
+        `The Kubernetes API of context ${call.context} answered ${code} to ${call.verb} ${call.object}${suffix}`,
+        {
+          cause: error,
+        },
+      );
     }
-    return new PermanentError('kubernetes_rejected', `The Kubernetes API rejected the request to ${call.verb} ${call.object} in ${where} (${code})${suffix}`, {
-      cause: error,
-    });
+    return new PermanentError(
+      'kubernetes_rejected',
+      `The Kubernetes API rejected the request to ${call.verb} ${call.object} in ${where} (${code})${suffix}`,
+      {
+        cause: error,
+      },
+    );
   }
   const name = (error as { name?: unknown } | null)?.name;
   const errno = (error as { code?: unknown } | null)?.code;
   if (name === 'AbortError' || name === 'TimeoutError') {
-    return new RetryableError('kubernetes_unavailable', `The Kubernetes API of context ${call.context} did not answer in time to ${call.verb} ${call.object}.`, {
-      cause: error,
-    });
+    return new RetryableError(
+      'kubernetes_unavailable',
+      `The Kubernetes API of context ${call.context} did not answer in time to ${call.verb} ${call.object}.`,
+      {
+        cause: error,
+      },
+    );
   }
   if (name === 'FetchError' || (typeof errno === 'string' && NETWORK_CODES.has(errno))) {
     const reason = typeof errno === 'string' ? errno : 'network error';
     if (typeof errno === 'string' && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/.test(errno)) {
-      return new PermanentError('kubernetes_tls', `TLS to the Kubernetes API of context ${call.context} failed (${reason}).`, {
-        cause: error,
-        hint: "Check the cluster's certificate-authority in the kubeconfig.",
-      });
+      return new PermanentError(
+        'kubernetes_tls',
+        `TLS to the Kubernetes API of context ${call.context} failed (${reason}).`,
+        {
+          cause: error,
+          hint: "Check the cluster's certificate-authority in the kubeconfig.",
+        },
+      );
     }
-    return new RetryableError('kubernetes_unavailable', `Cannot reach the Kubernetes API of context ${call.context} (${reason}) to ${call.verb} ${call.object}.`, {
-      cause: error,
-    });
+    return new RetryableError(
+      'kubernetes_unavailable',
+      `Cannot reach the Kubernetes API of context ${call.context} (${reason}) to ${call.verb} ${call.object}.`,
+      {
+        cause: error,
+      },
+    );
   }
   const message = error instanceof Error ? error.message : String(error);
-  return new PermanentError('kubernetes_error', `Failed to ${call.verb} ${call.object} in ${where}: ${message}`, { cause: error });
+  return new PermanentError(
+    'kubernetes_error',
+    `Failed to ${call.verb} ${call.object} in ${where}: ${message}`,
+    { cause: error },
+  );
 }

@@ -13,7 +13,10 @@ const of = <T>(value: T): Observable<T> => new Observable(Promise.resolve(value)
  * Per-call client-node options: a signal that aborts the HTTP request (the caller's, combined with a
  * request timeout) and, for patches, the Content-Type that says which kind of patch the body is.
  */
-export function requestOptions(options: { signal: AbortSignal; contentType?: string }): ConfigurationOptions<ObservableMiddleware> {
+export function requestOptions(options: {
+  signal: AbortSignal;
+  contentType?: string;
+}): ConfigurationOptions<ObservableMiddleware> {
   const abort: ObservableMiddleware = {
     pre: (request: RequestContext): Observable<RequestContext> => {
       request.setSignal(options.signal);
@@ -21,7 +24,10 @@ export function requestOptions(options: { signal: AbortSignal; contentType?: str
     },
     post: (response: ResponseContext): Observable<ResponseContext> => of(response),
   };
-  const base: ConfigurationOptions<ObservableMiddleware> = { middleware: [abort], middlewareMergeStrategy: 'append' };
+  const base: ConfigurationOptions<ObservableMiddleware> = {
+    middleware: [abort],
+    middlewareMergeStrategy: 'append',
+  };
   return options.contentType ? setHeaderOptions('Content-Type', options.contentType, base) : base;
 }
 

@@ -11,7 +11,11 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 250, maxDelayMs: 5_000 };
 
 /** Exponential backoff with jitter: base·2^(n-1), scaled by a random factor in [0.5, 1). */
-export function backoffDelay(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  policy: RetryPolicy,
+  attempt: number,
+  random: () => number = Math.random,
+): number {
   const exponential = Math.min(policy.maxDelayMs ?? 5_000, policy.baseDelayMs * 2 ** (attempt - 1));
   return Math.round(exponential * (0.5 + random() / 2));
 }
@@ -49,10 +53,14 @@ export async function retryTransient<T>(
     try {
       return await operation();
     } catch (error) {
-      const retry = isRetryable(error) && attempt < options.policy.attempts && (options.shouldRetry?.(error) ?? true);
+      const retry =
+        isRetryable(error) && attempt < options.policy.attempts && (options.shouldRetry?.(error) ?? true);
       if (!retry || options.signal?.aborted) throw error;
       const delayMs = backoffDelay(options.policy, attempt);
-      options.log.warn({ what: options.what, attempt, delayMs, code: error.code, err: error.message }, 'kubernetes call failed, retrying');
+      options.log.warn(
+        { what: options.what, attempt, delayMs, code: error.code, err: error.message },
+        'kubernetes call failed, retrying',
+      );
       await sleep(delayMs, options.signal);
     }
   }

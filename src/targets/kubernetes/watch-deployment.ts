@@ -45,9 +45,19 @@ export async function watchDeployment(
         const deployment = object as V1Deployment;
         if (deployment.metadata?.name === name) onChange(deployment);
       } else if (phase === 'DELETED') {
-        finish(new PermanentError('kubernetes_not_found', `Deployment "${name}" was deleted in context ${deps.context}, namespace ${namespace}.`));
+        finish(
+          new PermanentError(
+            'kubernetes_not_found',
+            `Deployment "${name}" was deleted in context ${deps.context}, namespace ${namespace}.`,
+          ),
+        );
       } else if (phase === 'ERROR') {
-        finish(new RetryableError('kubernetes_unavailable', `The watch of Deployment "${name}" failed: ${statusMessage(object) ?? 'unknown error'}`));
+        finish(
+          new RetryableError(
+            'kubernetes_unavailable',
+            `The watch of Deployment "${name}" failed: ${statusMessage(object) ?? 'unknown error'}`,
+          ),
+        );
       }
     },
     (error: unknown) => {

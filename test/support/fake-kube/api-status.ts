@@ -6,7 +6,13 @@ export interface ApiStatus {
   status: 'Failure' | 'Success';
   message: string;
   reason: string;
-  details?: { name?: string; group?: string; kind?: string; causes?: { reason?: string; message: string; field?: string }[]; retryAfterSeconds?: number };
+  details?: {
+    name?: string;
+    group?: string;
+    kind?: string;
+    causes?: { reason?: string; message: string; field?: string }[];
+    retryAfterSeconds?: number;
+  };
   code: number;
 }
 
@@ -26,7 +32,16 @@ export interface ResourceRef {
 }
 
 function status(code: number, reason: string, message: string, details?: ApiStatus['details']): ApiError {
-  return new ApiError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code });
+  return new ApiError({
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason,
+    ...(details ? { details } : {}),
+    code,
+  });
 }
 
 function qualified(ref: ResourceRef): string {
@@ -34,7 +49,11 @@ function qualified(ref: ResourceRef): string {
 }
 
 function detailsOf(ref: ResourceRef): NonNullable<ApiStatus['details']> {
-  return { ...(ref.name ? { name: ref.name } : {}), ...(ref.group ? { group: ref.group } : {}), kind: ref.resource };
+  return {
+    ...(ref.name ? { name: ref.name } : {}),
+    ...(ref.group ? { group: ref.group } : {}),
+    kind: ref.resource,
+  };
 }
 
 export function notFound(ref: ResourceRef): ApiError {
@@ -58,7 +77,12 @@ export function conflict(ref: ResourceRef): ApiError {
   );
 }
 
-export function invalid(kind: string, name: string, group: string, causes: { field: string; message: string }[]): ApiError {
+export function invalid(
+  kind: string,
+  name: string,
+  group: string,
+  causes: { field: string; message: string }[],
+): ApiError {
   const summary = causes.map((c) => `${c.field}: ${c.message}`).join(', ');
   return status(422, 'Invalid', `${kind}.${group || 'core'} "${name}" is invalid: ${summary}`, {
     name,
@@ -77,7 +101,12 @@ export function unprocessable(message: string): ApiError {
 }
 
 export function methodNotAllowed(verb: string): ApiError {
-  return status(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource (${verb})`, {});
+  return status(
+    405,
+    'MethodNotAllowed',
+    `the server does not allow this method on the requested resource (${verb})`,
+    {},
+  );
 }
 
 export function unsupportedMediaType(contentType: string): ApiError {
@@ -112,14 +141,19 @@ const REASON_BY_CODE: Record<number, string> = {
 };
 
 /** A Status for an injected fault: the message kube-apiserver would give for that code. */
-export function faultStatus(code: number, reason?: string, object?: { qualifiedResource: string; name: string }): ApiError {
+export function faultStatus(
+  code: number,
+  reason?: string,
+  object?: { qualifiedResource: string; name: string },
+): ApiError {
   const why = reason ?? REASON_BY_CODE[code] ?? 'Unknown';
   const messages: Record<string, string> = {
     InternalError: 'Internal error occurred: fake-kube injected fault',
     Conflict: `Operation cannot be fulfilled on ${object ? `${object.qualifiedResource} "${object.name}"` : 'the object'}: the object has been modified; please apply your changes to the latest version and try again`,
     TooManyRequests: 'Too many requests, please try again later.',
     ServiceUnavailable: 'the server is currently unable to handle the request',
-    Timeout: 'the server was unable to return a response in the time allotted, but may still be processing the request',
+    Timeout:
+      'the server was unable to return a response in the time allotted, but may still be processing the request',
     Forbidden: 'forbidden: fake-kube injected fault',
     Unauthorized: 'Unauthorized',
     NotFound: 'the server could not find the requested resource',

@@ -54,7 +54,9 @@ export class DeploymentController {
   private sync(original: DeploymentWire): void {
     const rsList = this.store
       .list<ReplicaSetWire>('replicasets', original.metadata.namespace)
-      .filter((rs) => rs.metadata.ownerReferences?.some((o) => o.controller && o.uid === original.metadata.uid));
+      .filter((rs) =>
+        rs.metadata.ownerReferences?.some((o) => o.controller && o.uid === original.metadata.uid),
+      );
     const deployment = this.checkPausedConditions(original);
     if (deployment.spec.paused || this.isScalingEvent(deployment, rsList)) {
       this.syncScaleOnly(deployment, rsList);
@@ -71,8 +73,11 @@ export class DeploymentController {
     const { deployment, newRS, oldRSs } = this.replicaSetsAndSyncRevision(original, rsList, true);
     if (!newRS) return;
     const allRSs = [...oldRSs, newRS];
-    const scaled = this.rollout.reconcileNewReplicaSet(allRSs, newRS, deployment) || this.rollout.reconcileOldReplicaSets(allRSs, oldRSs, newRS, deployment);
-    if (!scaled && deployment.status && deploymentComplete(deployment, deployment.status)) this.rollout.cleanup(oldRSs, deployment);
+    const scaled =
+      this.rollout.reconcileNewReplicaSet(allRSs, newRS, deployment) ||
+      this.rollout.reconcileOldReplicaSets(allRSs, oldRSs, newRS, deployment);
+    if (!scaled && deployment.status && deploymentComplete(deployment, deployment.status))
+      this.rollout.cleanup(oldRSs, deployment);
     this.syncRolloutStatus(allRSs, newRS, deployment);
   }
 
@@ -91,7 +96,8 @@ export class DeploymentController {
     if (!newRS) ({ deployment, newRS } = this.replicaSetsAndSyncRevision(deployment, rsList, true));
     if (!newRS) return;
     this.rollout.scaleReplicaSet(newRS, deployment.spec.replicas ?? 1, deployment);
-    if (deployment.status && deploymentComplete(deployment, deployment.status)) this.rollout.cleanup(oldRSs, deployment);
+    if (deployment.status && deploymentComplete(deployment, deployment.status))
+      this.rollout.cleanup(oldRSs, deployment);
     this.syncRolloutStatus([...oldRSs, newRS], newRS, deployment);
   }
 
@@ -129,7 +135,11 @@ export class DeploymentController {
   }
 
   /** getAllReplicaSetsAndSyncRevision + getNewReplicaSet. */
-  private replicaSetsAndSyncRevision(deployment: DeploymentWire, rsList: ReplicaSetWire[], createIfNotExisted: boolean): ReplicaSetsOfDeployment {
+  private replicaSetsAndSyncRevision(
+    deployment: DeploymentWire,
+    rsList: ReplicaSetWire[],
+    createIfNotExisted: boolean,
+  ): ReplicaSetsOfDeployment {
     const found = findNewReplicaSet(deployment, rsList);
     const oldRSs = rsList.filter((rs) => rs.metadata.uid !== found?.metadata.uid);
     const newRevision = maxRevision(oldRSs) + 1;
@@ -145,17 +155,31 @@ export class DeploymentController {
       }
       let needsUpdate = setDeploymentRevision(deployment, newRS.metadata.annotations?.[REVISION] ?? '');
       if (deployment.spec.progressDeadlineSeconds !== undefined && !getCondition(status, 'Progressing')) {
-        setCondition(status, newCondition('Progressing', 'True', REASON.foundNewRS, `Found new replica set "${newRS.metadata.name}"`));
+        setCondition(
+          status,
+          newCondition(
+            'Progressing',
+            'True',
+            REASON.foundNewRS,
+            `Found new replica set "${newRS.metadata.name}"`,
+          ),
+        );
         needsUpdate = true;
       }
-      const updated = needsUpdate ? this.store.update('deployments', deployment, { statusOnly: true }) : deployment;
+      const updated = needsUpdate
+        ? this.store.update('deployments', deployment, { statusOnly: true })
+        : deployment;
       return { deployment: updated, newRS, oldRSs };
     }
     if (!createIfNotExisted) return { deployment, newRS: undefined, oldRSs };
     return this.createNewReplicaSet(deployment, oldRSs, newRevision);
   }
 
-  private createNewReplicaSet(deployment: DeploymentWire, oldRSs: ReplicaSetWire[], newRevision: number): ReplicaSetsOfDeployment {
+  private createNewReplicaSet(
+    deployment: DeploymentWire,
+    oldRSs: ReplicaSetWire[],
+    newRevision: number,
+  ): ReplicaSetsOfDeployment {
     const namespace = deployment.metadata.namespace ?? 'default';
     let collisionCount = deployment.status?.collisionCount ?? 0;
     let hash = computePodTemplateHash(deployment.spec.template, collisionCount);
@@ -164,7 +188,10 @@ export class DeploymentController {
       hash = computePodTemplateHash(deployment.spec.template, collisionCount);
     }
     const template = structuredClone(deployment.spec.template);
-    template.metadata = { ...template.metadata, labels: { ...template.metadata?.labels, [POD_TEMPLATE_HASH_LABEL]: hash } };
+    template.metadata = {
+      ...template.metadata,
+      labels: { ...template.metadata?.labels, [POD_TEMPLATE_HASH_LABEL]: hash },
+    };
     const selector = structuredClone(deployment.spec.selector);
     selector.matchLabels = { ...selector.matchLabels, [POD_TEMPLATE_HASH_LABEL]: hash };
     const rs: ReplicaSetWire = {
@@ -174,10 +201,22 @@ export class DeploymentController {
         labels: { ...template.metadata.labels },
         annotations: {},
         ownerReferences: [
-          { apiVersion: 'apps/v1', kind: 'Deployment', name: deployment.metadata.name, uid: deployment.metadata.uid ?? '', controller: true, blockOwnerDeletion: true },
+          {
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            name: deployment.metadata.name,
+            uid: deployment.metadata.uid ?? '',
+            controller: true,
+            blockOwnerDeletion: true,
+          },
         ],
       },
-      spec: { replicas: 0, ...(deployment.spec.minReadySeconds ? { minReadySeconds: deployment.spec.minReadySeconds } : {}), selector, template },
+      spec: {
+        replicas: 0,
+        ...(deployment.spec.minReadySeconds ? { minReadySeconds: deployment.spec.minReadySeconds } : {}),
+        selector,
+        template,
+      },
       status: { replicas: 0 },
     };
     const newReplicas = newRSNewReplicas(deployment, [...oldRSs, rs], rs);
@@ -185,19 +224,37 @@ export class DeploymentController {
     setNewReplicaSetAnnotations(deployment, rs, newRevision, false);
     const created = this.store.create('replicasets', rs);
     if (newReplicas > 0) {
-      this.events.record(deployment, { component: 'deployment-controller' }, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${created.metadata.name} from 0 to ${newReplicas}`);
+      this.events.record(
+        deployment,
+        { component: 'deployment-controller' },
+        'Normal',
+        'ScalingReplicaSet',
+        `Scaled up replica set ${created.metadata.name} from 0 to ${newReplicas}`,
+      );
     }
     setDeploymentRevision(deployment, String(newRevision));
     const status = (deployment.status ??= {});
     if (collisionCount > 0) status.collisionCount = collisionCount;
     if (deployment.spec.progressDeadlineSeconds !== undefined) {
-      setCondition(status, newCondition('Progressing', 'True', REASON.newRSCreated, `Created new replica set "${created.metadata.name}"`));
+      setCondition(
+        status,
+        newCondition(
+          'Progressing',
+          'True',
+          REASON.newRSCreated,
+          `Created new replica set "${created.metadata.name}"`,
+        ),
+      );
     }
     const updated = this.store.update('deployments', deployment, { statusOnly: true });
     return { deployment: updated, newRS: created, oldRSs };
   }
 
-  private syncRolloutStatus(allRSs: ReplicaSetWire[], newRS: ReplicaSetWire | undefined, deployment: DeploymentWire): void {
+  private syncRolloutStatus(
+    allRSs: ReplicaSetWire[],
+    newRS: ReplicaSetWire | undefined,
+    deployment: DeploymentWire,
+  ): void {
     this.writeStatusIfChanged(deployment, rolloutStatus(allRSs, newRS, deployment, this.now()));
   }
 

@@ -26,7 +26,10 @@ export function defaultPodTemplate(template: PodTemplateWire): PodTemplateWire {
   spec['dnsPolicy'] ??= 'ClusterFirst';
   spec['securityContext'] ??= {};
   spec['schedulerName'] ??= 'default-scheduler';
-  for (const container of [...(spec.containers ?? []), ...((spec['initContainers'] as ContainerWire[] | undefined) ?? [])]) {
+  for (const container of [
+    ...(spec.containers ?? []),
+    ...((spec['initContainers'] as ContainerWire[] | undefined) ?? []),
+  ]) {
     defaultContainer(container);
   }
   return template;
@@ -59,25 +62,41 @@ export function validateDeployment(deployment: DeploymentWire, previous?: Deploy
   const problems: FieldProblem[] = [];
   const name = deployment.metadata.name;
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(name ?? '')) {
-    problems.push({ field: 'metadata.name', message: `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character` });
+    problems.push({
+      field: 'metadata.name',
+      message: `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`,
+    });
   }
   const spec = deployment.spec;
   if (!spec?.selector || canonicalJson(spec.selector, true) === '{}') {
     problems.push({ field: 'spec.selector', message: 'Required value' });
-  } else if (!labelSelectorMatcher(spec.selector)({ metadata: { name, labels: spec.template?.metadata?.labels ?? {} } })) {
-    problems.push({ field: 'spec.template.metadata.labels', message: `Invalid value: ${JSON.stringify(spec.template?.metadata?.labels ?? {})}: \`selector\` does not match template \`labels\`` });
+  } else if (
+    !labelSelectorMatcher(spec.selector)({
+      metadata: { name, labels: spec.template?.metadata?.labels ?? {} },
+    })
+  ) {
+    problems.push({
+      field: 'spec.template.metadata.labels',
+      message: `Invalid value: ${JSON.stringify(spec.template?.metadata?.labels ?? {})}: \`selector\` does not match template \`labels\``,
+    });
   }
   if (previous && canonicalJson(previous.spec.selector, true) !== canonicalJson(spec?.selector, true)) {
-    problems.push({ field: 'spec.selector', message: `Invalid value: ${JSON.stringify(spec?.selector)}: field is immutable` });
+    problems.push({
+      field: 'spec.selector',
+      message: `Invalid value: ${JSON.stringify(spec?.selector)}: field is immutable`,
+    });
   }
-  if ((spec?.replicas ?? 0) < 0) problems.push({ field: 'spec.replicas', message: 'Invalid value: must be greater than or equal to 0' });
+  if ((spec?.replicas ?? 0) < 0)
+    problems.push({ field: 'spec.replicas', message: 'Invalid value: must be greater than or equal to 0' });
   const containers = spec?.template?.spec?.containers;
   if (!Array.isArray(containers) || containers.length === 0) {
     problems.push({ field: 'spec.template.spec.containers', message: 'Required value' });
   } else {
     containers.forEach((c, i) => {
-      if (!c.name) problems.push({ field: `spec.template.spec.containers[${i}].name`, message: 'Required value' });
-      if (!c.image) problems.push({ field: `spec.template.spec.containers[${i}].image`, message: 'Required value' });
+      if (!c.name)
+        problems.push({ field: `spec.template.spec.containers[${i}].name`, message: 'Required value' });
+      if (!c.image)
+        problems.push({ field: `spec.template.spec.containers[${i}].image`, message: 'Required value' });
     });
   }
   return problems;

@@ -47,14 +47,23 @@ export class DeploymentRollout {
     return true;
   }
 
-  reconcileNewReplicaSet(allRSs: ReplicaSetWire[], newRS: ReplicaSetWire, deployment: DeploymentWire): boolean {
+  reconcileNewReplicaSet(
+    allRSs: ReplicaSetWire[],
+    newRS: ReplicaSetWire,
+    deployment: DeploymentWire,
+  ): boolean {
     const desired = deployment.spec.replicas ?? 1;
     if (specReplicas(newRS) === desired) return false;
     if (specReplicas(newRS) > desired) return this.scaleReplicaSet(newRS, desired, deployment);
     return this.scaleReplicaSet(newRS, newRSNewReplicas(deployment, allRSs, newRS), deployment);
   }
 
-  reconcileOldReplicaSets(allRSs: ReplicaSetWire[], oldRSs: ReplicaSetWire[], newRS: ReplicaSetWire, deployment: DeploymentWire): boolean {
+  reconcileOldReplicaSets(
+    allRSs: ReplicaSetWire[],
+    oldRSs: ReplicaSetWire[],
+    newRS: ReplicaSetWire,
+    deployment: DeploymentWire,
+  ): boolean {
     if (sumSpecReplicas(oldRSs) === 0) return false;
     const minAvailable = (deployment.spec.replicas ?? 1) - maxUnavailable(deployment);
     const newRSUnavailable = specReplicas(newRS) - (newRS.status?.availableReplicas ?? 0);
@@ -66,7 +75,11 @@ export class DeploymentRollout {
   }
 
   /** Old ReplicaSets' unavailable pods go first: they cost no availability. */
-  private cleanupUnhealthyReplicas(oldRSs: ReplicaSetWire[], deployment: DeploymentWire, maxCleanup: number): number {
+  private cleanupUnhealthyReplicas(
+    oldRSs: ReplicaSetWire[],
+    deployment: DeploymentWire,
+    maxCleanup: number,
+  ): number {
     let total = 0;
     for (const rs of [...oldRSs].sort(byCreation)) {
       if (total >= maxCleanup) break;
@@ -79,7 +92,11 @@ export class DeploymentRollout {
     return total;
   }
 
-  private scaleDownOldReplicaSets(allRSs: ReplicaSetWire[], oldRSs: ReplicaSetWire[], deployment: DeploymentWire): number {
+  private scaleDownOldReplicaSets(
+    allRSs: ReplicaSetWire[],
+    oldRSs: ReplicaSetWire[],
+    deployment: DeploymentWire,
+  ): number {
     const minAvailable = (deployment.spec.replicas ?? 1) - maxUnavailable(deployment);
     const available = sumStatus(allRSs, 'availableReplicas');
     if (available <= minAvailable) return 0;
@@ -105,7 +122,8 @@ export class DeploymentRollout {
     const all = newRS ? [...oldRSs, newRS] : [...oldRSs];
     const active = all.filter((rs) => specReplicas(rs) > 0);
     const newest = [...oldRSs].sort(byCreation).pop();
-    const activeOrLatest = active.length === 1 ? active[0] : active.length === 0 ? (newRS ?? newest) : undefined;
+    const activeOrLatest =
+      active.length === 1 ? active[0] : active.length === 0 ? (newRS ?? newest) : undefined;
     if (activeOrLatest) {
       if (specReplicas(activeOrLatest) !== desired) this.scaleReplicaSet(activeOrLatest, desired, deployment);
       return;
@@ -120,7 +138,10 @@ export class DeploymentRollout {
     const limit = deployment.spec.revisionHistoryLimit;
     if (limit === undefined) return;
     const cleanable = oldRSs.filter(
-      (rs) => (rs.status?.replicas ?? 0) === 0 && specReplicas(rs) === 0 && rs.metadata.generation === rs.status?.observedGeneration,
+      (rs) =>
+        (rs.status?.replicas ?? 0) === 0 &&
+        specReplicas(rs) === 0 &&
+        rs.metadata.generation === rs.status?.observedGeneration,
     );
     const excess = cleanable.length - limit;
     if (excess <= 0) return;

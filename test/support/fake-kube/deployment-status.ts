@@ -15,12 +15,20 @@ export const REASON = {
   minimumUnavailable: 'MinimumReplicasUnavailable',
 } as const;
 
-export function newCondition(type: string, status: ConditionWire['status'], reason: string, message: string): ConditionWire {
+export function newCondition(
+  type: string,
+  status: ConditionWire['status'],
+  reason: string,
+  message: string,
+): ConditionWire {
   const now = kubeTime();
   return { type, status, lastUpdateTime: now, lastTransitionTime: now, reason, message };
 }
 
-export function getCondition(status: DeploymentStatusWire | undefined, type: string): ConditionWire | undefined {
+export function getCondition(
+  status: DeploymentStatusWire | undefined,
+  type: string,
+): ConditionWire | undefined {
   return status?.conditions?.find((c) => c.type === type);
 }
 
@@ -28,7 +36,8 @@ export function getCondition(status: DeploymentStatusWire | undefined, type: str
 export function setCondition(status: DeploymentStatusWire, condition: ConditionWire): void {
   const current = getCondition(status, condition.type);
   if (current && current.status === condition.status && current.reason === condition.reason) return;
-  if (current && current.status === condition.status) condition.lastTransitionTime = current.lastTransitionTime;
+  if (current && current.status === condition.status)
+    condition.lastTransitionTime = current.lastTransitionTime;
   status.conditions = [...(status.conditions ?? []).filter((c) => c.type !== condition.type), condition];
 }
 
@@ -37,7 +46,11 @@ export function removeCondition(status: DeploymentStatusWire, type: string): voi
 }
 
 /** The controller's calculateStatus: counts from the ReplicaSets plus the Available condition. */
-export function calculateStatus(allRSs: ReplicaSetWire[], newRS: ReplicaSetWire | undefined, deployment: DeploymentWire): DeploymentStatusWire {
+export function calculateStatus(
+  allRSs: ReplicaSetWire[],
+  newRS: ReplicaSetWire | undefined,
+  deployment: DeploymentWire,
+): DeploymentStatusWire {
   const available = sumStatus(allRSs, 'availableReplicas');
   const total = sumSpecReplicas(allRSs);
   const status: DeploymentStatusWire = {
@@ -48,13 +61,26 @@ export function calculateStatus(allRSs: ReplicaSetWire[], newRS: ReplicaSetWire 
     availableReplicas: available,
     unavailableReplicas: Math.max(0, total - available),
     conditions: structuredClone(deployment.status?.conditions ?? []),
-    ...(deployment.status?.collisionCount !== undefined ? { collisionCount: deployment.status.collisionCount } : {}),
+    ...(deployment.status?.collisionCount !== undefined
+      ? { collisionCount: deployment.status.collisionCount }
+      : {}),
   };
   const desired = deployment.spec.replicas ?? 1;
   if (available >= desired - maxUnavailable(deployment)) {
-    setCondition(status, newCondition('Available', 'True', REASON.minimumAvailable, 'Deployment has minimum availability.'));
+    setCondition(
+      status,
+      newCondition('Available', 'True', REASON.minimumAvailable, 'Deployment has minimum availability.'),
+    );
   } else {
-    setCondition(status, newCondition('Available', 'False', REASON.minimumUnavailable, 'Deployment does not have minimum availability.'));
+    setCondition(
+      status,
+      newCondition(
+        'Available',
+        'False',
+        REASON.minimumUnavailable,
+        'Deployment does not have minimum availability.',
+      ),
+    );
   }
   return status;
 }
@@ -94,7 +120,12 @@ function deploymentTimedOut(deployment: DeploymentWire, status: DeploymentStatus
 }
 
 /** syncRolloutStatus: the status with the Progressing condition advanced like the real controller does. */
-export function rolloutStatus(allRSs: ReplicaSetWire[], newRS: ReplicaSetWire | undefined, deployment: DeploymentWire, now: number): DeploymentStatusWire {
+export function rolloutStatus(
+  allRSs: ReplicaSetWire[],
+  newRS: ReplicaSetWire | undefined,
+  deployment: DeploymentWire,
+  now: number,
+): DeploymentStatusWire {
   const status = calculateStatus(allRSs, newRS, deployment);
   if (deployment.spec.progressDeadlineSeconds === undefined) {
     removeCondition(status, 'Progressing');
@@ -105,18 +136,25 @@ export function rolloutStatus(allRSs: ReplicaSetWire[], newRS: ReplicaSetWire | 
   if (complete) return status;
   const rsName = newRS?.metadata.name;
   if (deploymentComplete(deployment, status)) {
-    const message = rsName ? `ReplicaSet "${rsName}" has successfully progressed.` : `Deployment "${deployment.metadata.name}" has successfully progressed.`;
+    const message = rsName
+      ? `ReplicaSet "${rsName}" has successfully progressed.`
+      : `Deployment "${deployment.metadata.name}" has successfully progressed.`;
     setCondition(status, newCondition('Progressing', 'True', REASON.newRSAvailable, message));
   } else if (deploymentProgressing(deployment, status)) {
-    const message = rsName ? `ReplicaSet "${rsName}" is progressing.` : `Deployment "${deployment.metadata.name}" is progressing.`;
+    const message = rsName
+      ? `ReplicaSet "${rsName}" is progressing.`
+      : `Deployment "${deployment.metadata.name}" is progressing.`;
     const condition = newCondition('Progressing', 'True', REASON.rsUpdated, message);
     if (current) {
-      if (current.status === 'True' && current.lastTransitionTime) condition.lastTransitionTime = current.lastTransitionTime;
+      if (current.status === 'True' && current.lastTransitionTime)
+        condition.lastTransitionTime = current.lastTransitionTime;
       removeCondition(status, 'Progressing');
     }
     setCondition(status, condition);
   } else if (deploymentTimedOut(deployment, status, now)) {
-    const message = rsName ? `ReplicaSet "${rsName}" has timed out progressing.` : `Deployment "${deployment.metadata.name}" has timed out progressing.`;
+    const message = rsName
+      ? `ReplicaSet "${rsName}" has timed out progressing.`
+      : `Deployment "${deployment.metadata.name}" has timed out progressing.`;
     setCondition(status, newCondition('Progressing', 'False', REASON.timedOut, message));
   }
   return status;
@@ -125,7 +163,13 @@ export function rolloutStatus(allRSs: ReplicaSetWire[], newRS: ReplicaSetWire | 
 /** The wire form: Go's omitempty drops zero counts. */
 export function omitZeroCounts(status: DeploymentStatusWire): DeploymentStatusWire {
   const out: DeploymentStatusWire = { ...status };
-  for (const k of ['replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas', 'unavailableReplicas'] as const) {
+  for (const k of [
+    'replicas',
+    'updatedReplicas',
+    'readyReplicas',
+    'availableReplicas',
+    'unavailableReplicas',
+  ] as const) {
     if (out[k] === 0) delete out[k];
   }
   if (out.conditions?.length === 0) delete out.conditions;

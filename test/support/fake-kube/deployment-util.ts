@@ -38,7 +38,10 @@ export function sumSpecReplicas(replicaSets: ReplicaSetWire[]): number {
   return replicaSets.reduce((sum, rs) => sum + specReplicas(rs), 0);
 }
 
-export function sumStatus(replicaSets: ReplicaSetWire[], field: 'replicas' | 'readyReplicas' | 'availableReplicas'): number {
+export function sumStatus(
+  replicaSets: ReplicaSetWire[],
+  field: 'replicas' | 'readyReplicas' | 'availableReplicas',
+): number {
   return replicaSets.reduce((sum, rs) => sum + (rs.status?.[field] ?? 0), 0);
 }
 
@@ -51,8 +54,13 @@ export function byCreation(a: ReplicaSetWire, b: ReplicaSetWire): number {
 }
 
 /** The ReplicaSet whose template equals the Deployment's (the oldest one if several do). */
-export function findNewReplicaSet(deployment: DeploymentWire, replicaSets: ReplicaSetWire[]): ReplicaSetWire | undefined {
-  return [...replicaSets].sort(byCreation).find((rs) => equalIgnoreHash(rs.spec.template, deployment.spec.template));
+export function findNewReplicaSet(
+  deployment: DeploymentWire,
+  replicaSets: ReplicaSetWire[],
+): ReplicaSetWire | undefined {
+  return [...replicaSets]
+    .sort(byCreation)
+    .find((rs) => equalIgnoreHash(rs.spec.template, deployment.spec.template));
 }
 
 function scaledValue(value: number | string | undefined, total: number, roundUp: boolean): number {
@@ -84,7 +92,11 @@ export function maxUnavailable(deployment: DeploymentWire): number {
 }
 
 /** deploymentutil.NewRSNewReplicas for the RollingUpdate strategy. */
-export function newRSNewReplicas(deployment: DeploymentWire, allRSs: ReplicaSetWire[], newRS: ReplicaSetWire): number {
+export function newRSNewReplicas(
+  deployment: DeploymentWire,
+  allRSs: ReplicaSetWire[],
+  newRS: ReplicaSetWire,
+): number {
   const desired = deployment.spec.replicas ?? 1;
   if (deployment.spec.strategy?.type === 'Recreate') return desired;
   const current = sumSpecReplicas(allRSs);
@@ -116,7 +128,12 @@ export function setReplicasAnnotations(rs: ReplicaSetWire, desired: number, max:
 }
 
 /** deploymentutil.SetNewReplicaSetAnnotations: revision, revision-history and copied annotations. */
-export function setNewReplicaSetAnnotations(deployment: DeploymentWire, rs: ReplicaSetWire, newRevision: number, exists: boolean): boolean {
+export function setNewReplicaSetAnnotations(
+  deployment: DeploymentWire,
+  rs: ReplicaSetWire,
+  newRevision: number,
+  exists: boolean,
+): boolean {
   let changed = copyDeploymentAnnotations(deployment, rs);
   const annotations = (rs.metadata.annotations ??= {});
   const oldRevision = annotations[REVISION];

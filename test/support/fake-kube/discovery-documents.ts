@@ -42,7 +42,9 @@ export function apiGroup(name: string): Record<string, unknown> | undefined {
 
 /** The APIResourceList for a group version ("v1" or "apps/v1"), subresources included. */
 export function apiResourceList(groupVersion: string): Record<string, unknown> | undefined {
-  const types = RESOURCE_TYPES.filter((t) => (t.group === '' ? t.version : `${t.group}/${t.version}`) === groupVersion);
+  const types = RESOURCE_TYPES.filter(
+    (t) => (t.group === '' ? t.version : `${t.group}/${t.version}`) === groupVersion,
+  );
   if (types.length === 0) return undefined;
   return {
     kind: 'APIResourceList',
@@ -67,8 +69,23 @@ function resourceEntry(t: ResourceType): Record<string, unknown> {
 
 function subresourceEntry(t: ResourceType, sub: string): Record<string, unknown> {
   if (sub === 'scale') {
-    return { name: `${t.resource}/scale`, singularName: '', namespaced: true, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] };
+    return {
+      name: `${t.resource}/scale`,
+      singularName: '',
+      namespaced: true,
+      group: 'autoscaling',
+      version: 'v1',
+      kind: 'Scale',
+      verbs: ['get', 'patch', 'update'],
+    };
   }
-  if (sub === 'log') return { name: `${t.resource}/log`, singularName: '', namespaced: true, kind: t.kind, verbs: ['get'] };
-  return { name: `${t.resource}/${sub}`, singularName: '', namespaced: t.namespaced, kind: t.kind, verbs: ['get', 'patch', 'update'] };
+  if (sub === 'log')
+    return { name: `${t.resource}/log`, singularName: '', namespaced: true, kind: t.kind, verbs: ['get'] };
+  return {
+    name: `${t.resource}/${sub}`,
+    singularName: '',
+    namespaced: t.namespaced,
+    kind: t.kind,
+    verbs: ['get', 'patch', 'update'],
+  };
 }

@@ -60,7 +60,8 @@ export class FakeKubelet {
         this.schedule(pod);
         continue;
       }
-      if (pod.status.phase === 'Pending' && now >= clock.seenAt + this.readyDelayMs) this.start(pod, clock, now);
+      if (pod.status.phase === 'Pending' && now >= clock.seenAt + this.readyDelayMs)
+        this.start(pod, clock, now);
       else if (clock.nextCrashAt !== undefined && now >= clock.nextCrashAt) this.crash(pod, clock, now);
     }
     for (const uid of this.clocks.keys()) if (!live.has(uid)) this.clocks.delete(uid);
@@ -74,8 +75,16 @@ export class FakeKubelet {
       conditions: [
         condition('PodReadyToStartContainers', 'False', now),
         condition('Initialized', 'True', now),
-        { ...condition('Ready', 'False', now), reason: 'ContainersNotReady', message: `containers with unready status: [${names(pod)}]` },
-        { ...condition('ContainersReady', 'False', now), reason: 'ContainersNotReady', message: `containers with unready status: [${names(pod)}]` },
+        {
+          ...condition('Ready', 'False', now),
+          reason: 'ContainersNotReady',
+          message: `containers with unready status: [${names(pod)}]`,
+        },
+        {
+          ...condition('ContainersReady', 'False', now),
+          reason: 'ContainersNotReady',
+          message: `containers with unready status: [${names(pod)}]`,
+        },
         condition('PodScheduled', 'True', now),
       ],
       hostIP: '10.0.0.10',
@@ -93,7 +102,13 @@ export class FakeKubelet {
     };
     const stored = this.store.update('pods', pod, { statusOnly: true });
     const ns = pod.metadata.namespace ?? 'default';
-    this.events.record(stored, { component: 'default-scheduler' }, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${pod.metadata.name} to ${NODE}`);
+    this.events.record(
+      stored,
+      { component: 'default-scheduler' },
+      'Normal',
+      'Scheduled',
+      `Successfully assigned ${ns}/${pod.metadata.name} to ${NODE}`,
+    );
   }
 
   private start(pod: PodWire, clock: PodClock, nowMs: number): void {
@@ -103,12 +118,21 @@ export class FakeKubelet {
     pod.status.phase = 'Running';
     pod.status.podIP = ip;
     pod.status['podIPs'] = [{ ip }];
-    pod.status.containerStatuses = pod.spec.containers.map((c) => this.runningStatus(c.name, c.image, now, broken.includes(c.name), 0));
+    pod.status.containerStatuses = pod.spec.containers.map((c) =>
+      this.runningStatus(c.name, c.image, now, broken.includes(c.name), 0),
+    );
     this.setReadiness(pod, broken, now);
     const stored = this.store.update('pods', pod, { statusOnly: true });
     for (const c of pod.spec.containers) {
       const fieldPath = `spec.containers{${c.name}}`;
-      this.events.record(stored, KUBELET, 'Normal', 'Pulled', `Container image "${c.image}" already present on machine`, fieldPath);
+      this.events.record(
+        stored,
+        KUBELET,
+        'Normal',
+        'Pulled',
+        `Container image "${c.image}" already present on machine`,
+        fieldPath,
+      );
       this.events.record(stored, KUBELET, 'Normal', 'Created', `Created container: ${c.name}`, fieldPath);
       this.events.record(stored, KUBELET, 'Normal', 'Started', `Started container ${c.name}`, fieldPath);
     }
@@ -131,19 +155,45 @@ export class FakeKubelet {
             ready: false,
             started: false,
             restartCount: clock.restarts,
-            state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${backOffSeconds}s restarting failed container=${s.name} pod=${podRef}` } },
-            lastState: { terminated: { exitCode: 1, reason: 'Error', startedAt: now, finishedAt: now, containerID: s.containerID } },
+            state: {
+              waiting: {
+                reason: 'CrashLoopBackOff',
+                message: `back-off ${backOffSeconds}s restarting failed container=${s.name} pod=${podRef}`,
+              },
+            },
+            lastState: {
+              terminated: {
+                exitCode: 1,
+                reason: 'Error',
+                startedAt: now,
+                finishedAt: now,
+                containerID: s.containerID,
+              },
+            },
           }
         : s,
     );
     this.setReadiness(pod, broken, now);
     const stored = this.store.update('pods', pod, { statusOnly: true });
     for (const name of broken) {
-      this.events.record(stored, KUBELET, 'Warning', 'BackOff', `Back-off restarting failed container ${name} in pod ${podRef}`, `spec.containers{${name}}`);
+      this.events.record(
+        stored,
+        KUBELET,
+        'Warning',
+        'BackOff',
+        `Back-off restarting failed container ${name} in pod ${podRef}`,
+        `spec.containers{${name}}`,
+      );
     }
   }
 
-  private runningStatus(name: string, image: string, now: string, broken: boolean, restarts: number): ContainerStatusWire {
+  private runningStatus(
+    name: string,
+    image: string,
+    now: string,
+    broken: boolean,
+    restarts: number,
+  ): ContainerStatusWire {
     const digest = createHash('sha256').update(image).digest('hex');
     const repository = image.split(':')[0] ?? image;
     return {
@@ -162,12 +212,19 @@ export class FakeKubelet {
   private setReadiness(pod: PodWire, broken: string[], now: string): void {
     const ready = broken.length === 0;
     const previous = new Map((pod.status.conditions ?? []).map((c) => [c.type, c]));
-    const next = (type: string, status: 'True' | 'False', extra: Partial<ConditionWire> = {}): ConditionWire => {
+    const next = (
+      type: string,
+      status: 'True' | 'False',
+      extra: Partial<ConditionWire> = {},
+    ): ConditionWire => {
       const before = previous.get(type);
       const since = before && before.status === status ? before.lastTransitionTime : now;
       return { type, status, lastProbeTime: null, lastTransitionTime: since ?? now, ...extra };
     };
-    const notReady = { reason: 'ContainersNotReady', message: `containers with unready status: [${broken.join(' ')}]` };
+    const notReady = {
+      reason: 'ContainersNotReady',
+      message: `containers with unready status: [${broken.join(' ')}]`,
+    };
     pod.status.conditions = [
       next('PodReadyToStartContainers', 'True'),
       next('Initialized', 'True'),

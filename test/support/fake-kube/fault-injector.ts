@@ -40,7 +40,9 @@ export class FaultInjector {
 
 /** `deployments.apps "kaizen"`, for messages naming the object, from a resource URL path. */
 function objectOf(pathname: string): { qualifiedResource: string; name: string } | undefined {
-  const match = /^\/(?:api\/v1|apis\/([^/]+)\/[^/]+)\/(?:namespaces\/[^/]+\/)?([^/]+)\/([^/]+)/.exec(pathname);
+  const match = /^\/(?:api\/v1|apis\/([^/]+)\/[^/]+)\/(?:namespaces\/[^/]+\/)?([^/]+)\/([^/]+)/.exec(
+    pathname,
+  );
   if (!match) return undefined;
   const [, group, resource = '', name = ''] = match;
   return { qualifiedResource: group ? `${resource}.${group}` : resource, name };

@@ -42,12 +42,23 @@ export function createRouter(deps: RouterDeps): (req: IncomingMessage, res: Serv
   };
 }
 
-function route(deps: RouterDeps, handlers: ResourceHandlers, req: IncomingMessage, res: ServerResponse, raw: string): void {
+function route(
+  deps: RouterDeps,
+  handlers: ResourceHandlers,
+  req: IncomingMessage,
+  res: ServerResponse,
+  raw: string,
+): void {
   const method = req.method ?? 'GET';
   const url = new URL(req.url ?? '/', 'http://fake-kube');
   const contentType = req.headers['content-type'];
   const body = parseBody(raw, contentType);
-  deps.requests.push({ method, path: url.pathname + url.search, ...(contentType ? { contentType } : {}), ...(raw ? { body } : {}) });
+  deps.requests.push({
+    method,
+    path: url.pathname + url.search,
+    ...(contentType ? { contentType } : {}),
+    ...(raw ? { body } : {}),
+  });
 
   // Like the old insecure port, plain HTTP serves anonymous requests (kubectl never sends credentials over
   // plain HTTP); a request that does present credentials must present the kubeconfig's token.
@@ -65,9 +76,22 @@ function route(deps: RouterDeps, handlers: ResourceHandlers, req: IncomingMessag
   const type = findResourceType(target.group, target.version, target.resource);
   if (!type) throw unknownPath();
   if (body instanceof Error) throw badRequest(body.message);
-  const request: ResourceRequest = { method, type, namespace: target.namespace, name: target.name, subresource: target.subresource, query: url.searchParams, contentType: contentType ?? '', body };
+  const request: ResourceRequest = {
+    method,
+    type,
+    namespace: target.namespace,
+    name: target.name,
+    subresource: target.subresource,
+    query: url.searchParams,
+    contentType: contentType ?? '',
+    body,
+  };
 
-  if (method === 'GET' && target.name === undefined && ['true', '1'].includes(url.searchParams.get('watch') ?? '')) {
+  if (
+    method === 'GET' &&
+    target.name === undefined &&
+    ['true', '1'].includes(url.searchParams.get('watch') ?? '')
+  ) {
     const timeout = url.searchParams.get('timeoutSeconds');
     const end = serveWatch(
       deps.store,
@@ -93,7 +117,8 @@ function route(deps: RouterDeps, handlers: ResourceHandlers, req: IncomingMessag
     const pod = handlers.mustGet(type, target.namespace, target.name ?? '') as PodWire;
     return sendText(res, 200, podLog(pod, url.searchParams, deps.kubelet));
   }
-  if (target.subresource !== undefined && !type.subresources.includes(target.subresource)) throw unknownPath();
+  if (target.subresource !== undefined && !type.subresources.includes(target.subresource))
+    throw unknownPath();
   if (method === 'GET' && target.subresource === undefined && wantsTable(req.headers.accept)) {
     const table = toTable(type.resource, handlers.select(request), deps.store.resourceVersion);
     if (table) return sendJson(res, 200, table);
@@ -123,7 +148,8 @@ function parseResourcePath(pathname: string): ResourcePath | undefined {
     const [, namespace, resource = '', name, subresource, ...extra] = rest;
     return extra.length ? undefined : { group, version, resource, namespace, name, subresource };
   }
-  if (rest[0] === 'namespaces' && rest.length === 2) return { group, version, resource: 'namespaces', name: rest[1] };
+  if (rest[0] === 'namespaces' && rest.length === 2)
+    return { group, version, resource: 'namespaces', name: rest[1] };
   const [resource = '', name, ...extra] = rest;
   if (extra.length || (name !== undefined && resource !== 'namespaces')) return undefined;
   return { group, version, resource, name };
@@ -163,7 +189,11 @@ function parseBody(raw: string, contentType: string | undefined): unknown {
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
+  res.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-cache, private',
+  });
   res.end(text);
 }
 
@@ -180,9 +210,20 @@ function sendError(res: ServerResponse, error: unknown): void {
   const status =
     error instanceof ApiError
       ? error.status
-      : { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `Internal error occurred: ${String(error)}`, reason: 'InternalError', code: 500 };
+      : {
+          kind: 'Status',
+          apiVersion: 'v1',
+          metadata: {},
+          status: 'Failure',
+          message: `Internal error occurred: ${String(error)}`,
+          reason: 'InternalError',
+          code: 500,
+        };
   const text = JSON.stringify(status);
-  const headers: Record<string, string | number> = { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) };
+  const headers: Record<string, string | number> = {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+  };
   if (status.code === 429) headers['Retry-After'] = '1';
   res.writeHead(status.code, headers);
   res.end(text);

@@ -47,7 +47,13 @@ export interface FakeKube {
   url: string;
   kubeconfigPath: string;
   createDeployment(spec: FakeDeploymentSpec): Promise<V1Deployment>;
-  deploy(namespace: string, name: string, container: string, image: string, changeCause?: string): Promise<void>;
+  deploy(
+    namespace: string,
+    name: string,
+    container: string,
+    image: string,
+    changeCause?: string,
+  ): Promise<void>;
   markImageBroken(image: string): void;
   setPodLogs(image: string, lines: string[]): void;
   injectFault(fault: Fault): void;
@@ -64,12 +70,18 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
   const store = new ObjectStore();
   const events = new EventRecorder(store);
   const kubelet = new FakeKubelet(store, events, readyDelayMs);
-  const loop = new ReconcileLoop(store, [kubelet, new ReplicaSetController(store, events), new DeploymentController(store, events)]);
+  const loop = new ReconcileLoop(store, [
+    kubelet,
+    new ReplicaSetController(store, events),
+    new DeploymentController(store, events),
+  ]);
   const faults = new FaultInjector();
   const requests: RecordedRequest[] = [];
   const watches = new Set<() => void>();
   let url = '';
-  const server = createServer(createRouter({ store, kubelet, faults, requests, watches, serverAddress: () => new URL(url).host }));
+  const server = createServer(
+    createRouter({ store, kubelet, faults, requests, watches, serverAddress: () => new URL(url).host }),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', resolve);
@@ -89,7 +101,9 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
     const d = stored(namespace, name);
     if ((d.status?.observedGeneration ?? 0) < (d.metadata.generation ?? 1)) return false;
     if (d.spec.paused || deploymentComplete(d, d.status ?? {})) return true;
-    const rsList = store.list<ReplicaSetWire>('replicasets', namespace).filter((rs) => rs.metadata.ownerReferences?.some((o) => o.uid === d.metadata.uid));
+    const rsList = store
+      .list<ReplicaSetWire>('replicasets', namespace)
+      .filter((rs) => rs.metadata.ownerReferences?.some((o) => o.uid === d.metadata.uid));
     return kubelet.isBroken(image) && findNewReplicaSet(d, rsList) !== undefined;
   };
   const timeoutMs = 10_000 + readyDelayMs * 20;
@@ -102,34 +116,55 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
       const namespace = spec.namespace ?? 'default';
       const labels = spec.labels ?? { app: spec.name };
       const deployment: DeploymentWire = {
-        metadata: { name: spec.name, namespace, labels: { ...labels }, ...(spec.changeCause ? { annotations: { [CHANGE_CAUSE]: spec.changeCause } } : {}) },
+        metadata: {
+          name: spec.name,
+          namespace,
+          labels: { ...labels },
+          ...(spec.changeCause ? { annotations: { [CHANGE_CAUSE]: spec.changeCause } } : {}),
+        },
         spec: {
           replicas: spec.replicas ?? 3,
           selector: { matchLabels: { ...labels } },
           progressDeadlineSeconds: spec.progressDeadlineSeconds ?? 600,
-          template: { metadata: { labels: { ...labels } }, spec: { containers: [{ name: spec.container, image: spec.image }] } },
+          template: {
+            metadata: { labels: { ...labels } },
+            spec: { containers: [{ name: spec.container, image: spec.image }] },
+          },
         },
       };
       store.create('deployments', prepareWrite(deploymentType, deployment));
-      await waitUntil(() => settled(namespace, spec.name, spec.image), timeoutMs, `first rollout of ${namespace}/${spec.name}`);
+      await waitUntil(
+        () => settled(namespace, spec.name, spec.image),
+        timeoutMs,
+        `first rollout of ${namespace}/${spec.name}`,
+      );
       return toClientModel<V1Deployment>(stored(namespace, spec.name));
     },
     async deploy(namespace, name, container, image, changeCause) {
       const current = stored(namespace, name);
       const next = structuredClone(current);
       const target = next.spec.template.spec.containers.find((c) => c.name === container);
-      if (!target) throw new Error(`fake-kube: deployment ${namespace}/${name} has no container ${container}`);
+      if (!target)
+        throw new Error(`fake-kube: deployment ${namespace}/${name} has no container ${container}`);
       target.image = image;
-      if (changeCause !== undefined) next.metadata.annotations = { ...next.metadata.annotations, [CHANGE_CAUSE]: changeCause };
+      if (changeCause !== undefined)
+        next.metadata.annotations = { ...next.metadata.annotations, [CHANGE_CAUSE]: changeCause };
       store.update('deployments', prepareWrite(deploymentType, next, current));
-      await waitUntil(() => settled(namespace, name, image), timeoutMs, `rollout of ${image} to ${namespace}/${name}`);
+      await waitUntil(
+        () => settled(namespace, name, image),
+        timeoutMs,
+        `rollout of ${image} to ${namespace}/${name}`,
+      );
     },
     markImageBroken: (image) => kubelet.markImageBroken(image),
     setPodLogs: (image, lines) => kubelet.setLogs(image, lines),
     injectFault: (fault) => faults.inject(fault),
     pause(namespace, name) {
       const current = stored(namespace, name);
-      store.update('deployments', prepareWrite(deploymentType, { ...current, spec: { ...current.spec, paused: true } }, current));
+      store.update(
+        'deployments',
+        prepareWrite(deploymentType, { ...current, spec: { ...current.spec, paused: true } }, current),
+      );
     },
     deployment: (namespace, name) => toClientModel<V1Deployment>(stored(namespace, name)),
     replicaSets: (namespace) => toClientModel<V1ReplicaSet[]>(store.list('replicasets', namespace)),

@@ -11,7 +11,8 @@ export class PatchError extends Error {}
 type Container = Record<string, unknown> | unknown[];
 
 export function applyJsonPatch<T>(document: T, operations: unknown): T {
-  if (!Array.isArray(operations)) throw new PatchError('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
+  if (!Array.isArray(operations))
+    throw new PatchError('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
   let doc: unknown = structuredClone(document);
   for (const raw of operations as JsonPatchOp[]) {
     doc = applyOne(doc, raw);
@@ -59,11 +60,13 @@ function tokens(path: string): string[] {
 function parentOf(doc: unknown, path: string, op: string): { parent: Container; last: string } {
   const parts = tokens(path);
   const last = parts.pop();
-  if (last === undefined) throw new PatchError(`${op} operation does not apply: doc is missing path: "${path}"`);
+  if (last === undefined)
+    throw new PatchError(`${op} operation does not apply: doc is missing path: "${path}"`);
   let current: unknown = doc;
   for (const part of parts) {
     current = child(current, part);
-    if (current === undefined) throw new PatchError(`${op} operation does not apply: doc is missing path: "${path}"`);
+    if (current === undefined)
+      throw new PatchError(`${op} operation does not apply: doc is missing path: "${path}"`);
   }
   if (current === null || typeof current !== 'object') {
     throw new PatchError(`${op} operation does not apply: doc is missing path: "${path}"`);
@@ -81,7 +84,8 @@ function get(doc: unknown, path: string, op: string): unknown {
   let current = doc;
   for (const part of tokens(path)) {
     current = child(current, part);
-    if (current === undefined) throw new PatchError(`${op} operation does not apply: doc is missing path: "${path}"`);
+    if (current === undefined)
+      throw new PatchError(`${op} operation does not apply: doc is missing path: "${path}"`);
   }
   return current;
 }
@@ -110,7 +114,8 @@ function remove(doc: unknown, path: string, op = 'remove'): unknown {
     }
     parent.splice(index, 1);
   } else {
-    if (!(last in parent)) throw new PatchError(`${op} operation does not apply: doc is missing key: ${path}`);
+    if (!(last in parent))
+      throw new PatchError(`${op} operation does not apply: doc is missing key: ${path}`);
     delete parent[last];
   }
   return doc;

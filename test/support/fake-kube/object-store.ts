@@ -82,7 +82,8 @@ export class ObjectStore {
       stored.metadata.labels = structuredClone(current.metadata.labels);
       stored.metadata.generation = current.metadata.generation;
     } else if (current.metadata.generation !== undefined) {
-      stored.metadata.generation = current.metadata.generation + (generationChanged(resource, current, stored) ? 1 : 0);
+      stored.metadata.generation =
+        current.metadata.generation + (generationChanged(resource, current, stored) ? 1 : 0);
     }
     if (sameContent(current, stored)) return structuredClone(current) as T;
     return this.write(resource, stored as T, 'MODIFIED');
@@ -134,7 +135,8 @@ function key(resource: string, namespace: string | undefined, name: string): str
 }
 
 function sameContent(a: KubeObject, b: KubeObject): boolean {
-  const strip = (o: KubeObject): string => canonicalJson({ ...o, metadata: { ...o.metadata, resourceVersion: undefined } });
+  const strip = (o: KubeObject): string =>
+    canonicalJson({ ...o, metadata: { ...o.metadata, resourceVersion: undefined } });
   return strip(a) === strip(b);
 }
 
@@ -145,5 +147,8 @@ function sameContent(a: KubeObject, b: KubeObject): boolean {
 function generationChanged(resource: string, before: KubeObject, after: KubeObject): boolean {
   const specChanged = canonicalJson(before['spec'], true) !== canonicalJson(after['spec'], true);
   if (resource !== 'deployments') return specChanged;
-  return specChanged || canonicalJson(before.metadata.annotations, true) !== canonicalJson(after.metadata.annotations, true);
+  return (
+    specChanged ||
+    canonicalJson(before.metadata.annotations, true) !== canonicalJson(after.metadata.annotations, true)
+  );
 }

@@ -8,7 +8,9 @@ export function podLog(pod: PodWire, query: URLSearchParams, kubelet: FakeKubele
   const names = pod.spec.containers.map((c) => c.name);
   const requested = query.get('container');
   if (!requested && names.length > 1) {
-    throw badRequest(`a container name must be specified for pod ${podName}, choose one of: [${names.join(' ')}]`);
+    throw badRequest(
+      `a container name must be specified for pod ${podName}, choose one of: [${names.join(' ')}]`,
+    );
   }
   const name = requested ?? names[0] ?? '';
   const container = pod.spec.containers.find((c) => c.name === name);
@@ -16,7 +18,9 @@ export function podLog(pod: PodWire, query: URLSearchParams, kubelet: FakeKubele
   const state = pod.status.containerStatuses?.find((s) => s.name === name)?.state ?? {};
   const waiting = state['waiting'] as { reason?: string } | undefined;
   if (pod.status.phase === 'Pending' && waiting) {
-    throw badRequest(`container "${name}" in pod "${podName}" is waiting to start: ${waiting.reason ?? 'ContainerCreating'}`);
+    throw badRequest(
+      `container "${name}" in pod "${podName}" is waiting to start: ${waiting.reason ?? 'ContainerCreating'}`,
+    );
   }
   let lines = kubelet.logsOf(container.image);
   const tail = query.get('tailLines');

@@ -9,7 +9,8 @@ const SAFE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 /** Like controller.ComputeHash: FNV-32a over the template (and collision count), safe-encoded. */
 export function computePodTemplateHash(template: PodTemplateWire, collisionCount = 0): string {
   let hash = 0x811c9dc5;
-  const input = canonicalJson(withoutHash(template), true) + (collisionCount > 0 ? String(collisionCount) : '');
+  const input =
+    canonicalJson(withoutHash(template), true) + (collisionCount > 0 ? String(collisionCount) : '');
   for (const byte of Buffer.from(input, 'utf8')) {
     hash ^= byte;
     hash = Math.imul(hash, 0x01000193) >>> 0;

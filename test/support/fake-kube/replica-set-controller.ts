@@ -22,7 +22,9 @@ export class ReplicaSetController {
 
   private sync(rs: ReplicaSetWire): void {
     const namespace = rs.metadata.namespace ?? 'default';
-    let pods = this.store.list<PodWire>('pods', namespace).filter((p) => controllerUid(p) === rs.metadata.uid);
+    let pods = this.store
+      .list<PodWire>('pods', namespace)
+      .filter((p) => controllerUid(p) === rs.metadata.uid);
     const desired = rs.spec.replicas ?? 1;
     if (pods.length < desired) {
       for (let i = pods.length; i < desired; i += 1) pods.push(this.createPod(rs));
@@ -30,7 +32,13 @@ export class ReplicaSetController {
       const doomed = [...pods].sort(deletionOrder).slice(0, pods.length - desired);
       for (const pod of doomed) {
         this.store.delete('pods', namespace, pod.metadata.name);
-        this.events.record(rs, { component: 'replicaset-controller' }, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`);
+        this.events.record(
+          rs,
+          { component: 'replicaset-controller' },
+          'Normal',
+          'SuccessfulDelete',
+          `Deleted pod: ${pod.metadata.name}`,
+        );
       }
       const gone = new Set(doomed.map((p) => p.metadata.uid));
       pods = pods.filter((p) => !gone.has(p.metadata.uid));
@@ -61,14 +69,34 @@ export class ReplicaSetController {
         labels: template.metadata?.labels ?? {},
         ...(template.metadata?.annotations ? { annotations: template.metadata.annotations } : {}),
         ownerReferences: [
-          { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.metadata.name, uid: rs.metadata.uid ?? '', controller: true, blockOwnerDeletion: true },
+          {
+            apiVersion: 'apps/v1',
+            kind: 'ReplicaSet',
+            name: rs.metadata.name,
+            uid: rs.metadata.uid ?? '',
+            controller: true,
+            blockOwnerDeletion: true,
+          },
         ],
       },
-      spec: { ...template.spec, serviceAccountName: 'default', serviceAccount: 'default', nodeName: 'fake-node', enableServiceLinks: true, priority: 0 },
+      spec: {
+        ...template.spec,
+        serviceAccountName: 'default',
+        serviceAccount: 'default',
+        nodeName: 'fake-node',
+        enableServiceLinks: true,
+        priority: 0,
+      },
       status: { phase: 'Pending', qosClass: 'BestEffort' },
     };
     const created = this.store.create('pods', pod);
-    this.events.record(rs, { component: 'replicaset-controller' }, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
+    this.events.record(
+      rs,
+      { component: 'replicaset-controller' },
+      'Normal',
+      'SuccessfulCreate',
+      `Created pod: ${created.metadata.name}`,
+    );
     return created;
   }
 
@@ -81,7 +109,8 @@ export class ReplicaSetController {
     for (const resource of ['replicasets', 'pods']) {
       for (const o of this.store.list(resource)) {
         const uid = controllerUid(o);
-        if (uid !== undefined && !owners.has(uid)) this.store.delete(resource, o.metadata.namespace, o.metadata.name);
+        if (uid !== undefined && !owners.has(uid))
+          this.store.delete(resource, o.metadata.namespace, o.metadata.name);
       }
     }
   }

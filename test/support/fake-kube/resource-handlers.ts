@@ -2,13 +2,25 @@
  * The REST verbs on stored resources: get, list, create, update (PUT), patch, delete, plus the status and
  * scale subresources. Watches and pod logs live in their own modules; this one returns plain JSON replies.
  */
-import { alreadyExists, badRequest, methodNotAllowed, notFound, unprocessable, unsupportedMediaType } from './api-status.js';
+import {
+  alreadyExists,
+  badRequest,
+  methodNotAllowed,
+  notFound,
+  unprocessable,
+  unsupportedMediaType,
+} from './api-status.js';
 import { applyMergePatch } from './json-merge-patch.js';
 import { applyJsonPatch, PatchError } from './json-patch.js';
 import type { ObjectStore } from './object-store.js';
 import { randomSuffix } from './pod-template-hash.js';
 import { apiVersionOf, type ResourceType } from './resource-types.js';
-import { labelSelectorString, parseFieldSelector, parseLabelSelector, SelectorParseError } from './selectors.js';
+import {
+  labelSelectorString,
+  parseFieldSelector,
+  parseLabelSelector,
+  SelectorParseError,
+} from './selectors.js';
 import { applyStrategicMergePatch } from './strategic-merge-patch.js';
 import type { DeploymentWire, KubeObject } from './wire-types.js';
 import { checkName, checkResourceVersion, prepareWrite } from './write-preparation.js';
@@ -60,7 +72,8 @@ export class ResourceHandlers {
   /** The objects a GET addresses: the named one, or the collection filtered by the selectors. */
   select(req: ResourceRequest): KubeObject[] {
     if (req.name !== undefined) return [this.mustGet(req.type, req.namespace, req.name)];
-    if (req.type.resource === 'namespaces') return this.namespaceNames().map(namespaceObject).filter(matcherFor(req.query));
+    if (req.type.resource === 'namespaces')
+      return this.namespaceNames().map(namespaceObject).filter(matcherFor(req.query));
     return this.store.list(req.type.resource, req.namespace).filter(matcherFor(req.query));
   }
 
@@ -80,7 +93,10 @@ export class ResourceHandlers {
     if (object?.metadata?.name === undefined && typeof object?.metadata?.generateName === 'string') {
       object.metadata.name = `${object.metadata.generateName}${randomSuffix()}`;
     }
-    if (!object?.metadata?.name) throw unprocessable(`${req.type.kind} "" is invalid: metadata.name: Required value: name or generateName is required`);
+    if (!object?.metadata?.name)
+      throw unprocessable(
+        `${req.type.kind} "" is invalid: metadata.name: Required value: name or generateName is required`,
+      );
     object.metadata.namespace = req.namespace;
     if (this.store.get(req.type.resource, req.namespace, object.metadata.name)) {
       throw alreadyExists({ resource: req.type.resource, group: req.type.group, name: object.metadata.name });
@@ -92,7 +108,8 @@ export class ResourceHandlers {
   private update(req: ResourceRequest, name: string, written: KubeObject): KubeObject {
     if (req.type.resource === 'namespaces') throw methodNotAllowed('update');
     const current = this.mustGet(req.type, req.namespace, name);
-    if (typeof written !== 'object' || written === null || typeof written.metadata !== 'object') throw badRequest('Object has no metadata');
+    if (typeof written !== 'object' || written === null || typeof written.metadata !== 'object')
+      throw badRequest('Object has no metadata');
     checkName(written, name);
     checkResourceVersion(req.type, written, current);
     written.metadata.namespace = req.namespace;
@@ -114,19 +131,30 @@ export class ResourceHandlers {
       apiVersion: 'v1',
       metadata: {},
       status: 'Success',
-      details: { name, ...(req.type.group ? { group: req.type.group } : {}), kind: req.type.resource, uid: current.metadata.uid },
+      details: {
+        name,
+        ...(req.type.group ? { group: req.type.group } : {}),
+        kind: req.type.resource,
+        uid: current.metadata.uid,
+      },
     };
   }
 
   /** The autoscaling/v1 Scale view of a Deployment. */
   private scale(req: ResourceRequest, name: string): unknown {
-    if (req.type.resource !== 'deployments') throw notFound({ resource: req.type.resource, group: req.type.group, name });
+    if (req.type.resource !== 'deployments')
+      throw notFound({ resource: req.type.resource, group: req.type.group, name });
     const deployment = this.mustGet(req.type, req.namespace, name) as DeploymentWire;
     const view = scaleOf(deployment);
     if (req.method === 'GET') return view;
-    const written = (req.method === 'PATCH' ? applyPatch(view as KubeObject, req.contentType, req.body) : req.body) as { spec?: { replicas?: number } };
+    const written = (
+      req.method === 'PATCH' ? applyPatch(view as KubeObject, req.contentType, req.body) : req.body
+    ) as { spec?: { replicas?: number } };
     const replicas = written.spec?.replicas;
-    if (typeof replicas !== 'number' || replicas < 0) throw unprocessable('Scale.autoscaling "" is invalid: spec.replicas: Invalid value: must be greater than or equal to 0');
+    if (typeof replicas !== 'number' || replicas < 0)
+      throw unprocessable(
+        'Scale.autoscaling "" is invalid: spec.replicas: Invalid value: must be greater than or equal to 0',
+      );
     deployment.spec.replicas = replicas;
     return scaleOf(this.store.update('deployments', deployment));
   }
@@ -158,7 +186,8 @@ function applyPatch(current: KubeObject, contentType: string, patch: unknown): K
     if (type === 'application/merge-patch+json') return applyMergePatch(current, patch) as KubeObject;
     if (type === 'application/strategic-merge-patch+json') return applyStrategicMergePatch(current, patch);
   } catch (error) {
-    if (error instanceof PatchError) throw unprocessable(`the server rejected our request due to an error in our request: ${error.message}`);
+    if (error instanceof PatchError)
+      throw unprocessable(`the server rejected our request due to an error in our request: ${error.message}`);
     throw error;
   }
   throw unsupportedMediaType(type);
@@ -171,7 +200,10 @@ function scaleOf(deployment: DeploymentWire): KubeObject {
     apiVersion: 'autoscaling/v1',
     metadata: { name, namespace, uid, resourceVersion, creationTimestamp },
     spec: { replicas: deployment.spec.replicas ?? 1 },
-    status: { replicas: deployment.status?.replicas ?? 0, selector: labelSelectorString(deployment.spec.selector) },
+    status: {
+      replicas: deployment.status?.replicas ?? 0,
+      selector: labelSelectorString(deployment.spec.selector),
+    },
   };
 }
 
@@ -179,7 +211,13 @@ function namespaceObject(name: string): KubeObject {
   return {
     kind: 'Namespace',
     apiVersion: 'v1',
-    metadata: { name, uid: `00000000-0000-0000-0000-${Buffer.from(name).toString('hex').padEnd(12, '0').slice(0, 12)}`, resourceVersion: '1', creationTimestamp: '2025-01-01T00:00:00Z', labels: { 'kubernetes.io/metadata.name': name } },
+    metadata: {
+      name,
+      uid: `00000000-0000-0000-0000-${Buffer.from(name).toString('hex').padEnd(12, '0').slice(0, 12)}`,
+      resourceVersion: '1',
+      creationTimestamp: '2025-01-01T00:00:00Z',
+      labels: { 'kubernetes.io/metadata.name': name },
+    },
     spec: { finalizers: ['kubernetes'] },
     status: { phase: 'Active' },
   };

@@ -8,14 +8,22 @@ export interface KubectlResult {
   exitCode: number;
 }
 
-export async function runKubectl(fake: { kubeconfigPath: string }, args: string[], timeoutMs = 30_000): Promise<KubectlResult> {
+export async function runKubectl(
+  fake: { kubeconfigPath: string },
+  args: string[],
+  timeoutMs = 30_000,
+): Promise<KubectlResult> {
   // A private discovery cache: never the user's ~/.kube/cache, and nothing shared between fake servers.
   const cacheDir = join(dirname(fake.kubeconfigPath), 'kube-cache');
-  const result = await execa('kubectl', ['--kubeconfig', fake.kubeconfigPath, '--cache-dir', cacheDir, ...args], {
-    reject: false,
-    timeout: timeoutMs,
-    env: { KUBECONFIG: fake.kubeconfigPath },
-    extendEnv: true,
-  });
+  const result = await execa(
+    'kubectl',
+    ['--kubeconfig', fake.kubeconfigPath, '--cache-dir', cacheDir, ...args],
+    {
+      reject: false,
+      timeout: timeoutMs,
+      env: { KUBECONFIG: fake.kubeconfigPath },
+      extendEnv: true,
+    },
+  );
   return { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode ?? -1 };
 }

@@ -12,14 +12,27 @@ interface Column {
   cell: (object: never, now: number) => string | number;
 }
 
-const NAME: Column = { name: 'Name', type: 'string', format: 'name', cell: (o: KubeObject) => o.metadata.name };
-const AGE: Column = { name: 'Age', type: 'string', cell: (o: KubeObject, now) => age(o.metadata.creationTimestamp, now) };
+const NAME: Column = {
+  name: 'Name',
+  type: 'string',
+  format: 'name',
+  cell: (o: KubeObject) => o.metadata.name,
+};
+const AGE: Column = {
+  name: 'Age',
+  type: 'string',
+  cell: (o: KubeObject, now) => age(o.metadata.creationTimestamp, now),
+};
 
 function workloadColumns(): Column[] {
-  const containers = (o: DeploymentWire | ReplicaSetWire): string => o.spec.template.spec.containers.map((c) => c.name).join(',');
-  const images = (o: DeploymentWire | ReplicaSetWire): string => o.spec.template.spec.containers.map((c) => c.image).join(',');
+  const containers = (o: DeploymentWire | ReplicaSetWire): string =>
+    o.spec.template.spec.containers.map((c) => c.name).join(',');
+  const images = (o: DeploymentWire | ReplicaSetWire): string =>
+    o.spec.template.spec.containers.map((c) => c.image).join(',');
   const selector = (o: DeploymentWire | ReplicaSetWire): string =>
-    Object.entries(o.spec.selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+    Object.entries(o.spec.selector.matchLabels ?? {})
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',');
   return [
     { name: 'Containers', type: 'string', priority: 1, cell: containers },
     { name: 'Images', type: 'string', priority: 1, cell: images },
@@ -30,7 +43,11 @@ function workloadColumns(): Column[] {
 const COLUMNS: Record<string, Column[]> = {
   deployments: [
     NAME,
-    { name: 'Ready', type: 'string', cell: (d: DeploymentWire) => `${d.status?.readyReplicas ?? 0}/${d.spec.replicas ?? 1}` },
+    {
+      name: 'Ready',
+      type: 'string',
+      cell: (d: DeploymentWire) => `${d.status?.readyReplicas ?? 0}/${d.spec.replicas ?? 1}`,
+    },
     { name: 'Up-to-date', type: 'integer', cell: (d: DeploymentWire) => d.status?.updatedReplicas ?? 0 },
     { name: 'Available', type: 'integer', cell: (d: DeploymentWire) => d.status?.availableReplicas ?? 0 },
     AGE,
@@ -46,7 +63,12 @@ const COLUMNS: Record<string, Column[]> = {
   ],
   pods: [
     NAME,
-    { name: 'Ready', type: 'string', cell: (p: PodWire) => `${(p.status.containerStatuses ?? []).filter((c) => c.ready).length}/${p.spec.containers.length}` },
+    {
+      name: 'Ready',
+      type: 'string',
+      cell: (p: PodWire) =>
+        `${(p.status.containerStatuses ?? []).filter((c) => c.ready).length}/${p.spec.containers.length}`,
+    },
     { name: 'Status', type: 'string', cell: (p: PodWire) => podStatus(p) },
     { name: 'Restarts', type: 'string', cell: (p: PodWire, now) => restarts(p, now) },
     AGE,
@@ -59,11 +81,30 @@ const COLUMNS: Record<string, Column[]> = {
     { name: 'Last Seen', type: 'string', cell: (e: EventWire, now) => lastSeen(e, now) },
     { name: 'Type', type: 'string', cell: (e: EventWire) => e.type },
     { name: 'Reason', type: 'string', cell: (e: EventWire) => e.reason },
-    { name: 'Object', type: 'string', cell: (e: EventWire) => `${e.involvedObject.kind.toLowerCase()}/${e.involvedObject.name}` },
-    { name: 'Subobject', type: 'string', priority: 1, cell: (e: EventWire) => e.involvedObject.fieldPath ?? '' },
-    { name: 'Source', type: 'string', priority: 1, cell: (e: EventWire) => [e.source.component, e.source.host].filter(Boolean).join(', ') },
+    {
+      name: 'Object',
+      type: 'string',
+      cell: (e: EventWire) => `${e.involvedObject.kind.toLowerCase()}/${e.involvedObject.name}`,
+    },
+    {
+      name: 'Subobject',
+      type: 'string',
+      priority: 1,
+      cell: (e: EventWire) => e.involvedObject.fieldPath ?? '',
+    },
+    {
+      name: 'Source',
+      type: 'string',
+      priority: 1,
+      cell: (e: EventWire) => [e.source.component, e.source.host].filter(Boolean).join(', '),
+    },
     { name: 'Message', type: 'string', cell: (e: EventWire) => e.message.trim() },
-    { name: 'First Seen', type: 'string', priority: 1, cell: (e: EventWire, now) => age(e.firstTimestamp, now) },
+    {
+      name: 'First Seen',
+      type: 'string',
+      priority: 1,
+      cell: (e: EventWire, now) => age(e.firstTimestamp, now),
+    },
     { name: 'Count', type: 'string', priority: 1, cell: (e: EventWire) => String(e.count) },
     { name: 'Name', type: 'string', priority: 1, cell: (e: EventWire) => e.metadata.name },
   ],
@@ -75,14 +116,25 @@ export function wantsTable(accept: string | undefined): boolean {
 }
 
 /** A Table of the objects (one for a GET of a single object); undefined for resources with no printer. */
-export function toTable(resource: string, objects: KubeObject[], resourceVersion: string, now = Date.now()): unknown {
+export function toTable(
+  resource: string,
+  objects: KubeObject[],
+  resourceVersion: string,
+  now = Date.now(),
+): unknown {
   const columns = COLUMNS[resource];
   if (!columns) return undefined;
   return {
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
     metadata: { resourceVersion },
-    columnDefinitions: columns.map((c) => ({ name: c.name, type: c.type, format: c.format ?? '', description: c.name, priority: c.priority ?? 0 })),
+    columnDefinitions: columns.map((c) => ({
+      name: c.name,
+      type: c.type,
+      format: c.format ?? '',
+      description: c.name,
+      priority: c.priority ?? 0,
+    })),
     rows: objects.map((o) => ({
       cells: columns.map((c) => (c.cell as (object: KubeObject, now: number) => string | number)(o, now)),
       object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata },
@@ -134,6 +186,7 @@ export function age(timestamp: string | null | undefined, now: number): string {
   if (hours < 24 * 8) return hours % 24 === 0 ? `${hours / 24}d` : `${Math.floor(hours / 24)}d${hours % 24}h`;
   if (hours < 24 * 365 * 2) return `${Math.floor(hours / 24)}d`;
   const days = Math.floor(hours / 24);
-  if (hours < 24 * 365 * 8) return days % 365 === 0 ? `${days / 365}y` : `${Math.floor(days / 365)}y${days % 365}d`;
+  if (hours < 24 * 365 * 8)
+    return days % 365 === 0 ? `${days / 365}y` : `${Math.floor(days / 365)}y${days % 365}d`;
   return `${Math.floor(days / 365)}y`;
 }

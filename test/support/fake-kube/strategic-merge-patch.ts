@@ -49,7 +49,8 @@ function mergeMap(original: JsonMap, patch: JsonMap): JsonMap | undefined {
     if (key.startsWith('$deleteFromPrimitiveList/')) {
       const field = key.slice('$deleteFromPrimitiveList/'.length);
       const current = result[field];
-      if (Array.isArray(current) && Array.isArray(value)) result[field] = current.filter((v) => !value.includes(v));
+      if (Array.isArray(current) && Array.isArray(value))
+        result[field] = current.filter((v) => !value.includes(v));
       continue;
     }
     if (value === null) {
@@ -83,9 +84,15 @@ function mergeList(field: string, original: unknown, patch: unknown[]): unknown[
   if (!mergeKey) return patch.map(stripDirectives);
   const result = structuredClone(current);
   for (const element of patch) {
-    if (!isMap(element)) throw new PatchError(`unable to find api field in struct for the merge key ${mergeKey} in list ${field}`);
+    if (!isMap(element))
+      throw new PatchError(
+        `unable to find api field in struct for the merge key ${mergeKey} in list ${field}`,
+      );
     const keyValue = element[mergeKey];
-    if (keyValue === undefined) throw new PatchError(`map: ${JSON.stringify(element)} does not contain declared merge key: ${mergeKey}`);
+    if (keyValue === undefined)
+      throw new PatchError(
+        `map: ${JSON.stringify(element)} does not contain declared merge key: ${mergeKey}`,
+      );
     const index = result.findIndex((e) => isMap(e) && e[mergeKey] === keyValue);
     if (element['$patch'] === 'delete') {
       if (index >= 0) result.splice(index, 1);

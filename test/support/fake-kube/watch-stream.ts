@@ -22,8 +22,17 @@ export interface WatchRequest {
   allowBookmarks: boolean;
 }
 
-export function serveWatch(store: ObjectStore, request: WatchRequest, res: ServerResponse, onEnd: () => void): () => void {
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+export function serveWatch(
+  store: ObjectStore,
+  request: WatchRequest,
+  res: ServerResponse,
+  onEnd: () => void,
+): () => void {
+  res.writeHead(200, {
+    'Content-Type': 'application/json',
+    'Cache-Control': 'no-cache, private',
+    'Transfer-Encoding': 'chunked',
+  });
   res.flushHeaders();
   let ended = false;
   const send = (type: string, object: unknown): void => {
@@ -77,6 +86,14 @@ export function serveWatch(store: ObjectStore, request: WatchRequest, res: Serve
   return end;
 }
 
-function bookmark(request: WatchRequest, resourceVersion: string, annotations: Record<string, string>): KubeObject {
-  return { kind: request.kind, apiVersion: request.apiVersion, metadata: { name: '', resourceVersion, annotations } };
+function bookmark(
+  request: WatchRequest,
+  resourceVersion: string,
+  annotations: Record<string, string>,
+): KubeObject {
+  return {
+    kind: request.kind,
+    apiVersion: request.apiVersion,
+    metadata: { name: '', resourceVersion, annotations },
+  };
 }

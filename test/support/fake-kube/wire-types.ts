@@ -39,7 +39,11 @@ export interface ContainerWire {
 }
 
 export interface PodTemplateWire {
-  metadata?: { labels?: Record<string, string>; annotations?: Record<string, string>; [key: string]: unknown };
+  metadata?: {
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    [key: string]: unknown;
+  };
   spec: { containers: ContainerWire[]; [key: string]: unknown };
 }
 
@@ -88,7 +92,12 @@ export interface DeploymentWire extends KubeObject {
 }
 
 export interface ReplicaSetWire extends KubeObject {
-  spec: { replicas?: number; minReadySeconds?: number; selector: LabelSelectorWire; template: PodTemplateWire };
+  spec: {
+    replicas?: number;
+    minReadySeconds?: number;
+    selector: LabelSelectorWire;
+    template: PodTemplateWire;
+  };
   status?: {
     replicas: number;
     fullyLabeledReplicas?: number;

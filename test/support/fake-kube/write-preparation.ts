@@ -10,7 +10,8 @@ import type { DeploymentWire, KubeObject, ReplicaSetWire } from './wire-types.js
 /** Applies defaults and validation for a create (previous undefined) or an update of the main resource. */
 export function prepareWrite(type: ResourceType, object: KubeObject, previous?: KubeObject): KubeObject {
   const prepared = structuredClone(object);
-  if (typeof prepared.metadata !== 'object' || prepared.metadata === null) throw badRequest('Object has no metadata');
+  if (typeof prepared.metadata !== 'object' || prepared.metadata === null)
+    throw badRequest('Object has no metadata');
   if (previous) {
     prepared['status'] = structuredClone(previous['status']);
     prepared.metadata.uid = previous.metadata.uid;
@@ -41,6 +42,8 @@ export function checkResourceVersion(type: ResourceType, written: KubeObject, st
 
 export function checkName(written: KubeObject, urlName: string): void {
   if (written.metadata.name !== undefined && written.metadata.name !== urlName) {
-    throw badRequest(`the name of the object (${written.metadata.name}) does not match the name on the URL (${urlName})`);
+    throw badRequest(
+      `the name of the object (${written.metadata.name}) does not match the name on the URL (${urlName})`,
+    );
   }
 }

@@ -57,7 +57,10 @@ describe('loadKubeConfig', () => {
       return undefined;
     })();
     expect(error).toBeInstanceOf(PermanentError);
-    expect(error).toMatchObject({ code: 'kubernetes_context_unknown', hint: expect.stringContaining('prod-eu, prod-us') as unknown });
+    expect(error).toMatchObject({
+      code: 'kubernetes_context_unknown',
+      hint: expect.stringContaining('prod-eu, prod-us') as unknown,
+    });
   });
 
   it('uses the pod service account when running in a pod and no file is given', () => {

@@ -26,17 +26,23 @@ describe('retryTransient', () => {
       calls += 1;
       throw new RetryableError('kubernetes_unavailable', 'busy');
     };
-    await expect(retryTransient(failing, { policy, log: silentLogger(), what: 'test' })).rejects.toMatchObject({ code: 'kubernetes_unavailable' });
+    await expect(
+      retryTransient(failing, { policy, log: silentLogger(), what: 'test' }),
+    ).rejects.toMatchObject({ code: 'kubernetes_unavailable' });
     expect(calls).toBe(3);
     calls = 0;
-    await expect(retryTransient(failing, { policy, log: silentLogger(), what: 'test', shouldRetry: () => false })).rejects.toBeInstanceOf(RetryableError);
+    await expect(
+      retryTransient(failing, { policy, log: silentLogger(), what: 'test', shouldRetry: () => false }),
+    ).rejects.toBeInstanceOf(RetryableError);
     expect(calls).toBe(1);
     calls = 0;
     const permanent = async (): Promise<never> => {
       calls += 1;
       throw new PermanentError('kubernetes_not_found', 'gone');
     };
-    await expect(retryTransient(permanent, { policy, log: silentLogger(), what: 'test' })).rejects.toBeInstanceOf(PermanentError);
+    await expect(
+      retryTransient(permanent, { policy, log: silentLogger(), what: 'test' }),
+    ).rejects.toBeInstanceOf(PermanentError);
     expect(calls).toBe(1);
   });
 
@@ -46,7 +52,12 @@ describe('retryTransient', () => {
       async () => {
         throw new RetryableError('kubernetes_unavailable', 'busy');
       },
-      { policy: { attempts: 5, baseDelayMs: 10_000 }, log: silentLogger(), what: 'test', signal: controller.signal },
+      {
+        policy: { attempts: 5, baseDelayMs: 10_000 },
+        log: silentLogger(),
+        what: 'test',
+        signal: controller.signal,
+      },
     );
     setTimeout(() => controller.abort(), 20);
     await expect(pending).rejects.toBeInstanceOf(CancelledError);

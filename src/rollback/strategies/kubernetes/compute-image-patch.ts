@@ -12,7 +12,11 @@ export type ImagePatchResult =
 
 type ListName = 'containers' | 'initContainers';
 
-export function computeImagePatch(deployment: V1Deployment, container: string, image: string): ImagePatchResult {
+export function computeImagePatch(
+  deployment: V1Deployment,
+  container: string,
+  image: string,
+): ImagePatchResult {
   const spec = deployment.spec?.template?.spec;
   const lists: [ListName, readonly V1Container[]][] = [
     ['initContainers', spec?.initContainers ?? []],
@@ -32,6 +36,8 @@ export function computeImagePatch(deployment: V1Deployment, container: string, i
   }
   if (!found) return { kind: 'missing_container', message: `unable to find container named "${container}"` };
   if (Object.keys(specPatch).length === 0) return { kind: 'unchanged', previousImage };
-  const ordered = Object.fromEntries(Object.entries(specPatch).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const ordered = Object.fromEntries(
+    Object.entries(specPatch).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
   return { kind: 'patch', patch: { spec: { template: { spec: ordered } } }, previousImage };
 }

@@ -44,7 +44,8 @@ export function findRevisionToUndo(
   replicaSets: readonly V1ReplicaSet[],
   toRevision: number,
 ): UndoSelection | UndoRefusal {
-  if (toRevision < 0) return { kind: 'refused', reason: 'revision_not_found', message: revisionNotFoundMessage(toRevision) };
+  if (toRevision < 0)
+    return { kind: 'refused', reason: 'revision_not_found', message: revisionNotFoundMessage(toRevision) };
   let latest: UndoSelection | undefined;
   let previous: UndoSelection | undefined;
   for (const rs of replicaSetsInKubectlOrder(deployment, replicaSets)) {
@@ -61,9 +62,14 @@ export function findRevisionToUndo(
       return { replicaSet: rs, revision: v };
     }
   }
-  if (toRevision > 0) return { kind: 'refused', reason: 'revision_not_found', message: revisionNotFoundMessage(toRevision) };
+  if (toRevision > 0)
+    return { kind: 'refused', reason: 'revision_not_found', message: revisionNotFoundMessage(toRevision) };
   if (!previous) {
-    return { kind: 'refused', reason: 'no_history', message: `no rollout history found for deployment "${deployment.metadata?.name ?? ''}"` };
+    return {
+      kind: 'refused',
+      reason: 'no_history',
+      message: `no rollout history found for deployment "${deployment.metadata?.name ?? ''}"`,
+    };
   }
   return previous;
 }
@@ -91,9 +97,17 @@ export function undoAnnotations(deployment: V1Deployment, replicaSet: V1ReplicaS
  * else kubectl's JSON Patch replacing /spec/template (without the pod-template-hash label) and
  * /metadata/annotations. `requested` is the revision the user asked for (0: previous), as kubectl prints it.
  */
-export function undoToReplicaSet(deployment: V1Deployment, selection: UndoSelection, requested: number): UndoPlan {
+export function undoToReplicaSet(
+  deployment: V1Deployment,
+  selection: UndoSelection,
+  requested: number,
+): UndoPlan {
   if (equalIgnoreHash(selection.replicaSet.spec?.template, deployment.spec?.template)) {
-    return { kind: 'skip', ...selection, message: `skipped rollback (current template already matches revision ${requested})` };
+    return {
+      kind: 'skip',
+      ...selection,
+      message: `skipped rollback (current template already matches revision ${requested})`,
+    };
   }
   const template = templateWithoutHash(selection.replicaSet.spec?.template);
   // Go's encoding of ObjectMeta always carries creationTimestamp (null when unset): send what kubectl sends.
@@ -101,7 +115,11 @@ export function undoToReplicaSet(deployment: V1Deployment, selection: UndoSelect
   template['metadata'] = { creationTimestamp: null, ...metadata };
   const patch: JsonPatchOperation[] = [
     { op: 'replace', path: '/spec/template', value: template },
-    { op: 'replace', path: '/metadata/annotations', value: undoAnnotations(deployment, selection.replicaSet) },
+    {
+      op: 'replace',
+      path: '/metadata/annotations',
+      value: undoAnnotations(deployment, selection.replicaSet),
+    },
   ];
   return { kind: 'patch', ...selection, patch };
 }
@@ -114,6 +132,7 @@ export function computeUndoPatch(
 ): UndoPlan | UndoRefusal {
   const selection = findRevisionToUndo(deployment, replicaSets, toRevision);
   if ('kind' in selection) return selection;
-  if (deployment.spec?.paused) return { kind: 'refused', reason: 'paused', message: pausedMessage(deployment.metadata?.name ?? '') };
+  if (deployment.spec?.paused)
+    return { kind: 'refused', reason: 'paused', message: pausedMessage(deployment.metadata?.name ?? '') };
   return undoToReplicaSet(deployment, selection, toRevision);
 }

@@ -38,5 +38,8 @@ export function templateWithoutHash(template: V1PodTemplateSpec | undefined): Re
 
 /** kubectl's `equalIgnoreHash`: two pod templates are equal once their pod-template-hash labels are ignored. */
 export function equalIgnoreHash(a: V1PodTemplateSpec | undefined, b: V1PodTemplateSpec | undefined): boolean {
-  return JSON.stringify(normalizeJson(templateWithoutHash(a))) === JSON.stringify(normalizeJson(templateWithoutHash(b)));
+  return (
+    JSON.stringify(normalizeJson(templateWithoutHash(a))) ===
+    JSON.stringify(normalizeJson(templateWithoutHash(b)))
+  );
 }

@@ -49,9 +49,18 @@ export class KubernetesStrategy implements Strategy {
     return listKubernetesVersions(this.options.clusterFactory(section.context), section, options.signal);
   }
 
-  resolve(service: ServiceConfig, request: RollbackRequest, options: StrategyCallOptions = {}): Promise<ResolvedPlan> {
+  resolve(
+    service: ServiceConfig,
+    request: RollbackRequest,
+    options: StrategyCallOptions = {},
+  ): Promise<ResolvedPlan> {
     const section = sectionOf(service);
-    return resolveKubernetesPlan(this.options.clusterFactory(section.context), section, request, options.signal);
+    return resolveKubernetesPlan(
+      this.options.clusterFactory(section.context),
+      section,
+      request,
+      options.signal,
+    );
   }
 
   steps(service: ServiceConfig, target: Record<string, unknown>): RollbackStep[] {
@@ -65,6 +74,12 @@ export class KubernetesStrategy implements Strategy {
       where: clusterWhere(cluster, parsed.namespace),
       pollIntervalMs: this.options.pollIntervalMs ?? 5_000,
     };
-    return [identifyStep(deps), precheckStep(deps), rollbackStep(deps), monitorStep(deps, section.rolloutTimeout), verifyStep(deps)];
+    return [
+      identifyStep(deps),
+      precheckStep(deps),
+      rollbackStep(deps),
+      monitorStep(deps, section.rolloutTimeout),
+      verifyStep(deps),
+    ];
   }
 }

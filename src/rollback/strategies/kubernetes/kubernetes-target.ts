@@ -56,9 +56,13 @@ export type KubernetesTarget = z.infer<typeof kubernetesTargetSchema>;
 export function parseKubernetesTarget(target: Record<string, unknown>): KubernetesTarget {
   const parsed = kubernetesTargetSchema.safeParse(target);
   if (!parsed.success) {
-    throw new PermanentError('invalid_target', `The job's Kubernetes target is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, {
-      hint: 'Start a new rollback.',
-    });
+    throw new PermanentError(
+      'invalid_target',
+      `The job's Kubernetes target is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      {
+        hint: 'Start a new rollback.',
+      },
+    );
   }
   return parsed.data;
 }

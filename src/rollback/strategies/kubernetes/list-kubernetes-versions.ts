@@ -21,7 +21,8 @@ export async function listKubernetesVersions(
 ): Promise<VersionEntry[]> {
   const state = await readDeploymentState(cluster, section, signal);
   const entries: VersionEntry[] = revisionHistory(state.deployment, state.replicaSets).map((entry) => {
-    const image = containerImage(entry.replicaSet.spec?.template, section.container) ?? entry.images.join(', ');
+    const image =
+      containerImage(entry.replicaSet.spec?.template, section.container) ?? entry.images.join(', ');
     const created = day(entry.replicaSet.metadata?.creationTimestamp as Date | string | undefined);
     const pods = entry.replicaSet.status?.replicas ?? 0;
     return {
@@ -32,7 +33,11 @@ export async function listKubernetesVersions(
   });
   for (const tag of section.tags ?? []) {
     const image = `${section.image}:${tag}`;
-    entries.push({ id: tag, description: `tag ${tag}: ${image}`, ...(state.image === image ? { current: true } : {}) });
+    entries.push({
+      id: tag,
+      description: `tag ${tag}: ${image}`,
+      ...(state.image === image ? { current: true } : {}),
+    });
   }
   return entries;
 }

@@ -37,7 +37,10 @@ export function monitorStep(deps: KubernetesStepDeps, rolloutTimeoutSeconds: num
       const events = await recentEvents(deps, ctx.signal);
       const hint = rolloutFailureHint(target.deployment, target.namespace, target.context);
       if (result.outcome === 'failed') {
-        throw new PermanentError('rollout_failed', `${result.status.message} (${result.status.summary}).`, { hint, details: events });
+        throw new PermanentError('rollout_failed', `${result.status.message} (${result.status.summary}).`, {
+          hint,
+          details: events,
+        });
       }
       throw new PermanentError(
         'rollout_timeout',

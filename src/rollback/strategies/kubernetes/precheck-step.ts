@@ -13,7 +13,11 @@ export function precheckStep(deps: KubernetesStepDeps): RollbackStep {
     title: 'Pre-rollback checks',
     async run(ctx) {
       const deployment = await cluster.getDeployment(target.namespace, target.deployment, ctx.signal);
-      const pods = await cluster.listPods(target.namespace, toLabelSelector(deployment.spec?.selector), ctx.signal);
+      const pods = await cluster.listPods(
+        target.namespace,
+        toLabelSelector(deployment.spec?.selector),
+        ctx.signal,
+      );
       const podSummary = summarizePods(pods);
       await ctx.detail(`Pods before the rollback: ${podSummary.summary}`);
       for (const line of podSummary.lines.slice(0, 20)) await ctx.detail(line);

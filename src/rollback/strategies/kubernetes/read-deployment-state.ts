@@ -1,7 +1,12 @@
 import type { V1Deployment, V1ReplicaSet } from '@kubernetes/client-node';
 import type { KubernetesCluster } from '../../ports/kubernetes-cluster.js';
 import { toLabelSelector } from './label-selector.js';
-import { containerImage, controlledReplicaSets, findNewReplicaSet, revisionOf } from './replica-set-history.js';
+import {
+  containerImage,
+  controlledReplicaSets,
+  findNewReplicaSet,
+  revisionOf,
+} from './replica-set-history.js';
 
 export interface DeploymentState {
   deployment: V1Deployment;

@@ -4,7 +4,9 @@ import { equalIgnoreHash } from './equal-ignore-hash.js';
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 
 /** kubectl's `deploymentutil.Revision`: no annotation is revision 0; an unparsable one is undefined (ignored). */
-export function revisionOf(object: { metadata?: { annotations?: Record<string, string> } }): number | undefined {
+export function revisionOf(object: {
+  metadata?: { annotations?: Record<string, string> };
+}): number | undefined {
   const value = object.metadata?.annotations?.[REVISION_ANNOTATION];
   if (value === undefined) return 0;
   return /^[+-]?\d+$/.test(value.trim()) ? Number(value.trim()) : undefined;
@@ -14,7 +16,9 @@ export function revisionOf(object: { metadata?: { annotations?: Record<string, s
 export function isControlledBy(replicaSet: V1ReplicaSet, deployment: V1Deployment): boolean {
   const uid = deployment.metadata?.uid;
   if (!uid) return false;
-  return (replicaSet.metadata?.ownerReferences ?? []).some((ref) => ref.controller === true && ref.uid === uid);
+  return (replicaSet.metadata?.ownerReferences ?? []).some(
+    (ref) => ref.controller === true && ref.uid === uid,
+  );
 }
 
 function creationTime(rs: V1ReplicaSet): number {
@@ -25,19 +29,33 @@ function creationTime(rs: V1ReplicaSet): number {
 }
 
 /** The ReplicaSets the Deployment controls, oldest first (creation time, then name), as kubectl sorts them. */
-export function controlledReplicaSets(deployment: V1Deployment, replicaSets: readonly V1ReplicaSet[]): V1ReplicaSet[] {
+export function controlledReplicaSets(
+  deployment: V1Deployment,
+  replicaSets: readonly V1ReplicaSet[],
+): V1ReplicaSet[] {
   return replicaSets
     .filter((rs) => isControlledBy(rs, deployment))
-    .sort((a, b) => creationTime(a) - creationTime(b) || (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
+    .sort(
+      (a, b) =>
+        creationTime(a) - creationTime(b) || (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''),
+    );
 }
 
 /** kubectl's `findNewReplicaSet`: the oldest controlled ReplicaSet whose template matches the Deployment's. */
-export function findNewReplicaSet(deployment: V1Deployment, replicaSets: readonly V1ReplicaSet[]): V1ReplicaSet | undefined {
-  return controlledReplicaSets(deployment, replicaSets).find((rs) => equalIgnoreHash(rs.spec?.template, deployment.spec?.template));
+export function findNewReplicaSet(
+  deployment: V1Deployment,
+  replicaSets: readonly V1ReplicaSet[],
+): V1ReplicaSet | undefined {
+  return controlledReplicaSets(deployment, replicaSets).find((rs) =>
+    equalIgnoreHash(rs.spec?.template, deployment.spec?.template),
+  );
 }
 
 /** kubectl's iteration order in `deploymentRevision`: all old ReplicaSets (oldest first), then the new one. */
-export function replicaSetsInKubectlOrder(deployment: V1Deployment, replicaSets: readonly V1ReplicaSet[]): V1ReplicaSet[] {
+export function replicaSetsInKubectlOrder(
+  deployment: V1Deployment,
+  replicaSets: readonly V1ReplicaSet[],
+): V1ReplicaSet[] {
   const controlled = controlledReplicaSets(deployment, replicaSets);
   const newRs = findNewReplicaSet(deployment, controlled);
   const olds = controlled.filter((rs) => rs !== newRs);
@@ -45,7 +63,10 @@ export function replicaSetsInKubectlOrder(deployment: V1Deployment, replicaSets:
 }
 
 /** The image of the named container (or init container) of a pod template. */
-export function containerImage(template: V1PodTemplateSpec | undefined, container: string): string | undefined {
+export function containerImage(
+  template: V1PodTemplateSpec | undefined,
+  container: string,
+): string | undefined {
   const spec = template?.spec;
   const all = [...(spec?.containers ?? []), ...(spec?.initContainers ?? [])];
   return all.find((c) => c.name === container)?.image;
@@ -60,7 +81,10 @@ export interface RevisionEntry {
 }
 
 /** The Deployment's revisions (one per controlled ReplicaSet with a valid revision), newest first. */
-export function revisionHistory(deployment: V1Deployment, replicaSets: readonly V1ReplicaSet[]): RevisionEntry[] {
+export function revisionHistory(
+  deployment: V1Deployment,
+  replicaSets: readonly V1ReplicaSet[],
+): RevisionEntry[] {
   const newRs = findNewReplicaSet(deployment, replicaSets);
   const entries: RevisionEntry[] = [];
   for (const rs of controlledReplicaSets(deployment, replicaSets)) {

@@ -19,9 +19,12 @@ function kubectlFlags(section: KubernetesSection): string {
 
 function revisionsHint(state: DeploymentState, container: string): string {
   const lines = revisionHistory(state.deployment, state.replicaSets).map(
-    (e) => `${e.revision}${e.current ? ' (current)' : ''}: ${containerImage(e.replicaSet.spec?.template, container) ?? e.images.join(', ')}`,
+    (e) =>
+      `${e.revision}${e.current ? ' (current)' : ''}: ${containerImage(e.replicaSet.spec?.template, container) ?? e.images.join(', ')}`,
   );
-  return lines.length > 0 ? `Revisions of deployment/${state.deployment.metadata?.name ?? ''}: ${lines.join('; ')}.` : 'The Deployment has no revisions.';
+  return lines.length > 0
+    ? `Revisions of deployment/${state.deployment.metadata?.name ?? ''}: ${lines.join('; ')}.`
+    : 'The Deployment has no revisions.';
 }
 
 /**
@@ -91,7 +94,8 @@ export async function resolveKubernetesPlan(
     throw new InputError(code, selection.message, { hint: revisionsHint(state, section.container) });
   }
   const plan = undoToReplicaSet(state.deployment, selection, requested);
-  if (plan.kind === 'skip') throw new InputError('already_current', `${plan.message}: ${name} already runs ${from}.`);
+  if (plan.kind === 'skip')
+    throw new InputError('already_current', `${plan.message}: ${name} already runs ${from}.`);
   const rs = selection.replicaSet;
   const rsName = rs.metadata?.name ?? '';
   const image = containerImage(rs.spec?.template, section.container);
@@ -101,7 +105,10 @@ export async function resolveKubernetesPlan(
     requested: toRevision === undefined ? 'previous' : 'revision',
     toRevision: selection.revision,
     replicaSet: rsName,
-    podTemplateHash: rs.metadata?.labels?.[POD_TEMPLATE_HASH_LABEL] ?? rs.spec?.template?.metadata?.labels?.[POD_TEMPLATE_HASH_LABEL] ?? '',
+    podTemplateHash:
+      rs.metadata?.labels?.[POD_TEMPLATE_HASH_LABEL] ??
+      rs.spec?.template?.metadata?.labels?.[POD_TEMPLATE_HASH_LABEL] ??
+      '',
     ...(image ? { image } : {}),
   };
   const annotations = plan.patch[1]?.value as Record<string, string>;

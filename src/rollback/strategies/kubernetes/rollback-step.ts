@@ -24,19 +24,41 @@ function changeFor(target: KubernetesTarget, state: DeploymentState): Change {
   if (target.mode === 'image') {
     const result = computeImagePatch(state.deployment, target.container, target.image);
     if (result.kind !== 'patch') {
-      throw new PermanentError('container_not_found', `${result.kind === 'missing_container' ? result.message : 'nothing to change'} in deployment/${target.deployment}`);
+      throw new PermanentError(
+        'container_not_found',
+        `${result.kind === 'missing_container' ? result.message : 'nothing to change'} in deployment/${target.deployment}`,
+      );
     }
-    return { patch: result.patch, kind: 'strategic', description: `set image ${target.container}=${target.image}` };
+    return {
+      patch: result.patch,
+      kind: 'strategic',
+      description: `set image ${target.container}=${target.image}`,
+    };
   }
   const replicaSet = findTargetReplicaSet(target, state);
   const requested = target.requested === 'previous' ? 0 : target.toRevision;
-  const plan = undoToReplicaSet(state.deployment, { replicaSet, revision: revisionOf(replicaSet) ?? target.toRevision }, requested);
+  const plan = undoToReplicaSet(
+    state.deployment,
+    { replicaSet, revision: revisionOf(replicaSet) ?? target.toRevision },
+    requested,
+  );
   if (plan.kind !== 'patch') throw new Error('unreachable: the template already matches');
-  const guard: JsonPatchOperation = { op: 'test', path: '/metadata/resourceVersion', value: state.deployment.metadata?.resourceVersion };
-  return { patch: [guard, ...plan.patch], kind: 'json', description: `rolled back to the template of ${describeTarget(target)}` };
+  const guard: JsonPatchOperation = {
+    op: 'test',
+    path: '/metadata/resourceVersion',
+    value: state.deployment.metadata?.resourceVersion,
+  };
+  return {
+    patch: [guard, ...plan.patch],
+    kind: 'json',
+    description: `rolled back to the template of ${describeTarget(target)}`,
+  };
 }
 
-async function alreadyAtTarget(ctx: StepContext, applied: AppliedRecord | undefined): Promise<{ skipped: true; summary: string }> {
+async function alreadyAtTarget(
+  ctx: StepContext,
+  applied: AppliedRecord | undefined,
+): Promise<{ skipped: true; summary: string }> {
   const summary = 'already at target';
   await ctx.detail(
     applied
@@ -66,7 +88,9 @@ export function rollbackStep(deps: KubernetesStepDeps): RollbackStep {
           'deployment_changed',
           `The rollback was applied at ${applied.at}, but deployment/${target.deployment} no longer runs ${describeTarget(target)} ` +
             `(it is at revision ${state.revision ?? '?'}, image ${state.image ?? '?'}): someone changed it since. The bot will not apply it again.`,
-          { hint: `Check kubectl rollout history deployment/${target.deployment} -n ${target.namespace} and start a new rollback if still needed.` },
+          {
+            hint: `Check kubectl rollout history deployment/${target.deployment} -n ${target.namespace} and start a new rollback if still needed.`,
+          },
         );
       }
       if (state.deployment.spec?.paused) {
@@ -75,8 +99,17 @@ export function rollbackStep(deps: KubernetesStepDeps): RollbackStep {
         });
       }
       const change = changeFor(target, state);
-      ctx.log.info({ deployment: target.deployment, namespace: target.namespace, kind: change.kind }, 'patching deployment');
-      const patched = await cluster.patchDeployment(target.namespace, target.deployment, change.patch, change.kind, ctx.signal);
+      ctx.log.info(
+        { deployment: target.deployment, namespace: target.namespace, kind: change.kind },
+        'patching deployment',
+      );
+      const patched = await cluster.patchDeployment(
+        target.namespace,
+        target.deployment,
+        change.patch,
+        change.kind,
+        ctx.signal,
+      );
       const record: AppliedRecord = {
         at: ctx.now().toISOString(),
         mode: target.mode,
@@ -88,7 +121,10 @@ export function rollbackStep(deps: KubernetesStepDeps): RollbackStep {
         `Patched deployment/${target.deployment} in ${deps.where}: ${change.description} ` +
           `(generation ${patched.metadata?.generation ?? '?'}, resourceVersion ${patched.metadata?.resourceVersion ?? '?'}).`,
       );
-      const summary = target.mode === 'image' ? `image set to ${target.image}` : `rolled back to revision ${target.toRevision}`;
+      const summary =
+        target.mode === 'image'
+          ? `image set to ${target.image}`
+          : `rolled back to revision ${target.toRevision}`;
       await ctx.summary(summary);
       return { summary };
     },

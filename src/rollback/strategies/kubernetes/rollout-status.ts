@@ -39,10 +39,14 @@ export function rolloutStatus(deployment: V1Deployment): RolloutStatus {
     );
   }
   if (replicas > updated) {
-    return waiting(`Waiting for deployment "${name}" rollout to finish: ${replicas - updated} old replicas are pending termination...`);
+    return waiting(
+      `Waiting for deployment "${name}" rollout to finish: ${replicas - updated} old replicas are pending termination...`,
+    );
   }
   if (available < updated) {
-    return waiting(`Waiting for deployment "${name}" rollout to finish: ${available} of ${updated} updated replicas are available...`);
+    return waiting(
+      `Waiting for deployment "${name}" rollout to finish: ${available} of ${updated} updated replicas are available...`,
+    );
   }
   return { state: 'done', message: `deployment "${name}" successfully rolled out`, summary };
 }

@@ -12,7 +12,9 @@ export function findTargetReplicaSet(target: UndoTarget, state: DeploymentState)
     throw new PermanentError(
       'target_revision_gone',
       `ReplicaSet ${target.replicaSet} (revision ${target.toRevision}) of deployment/${target.deployment} no longer exists.`,
-      { hint: 'It may have been pruned by revisionHistoryLimit: list the versions again and pick another one.' },
+      {
+        hint: 'It may have been pruned by revisionHistoryLimit: list the versions again and pick another one.',
+      },
     );
   }
   const hash = rs.metadata?.labels?.[POD_TEMPLATE_HASH_LABEL] ?? '';
@@ -28,7 +30,8 @@ export function findTargetReplicaSet(target: UndoTarget, state: DeploymentState)
 
 /** Whether the Deployment already runs the target template (undo) or image (image rollback). */
 export function isAtTarget(target: KubernetesTarget, state: DeploymentState): boolean {
-  if (target.mode === 'image') return computeImagePatch(state.deployment, target.container, target.image).kind === 'unchanged';
+  if (target.mode === 'image')
+    return computeImagePatch(state.deployment, target.container, target.image).kind === 'unchanged';
   return equalIgnoreHash(findTargetReplicaSet(target, state).spec?.template, state.deployment.spec?.template);
 }
 

@@ -24,12 +24,20 @@ export function verifyStep(deps: KubernetesStepDeps): RollbackStep {
       const parts: string[] = [];
       const state = await readDeploymentState(cluster, target, ctx.signal);
       const hash = state.newReplicaSet?.metadata?.labels?.[POD_TEMPLATE_HASH_LABEL];
-      const pods = hash ? await cluster.listPods(target.namespace, `${state.selector},${POD_TEMPLATE_HASH_LABEL}=${hash}`, ctx.signal) : [];
+      const pods = hash
+        ? await cluster.listPods(
+            target.namespace,
+            `${state.selector},${POD_TEMPLATE_HASH_LABEL}=${hash}`,
+            ctx.signal,
+          )
+        : [];
       const ready = pods.filter(isPodReady);
       for (const pod of pods) await ctx.detail(describePod(pod));
       parts.push(`${ready.length}/${pods.length} pods ready`);
       if (pods.length === 0 || ready.length < pods.length) {
-        failures.push(`${ready.length}/${pods.length} pods of ReplicaSet ${state.newReplicaSet?.metadata?.name ?? '?'} running and ready`);
+        failures.push(
+          `${ready.length}/${pods.length} pods of ReplicaSet ${state.newReplicaSet?.metadata?.name ?? '?'} running and ready`,
+        );
         details.push(...pods.filter((p) => !isPodReady(p)).map(describePod));
       }
 
@@ -77,15 +85,31 @@ export function verifyStep(deps: KubernetesStepDeps): RollbackStep {
 }
 
 /** The last 100 log lines of each pod's container that match the pattern, as "pod: line". */
-async function errorLogLines(deps: KubernetesStepDeps, ctx: StepContext, pods: readonly V1Pod[], pattern: RegExp): Promise<string[]> {
+async function errorLogLines(
+  deps: KubernetesStepDeps,
+  ctx: StepContext,
+  pods: readonly V1Pod[],
+  pattern: RegExp,
+): Promise<string[]> {
   const lines: string[] = [];
   for (const pod of pods) {
     const name = pod.metadata?.name ?? '?';
     let log: string;
     try {
-      log = await deps.cluster.readPodLog(deps.target.namespace, name, deps.target.container, LOG_LINES, ctx.signal);
+      log = await deps.cluster.readPodLog(
+        deps.target.namespace,
+        name,
+        deps.target.container,
+        LOG_LINES,
+        ctx.signal,
+      );
     } catch (error) {
-      if (error instanceof RetryableError || error instanceof CancelledError || !(error instanceof PermanentError)) throw error;
+      if (
+        error instanceof RetryableError ||
+        error instanceof CancelledError ||
+        !(error instanceof PermanentError)
+      )
+        throw error;
       await ctx.detail(`Cannot read the log of ${name}: ${error.message}`);
       continue;
     }

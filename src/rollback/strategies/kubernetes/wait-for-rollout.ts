@@ -48,7 +48,11 @@ export async function waitForRollout(options: {
       });
       watch = handle;
       const ended = (error?: unknown): void => {
-        if (error) log.warn({ err: error instanceof Error ? error.message : String(error) }, 'deployment watch failed');
+        if (error)
+          log.warn(
+            { err: error instanceof Error ? error.message : String(error) },
+            'deployment watch failed',
+          );
         if (watch === handle) watch = undefined;
         notify();
       };
@@ -59,7 +63,11 @@ export async function waitForRollout(options: {
     }
   };
   signal.addEventListener('abort', notify);
-  let status: RolloutStatus = { state: 'waiting', message: 'Waiting for deployment spec update to be observed...', summary: '' };
+  let status: RolloutStatus = {
+    state: 'waiting',
+    message: 'Waiting for deployment spec update to be observed...',
+    summary: '',
+  };
   let lastMessage: string | undefined;
   let lastPoll = 0;
   try {

@@ -126,7 +126,7 @@ describe('AptStrategy.listVersions / resolve', () => {
   );
 });
 
-describe('AptStrategy steps', () => {
+describe('AptStrategy steps', { timeout: 120_000 }, () => {
   it('downgrades one host after the other, restarts the unit and verifies it', async () => {
     const plan = await strategy.resolve(svc, request());
     const steps = strategy.steps(svc, plan.target);

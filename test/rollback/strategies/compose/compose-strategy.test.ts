@@ -112,7 +112,7 @@ describe('ComposeStrategy.listVersions / resolve', () => {
   });
 });
 
-describe('ComposeStrategy steps', () => {
+describe('ComposeStrategy steps', { timeout: 120_000 }, () => {
   it('pulls, stops and starts each host with the tag, then checks it runs; a resume changes nothing', async () => {
     const plan = await strategy.resolve(svc, request());
     const steps = strategy.steps(svc, plan.target);

@@ -131,7 +131,7 @@ describe('HelmStrategy.resolve', () => {
   );
 });
 
-describe('HelmStrategy steps', () => {
+describe('HelmStrategy steps', { timeout: 120_000 }, () => {
   it('rolls back to the resolved revision and verifies it is deployed', async () => {
     const plan = await strategy.resolve(svc, request());
     const steps = strategy.steps(svc, plan.target);

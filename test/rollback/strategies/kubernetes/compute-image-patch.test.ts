@@ -20,7 +20,9 @@ describe('computeImagePatch (kubectl set image)', () => {
     d.spec!.template.spec!.initContainers = [{ name: 'kaizen', image: 'registry.example.com/kaizen:v0.8.0' }];
     const result = computeImagePatch(d, 'kaizen', 'registry.example.com/kaizen:v0.7.0');
     if (result.kind !== 'patch') throw new Error(result.kind);
-    expect(Object.keys((result.patch as { spec: { template: { spec: object } } }).spec.template.spec)).toEqual([
+    expect(
+      Object.keys((result.patch as { spec: { template: { spec: object } } }).spec.template.spec),
+    ).toEqual([
       '$setElementOrder/containers',
       '$setElementOrder/initContainers',
       'containers',
@@ -28,7 +30,7 @@ describe('computeImagePatch (kubectl set image)', () => {
     ]);
   });
 
-  it('reports kubectl\'s error when the container does not exist', () => {
+  it("reports kubectl's error when the container does not exist", () => {
     const d = deployment('registry.example.com/kaizen:v0.8.0');
     expect(computeImagePatch(d, 'kaizen-api', 'registry.example.com/kaizen:v0.7.0')).toEqual({
       kind: 'missing_container',

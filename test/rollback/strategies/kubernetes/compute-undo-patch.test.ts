@@ -16,7 +16,9 @@ describe('computeUndoPatch (kubectl rollout undo)', () => {
     const { deployment: d, replicaSets } = history();
     const plan = computeUndoPatch(d, replicaSets, 3);
     if (plan.kind !== 'patch') throw new Error(`expected a patch, got ${plan.kind}`);
-    const expectedTemplate = JSON.parse(JSON.stringify(podTemplate('registry.example.com/kaizen:v0.7.0'))) as Record<string, unknown>;
+    const expectedTemplate = JSON.parse(
+      JSON.stringify(podTemplate('registry.example.com/kaizen:v0.7.0')),
+    ) as Record<string, unknown>;
     expectedTemplate['metadata'] = { creationTimestamp: null, ...(expectedTemplate['metadata'] as object) };
     expect(plan.patch).toEqual([
       { op: 'replace', path: '/spec/template', value: expectedTemplate },
@@ -36,7 +38,7 @@ describe('computeUndoPatch (kubectl rollout undo)', () => {
     expect(template.metadata.labels).toEqual({ app: 'kaizen' });
   });
 
-  it('fails with kubectl\'s message for a revision that is not in the history (or a foreign ReplicaSet\'s)', () => {
+  it("fails with kubectl's message for a revision that is not in the history (or a foreign ReplicaSet's)", () => {
     const { deployment: d, replicaSets } = history();
     expect(computeUndoPatch(d, replicaSets, 2)).toEqual({
       kind: 'refused',
@@ -44,7 +46,9 @@ describe('computeUndoPatch (kubectl rollout undo)', () => {
       message: 'unable to find specified revision 2 in history',
     });
     expect(computeUndoPatch(d, replicaSets, 9)).toMatchObject({ reason: 'revision_not_found' });
-    expect(computeUndoPatch(d, replicaSets, -1)).toMatchObject({ message: 'unable to find specified revision -1 in history' });
+    expect(computeUndoPatch(d, replicaSets, -1)).toMatchObject({
+      message: 'unable to find specified revision -1 in history',
+    });
   });
 
   it('has no previous revision when the Deployment has only one ReplicaSet', () => {
@@ -56,7 +60,7 @@ describe('computeUndoPatch (kubectl rollout undo)', () => {
     });
   });
 
-  it('refuses a paused Deployment with kubectl\'s advice', () => {
+  it("refuses a paused Deployment with kubectl's advice", () => {
     const { replicaSets } = history();
     const d = deployment('registry.example.com/kaizen:v0.8.0', { paused: true });
     expect(computeUndoPatch(d, replicaSets)).toEqual({

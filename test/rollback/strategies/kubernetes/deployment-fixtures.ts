@@ -26,7 +26,10 @@ export function podTemplate(image: string, extra: { hash?: string; env?: string 
   };
 }
 
-export function deployment(image: string, options: { revision?: number; paused?: boolean; annotations?: Record<string, string> } = {}): V1Deployment {
+export function deployment(
+  image: string,
+  options: { revision?: number; paused?: boolean; annotations?: Record<string, string> } = {},
+): V1Deployment {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -49,7 +52,13 @@ export function deployment(image: string, options: { revision?: number; paused?:
       template: podTemplate(image),
       ...(options.paused ? { paused: true } : {}),
     },
-    status: { observedGeneration: 7, replicas: 3, updatedReplicas: 3, availableReplicas: 3, readyReplicas: 3 },
+    status: {
+      observedGeneration: 7,
+      replicas: 3,
+      updatedReplicas: 3,
+      availableReplicas: 3,
+      readyReplicas: 3,
+    },
   };
 }
 
@@ -76,7 +85,14 @@ export function replicaSet(
       labels: { app: 'kaizen', 'pod-template-hash': hash },
       annotations,
       ownerReferences: [
-        { apiVersion: 'apps/v1', kind: 'Deployment', name: 'kaizen', uid: options.owner ?? DEPLOYMENT_UID, controller: true, blockOwnerDeletion: true },
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          name: 'kaizen',
+          uid: options.owner ?? DEPLOYMENT_UID,
+          controller: true,
+          blockOwnerDeletion: true,
+        },
       ],
     },
     spec: {

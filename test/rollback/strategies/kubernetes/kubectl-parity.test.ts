@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeKube, type FakeKube } from '../../../support/fake-kube/index.js';
-import { kubectlFor, type KubectlHarness } from './kubectl-auth-proxy.js';
+import { runKubectl } from '../../../support/fake-kube/run-kubectl.js';
 import { kaizenService, plan, rollbackRequest, settled, strategyFor } from './strategy-harness.js';
 
 /**
@@ -16,16 +16,16 @@ afterEach(async () => {
 async function kaizenWithHistory(): Promise<FakeKube> {
   const fake = await startFakeKube({ readyDelayMs: 10 });
   open.push(fake);
-  await fake.createDeployment({ name: 'kaizen', container: 'kaizen', image: 'kaizen:v0.7.0', replicas: 2, changeCause: 'release v0.7.0' });
+  await fake.createDeployment({
+    name: 'kaizen',
+    container: 'kaizen',
+    image: 'kaizen:v0.7.0',
+    replicas: 2,
+    changeCause: 'release v0.7.0',
+  });
   await fake.deploy('default', 'kaizen', 'kaizen', 'kaizen:v0.8.0', 'release v0.8.0');
   await fake.deploy('default', 'kaizen', 'kaizen', 'kaizen:v0.9.0', 'release v0.9.0');
   return fake;
-}
-
-async function withKubectl(fake: FakeKube): Promise<KubectlHarness> {
-  const harness = await kubectlFor(fake.url);
-  open.push(harness);
-  return harness;
 }
 
 const lastPatch = (fake: FakeKube): unknown => fake.requests.filter((r) => r.method === 'PATCH').at(-1)?.body;
@@ -38,11 +38,21 @@ function resultOf(fake: FakeKube): { template: unknown; annotations: unknown } {
 describe('the bot and kubectl leave the Deployment identical', () => {
   it.each([
     { title: 'rollout undo (previous revision)', args: [] as string[], request: rollbackRequest() },
-    { title: 'rollout undo --to-revision=1', args: ['--to-revision=1'], request: rollbackRequest({ toRevision: 1 }) },
+    {
+      title: 'rollout undo --to-revision=1',
+      args: ['--to-revision=1'],
+      request: rollbackRequest({ toRevision: 1 }),
+    },
   ])('$title', async ({ args, request }) => {
     const [withKubectlFake, withBotFake] = [await kaizenWithHistory(), await kaizenWithHistory()];
-    const kubectl = await withKubectl(withKubectlFake);
-    const undo = await kubectl.kubectl(['-n', 'default', 'rollout', 'undo', 'deployment/kaizen', ...args]);
+    const undo = await runKubectl(withKubectlFake, [
+      '-n',
+      'default',
+      'rollout',
+      'undo',
+      'deployment/kaizen',
+      ...args,
+    ]);
     expect(undo).toMatchObject({ exitCode: 0, stdout: 'deployment.apps/kaizen rolled back' });
 
     const run = await plan(strategyFor(withBotFake), kaizenService(), request);
@@ -56,15 +66,31 @@ describe('the bot and kubectl leave the Deployment identical', () => {
     const botPatch = lastPatch(withBotFake) as { op: string }[];
     expect(botPatch[0]).toMatchObject({ op: 'test', path: '/metadata/resourceVersion' });
     expect(botPatch.slice(1)).toEqual(lastPatch(withKubectlFake));
-    expect(withBotFake.replicaSets('default').map((rs) => [rs.metadata?.name, rs.metadata?.annotations?.['deployment.kubernetes.io/revision']]).sort()).toEqual(
-      withKubectlFake.replicaSets('default').map((rs) => [rs.metadata?.name, rs.metadata?.annotations?.['deployment.kubernetes.io/revision']]).sort(),
+    expect(
+      withBotFake
+        .replicaSets('default')
+        .map((rs) => [rs.metadata?.name, rs.metadata?.annotations?.['deployment.kubernetes.io/revision']])
+        .sort(),
+    ).toEqual(
+      withKubectlFake
+        .replicaSets('default')
+        .map((rs) => [rs.metadata?.name, rs.metadata?.annotations?.['deployment.kubernetes.io/revision']])
+        .sort(),
     );
   });
 
   it('set image: the same strategic merge patch and the same result', async () => {
     const [withKubectlFake, withBotFake] = [await kaizenWithHistory(), await kaizenWithHistory()];
-    const kubectl = await withKubectl(withKubectlFake);
-    expect(await kubectl.kubectl(['-n', 'default', 'set', 'image', 'deployment/kaizen', 'kaizen=kaizen:v0.6.0'])).toMatchObject({ exitCode: 0 });
+    expect(
+      await runKubectl(withKubectlFake, [
+        '-n',
+        'default',
+        'set',
+        'image',
+        'deployment/kaizen',
+        'kaizen=kaizen:v0.6.0',
+      ]),
+    ).toMatchObject({ exitCode: 0 });
     const run = await plan(strategyFor(withBotFake), kaizenService(), rollbackRequest({ version: 'v0.6.0' }));
     await run.step('rollback').run(run.context().ctx);
     await Promise.all([settled(withKubectlFake), settled(withBotFake)]);
@@ -74,17 +100,27 @@ describe('the bot and kubectl leave the Deployment identical', () => {
 
   it('refuses what kubectl refuses, with the same words', async () => {
     const fake = await kaizenWithHistory();
-    const kubectl = await withKubectl(fake);
-    const missing = await kubectl.kubectl(['-n', 'default', 'rollout', 'undo', 'deployment/kaizen', '--to-revision=7']);
+    const missing = await runKubectl(fake, [
+      '-n',
+      'default',
+      'rollout',
+      'undo',
+      'deployment/kaizen',
+      '--to-revision=7',
+    ]);
     expect(missing.stderr).toContain('unable to find specified revision 7 in history');
-    await expect(strategyFor(fake).resolve(kaizenService(), rollbackRequest({ toRevision: 7 }))).rejects.toMatchObject({
+    await expect(
+      strategyFor(fake).resolve(kaizenService(), rollbackRequest({ toRevision: 7 })),
+    ).rejects.toMatchObject({
       code: 'unknown_revision',
       message: 'unable to find specified revision 7 in history',
     });
     fake.pause('default', 'kaizen');
-    const paused = await kubectl.kubectl(['-n', 'default', 'rollout', 'undo', 'deployment/kaizen']);
+    const paused = await runKubectl(fake, ['-n', 'default', 'rollout', 'undo', 'deployment/kaizen']);
     expect(paused.exitCode).not.toBe(0);
-    const error = (await strategyFor(fake).resolve(kaizenService(), rollbackRequest()).catch((e: unknown) => e)) as Error;
+    const error = (await strategyFor(fake)
+      .resolve(kaizenService(), rollbackRequest())
+      .catch((e: unknown) => e)) as Error;
     // kubectl 1.32 says "...with 'kubectl rollout resume' and try again"; current kubectl source (and the
     // bot) name the Deployment in that command: the advice up to there is the same.
     const advice = "you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume";

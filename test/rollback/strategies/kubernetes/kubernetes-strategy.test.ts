@@ -2,19 +2,39 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { CancelledError, PermanentError, RetryableError, RollbackError } from '../../../../src/rollback/errors.js';
+import {
+  CancelledError,
+  PermanentError,
+  RetryableError,
+  RollbackError,
+} from '../../../../src/rollback/errors.js';
 import { startFakeKube, type FakeKube } from '../../../support/fake-kube/index.js';
-import { kaizenService, plan, rollbackRequest, settled, strategyFor, type PlannedRun } from './strategy-harness.js';
+import {
+  kaizenService,
+  plan,
+  rollbackRequest,
+  settled,
+  strategyFor,
+  type PlannedRun,
+} from './strategy-harness.js';
 
 const open: { close(): Promise<void> }[] = [];
 afterEach(async () => {
   for (const item of open.splice(0)) await item.close();
 });
 
-async function kaizen(options: { progressDeadlineSeconds?: number; replicas?: number } = {}): Promise<FakeKube> {
+async function kaizen(
+  options: { progressDeadlineSeconds?: number; replicas?: number } = {},
+): Promise<FakeKube> {
   const fake = await startFakeKube({ readyDelayMs: 10 });
   open.push(fake);
-  await fake.createDeployment({ name: 'kaizen', container: 'kaizen', image: 'kaizen:v0.7.0', replicas: options.replicas ?? 3, ...options });
+  await fake.createDeployment({
+    name: 'kaizen',
+    container: 'kaizen',
+    image: 'kaizen:v0.7.0',
+    replicas: options.replicas ?? 3,
+    ...options,
+  });
   await fake.deploy('default', 'kaizen', 'kaizen', 'kaizen:v0.8.0');
   return fake;
 }
@@ -29,7 +49,10 @@ async function healthServer(status: number): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/health`;
 }
 
-async function runAll(run: PlannedRun, memory = new Map<string, unknown>()): Promise<ReturnType<PlannedRun['context']>> {
+async function runAll(
+  run: PlannedRun,
+  memory = new Map<string, unknown>(),
+): Promise<ReturnType<PlannedRun['context']>> {
   const context = run.context(memory);
   for (const step of run.steps) await step.run(context.ctx);
   return context;
@@ -50,20 +73,34 @@ describe('KubernetesStrategy against a fake cluster', () => {
   it('runs the whole runbook for "previous": identify, precheck with backup, rollback, monitor, verify', async () => {
     const fake = await kaizen();
     const healthUrl = await healthServer(200);
-    const service = kaizenService({ verify: { healthUrl, logErrorPattern: 'ERROR|FATAL', smoke: { command: [process.execPath, '-e', 'console.log("smoke ok")'] } } });
+    const service = kaizenService({
+      verify: {
+        healthUrl,
+        logErrorPattern: 'ERROR|FATAL',
+        smoke: { command: [process.execPath, '-e', 'console.log("smoke ok")'] },
+      },
+    });
     fake.setPodLogs('kaizen:v0.7.0', ['INFO started', 'INFO ready']);
     const run = await plan(strategyFor(fake), service, rollbackRequest());
     expect(run.steps.map((s) => s.id)).toEqual(['identify', 'precheck', 'rollback', 'monitor', 'verify']);
     const { details, summaries, memory } = await runAll(run);
 
-    expect(fake.deployment('default', 'kaizen').spec?.template.spec?.containers[0]?.image).toBe('kaizen:v0.7.0');
+    expect(fake.deployment('default', 'kaizen').spec?.template.spec?.containers[0]?.image).toBe(
+      'kaizen:v0.7.0',
+    );
     expect(summaries).toContain('v0.8.0 (revision 2) → v0.7.0 (revision 1)');
     expect(summaries).toContain('rolled back to revision 1');
     expect(summaries).toContain('3/3 updated, 3 available');
     expect(summaries.at(-1)).toBe('3/3 pods ready, health 200, no error logs, smoke passed');
     expect(details).toContain('deployment "kaizen" successfully rolled out');
-    expect(details.some((d) => d.startsWith('Backed up deployment/kaizen') && d.includes('backup/deployment.yaml'))).toBe(true);
-    const backup = parse(memory.get('backup/deployment.yaml') as string) as { spec: { template: { spec: { containers: { image: string }[] } } } };
+    expect(
+      details.some(
+        (d) => d.startsWith('Backed up deployment/kaizen') && d.includes('backup/deployment.yaml'),
+      ),
+    ).toBe(true);
+    const backup = parse(memory.get('backup/deployment.yaml') as string) as {
+      spec: { template: { spec: { containers: { image: string }[] } } };
+    };
     expect(backup.spec.template.spec.containers[0]?.image).toBe('kaizen:v0.8.0');
     expect(details.some((d) => d.includes('smoke ok'))).toBe(true);
   });
@@ -78,11 +115,16 @@ describe('KubernetesStrategy against a fake cluster', () => {
     // The same job resumed after a crash (same memory), and after a crash before memory was written.
     for (const m of [memory, new Map<string, unknown>()]) {
       const context = run.context(m);
-      await expect(run.step('rollback').run(context.ctx)).resolves.toEqual({ skipped: true, summary: 'already at target' });
+      await expect(run.step('rollback').run(context.ctx)).resolves.toEqual({
+        skipped: true,
+        summary: 'already at target',
+      });
     }
     expect(patches(fake)).toBe(after);
     // "previous" was resolved to revision 1 when planned; a fresh "previous" would now be revision 2.
-    expect(fake.deployment('default', 'kaizen').spec?.template.spec?.containers[0]?.image).toBe('kaizen:v0.7.0');
+    expect(fake.deployment('default', 'kaizen').spec?.template.spec?.containers[0]?.image).toBe(
+      'kaizen:v0.7.0',
+    );
   });
 
   it('refuses to apply again when the Deployment changed after the bot applied the rollback', async () => {
@@ -102,7 +144,9 @@ describe('KubernetesStrategy against a fake cluster', () => {
     const service = kaizenService({ kubernetes: { tags: ['v0.8.0', 'v0.7.0', 'v0.6.0'] } });
     const run = await plan(strategyFor(fake), service, rollbackRequest({ version: 'v0.6.0' }));
     const { summaries, details } = await runAll(run);
-    expect(fake.deployment('default', 'kaizen').spec?.template.spec?.containers[0]?.image).toBe('kaizen:v0.6.0');
+    expect(fake.deployment('default', 'kaizen').spec?.template.spec?.containers[0]?.image).toBe(
+      'kaizen:v0.6.0',
+    );
     expect(summaries).toContain('image set to kaizen:v0.6.0');
     expect(details.some((d) => d.startsWith('Waiting for deployment "kaizen" rollout to finish'))).toBe(true);
   });
@@ -114,7 +158,9 @@ describe('KubernetesStrategy against a fake cluster', () => {
     const error = await failure(run.step('rollback').run(run.context().ctx));
     expect(error).toBeInstanceOf(RetryableError);
     expect(error.code).toBe('kubernetes_conflict');
-    await expect(run.step('rollback').run(run.context().ctx)).resolves.toEqual({ summary: 'rolled back to revision 1' });
+    await expect(run.step('rollback').run(run.context().ctx)).resolves.toEqual({
+      summary: 'rolled back to revision 1',
+    });
   });
 
   it('fails the monitor with the runbook advice and the events when the progress deadline passes', async () => {
@@ -136,12 +182,18 @@ describe('KubernetesStrategy against a fake cluster', () => {
   it('times out after the service rolloutTimeout', async () => {
     const fake = await kaizen({ replicas: 2 });
     fake.markImageBroken('kaizen:v0.6.0');
-    const run = await plan(strategyFor(fake), kaizenService({ kubernetes: { rolloutTimeout: '1s' } }), rollbackRequest({ version: 'v0.6.0' }));
+    const run = await plan(
+      strategyFor(fake),
+      kaizenService({ kubernetes: { rolloutTimeout: '1s' } }),
+      rollbackRequest({ version: 'v0.6.0' }),
+    );
     const context = run.context();
     await run.step('rollback').run(context.ctx);
     const error = await failure(run.step('monitor').run(context.ctx));
     expect(error.code).toBe('rollout_timeout');
-    expect(error.message).toMatch(/^deployment "kaizen" did not finish rolling out within 1s: Waiting for deployment "kaizen" rollout to finish/);
+    expect(error.message).toMatch(
+      /^deployment "kaizen" did not finish rolling out within 1s: Waiting for deployment "kaizen" rollout to finish/,
+    );
   });
 
   it('stops monitoring when the job is cancelled', async () => {
@@ -162,7 +214,11 @@ describe('KubernetesStrategy against a fake cluster', () => {
     fake.setPodLogs('kaizen:v0.7.0', ['INFO started', 'ERROR database unreachable', 'INFO retrying']);
     const healthUrl = await healthServer(503);
     const service = kaizenService({
-      verify: { healthUrl, logErrorPattern: 'ERROR', smoke: { command: [process.execPath, '-e', 'console.log("checkout broken"); process.exit(3)'] } },
+      verify: {
+        healthUrl,
+        logErrorPattern: 'ERROR',
+        smoke: { command: [process.execPath, '-e', 'console.log("checkout broken"); process.exit(3)'] },
+      },
     });
     const run = await plan(strategyFor(fake), service, rollbackRequest());
     const context = run.context();
@@ -172,20 +228,26 @@ describe('KubernetesStrategy against a fake cluster', () => {
     expect(error.message).toContain('2 log lines match ERROR');
     expect(error.message).toContain('Health');
     expect(error.message).toContain('failed (exit 3)');
-    expect(error.details.filter((d) => /^kaizen-[a-z0-9]+-[a-z0-9]+: ERROR database unreachable$/.test(d))).toHaveLength(2);
+    expect(
+      error.details.filter((d) => /^kaizen-[a-z0-9]+-[a-z0-9]+: ERROR database unreachable$/.test(d)),
+    ).toHaveLength(2);
     expect(context.details.some((d) => d.includes('checkout broken'))).toBe(true);
     expect(context.summaries.at(-1)).toBe('2/2 pods ready, health 503, 2 error log lines, smoke failed');
   });
 
   it('lists revisions and tags, the current one marked', async () => {
     const fake = await kaizen();
-    const versions = await strategyFor(fake).listVersions(kaizenService({ kubernetes: { tags: ['v0.8.0', 'v0.7.0'] } }));
+    const versions = await strategyFor(fake).listVersions(
+      kaizenService({ kubernetes: { tags: ['v0.8.0', 'v0.7.0'] } }),
+    );
     expect(versions.map((v) => [v.id, v.current === true])).toEqual([
       ['revision:2', true],
       ['revision:1', false],
       ['v0.8.0', true],
       ['v0.7.0', false],
     ]);
-    expect(versions[1]?.description).toMatch(/^revision 1: kaizen:v0.7.0, ReplicaSet kaizen-[a-z0-9]+, created /);
+    expect(versions[1]?.description).toMatch(
+      /^revision 1: kaizen:v0.7.0, ReplicaSet kaizen-[a-z0-9]+, created /,
+    );
   });
 });

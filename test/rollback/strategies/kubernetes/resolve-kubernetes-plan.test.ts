@@ -34,17 +34,33 @@ function service(tags?: string[]): ServiceConfig {
     name: 'kaizen',
     channel: 'C0123',
     strategy: 'kubernetes',
-    kubernetes: { context: 'prod-eu', namespace: 'prod', deployment: 'kaizen', container: 'kaizen', image: 'registry.example.com/kaizen', ...(tags ? { tags } : {}) },
+    kubernetes: {
+      context: 'prod-eu',
+      namespace: 'prod',
+      deployment: 'kaizen',
+      container: 'kaizen',
+      image: 'registry.example.com/kaizen',
+      ...(tags ? { tags } : {}),
+    },
   });
 }
 
 function request(extra: Partial<RollbackRequest> = {}): RollbackRequest {
-  return { service: 'kaizen', dryRun: false, requester: { id: 'U1', name: 'alice', source: 'slack' }, ...extra };
+  return {
+    service: 'kaizen',
+    dryRun: false,
+    requester: { id: 'U1', name: 'alice', source: 'slack' },
+    ...extra,
+  };
 }
 
 function strategyFor(d: V1Deployment, replicaSets: V1ReplicaSet[]): KubernetesStrategy {
   const cluster = staticCluster(d, replicaSets);
-  return new KubernetesStrategy({ clusterFactory: () => cluster, commandRunner: new LocalCommandRunner(), log: silentLogger() });
+  return new KubernetesStrategy({
+    clusterFactory: () => cluster,
+    commandRunner: new LocalCommandRunner(),
+    log: silentLogger(),
+  });
 }
 
 describe('KubernetesStrategy.resolve', () => {
@@ -69,17 +85,29 @@ describe('KubernetesStrategy.resolve', () => {
     expect(plan.actions).toHaveLength(1);
     expect(plan.actions[0]?.target).toBe('cluster prod-eu/prod');
     expect(plan.actions[0]?.description).toContain('replace /spec/template with the template of revision 4');
-    expect(plan.actions[0]?.description).toContain('kubectl rollout undo deployment/kaizen --to-revision=4 -n prod --context prod-eu');
+    expect(plan.actions[0]?.description).toContain(
+      'kubectl rollout undo deployment/kaizen --to-revision=4 -n prod --context prod-eu',
+    );
   });
 
   it('rolls back to a named revision, and lists the existing ones for an unknown revision', async () => {
     const { deployment: d, replicaSets } = history();
     const plan = await strategyFor(d, replicaSets).resolve(service(), request({ toRevision: 3 }));
-    expect(plan.target).toMatchObject({ mode: 'undo', requested: 'revision', toRevision: 3, replicaSet: 'kaizen-5c8d7e9f1' });
+    expect(plan.target).toMatchObject({
+      mode: 'undo',
+      requested: 'revision',
+      toRevision: 3,
+      replicaSet: 'kaizen-5c8d7e9f1',
+    });
     expect(plan.to).toBe('v0.7.0 (revision 3)');
-    const error = await strategyFor(d, replicaSets).resolve(service(), request({ toRevision: 2 })).catch((e: unknown) => e);
+    const error = await strategyFor(d, replicaSets)
+      .resolve(service(), request({ toRevision: 2 }))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
-    expect(error).toMatchObject({ code: 'unknown_revision', message: 'unable to find specified revision 2 in history' });
+    expect(error).toMatchObject({
+      code: 'unknown_revision',
+      message: 'unable to find specified revision 2 in history',
+    });
     expect((error as InputError).hint).toBe(
       'Revisions of deployment/kaizen: 5 (current): registry.example.com/kaizen:v0.8.0; 4: registry.example.com/kaizen:v0.7.5; 3: registry.example.com/kaizen:v0.7.0.',
     );
@@ -87,9 +115,16 @@ describe('KubernetesStrategy.resolve', () => {
 
   it('resolves a version to an image rollback with the exact strategic merge patch in the plan', async () => {
     const { deployment: d, replicaSets } = history();
-    const plan = await strategyFor(d, replicaSets).resolve(service(['v0.8.0', 'v0.7.0']), request({ version: 'v0.7.0' }));
+    const plan = await strategyFor(d, replicaSets).resolve(
+      service(['v0.8.0', 'v0.7.0']),
+      request({ version: 'v0.7.0' }),
+    );
     expect(plan.to).toBe('v0.7.0');
-    expect(plan.target).toMatchObject({ mode: 'image', version: 'v0.7.0', image: 'registry.example.com/kaizen:v0.7.0' });
+    expect(plan.target).toMatchObject({
+      mode: 'image',
+      version: 'v0.7.0',
+      image: 'registry.example.com/kaizen:v0.7.0',
+    });
     expect(plan.actions[0]?.description).toContain(
       '{"spec":{"template":{"spec":{"$setElementOrder/containers":[{"name":"kaizen"},{"name":"envoy"}],"containers":[{"image":"registry.example.com/kaizen:v0.7.0","name":"kaizen"}]}}}}',
     );
@@ -97,13 +132,19 @@ describe('KubernetesStrategy.resolve', () => {
 
   it('refuses versions outside kubernetes.tags, the current image, and a paused Deployment', async () => {
     const { deployment: d, replicaSets } = history();
-    await expect(strategyFor(d, replicaSets).resolve(service(['v0.8.0', 'v0.7.0']), request({ version: 'v0.6.9' }))).rejects.toMatchObject({
+    await expect(
+      strategyFor(d, replicaSets).resolve(service(['v0.8.0', 'v0.7.0']), request({ version: 'v0.6.9' })),
+    ).rejects.toMatchObject({
       code: 'unknown_version',
       hint: 'Valid versions: v0.8.0, v0.7.0.',
     });
-    await expect(strategyFor(d, replicaSets).resolve(service(), request({ version: 'v0.8.0' }))).rejects.toMatchObject({ code: 'already_current' });
+    await expect(
+      strategyFor(d, replicaSets).resolve(service(), request({ version: 'v0.8.0' })),
+    ).rejects.toMatchObject({ code: 'already_current' });
     const paused = deployment('registry.example.com/kaizen:v0.8.0', { paused: true });
-    const error = await strategyFor(paused, replicaSets).resolve(service(), request()).catch((e: unknown) => e);
+    const error = await strategyFor(paused, replicaSets)
+      .resolve(service(), request())
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).message).toBe(
       "you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume deployment/kaizen' and try again",
@@ -120,6 +161,8 @@ describe('KubernetesStrategy.resolve', () => {
       ['v0.8.0', true],
       ['v0.7.0', false],
     ]);
-    expect(versions[2]?.description).toMatch(/^revision 3: registry.example.com\/kaizen:v0.7.0, ReplicaSet kaizen-5c8d7e9f1, created 2026-01-03 10:00/);
+    expect(versions[2]?.description).toMatch(
+      /^revision 3: registry.example.com\/kaizen:v0.7.0, ReplicaSet kaizen-5c8d7e9f1, created 2026-01-03 10:00/,
+    );
   });
 });

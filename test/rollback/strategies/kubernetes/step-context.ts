@@ -43,7 +43,9 @@ export function testStepContext(options: {
   return { ctx, details, summaries, memory: store };
 }
 
-export function testPlan(partial: Partial<RollbackPlan> & Pick<RollbackPlan, 'target' | 'from' | 'to'>): RollbackPlan {
+export function testPlan(
+  partial: Partial<RollbackPlan> & Pick<RollbackPlan, 'target' | 'from' | 'to'>,
+): RollbackPlan {
   return {
     jobId: 'job-1',
     request: { service: 'kaizen', dryRun: false, requester: { id: 'U1', name: 'alice', source: 'cli' } },

@@ -10,22 +10,46 @@ import { testPlan, testStepContext, type TestStepContext } from './step-context.
 
 /** The production strategy and client wired to a fake API server. */
 export function strategyFor(fake: FakeKube): KubernetesStrategy {
-  const clusterFactory = createKubernetesClusterFactory({ kubeconfigPath: fake.kubeconfigPath, log: silentLogger(), retry: { attempts: 3, baseDelayMs: 5 } });
-  return new KubernetesStrategy({ clusterFactory, commandRunner: new LocalCommandRunner(), log: silentLogger(), pollIntervalMs: 100 });
+  const clusterFactory = createKubernetesClusterFactory({
+    kubeconfigPath: fake.kubeconfigPath,
+    log: silentLogger(),
+    retry: { attempts: 3, baseDelayMs: 5 },
+  });
+  return new KubernetesStrategy({
+    clusterFactory,
+    commandRunner: new LocalCommandRunner(),
+    log: silentLogger(),
+    pollIntervalMs: 100,
+  });
 }
 
-export function kaizenService(extra: { kubernetes?: Record<string, unknown>; verify?: Record<string, unknown> } = {}): ServiceConfig {
+export function kaizenService(
+  extra: { kubernetes?: Record<string, unknown>; verify?: Record<string, unknown> } = {},
+): ServiceConfig {
   return serviceSchema.parse({
     name: 'kaizen',
     channel: 'C0123',
     strategy: 'kubernetes',
-    kubernetes: { context: 'fake', namespace: 'default', deployment: 'kaizen', container: 'kaizen', image: 'kaizen', rolloutTimeout: '20s', ...extra.kubernetes },
+    kubernetes: {
+      context: 'fake',
+      namespace: 'default',
+      deployment: 'kaizen',
+      container: 'kaizen',
+      image: 'kaizen',
+      rolloutTimeout: '20s',
+      ...extra.kubernetes,
+    },
     ...(extra.verify ? { verify: extra.verify } : {}),
   });
 }
 
 export function rollbackRequest(extra: Partial<RollbackRequest> = {}): RollbackRequest {
-  return { service: 'kaizen', dryRun: false, requester: { id: 'U1', name: 'alice', source: 'slack' }, ...extra };
+  return {
+    service: 'kaizen',
+    dryRun: false,
+    requester: { id: 'U1', name: 'alice', source: 'slack' },
+    ...extra,
+  };
 }
 
 export interface PlannedRun {
@@ -35,13 +59,27 @@ export interface PlannedRun {
 }
 
 /** Resolves the request now (as the bot does when it accepts the command) and builds the steps. */
-export async function plan(strategy: KubernetesStrategy, service: ServiceConfig, request: RollbackRequest): Promise<PlannedRun> {
+export async function plan(
+  strategy: KubernetesStrategy,
+  service: ServiceConfig,
+  request: RollbackRequest,
+): Promise<PlannedRun> {
   const resolved = await strategy.resolve(service, request);
   const steps = strategy.steps(service, resolved.target);
-  const rollbackPlan = testPlan({ ...resolved, request, steps: steps.map((s) => ({ id: s.id, title: s.title })) });
+  const rollbackPlan = testPlan({
+    ...resolved,
+    request,
+    steps: steps.map((s) => ({ id: s.id, title: s.title })),
+  });
   return {
     steps,
-    context: (memory, signal) => testStepContext({ plan: rollbackPlan, service, ...(memory ? { memory } : {}), ...(signal ? { signal } : {}) }),
+    context: (memory, signal) =>
+      testStepContext({
+        plan: rollbackPlan,
+        service,
+        ...(memory ? { memory } : {}),
+        ...(signal ? { signal } : {}),
+      }),
     step: (id) => {
       const found = steps.find((s) => s.id === id);
       if (!found) throw new Error(`no step ${id}`);

@@ -149,7 +149,7 @@ describe('YumStrategy.listVersions / resolve', () => {
   });
 });
 
-describe('YumStrategy steps', () => {
+describe('YumStrategy steps', { timeout: 120_000 }, () => {
   it('undoes the transaction once and verifies the unit; a resumed job does not undo again', async () => {
     const plan = await strategy.resolve(one, request());
     const steps = strategy.steps(one, plan.target);

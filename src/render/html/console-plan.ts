@@ -1,0 +1,43 @@
+import type { PlannedAction, RollbackPlan } from '../../rollback/plan.js';
+import { html, type SafeHtml } from './safe-html.js';
+
+/**
+ * The ephemeral answer to an accepted command: what will change, exactly, before it runs. Dry runs say
+ * plainly that nothing will change.
+ */
+export function renderConsolePlan(plan: RollbackPlan, enqueued: boolean): SafeHtml {
+  const dryRun = plan.request.dryRun;
+  const reason = plan.request.reason;
+  return html`<div class="plan">
+<h2>${dryRun ? 'Dry run plan' : 'Rollback plan'} for ${plan.service} <span class="env">(${plan.environment})</span></h2>
+${dryRun ? html`<p class="tag-dry">Dry run: nothing will change. These are the steps and changes a real run would make.</p>` : ''}
+<dl class="facts">
+<div><dt>Current version</dt><dd>${plan.from}</dd></div>
+<div><dt>Target</dt><dd><strong>${plan.to}</strong></dd></div>
+<div><dt>Strategy</dt><dd>${plan.strategy}</dd></div>
+<div><dt>Requested by</dt><dd>${plan.request.requester.name} <span class="via">via ${plan.request.requester.source}</span></dd></div>
+<div><dt>Job</dt><dd><code>${plan.jobId}</code></dd></div>
+${reason === undefined || reason.trim() === '' ? '' : html`<div class="reason"><dt>Reason</dt><dd>${reason}</dd></div>`}
+</dl>
+<h3>Steps</h3>
+<ol class="plan-steps">${plan.steps.map((step) => html`<li>${step.title}</li>`)}</ol>
+<h3>${dryRun ? 'Changes a real run would make' : 'Changes it will make'}</h3>
+${plan.actions.length === 0 ? html`<p>None.</p>` : html`<pre class="actions-list">${actionLines(plan.actions).join('\n')}</pre>`}
+<p class="plan-foot">${enqueued ? 'Queued: the status message in the channel follows it.' : dryRun ? 'Nothing was queued.' : 'Not queued yet.'} Job <code>${plan.jobId}</code> · <code>/rollback status ${plan.jobId}</code></p>
+</div>`;
+}
+
+/** Grouped by target: a "# target" line, then that target's commands and API calls. */
+function actionLines(actions: PlannedAction[]): string[] {
+  const lines: string[] = [];
+  let lastTarget: string | undefined;
+  for (const action of actions) {
+    if (action.target !== lastTarget) {
+      if (lastTarget !== undefined) lines.push('');
+      lines.push(`# ${action.target}`);
+      lastTarget = action.target;
+    }
+    lines.push(action.description);
+  }
+  return lines;
+}

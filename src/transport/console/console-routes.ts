@@ -1,0 +1,131 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { CommandHandler } from '../../commands/command-handler.js';
+import type { CommandReply } from '../../commands/command-reply.js';
+import type { Logger } from '../../observability/logger.js';
+import type { RedisKeys } from '../../queue/redis-keys.js';
+import { renderConsolePage } from '../../render/html/console-page.js';
+import { renderConsoleReply } from '../../render/html/console-reply.js';
+import { renderConsoleStatusCard } from '../../render/html/console-status-card.js';
+import type { ProgressSnapshot, Requester } from '../../rollback/progress-snapshot.js';
+import type { ServiceCatalog } from '../../rollback/service-catalog.js';
+import { loadConsoleAssets } from './console-assets.js';
+import { ConsoleEventHub } from './console-event-hub.js';
+import { bodyOf, checkSameOrigin, ConsoleRequestError, consoleRequester, stringField } from './console-request.js';
+
+/** Approves a rollback waiting for approval, as the Slack Approve button does (the approval service). */
+export interface ConsoleApprover {
+  approve(jobId: string, approver: Requester): Promise<CommandReply>;
+}
+
+export interface ConsoleRoutesOptions {
+  commands: CommandHandler;
+  /** Latest snapshots: recent ones for the page, one by id for each event. */
+  rollbacks: { recent(limit: number): Promise<ProgressSnapshot[]>; status(jobId: string): Promise<ProgressSnapshot | undefined> };
+  catalog: ServiceCatalog;
+  redis: Redis;
+  keys: RedisKeys;
+  log: Logger;
+  /** Without one, the Approve button is not shown and approving answers that it is not available. */
+  approver?: ConsoleApprover;
+  reportUrl?: (jobId: string) => string | undefined;
+  /** Shown as the channel's name. Default "#incidents". */
+  channel?: string;
+  assetsDir?: string;
+}
+
+const RECENT = 20;
+const JOB_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+/**
+ * The local web console (GET /, POST /console/commands, POST /console/actions, GET /console/events):
+ * an incident channel in the browser, drawing the same command replies and snapshots as Slack.
+ */
+export function consoleRoutes(options: ConsoleRoutesOptions): (app: FastifyInstance) => Promise<void> {
+  return async (app) => {
+    const assets = await loadConsoleAssets(options.assetsDir);
+    const card = (snapshot: ProgressSnapshot) => {
+      const reportUrl = options.reportUrl?.(snapshot.jobId);
+      return renderConsoleStatusCard(snapshot, { canApprove: options.approver !== undefined, ...(reportUrl ? { reportUrl } : {}) });
+    };
+    const hub = new ConsoleEventHub({
+      redis: options.redis,
+      keys: options.keys,
+      log: options.log,
+      read: (jobId) => options.rollbacks.status(jobId),
+      render: (snapshot) => ({ jobId: snapshot.jobId, version: snapshot.version, state: snapshot.state, html: card(snapshot).value }),
+    });
+    await hub.start();
+    app.addHook('preClose', async () => hub.close());
+
+    app.get('/', async (_request, reply) => {
+      const recent = await options.rollbacks.recent(RECENT);
+      const services = options.catalog.names().flatMap((name) => {
+        const s = options.catalog.get(name);
+        return s ? [{ name, environment: s.environment, strategy: s.strategy, ...(s.description ? { description: s.description } : {}) }] : [];
+      });
+      const page = renderConsolePage({ cards: recent.reverse().map(card), services, channel: options.channel ?? '#incidents' });
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page.value);
+    });
+
+    app.get<{ Params: { file: string } }>('/console/assets/:file', async (request, reply) => {
+      const asset = assets.get(request.params.file);
+      if (!asset) return reply.code(404).send({ error: 'no such asset' });
+      return reply.type(asset.type).header('cache-control', 'no-cache').send(asset.body);
+    });
+
+    app.get('/console/events', async (_request, reply) => {
+      const recent = await options.rollbacks.recent(RECENT);
+      reply.hijack();
+      hub.attach(reply.raw, recent.reverse());
+    });
+
+    app.post('/console/commands', async (request, reply) =>
+      answer(reply, async () => {
+        checkSameOrigin(request);
+        const body = bodyOf(request);
+        const requester = consoleRequester(body);
+        const text = stringField(body, 'text', 2000).trim();
+        const typed = `/rollback ${text.replace(/^\/rollback\b\s*/i, '')}`.trim();
+        const result = await options.commands.handle(text, { requester });
+        return { kind: result.kind, html: renderConsoleReply(result, { name: requester.name, text: typed }).value };
+      }),
+    );
+
+    app.post('/console/actions', async (request, reply) =>
+      answer(reply, async () => {
+        checkSameOrigin(request);
+        const body = bodyOf(request);
+        const requester = consoleRequester(body);
+        const action = stringField(body, 'action', 20);
+        const jobId = stringField(body, 'jobId', 128);
+        if (!JOB_ID.test(jobId)) throw new ConsoleRequestError(400, 'Not a job id.');
+        let result: CommandReply;
+        if (action === 'cancel') result = await options.commands.execute({ kind: 'cancel', jobId }, { requester });
+        else if (action === 'approve') result = await approve(options, jobId, requester);
+        else throw new ConsoleRequestError(400, 'Unknown action: use approve or cancel.');
+        const label = action === 'cancel' ? 'Cancel rollback' : 'Approve';
+        return { kind: result.kind, html: renderConsoleReply(result, { name: requester.name, text: `[${label}] on job ${jobId}` }).value };
+      }),
+    );
+  };
+}
+
+async function approve(options: ConsoleRoutesOptions, jobId: string, approver: Requester): Promise<CommandReply> {
+  if (!options.approver) {
+    return {
+      kind: 'error',
+      error: { code: 'not_available', message: 'Approving is not available on this bot yet.', hint: 'Cancel the request, or ask an operator.' },
+    };
+  }
+  return options.approver.approve(jobId, approver);
+}
+
+async function answer(reply: FastifyReply, work: () => Promise<{ kind: string; html: string }>): Promise<FastifyReply> {
+  try {
+    return reply.header('cache-control', 'no-store').send(await work());
+  } catch (error) {
+    if (error instanceof ConsoleRequestError) return reply.code(error.status).send({ error: error.message });
+    throw error;
+  }
+}
