@@ -2,6 +2,7 @@ import type { Logger } from '../observability/logger.js';
 import type { CommandRunnerFactory } from '../rollback/ports/command-runner.js';
 import type { KubernetesClusterFactory } from '../rollback/ports/kubernetes-cluster.js';
 import { AptStrategy } from '../rollback/strategies/apt/apt-strategy.js';
+import { ComposeStrategy } from '../rollback/strategies/compose/compose-strategy.js';
 import { FilesStrategy } from '../rollback/strategies/files/files-strategy.js';
 import { GitStrategy } from '../rollback/strategies/git/git-strategy.js';
 import { HelmStrategy } from '../rollback/strategies/helm/helm-strategy.js';
@@ -31,6 +32,7 @@ export function buildStrategies(deps: StrategyDeps): Map<string, Strategy> {
     new HelmStrategy({ runnerFactory: runners, log }),
     new AptStrategy({ runnerFactory: runners, log }),
     new YumStrategy({ runnerFactory: runners, log }),
+    new ComposeStrategy({ runnerFactory: runners, log }),
     new GitStrategy({ runners }),
     new FilesStrategy({ runners }),
   ];

@@ -1,6 +1,6 @@
 import { Queue, UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
 import type { Logger } from '../observability/logger.js';
-import { describeError, PermanentError } from '../rollback/errors.js';
+import { describeError, PermanentError, RetryableError } from '../rollback/errors.js';
 
 export const RENDER_QUEUE = 'renders';
 
@@ -34,8 +34,8 @@ export class RenderQueue {
       { jobId, version },
       {
         jobId: `render-${jobId}-${version}`,
-        attempts: 12,
-        backoff: { type: 'exponential', delay: 1_000 },
+        attempts: 15,
+        backoff: { type: 'render', delay: 1_000 },
         removeOnComplete: true,
         removeOnFail: { count: 1000 },
       },
@@ -57,7 +57,12 @@ export class RenderQueue {
           }
         }
       },
-      { connection, prefix: `${this.prefix}:bull`, concurrency: 4 },
+      {
+        connection,
+        prefix: `${this.prefix}:bull`,
+        concurrency: 4,
+        settings: { backoffStrategy: renderBackoff },
+      },
     );
     worker.on('error', (error) => log.error({ error: describeError(error) }, 'render worker error'));
     return worker;
@@ -66,4 +71,13 @@ export class RenderQueue {
   close(): Promise<void> {
     return this.queue.close();
   }
+}
+
+/**
+ * Another render of the same rollback holding the lock is no outage: try again shortly. Anything else
+ * (Slack down, rate limited) backs off exponentially from 1 s up to a minute.
+ */
+export function renderBackoff(attemptsMade: number, _type?: string, error?: Error): number {
+  if (error instanceof RetryableError && error.code === 'render_busy') return 100 + Math.floor(Math.random() * 100);
+  return Math.min(60_000, 1_000 * 2 ** Math.max(0, attemptsMade - 1));
 }

@@ -47,16 +47,18 @@ export class SlackStatusSync implements SnapshotSurface {
     const locked = await redis.set(lockKey, '1', 'PX', 30_000, 'NX');
     if (locked !== 'OK') throw new RetryableError('render_busy', 'another render of this rollback is running');
     try {
-      await this.drawLatest(jobId);
+      // Draw until Slack shows the newest snapshot: renders that found the lock taken leave it to us.
+      for (let round = 0; round < 5 && (await this.drawLatest(jobId)); round++);
     } finally {
       await redis.del(lockKey);
     }
   }
 
-  private async drawLatest(jobId: string): Promise<void> {
+  /** Draws the latest snapshot; true when a newer snapshot arrived meanwhile and another round is due. */
+  private async drawLatest(jobId: string): Promise<boolean> {
     const { redis, keys, client } = this.options;
     const snapshot = await this.options.progress.get(jobId);
-    if (!snapshot) return;
+    if (!snapshot) return false;
     const bindingKey = keys.slackBinding(jobId);
     const binding = await redis.hgetall(bindingKey);
     const channel = binding.channel ?? (await this.channelFor(jobId, snapshot.service));
@@ -90,6 +92,8 @@ export class SlackStatusSync implements SnapshotSurface {
       );
       await redis.hset(bindingKey, 'checklistsPosted', '1');
     }
+    const latest = await this.options.progress.get(jobId);
+    return latest !== undefined && latest.version > snapshot.version;
   }
 
   private async channelFor(jobId: string, serviceName: string): Promise<string> {
