@@ -1,7 +1,7 @@
 import type { AptSection } from '../../../config/strategies/apt-schema.js';
 import { PermanentError } from '../../errors.js';
 import type { CommandRunner } from '../../ports/command-runner.js';
-import { runChecked } from './common/run-checked.js';
+import { runChecked } from '../host/run-checked.js';
 
 /** What `apt-cache policy <pkg>` says about one package on one host. */
 export interface AptPolicy {

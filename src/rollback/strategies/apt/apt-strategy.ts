@@ -13,12 +13,12 @@ import {
   choosePackageVersion,
   describeInstalled,
   type HostVersions,
-} from './common/choose-package-version.js';
+} from '../host/choose-package-version.js';
 import { formatCommand } from '../host/format-command.js';
 import { resolveHostRollout } from '../host/host-rollout.js';
-import { hostChangeSteps } from './common/host-change-steps.js';
-import { hostFinishSteps } from './common/host-finish-steps.js';
-import { unitActions } from './common/unit-actions.js';
+import { hostChangeSteps } from '../host/host-change-steps.js';
+import { hostFinishSteps } from '../host/host-finish-steps.js';
+import { unitActions } from '../host/unit-actions.js';
 
 export interface AptStrategyOptions {
   runnerFactory: CommandRunnerFactory;

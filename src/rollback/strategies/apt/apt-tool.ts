@@ -2,8 +2,8 @@ import type { AptSection } from '../../../config/strategies/apt-schema.js';
 import { PermanentError, RetryableError } from '../../errors.js';
 import type { CommandRunner, HostSpec } from '../../ports/command-runner.js';
 import { readAptPolicy } from './apt-policy.js';
-import type { HostChangeTool, HostTarget } from './common/host-change.js';
-import { runChecked } from './common/run-checked.js';
+import type { HostChangeTool, HostTarget } from '../host/host-change.js';
+import { runChecked } from '../host/run-checked.js';
 
 export type AptHostTarget = HostTarget & { version: string };
 

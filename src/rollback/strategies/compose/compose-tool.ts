@@ -1,6 +1,6 @@
 import type { ComposeSection } from '../../../config/strategies/compose-schema.js';
-import type { HostChangeTool, HostTarget } from '../apt/common/host-change.js';
-import { runChecked } from '../apt/common/run-checked.js';
+import type { HostChangeTool, HostTarget } from '../host/host-change.js';
+import { runChecked } from '../host/run-checked.js';
 import { composeChangeCommands, configArgv, tagEnv } from './compose-commands.js';
 import { readRunningTag } from './read-compose.js';
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ComposeSection } from '../../../config/strategies/compose-schema.js';
 import { PermanentError } from '../../errors.js';
 import type { CommandRunner } from '../../ports/command-runner.js';
-import { runChecked } from '../apt/common/run-checked.js';
+import { runChecked } from '../host/run-checked.js';
 import { imagesArgv, localImagesArgv } from './compose-commands.js';
 
 const READ_TIMEOUT_MS = 60_000;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { HelmSection } from '../../../config/strategies/helm-schema.js';
 import { PermanentError } from '../../errors.js';
 import type { CommandRunner } from '../../ports/command-runner.js';
-import { runChecked } from '../apt/common/run-checked.js';
+import { runChecked } from '../host/run-checked.js';
 import { HELM_READ_TIMEOUT_MS, helmHistoryArgv } from './helm-commands.js';
 
 /** One entry of `helm history -o json` (oldest first). */

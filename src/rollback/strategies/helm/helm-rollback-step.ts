@@ -1,7 +1,7 @@
 import type { HelmSection } from '../../../config/strategies/helm-schema.js';
 import type { CommandRunner } from '../../ports/command-runner.js';
 import type { RollbackStep } from '../../step.js';
-import { runChecked } from '../apt/common/run-checked.js';
+import { runChecked } from '../host/run-checked.js';
 import { helmRollbackArgv } from './helm-commands.js';
 import { describeRevision, readHelmHistory, type HelmRevision } from './helm-history.js';
 import { HELM_ROLLBACK_MEMORY_KEY, type HelmRollbackMemory, type HelmTarget } from './helm-target.js';
@@ -14,6 +14,8 @@ export function helmRollbackStep(helm: HelmSection, target: HelmTarget, runner: 
   return {
     id: 'rollback',
     title: `Roll back Helm release ${helm.release} to revision ${target.revision}`,
+    // A cancel never aborts the change half-way: the step finishes and no further step runs.
+    interruptible: false,
     async run(ctx) {
       const remembered = await ctx.memory.get<HelmRollbackMemory>(HELM_ROLLBACK_MEMORY_KEY);
       const before = await readHelmHistory(runner, helm, ctx.signal);

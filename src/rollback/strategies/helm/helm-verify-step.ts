@@ -3,7 +3,7 @@ import type { HelmSection } from '../../../config/strategies/helm-schema.js';
 import { PermanentError } from '../../errors.js';
 import type { CommandRunner } from '../../ports/command-runner.js';
 import type { RollbackStep } from '../../step.js';
-import { runChecked } from '../apt/common/run-checked.js';
+import { runChecked } from '../host/run-checked.js';
 import { HELM_READ_TIMEOUT_MS, helmStatusArgv } from './helm-commands.js';
 import { HELM_ROLLBACK_MEMORY_KEY, type HelmRollbackMemory } from './helm-target.js';
 

@@ -75,6 +75,8 @@ export function rollbackStep(deps: KubernetesStepDeps): RollbackStep {
   return {
     id: 'rollback',
     title: target.mode === 'image' ? 'Perform rollback (image)' : 'Perform rollback (kubectl rollout undo)',
+    // A cancel never aborts the change half-way: the step finishes and no further step runs.
+    interruptible: false,
     async run(ctx) {
       if (ctx.plan.request.dryRun) {
         await ctx.summary('dry run: nothing changed');

@@ -1,7 +1,7 @@
 import type { YumSection } from '../../../config/strategies/yum-schema.js';
 import { InputError } from '../../errors.js';
 import type { RollbackRequest } from '../../plan.js';
-import { choosePackageVersion } from '../apt/common/choose-package-version.js';
+import { choosePackageVersion } from '../host/choose-package-version.js';
 import { describeTransaction, isUndoable, type YumTransaction } from './yum-output.js';
 import type { YumTarget } from './yum-target.js';
 

@@ -1,6 +1,6 @@
 import type { YumSection } from '../../../config/strategies/yum-schema.js';
 import type { CommandRunner } from '../../ports/command-runner.js';
-import { runChecked } from '../apt/common/run-checked.js';
+import { runChecked } from '../host/run-checked.js';
 import { historyListArgv, listArgv } from './yum-commands.js';
 import { parseYumHistory, parseYumList, type YumTransaction } from './yum-output.js';
 

@@ -1,7 +1,7 @@
 import type { YumSection } from '../../../config/strategies/yum-schema.js';
 import { PermanentError } from '../../errors.js';
-import type { HostChangeTool } from '../apt/common/host-change.js';
-import { runChecked } from '../apt/common/run-checked.js';
+import type { HostChangeTool } from '../host/host-change.js';
+import { runChecked } from '../host/run-checked.js';
 import { checkSudo } from '../apt/apt-tool.js';
 import { readYumHistory, readYumList } from './read-yum.js';
 import { downgradeArgv, undoArgv } from './yum-commands.js';

@@ -10,7 +10,7 @@ import {
   runSteps,
   service,
   type Harness,
-} from './common/strategy-harness.js';
+} from '../host/strategy-harness.js';
 
 const VERSIONS = ['0.8.0-1', '0.7.0-1', '1:0.6.2-1~bpo12+1'];
 const aptState = (installed: string | null, extra: Record<string, unknown> = {}) => ({

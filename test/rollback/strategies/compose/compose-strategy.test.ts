@@ -10,7 +10,7 @@ import {
   runSteps,
   service,
   type Harness,
-} from '../apt/common/strategy-harness.js';
+} from '../host/strategy-harness.js';
 
 const IMAGE = 'registry.example.com/kaizen';
 const dockerState = (running: string | null, extra: Record<string, unknown> = {}) => ({

@@ -10,7 +10,7 @@ import {
   runSteps,
   service,
   type Harness,
-} from '../apt/common/strategy-harness.js';
+} from '../host/strategy-harness.js';
 
 const rev = (revision: number, status: string, app: string, description: string) => ({
   revision,

@@ -11,7 +11,7 @@ import {
   runSteps,
   service,
   type Harness,
-} from '../apt/common/strategy-harness.js';
+} from '../host/strategy-harness.js';
 
 const yumState = (installed = '0.8.0-1.el7', extra: Record<string, unknown> = {}) => ({
   packages: { kaizen: { installed, available: ['0.6.0-1.el7', '0.7.0-1.el7', '0.8.0-1.el7'] } },

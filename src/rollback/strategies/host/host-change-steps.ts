@@ -1,8 +1,8 @@
-import { PermanentError, RetryableError, RollbackError } from '../../../errors.js';
-import type { CommandRunnerFactory, HostSpec } from '../../../ports/command-runner.js';
-import type { RollbackStep, StepContext, StepOutcome } from '../../../step.js';
-import { forEachHost } from '../../host/for-each-host.js';
-import type { HostRollout } from '../../host/host-rollout.js';
+import { PermanentError, RetryableError, RollbackError } from '../../errors.js';
+import type { CommandRunnerFactory, HostSpec } from '../../ports/command-runner.js';
+import type { RollbackStep, StepContext, StepOutcome } from '../../step.js';
+import { forEachHost } from './for-each-host.js';
+import type { HostRollout } from './host-rollout.js';
 import { hostMemoryKey, type HostChangeMemory, type HostChangeTool, type HostTarget } from './host-change.js';
 
 export interface HostChangeStepsOptions<T extends HostTarget> {

@@ -1,6 +1,6 @@
-import type { PlannedAction } from '../../../plan.js';
-import { formatCommand } from '../../host/format-command.js';
-import { isActiveArgv, journalArgv, statusArgv, systemctlActionArgv } from '../../host/systemctl-argv.js';
+import type { PlannedAction } from '../../plan.js';
+import { formatCommand } from './format-command.js';
+import { isActiveArgv, journalArgv, statusArgv, systemctlActionArgv } from './systemctl-argv.js';
 
 /** The unit commands run on a host after the change (restart, then the checks), as the plan shows them. */
 export function unitActions(

@@ -1,8 +1,8 @@
-import type { CommandRunnerFactory } from '../../../ports/command-runner.js';
-import type { RollbackStep } from '../../../step.js';
-import type { HostRollout } from '../../host/host-rollout.js';
-import { createHostVerifyStep } from '../../host/host-verify-step.js';
-import { createUnitActionStep } from '../../host/unit-action-step.js';
+import type { CommandRunnerFactory } from '../../ports/command-runner.js';
+import type { RollbackStep } from '../../step.js';
+import type { HostRollout } from './host-rollout.js';
+import { createHostVerifyStep } from './host-verify-step.js';
+import { createUnitActionStep } from './unit-action-step.js';
 
 export interface HostFinishOptions {
   unit: string | undefined;

@@ -1,7 +1,7 @@
-import { PermanentError, RollbackError } from '../../../errors.js';
-import type { CommandResult, CommandRunner } from '../../../ports/command-runner.js';
-import { lastLines } from '../../../verify/run-smoke-test.js';
-import { formatCommand } from '../../host/format-command.js';
+import { PermanentError, RollbackError } from '../../errors.js';
+import type { CommandResult, CommandRunner } from '../../ports/command-runner.js';
+import { lastLines } from '../../verify/run-smoke-test.js';
+import { formatCommand } from './format-command.js';
 
 export interface CheckedCommand {
   argv: readonly string[];

@@ -1,13 +1,13 @@
 import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serviceSchema, type ServiceConfig } from '../../../../../src/config/service-schema.js';
-import { silentLogger } from '../../../../../src/observability/logger.js';
-import type { RollbackPlan, RollbackRequest } from '../../../../../src/rollback/plan.js';
-import type { CommandRunnerFactory } from '../../../../../src/rollback/ports/command-runner.js';
-import type { JobMemory, RollbackStep, StepContext } from '../../../../../src/rollback/step.js';
-import type { ResolvedPlan } from '../../../../../src/rollback/strategy.js';
-import { createCommandRunnerFactory } from '../../../../../src/targets/shell/create-command-runner-factory.js';
-import { standinPath, type StandinPath } from '../../../../support/standins/standin-path.js';
+import { serviceSchema, type ServiceConfig } from '../../../../src/config/service-schema.js';
+import { silentLogger } from '../../../../src/observability/logger.js';
+import type { RollbackPlan, RollbackRequest } from '../../../../src/rollback/plan.js';
+import type { CommandRunnerFactory } from '../../../../src/rollback/ports/command-runner.js';
+import type { JobMemory, RollbackStep, StepContext } from '../../../../src/rollback/step.js';
+import type { ResolvedPlan } from '../../../../src/rollback/strategy.js';
+import { createCommandRunnerFactory } from '../../../../src/targets/shell/create-command-runner-factory.js';
+import { standinPath, type StandinPath } from '../../../support/standins/standin-path.js';
 
 /** Stand-ins on PATH (through the runner's baseEnv, never process.env) and a runner factory over them. */
 export interface Harness {

@@ -1,4 +1,4 @@
-import type { CommandRunner, HostSpec } from '../../../ports/command-runner.js';
+import type { CommandRunner, HostSpec } from '../../ports/command-runner.js';
 
 /** One host's part of a resolved plan: where it is now and where it goes. */
 export interface HostTarget {
