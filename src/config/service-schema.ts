@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { durationSeconds, toSeconds } from './duration-schema.js';
 import { hostStrategySections } from './host-strategy-schema.js';
 
 /** A version, tag or revision name as users may type it: no spaces, no shell metacharacters. */
@@ -10,26 +11,8 @@ const k8sName = z
 const serviceName = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes (at most 63)');
-const duration = z
-  .union([z.number().int().positive(), z.string().regex(/^\d+(ms|s|m|h)$/, 'must be like 30s, 5m, 1h or a number of seconds')])
-  .transform((value) => toSeconds(value));
-
-export function toSeconds(value: number | string): number {
-  if (typeof value === 'number') return value;
-  const match = /^(\d+)(ms|s|m|h)$/.exec(value);
-  if (!match) throw new Error(`bad duration ${value}`);
-  const n = Number(match[1]);
-  switch (match[2]) {
-    case 'ms':
-      return n / 1000;
-    case 's':
-      return n;
-    case 'm':
-      return n * 60;
-    default:
-      return n * 3600;
-  }
-}
+const duration = durationSeconds;
+export { toSeconds };
 
 export const kubernetesSectionSchema = z
   .object({
@@ -107,6 +90,28 @@ export const permissionsSchema = z
   })
   .strict();
 
+/** A check that the target version works with the current database schema (runbook: Database Incompatibility). */
+export const databaseCompatibilitySchema = z.union([
+  z
+    .object({
+      /** Argument vector, run without a shell; exit 0 means compatible. */
+      command: z.array(z.string().min(1)).min(1),
+      timeout: duration.default(60),
+      cwd: z.string().optional(),
+    })
+    .strict(),
+  z
+    .object({
+      /** Requested with GET; `expectStatus` means compatible. */
+      url: z.url(),
+      expectStatus: z.number().int().min(100).max(599).default(200),
+      timeout: duration.default(10),
+    })
+    .strict(),
+]);
+
+export const guardsSchema = z.object({ databaseCompatibility: databaseCompatibilitySchema.optional() }).strict();
+
 export const STRATEGY_NAMES = ['kubernetes', 'helm', 'apt', 'yum', 'files', 'compose', 'git'] as const;
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
 
@@ -122,6 +127,8 @@ export const serviceSchema = z
     kubernetes: kubernetesSectionSchema.optional(),
     verify: verifySchema.default({ expectStatus: 200 }),
     approval: approvalSchema.default({ required: 0, expiresAfter: 900, approvers: [] }),
+    /** Checks that run before anything changes; a refusal stops the rollback. */
+    guards: guardsSchema.optional(),
     /** Absent: anyone may request, in any channel (approvals still follow `approval`). */
     permissions: permissionsSchema.optional(),
     ...hostStrategySections,
@@ -141,3 +148,4 @@ export type ServiceConfig = z.output<typeof serviceSchema>;
 export type KubernetesSection = z.output<typeof kubernetesSectionSchema>;
 export type VerifySection = z.output<typeof verifySchema>;
 export type PermissionsSection = z.output<typeof permissionsSchema>;
+export type DatabaseCompatibilityGuard = z.output<typeof databaseCompatibilitySchema>;

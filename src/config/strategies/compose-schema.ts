@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { durationSeconds, unitName } from './apt-schema.js';
+import { durationSeconds } from '../duration-schema.js';
+import { unitName } from './apt-schema.js';
 
 /** Docker image tags: the registry's grammar (no leading dash or dot). */
 export const IMAGE_TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationSeconds } from './apt-schema.js';
+import { durationSeconds } from '../duration-schema.js';
 
 /** The `helm:` section of a service YAML: roll back a Helm release (Kubernetes runbook, Option C). */
 export const helmSectionSchema = z
