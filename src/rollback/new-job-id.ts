@@ -10,3 +10,11 @@ export function newJobId(service: string, now: Date = new Date()): string {
 }
 
 export const JOB_ID_PATTERN = /^[a-z0-9][a-z0-9-]{2,100}$/;
+
+/** When a job id made by {@link newJobId} was made, or undefined for ids of another shape. */
+export function jobIdTime(jobId: string): Date | undefined {
+  const match = /-([a-z0-9]{6,10})-[a-z0-9]{4}$/.exec(jobId);
+  if (!match) return undefined;
+  const ms = parseInt(match[1] as string, 36);
+  return Number.isFinite(ms) && ms > 1_500_000_000_000 ? new Date(ms) : undefined;
+}

@@ -50,7 +50,9 @@ export async function runRollback(options: RunRollbackOptions): Promise<Progress
       log.warn({ err: error, jobId: plan.jobId, audit: entry.type }, 'could not append to the audit log');
     });
   const previous = await progress.get(plan.jobId);
-  const tracker = new SnapshotTracker(previous ?? initialSnapshot(plan), progress);
+  const tracker = new SnapshotTracker(previous ?? initialSnapshot(plan), progress, (error, snapshot) =>
+    log.warn({ err: error, jobId: plan.jobId, version: snapshot.version }, 'could not publish progress; the rollback goes on'),
+  );
   if (isFinished(tracker.snapshot.state)) return tracker.snapshot;
 
   const started = tracker.snapshot.startedAt ? Date.parse(tracker.snapshot.startedAt) : now().getTime();
@@ -75,7 +77,7 @@ export async function runRollback(options: RunRollbackOptions): Promise<Progress
       if (pending !== undefined) {
         const point: CancelPoint = tracker.snapshot.steps.some((s) => s.endedAt) ? { kind: 'between_steps' } : { kind: 'not_started' };
         await finish(tracker, options, index, 'cancelled', now, { point, request: pending.request });
-        await audit({ type: 'cancelled', actor: pending.request?.by ?? WORKER, detail: tracker.snapshot.outcome?.summary });
+        await audit({ type: 'cancelled', actor: actorOf(pending.request), detail: tracker.snapshot.outcome?.summary });
         return tracker.snapshot;
       }
       await audit({ type: 'step_started', actor: WORKER, detail: step.id });
@@ -86,8 +88,8 @@ export async function runRollback(options: RunRollbackOptions): Promise<Progress
         const interruptible = step.interruptible !== false;
         // A non-interruptible step that failed for its own reason fails the job; one stopped between
         // retries because of the cancel, or any interruptible step once the signal aborted, is cancelled.
-        const cancelled =
-          error instanceof CancelledError || (signal.aborted && (interruptible || isRetryable(error)));
+        const stoppedBetweenRetries = isRetryable(error) || (error instanceof Error && error.name === 'AbortError');
+        const cancelled = error instanceof CancelledError || (signal.aborted && (interruptible || stoppedBetweenRetries));
         const described = cancelled ? describeError(new CancelledError()) : describeError(error);
         const details = error instanceof Error && 'details' in error ? ((error as { details: string[] }).details ?? []) : [];
         log.warn({ jobId: plan.jobId, step: step.id, error: described }, 'rollback step did not complete');
@@ -104,7 +106,7 @@ export async function runRollback(options: RunRollbackOptions): Promise<Progress
         if (cancelled) {
           const request = cancelRequestOf(signal.reason) ?? (await options.cancelRequested?.().catch(() => undefined));
           await finish(tracker, options, index + 1, 'cancelled', now, { point: { kind: 'interrupted', step: step.title }, request });
-          await audit({ type: 'cancelled', actor: request?.by ?? WORKER, detail: tracker.snapshot.outcome?.summary });
+          await audit({ type: 'cancelled', actor: actorOf(request), detail: tracker.snapshot.outcome?.summary });
         } else {
           const summary = `Rollback of ${plan.service} failed at step "${step.title}": ${described.message}`;
           await finish(tracker, options, index + 1, 'failed', now, { summary, error: described });
@@ -119,7 +121,7 @@ export async function runRollback(options: RunRollbackOptions): Promise<Progress
         // The step finished although a cancel arrived while it ran: stop here.
         const request = cancelRequestOf(signal.reason) ?? (await options.cancelRequested?.().catch(() => undefined));
         await finish(tracker, options, index + 1, 'cancelled', now, { point: { kind: 'finished_first', step: step.title }, request });
-        await audit({ type: 'cancelled', actor: request?.by ?? WORKER, detail: tracker.snapshot.outcome?.summary });
+        await audit({ type: 'cancelled', actor: actorOf(request), detail: tracker.snapshot.outcome?.summary });
         return tracker.snapshot;
       }
     }
@@ -222,6 +224,11 @@ async function runStep(
     s.endedAt = now().toISOString();
     if (outcome?.summary !== undefined) s.summary = outcome.summary;
   });
+}
+
+/** Who cancelled, for the audit log; the worker itself when the request carries no person. */
+function actorOf(request: CancelRequest | undefined): AuditEntry['actor'] {
+  return request ? { id: request.by.id, name: request.by.name, source: request.by.source ?? 'http' } : WORKER;
 }
 
 function isFinished(state: ProgressSnapshot['state']): boolean {

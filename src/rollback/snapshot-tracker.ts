@@ -1,6 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { RollbackPlan } from './plan.js';
 import type { ProgressStore } from './ports/progress-store.js';
 import type { ProgressSnapshot, StepSnapshot } from './progress-snapshot.js';
+
+const PUBLISH_ATTEMPTS = 6;
 
 /** The first snapshot of a rollback, before any step ran. */
 export function initialSnapshot(plan: RollbackPlan, state: ProgressSnapshot['state'] = 'queued'): ProgressSnapshot {
@@ -19,6 +22,7 @@ export function initialSnapshot(plan: RollbackPlan, state: ProgressSnapshot['sta
     steps: plan.steps.map((s) => ({ id: s.id, title: s.title, state: 'pending' })),
     details: [],
     checklists: [],
+    ...(plan.prerequisites === undefined ? {} : { prerequisites: plan.prerequisites }),
     createdAt: plan.createdAt,
   };
 }
@@ -33,6 +37,7 @@ export class SnapshotTracker {
   constructor(
     private current: ProgressSnapshot,
     private readonly store: ProgressStore,
+    private readonly onPublishError?: (error: unknown, snapshot: ProgressSnapshot) => void,
   ) {}
 
   get snapshot(): ProgressSnapshot {
@@ -43,15 +48,35 @@ export class SnapshotTracker {
     return this.current.steps.find((s) => s.id === id);
   }
 
-  /** Applies a change to a copy of the snapshot and publishes it. */
+  /**
+   * Applies a change to a copy of the snapshot and publishes it. A publish that fails (Redis briefly away)
+   * is retried with backoff; if it still fails the rollback goes on — every snapshot is whole, so the next
+   * publish carries this change too — and the failure is reported through `onPublishError`.
+   */
   update(change: (draft: ProgressSnapshot) => void): Promise<void> {
     const draft = structuredClone(this.current);
     change(draft);
     draft.version = this.current.version + 1;
     this.current = draft;
-    const published = this.chain.then(() => this.store.publish(draft));
-    this.chain = published.catch(() => undefined);
+    const published = this.chain.then(() => this.publishWithRetry(draft));
+    this.chain = published;
     return published;
+  }
+
+  private async publishWithRetry(snapshot: ProgressSnapshot): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.store.publish(snapshot);
+        return;
+      } catch (error) {
+        // Give up after a few attempts, or at once when a newer snapshot (which carries this change) waits.
+        if (attempt >= PUBLISH_ATTEMPTS || this.current.version > snapshot.version) {
+          this.onPublishError?.(error, snapshot);
+          return;
+        }
+        await sleep(Math.min(5_000, 200 * 2 ** attempt));
+      }
+    }
   }
 
   updateStep(id: string, change: (step: StepSnapshot) => void): Promise<void> {

@@ -173,4 +173,32 @@ describe('runRollback', () => {
     await store.publish({ ...initialSnapshot(p), version: 3, from: 'older' });
     expect((await store.get(p.jobId))?.from).toBe('newer');
   });
+
+  it('goes on when publishing progress fails for a while (Redis blip): the final snapshot is stored', async () => {
+    const p = plan(['a', 'b']);
+    let failures = 0;
+    const flaky = {
+      publish: async (snapshot: Parameters<typeof store.publish>[0]) => {
+        if (failures < 2) {
+          failures += 1;
+          throw new Error('connection lost');
+        }
+        await store.publish(snapshot);
+      },
+      get: (jobId: string) => store.get(jobId),
+    };
+    const final = await runRollback({
+      plan: p,
+      service,
+      steps: [step('a', async () => void ran.push('a')), step('b', async () => void ran.push('b'))],
+      progress: flaky,
+      memory: new RedisJobMemory(redis, keys, p.jobId),
+      log: silentLogger(),
+      signal: new AbortController().signal,
+      retry: fastRetry,
+    });
+    expect(ran).toEqual(['a', 'b']);
+    expect(final.state).toBe('succeeded');
+    expect((await store.get(p.jobId))?.state).toBe('succeeded');
+  });
 });
