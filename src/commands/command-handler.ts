@@ -2,15 +2,19 @@ import type { Logger } from '../observability/logger.js';
 import { describeError, InputError, RollbackError } from '../rollback/errors.js';
 import type { RollbackRequest } from '../rollback/plan.js';
 import type { Requester } from '../rollback/progress-snapshot.js';
+import type { CancelService } from '../rollback/cancel-service.js';
 import type { RollbackService } from '../rollback/rollback-service.js';
 import type { CommandReply, ReplyError } from './command-reply.js';
 import { parseCommand } from './parse-command.js';
 import type { ParsedCommand } from './parsed-command.js';
+import { describeServiceState } from './describe-service-state.js';
 
 export interface CommandContext {
   requester: Requester;
   /** Where the command was typed (a Slack channel id); status messages go there. */
   channel?: string;
+  /** The channel's name without `#`, when the surface knows it (for `permissions.channels`). */
+  channelName?: string;
   signal?: AbortSignal;
 }
 
@@ -22,6 +26,8 @@ export class CommandHandler {
   constructor(
     private readonly rollbacks: RollbackService,
     private readonly log: Logger,
+    /** `/rollback cancel`; without it the command answers that cancel is not available. */
+    private readonly extras: { cancels?: CancelService } = {},
   ) {}
 
   parse(text: string): ParsedCommand {
@@ -62,9 +68,16 @@ export class CommandHandler {
           ...(command.strategy === undefined ? {} : { strategy: command.strategy }),
           ...(command.reason === undefined ? {} : { reason: command.reason }),
           ...(context.channel === undefined ? {} : { channel: context.channel }),
+          ...(context.channelName === undefined ? {} : { channelName: context.channelName }),
+          ...(command.breakGlass ? { breakGlass: true } : {}),
         };
         const result = await this.rollbacks.submit(request, signal);
-        return { kind: 'plan', plan: result.plan, enqueued: result.kind === 'enqueued' };
+        return {
+          kind: 'plan',
+          plan: result.plan,
+          enqueued: result.kind === 'enqueued',
+          ...(result.kind === 'awaiting_approval' ? { awaitingApproval: result.approval } : {}),
+        };
       }
       case 'versions': {
         const { service, entries } = await this.rollbacks.versions(command.service, signal);
@@ -73,6 +86,10 @@ export class CommandHandler {
       case 'status': {
         if (command.jobId === undefined) {
           return { kind: 'recent', title: 'Recent rollbacks', snapshots: await this.rollbacks.recent(5) };
+        }
+        // Service names are catalog names; job ids carry a time part, so the two never collide.
+        if (this.rollbacks.isService(command.jobId)) {
+          return { kind: 'notice', text: describeServiceState(await this.rollbacks.serviceState(command.jobId)) };
         }
         const snapshot = await this.rollbacks.status(command.jobId);
         if (!snapshot) {
@@ -91,10 +108,46 @@ export class CommandHandler {
         };
       }
       case 'cancel':
-      case 'release':
-        throw new InputError('not_available', `\`${command.kind}\` is not available on this bot yet.`, {
-          hint: 'A running rollback finishes its current step; ask an operator to stop the worker if you must.',
+        if (this.extras.cancels) return this.cancel(command.jobId, context.requester);
+        throw new InputError('not_available', '`cancel` is not available on this bot.');
+      case 'release': {
+        const mark = await this.rollbacks.release(command.service, command.reason, context.requester, {
+          ...(context.channel === undefined ? {} : { id: context.channel }),
+          ...(context.channelName === undefined ? {} : { name: context.channelName }),
         });
+        return {
+          kind: 'notice',
+          text: `Released ${mark.service}: it is no longer marked rolled back (rolled back to ${mark.to} by ${mark.by.name}, job ${mark.jobId}). Deploys may go ahead. Reason: ${command.reason}`,
+        };
+      }
+    }
+  }
+
+  private async cancel(jobId: string, requester: Requester): Promise<CommandReply> {
+    const outcome = await (this.extras.cancels as CancelService).cancel(jobId, requester);
+    const { snapshot } = outcome;
+    switch (outcome.kind) {
+      case 'cancelled':
+        return { kind: 'notice', text: `Cancelled ${jobId}. ${snapshot.outcome?.summary ?? ''}`.trim() };
+      case 'requested':
+        return {
+          kind: 'notice',
+          text:
+            `Cancel requested for ${jobId} (${snapshot.service}): it stops at the next safe point` +
+            `${outcome.runningStep ? `; "${outcome.runningStep}" is running` : ''}. ` +
+            'A step that changes the service is never stopped half-way. The status message will say what was and was not done.',
+        };
+      case 'finished':
+        throw new InputError(
+          'already_finished',
+          `Rollback ${jobId} of ${snapshot.service} already ${snapshot.state}${snapshot.endedAt ? ` at ${snapshot.endedAt}` : ''}: there is nothing to cancel.`,
+          {
+            hint:
+              snapshot.state === 'succeeded'
+                ? `A finished rollback cannot be cancelled. To change ${snapshot.service} again, start a new rollback or deploy.`
+                : `See what happened with \`/rollback status ${jobId}\`.`,
+          },
+        );
     }
   }
 

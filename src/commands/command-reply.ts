@@ -1,5 +1,5 @@
 import type { RollbackPlan } from '../rollback/plan.js';
-import type { ProgressSnapshot } from '../rollback/progress-snapshot.js';
+import type { ApprovalState, ProgressSnapshot } from '../rollback/progress-snapshot.js';
 import type { VersionEntry } from '../rollback/strategy.js';
 
 /** A user-facing error: what was wrong, what is valid, near-miss suggestions. */
@@ -14,7 +14,7 @@ export interface ReplyError {
  * The platform-neutral answer to a command. Each surface (Slack, web console, CLI) draws it its own way.
  */
 export type CommandReply =
-  | { kind: 'plan'; plan: RollbackPlan; enqueued: boolean }
+  | { kind: 'plan'; plan: RollbackPlan; enqueued: boolean; awaitingApproval?: ApprovalState }
   | { kind: 'error'; error: ReplyError }
   | { kind: 'help' }
   | { kind: 'versions'; service: string; entries: VersionEntry[] }

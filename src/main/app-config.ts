@@ -13,7 +13,11 @@ function optionalSecret(minLength: number) {
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().default('0.0.0.0'),
+  /** Default 0.0.0.0 with Slack; 127.0.0.1 in local mode, where the web console has no login. */
+  HOST: z
+    .string()
+    .optional()
+    .transform((value) => (value === '' ? undefined : value)),
   ROLE: role.default('all'),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('rollback-bot'),
@@ -24,9 +28,12 @@ const envSchema = z.object({
   SLACK_API_URL: z.string().url().optional(),
   PUBLIC_URL: z.string().url().optional(),
   REPORT_TOKEN: optionalSecret(16),
+  API_TOKEN: optionalSecret(16),
   REPORT_SIGNING_KEY: optionalSecret(32),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).max(600_000).optional(),
+  WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).max(600_000).optional(),
 });
 
 export interface AppConfig {
@@ -41,9 +48,15 @@ export interface AppConfig {
   publicUrl: string | undefined;
   /** Report pages (`/rollbacks/<job>`): a bearer token and/or a key for signed links; neither: localhost only. */
   reportToken?: string | undefined;
+  /** Bearer token required by /api/* (service state, audit log); unset: /api is open. */
+  apiToken?: string | undefined;
   reportSigningKey?: string | undefined;
   logLevel: string;
   workerConcurrency: number;
+  /** BullMQ job lock: a worker that dies loses its job to another after this long (default 30 s). */
+  workerLockDurationMs?: number | undefined;
+  /** How often workers look for jobs whose worker died (default 30 s). */
+  workerStalledIntervalMs?: number | undefined;
 }
 
 export class ConfigError extends Error {
@@ -69,7 +82,7 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port: e.PORT,
-    host: e.HOST,
+    host: e.HOST ?? (slack ? '0.0.0.0' : '127.0.0.1'),
     role: e.ROLE,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
@@ -78,8 +91,11 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     slack,
     publicUrl: e.PUBLIC_URL,
     reportToken: e.REPORT_TOKEN,
+    apiToken: e.API_TOKEN,
     reportSigningKey: e.REPORT_SIGNING_KEY,
     logLevel: e.LOG_LEVEL,
     workerConcurrency: e.WORKER_CONCURRENCY,
+    workerLockDurationMs: e.WORKER_LOCK_DURATION_MS,
+    workerStalledIntervalMs: e.WORKER_STALLED_INTERVAL_MS,
   };
 }

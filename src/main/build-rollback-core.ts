@@ -6,21 +6,28 @@ import { loadCatalog } from '../config/load-catalog.js';
 import type { Logger } from '../observability/logger.js';
 import { BullmqRollbackQueue } from '../queue/bullmq-rollback-queue.js';
 import { RedisAuditLog } from '../queue/redis-audit-log.js';
+import { RedisCancellation } from '../queue/redis-cancellation.js';
 import { RedisKeys } from '../queue/redis-keys.js';
 import { RedisProgressStore } from '../queue/redis-progress-store.js';
 import { RedisRollbackIndex } from '../queue/redis-rollback-index.js';
 import { RedisServiceLocks } from '../queue/redis-service-locks.js';
+import type { ServiceLocks } from '../rollback/ports/rollback-queue.js';
+import { StaleLockRecovery } from '../rollback/stale-lock-recovery.js';
 import type { CommandRunnerFactory } from '../rollback/ports/command-runner.js';
 import type { KubernetesClusterFactory } from '../rollback/ports/kubernetes-cluster.js';
+import { CancelService } from '../rollback/cancel-service.js';
 import { RollbackService } from '../rollback/rollback-service.js';
 import type { Strategy } from '../rollback/strategy.js';
 import type { AppConfig } from './app-config.js';
+import { buildGovernance, type Governance } from './build-governance.js';
 import { buildStrategies } from './build-strategies.js';
 import { createCommandConnection, redisOptionsFromUrl } from './redis-connection.js';
 
 export interface RollbackCoreOverrides {
   clusterFactory?: KubernetesClusterFactory;
   runnerFactory?: CommandRunnerFactory;
+  /** Slack Web API retries (user group lookups); tests use 0. */
+  slackRetries?: number;
 }
 
 /** What every surface shares: the catalog, the Redis stores, the queue producer and the command model. */
@@ -30,12 +37,18 @@ export interface RollbackCore {
   connection: ConnectionOptions;
   keys: RedisKeys;
   progress: RedisProgressStore;
-  locks: RedisServiceLocks;
+  locks: ServiceLocks;
   index: RedisRollbackIndex;
   audit: RedisAuditLog;
   rollbackQueue: BullmqRollbackQueue;
   strategies: Map<string, Strategy>;
   rollbacks: RollbackService;
+  /** Permissions, approvals (and their expiry timer) and rolled-back marks. */
+  governance: Governance;
+  /** Cancel broadcast (workers subscribe with `cancellation.start()`). */
+  cancellation: RedisCancellation;
+  /** `cancel(jobId, actor)` for every surface: the command, the Cancel button, the CLI. */
+  cancels: CancelService;
   commands: CommandHandler;
   /** Closes the queue producer and the Redis connection. */
   close(): Promise<void>;
@@ -56,7 +69,7 @@ export async function buildRollbackCore(
   const connection = redisOptions as ConnectionOptions;
   const keys = new RedisKeys(config.redisPrefix);
   const progress = new RedisProgressStore(redis, keys);
-  const locks = new RedisServiceLocks(redis, keys);
+  const locks = new StaleLockRecovery(new RedisServiceLocks(redis, keys), progress);
   const index = new RedisRollbackIndex(redis, keys);
   const audit = new RedisAuditLog(redis, keys, log.child({ component: 'audit' }));
   const rollbackQueue = new BullmqRollbackQueue(connection, config.redisPrefix);
@@ -66,8 +79,24 @@ export async function buildRollbackCore(
     ...(overrides.clusterFactory ? { clusterFactory: overrides.clusterFactory } : {}),
     ...(overrides.runnerFactory ? { runnerFactory: overrides.runnerFactory } : {}),
   });
-  const rollbacks = new RollbackService({ catalog, strategies, queue: rollbackQueue, locks, index, progress });
-  const commands = new CommandHandler(rollbacks, log);
+  const governance = buildGovernance({
+    config,
+    redis,
+    connection,
+    keys,
+    catalog,
+    progress,
+    index,
+    locks,
+    queue: rollbackQueue,
+    audit,
+    ...(overrides.slackRetries === undefined ? {} : { slackRetries: overrides.slackRetries }),
+  });
+  const { policy, approvals, marks } = governance;
+  const rollbacks = new RollbackService({ catalog, strategies, queue: rollbackQueue, locks, index, progress, audit, policy, approvals, marks });
+  const cancellation = new RedisCancellation(redis, keys, log.child({ component: 'cancel' }));
+  const cancels = new CancelService({ progress, locks, queue: rollbackQueue, signals: cancellation, audit });
+  const commands = new CommandHandler(rollbacks, log, { cancels });
   return {
     catalog,
     redis,
@@ -80,8 +109,13 @@ export async function buildRollbackCore(
     rollbackQueue,
     strategies,
     rollbacks,
+    governance,
+    cancellation,
+    cancels,
     commands,
     async close() {
+      await cancellation.close();
+      await governance.approvalExpiry.close();
       await rollbackQueue.close();
       redis.disconnect();
     },

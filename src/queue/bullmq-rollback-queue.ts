@@ -1,5 +1,6 @@
 import { Queue, type ConnectionOptions } from 'bullmq';
 import type { RollbackPlan } from '../rollback/plan.js';
+import type { CancellableQueue, QueueRemoval } from '../rollback/ports/cancellation.js';
 import type { RollbackQueue } from '../rollback/ports/rollback-queue.js';
 
 export const ROLLBACK_QUEUE = 'rollbacks';
@@ -9,7 +10,7 @@ export interface RollbackJobData {
 }
 
 /** The producer side: accepted plans become BullMQ jobs whose id is the plan's job id. */
-export class BullmqRollbackQueue implements RollbackQueue {
+export class BullmqRollbackQueue implements RollbackQueue, CancellableQueue {
   readonly queue: Queue<RollbackJobData>;
 
   constructor(connection: ConnectionOptions, prefix: string) {
@@ -28,6 +29,18 @@ export class BullmqRollbackQueue implements RollbackQueue {
         removeOnFail: { age: 30 * 24 * 3600 },
       },
     );
+  }
+
+  /**
+   * BullMQ's removeJob script is atomic and refuses a job whose lock a live worker holds: a waiting job
+   * is gone before any worker can take it, a running one is left to its worker. A job whose worker died
+   * (lock expired, not yet recovered) is removed too, so it never resumes.
+   */
+  async removeUnlessRunning(jobId: string): Promise<QueueRemoval> {
+    const state = await this.queue.getJobState(jobId);
+    if (state === 'unknown') return 'absent';
+    if (state === 'completed' || state === 'failed') return 'finished';
+    return (await this.queue.remove(jobId)) === 1 ? 'removed' : 'running';
   }
 
   close(): Promise<void> {

@@ -13,10 +13,20 @@ local function record(outcome)
 end
 `;
 
-/** ARGV: approverId, approverName, atIso, nowMs. */
+/** KEYS: the approval hash, the job's snapshot. ARGV: approverId, approverName, atIso, nowMs. */
 const APPROVE = `${READ}
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing'} end
 if redis.call('HGET', KEYS[1], 'state') ~= 'pending' then return record('not_pending') end
+-- Cancelled by another path (/rollback cancel) that only ended the snapshot: never approvable again.
+local snapshot = redis.call('GET', KEYS[2])
+if snapshot then
+  local ok, decoded = pcall(cjson.decode, snapshot)
+  if ok and decoded['state'] == 'cancelled' then
+    redis.call('HSET', KEYS[1], 'state', 'cancelled')
+    redis.call('HINCRBY', KEYS[1], 'rev', 1)
+    return record('not_pending')
+  end
+end
 if tonumber(ARGV[4]) >= tonumber(redis.call('HGET', KEYS[1], 'expiresAtMs')) then
   redis.call('HSET', KEYS[1], 'state', 'expired')
   redis.call('HINCRBY', KEYS[1], 'rev', 1)
@@ -85,8 +95,9 @@ export class RedisApprovalStore implements ApprovalStore {
   async approve(jobId: string, approver: { id: string; name: string }, now: Date): Promise<{ outcome: ApproveOutcome; record?: ApprovalRecord }> {
     const answer = (await this.redis.eval(
       APPROVE,
-      1,
+      2,
       this.keys.approval(jobId),
+      this.keys.snapshot(jobId),
       approver.id,
       approver.name,
       now.toISOString(),

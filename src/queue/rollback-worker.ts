@@ -2,6 +2,10 @@ import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bu
 import type { Redis } from 'ioredis';
 import type { Logger } from '../observability/logger.js';
 import { describeError } from '../rollback/errors.js';
+import { withGuards } from '../rollback/guards/with-guards.js';
+import type { AuditLog } from '../rollback/ports/audit-log.js';
+import type { CancelRequest } from '../rollback/ports/cancellation.js';
+import type { CommandRunner } from '../rollback/ports/command-runner.js';
 import type { ProgressStore } from '../rollback/ports/progress-store.js';
 import type { ServiceLocks } from '../rollback/ports/rollback-queue.js';
 import type { Checklist } from '../rollback/progress-snapshot.js';
@@ -14,6 +18,12 @@ import { ROLLBACK_QUEUE, type RollbackJobData } from './bullmq-rollback-queue.js
 import { RedisJobMemory } from './redis-job-memory.js';
 import type { RedisKeys } from './redis-keys.js';
 
+/** The worker side of cross-process cancel (RedisCancellation). */
+export interface WorkerCancellation {
+  watch(jobId: string, onCancel: (request: CancelRequest) => void): () => void;
+  requested(jobId: string): Promise<CancelRequest | undefined>;
+}
+
 export interface RollbackWorkerOptions {
   connection: ConnectionOptions;
   redis: Redis;
@@ -23,18 +33,25 @@ export interface RollbackWorkerOptions {
   progress: ProgressStore;
   locks: ServiceLocks;
   log: Logger;
+  /** Runs guard commands (database compatibility) on the worker's host. */
+  guardRunner: CommandRunner;
+  cancellation?: WorkerCancellation;
+  audit?: AuditLog;
   concurrency?: number;
   checklists?: (strategy: string, outcome: 'succeeded' | 'failed' | 'cancelled') => Checklist[];
   stepRetry?: RetryPolicy;
   /** Lock duration in ms; a worker that dies loses its jobs to another after this long. */
   lockDurationMs?: number;
+  /** How often this worker looks for jobs whose worker died (BullMQ stalled-job check). */
+  stalledIntervalMs?: number;
   /** Called with the job id and an abort function while a job runs, so cancellation can reach it. */
   onJobActive?: (jobId: string, abort: (reason: string) => void) => () => void;
 }
 
 /**
- * The worker side: runs each rollback job's steps. A job whose worker died is picked up again by
- * BullMQ's stalled-job recovery and resumes from the step it was in (steps check state before acting).
+ * The worker side: runs each rollback job's steps, the service's guards first. A job whose worker died
+ * is picked up again by BullMQ's stalled-job recovery and resumes from the step it was in (steps check
+ * state before acting). A cancel broadcast by any process aborts the job here at its next safe point.
  */
 export function createRollbackWorker(options: RollbackWorkerOptions): Worker<RollbackJobData> {
   const { log } = options;
@@ -44,19 +61,27 @@ export function createRollbackWorker(options: RollbackWorkerOptions): Worker<Rol
     const onAbort = () => controller.abort(signal?.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
     const unregister = options.onJobActive?.(plan.jobId, (reason) => controller.abort(reason)) ?? (() => undefined);
+    const unwatch =
+      options.cancellation?.watch(plan.jobId, (request) => {
+        log.info({ jobId: plan.jobId, by: request.by.name }, 'cancel requested: stopping at the next safe point');
+        controller.abort(request);
+      }) ?? (() => undefined);
     try {
       const service = options.catalog.require(plan.service);
       const strategy = options.strategies.get(plan.strategy);
       if (!strategy) throw new UnrecoverableError(`strategy ${plan.strategy} is not available on this worker`);
       log.info({ jobId: plan.jobId, service: plan.service, attempt: job.attemptsStarted }, 'running rollback');
+      const cancellation = options.cancellation;
       const final = await runRollback({
         plan,
         service,
-        steps: strategy.steps(service, plan.target),
+        steps: withGuards(service, strategy.steps(service, plan.target), options.guardRunner),
         progress: options.progress,
         memory: new RedisJobMemory(options.redis, options.keys, plan.jobId),
         log,
         signal: controller.signal,
+        ...(cancellation ? { cancelRequested: () => cancellation.requested(plan.jobId) } : {}),
+        ...(options.audit ? { audit: options.audit } : {}),
         checklists: (outcome) => options.checklists?.(plan.strategy, outcome) ?? [],
         ...(options.stepRetry ? { retry: options.stepRetry } : {}),
       });
@@ -74,6 +99,7 @@ export function createRollbackWorker(options: RollbackWorkerOptions): Worker<Rol
       await options.locks.release(plan.service, plan.jobId).catch(() => undefined);
       throw new UnrecoverableError(described.message);
     } finally {
+      unwatch();
       unregister();
       signal?.removeEventListener('abort', onAbort);
     }
@@ -83,6 +109,7 @@ export function createRollbackWorker(options: RollbackWorkerOptions): Worker<Rol
     prefix: `${options.keys.prefix}:bull`,
     concurrency: options.concurrency ?? 4,
     lockDuration: options.lockDurationMs ?? 30_000,
+    ...(options.stalledIntervalMs ? { stalledInterval: options.stalledIntervalMs } : {}),
     maxStalledCount: 3,
     autorun: true,
   });

@@ -1,4 +1,4 @@
-import type { Requester } from './progress-snapshot.js';
+import type { Checklist, Requester } from './progress-snapshot.js';
 
 /** What the user asked for, after parsing and validation. */
 export interface RollbackRequest {
@@ -44,5 +44,7 @@ export interface RollbackPlan {
   target: Record<string, unknown>;
   steps: { id: string; title: string }[];
   actions: PlannedAction[];
+  /** The runbook's prerequisites, shown with the plan as a short checklist. */
+  prerequisites?: Checklist;
   createdAt: string;
 }

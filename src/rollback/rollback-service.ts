@@ -1,10 +1,17 @@
 import type { ServiceConfig } from '../config/service-schema.js';
+import type { ApprovalService } from './approval-service.js';
+import { prerequisitesChecklist } from './checklists.js';
 import { InputError, RetryableError } from './errors.js';
+import { guardOutline } from './guards/with-guards.js';
 import { newJobId } from './new-job-id.js';
 import type { RollbackPlan, RollbackRequest } from './plan.js';
+import { PermissionDeniedError } from './policy/permission-denied-error.js';
+import type { PermissionPolicy } from './policy/permission-policy.js';
+import type { AuditEntry, AuditLog } from './ports/audit-log.js';
+import type { RolledBackMark, RolledBackMarks } from './ports/rolled-back-marks.js';
 import type { ProgressStore } from './ports/progress-store.js';
 import type { RollbackIndex, RollbackQueue, ServiceLocks } from './ports/rollback-queue.js';
-import type { ProgressSnapshot } from './progress-snapshot.js';
+import type { ApprovalState, ProgressSnapshot, Requester } from './progress-snapshot.js';
 import type { ServiceCatalog } from './service-catalog.js';
 import { initialSnapshot } from './snapshot-tracker.js';
 import type { Strategy, VersionEntry } from './strategy.js';
@@ -16,10 +23,27 @@ export interface RollbackServiceOptions {
   locks: ServiceLocks;
   index: RollbackIndex;
   progress: ProgressStore;
+  /** Who may request (absent: anyone). */
+  policy?: PermissionPolicy;
+  /** Plans of services with `approval.required` > 0 wait here (absent: approvals cannot be honoured). */
+  approvals?: ApprovalService;
+  audit?: AuditLog;
+  marks?: RolledBackMarks;
   now?: () => Date;
 }
 
-export type SubmitResult = { kind: 'dry_run'; plan: RollbackPlan } | { kind: 'enqueued'; plan: RollbackPlan };
+export type SubmitResult =
+  | { kind: 'dry_run'; plan: RollbackPlan }
+  | { kind: 'enqueued'; plan: RollbackPlan }
+  | { kind: 'awaiting_approval'; plan: RollbackPlan; approval: ApprovalState };
+
+/** Where a service stands, for `/rollback status <service>` and `GET /api/services/<service>`. */
+export interface ServiceState {
+  service: ServiceConfig;
+  rolledBack: RolledBackMark | undefined;
+  /** The rollback holding the service's lock (awaiting approval, queued or running). */
+  active: ProgressSnapshot | undefined;
+}
 
 /**
  * The application service every surface (Slack, console, CLI, PagerDuty) calls: it validates a request
@@ -35,6 +59,11 @@ export class RollbackService {
   /** The catalog entry, or an InputError with a "did you mean". */
   service(name: string): ServiceConfig {
     return this.options.catalog.require(name);
+  }
+
+  /** Whether a word names a service of the catalog (`/rollback status kaizen`). */
+  isService(name: string): boolean {
+    return this.options.catalog.get(name) !== undefined;
   }
 
   strategyFor(service: ServiceConfig, requested?: string): Strategy {
@@ -64,20 +93,119 @@ export class RollbackService {
       from: resolved.from,
       to: resolved.to,
       target: resolved.target,
-      steps: strategy.steps(service, resolved.target).map((s) => ({ id: s.id, title: s.title })),
+      // Guards (database compatibility) run first, for every strategy, before anything changes.
+      steps: [...guardOutline(service), ...strategy.steps(service, resolved.target).map((s) => ({ id: s.id, title: s.title }))],
       actions: resolved.actions,
+      prerequisites: prerequisitesChecklist(),
       createdAt: this.now().toISOString(),
     };
   }
 
-  /** Plans and, unless it is a dry run, takes the service's lock and enqueues the job. */
+  /**
+   * Checks permissions, plans and, unless it is a dry run, takes the service's lock and either enqueues
+   * the job or, when the service needs approvals (and this is not a CLI break-glass), waits for them.
+   */
   async submit(request: RollbackRequest, signal?: AbortSignal): Promise<SubmitResult> {
+    const service = this.options.catalog.require(request.service);
+    const requester = request.requester;
+    const target = request.version ?? (request.toRevision === undefined ? 'previous' : `revision ${request.toRevision}`);
+    const where = request.channel === undefined ? '' : ` in ${request.channelName ? `#${request.channelName}` : request.channel}`;
+    await this.audit('requested', requester, service.name, undefined,
+      `to ${target}${request.dryRun ? ' (dry run)' : ''}${where}${request.reason ? `; reason: ${request.reason}` : ''}`);
+    await this.authorize(service, requester, request, signal);
+    if (request.breakGlass) {
+      if (requester.source !== 'cli') {
+        throw new InputError('break_glass_not_allowed', '`--break-glass` is only accepted from the CLI.');
+      }
+      if (!request.reason) {
+        throw new InputError('break_glass_needs_reason', '`--break-glass` needs a reason.', {
+          hint: 'Say why approvals are skipped: --break-glass --reason "Slack is down, error rate 40%".',
+        });
+      }
+    }
     const plan = await this.plan(request, signal);
     if (request.dryRun) return { kind: 'dry_run', plan };
+    if (request.breakGlass) {
+      await this.audit('break_glass', requester, service.name, plan.jobId, `approvals skipped; reason: ${request.reason ?? ''}`);
+    } else if (service.approval.required > 0) {
+      return { kind: 'awaiting_approval', plan, approval: await this.awaitApproval(plan, service) };
+    }
     return { kind: 'enqueued', plan: await this.enqueuePlan(plan) };
   }
 
-  /** Takes the lock for an already resolved plan and enqueues it (used directly after an approval). */
+  /** Where a service stands: its rolled-back mark and the rollback holding its lock. */
+  async serviceState(name: string): Promise<ServiceState> {
+    const service = this.options.catalog.require(name);
+    const [rolledBack, holder] = await Promise.all([this.options.marks?.get(service.name), this.options.locks.holder(service.name)]);
+    const active = holder === undefined ? undefined : await this.options.progress.get(holder);
+    return { service, rolledBack, active };
+  }
+
+  /** `/rollback release <svc> --reason`: clears the rolled-back mark (anyone who may request may release). */
+  async release(name: string, reason: string, requester: Requester, channel: { id?: string; name?: string } = {}): Promise<RolledBackMark> {
+    const service = this.options.catalog.require(name);
+    await this.authorize(service, requester, { ...(channel.id ? { channel: channel.id } : {}), ...(channel.name ? { channelName: channel.name } : {}) });
+    const mark = await this.options.marks?.release(service.name);
+    if (!mark) {
+      throw new InputError('not_rolled_back', `${service.name} is not marked rolled back; there is nothing to release.`, {
+        hint: `\`/rollback status ${service.name}\` shows where it stands.`,
+      });
+    }
+    const at = this.now().toISOString();
+    await this.audit('released', requester, service.name, mark.jobId, `reason: ${reason}`);
+    const snapshot = await this.options.progress.get(mark.jobId);
+    if (snapshot) {
+      await this.options.progress.publish({
+        ...snapshot,
+        version: snapshot.version + 1,
+        released: { by: { id: requester.id, name: requester.name }, at, reason },
+      });
+    }
+    return mark;
+  }
+
+  /** Takes the lock, records the plan and waits for approvals; nothing is enqueued yet. */
+  private async awaitApproval(plan: RollbackPlan, service: ServiceConfig): Promise<ApprovalState> {
+    const approvals = this.options.approvals;
+    if (!approvals) {
+      throw new InputError('approvals_unavailable', `${service.name} needs approvals, and this surface cannot collect them.`, {
+        hint: 'Request it from Slack, where approvers get Approve and Cancel buttons.',
+      });
+    }
+    const lock = await this.options.locks.acquire(plan.service, plan.jobId);
+    if (!lock.acquired) throw await this.inProgressError(plan.service, lock.holderJobId);
+    try {
+      await this.options.index.record(plan);
+      return await approvals.open(plan, service);
+    } catch (error) {
+      await this.options.locks.release(plan.service, plan.jobId).catch(() => undefined);
+      throw new RetryableError('queue_unavailable', 'The rollback could not be accepted; nothing was changed.', {
+        cause: error,
+        hint: 'Redis did not answer. Try again in a moment.',
+      });
+    }
+  }
+
+  private async authorize(service: ServiceConfig, requester: Requester, where: Pick<RollbackRequest, 'channel' | 'channelName'>, signal?: AbortSignal): Promise<void> {
+    if (!this.options.policy) return;
+    const channel = { ...(where.channel ? { id: where.channel } : {}), ...(where.channelName ? { name: where.channelName } : {}) };
+    const decision = await this.options.policy.mayRequest(service, requester, channel, signal);
+    if (decision.allowed) return;
+    await this.audit('denied', requester, service.name, undefined, `${decision.rule}: ${decision.message}`);
+    throw new PermissionDeniedError(decision);
+  }
+
+  private async audit(type: AuditEntry['type'], actor: Requester, service: string, jobId: string | undefined, detail: string): Promise<void> {
+    await this.options.audit?.append({
+      type,
+      actor: { id: actor.id, name: actor.name, source: actor.source },
+      service,
+      ...(jobId === undefined ? {} : { jobId }),
+      detail,
+    });
+  }
+
+  /** Takes the lock for an already resolved plan and enqueues it. */
   async enqueuePlan(plan: RollbackPlan): Promise<RollbackPlan> {
     const lock = await this.options.locks.acquire(plan.service, plan.jobId);
     if (!lock.acquired) throw await this.inProgressError(plan.service, lock.holderJobId);
@@ -92,6 +220,7 @@ export class RollbackService {
         hint: 'The job queue (Redis) did not answer. Try again in a moment.',
       });
     }
+    await this.audit('enqueued', plan.request.requester, plan.service, plan.jobId, `to ${plan.to}`);
     return plan;
   }
 
@@ -114,7 +243,7 @@ export class RollbackService {
   private async inProgressError(service: string, holderJobId: string): Promise<InputError> {
     const running = await this.options.progress.get(holderJobId);
     const who = running ? ` by ${running.requester.name}` : '';
-    const target = running ? ` to ${running.to} (${running.state})` : '';
+    const target = running ? ` to ${running.to} (${running.state === 'awaiting_approval' ? 'waiting for approval' : running.state})` : '';
     return new InputError(
       'rollback_in_progress',
       `A rollback of ${service} is already in progress${who}${target}: job ${holderJobId}.`,

@@ -21,6 +21,8 @@ export interface TestBotOptions {
   slack?: boolean;
   overrides?: StartBotOverrides;
   prefix?: string;
+  /** Extra configuration (e.g. `apiToken`). */
+  config?: Partial<AppConfig>;
 }
 
 export interface TestBot {
@@ -58,6 +60,7 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
     publicUrl: 'http://rollback.test',
     logLevel: 'silent',
     workerConcurrency: 2,
+    ...options.config,
   };
   const bot = await startBot(config, {
     log: silentLogger(),

@@ -27,8 +27,8 @@ export const STEP_STATE_ICONS: Record<StepState, string> = {
 export function consoleHeadline(snapshot: ProgressSnapshot): { line: string; hint?: string } {
   const fromTo = `from ${snapshot.from} to ${snapshot.to}`;
   const took = elapsedMs(snapshot.startedAt, snapshot.endedAt);
-  const inTime = took === undefined ? '' : ` in ${formatDuration(took)}`;
-  const afterTime = took === undefined ? '' : ` after ${formatDuration(took)}`;
+  const inTime = took === undefined ? '' : ` in ${consoleDuration(took)}`;
+  const afterTime = took === undefined ? '' : ` after ${consoleDuration(took)}`;
   switch (snapshot.state) {
     case 'awaiting_approval': {
       const approval = snapshot.approval;
@@ -69,6 +69,11 @@ function withHint(line: string, hint: string | undefined): { line: string; hint?
 function firstUnfinished(steps: StepSnapshot[]): StepSnapshot | undefined {
   const started = steps.some((s) => s.state !== 'pending');
   return started ? steps.find((s) => s.state === 'pending' || s.state === 'running') : undefined;
+}
+
+/** "under 1 s", "4 s", "2 min 5 s". */
+export function consoleDuration(ms: number): string {
+  return ms < 1000 ? 'under 1 s' : formatDuration(ms);
 }
 
 /** Whether the rollback has ended (no more changes will come). */

@@ -1,11 +1,12 @@
 import type { PlannedAction, RollbackPlan } from '../../rollback/plan.js';
+import type { ApprovalState } from '../../rollback/progress-snapshot.js';
 import { html, type SafeHtml } from './safe-html.js';
 
 /**
  * The ephemeral answer to an accepted command: what will change, exactly, before it runs. Dry runs say
  * plainly that nothing will change.
  */
-export function renderConsolePlan(plan: RollbackPlan, enqueued: boolean): SafeHtml {
+export function renderConsolePlan(plan: RollbackPlan, enqueued: boolean, awaitingApproval?: ApprovalState): SafeHtml {
   const dryRun = plan.request.dryRun;
   const reason = plan.request.reason;
   return html`<div class="plan">
@@ -23,8 +24,18 @@ ${reason === undefined || reason.trim() === '' ? '' : html`<div class="reason"><
 <ol class="plan-steps">${plan.steps.map((step) => html`<li>${step.title}</li>`)}</ol>
 <h3>${dryRun ? 'Changes a real run would make' : 'Changes it will make'}</h3>
 ${plan.actions.length === 0 ? html`<p>None.</p>` : html`<pre class="actions-list">${actionLines(plan.actions).join('\n')}</pre>`}
-<p class="plan-foot">${enqueued ? 'Queued: the status message in the channel follows it.' : dryRun ? 'Nothing was queued.' : 'Not queued yet.'} Job <code>${plan.jobId}</code> · <code>/rollback status ${plan.jobId}</code></p>
+<p class="plan-foot">${footNote(enqueued, dryRun, awaitingApproval)} Job <code>${plan.jobId}</code> · <code>/rollback status ${plan.jobId}</code></p>
 </div>`;
+}
+
+function footNote(enqueued: boolean, dryRun: boolean, approval: ApprovalState | undefined): string {
+  if (enqueued) return 'Queued: the status message in the channel follows it.';
+  if (dryRun) return 'Nothing was queued.';
+  if (approval !== undefined) {
+    const n = approval.required - approval.approvals.length;
+    return `Waiting for ${n} approval${n === 1 ? '' : 's'} from someone other than you (Approve on the status message); nothing runs before that.`;
+  }
+  return 'Not queued.';
 }
 
 /** Grouped by target: a "# target" line, then that target's commands and API calls. */

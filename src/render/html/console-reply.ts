@@ -10,11 +10,11 @@ import { renderConsolePlan } from './console-plan.js';
  * The neutral answer to a command, drawn as an ephemeral console message ("Only visible to you") under
  * the command that was typed. Every text is escaped.
  */
-export function renderConsoleReply(reply: CommandReply, typed: { name: string; text: string }): SafeHtml {
+export function renderConsoleReply(reply: CommandReply, typed: { name: string; text: string; clicked?: boolean }): SafeHtml {
   const tone = reply.kind === 'error' ? 'ephemeral-error' : reply.kind === 'plan' ? 'ephemeral-plan' : '';
   return html`<article class="msg ephemeral ${tone}" data-reply="${reply.kind}">
 <div class="msg-head"><span class="avatar" aria-hidden="true">RB</span><strong>rollback-bot</strong><span class="only-you">Only visible to you</span><button type="button" class="dismiss" data-dismiss aria-label="Dismiss">×</button></div>
-<p class="typed"><span class="who">${typed.name}</span> typed <code>${typed.text}</code></p>
+<p class="typed"><span class="who">${typed.name}</span> ${typed.clicked === true ? 'clicked' : 'typed'} <code>${typed.text}</code></p>
 ${body(reply)}
 </article>`;
 }
@@ -22,7 +22,7 @@ ${body(reply)}
 function body(reply: CommandReply): SafeHtml {
   switch (reply.kind) {
     case 'plan':
-      return renderConsolePlan(reply.plan, reply.enqueued);
+      return renderConsolePlan(reply.plan, reply.enqueued, reply.awaitingApproval);
     case 'error':
       return renderConsoleError(reply.error);
     case 'help':

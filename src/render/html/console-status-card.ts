@@ -1,7 +1,7 @@
 import type { ProgressSnapshot, StepSnapshot } from '../../rollback/progress-snapshot.js';
-import { elapsedMs, formatDuration } from '../slack/format-time.js';
+import { elapsedMs } from '../slack/format-time.js';
 import { html, type SafeHtml } from './safe-html.js';
-import { consoleHeadline, isFinished, ROLLBACK_STATE_LABELS, STEP_STATE_ICONS } from './console-headline.js';
+import { consoleDuration, consoleHeadline, isFinished, ROLLBACK_STATE_LABELS, STEP_STATE_ICONS } from './console-headline.js';
 import { renderConsoleThread } from './console-thread.js';
 import { consoleTime } from './console-time.js';
 
@@ -50,7 +50,7 @@ export function cardId(jobId: string): string {
 function stepItem(step: StepSnapshot, index: number): SafeHtml {
   const took = elapsedMs(step.startedAt, step.endedAt);
   const meta: (SafeHtml | string)[] = [];
-  if (took !== undefined) meta.push(formatDuration(took));
+  if (took !== undefined) meta.push(consoleDuration(took));
   else if (step.state === 'running' && step.startedAt !== undefined)
     meta.push(html`<span class="elapsed" data-since="${step.startedAt}">running</span>`);
   if (step.summary !== undefined && step.summary.trim() !== '') meta.push(step.summary);

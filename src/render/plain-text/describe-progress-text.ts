@@ -7,6 +7,13 @@ import { elapsedMs, formatDuration } from '../slack/format-time.js';
  * The Slack renderer has its own mrkdwn version (describe-progress.ts).
  */
 export function describeProgressText(snapshot: ProgressSnapshot): string[] {
+  const lines = describe(snapshot);
+  // The worker's summary often repeats the headline; say it once.
+  const same = (a: string, b: string) => a.replace(/\.$/, '') === b.replace(/\.$/, '');
+  return lines.filter((line, i) => !lines.slice(0, i).some((earlier) => same(earlier, line)));
+}
+
+function describe(snapshot: ProgressSnapshot): string[] {
   const fromTo = `from ${snapshot.from} to ${snapshot.to}`;
   const took = elapsedMs(snapshot.startedAt, snapshot.endedAt);
   const inTime = took === undefined ? '' : ` in ${formatDuration(took)}`;

@@ -13,7 +13,10 @@ export function renderCommandReply(reply: CommandReply, options: { reportUrl?: (
   switch (reply.kind) {
     case 'plan': {
       const reportUrl = options.reportUrl?.(reply.plan.jobId);
-      return renderPlan(reply.plan, reportUrl ? { reportUrl } : {});
+      return renderPlan(reply.plan, {
+        ...(reportUrl ? { reportUrl } : {}),
+        ...(reply.awaitingApproval ? { approval: reply.awaitingApproval } : {}),
+      });
     }
     case 'error':
       return renderError(reply.error);

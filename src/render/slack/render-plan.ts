@@ -1,4 +1,6 @@
 import type { PlannedAction, RollbackPlan } from '../../rollback/plan.js';
+import type { ApprovalState } from '../../rollback/progress-snapshot.js';
+import type { Checklist } from '../../rollback/progress-snapshot.js';
 import {
   context,
   divider,
@@ -14,14 +16,17 @@ import {
 import { codeSections } from './code-sections.js';
 import { userText } from './describe-progress.js';
 import { inlineCode, mrkdwnLink } from './escape-mrkdwn.js';
+import { slackTime } from './format-time.js';
 
 export interface PlanOptions {
   /** The report page for this rollback; linked when it is an http(s) URL. */
   reportUrl?: string;
+  /** Set when the plan waits for approvals before anything runs. */
+  approval?: ApprovalState;
 }
 
-/** Blocks besides steps and actions: header, dry-run note, facts, divider, context, link. */
-const FIXED_BLOCKS = 6;
+/** Blocks besides steps and actions: header, dry-run note, approval note, facts, divider, context, link. */
+const FIXED_BLOCKS = 7;
 
 /**
  * The ephemeral answer to an accepted command: what will change, exactly, before it runs.
@@ -35,9 +40,18 @@ export function renderPlan(plan: RollbackPlan, options: PlanOptions = {}): Slack
     blocks.push(
       section('🧪 *Dry run: nothing will change.* These are the steps and changes a real run would make.'),
     );
+  const approval = options.approval;
+  if (approval !== undefined) {
+    const n = approval.required;
+    blocks.push(
+      section(
+        `✋ *Waiting for ${n} approval${n === 1 ? '' : 's'}*: nothing runs until then. The plan is in the channel with *Approve* and *Cancel* buttons; you cannot approve your own rollback. It expires at ${slackTime(approval.expiresAt)}.`,
+      ),
+    );
+  }
   blocks.push(fields(facts(plan)), divider());
 
-  const room = LIMITS.blocksPerMessage - FIXED_BLOCKS;
+  const room = LIMITS.blocksPerMessage - FIXED_BLOCKS - (plan.prerequisites ? 1 : 0);
   const stepLines = plan.steps.map((step, index) => `${index + 1}. ${userText(step.title, 200)}`);
   const stepTexts = packLines(
     stepLines.length > 0 ? stepLines : ['No steps.'],
@@ -51,6 +65,7 @@ export function renderPlan(plan: RollbackPlan, options: PlanOptions = {}): Slack
       ? codeSections(actionLines(plan.actions), room - stepTexts.length, actionIntro)
       : [`${actionIntro}None.`];
   for (const text of actionTexts) blocks.push(section(text));
+  if (plan.prerequisites) blocks.push(section(prerequisitesText(plan.prerequisites)));
 
   if (options.reportUrl !== undefined && /^https?:\/\//i.test(options.reportUrl)) {
     blocks.push(section(`📄 ${mrkdwnLink(options.reportUrl, 'Open the report page')}`));
@@ -60,7 +75,7 @@ export function renderPlan(plan: RollbackPlan, options: PlanOptions = {}): Slack
       `Job ${inlineCode(plan.jobId)} · follow it with ${inlineCode(`/rollback status ${plan.jobId}`)}`,
     ]),
   );
-  const verb = dryRun ? 'Dry run: would roll back' : 'Rolling back';
+  const verb = dryRun ? 'Dry run: would roll back' : approval ? 'Waiting for approval to roll back' : 'Rolling back';
   return {
     text: fallbackText(
       `${verb} ${target} from ${userText(plan.from, 200)} to ${userText(plan.to, 200)} (job ${userText(plan.jobId, 100)})`,
@@ -81,6 +96,12 @@ function facts(plan: RollbackPlan): string[] {
   const reason = plan.request.reason;
   if (reason !== undefined && reason.trim() !== '') list.push(`*Reason*\n${userText(reason, 1000)}`);
   return list;
+}
+
+/** The runbook's prerequisites as a short checklist (one section). */
+function prerequisitesText(list: Checklist): string {
+  const lines = list.items.map((item) => `${item.done === true ? '✅' : '⬜'} ${userText(item.text, 200)}`);
+  return `*${userText(list.title, 100)}* (runbook prerequisites)\n${lines.join('\n')}`;
 }
 
 /** Grouped by target: a "# target" line, then that target's commands and API calls. */

@@ -12,6 +12,7 @@ import {
   type SlackMessage,
 } from './block-kit.js';
 import { describeProgress, userText } from './describe-progress.js';
+import { renderApproval, renderRolledBackMark } from './render-approval.js';
 import { inlineCode, mrkdwnLink } from './escape-mrkdwn.js';
 import { elapsedMs, formatDuration, slackTime } from './format-time.js';
 import { ROLLBACK_ICONS, STEP_ICONS } from './state-icons.js';
@@ -21,8 +22,9 @@ export interface StatusMessageOptions {
   reportUrl?: string;
 }
 
-/** Blocks around the steps: header, dry-run note, facts, two dividers, outcome, report link, times. */
-const FIXED_BLOCKS = 9;
+/** Blocks around the steps: header, dry-run note, facts, two dividers, outcome, approvals and their
+ * buttons, rolled-back mark, report link, times. */
+const FIXED_BLOCKS = 12;
 
 /**
  * The channel's status message for one rollback, redrawn from each snapshot and updated in place.
@@ -42,7 +44,7 @@ export function renderStatusMessage(
   for (const text of packLines(stepLines.length > 0 ? stepLines : ['No steps.'], maxStepSections, 'steps')) {
     blocks.push(section(text));
   }
-  blocks.push(divider(), section(progress.join('\n')));
+  blocks.push(divider(), section(progress.join('\n')), ...renderApproval(snapshot), ...renderRolledBackMark(snapshot));
   if (options.reportUrl !== undefined && /^https?:\/\//i.test(options.reportUrl)) {
     blocks.push(section(`📄 ${mrkdwnLink(options.reportUrl, 'Open the full report')}`));
   }

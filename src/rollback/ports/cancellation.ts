@@ -2,7 +2,7 @@ import type { Requester } from '../progress-snapshot.js';
 
 /** Who asked to cancel a rollback, and when. */
 export interface CancelRequest {
-  by: Pick<Requester, 'id' | 'name' | 'source'>;
+  by: { id: string; name: string; source?: Requester['source'] };
   at: string;
 }
 

@@ -7,15 +7,19 @@ import type { RedisKeys } from '../../queue/redis-keys.js';
 import { renderConsolePage } from '../../render/html/console-page.js';
 import { renderConsoleReply } from '../../render/html/console-reply.js';
 import { renderConsoleStatusCard } from '../../render/html/console-status-card.js';
+import { describeError, RollbackError } from '../../rollback/errors.js';
 import type { ProgressSnapshot, Requester } from '../../rollback/progress-snapshot.js';
 import type { ServiceCatalog } from '../../rollback/service-catalog.js';
 import { loadConsoleAssets } from './console-assets.js';
 import { ConsoleEventHub } from './console-event-hub.js';
 import { bodyOf, checkSameOrigin, ConsoleRequestError, consoleRequester, stringField } from './console-request.js';
 
-/** Approves a rollback waiting for approval, as the Slack Approve button does (the approval service). */
-export interface ConsoleApprover {
-  approve(jobId: string, approver: Requester): Promise<CommandReply>;
+/** The application service the Slack buttons call (ApprovalService); errors are its refusals. */
+export interface ConsoleApprovals {
+  approve(jobId: string, actor: Requester): Promise<{ message: string }>;
+  /** Withdraws a plan still waiting for approvals. */
+  cancel(jobId: string, actor: Requester): Promise<{ message: string }>;
+  isPending(jobId: string): Promise<boolean>;
 }
 
 export interface ConsoleRoutesOptions {
@@ -26,8 +30,8 @@ export interface ConsoleRoutesOptions {
   redis: Redis;
   keys: RedisKeys;
   log: Logger;
-  /** Without one, the Approve button is not shown and approving answers that it is not available. */
-  approver?: ConsoleApprover;
+  /** Without it, the Approve button is not shown and approving answers that it is not available. */
+  approvals?: ConsoleApprovals;
   reportUrl?: (jobId: string) => string | undefined;
   /** Shown as the channel's name. Default "#incidents". */
   channel?: string;
@@ -46,7 +50,7 @@ export function consoleRoutes(options: ConsoleRoutesOptions): (app: FastifyInsta
     const assets = await loadConsoleAssets(options.assetsDir);
     const card = (snapshot: ProgressSnapshot) => {
       const reportUrl = options.reportUrl?.(snapshot.jobId);
-      return renderConsoleStatusCard(snapshot, { canApprove: options.approver !== undefined, ...(reportUrl ? { reportUrl } : {}) });
+      return renderConsoleStatusCard(snapshot, { canApprove: options.approvals !== undefined, ...(reportUrl ? { reportUrl } : {}) });
     };
     const hub = new ConsoleEventHub({
       redis: options.redis,
@@ -88,7 +92,8 @@ export function consoleRoutes(options: ConsoleRoutesOptions): (app: FastifyInsta
         const text = stringField(body, 'text', 2000).trim();
         const typed = `/rollback ${text.replace(/^\/rollback\b\s*/i, '')}`.trim();
         const result = await options.commands.handle(text, { requester });
-        return { kind: result.kind, html: renderConsoleReply(result, { name: requester.name, text: typed }).value };
+        const jobId = result.kind === 'plan' ? result.plan.jobId : undefined;
+        return { kind: result.kind, ...(jobId ? { jobId } : {}), html: renderConsoleReply(result, { name: requester.name, text: typed }).value };
       }),
     );
 
@@ -101,27 +106,48 @@ export function consoleRoutes(options: ConsoleRoutesOptions): (app: FastifyInsta
         const jobId = stringField(body, 'jobId', 128);
         if (!JOB_ID.test(jobId)) throw new ConsoleRequestError(400, 'Not a job id.');
         let result: CommandReply;
-        if (action === 'cancel') result = await options.commands.execute({ kind: 'cancel', jobId }, { requester });
+        if (action === 'cancel') result = await cancel(options, jobId, requester);
         else if (action === 'approve') result = await approve(options, jobId, requester);
         else throw new ConsoleRequestError(400, 'Unknown action: use approve or cancel.');
         const label = action === 'cancel' ? 'Cancel rollback' : 'Approve';
-        return { kind: result.kind, html: renderConsoleReply(result, { name: requester.name, text: `[${label}] on job ${jobId}` }).value };
+        return { kind: result.kind, html: renderConsoleReply(result, { name: requester.name, text: `${label} on job ${jobId}`, clicked: true }).value };
       }),
     );
   };
 }
 
-async function approve(options: ConsoleRoutesOptions, jobId: string, approver: Requester): Promise<CommandReply> {
-  if (!options.approver) {
+/** As the Slack Approve button: the approval service decides (two-person rule, approvers, expiry). */
+async function approve(options: ConsoleRoutesOptions, jobId: string, actor: Requester): Promise<CommandReply> {
+  const approvals = options.approvals;
+  if (!approvals) {
     return {
       kind: 'error',
-      error: { code: 'not_available', message: 'Approving is not available on this bot yet.', hint: 'Cancel the request, or ask an operator.' },
+      error: { code: 'not_available', message: 'Approving is not available on this bot.', hint: 'Cancel the request, or ask an operator.' },
     };
   }
-  return options.approver.approve(jobId, approver);
+  return noticeOrError(options.log, jobId, () => approvals.approve(jobId, actor));
 }
 
-async function answer(reply: FastifyReply, work: () => Promise<{ kind: string; html: string }>): Promise<FastifyReply> {
+/** As the Slack Cancel button: withdraws a plan awaiting approval, else `/rollback cancel <job>`. */
+async function cancel(options: ConsoleRoutesOptions, jobId: string, actor: Requester): Promise<CommandReply> {
+  const approvals = options.approvals;
+  if (approvals && (await approvals.isPending(jobId).catch(() => false))) {
+    return noticeOrError(options.log, jobId, () => approvals.cancel(jobId, actor));
+  }
+  return options.commands.execute({ kind: 'cancel', jobId }, { requester: actor });
+}
+
+async function noticeOrError(log: Logger, jobId: string, run: () => Promise<{ message: string }>): Promise<CommandReply> {
+  try {
+    return { kind: 'notice', text: (await run()).message };
+  } catch (error) {
+    if (error instanceof RollbackError) return { kind: 'error', error: describeError(error) };
+    log.error({ err: error, jobId }, 'a console button failed unexpectedly');
+    return { kind: 'error', error: { code: 'internal', message: 'Something went wrong on the bot; nothing was changed.', hint: 'Try again; if it keeps failing, look at the bot logs.' } };
+  }
+}
+
+async function answer(reply: FastifyReply, work: () => Promise<{ kind: string; jobId?: string; html: string }>): Promise<FastifyReply> {
   try {
     return reply.header('cache-control', 'no-store').send(await work());
   } catch (error) {

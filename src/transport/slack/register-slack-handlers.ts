@@ -26,6 +26,7 @@ export function registerSlackHandlers(app: App, options: SlackHandlerOptions): v
     const work = options.commands.handle(decodeSlackEntities(command.text ?? ''), {
       requester: { id: command.user_id, name: command.user_name, source: 'slack' },
       channel: command.channel_id,
+      ...(command.channel_name ? { channelName: command.channel_name } : {}),
     });
     const early = await Promise.race([work, sleep(budget).then(() => undefined)]);
     if (early) {

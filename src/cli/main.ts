@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+import { CommanderError } from 'commander';
+import { loadAppConfig, type AppConfig } from '../main/app-config.js';
+import { processIo } from './cli-io.js';
+import { commanderExitCode, createCliProgram } from './cli-program.js';
+import { CliExit, EXIT, type ExitCode } from './exit-codes.js';
+import { localRequester } from './local-requester.js';
+
+/** `rollback-bot`: the CLI's composition root and the only CLI module that reads process.env. */
+async function main(): Promise<ExitCode> {
+  const io = processIo();
+  let config: AppConfig | undefined;
+  const context = {
+    io,
+    requester: localRequester(),
+    config: () => (config ??= loadAppConfig(process.env)),
+  };
+  let code: ExitCode = EXIT.ok;
+  const program = createCliProgram(context, (exit) => (code = exit));
+  try {
+    await program.parseAsync(process.argv);
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) return commanderExitCode(error.code);
+    if (error instanceof CliExit) {
+      io.err(error.message);
+      return error.code;
+    }
+    if (error instanceof Error && error.name === 'ConfigError') {
+      io.err(`✖ ${error.message}\n  See .env.example for every variable.`);
+      return EXIT.refused;
+    }
+    io.err(`✖ ${error instanceof Error ? error.message : String(error)}`);
+    return EXIT.failed;
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  () => process.exit(EXIT.failed),
+);

@@ -1,0 +1,36 @@
+import { stringify } from 'yaml';
+import { CatalogError, formatProblem } from '../config/catalog-error.js';
+import { loadCatalog } from '../config/load-catalog.js';
+import { redactConfig } from '../config/redact-config.js';
+import { ConfigError, type AppConfig } from '../main/app-config.js';
+import type { CliContext } from './cli-context.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
+
+/**
+ * `config check [--print]`: validates the environment and the service catalog without touching Redis or
+ * any cluster. Prints every problem with its file and field (exit 1); on success a summary, and with
+ * `--print` the whole configuration with secrets redacted.
+ */
+export async function runConfigCheck(options: { print?: boolean }, context: CliContext): Promise<ExitCode> {
+  const { io } = context;
+  let config: AppConfig;
+  try {
+    config = context.config();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.err(['✖ The environment has problems:', ...error.problems.map((p) => `  ${p}`), '  See .env.example for every variable.'].join('\n'));
+    return EXIT.failed;
+  }
+  try {
+    const catalog = await loadCatalog(config.servicesDir);
+    const services = catalog.names().map((name) => catalog.get(name));
+    io.out(`✔ Configuration is valid: ${services.length} service${services.length === 1 ? '' : 's'} in ${config.servicesDir} (${catalog.names().join(', ')}).`);
+    if (options.print) io.out(stringify(redactConfig({ environment: config, services }), { lineWidth: 0 }));
+    return EXIT.ok;
+  } catch (error) {
+    if (!(error instanceof CatalogError)) throw error;
+    const count = error.problems.length === 1 ? '1 problem' : `${error.problems.length} problems`;
+    io.err([`✖ The service catalog (${config.servicesDir}) has ${count}:`, ...error.problems.map((p) => `  ${formatProblem(p)}`), '  docs/service-catalog.md describes every field.'].join('\n'));
+    return EXIT.failed;
+  }
+}

@@ -1,0 +1,25 @@
+import type { ServiceState } from '../rollback/rollback-service.js';
+
+/**
+ * `/rollback status <service>` as plain sentences for any surface: whether the service is marked rolled
+ * back (deploys should wait) and which rollback, if any, holds it now.
+ */
+export function describeServiceState(state: ServiceState): string {
+  const { service, rolledBack, active } = state;
+  const lines = [`${service.name} (${service.environment})`];
+  if (rolledBack) {
+    lines.push(
+      `🔒 Marked rolled back: ${rolledBack.by.name} rolled it back to ${rolledBack.to} at ${rolledBack.at} (job ${rolledBack.jobId}).`,
+      `Deploy pipelines should not deploy over it until someone runs /rollback release ${service.name} --reason "...".`,
+    );
+  } else {
+    lines.push('Not marked rolled back: deploys may go ahead.');
+  }
+  if (active) {
+    const state = active.state === 'awaiting_approval' ? 'waiting for approval' : active.state;
+    lines.push(`Active rollback: job ${active.jobId} by ${active.requester.name} to ${active.to} (${state}).`);
+  } else {
+    lines.push('No rollback in progress.');
+  }
+  return lines.join('\n');
+}

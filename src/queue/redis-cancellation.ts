@@ -1,0 +1,103 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from '../observability/logger.js';
+import type { CancelRequest, CancelSignals } from '../rollback/ports/cancellation.js';
+import type { RedisKeys } from './redis-keys.js';
+
+/** A cancel flag outlives any job it could apply to (locks expire after a day too). */
+const FLAG_TTL_SECONDS = 7 * 24 * 3600;
+
+type Listener = (request: CancelRequest) => void;
+
+function parse(raw: string | null): CancelRequest | undefined {
+  if (raw === null) return undefined;
+  try {
+    const value = JSON.parse(raw) as CancelRequest;
+    return value && typeof value === 'object' && value.by && typeof value.at === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Cross-process cancel over Redis: a durable flag per job (`SET NX`, the first request wins) plus a
+ * pub/sub broadcast. Workers subscribe and abort the jobs they hold; after every (re)connect they read
+ * the flags of their jobs again, so a broadcast missed while disconnected still cancels.
+ */
+export class RedisCancellation implements CancelSignals {
+  private subscriber: Redis | undefined;
+  private readonly listeners = new Map<string, Set<Listener>>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    private readonly log: Logger,
+  ) {}
+
+  async request(jobId: string, request: CancelRequest): Promise<CancelRequest> {
+    const key = this.keys.cancelRequested(jobId);
+    const set = await this.redis.set(key, JSON.stringify(request), 'EX', FLAG_TTL_SECONDS, 'NX');
+    const stored = set === 'OK' ? request : ((await this.requested(jobId)) ?? request);
+    await this.redis.publish(this.keys.cancelChannel(), JSON.stringify({ jobId, request: stored }));
+    return stored;
+  }
+
+  async requested(jobId: string): Promise<CancelRequest | undefined> {
+    return parse(await this.redis.get(this.keys.cancelRequested(jobId)));
+  }
+
+  /** Worker side: subscribes to the broadcast (one extra connection per process). */
+  async start(): Promise<void> {
+    if (this.subscriber) return;
+    const subscriber = this.redis.duplicate({ maxRetriesPerRequest: null });
+    this.subscriber = subscriber;
+    subscriber.on('message', (_channel: string, message: string) => {
+      try {
+        const { jobId, request } = JSON.parse(message) as { jobId: string; request: CancelRequest };
+        this.deliver(jobId, request);
+      } catch (error) {
+        this.log.warn({ err: error }, 'ignored a malformed cancel message');
+      }
+    });
+    subscriber.on('ready', () => void this.recheck());
+    subscriber.on('error', (error: unknown) => this.log.warn({ err: error }, 'cancel subscriber error'));
+    await subscriber.subscribe(this.keys.cancelChannel());
+  }
+
+  /** Calls `onCancel` once if the job is (or already was) cancelled while watched. Returns the unwatch. */
+  watch(jobId: string, onCancel: Listener): () => void {
+    let fired = false;
+    const once: Listener = (request) => {
+      if (fired) return;
+      fired = true;
+      onCancel(request);
+    };
+    const set = this.listeners.get(jobId) ?? new Set<Listener>();
+    set.add(once);
+    this.listeners.set(jobId, set);
+    void this.requested(jobId).then(
+      (request) => request && once(request),
+      () => undefined,
+    );
+    return () => {
+      set.delete(once);
+      if (set.size === 0) this.listeners.delete(jobId);
+    };
+  }
+
+  async close(): Promise<void> {
+    const subscriber = this.subscriber;
+    this.subscriber = undefined;
+    if (subscriber) await subscriber.quit().catch(() => subscriber.disconnect());
+  }
+
+  private deliver(jobId: string, request: CancelRequest): void {
+    for (const listener of [...(this.listeners.get(jobId) ?? [])]) listener(request);
+  }
+
+  private async recheck(): Promise<void> {
+    for (const jobId of [...this.listeners.keys()]) {
+      const request = await this.requested(jobId).catch(() => undefined);
+      if (request) this.deliver(jobId, request);
+    }
+  }
+}

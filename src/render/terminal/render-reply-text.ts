@@ -1,0 +1,96 @@
+import type { CommandReply, ReplyError } from '../../commands/command-reply.js';
+import { HELP_TEXT } from '../../commands/usage.js';
+import type { PlannedAction, RollbackPlan } from '../../rollback/plan.js';
+import type { ProgressSnapshot } from '../../rollback/progress-snapshot.js';
+import { describeProgressText, stepsFinished } from '../plain-text/describe-progress-text.js';
+import { ROLLBACK_SYMBOLS } from './step-symbols.js';
+import { indent, terminalLine, terminalText } from './terminal-text.js';
+
+export interface ReplyTextOptions {
+  /** The report page of a planned job, shown when set. */
+  reportUrl?: string;
+}
+
+/**
+ * Draws the neutral answer to a command as terminal text: the same facts and messages the Slack renderer
+ * shows (plan, error with hint and "did you mean", versions, status), as plain lines.
+ */
+export function renderReplyText(reply: CommandReply, options: ReplyTextOptions = {}): string {
+  switch (reply.kind) {
+    case 'plan':
+      return renderPlanText(reply.plan, reply.enqueued, options.reportUrl);
+    case 'error':
+      return renderErrorText(reply.error);
+    case 'help':
+      return terminalText(HELP_TEXT);
+    case 'versions': {
+      if (reply.entries.length === 0) return `No versions of ${terminalLine(reply.service)} to roll back to.`;
+      const lines = reply.entries.map((e) => `  ${terminalLine(e.id)}  ${terminalLine(e.description)}${e.current === true ? '  ← current' : ''}`);
+      return [`Versions of ${terminalLine(reply.service)}:`, ...lines].join('\n');
+    }
+    case 'status':
+      return renderStatusText(reply.snapshot);
+    case 'recent':
+      return reply.snapshots.length === 0
+        ? `${terminalLine(reply.title)}: none yet.`
+        : [`${terminalLine(reply.title)}:`, ...reply.snapshots.map(renderStatusText)].join('\n\n');
+    case 'notice':
+      return terminalText(reply.text);
+  }
+}
+
+/** "✖ message", the hint, "Did you mean ...?", and the error code. */
+export function renderErrorText(error: ReplyError): string {
+  const lines = [`✖ ${terminalText(error.message)}`];
+  if (error.hint !== undefined && error.hint.trim() !== '') lines.push(`  Hint: ${terminalText(error.hint)}`);
+  const suggestions = (error.suggestions ?? []).filter((s) => s.trim() !== '').slice(0, 10);
+  if (suggestions.length > 0) lines.push(`  Did you mean ${suggestions.map(terminalLine).join(', ')}?`);
+  lines.push(`  (error ${terminalLine(error.code)})`);
+  return lines.join('\n');
+}
+
+function renderPlanText(plan: RollbackPlan, enqueued: boolean, reportUrl: string | undefined): string {
+  const dryRun = plan.request.dryRun;
+  const facts: [string, string][] = [
+    ['Service', `${plan.service} (${plan.environment})`],
+    ['Strategy', plan.strategy],
+    ['Current', plan.from],
+    ['Target', plan.to],
+    ['Requested by', `${plan.request.requester.name} (via ${plan.request.requester.source})`],
+  ];
+  if (plan.request.reason !== undefined && plan.request.reason.trim() !== '') facts.push(['Reason', plan.request.reason]);
+  facts.push(['Job', plan.jobId]);
+  const lines = [`${dryRun ? 'Dry run plan' : 'Rollback plan'} for ${terminalLine(plan.service)} (${terminalLine(plan.environment)})`];
+  if (dryRun) lines.push('Dry run: nothing will change. These are the steps and changes a real run would make.');
+  lines.push(...facts.map(([name, value]) => `  ${`${name}:`.padEnd(14)}${terminalLine(value)}`));
+  lines.push('Steps:', ...plan.steps.map((s, i) => `  ${i + 1}. ${terminalLine(s.title)}`));
+  lines.push(dryRun ? 'Changes a real run would make:' : 'Changes it will make:');
+  lines.push(plan.actions.length === 0 ? '  None.' : actionLines(plan.actions));
+  if (enqueued) lines.push(`Queued. Follow it with: rollback-bot status ${plan.jobId}`);
+  if (reportUrl !== undefined) lines.push(`Report: ${terminalLine(reportUrl)}`);
+  return lines.join('\n');
+}
+
+function actionLines(actions: PlannedAction[]): string {
+  const lines: string[] = [];
+  let lastTarget: string | undefined;
+  for (const action of actions) {
+    if (action.target !== lastTarget) {
+      lines.push(`  # ${terminalLine(action.target)}`);
+      lastTarget = action.target;
+    }
+    lines.push(indent(action.description, '    '));
+  }
+  return lines.join('\n');
+}
+
+/** Where one rollback stands, in a few lines. */
+export function renderStatusText(snapshot: ProgressSnapshot): string {
+  const { finished, total } = stepsFinished(snapshot);
+  const title = `${ROLLBACK_SYMBOLS[snapshot.state]} Rollback of ${terminalLine(snapshot.service)} (${terminalLine(snapshot.environment)}), ${terminalLine(snapshot.from)} → ${terminalLine(snapshot.to)}${snapshot.dryRun ? ' · DRY RUN' : ''}`;
+  return [
+    title,
+    ...describeProgressText(snapshot).map((line) => `  ${terminalLine(line)}`),
+    `  Job ${snapshot.jobId} · ${snapshot.state.replace('_', ' ')} · ${finished}/${total} steps over · requested by ${terminalLine(snapshot.requester.name)} (via ${snapshot.requester.source})`,
+  ].join('\n');
+}

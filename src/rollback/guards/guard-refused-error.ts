@@ -1,0 +1,4 @@
+import { PermanentError } from '../errors.js';
+
+/** A guard refused the rollback before anything changed (audited as `guard_refused`). */
+export class GuardRefusedError extends PermanentError {}

@@ -1,0 +1,68 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { InputError } from '../../rollback/errors.js';
+import type { AuditLog } from '../../rollback/ports/audit-log.js';
+import type { RollbackService } from '../../rollback/rollback-service.js';
+
+export interface ApiRoutesOptions {
+  rollbacks: RollbackService;
+  audit: AuditLog;
+  /** When set, every /api request needs `Authorization: Bearer <token>`. */
+  token?: string | undefined;
+}
+
+const auditQuery = z.object({
+  service: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).optional(),
+  jobId: z.string().regex(/^[a-z0-9][a-z0-9-]{2,100}$/).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+/**
+ * JSON for other tools: `GET /api/services/<svc>` (is it marked rolled back? is a rollback active? a deploy
+ * pipeline refuses to deploy over a mark) and `GET /api/audit?service=&jobId=&limit=` (newest first).
+ */
+export function apiRoutes(options: ApiRoutesOptions): (app: FastifyInstance) => void {
+  return (app) => {
+    app.addHook('onRequest', async (request, reply) => {
+      if (options.token === undefined) return;
+      const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
+      if (bearer === undefined || !sameSecret(bearer, options.token)) {
+        await reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: 'Send Authorization: Bearer <API_TOKEN>.' });
+      }
+    });
+
+    app.get<{ Params: { name: string } }>('/api/services/:name', async (request, reply) => {
+      try {
+        const { service, rolledBack, active } = await options.rollbacks.serviceState(request.params.name);
+        return {
+          name: service.name,
+          environment: service.environment,
+          rolledBack: rolledBack ? { by: rolledBack.by, at: rolledBack.at, jobId: rolledBack.jobId, to: rolledBack.to } : null,
+          activeJob: active
+            ? { jobId: active.jobId, state: active.state, requester: { id: active.requester.id, name: active.requester.name }, from: active.from, to: active.to }
+            : null,
+        };
+      } catch (error) {
+        if (error instanceof InputError) return reply.code(404).send({ error: error.code, message: error.message });
+        throw error;
+      }
+    });
+
+    app.get('/api/audit', async (request, reply) => {
+      const query = auditQuery.safeParse(request.query);
+      if (!query.success) {
+        return reply.code(400).send({ error: 'bad_query', message: query.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+      }
+      const { service, jobId, limit } = query.data;
+      const entries = await options.audit.list({ limit, ...(service ? { service } : {}), ...(jobId ? { jobId } : {}) });
+      return { entries };
+    });
+  };
+}
+
+/** Constant-time comparison of two secrets of any length (their SHA-256 digests). */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}

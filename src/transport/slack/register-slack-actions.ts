@@ -1,0 +1,67 @@
+import type { App, BlockButtonAction, RespondFn } from '@slack/bolt';
+import type { CommandHandler } from '../../commands/command-handler.js';
+import type { Logger } from '../../observability/logger.js';
+import { renderCommandReply } from '../../render/slack/render-command-reply.js';
+import { APPROVE_ACTION, CANCEL_ACTION } from '../../render/slack/render-approval.js';
+import type { ApprovalAnswer, ApprovalService } from '../../rollback/approval-service.js';
+import { describeError, InputError, RollbackError } from '../../rollback/errors.js';
+import type { Requester } from '../../rollback/progress-snapshot.js';
+
+export interface SlackActionOptions {
+  approvals: ApprovalService;
+  /** The Cancel button of a job that is no longer waiting for approval is `/rollback cancel <job>`. */
+  commands: CommandHandler;
+  log: Logger;
+}
+
+/**
+ * The status message's buttons. Each click is acknowledged at once (Slack allows 3 s) and answered
+ * ephemerally through response_url; the status message itself is redrawn from the new snapshot.
+ */
+export function registerSlackActions(app: App, options: SlackActionOptions): void {
+  const { approvals, commands, log } = options;
+
+  app.action<BlockButtonAction>(APPROVE_ACTION, async ({ ack, body, action, respond }) => {
+    await ack();
+    const actor = clicker(body);
+    await answer(respond, log, () => approvals.approve(action.value ?? '', actor));
+  });
+
+  app.action<BlockButtonAction>(CANCEL_ACTION, async ({ ack, body, action, respond }) => {
+    await ack();
+    const actor = clicker(body);
+    const jobId = action.value ?? '';
+    if (await approvals.isPending(jobId).catch(() => false)) {
+      await answer(respond, log, () => approvals.cancel(jobId, actor));
+      return;
+    }
+    const reply = await commands.execute({ kind: 'cancel', jobId }, { requester: actor, channel: body.channel?.id ?? '' });
+    await send(respond, log, renderCommandReply(reply));
+  });
+}
+
+function clicker(body: BlockButtonAction): Requester {
+  return { id: body.user.id, name: body.user.username ?? body.user.name ?? body.user.id, source: 'slack' };
+}
+
+async function answer(respond: RespondFn, log: Logger, run: () => Promise<ApprovalAnswer>): Promise<void> {
+  try {
+    const result = await run();
+    await send(respond, log, renderCommandReply({ kind: 'notice', text: result.message }));
+  } catch (error) {
+    if (!(error instanceof InputError)) log.warn({ error: describeError(error) }, 'a button click failed');
+    const described =
+      error instanceof RollbackError
+        ? describeError(error)
+        : { code: 'internal', message: 'Something went wrong on the bot; nothing was changed.', hint: 'Try again.' };
+    await send(respond, log, renderCommandReply({ kind: 'error', error: described }));
+  }
+}
+
+async function send(respond: RespondFn, log: Logger, message: { text: string; blocks: unknown[] }): Promise<void> {
+  try {
+    await respond({ response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks as never });
+  } catch (error) {
+    log.warn({ err: error }, 'could not answer a button click through response_url');
+  }
+}

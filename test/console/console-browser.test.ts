@@ -1,0 +1,134 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemoBot, type DemoBot } from '../demo/start-demo-bot.js';
+import { launchChromium } from './launch-chromium.js';
+
+const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts');
+
+/** The console in a real browser against the real bot in local mode and the real demo app. */
+describe('local web console in headless Chromium', () => {
+  let env: DemoBot;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    env = await startDemoBot('console-browser', (demo) => ({
+      // A service whose restart hangs, so there is a running rollback to cancel.
+      slow: {
+        name: 'slow',
+        environment: 'staging',
+        channel: '#slow',
+        strategy: 'git',
+        git: { path: demo.appDir, restart: [process.execPath, '-e', 'setTimeout(() => {}, 60000)'] },
+      },
+      // The demo app again, behind the two-person rule: one approval by someone other than the requester.
+      gated: { ...demo.service, name: 'gated', environment: 'production', approval: { required: 1 } },
+    }));
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1200, height: 1400 } });
+    await mkdir(ARTIFACTS, { recursive: true });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await env?.close();
+  }, 60_000);
+
+  it('rolls the demo back from a typed command, updating the status message live without a reload', async () => {
+    await page.goto(env.url);
+    await expect.poll(() => page.textContent('#live')).toBe('live');
+    await page.fill('#me', 'Alice');
+    // Set on this document only: a reload would lose it.
+    await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+
+    await page.fill('#command', 'demo v0.7.0 --reason "5xx on checkout after the v0.8.0 deploy"');
+    await page.press('#command', 'Enter');
+
+    const plan = page.locator('article.ephemeral[data-reply="plan"]');
+    await plan.waitFor();
+    expect(await plan.textContent()).toContain('Only visible to you');
+    expect(await plan.locator('h2').textContent()).toBe('Rollback plan for demo (demo)');
+    expect(await plan.locator('.actions-list').textContent()).toMatch(/git -C \S+ checkout --detach [0-9a-f]{40} --/);
+
+    const card = page.locator('article.status-card');
+    await card.waitFor();
+    const firstState = await card.getAttribute('data-state');
+    expect(['queued', 'running', 'succeeded']).toContain(firstState);
+    await page.waitForSelector('article.status-card[data-state="succeeded"]', { timeout: 30_000 });
+
+    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+    expect(await card.count()).toBe(1);
+    expect(await card.locator('[data-testid="outcome"]').textContent()).toMatch(
+      /^Rolled back demo from v0\.8\.0 \([0-9a-f]{7}\) to v0\.7\.0 \([0-9a-f]{7}\) in \d+ s\.$/,
+    );
+    expect(await card.locator('.facts').textContent()).toContain('Alice via console');
+    const steps = await card.locator('.step').evaluateAll((items) => items.map((li) => li.className));
+    expect(steps).toEqual(Array(steps.length).fill('step step-done'));
+    // The thread: what each step saw (the smoke test compares /health with the checked-out VERSION), then checklists.
+    const thread = card.locator('details.thread');
+    expect(await thread.textContent()).toMatch(/answers v0\.7\.0, the version checked out \(v0\.7\.0\)/);
+    expect(await thread.locator('.checklist').count()).toBeGreaterThan(0);
+
+    // It really happened: the work tree is at v0.7.0 and the restarted process answers v0.7.0.
+    const health = (await (await fetch(env.demo.healthUrl)).json()) as { version: string };
+    expect(health.version).toBe('v0.7.0');
+    const tag = await execa('git', ['-C', env.demo.appDir, 'describe', '--tags', '--exact-match', 'HEAD']);
+    expect(tag.stdout).toBe('v0.7.0');
+
+    await thread.evaluate((el) => el.setAttribute('open', ''));
+    await card.evaluate((el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 64));
+    await page.screenshot({ path: join(ARTIFACTS, 'console-rollback.png') });
+  });
+
+  it('cancels a running rollback with the Cancel button; the card turns cancelled live', async () => {
+    await page.fill('#command', 'slow v0.6.0');
+    await page.press('#command', 'Enter');
+    const card = page.locator('article.status-card[data-job-id^="slow-"]');
+    await page.waitForSelector('article.status-card[data-job-id^="slow-"] .step-running[data-step="restart"]', { timeout: 30_000 });
+    await card.locator('button[data-action="cancel"]').click();
+
+    await page.waitForSelector('article.status-card[data-job-id^="slow-"][data-state="cancelled"]', { timeout: 30_000 });
+    expect(await card.locator('[data-testid="outcome"]').textContent()).toMatch(/^Cancelled at step Restart the service/);
+    expect(await card.locator('button[data-action]').count()).toBe(0);
+    expect(await page.locator('article.ephemeral').last().textContent()).toContain('Alice clicked Cancel rollback on job slow-');
+    // The plan answered to the command sits above the status message it started, as in a channel.
+    const order = await page.locator('#feed > article').evaluateAll((items) =>
+      items.map((a) => a.getAttribute('data-reply') ?? a.getAttribute('data-job-id')?.split('-')[0]),
+    );
+    expect(order.slice(-3)).toEqual(['plan', 'slow', 'notice']);
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    await page.screenshot({ path: join(ARTIFACTS, 'console-cancel.png') });
+  });
+
+  it('waits for approval, refuses the requester\'s own approval, and runs once someone else clicks Approve', async () => {
+    await page.fill('#command', 'gated v0.7.0 --reason "checkout errors"');
+    await page.press('#command', 'Enter');
+    const selector = 'article.status-card[data-job-id^="gated-"]';
+    await page.waitForSelector(`${selector}[data-state="awaiting_approval"]`, { timeout: 30_000 });
+    const card = page.locator(selector);
+    expect(await card.locator('[data-testid="outcome"]').textContent()).toMatch(
+      /^Waiting for approval to roll back gated from v0\.6\.0 \([0-9a-f]{7}\) to v0\.7\.0 \([0-9a-f]{7}\) \(0 of 1 approvals\)\.$/,
+    );
+    expect(await card.locator('button[data-action]').allTextContents()).toEqual(['Approve', 'Cancel rollback']);
+
+    await card.locator('button[data-action="approve"]').click();
+    const refusal = page.locator('article.ephemeral[data-reply="error"]').last();
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toMatch(/Alice clicked Approve on job gated-/);
+    expect(await card.getAttribute('data-state')).toBe('awaiting_approval');
+
+    await page.fill('#me', 'Bob');
+    await card.locator('button[data-action="approve"]').click();
+    await page.waitForSelector(`${selector}[data-state="succeeded"]`, { timeout: 30_000 });
+    expect(await page.locator('article.ephemeral[data-reply="notice"]').last().textContent()).toMatch(/Bob clicked Approve on job gated-.*Approved/s);
+    expect(await card.locator('.facts').textContent()).toMatch(/Approvals1 of 1 \(Bob\)/);
+    const health = (await (await fetch(env.demo.healthUrl)).json()) as { version: string };
+    expect(health.version).toBe('v0.7.0');
+
+    await card.evaluate((el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 200));
+    await page.screenshot({ path: join(ARTIFACTS, 'console-approval.png') });
+  });
+});
