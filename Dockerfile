@@ -17,6 +17,8 @@ RUN apt-get update \
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The local web console's CSS and script are served from the source tree (no copy step at build).
+COPY --from=build /app/src/transport/console/assets ./src/transport/console/assets
 COPY package.json ./
 COPY config ./config
 USER node

@@ -38,6 +38,10 @@ export async function announceBreakGlass(
     return { ok: true, channel };
   } catch (error) {
     const slackError = (error as { data?: { error?: string } }).data?.error;
-    return { ok: false, channel, error: slackError ?? (error instanceof Error ? error.message : String(error)) };
+    return {
+      ok: false,
+      channel,
+      error: slackError ?? (error instanceof Error ? error.message : String(error)),
+    };
   }
 }

@@ -21,9 +21,14 @@ Exit codes:
  */
 export function createCliProgram(context: CliContext, setExit: (code: ExitCode) => void): Command {
   const program = new Command('rollback-bot')
-    .description('Roll a deployment back from a terminal: the same plans, queue, permissions and audit as /rollback in Slack.')
+    .description(
+      'Roll a deployment back from a terminal: the same plans, queue, permissions and audit as /rollback in Slack.',
+    )
     .exitOverride()
-    .configureOutput({ writeOut: (text) => context.io.out(text.trimEnd()), writeErr: (text) => context.io.err(text.trimEnd()) })
+    .configureOutput({
+      writeOut: (text) => context.io.out(text.trimEnd()),
+      writeErr: (text) => context.io.err(text.trimEnd()),
+    })
     .showHelpAfterError('(add --help for usage)')
     .addHelpText('after', EXIT_CODES_HELP);
   const run = (work: () => Promise<ExitCode>) => async () => setExit(await work());
@@ -40,27 +45,38 @@ export function createCliProgram(context: CliContext, setExit: (code: ExitCode) 
     .option('--break-glass', 'skip approval (needs --reason; audited and announced in the channel)')
     .option('--follow', 'show live progress until the rollback ends; exit code tells the outcome')
     .option('--json', 'machine output: the plan as JSON, or with --follow one JSON snapshot per line')
-    .addHelpText('after', '\nExamples:\n  rollback-bot rollback kaizen v0.7.0 --reason "5xx after v0.8.0" --follow\n  rollback-bot rollback kaizen --dry-run')
-    .action((service: string, version: string | undefined, options: RollbackOptions) => run(() => runRollbackCommand(service, version, options, context))());
+    .addHelpText(
+      'after',
+      '\nExamples:\n  rollback-bot rollback kaizen v0.7.0 --reason "5xx after v0.8.0" --follow\n  rollback-bot rollback kaizen --dry-run',
+    )
+    .action((service: string, version: string | undefined, options: RollbackOptions) =>
+      run(() => runRollbackCommand(service, version, options, context))(),
+    );
 
   program
     .command('status')
     .description('where a rollback stands, or the recent rollbacks')
     .argument('[job]', 'job id')
     .option('--json', 'print the answer as JSON')
-    .action((job: string | undefined, options: { json?: boolean }) => run(() => runQueryCommand('status', job === undefined ? [] : [job], options, context))());
+    .action((job: string | undefined, options: { json?: boolean }) =>
+      run(() => runQueryCommand('status', job === undefined ? [] : [job], options, context))(),
+    );
   program
     .command('history')
     .description('the last rollbacks of a service')
     .argument('<service>')
     .option('--json', 'print the answer as JSON')
-    .action((service: string, options: { json?: boolean }) => run(() => runQueryCommand('history', [service], options, context))());
+    .action((service: string, options: { json?: boolean }) =>
+      run(() => runQueryCommand('history', [service], options, context))(),
+    );
   program
     .command('versions')
     .description('the versions a service can go back to')
     .argument('<service>')
     .option('--json', 'print the answer as JSON')
-    .action((service: string, options: { json?: boolean }) => run(() => runQueryCommand('versions', [service], options, context))());
+    .action((service: string, options: { json?: boolean }) =>
+      run(() => runQueryCommand('versions', [service], options, context))(),
+    );
   program
     .command('cancel')
     .description('ask a running rollback to stop at its next safe point')
@@ -84,5 +100,7 @@ export function createCliProgram(context: CliContext, setExit: (code: ExitCode) 
 
 /** commander's own outcomes: help and version are fine (0), anything else is bad usage (2). */
 export function commanderExitCode(code: string): ExitCode {
-  return ['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(code) ? EXIT.ok : EXIT.refused;
+  return ['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(code)
+    ? EXIT.ok
+    : EXIT.refused;
 }

@@ -58,7 +58,12 @@ export async function followRollback(options: FollowOptions): Promise<ProgressSn
   const onAbort = () => finish();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const poll = setInterval(refresh, options.pollMs ?? 2_000);
-  const clock = live ? setInterval(() => last && !isFinished(last) && live(renderProgressFrame(last, new Date(), io.columns)), 1_000) : undefined;
+  const clock = live
+    ? setInterval(
+        () => last && !isFinished(last) && live(renderProgressFrame(last, new Date(), io.columns)),
+        1_000,
+      )
+    : undefined;
   try {
     await subscriber.connect();
     await subscriber.subscribe(options.keys.progressChannel());

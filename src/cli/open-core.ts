@@ -8,7 +8,9 @@ import { CliExit, EXIT } from './exit-codes.js';
 
 /** The CLI logs to stderr, at warn unless LOG_LEVEL asks for more detail (debug, trace). */
 export function cliLogger(config: AppConfig): Logger {
-  const level = ['debug', 'trace', 'error', 'fatal', 'silent'].includes(config.logLevel) ? config.logLevel : 'warn';
+  const level = ['debug', 'trace', 'error', 'fatal', 'silent'].includes(config.logLevel)
+    ? config.logLevel
+    : 'warn';
   return createLogger({ level, destination: process.stderr });
 }
 
@@ -26,7 +28,11 @@ export async function openCore(config: AppConfig, log: Logger, timeoutMs = 5_000
     if (error instanceof CatalogError) {
       throw new CliExit(
         EXIT.refused,
-        [`✖ The service catalog (${config.servicesDir}) has problems:`, ...error.problems.map((p) => `  ${formatProblem(p)}`), '  Hint: run `rollback-bot config check` after fixing them.'].join('\n'),
+        [
+          `✖ The service catalog (${config.servicesDir}) has problems:`,
+          ...error.problems.map((p) => `  ${formatProblem(p)}`),
+          '  Hint: run `rollback-bot config check` after fixing them.',
+        ].join('\n'),
       );
     }
     throw error;

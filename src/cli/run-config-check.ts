@@ -18,19 +18,33 @@ export async function runConfigCheck(options: { print?: boolean }, context: CliC
     config = context.config();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    io.err(['✖ The environment has problems:', ...error.problems.map((p) => `  ${p}`), '  See .env.example for every variable.'].join('\n'));
+    io.err(
+      [
+        '✖ The environment has problems:',
+        ...error.problems.map((p) => `  ${p}`),
+        '  See .env.example for every variable.',
+      ].join('\n'),
+    );
     return EXIT.failed;
   }
   try {
     const catalog = await loadCatalog(config.servicesDir);
     const services = catalog.names().map((name) => catalog.get(name));
-    io.out(`✔ Configuration is valid: ${services.length} service${services.length === 1 ? '' : 's'} in ${config.servicesDir} (${catalog.names().join(', ')}).`);
+    io.out(
+      `✔ Configuration is valid: ${services.length} service${services.length === 1 ? '' : 's'} in ${config.servicesDir} (${catalog.names().join(', ')}).`,
+    );
     if (options.print) io.out(stringify(redactConfig({ environment: config, services }), { lineWidth: 0 }));
     return EXIT.ok;
   } catch (error) {
     if (!(error instanceof CatalogError)) throw error;
     const count = error.problems.length === 1 ? '1 problem' : `${error.problems.length} problems`;
-    io.err([`✖ The service catalog (${config.servicesDir}) has ${count}:`, ...error.problems.map((p) => `  ${formatProblem(p)}`), '  docs/service-catalog.md describes every field.'].join('\n'));
+    io.err(
+      [
+        `✖ The service catalog (${config.servicesDir}) has ${count}:`,
+        ...error.problems.map((p) => `  ${formatProblem(p)}`),
+        '  docs/service-catalog.md describes every field.',
+      ].join('\n'),
+    );
     return EXIT.failed;
   }
 }

@@ -10,9 +10,15 @@ import { refuse } from './run-rollback-command.js';
  * shared grammar and command handler, exactly as `/rollback status ...` in Slack, and the neutral reply is
  * drawn as terminal text (or JSON with `--json`).
  */
-export async function runQueryCommand(keyword: 'status' | 'history' | 'versions' | 'cancel', args: string[], options: { json?: boolean }, context: CliContext): Promise<ExitCode> {
+export async function runQueryCommand(
+  keyword: 'status' | 'history' | 'versions' | 'cancel',
+  args: string[],
+  options: { json?: boolean },
+  context: CliContext,
+): Promise<ExitCode> {
   const text = commandText([{ option: keyword }, ...args]);
-  if (text === undefined) throw new CliExit(EXIT.refused, '✖ An argument holds both kinds of quote marks followed by spaces.');
+  if (text === undefined)
+    throw new CliExit(EXIT.refused, '✖ An argument holds both kinds of quote marks followed by spaces.');
   const config = context.config();
   const core = await openCore(config, cliLogger(config));
   try {

@@ -29,7 +29,12 @@ export interface RollbackOptions {
  * `/rollback` in Slack; the requester is the local user (source `cli`). A service that needs approvals
  * is refused unless `--break-glass --reason` is given, which is audited and announced in its channel.
  */
-export async function runRollbackCommand(service: string, version: string | undefined, options: RollbackOptions, context: CliContext): Promise<ExitCode> {
+export async function runRollbackCommand(
+  service: string,
+  version: string | undefined,
+  options: RollbackOptions,
+  context: CliContext,
+): Promise<ExitCode> {
   const { io } = context;
   const command = parseRollback(service, version, options);
   const config = context.config();
@@ -44,7 +49,9 @@ export async function runRollbackCommand(service: string, version: string | unde
       return EXIT.ok;
     }
     const { plan } = reply;
-    const reportUrl = config.publicUrl ? reportLink(config.publicUrl, plan.jobId, config.reportSigningKey) : undefined;
+    const reportUrl = config.publicUrl
+      ? reportLink(config.publicUrl, plan.jobId, config.reportSigningKey)
+      : undefined;
     if (!(options.json && options.follow)) {
       io.out(options.json ? JSON.stringify(reply) : renderReplyText(reply, reportUrl ? { reportUrl } : {}));
     }
@@ -60,7 +67,11 @@ export async function runRollbackCommand(service: string, version: string | unde
 }
 
 /** The argv words through the shared grammar, so every check and message is the one Slack users get. */
-function parseRollback(service: string, version: string | undefined, options: RollbackOptions): RollbackCommand {
+function parseRollback(
+  service: string,
+  version: string | undefined,
+  options: RollbackOptions,
+): RollbackCommand {
   const words: CommandWord[] = [service];
   if (version !== undefined) words.push(version);
   if (options.toRevision !== undefined) words.push({ option: '--to-revision' }, options.toRevision);
@@ -70,12 +81,21 @@ function parseRollback(service: string, version: string | undefined, options: Ro
   if (options.breakGlass) words.push({ option: '--break-glass' });
   const text = commandText(words);
   if (text === undefined) {
-    throw refusal({ code: 'unquotable', message: 'A value holds both kinds of quote marks followed by spaces.', hint: 'Rephrase the reason without one kind of quote.' });
+    throw refusal({
+      code: 'unquotable',
+      message: 'A value holds both kinds of quote marks followed by spaces.',
+      hint: 'Rephrase the reason without one kind of quote.',
+    });
   }
   const parsed = parseCommand(text);
-  if (parsed.kind === 'invalid') throw refusal({ code: parsed.code, message: parsed.message, hint: parsed.hint });
+  if (parsed.kind === 'invalid')
+    throw refusal({ code: parsed.code, message: parsed.message, hint: parsed.hint });
   if (parsed.kind !== 'rollback') {
-    throw refusal({ code: 'invalid_service', message: `"${service}" is a command word, not a service.`, hint: 'Try `rollback-bot status` or `rollback-bot --help`.' });
+    throw refusal({
+      code: 'invalid_service',
+      message: `"${service}" is a command word, not a service.`,
+      hint: 'Try `rollback-bot status` or `rollback-bot --help`.',
+    });
   }
   return parsed;
 }
@@ -92,40 +112,78 @@ function refuseWithoutBreakGlass(core: RollbackCore, command: RollbackCommand): 
     });
   }
   if (command.breakGlass && (command.reason === undefined || command.reason.trim() === '')) {
-    throw refusal({ code: 'break_glass_needs_reason', message: '`--break-glass` needs a reason.', hint: 'Say why approvals are skipped: --break-glass --reason "Slack is down, error rate 40%".' });
+    throw refusal({
+      code: 'break_glass_needs_reason',
+      message: '`--break-glass` needs a reason.',
+      hint: 'Say why approvals are skipped: --break-glass --reason "Slack is down, error rate 40%".',
+    });
   }
 }
 
 /** Audits the break-glass (unless the rollback service already did) and announces it when Slack is set up. */
-async function recordBreakGlass(core: RollbackCore, plan: RollbackPlan, context: CliContext, reportUrl: string | undefined): Promise<void> {
+async function recordBreakGlass(
+  core: RollbackCore,
+  plan: RollbackPlan,
+  context: CliContext,
+  reportUrl: string | undefined,
+): Promise<void> {
   const { io, requester } = context;
   try {
     const entries = await core.audit.list({ jobId: plan.jobId, limit: 50 });
     if (!entries.some((entry) => entry.type === 'break_glass')) {
-      await core.audit.append({ type: 'break_glass', actor: requester, service: plan.service, jobId: plan.jobId, detail: `approvals skipped; reason: ${plan.request.reason ?? ''}` });
+      await core.audit.append({
+        type: 'break_glass',
+        actor: requester,
+        service: plan.service,
+        jobId: plan.jobId,
+        detail: `approvals skipped; reason: ${plan.request.reason ?? ''}`,
+      });
     }
   } catch (error) {
-    io.err(`✖ Could not write the break-glass audit entry: ${error instanceof Error ? error.message : String(error)}`);
+    io.err(
+      `✖ Could not write the break-glass audit entry: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   const slack = context.config().slack;
   const channel = core.catalog.get(plan.service)?.channel;
   if (!slack || channel === undefined) {
-    io.err('Break-glass: Slack is not configured, so nothing was announced; tell the incident channel yourself.');
+    io.err(
+      'Break-glass: Slack is not configured, so nothing was announced; tell the incident channel yourself.',
+    );
     return;
   }
   const announced = await announceBreakGlass(slack, channel, plan, reportUrl);
   if (announced.ok) io.err(`Break-glass announced in ${announced.channel}.`);
-  else io.err(`✖ Could not announce the break-glass in ${announced.channel} (${announced.error}); the rollback goes on. Tell the channel yourself.`);
+  else
+    io.err(
+      `✖ Could not announce the break-glass in ${announced.channel} (${announced.error}); the rollback goes on. Tell the channel yourself.`,
+    );
 }
 
-async function follow(core: RollbackCore, jobId: string, mode: FollowMode, context: CliContext): Promise<ProgressSnapshot | undefined> {
+async function follow(
+  core: RollbackCore,
+  jobId: string,
+  mode: FollowMode,
+  context: CliContext,
+): Promise<ProgressSnapshot | undefined> {
   const stop = new AbortController();
   const onSigint = () => stop.abort();
   process.once('SIGINT', onSigint);
   try {
-    const final = await followRollback({ jobId, mode, io: context.io, keys: core.keys, progress: core.progress, redisOptions: core.connection as RedisOptions, signal: stop.signal });
+    const final = await followRollback({
+      jobId,
+      mode,
+      io: context.io,
+      keys: core.keys,
+      progress: core.progress,
+      redisOptions: core.connection as RedisOptions,
+      signal: stop.signal,
+    });
     if (stop.signal.aborted) {
-      throw new CliExit(EXIT.interrupted, `Stopped following; the rollback goes on. See where it stands: rollback-bot status ${jobId}`);
+      throw new CliExit(
+        EXIT.interrupted,
+        `Stopped following; the rollback goes on. See where it stands: rollback-bot status ${jobId}`,
+      );
     }
     return final;
   } finally {

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,21 +24,27 @@ describe('rollback-bot config check', () => {
 
   it('prints every problem with its file and field and exits 1', async () => {
     const bad = join(dir, 'bad');
-    await rm(bad, { recursive: true, force: true });
-    await import('node:fs/promises').then((fs) => fs.mkdir(bad));
-    await writeFile(join(bad, 'kaizen.yaml'), GOOD.replace('  image: kaizen\n', '  image: kaizen\n  rolloutTimeout: soon\n  replicas: 3\n'));
+    await mkdir(bad);
+    await writeFile(
+      join(bad, 'kaizen.yaml'),
+      GOOD.replace('  image: kaizen\n', '  image: kaizen\n  rolloutTimeout: soon\n  replicas: 3\n'),
+    );
     await writeFile(join(bad, 'billing.yaml'), 'name: billing\nchannel: C0BILLING\nstrategy: helm\n');
     const result = await runCli(['config', 'check'], { SERVICES_DIR: bad, REDIS_URL: 'redis://127.0.0.1:1' });
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(/has 3 problems/);
-    expect(result.stderr).toContain(`${join(bad, 'kaizen.yaml')}: kubernetes.rolloutTimeout: must be like 30s, 5m, 1h`);
+    expect(result.stderr).toContain(
+      `${join(bad, 'kaizen.yaml')}: kubernetes.rolloutTimeout: must be like 30s, 5m, 1h`,
+    );
     expect(result.stderr).toContain(`${join(bad, 'kaizen.yaml')}: kubernetes.replicas: unknown field`);
-    expect(result.stderr).toContain(`${join(bad, 'billing.yaml')}: strategy: strategy "helm" needs a "helm:" section`);
+    expect(result.stderr).toContain(
+      `${join(bad, 'billing.yaml')}: strategy: strategy "helm" needs a "helm:" section`,
+    );
   });
 
   it('on success says so, and --print shows the configuration with every secret redacted', async () => {
     const good = join(dir, 'good');
-    await import('node:fs/promises').then((fs) => fs.mkdir(good, { recursive: true }));
+    await mkdir(good);
     await writeFile(join(good, 'kaizen.yaml'), GOOD);
     const secrets = {
       SLACK_BOT_TOKEN: 'xoxb-very-secret-token',
@@ -51,11 +57,15 @@ describe('rollback-bot config check', () => {
     expect(result.stdout).toMatch(/Configuration is valid: 1 service .*\(kaizen\)/);
     expect(result.stdout).toContain('deployment: kaizen');
     expect(result.stdout).toContain('[redacted]');
-    for (const value of Object.values(secrets)) expect(result.stdout).not.toContain(value.includes('hunter2') ? 'hunter2' : value);
+    for (const value of Object.values(secrets))
+      expect(result.stdout).not.toContain(value.includes('hunter2') ? 'hunter2' : value);
   });
 
   it('a bad environment variable is a problem too (exit 1)', async () => {
-    const result = await runCli(['config', 'check'], { SERVICES_DIR: join(dir, 'good'), REPORT_SIGNING_KEY: 'short' });
+    const result = await runCli(['config', 'check'], {
+      SERVICES_DIR: join(dir, 'good'),
+      REPORT_SIGNING_KEY: 'short',
+    });
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(/REPORT_SIGNING_KEY: must be at least 32 characters/);
   });

@@ -24,7 +24,13 @@ function kubeService(name: string, extra: Record<string, unknown> = {}): Record<
     environment: 'production',
     channel: `C0${name.toUpperCase()}`,
     strategy: 'kubernetes',
-    kubernetes: { namespace: 'default', deployment: name, container: name, image: name, rolloutTimeout: '20s' },
+    kubernetes: {
+      namespace: 'default',
+      deployment: name,
+      container: name,
+      image: name,
+      rolloutTimeout: '20s',
+    },
     ...extra,
   };
 }
@@ -40,14 +46,23 @@ describe('rollback-bot CLI against real Redis, a worker and a fake cluster', () 
   let redis: Redis;
   let env: Record<string, string>;
 
-  const imageOf = (name: string) => kube.deployment('default', name).spec?.template.spec?.containers[0]?.image;
-  const patchesOf = (name: string) => kube.requests.filter((r) => r.method === 'PATCH' && r.path.includes(`/deployments/${name}`)).length;
-  const snapshot = async (jobId: string) => JSON.parse((await redis.get(keys.snapshot(jobId))) ?? 'null') as ProgressSnapshot | null;
+  const imageOf = (name: string) =>
+    kube.deployment('default', name).spec?.template.spec?.containers[0]?.image;
+  const patchesOf = (name: string) =>
+    kube.requests.filter((r) => r.method === 'PATCH' && r.path.includes(`/deployments/${name}`)).length;
+  const snapshot = async (jobId: string) =>
+    JSON.parse((await redis.get(keys.snapshot(jobId))) ?? 'null') as ProgressSnapshot | null;
 
   beforeAll(async () => {
     kube = await startFakeKube({ readyDelayMs: 20 });
-    for (const name of ['kaizen', 'payments', 'billing', 'search']) {
-      await kube.createDeployment({ name, container: name, image: `${name}:v0.6.0`, replicas: 2, progressDeadlineSeconds: 3 });
+    for (const name of ['kaizen', 'payments', 'billing', 'search', 'slow']) {
+      await kube.createDeployment({
+        name,
+        container: name,
+        image: `${name}:v0.6.0`,
+        replicas: 2,
+        progressDeadlineSeconds: name === 'slow' ? 600 : 3,
+      });
       await kube.deploy('default', name, name, `${name}:v0.7.0`);
       await kube.deploy('default', name, name, `${name}:v0.8.0`);
     }
@@ -57,9 +72,11 @@ describe('rollback-bot CLI against real Redis, a worker and a fake cluster', () 
       kaizen: kubeService('kaizen'),
       payments: kubeService('payments'),
       search: kubeService('search'),
+      slow: kubeService('slow'),
       billing: kubeService('billing', { approval: { required: 1, approvers: ['U0BOSS'] } }),
     };
-    for (const [name, doc] of Object.entries(services)) await writeFile(join(servicesDir, `${name}.yaml`), stringify(doc));
+    for (const [name, doc] of Object.entries(services))
+      await writeFile(join(servicesDir, `${name}.yaml`), stringify(doc));
     const config: AppConfig = {
       port: 0,
       host: '127.0.0.1',
@@ -73,7 +90,10 @@ describe('rollback-bot CLI against real Redis, a worker and a fake cluster', () 
       logLevel: 'silent',
       workerConcurrency: 4,
     };
-    worker = await startBot(config, { log: silentLogger(), stepRetry: { attempts: 2, baseDelayMs: 20, maxDelayMs: 100 } });
+    worker = await startBot(config, {
+      log: silentLogger(),
+      stepRetry: { attempts: 2, baseDelayMs: 20, maxDelayMs: 100 },
+    });
     redis = new Redis(TEST_REDIS_URL);
     env = { REDIS_PREFIX: prefix, SERVICES_DIR: servicesDir, KUBECONFIG: kube.kubeconfigPath };
   });
@@ -88,7 +108,10 @@ describe('rollback-bot CLI against real Redis, a worker and a fake cluster', () 
   });
 
   it('--follow rolls back, prints each step as a line when stdout is not a terminal, and exits 0', async () => {
-    const result = await runCli(['rollback', 'kaizen', 'v0.7.0', '--reason', 'error rate at 12%', '--follow'], env);
+    const result = await runCli(
+      ['rollback', 'kaizen', 'v0.7.0', '--reason', 'error rate at 12%', '--follow'],
+      env,
+    );
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toMatch(/Rollback plan for kaizen \(production\)/);
@@ -112,7 +135,9 @@ describe('rollback-bot CLI against real Redis, a worker and a fake cluster', () 
     const lines = result.stdout.trim().split('\n');
     const snapshots = lines.map((line) => JSON.parse(line) as ProgressSnapshot);
     expect(snapshots.length).toBeGreaterThan(2);
-    expect(snapshots.map((s) => s.version)).toEqual([...snapshots.map((s) => s.version)].sort((a, b) => a - b));
+    expect(snapshots.map((s) => s.version)).toEqual(
+      [...snapshots.map((s) => s.version)].sort((a, b) => a - b),
+    );
     const last = snapshots.at(-1) as ProgressSnapshot;
     expect(last.state).toBe('failed');
     expect(JSON.stringify(last.steps.find((s) => s.state === 'failed')?.error)).toMatch(/progress deadline/i);
@@ -129,7 +154,10 @@ describe('rollback-bot CLI against real Redis, a worker and a fake cluster', () 
   });
 
   it('bad input exits 2 with the same message as Slack, before touching anything', async () => {
-    const result = await runCli(['rollback', 'kaizen', 'v1.0;rm'], { ...env, REDIS_URL: 'redis://127.0.0.1:1' });
+    const result = await runCli(['rollback', 'kaizen', 'v1.0;rm'], {
+      ...env,
+      REDIS_URL: 'redis://127.0.0.1:1',
+    });
     expect(result.exitCode).toBe(2);
     const slackMessage = parseCommand('kaizen "v1.0;rm"');
     expect(slackMessage.kind).toBe('invalid');
@@ -152,23 +180,53 @@ describe('rollback-bot CLI against real Redis, a worker and a fake cluster', () 
     expect(noReason.exitCode).toBe(2);
     expect(noReason.stderr).toMatch(/needs a reason/);
 
-    const slackEnv = { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: 'cli-test-signing-secret', SLACK_API_URL: slack.url };
+    const slackEnv = {
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: 'cli-test-signing-secret',
+      SLACK_API_URL: slack.url,
+    };
     const reason = 'Slack approvals down <!channel>';
-    const done = await runCli(['rollback', 'billing', 'v0.7.0', '--break-glass', '--reason', reason, '--follow'], { ...env, ...slackEnv });
+    const done = await runCli(
+      ['rollback', 'billing', 'v0.7.0', '--break-glass', '--reason', reason, '--follow'],
+      { ...env, ...slackEnv },
+    );
     expect(done.exitCode).toBe(0);
     expect(done.stderr).toMatch(/Break-glass announced in C0BILLING/);
     expect(imageOf('billing')).toBe('billing:v0.7.0');
 
     const jobId = /job (billing-\S+)/.exec(done.stdout)?.[1] as string;
     const audit = await redis.xrange(keys.audit(), '-', '+');
-    const breakGlass = audit.map(([, fields]) => fields).filter((f) => f.includes('break_glass') && f.includes(jobId));
+    const breakGlass = audit
+      .map(([, fields]) => fields)
+      .filter((f) => f.includes('break_glass') && f.includes(jobId));
     expect(breakGlass).toHaveLength(1);
-    expect(breakGlass[0]).toEqual(expect.arrayContaining(['actorName', me, 'source', 'cli', 'service', 'billing']));
+    expect(breakGlass[0]).toEqual(
+      expect.arrayContaining(['actorName', me, 'source', 'cli', 'service', 'billing']),
+    );
 
     const announcement = slack.messages('C0BILLING').find((m) => /Break-glass/.test(m.text));
     expect(announcement?.text).toContain(me);
     expect(announcement?.text).toContain('&lt;!channel&gt;');
     expect(announcement?.text).toContain(jobId);
+  });
+
+  it('cancel <job> stops a followed rollback, which then exits 3', async () => {
+    kube.markImageBroken('slow:v0.6.0');
+    const following = runCli(['rollback', 'slow', 'v0.6.0', '--follow'], env);
+    let jobId: string | undefined;
+    for (let i = 0; i < 200 && jobId === undefined; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const [latest] = await redis.zrevrange(keys.serviceHistory('slow'), 0, 0);
+      const current = latest === undefined ? null : await snapshot(latest);
+      if (current?.steps.some((s) => s.id === 'monitor' && s.state === 'running')) jobId = latest;
+    }
+    expect(jobId).toBeDefined();
+    const cancel = await runCli(['cancel', jobId as string], env);
+    expect(cancel.exitCode).toBe(0);
+    const followed = await following;
+    expect(followed.exitCode).toBe(3);
+    expect(followed.stdout).toMatch(/cancelled: Cancelled at step/);
+    expect((await snapshot(jobId as string))?.cancelRequested?.by.name).toBe(me);
   });
 
   it('exits 4 with a clear message when Redis cannot be reached', async () => {

@@ -14,7 +14,11 @@ export interface CliResult {
  * Runs `rollback-bot <args>` as a real process (src/cli/main.ts through tsx), configured only through its
  * environment like a user's shell: stdout is a pipe, so `--follow` prints plain lines.
  */
-export async function runCli(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<CliResult> {
+export async function runCli(
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+): Promise<CliResult> {
   const result = await execa(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
     cwd: REPO_ROOT,
     extendEnv: false,

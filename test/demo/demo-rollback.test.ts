@@ -51,7 +51,6 @@ describe('the demo: /rollback demo v0.7.0 from the console', () => {
     const before = await health(env.demo.healthUrl);
     const states: string[] = [];
     const stream = new AbortController();
-    let jobId: string | undefined;
     const live = readEvents(
       `${env.url}/console/events`,
       ({ event, data }) => {
@@ -67,7 +66,7 @@ describe('the demo: /rollback demo v0.7.0 from the console', () => {
     expect(response.status).toBe(200);
     const reply = (await response.json()) as { kind: string; jobId: string; html: string };
     expect(reply.kind).toBe('plan');
-    jobId = reply.jobId;
+    const jobId = reply.jobId;
     expect(reply.html).toContain('Rollback plan for demo');
 
     await Promise.race([live, new Promise((_, reject) => setTimeout(() => reject(new Error(`stream saw only ${states.join(', ')}`)), 30_000))]);
@@ -131,7 +130,8 @@ describe('npm run demo', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'rollback-npm-demo-'));
     const [port, appPort] = [await freePort(), await freePort()];
     const prefix = testPrefix('npm-demo');
-    const child = execa('npx', ['tsx', 'scripts/demo/run-demo.ts'], {
+    // One process (tsx as a loader), so SIGTERM reaches the demo itself as Ctrl-C would.
+    const child = execa(process.execPath, ['--import', 'tsx', 'scripts/demo/run-demo.ts'], {
       cwd: join(import.meta.dirname, '..', '..'),
       env: { PORT: String(port), DEMO_APP_PORT: String(appPort), DEMO_DATA_DIR: dataDir, DEMO_REDIS_PREFIX: prefix, LOG_LEVEL: 'info' },
       reject: false,
@@ -140,10 +140,13 @@ describe('npm run demo', () => {
     try {
       let output = '';
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no "Demo ready" line:\n${output}`)), 45_000);
+        const timer = setTimeout(() => reject(new Error(`no "Demo ready" line:\n${output}`)), 30_000);
         child.all?.on('data', (chunk: Buffer) => {
           output += chunk.toString();
-          if (output.includes('Demo ready')) (clearTimeout(timer), resolve());
+          if (output.includes('Demo ready')) {
+            clearTimeout(timer);
+            resolve();
+          }
         });
       });
       expect(output).toContain(`open the web console at http://localhost:${port}/`);

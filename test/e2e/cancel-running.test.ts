@@ -56,7 +56,8 @@ describe('/rollback cancel of a job running on another worker process', () => {
     const final = await observer.waitFor(jobId, (s) => s.state === 'cancelled', 10_000);
     // The new pod is not ready yet: the watch was aborted, not waited out.
     const status = kube.deployment('default', 'kaizen').status;
-    expect(status?.availableReplicas === 1 && status.updatedReplicas === 1).toBe(false);
+    // (kubectl rollout status: done when updated == status.replicas == available == 1; old pod still there)
+    expect(status?.updatedReplicas === 1 && status.replicas === 1 && status.availableReplicas === 1).toBe(false);
     expect(stepStates(final)).toEqual({ identify: 'done', precheck: 'done', rollback: 'done', monitor: 'cancelled', verify: 'skipped' });
     expect(final.cancelRequested?.by.name).toBe('bob');
     const summary = final.outcome?.summary ?? '';

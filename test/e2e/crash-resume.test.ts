@@ -26,6 +26,7 @@ function rolledOut(kube: FakeKube): boolean {
     imageOf(kube) === 'kaizen:v0.7.0' &&
     (s.observedGeneration ?? 0) >= (d.metadata?.generation ?? 1) &&
     s.updatedReplicas === d.spec?.replicas &&
+    s.replicas === d.spec?.replicas &&
     s.availableReplicas === d.spec?.replicas
   );
 }

@@ -43,44 +43,54 @@ export function renderReportPage(input: ReportPageInput): string {
   const took = elapsedMs(snapshot.startedAt, snapshot.endedAt);
   const title = `Rollback of ${snapshot.service} (${snapshot.environment})${snapshot.dryRun ? ' · dry run' : ''}`;
   const page = html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-${isFinished(snapshot) ? '' : html`<meta http-equiv="refresh" content="${REFRESH_SECONDS}">`}
-<title>${title} · ${snapshot.jobId}</title>
-<style>${REPORT_STYLES}</style>
-</head>
-<body>
-<header>
-<h1>${title}</h1>
-<p>${stateBadge(snapshot.state)} <span class="muted">Job <code>${snapshot.jobId}</code></span></p>
-${snapshot.dryRun ? html`<p><strong>Dry run:</strong> nothing was changed.</p>` : ''}
-</header>
-<section id="outcome">
-<p class="headline">${headline ?? ''}</p>
-${more.map((line) => html`<p class="hint">${line}</p>`)}
-${outcomeError(snapshot)}
-</section>
-<dl class="facts">
-  <dt>Version</dt><dd>${snapshot.from} → ${snapshot.to}</dd>
-  <dt>Strategy</dt><dd>${snapshot.strategy}</dd>
-  <dt>Requested</dt><dd>${timeTag(snapshot.createdAt)}</dd>
-  <dt>Started</dt><dd>${timeTag(snapshot.startedAt)}</dd>
-  <dt>Ended</dt><dd>${timeTag(snapshot.endedAt)}</dd>
-  <dt>Took</dt><dd>${took === undefined ? html`<span class="muted">—</span>` : formatDuration(took)}</dd>
-</dl>
-${peopleSection(snapshot, audit, input.approvalsRequired)}
-${planSection(snapshot, input.plan)}
-${stepsSection(snapshot)}
-${checklistsSection(snapshot.checklists, snapshot.prerequisites)}
-${auditSection(audit)}
-${laterSections()}
-<footer><p class="muted">Snapshot version ${snapshot.version}, drawn ${utcTime((input.now ?? new Date()).toISOString())}.${isFinished(snapshot) ? '' : ` This page reloads every ${REFRESH_SECONDS} s while the rollback runs.`}</p></footer>
-</body>
-</html>
-`;
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="referrer" content="no-referrer" />
+        ${isFinished(snapshot) ? '' : html`<meta http-equiv="refresh" content="${REFRESH_SECONDS}" />`}
+        <title>${title} · ${snapshot.jobId}</title>
+        <style>
+          ${REPORT_STYLES}
+        </style>
+      </head>
+      <body>
+        <header>
+          <h1>${title}</h1>
+          <p>
+            ${stateBadge(snapshot.state)} <span class="muted">Job <code>${snapshot.jobId}</code></span>
+          </p>
+          ${snapshot.dryRun ? html`<p><strong>Dry run:</strong> nothing was changed.</p>` : ''}
+        </header>
+        <section id="outcome">
+          <p class="headline">${headline ?? ''}</p>
+          ${more.map((line) => html`<p class="hint">${line}</p>`)} ${outcomeError(snapshot)}
+        </section>
+        <dl class="facts">
+          <dt>Version</dt>
+          <dd>${snapshot.from} → ${snapshot.to}</dd>
+          <dt>Strategy</dt>
+          <dd>${snapshot.strategy}</dd>
+          <dt>Requested</dt>
+          <dd>${timeTag(snapshot.createdAt)}</dd>
+          <dt>Started</dt>
+          <dd>${timeTag(snapshot.startedAt)}</dd>
+          <dt>Ended</dt>
+          <dd>${timeTag(snapshot.endedAt)}</dd>
+          <dt>Took</dt>
+          <dd>${took === undefined ? html`<span class="muted">—</span>` : formatDuration(took)}</dd>
+        </dl>
+        ${peopleSection(snapshot, audit, input.approvalsRequired)} ${planSection(snapshot, input.plan)}
+        ${stepsSection(snapshot)} ${checklistsSection(snapshot.checklists, snapshot.prerequisites)}
+        ${auditSection(audit)} ${laterSections()}
+        <footer>
+          <p class="muted">
+            Snapshot version ${snapshot.version}, drawn
+            ${utcTime((input.now ?? new Date()).toISOString())}.${isFinished(snapshot) ? '' : ` This page reloads every ${REFRESH_SECONDS} s while the rollback runs.`}
+          </p>
+        </footer>
+      </body>
+    </html> `;
   return page.value;
 }
 
@@ -93,7 +103,18 @@ function outcomeError(snapshot: ProgressSnapshot): SafeHtml | string {
 /** A small page for "no such rollback" and access errors, with the same escaping. */
 export function renderMessagePage(heading: string, text: string): string {
   return html`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="referrer" content="no-referrer"><title>${heading}</title><style>${REPORT_STYLES}</style></head>
-<body><h1>${heading}</h1><p>${text}</p></body></html>
-`.value;
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="referrer" content="no-referrer" />
+        <title>${heading}</title>
+        <style>
+          ${REPORT_STYLES}
+        </style>
+      </head>
+      <body>
+        <h1>${heading}</h1>
+        <p>${text}</p>
+      </body>
+    </html> `.value;
 }

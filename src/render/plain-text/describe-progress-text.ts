@@ -19,7 +19,8 @@ function describe(snapshot: ProgressSnapshot): string[] {
   const inTime = took === undefined ? '' : ` in ${formatDuration(took)}`;
   const afterTime = took === undefined ? '' : ` after ${formatDuration(took)}`;
   const summary = snapshot.outcome?.summary === undefined ? [] : [snapshot.outcome.summary];
-  const hint = (error: { hint?: string } | undefined): string[] => (error?.hint === undefined ? [] : [`Hint: ${error.hint}`]);
+  const hint = (error: { hint?: string } | undefined): string[] =>
+    error?.hint === undefined ? [] : [`Hint: ${error.hint}`];
 
   switch (snapshot.state) {
     case 'awaiting_approval':
@@ -35,17 +36,25 @@ function describe(snapshot: ProgressSnapshot): string[] {
     }
     case 'succeeded':
       return snapshot.dryRun
-        ? [`Dry run finished${inTime}: nothing changed. A real run would roll back ${snapshot.service} ${fromTo}.`, ...summary]
+        ? [
+            `Dry run finished${inTime}: nothing changed. A real run would roll back ${snapshot.service} ${fromTo}.`,
+            ...summary,
+          ]
         : [`Rolled back ${snapshot.service} ${fromTo}${inTime}.`, ...summary];
     case 'failed': {
       const step = snapshot.steps.find((s) => s.state === 'failed');
       const error = step?.error ?? snapshot.outcome?.error;
       const why = error === undefined ? '' : `: ${error.message}`;
-      return [`${step === undefined ? 'Failed' : `Failed at step ${step.title}`}${afterTime}${why}`, ...hint(error), ...summary];
+      return [
+        `${step === undefined ? 'Failed' : `Failed at step ${step.title}`}${afterTime}${why}`,
+        ...hint(error),
+        ...summary,
+      ];
     }
     case 'cancelled': {
       const step = snapshot.steps.find((s) => s.state === 'cancelled');
-      const where = step === undefined ? `Cancelled${afterTime}.` : `Cancelled at step ${step.title}${afterTime}.`;
+      const where =
+        step === undefined ? `Cancelled${afterTime}.` : `Cancelled at step ${step.title}${afterTime}.`;
       return [where, ...hint(snapshot.outcome?.error), ...summary];
     }
   }

@@ -8,15 +8,19 @@ import { indent, terminalLine } from './terminal-text.js';
  * file reads as a history (a step's start and end, each detail once, the outcome). Pure: the caller keeps
  * the previous snapshot.
  */
-export function renderProgressLines(previous: ProgressSnapshot | undefined, next: ProgressSnapshot): string[] {
+export function renderProgressLines(
+  previous: ProgressSnapshot | undefined,
+  next: ProgressSnapshot,
+): string[] {
   const lines: string[] = [];
-  const at = (iso: string | undefined) => (utcTime(iso ?? next.createdAt).slice(11, 19) || '--:--:--');
+  const at = (iso: string | undefined) => utcTime(iso ?? next.createdAt).slice(11, 19) || '--:--:--';
   if (previous === undefined) {
     lines.push(
       `${at(next.createdAt)} rollback of ${terminalLine(next.service)} (${terminalLine(next.environment)}) from ${terminalLine(next.from)} to ${terminalLine(next.to)}${next.dryRun ? ' (dry run)' : ''}, job ${next.jobId}`,
     );
   }
-  if (previous?.state !== next.state && !isFinished(next)) lines.push(`${at(next.startedAt)} ${next.state.replace('_', ' ')}`);
+  if (previous?.state !== next.state && !isFinished(next))
+    lines.push(`${at(next.startedAt)} ${next.state.replace('_', ' ')}`);
 
   next.steps.forEach((step, i) => {
     const before = previous?.steps.find((s) => s.id === step.id);
@@ -27,10 +31,16 @@ export function renderProgressLines(previous: ProgressSnapshot | undefined, next
       return;
     }
     const took = elapsedMs(step.startedAt, step.endedAt);
-    const extra = [took === undefined ? '' : formatDuration(took), step.summary ?? '', step.error ? `${step.error.code}: ${step.error.message}` : '']
+    const extra = [
+      took === undefined ? '' : formatDuration(took),
+      step.summary ?? '',
+      step.error ? `${step.error.code}: ${step.error.message}` : '',
+    ]
       .filter((part) => part.trim() !== '')
       .map(terminalLine);
-    lines.push(`${at(step.endedAt)} ${step.state} ${label}${extra.length > 0 ? ` · ${extra.join(' · ')}` : ''}`);
+    lines.push(
+      `${at(step.endedAt)} ${step.state} ${label}${extra.length > 0 ? ` · ${extra.join(' · ')}` : ''}`,
+    );
   });
 
   for (const detail of next.details.slice(previous?.details.length ?? 0)) {
@@ -39,7 +49,9 @@ export function renderProgressLines(previous: ProgressSnapshot | undefined, next
   }
 
   if (isFinished(next) && (previous === undefined || !isFinished(previous))) {
-    lines.push(`${at(next.endedAt)} ${next.state}: ${describeProgressText(next).map(terminalLine).join(' ')}`);
+    lines.push(
+      `${at(next.endedAt)} ${next.state}: ${describeProgressText(next).map(terminalLine).join(' ')}`,
+    );
   }
   return lines;
 }

@@ -25,7 +25,10 @@ export function renderReplyText(reply: CommandReply, options: ReplyTextOptions =
       return terminalText(HELP_TEXT);
     case 'versions': {
       if (reply.entries.length === 0) return `No versions of ${terminalLine(reply.service)} to roll back to.`;
-      const lines = reply.entries.map((e) => `  ${terminalLine(e.id)}  ${terminalLine(e.description)}${e.current === true ? '  ← current' : ''}`);
+      const lines = reply.entries.map(
+        (e) =>
+          `  ${terminalLine(e.id)}  ${terminalLine(e.description)}${e.current === true ? '  ← current' : ''}`,
+      );
       return [`Versions of ${terminalLine(reply.service)}:`, ...lines].join('\n');
     }
     case 'status':
@@ -58,10 +61,14 @@ function renderPlanText(plan: RollbackPlan, enqueued: boolean, reportUrl: string
     ['Target', plan.to],
     ['Requested by', `${plan.request.requester.name} (via ${plan.request.requester.source})`],
   ];
-  if (plan.request.reason !== undefined && plan.request.reason.trim() !== '') facts.push(['Reason', plan.request.reason]);
+  if (plan.request.reason !== undefined && plan.request.reason.trim() !== '')
+    facts.push(['Reason', plan.request.reason]);
   facts.push(['Job', plan.jobId]);
-  const lines = [`${dryRun ? 'Dry run plan' : 'Rollback plan'} for ${terminalLine(plan.service)} (${terminalLine(plan.environment)})`];
-  if (dryRun) lines.push('Dry run: nothing will change. These are the steps and changes a real run would make.');
+  const lines = [
+    `${dryRun ? 'Dry run plan' : 'Rollback plan'} for ${terminalLine(plan.service)} (${terminalLine(plan.environment)})`,
+  ];
+  if (dryRun)
+    lines.push('Dry run: nothing will change. These are the steps and changes a real run would make.');
   lines.push(...facts.map(([name, value]) => `  ${`${name}:`.padEnd(14)}${terminalLine(value)}`));
   lines.push('Steps:', ...plan.steps.map((s, i) => `  ${i + 1}. ${terminalLine(s.title)}`));
   lines.push(dryRun ? 'Changes a real run would make:' : 'Changes it will make:');

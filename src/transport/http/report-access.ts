@@ -28,7 +28,12 @@ export function checkReportAccess(config: ReportAccessConfig, request: ReportReq
   if (token === undefined && signingKey === undefined) {
     return request.remoteAddress !== undefined && LOOPBACK.has(request.remoteAddress)
       ? { ok: true }
-      : { ok: false, status: 403, message: 'Report pages are served to localhost only until REPORT_TOKEN or REPORT_SIGNING_KEY is set.' };
+      : {
+          ok: false,
+          status: 403,
+          message:
+            'Report pages are served to localhost only until REPORT_TOKEN or REPORT_SIGNING_KEY is set.',
+        };
   }
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.authorization ?? '')?.[1];
   if (token !== undefined && bearer !== undefined && sameSecret(bearer, token)) return { ok: true };

@@ -7,7 +7,10 @@ export function reportSignature(signingKey: string, jobId: string): string {
 
 /** `<publicUrl>/rollbacks/<jobId>`, with `?sig=` when a signing key is set, so the link opens the page. */
 export function reportLink(publicUrl: string, jobId: string, signingKey?: string): string {
-  const url = new URL(`rollbacks/${encodeURIComponent(jobId)}`, publicUrl.endsWith('/') ? publicUrl : `${publicUrl}/`);
+  const url = new URL(
+    `rollbacks/${encodeURIComponent(jobId)}`,
+    publicUrl.endsWith('/') ? publicUrl : `${publicUrl}/`,
+  );
   if (signingKey !== undefined) url.searchParams.set('sig', reportSignature(signingKey, jobId));
   return url.toString();
 }

@@ -20,7 +20,8 @@ export interface ReportRoutesOptions {
 /** Headers for every report response: no script, no framing, no referrer (a signed link stays private). */
 const PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'cache-control': 'no-store',
@@ -29,31 +30,46 @@ const PAGE_HEADERS = {
 /** `GET /rollbacks/:jobId`: the report page of one rollback, for createHttpServer's `plugins`. */
 export function reportRoutes(options: ReportRoutesOptions): (app: FastifyInstance) => void {
   return (app) => {
-    app.get<{ Params: { jobId: string }; Querystring: { sig?: string } }>('/rollbacks/:jobId', async (request, reply) => {
-      const { jobId } = request.params;
-      const sig = typeof request.query.sig === 'string' ? request.query.sig : undefined;
-      const access = checkReportAccess(options.access, {
-        jobId,
-        authorization: request.headers.authorization,
-        sig,
-        remoteAddress: request.socket.remoteAddress,
-      });
-      if (!access.ok) {
-        if (access.status === 401) reply.header('www-authenticate', 'Bearer realm="rollback reports"');
-        return send(reply, access.status, renderMessagePage(access.status === 401 ? 'Unauthorized' : 'Forbidden', access.message));
-      }
-      const snapshot = checkJobId(jobId) === undefined ? await options.progress.get(jobId) : undefined;
-      if (!snapshot) return send(reply, 404, renderMessagePage('No such rollback', `No rollback with id "${jobId}" (reports are kept 30 days).`));
-      const [plan, audit] = await Promise.all([options.index.plan(jobId), readAudit(options, jobId)]);
-      const approvalsRequired = options.catalog?.get(snapshot.service)?.approval.required;
-      const page = renderReportPage({
-        snapshot,
-        audit,
-        ...(plan ? { plan } : {}),
-        ...(approvalsRequired === undefined ? {} : { approvalsRequired }),
-      });
-      return send(reply, 200, page);
-    });
+    app.get<{ Params: { jobId: string }; Querystring: { sig?: string } }>(
+      '/rollbacks/:jobId',
+      async (request, reply) => {
+        const { jobId } = request.params;
+        const sig = typeof request.query.sig === 'string' ? request.query.sig : undefined;
+        const access = checkReportAccess(options.access, {
+          jobId,
+          authorization: request.headers.authorization,
+          sig,
+          remoteAddress: request.socket.remoteAddress,
+        });
+        if (!access.ok) {
+          if (access.status === 401) reply.header('www-authenticate', 'Bearer realm="rollback reports"');
+          return send(
+            reply,
+            access.status,
+            renderMessagePage(access.status === 401 ? 'Unauthorized' : 'Forbidden', access.message),
+          );
+        }
+        const snapshot = checkJobId(jobId) === undefined ? await options.progress.get(jobId) : undefined;
+        if (!snapshot)
+          return send(
+            reply,
+            404,
+            renderMessagePage(
+              'No such rollback',
+              `No rollback with id "${jobId}" (reports are kept 30 days).`,
+            ),
+          );
+        const [plan, audit] = await Promise.all([options.index.plan(jobId), readAudit(options, jobId)]);
+        const approvalsRequired = options.catalog?.get(snapshot.service)?.approval.required;
+        const page = renderReportPage({
+          snapshot,
+          audit,
+          ...(plan ? { plan } : {}),
+          ...(approvalsRequired === undefined ? {} : { approvalsRequired }),
+        });
+        return send(reply, 200, page);
+      },
+    );
   };
 }
 

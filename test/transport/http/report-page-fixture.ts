@@ -27,7 +27,12 @@ export function failedRollback(jobId: string): { snapshot: ProgressSnapshot; pla
       { id: 'rollback', title: 'Perform rollback (image)' },
       { id: 'monitor', title: 'Monitor rollout' },
     ],
-    actions: [{ target: 'cluster prod/default', description: `kubectl set image deployment/kaizen kaizen=kaizen:v0.7.0 ${HOSTILE.action}` }],
+    actions: [
+      {
+        target: 'cluster prod/default',
+        description: `kubectl set image deployment/kaizen kaizen=kaizen:v0.7.0 ${HOSTILE.action}`,
+      },
+    ],
     createdAt: '2026-03-01T14:00:00.000Z',
   };
   const snapshot: ProgressSnapshot = {
@@ -43,22 +48,53 @@ export function failedRollback(jobId: string): { snapshot: ProgressSnapshot; pla
     to: plan.to,
     state: 'failed',
     steps: [
-      { id: 'identify', title: 'Identify current and target versions', state: 'done', startedAt: '2026-03-01T14:00:01.000Z', endedAt: '2026-03-01T14:00:03.000Z', summary: HOSTILE.summary },
-      { id: 'rollback', title: 'Perform rollback (image)', state: 'done', startedAt: '2026-03-01T14:00:03.000Z', endedAt: '2026-03-01T14:00:04.000Z', summary: 'image set to kaizen:v0.7.0' },
+      {
+        id: 'identify',
+        title: 'Identify current and target versions',
+        state: 'done',
+        startedAt: '2026-03-01T14:00:01.000Z',
+        endedAt: '2026-03-01T14:00:03.000Z',
+        summary: HOSTILE.summary,
+      },
+      {
+        id: 'rollback',
+        title: 'Perform rollback (image)',
+        state: 'done',
+        startedAt: '2026-03-01T14:00:03.000Z',
+        endedAt: '2026-03-01T14:00:04.000Z',
+        summary: 'image set to kaizen:v0.7.0',
+      },
       {
         id: 'monitor',
         title: 'Monitor rollout',
         state: 'failed',
         startedAt: '2026-03-01T14:00:04.000Z',
         endedAt: '2026-03-01T14:01:49.000Z',
-        error: { code: 'progress_deadline_exceeded', message: 'deployment "kaizen" exceeded its progress deadline', hint: 'Check the image <tag> exists & pods can pull it.' },
+        error: {
+          code: 'progress_deadline_exceeded',
+          message: 'deployment "kaizen" exceeded its progress deadline',
+          hint: 'Check the image <tag> exists & pods can pull it.',
+        },
       },
     ],
     details: [
-      { stepId: 'identify', at: '2026-03-01T14:00:02.000Z', text: 'Current: deployment/kaizen at revision 3' },
-      { stepId: 'monitor', at: '2026-03-01T14:01:00.000Z', text: `Back-off pulling image: ${HOSTILE.detail}` },
+      {
+        stepId: 'identify',
+        at: '2026-03-01T14:00:02.000Z',
+        text: 'Current: deployment/kaizen at revision 3',
+      },
+      {
+        stepId: 'monitor',
+        at: '2026-03-01T14:01:00.000Z',
+        text: `Back-off pulling image: ${HOSTILE.detail}`,
+      },
     ],
-    checklists: [{ title: 'Post-mortem checklist', items: [{ text: 'Schedule post-mortem' }, { text: 'Document lessons learned', done: true }] }],
+    checklists: [
+      {
+        title: 'Post-mortem checklist',
+        items: [{ text: 'Schedule post-mortem' }, { text: 'Document lessons learned', done: true }],
+      },
+    ],
     outcome: { summary: 'Rollback failed; the Deployment is left as the failed step found it.' },
     createdAt: plan.createdAt,
     startedAt: '2026-03-01T14:00:01.000Z',

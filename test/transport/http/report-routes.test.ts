@@ -31,13 +31,22 @@ describe('GET /rollbacks/<job-id>: the report page', () => {
     const app = await createHttpServer({
       log,
       readiness: [],
-      plugins: [reportRoutes({ progress: new RedisProgressStore(redis, keys), index: new RedisRollbackIndex(redis, keys), audit, access, log })],
+      plugins: [
+        reportRoutes({
+          progress: new RedisProgressStore(redis, keys),
+          index: new RedisRollbackIndex(redis, keys),
+          audit,
+          access,
+          log,
+        }),
+      ],
     });
     await app.listen({ port: 0, host: '127.0.0.1' });
     return app;
   }
   const base = (app: FastifyInstance) => `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  const get = (app: FastifyInstance, path: string, headers: Record<string, string> = {}) => fetch(`${base(app)}${path}`, { headers });
+  const get = (app: FastifyInstance, path: string, headers: Record<string, string> = {}) =>
+    fetch(`${base(app)}${path}`, { headers });
 
   beforeAll(async () => {
     redis = new Redis(TEST_REDIS_URL);
@@ -45,8 +54,20 @@ describe('GET /rollbacks/<job-id>: the report page', () => {
     await new RedisRollbackIndex(redis, keys).record(plan);
     await new RedisProgressStore(redis, keys).publish(snapshot);
     const audit = new RedisAuditLog(redis, keys);
-    await audit.append({ type: 'requested', actor: snapshot.requester, service: 'kaizen', jobId: JOB, detail: `to v0.7.0; reason: ${HOSTILE.reason}` });
-    await audit.append({ type: 'failed', actor: { id: 'worker', name: 'worker', source: 'http' }, service: 'kaizen', jobId: JOB, detail: 'Monitor rollout failed' });
+    await audit.append({
+      type: 'requested',
+      actor: snapshot.requester,
+      service: 'kaizen',
+      jobId: JOB,
+      detail: `to v0.7.0; reason: ${HOSTILE.reason}`,
+    });
+    await audit.append({
+      type: 'failed',
+      actor: { id: 'worker', name: 'worker', source: 'http' },
+      service: 'kaizen',
+      jobId: JOB,
+      detail: 'Monitor rollout failed',
+    });
     local = await serve({});
     exposed = await serve({ token: TOKEN, signingKey: SIGNING_KEY });
   });
@@ -64,8 +85,15 @@ describe('GET /rollbacks/<job-id>: the report page', () => {
     const page = await response.text();
     expect(page).toContain('<title>Rollback of kaizen (production)');
     expect(page).toContain('v0.8.0 (revision 3) → v0.7.0');
-    expect(page).toMatch(/Failed at step Monitor rollout after 1 min 48 s: deployment &quot;kaizen&quot; exceeded its progress deadline/);
-    for (const title of ['Identify current and target versions', 'Perform rollback (image)', 'Monitor rollout']) expect(page).toContain(title);
+    expect(page).toMatch(
+      /Failed at step Monitor rollout after 1 min 48 s: deployment &quot;kaizen&quot; exceeded its progress deadline/,
+    );
+    for (const title of [
+      'Identify current and target versions',
+      'Perform rollback (image)',
+      'Monitor rollout',
+    ])
+      expect(page).toContain(title);
     expect(page).toContain('2026-03-01 14:00:01 UTC');
     expect(page).toMatch(/<td>2 s<\/td>/);
     expect(page).toContain('progress_deadline_exceeded');
@@ -75,7 +103,7 @@ describe('GET /rollbacks/<job-id>: the report page', () => {
     expect(page).toContain('☐ Schedule post-mortem');
     expect(page).toContain('☑ Document lessons learned');
     expect(page).toContain('U0ALICE, via slack');
-    expect(page).toMatch(/Approval<\/dt><dd>Not required/);
+    expect(page).toMatch(/Approval<\/dt>\s*<dd>\s*Not required/);
     expect(page).toMatch(/<td>requested<\/td>/);
     expect(page).toMatch(/<td>failed<\/td>/);
     expect(page).toContain('id="evidence"');
@@ -110,11 +138,20 @@ describe('GET /rollbacks/<job-id>: the report page', () => {
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toMatch(/^Bearer/);
     expect(await none.text()).not.toContain('Monitor rollout');
-    expect((await get(exposed, `/rollbacks/${JOB}`, { authorization: 'Bearer wrong-token-0123456789' })).status).toBe(401);
+    expect(
+      (await get(exposed, `/rollbacks/${JOB}`, { authorization: 'Bearer wrong-token-0123456789' })).status,
+    ).toBe(401);
     expect((await get(exposed, `/rollbacks/${JOB}`, { authorization: `Basic ${TOKEN}` })).status).toBe(401);
     const otherJobsSig = reportSignature(SIGNING_KEY, 'kaizen-other-job');
     expect((await get(exposed, `/rollbacks/${JOB}?sig=${otherJobsSig}`)).status).toBe(401);
-    expect((await get(exposed, `/rollbacks/${JOB}?sig=${reportSignature('another-key-0123456789abcdef0123456789', JOB)}`)).status).toBe(401);
+    expect(
+      (
+        await get(
+          exposed,
+          `/rollbacks/${JOB}?sig=${reportSignature('another-key-0123456789abcdef0123456789', JOB)}`,
+        )
+      ).status,
+    ).toBe(401);
     expect((await get(exposed, `/rollbacks/${JOB}?sig=zz`)).status).toBe(401);
   });
 
@@ -142,6 +179,9 @@ describe('GET /rollbacks/<job-id>: the report page', () => {
     const request = { jobId: JOB, authorization: undefined, sig: undefined };
     expect(checkReportAccess({}, { ...request, remoteAddress: '127.0.0.1' })).toEqual({ ok: true });
     expect(checkReportAccess({}, { ...request, remoteAddress: '::1' })).toEqual({ ok: true });
-    expect(checkReportAccess({}, { ...request, remoteAddress: '10.1.2.3' })).toMatchObject({ ok: false, status: 403 });
+    expect(checkReportAccess({}, { ...request, remoteAddress: '10.1.2.3' })).toMatchObject({
+      ok: false,
+      status: 403,
+    });
   });
 });

@@ -1,3 +1,4 @@
+/* global document, window, localStorage, EventSource, fetch, setInterval */
 // rollback-bot local console: sends commands, draws replies, and replaces status cards from the server's
 // event stream. Plain browser JavaScript, no framework and no build step. All markup comes from the server
 // (escaped there); text made here is set with textContent only.
