@@ -24,6 +24,8 @@ export interface FilesRestoreStepOptions {
 export function createFilesRestoreStep({ files, target, hosts, parallel, deps }: FilesRestoreStepOptions): RollbackStep {
   return {
     id: 'restore',
+    // A change half-applied by a cancel would leave the host in an unknown state: let it finish.
+    interruptible: false,
     title: `Restore backup ${target.backup}`,
     async run(ctx) {
       const saveDir = preRollbackDir(files, ctx.plan.jobId);

@@ -13,6 +13,8 @@ import { previousShaKey, type GitStepOptions } from './git-step-options.js';
 export function createGitCheckoutStep({ git, target, hosts, parallel, deps }: GitStepOptions): RollbackStep {
   return {
     id: 'checkout',
+    // A change half-applied by a cancel would leave the host in an unknown state: let it finish.
+    interruptible: false,
     title: `Check out ${target.version}`,
     async run(ctx) {
       let changed = 0;

@@ -53,6 +53,8 @@ export function hostChangeSteps<T extends HostTarget>(options: HostChangeStepsOp
     },
     {
       id: 'change',
+      // A change half-applied by a cancel would leave the host in an unknown state: let it finish.
+      interruptible: false,
       title: `Roll back to ${tool.targetLabel} on each host`,
       run: (ctx) => changeHosts(options, pairs, ctx),
     },

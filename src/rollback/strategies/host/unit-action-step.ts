@@ -49,6 +49,8 @@ export function createUnitActionStep(options: UnitActionStepOptions): RollbackSt
   return {
     id: options.id,
     title: options.title,
+    // A stop or start cut off by a cancel would leave hosts in a state nobody chose: let it finish.
+    interruptible: false,
     async run(ctx) {
       if (unit === undefined && command === undefined) {
         return { skipped: true, summary: `no unit configured, nothing to ${action}` };
