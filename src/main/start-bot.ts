@@ -3,6 +3,8 @@ import type { Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { CommandHandler } from '../commands/command-handler.js';
 import { createLogger, type Logger } from '../observability/logger.js';
+import { Metrics } from '../observability/metrics.js';
+import { MetricsProgressStore } from '../rollback/metrics-progress-store.js';
 import { followPublishedSnapshots } from '../queue/follow-published-snapshots.js';
 import { RenderQueue } from '../queue/render-queue.js';
 import { createRollbackWorker } from '../queue/rollback-worker.js';
@@ -62,6 +64,7 @@ export async function startBot(config: AppConfig, overrides: StartBotOverrides =
   });
   const { approvals, approvalExpiry, marks } = core.governance;
   const { catalog, redis, connection, keys, progress, locks, index, rollbackQueue, strategies, rollbacks, commands } = core;
+  const metrics = new Metrics();
   const closers: (() => Promise<unknown>)[] = [];
   const workers: Worker[] = [];
   closers.push(() => approvalExpiry.close());
@@ -110,6 +113,7 @@ export async function startBot(config: AppConfig, overrides: StartBotOverrides =
     }
     http = await createHttpServer({
       log,
+      metrics,
       ...(slackReceiver ? { slackReceiver } : {}),
       readiness: [{ name: 'redis', check: async () => void (await redis.ping()) }],
       plugins: [
@@ -161,7 +165,7 @@ export async function startBot(config: AppConfig, overrides: StartBotOverrides =
         keys,
         catalog,
         strategies,
-        progress: new MarkOnSuccessProgressStore(progress, marks, log.child({ component: 'marks' })),
+        progress: new MetricsProgressStore(new MarkOnSuccessProgressStore(progress, marks, log.child({ component: 'marks' })), metrics),
         locks,
         log: log.child({ component: 'worker' }),
         concurrency: config.workerConcurrency,

@@ -102,6 +102,11 @@ describe('/rollback on Kubernetes, end to end through Slack, BullMQ and the clus
     expect(thread).toMatch(/3\/3|ready/);
     // Only one status message for the rollback, updated in place.
     expect(bot.slack.messages(CHANNEL).filter((m) => m.text.startsWith('Rollback of kaizen'))).toHaveLength(1);
+    // Operators see it in Prometheus metrics.
+    const metrics = await (await fetch(`${bot.bot.url}/metrics`)).text();
+    expect(metrics).toContain('rollbackbot_rollbacks_finished_total{service="kaizen",strategy="kubernetes",state="succeeded"} 1');
+    expect(metrics).toMatch(/rollbackbot_http_request_duration_seconds_count\{route="\/slack\/events",status="200"\} [1-9]/);
+    expect(metrics).toMatch(/rollbackbot_steps_finished_total\{step="rollback",state="done"\} 1/);
   });
 
   it('native undo with no version goes to the previous revision, as kubectl rollout undo does', async () => {

@@ -1,5 +1,6 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from '../../observability/logger.js';
+import type { Metrics } from '../../observability/metrics.js';
 import type { SlackRequestReceiver } from '../slack/slack-request-receiver.js';
 
 export interface ReadinessCheck {
@@ -11,6 +12,8 @@ export interface HttpServerOptions {
   log: Logger;
   slackReceiver?: SlackRequestReceiver;
   readiness: ReadinessCheck[];
+  /** Prometheus metrics: served at /metrics, and every answer's duration observed. */
+  metrics?: Metrics;
   /** Other routes (console, report pages, API) registered by their own modules. */
   plugins?: ((app: FastifyInstance) => Promise<void> | void)[];
 }
@@ -21,6 +24,17 @@ export interface HttpServerOptions {
  */
 export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: options.log.child({ component: 'http' }), logController: new LogController({ disableRequestLogging: true }), bodyLimit: 1_048_576 });
+
+  const metrics = options.metrics;
+  if (metrics) {
+    app.addHook('onResponse', async (request, reply) => {
+      const route = request.routeOptions.url ?? 'unmatched';
+      metrics.httpDuration.observe({ route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    });
+    app.get('/metrics', async (_request, reply) =>
+      reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+    );
+  }
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
