@@ -198,6 +198,14 @@ describe('/rollback on Kubernetes, end to end through Slack, BullMQ and the clus
     expect(bot.slack.messages(CHANNEL).filter((m) => m.text.startsWith('Rollback of kaizen'))).toHaveLength(1);
   });
 
+  it('Slack rate limits (429 with Retry-After) on updates are waited out; the final state still shows', async () => {
+    bot.slack.rateLimitNext('chat.update', 1, 3);
+    await bot.slash('kaizen v0.7.0');
+    const done = await waitForOutcome(bot, /Rolled back kaizen/, 30_000);
+    expect(done.text).toContain('v0.7.0');
+    expect(bot.slack.callsTo('chat.update').length).toBeGreaterThan(3);
+  });
+
   it('versions lists the revisions with their images; help shows the grammar', async () => {
     healthVersion = 'v0.8.0';
     const versions = await bot.slash('versions kaizen');
