@@ -16,13 +16,14 @@ describe('local web console in headless Chromium', () => {
 
   beforeAll(async () => {
     env = await startDemoBot('console-browser', (demo) => ({
-      // A service whose restart hangs, so there is a running rollback to cancel.
+      // A service whose verification hangs (an interruptible step), so there is a running rollback to cancel.
       slow: {
         name: 'slow',
         environment: 'staging',
         channel: '#slow',
         strategy: 'git',
-        git: { path: demo.appDir, restart: [process.execPath, '-e', 'setTimeout(() => {}, 60000)'] },
+        git: { path: demo.appDir, restart: [process.execPath, '--version'] },
+        verify: { smoke: { command: [process.execPath, '-e', 'setTimeout(() => {}, 60000)'], timeout: '2m' } },
       },
       // The demo app again, behind the two-person rule: one approval by someone other than the requester.
       gated: { ...demo.service, name: 'gated', environment: 'production', approval: { required: 1 } },
@@ -87,11 +88,11 @@ describe('local web console in headless Chromium', () => {
     await page.fill('#command', 'slow v0.6.0');
     await page.press('#command', 'Enter');
     const card = page.locator('article.status-card[data-job-id^="slow-"]');
-    await page.waitForSelector('article.status-card[data-job-id^="slow-"] .step-running[data-step="restart"]', { timeout: 30_000 });
+    await page.waitForSelector('article.status-card[data-job-id^="slow-"] .step-running[data-step="verify"]', { timeout: 20_000 });
     await card.locator('button[data-action="cancel"]').click();
 
-    await page.waitForSelector('article.status-card[data-job-id^="slow-"][data-state="cancelled"]', { timeout: 30_000 });
-    expect(await card.locator('[data-testid="outcome"]').textContent()).toMatch(/^Cancelled at step Restart the service/);
+    await page.waitForSelector('article.status-card[data-job-id^="slow-"][data-state="cancelled"]', { timeout: 20_000 });
+    expect(await card.locator('[data-testid="outcome"]').textContent()).toMatch(/^Cancelled at step Verify the service/);
     expect(await card.locator('button[data-action]').count()).toBe(0);
     expect(await page.locator('article.ephemeral').last().textContent()).toContain('Alice clicked Cancel rollback on job slow-');
     // The plan answered to the command sits above the status message it started, as in a channel.

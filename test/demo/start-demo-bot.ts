@@ -50,7 +50,14 @@ export async function startDemoBot(name: string, extraServices: (demo: Demo) => 
     LOG_LEVEL: 'silent',
     WORKER_CONCURRENCY: '2',
   });
-  const bot = await startBot(config, { log: silentLogger(), stepRetry: { attempts: 2, baseDelayMs: 20, maxDelayMs: 100 } });
+  let bot: BotHandle;
+  try {
+    bot = await startBot(config, { log: silentLogger(), stepRetry: { attempts: 2, baseDelayMs: 20, maxDelayMs: 100 } });
+  } catch (error) {
+    await demo.stopApp();
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     bot,
     demo,

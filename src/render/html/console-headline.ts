@@ -71,9 +71,9 @@ function firstUnfinished(steps: StepSnapshot[]): StepSnapshot | undefined {
   return started ? steps.find((s) => s.state === 'pending' || s.state === 'running') : undefined;
 }
 
-/** "under 1 s", "4 s", "2 min 5 s". */
+/** "less than 1 s", "4 s", "2 min 5 s". */
 export function consoleDuration(ms: number): string {
-  return ms < 1000 ? 'under 1 s' : formatDuration(ms);
+  return ms < 1000 ? 'less than 1 s' : formatDuration(ms);
 }
 
 /** Whether the rollback has ended (no more changes will come). */
