@@ -24,6 +24,13 @@ const VERIFICATION = [
   'Alerts are not firing',
 ];
 
+const HOST_VERIFICATION = [
+  '`systemctl status <service>` shows the service active',
+  '`journalctl -u <service> -n 20 --no-pager` shows no new errors',
+  'Collect the post-rollback bundle',
+  'Compare it with the pre-deploy bundle: things should look as they did before the failed deploy',
+];
+
 const KUBERNETES_AFTER_ROLLBACK = [
   'Send completion notification',
   'Schedule post-mortem',
@@ -48,9 +55,12 @@ export function prerequisitesChecklist(): Checklist {
   return checklist('Before rolling back', PREREQUISITES);
 }
 
-/** The runbook's "Verification Steps": what to verify after the rollback. */
-export function verificationChecklist(): Checklist {
-  return checklist('Verify the rollback', VERIFICATION);
+/**
+ * What to verify by hand after the rollback: the Kubernetes runbook's "Verification Steps", or the host
+ * runbook's "After Rollback" for services on hosts.
+ */
+export function verificationChecklist(strategyKind: 'kubernetes' | 'host' = 'kubernetes'): Checklist {
+  return checklist('Verify the rollback', strategyKind === 'kubernetes' ? VERIFICATION : HOST_VERIFICATION);
 }
 
 /**

@@ -57,4 +57,11 @@ describe('runbook checklists', () => {
     first.items[0]!.done = true;
     expect(verificationChecklist().items[0]!.done).toBeUndefined();
   });
+
+  it('asks host services to verify with systemctl and the journal, as the host runbook does', () => {
+    const texts = verificationChecklist('host').items.map((i) => i.text);
+    expect(texts[0]).toContain('systemctl status');
+    expect(texts[1]).toContain('journalctl -u');
+    expect(texts.join(' ')).not.toContain('pods');
+  });
 });
