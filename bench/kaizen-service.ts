@@ -5,6 +5,12 @@ export function kaizenService(): Record<string, unknown> {
     environment: 'production',
     channel: 'C0INCIDENT',
     strategy: 'kubernetes',
-    kubernetes: { namespace: 'default', deployment: 'kaizen', container: 'kaizen', image: 'kaizen', rolloutTimeout: '60s' },
+    kubernetes: {
+      namespace: 'default',
+      deployment: 'kaizen',
+      container: 'kaizen',
+      image: 'kaizen',
+      rolloutTimeout: '60s',
+    },
   };
 }

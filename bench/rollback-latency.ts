@@ -17,7 +17,10 @@ const runs = Number(values.runs);
 const kube = await startFakeKube({ readyDelayMs: 20 });
 await kube.createDeployment({ name: 'kaizen', container: 'kaizen', image: 'kaizen:v0.7.0' });
 await kube.deploy('default', 'kaizen', 'kaizen', 'kaizen:v0.8.0');
-const bot = await startTestBot({ kubeconfigPath: kube.kubeconfigPath, services: { kaizen: kaizenService() } });
+const bot = await startTestBot({
+  kubeconfigPath: kube.kubeconfigPath,
+  services: { kaizen: kaizenService() },
+});
 
 const ack: number[] = [];
 const firstStatus: number[] = [];
@@ -34,7 +37,10 @@ for (let i = 0; i < runs; i++) {
   const newCalls = () => bot.slack.calls.slice(before);
   await bot.slack.waitFor(() => newCalls().some((c) => c.method === 'chat.postMessage'), 10_000);
   firstStatus.push(performance.now() - started);
-  await bot.slack.waitFor(() => newCalls().some((c) => c.method === 'chat.update' && String(c.args.text).includes('Rolled back')), 30_000);
+  await bot.slack.waitFor(
+    () => newCalls().some((c) => c.method === 'chat.update' && String(c.args.text).includes('Rolled back')),
+    30_000,
+  );
   const shown = performance.now();
   total.push(shown - started);
   const snapshot = await bot.bot.rollbacks.status(jobId);
@@ -47,7 +53,9 @@ const stats = (xs: number[]) => {
   const pick = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
   return `p50 ${pick(0.5).toFixed(0)}  p90 ${pick(0.9).toFixed(0)}  max ${pick(1).toFixed(0)}`;
 };
-console.log(`rollback-latency: ${runs} rollbacks, 3 replicas, pods ready after 20 ms, node ${process.version}`);
+console.log(
+  `rollback-latency: ${runs} rollbacks, 3 replicas, pods ready after 20 ms, node ${process.version}`,
+);
 console.log(`  acknowledgement with plan (ms):        ${stats(ack)}`);
 console.log(`  first status message in channel (ms): ${stats(firstStatus)}`);
 console.log(`  request -> "Rolled back" shown (ms):   ${stats(total)}`);

@@ -13,7 +13,9 @@ import { slashCommandRequest } from '../test/support/slack-request.js';
 import { SIGNING_SECRET, startTestBot } from '../test/support/test-bot.js';
 import { kaizenService } from './kaizen-service.js';
 
-const { values } = parseArgs({ options: { connections: { type: 'string', default: '10' }, duration: { type: 'string', default: '10' } } });
+const { values } = parseArgs({
+  options: { connections: { type: 'string', default: '10' }, duration: { type: 'string', default: '10' } },
+});
 const connections = Number(values.connections);
 const duration = Number(values.duration);
 
@@ -21,9 +23,16 @@ const kube = await startFakeKube({ readyDelayMs: 5 });
 await kube.createDeployment({ name: 'kaizen', container: 'kaizen', image: 'kaizen:v0.6.0' });
 await kube.deploy('default', 'kaizen', 'kaizen', 'kaizen:v0.7.0');
 await kube.deploy('default', 'kaizen', 'kaizen', 'kaizen:v0.8.0');
-const bot = await startTestBot({ kubeconfigPath: kube.kubeconfigPath, services: { kaizen: kaizenService() } });
+const bot = await startTestBot({
+  kubeconfigPath: kube.kubeconfigPath,
+  services: { kaizen: kaizenService() },
+});
 
-const request = slashCommandRequest({ signingSecret: SIGNING_SECRET, text: 'kaizen v0.7.0 --dry-run', responseUrl: bot.slack.responseUrl('bench') });
+const request = slashCommandRequest({
+  signingSecret: SIGNING_SECRET,
+  text: 'kaizen v0.7.0 --dry-run',
+  responseUrl: bot.slack.responseUrl('bench'),
+});
 const result = await autocannon({
   url: `${bot.bot.url}/slack/events`,
   method: 'POST',
@@ -35,7 +44,9 @@ const result = await autocannon({
 
 const l = result.latency;
 console.log(`slash-ack: ${connections} connections, ${duration} s, node ${process.version}`);
-console.log(`  requests: ${result.requests.total} (${result.requests.average.toFixed(1)}/s), non-2xx: ${result.non2xx}, errors: ${result.errors}, timeouts: ${result.timeouts}`);
+console.log(
+  `  requests: ${result.requests.total} (${result.requests.average.toFixed(1)}/s), non-2xx: ${result.non2xx}, errors: ${result.errors}, timeouts: ${result.timeouts}`,
+);
 console.log(`  latency ms: p50 ${l.p50}  p90 ${l.p90}  p99 ${l.p99}  max ${l.max}`);
 console.log(`  Kubernetes API requests served: ${kube.requests.length}`);
 console.log(`  target p99 < 3000 ms: ${l.p99 < 3000 ? 'met' : 'MISSED'}`);

@@ -39,7 +39,16 @@ export async function prepareDemo(options: DemoOptions): Promise<Demo> {
   const runDir = join(options.dataDir, 'run');
   const servicesDir = join(options.dataDir, 'services');
   const healthUrl = `http://127.0.0.1:${options.appPort}/health`;
-  const restart = [process.execPath, RESTART_SCRIPT, '--app', appDir, '--port', String(options.appPort), '--run-dir', runDir];
+  const restart = [
+    process.execPath,
+    RESTART_SCRIPT,
+    '--app',
+    appDir,
+    '--port',
+    String(options.appPort),
+    '--run-dir',
+    runDir,
+  ];
   const stopApp = async () => {
     await execa(process.execPath, [RESTART_SCRIPT, '--stop', '--run-dir', runDir], { reject: false });
   };
@@ -61,7 +70,10 @@ export async function prepareDemo(options: DemoOptions): Promise<Demo> {
     verify: {
       healthUrl,
       expectStatus: 200,
-      smoke: { command: [process.execPath, CHECK_SCRIPT, healthUrl, join(appDir, 'VERSION')], timeout: '30s' },
+      smoke: {
+        command: [process.execPath, CHECK_SCRIPT, healthUrl, join(appDir, 'VERSION')],
+        timeout: '30s',
+      },
     },
   };
   const header = '# Written by scripts/demo/prepare-demo.ts (npm run demo); rewritten on every run.\n';
@@ -72,7 +84,19 @@ export async function prepareDemo(options: DemoOptions): Promise<Demo> {
 /** One commit and one tag per version, oldest first; HEAD ends at the newest (v0.8.0). */
 async function createRepository(appDir: string): Promise<void> {
   const git = (...args: string[]) =>
-    execa('git', ['-C', appDir, '-c', 'user.name=Demo Deployer', '-c', 'user.email=demo@rollback-bot.invalid', '-c', 'commit.gpgsign=false', '-c', 'tag.gpgsign=false', ...args]);
+    execa('git', [
+      '-C',
+      appDir,
+      '-c',
+      'user.name=Demo Deployer',
+      '-c',
+      'user.email=demo@rollback-bot.invalid',
+      '-c',
+      'commit.gpgsign=false',
+      '-c',
+      'tag.gpgsign=false',
+      ...args,
+    ]);
   await git('init', '--quiet', '--initial-branch=main');
   for (const version of DEMO_VERSIONS) {
     await writeFile(join(appDir, 'VERSION'), `${version}\n`);

@@ -13,7 +13,12 @@ import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 
 const { values } = parseArgs({
-  options: { app: { type: 'string' }, port: { type: 'string' }, 'run-dir': { type: 'string' }, stop: { type: 'boolean' } },
+  options: {
+    app: { type: 'string' },
+    port: { type: 'string' },
+    'run-dir': { type: 'string' },
+    stop: { type: 'boolean' },
+  },
 });
 const app = values.app;
 const port = Number(values.port);

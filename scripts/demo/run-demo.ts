@@ -12,7 +12,10 @@ import { PACKAGE_ROOT, prepareDemo } from './prepare-demo.js';
 async function main(): Promise<void> {
   const env = process.env;
   const dataDir = env.DEMO_DATA_DIR ?? join(PACKAGE_ROOT, '.data', 'demo');
-  const log = createLogger({ level: env.LOG_LEVEL ?? 'info', destination: pinoPretty({ colorize: true, ignore: 'pid,hostname,app' }) });
+  const log = createLogger({
+    level: env.LOG_LEVEL ?? 'info',
+    destination: pinoPretty({ colorize: true, ignore: 'pid,hostname,app' }),
+  });
   const config = loadAppConfig({
     ...env,
     // The demo is always local mode, with its own catalog and its own Redis keys.
@@ -31,7 +34,9 @@ async function main(): Promise<void> {
   const bot = await startBot(config, { log });
   const port = bot.http?.server.address();
   const consoleUrl = `http://localhost:${typeof port === 'object' && port ? port.port : config.port}/`;
-  log.info(`Demo ready. Open ${consoleUrl} , choose your name, and type: /rollback demo v0.7.0  (Ctrl-C stops the bot and the demo app)`);
+  log.info(
+    `Demo ready. Open ${consoleUrl} , choose your name, and type: /rollback demo v0.7.0  (Ctrl-C stops the bot and the demo app)`,
+  );
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -46,15 +51,23 @@ async function main(): Promise<void> {
 
 /** The demo needs Redis (queue, snapshots, locks): say so plainly instead of retrying forever. */
 async function requireRedis(url: string): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 3_000 });
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: 3_000,
+  });
   redis.on('error', () => undefined);
   try {
     await redis.connect();
     await redis.ping();
   } catch (error) {
-    throw new Error(`Redis does not answer at ${url}: the demo needs it. Start one (redis-server, or your package manager's redis) or set REDIS_URL.`, {
-      cause: error,
-    });
+    throw new Error(
+      `Redis does not answer at ${url}: the demo needs it. Start one (redis-server, or your package manager's redis) or set REDIS_URL.`,
+      {
+        cause: error,
+      },
+    );
   } finally {
     redis.disconnect();
   }

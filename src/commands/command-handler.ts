@@ -89,7 +89,10 @@ export class CommandHandler {
         }
         // Service names are catalog names; job ids carry a time part, so the two never collide.
         if (this.rollbacks.isService(command.jobId)) {
-          return { kind: 'notice', text: describeServiceState(await this.rollbacks.serviceState(command.jobId)) };
+          return {
+            kind: 'notice',
+            text: describeServiceState(await this.rollbacks.serviceState(command.jobId)),
+          };
         }
         const snapshot = await this.rollbacks.status(command.jobId);
         if (!snapshot) {

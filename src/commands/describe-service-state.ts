@@ -17,7 +17,9 @@ export function describeServiceState(state: ServiceState): string {
   }
   if (active) {
     const state = active.state === 'awaiting_approval' ? 'waiting for approval' : active.state;
-    lines.push(`Active rollback: job ${active.jobId} by ${active.requester.name} to ${active.to} (${state}).`);
+    lines.push(
+      `Active rollback: job ${active.jobId} by ${active.requester.name} to ${active.to} (${state}).`,
+    );
   } else {
     lines.push('No rollback in progress.');
   }

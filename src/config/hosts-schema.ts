@@ -4,12 +4,18 @@ import { z } from 'zod';
  * An SSH destination as `ssh` takes it ("web-1", "deploy@web-1.example.com", "10.0.0.5"), or "local".
  * No leading dash (it would be read as an option) and no spaces or shell characters.
  */
-export const SSH_DESTINATION_PATTERN = /^(?:[A-Za-z0-9._][A-Za-z0-9._-]{0,63}@)?[A-Za-z0-9_][A-Za-z0-9._:-]{0,252}$/;
+export const SSH_DESTINATION_PATTERN =
+  /^(?:[A-Za-z0-9._][A-Za-z0-9._-]{0,63}@)?[A-Za-z0-9_][A-Za-z0-9._:-]{0,252}$/;
 
 export const hostEntrySchema = z
   .object({
     /** "local" (the worker's own host) or an SSH destination ("deploy@web-1"). */
-    name: z.string().regex(SSH_DESTINATION_PATTERN, 'must be "local" or an SSH destination like deploy@web-1 (no spaces, no leading "-")'),
+    name: z
+      .string()
+      .regex(
+        SSH_DESTINATION_PATTERN,
+        'must be "local" or an SSH destination like deploy@web-1 (no spaces, no leading "-")',
+      ),
     /** SSH port; omitted: ssh's default (22 or ~/.ssh/config). */
     port: z.number().int().min(1).max(65535).optional(),
     /** Private key file on the worker, for `ssh -i`. */
@@ -52,4 +58,6 @@ export const hostPathSchema = z
 
 /** A systemd unit name ("app.service", "worker@1.service"). */
 export const UNIT_NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9@._:\\-]{0,255}$/;
-export const unitNameSchema = z.string().regex(UNIT_NAME_PATTERN, 'must be a systemd unit name like app.service');
+export const unitNameSchema = z
+  .string()
+  .regex(UNIT_NAME_PATTERN, 'must be a systemd unit name like app.service');

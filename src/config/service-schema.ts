@@ -86,7 +86,16 @@ export const permissionsSchema = z
     request: principalsSchema.optional(),
     approve: principalsSchema.optional(),
     /** Channel ids (C0123ABCD) or #names where `/rollback <service>` is accepted. Empty or absent: any. */
-    channels: z.array(z.string().regex(/^([CGD][A-Z0-9]{2,}|#[a-z0-9][a-z0-9._-]{0,79})$/, 'must be a channel id like C0123ABCD or a #name')).default([]),
+    channels: z
+      .array(
+        z
+          .string()
+          .regex(
+            /^([CGD][A-Z0-9]{2,}|#[a-z0-9][a-z0-9._-]{0,79})$/,
+            'must be a channel id like C0123ABCD or a #name',
+          ),
+      )
+      .default([]),
   })
   .strict();
 
@@ -110,7 +119,9 @@ export const databaseCompatibilitySchema = z.union([
     .strict(),
 ]);
 
-export const guardsSchema = z.object({ databaseCompatibility: databaseCompatibilitySchema.optional() }).strict();
+export const guardsSchema = z
+  .object({ databaseCompatibility: databaseCompatibilitySchema.optional() })
+  .strict();
 
 export const STRATEGY_NAMES = ['kubernetes', 'helm', 'apt', 'yum', 'files', 'compose', 'git'] as const;
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
@@ -135,7 +146,10 @@ export const serviceSchema = z
   })
   .strict()
   .superRefine((service, ctx) => {
-    if (!(service.strategy in service) || (service as Record<string, unknown>)[service.strategy] === undefined) {
+    if (
+      !(service.strategy in service) ||
+      (service as Record<string, unknown>)[service.strategy] === undefined
+    ) {
       ctx.addIssue({
         code: 'custom',
         path: ['strategy'],

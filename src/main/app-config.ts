@@ -8,7 +8,10 @@ function optionalSecret(minLength: number) {
     .string()
     .optional()
     .transform((value) => (value === undefined || value === '' ? undefined : value))
-    .refine((value) => value === undefined || value.length >= minLength, `must be at least ${minLength} characters`);
+    .refine(
+      (value) => value === undefined || value.length >= minLength,
+      `must be at least ${minLength} characters`,
+    );
 }
 
 const envSchema = z.object({
@@ -20,7 +23,10 @@ const envSchema = z.object({
     .transform((value) => (value === '' ? undefined : value)),
   ROLE: role.default('all'),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
-  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('rollback-bot'),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/)
+    .default('rollback-bot'),
   SERVICES_DIR: z.string().default('config/services'),
   KUBECONFIG: z.string().optional(),
   SLACK_SIGNING_SECRET: z.string().optional(),
@@ -77,7 +83,8 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
   let slack: AppConfig['slack'];
   if (e.SLACK_BOT_TOKEN) {
     if (!e.SLACK_SIGNING_SECRET) problems.push('SLACK_SIGNING_SECRET: required when SLACK_BOT_TOKEN is set');
-    else slack = { signingSecret: e.SLACK_SIGNING_SECRET, botToken: e.SLACK_BOT_TOKEN, apiUrl: e.SLACK_API_URL };
+    else
+      slack = { signingSecret: e.SLACK_SIGNING_SECRET, botToken: e.SLACK_BOT_TOKEN, apiUrl: e.SLACK_API_URL };
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return {

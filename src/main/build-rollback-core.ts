@@ -93,7 +93,18 @@ export async function buildRollbackCore(
     ...(overrides.slackRetries === undefined ? {} : { slackRetries: overrides.slackRetries }),
   });
   const { policy, approvals, marks } = governance;
-  const rollbacks = new RollbackService({ catalog, strategies, queue: rollbackQueue, locks, index, progress, audit, policy, approvals, marks });
+  const rollbacks = new RollbackService({
+    catalog,
+    strategies,
+    queue: rollbackQueue,
+    locks,
+    index,
+    progress,
+    audit,
+    policy,
+    approvals,
+    marks,
+  });
   const cancellation = new RedisCancellation(redis, keys, log.child({ component: 'cancel' }));
   const cancels = new CancelService({ progress, locks, queue: rollbackQueue, signals: cancellation, audit });
   const commands = new CommandHandler(rollbacks, log, { cancels });

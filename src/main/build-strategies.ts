@@ -24,7 +24,10 @@ export function buildStrategies(deps: StrategyDeps): Map<string, Strategy> {
   const { log } = deps;
   const clusterFactory =
     deps.clusterFactory ??
-    createKubernetesClusterFactory({ log, ...(deps.kubeconfigPath ? { kubeconfigPath: deps.kubeconfigPath } : {}) });
+    createKubernetesClusterFactory({
+      log,
+      ...(deps.kubeconfigPath ? { kubeconfigPath: deps.kubeconfigPath } : {}),
+    });
   const runners = deps.runnerFactory ?? createCommandRunnerFactory({ log });
   const local = runners({ name: 'local' });
   const strategies: Strategy[] = [

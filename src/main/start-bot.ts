@@ -63,7 +63,19 @@ export async function startBot(config: AppConfig, overrides: StartBotOverrides =
     ...(overrides.slackRetries === undefined ? {} : { slackRetries: overrides.slackRetries }),
   });
   const { approvals, approvalExpiry, marks } = core.governance;
-  const { catalog, redis, connection, keys, progress, locks, index, rollbackQueue, strategies, rollbacks, commands } = core;
+  const {
+    catalog,
+    redis,
+    connection,
+    keys,
+    progress,
+    locks,
+    index,
+    rollbackQueue,
+    strategies,
+    rollbacks,
+    commands,
+  } = core;
   const metrics = new Metrics();
   const closers: (() => Promise<unknown>)[] = [];
   const workers: Worker[] = [];
@@ -91,7 +103,10 @@ export async function startBot(config: AppConfig, overrides: StartBotOverrides =
       });
       registerSlackHandlers(slackApp, { commands, log: log.child({ component: 'slack' }), reportUrl });
       registerSlackActions(slackApp, { approvals, commands, log: log.child({ component: 'slack' }) });
-      const client = new webApi.WebClient(config.slack.botToken, { ...clientOptions, logLevel: webApi.LogLevel.ERROR });
+      const client = new webApi.WebClient(config.slack.botToken, {
+        ...clientOptions,
+        logLevel: webApi.LogLevel.ERROR,
+      });
       const renderQueue = new RenderQueue(connection, config.redisPrefix);
       const sync = new SlackStatusSync({ client, redis, keys, progress, index, catalog, reportUrl });
       progress.onPublished((snapshot) =>
@@ -132,13 +147,29 @@ export async function startBot(config: AppConfig, overrides: StartBotOverrides =
       // Local mode: no Slack token, so the web console at / is the chat surface (same handler, queue, snapshots).
       const consoleLog = log.child({ component: 'console' });
       // Report pages answer localhost without a token, so the console links them relatively when PUBLIC_URL is unset.
-      const consoleReportUrl = (jobId: string) => reportUrl(jobId) ?? `/rollbacks/${encodeURIComponent(jobId)}`;
+      const consoleReportUrl = (jobId: string) =>
+        reportUrl(jobId) ?? `/rollbacks/${encodeURIComponent(jobId)}`;
       await http.register(
-        consoleRoutes({ commands, rollbacks, approvals, catalog, redis, keys, log: consoleLog, reportUrl: consoleReportUrl }),
+        consoleRoutes({
+          commands,
+          rollbacks,
+          approvals,
+          catalog,
+          redis,
+          keys,
+          log: consoleLog,
+          reportUrl: consoleReportUrl,
+        }),
       );
     }
     // Expires plans nobody approved in time (a delayed job each; whichever web process is up runs it).
-    workers.push(approvalExpiry.startWorker(connection, (jobId) => approvals.expire(jobId), log.child({ component: 'approvals' })));
+    workers.push(
+      approvalExpiry.startWorker(
+        connection,
+        (jobId) => approvals.expire(jobId),
+        log.child({ component: 'approvals' }),
+      ),
+    );
     await http.listen({ port: config.port, host: config.host });
     const address = http.server.address();
     url = typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : undefined;
@@ -165,7 +196,10 @@ export async function startBot(config: AppConfig, overrides: StartBotOverrides =
         keys,
         catalog,
         strategies,
-        progress: new MetricsProgressStore(new MarkOnSuccessProgressStore(progress, marks, log.child({ component: 'marks' })), metrics),
+        progress: new MetricsProgressStore(
+          new MarkOnSuccessProgressStore(progress, marks, log.child({ component: 'marks' })),
+          metrics,
+        ),
         locks,
         log: log.child({ component: 'worker' }),
         concurrency: config.workerConcurrency,

@@ -18,7 +18,9 @@ export const REDACTED_PATHS = [
   'config.slack.signingSecret',
 ];
 
-export function createLogger(options: { level?: string; pretty?: boolean; destination?: NodeJS.WritableStream } = {}): Logger {
+export function createLogger(
+  options: { level?: string; pretty?: boolean; destination?: NodeJS.WritableStream } = {},
+): Logger {
   const opts: LoggerOptions = {
     level: options.level ?? 'info',
     base: { app: 'rollback-bot' },

@@ -42,13 +42,19 @@ export class ApprovalExpiryQueue implements ApprovalExpiry {
   }
 
   /** `expire` returns once the plan is closed (or was not pending); it throws to be retried. */
-  startWorker(connection: ConnectionOptions, expire: (jobId: string) => Promise<void>, log: Logger): Worker<ExpiryJobData> {
+  startWorker(
+    connection: ConnectionOptions,
+    expire: (jobId: string) => Promise<void>,
+    log: Logger,
+  ): Worker<ExpiryJobData> {
     const worker = new Worker<ExpiryJobData>(APPROVAL_EXPIRY_QUEUE, (job) => expire(job.data.jobId), {
       connection,
       prefix: `${this.prefix}:bull`,
       concurrency: 4,
     });
-    worker.on('failed', (job, error) => log.warn({ jobId: job?.data.jobId, error: describeError(error) }, 'could not expire an approval yet'));
+    worker.on('failed', (job, error) =>
+      log.warn({ jobId: job?.data.jobId, error: describeError(error) }, 'could not expire an approval yet'),
+    );
     worker.on('error', (error) => log.error({ error: describeError(error) }, 'approval expiry worker error'));
     return worker;
   }

@@ -22,7 +22,9 @@ export async function followPublishedSnapshots(options: {
     void options.progress
       .get(jobId)
       .then((snapshot) => (snapshot ? options.onSnapshot(snapshot) : undefined))
-      .catch((error: unknown) => options.log.warn({ err: error, jobId }, 'could not follow a published snapshot'));
+      .catch((error: unknown) =>
+        options.log.warn({ err: error, jobId }, 'could not follow a published snapshot'),
+      );
   });
   await subscriber.subscribe(options.keys.progressChannel());
   return async () => {

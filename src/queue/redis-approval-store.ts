@@ -1,6 +1,11 @@
 import type { Redis } from 'ioredis';
 import type { Approval } from '../rollback/progress-snapshot.js';
-import type { ApprovalRecord, ApprovalStore, ApproveOutcome, CloseOutcome } from '../rollback/ports/approval-store.js';
+import type {
+  ApprovalRecord,
+  ApprovalStore,
+  ApproveOutcome,
+  CloseOutcome,
+} from '../rollback/ports/approval-store.js';
 import type { RedisKeys } from './redis-keys.js';
 
 /** A closed plan's record is kept a week after it expires, so late clicks get "no longer waiting". */
@@ -92,7 +97,11 @@ export class RedisApprovalStore implements ApprovalStore {
     return { ...input, approvals: [], state: 'pending', rev: 0 };
   }
 
-  async approve(jobId: string, approver: { id: string; name: string }, now: Date): Promise<{ outcome: ApproveOutcome; record?: ApprovalRecord }> {
+  async approve(
+    jobId: string,
+    approver: { id: string; name: string },
+    now: Date,
+  ): Promise<{ outcome: ApproveOutcome; record?: ApprovalRecord }> {
     const answer = (await this.redis.eval(
       APPROVE,
       2,
@@ -107,21 +116,45 @@ export class RedisApprovalStore implements ApprovalStore {
   }
 
   async cancel(jobId: string): Promise<{ outcome: CloseOutcome; record?: ApprovalRecord }> {
-    const answer = (await this.redis.eval(CLOSE, 1, this.keys.approval(jobId), 'cancel', String(Date.now()))) as ScriptAnswer;
+    const answer = (await this.redis.eval(
+      CLOSE,
+      1,
+      this.keys.approval(jobId),
+      'cancel',
+      String(Date.now()),
+    )) as ScriptAnswer;
     return this.toResult<CloseOutcome>(jobId, answer);
   }
 
   async expire(jobId: string, now: Date): Promise<{ outcome: CloseOutcome; record?: ApprovalRecord }> {
-    const answer = (await this.redis.eval(CLOSE, 1, this.keys.approval(jobId), 'expire', String(now.getTime()))) as ScriptAnswer;
+    const answer = (await this.redis.eval(
+      CLOSE,
+      1,
+      this.keys.approval(jobId),
+      'expire',
+      String(now.getTime()),
+    )) as ScriptAnswer;
     return this.toResult<CloseOutcome>(jobId, answer);
   }
 
   async get(jobId: string): Promise<ApprovalRecord | undefined> {
-    const fields = await this.redis.hmget(this.keys.approval(jobId), 'service', 'requesterId', 'required', 'approvals', 'expiresAtMs', 'state', 'rev');
+    const fields = await this.redis.hmget(
+      this.keys.approval(jobId),
+      'service',
+      'requesterId',
+      'required',
+      'approvals',
+      'expiresAtMs',
+      'state',
+      'rev',
+    );
     return toRecord(jobId, fields);
   }
 
-  private toResult<T extends string>(jobId: string, [outcome, fields]: ScriptAnswer): { outcome: T; record?: ApprovalRecord } {
+  private toResult<T extends string>(
+    jobId: string,
+    [outcome, fields]: ScriptAnswer,
+  ): { outcome: T; record?: ApprovalRecord } {
     const record = fields ? toRecord(jobId, fields) : undefined;
     return record ? { outcome: outcome as T, record } : { outcome: outcome as T };
   }

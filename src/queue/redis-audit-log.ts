@@ -34,10 +34,20 @@ export class RedisAuditLog implements AuditLog {
   async list(options: { limit?: number; service?: string; jobId?: string } = {}): Promise<AuditEntry[]> {
     const limit = options.limit ?? 100;
     const filtered = options.service !== undefined || options.jobId !== undefined;
-    const raw = await this.redis.xrevrange(this.keys.audit(), '+', '-', 'COUNT', filtered ? Math.max(limit * 20, 1000) : limit);
+    const raw = await this.redis.xrevrange(
+      this.keys.audit(),
+      '+',
+      '-',
+      'COUNT',
+      filtered ? Math.max(limit * 20, 1000) : limit,
+    );
     const entries = raw.map(([id, fields]) => toEntry(id, fields));
     return entries
-      .filter((e) => (options.service === undefined || e.service === options.service) && (options.jobId === undefined || e.jobId === options.jobId))
+      .filter(
+        (e) =>
+          (options.service === undefined || e.service === options.service) &&
+          (options.jobId === undefined || e.jobId === options.jobId),
+      )
       .slice(0, limit);
   }
 }
@@ -48,7 +58,11 @@ function toEntry(id: string, fields: string[]): AuditEntry {
   const entry: AuditEntry = {
     id,
     type: map.get('type') as AuditEntry['type'],
-    actor: { id: map.get('actorId') ?? '', name: map.get('actorName') ?? '', source: (map.get('source') ?? 'http') as AuditEntry['actor']['source'] },
+    actor: {
+      id: map.get('actorId') ?? '',
+      name: map.get('actorName') ?? '',
+      source: (map.get('source') ?? 'http') as AuditEntry['actor']['source'],
+    },
     at: map.get('at') ?? '',
   };
   const service = map.get('service');

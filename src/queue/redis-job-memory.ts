@@ -31,6 +31,8 @@ async function unavailableIsRetryable<T>(operation: () => Promise<T>): Promise<T
   try {
     return await operation();
   } catch (error) {
-    throw new RetryableError('redis_unavailable', 'Redis did not answer while recording the step', { cause: error });
+    throw new RetryableError('redis_unavailable', 'Redis did not answer while recording the step', {
+      cause: error,
+    });
   }
 }

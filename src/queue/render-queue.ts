@@ -24,7 +24,10 @@ export interface SnapshotSurface {
 export class RenderQueue {
   readonly queue: Queue<RenderJobData>;
 
-  constructor(connection: ConnectionOptions, private readonly prefix: string) {
+  constructor(
+    connection: ConnectionOptions,
+    private readonly prefix: string,
+  ) {
     this.queue = new Queue<RenderJobData>(RENDER_QUEUE, { connection, prefix: `${prefix}:bull` });
   }
 
@@ -42,7 +45,11 @@ export class RenderQueue {
     );
   }
 
-  startWorker(connection: ConnectionOptions, surfaces: SnapshotSurface[], log: Logger): Worker<RenderJobData> {
+  startWorker(
+    connection: ConnectionOptions,
+    surfaces: SnapshotSurface[],
+    log: Logger,
+  ): Worker<RenderJobData> {
     const worker = new Worker<RenderJobData>(
       RENDER_QUEUE,
       async (job) => {
@@ -51,7 +58,15 @@ export class RenderQueue {
             await surface.sync(job.data.jobId);
           } catch (error) {
             const described = describeError(error);
-            log.warn({ surface: surface.name, jobId: job.data.jobId, error: described, attempt: job.attemptsMade + 1 }, 'could not draw the status');
+            log.warn(
+              {
+                surface: surface.name,
+                jobId: job.data.jobId,
+                error: described,
+                attempt: job.attemptsMade + 1,
+              },
+              'could not draw the status',
+            );
             if (error instanceof PermanentError) throw new UnrecoverableError(described.message);
             throw error;
           }
@@ -78,6 +93,7 @@ export class RenderQueue {
  * (Slack down, rate limited) backs off exponentially from 1 s up to a minute.
  */
 export function renderBackoff(attemptsMade: number, _type?: string, error?: Error): number {
-  if (error instanceof RetryableError && error.code === 'render_busy') return 100 + Math.floor(Math.random() * 100);
+  if (error instanceof RetryableError && error.code === 'render_busy')
+    return 100 + Math.floor(Math.random() * 100);
   return Math.min(60_000, 1_000 * 2 ** Math.max(0, attemptsMade - 1));
 }

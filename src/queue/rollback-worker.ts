@@ -60,17 +60,25 @@ export function createRollbackWorker(options: RollbackWorkerOptions): Worker<Rol
     const controller = new AbortController();
     const onAbort = () => controller.abort(signal?.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
-    const unregister = options.onJobActive?.(plan.jobId, (reason) => controller.abort(reason)) ?? (() => undefined);
+    const unregister =
+      options.onJobActive?.(plan.jobId, (reason) => controller.abort(reason)) ?? (() => undefined);
     const unwatch =
       options.cancellation?.watch(plan.jobId, (request) => {
-        log.info({ jobId: plan.jobId, by: request.by.name }, 'cancel requested: stopping at the next safe point');
+        log.info(
+          { jobId: plan.jobId, by: request.by.name },
+          'cancel requested: stopping at the next safe point',
+        );
         controller.abort(request);
       }) ?? (() => undefined);
     try {
       const service = options.catalog.require(plan.service);
       const strategy = options.strategies.get(plan.strategy);
-      if (!strategy) throw new UnrecoverableError(`strategy ${plan.strategy} is not available on this worker`);
-      log.info({ jobId: plan.jobId, service: plan.service, attempt: job.attemptsStarted }, 'running rollback');
+      if (!strategy)
+        throw new UnrecoverableError(`strategy ${plan.strategy} is not available on this worker`);
+      log.info(
+        { jobId: plan.jobId, service: plan.service, attempt: job.attemptsStarted },
+        'running rollback',
+      );
       const cancellation = options.cancellation;
       const final = await runRollback({
         plan,

@@ -84,7 +84,10 @@ export class ApprovalService {
       case 'self':
         throw selfApproval();
       case 'duplicate':
-        return { message: 'You already approved this rollback; an approval counts once.', approval: toState(record) };
+        return {
+          message: 'You already approved this rollback; an approval counts once.',
+          approval: toState(record),
+        };
       case 'not_pending':
         throw notPending(record);
       case 'expired':
@@ -94,12 +97,23 @@ export class ApprovalService {
         await this.audit('approved', actor, plan, `${record.approvals.length}/${record.required}`);
         await this.publish(plan, record, (s) => s);
         const missing = record.required - record.approvals.length;
-        return { message: `Approved (${record.approvals.length}/${record.required}): ${missing} more approval${missing === 1 ? '' : 's'} needed.`, approval: toState(record) };
+        return {
+          message: `Approved (${record.approvals.length}/${record.required}): ${missing} more approval${missing === 1 ? '' : 's'} needed.`,
+          approval: toState(record),
+        };
       }
       case 'approved':
-        await this.audit('approved', actor, plan, `${record.approvals.length}/${record.required}: approvals complete`);
+        await this.audit(
+          'approved',
+          actor,
+          plan,
+          `${record.approvals.length}/${record.required}: approvals complete`,
+        );
         await this.enqueue(plan, record);
-        return { message: `Approved: the rollback of ${plan.service} is queued and starts now.`, approval: toState(record) };
+        return {
+          message: `Approved: the rollback of ${plan.service} is queued and starts now.`,
+          approval: toState(record),
+        };
     }
   }
 
@@ -111,20 +125,27 @@ export class ApprovalService {
       const decision = await this.options.policy.mayApprove(service, actor);
       if (!decision.allowed) {
         await this.audit('denied', actor, plan, `${decision.rule}: may not cancel a plan awaiting approval`);
-        throw new PermissionDeniedError({ ...decision, message: 'Only the requester or an approver can cancel this plan.' });
+        throw new PermissionDeniedError({
+          ...decision,
+          message: 'Only the requester or an approver can cancel this plan.',
+        });
       }
     }
     const { outcome, record } = await this.options.store.cancel(jobId);
     if (outcome === 'missing' || !record) throw unknownPlan(jobId);
     if (outcome !== 'cancelled') throw notPending(record);
     await this.close(plan, record, actor);
-    return { message: `Cancelled: the rollback of ${plan.service} will not run; nothing was changed.`, approval: toState(record) };
+    return {
+      message: `Cancelled: the rollback of ${plan.service} will not run; nothing was changed.`,
+      approval: toState(record),
+    };
   }
 
   /** Run by the expiry timer. Throws RetryableError when it ran early, so the timer tries again. */
   async expire(jobId: string): Promise<void> {
     const { outcome, record } = await this.options.store.expire(jobId, this.now());
-    if (outcome === 'not_due') throw new RetryableError('not_due', `approval of ${jobId} has not expired yet`);
+    if (outcome === 'not_due')
+      throw new RetryableError('not_due', `approval of ${jobId} has not expired yet`);
     if (outcome !== 'expired' || !record) return;
     const plan = await this.options.index.plan(jobId);
     if (plan) await this.close(plan, record, TIMER);
@@ -140,14 +161,26 @@ export class ApprovalService {
     try {
       await this.options.queue.enqueue(plan);
     } catch (error) {
-      await failSnapshot(this.options.progress, plan, { code: 'queue_unavailable', message: 'the job queue did not answer after the approval' }).catch(() => undefined);
+      await failSnapshot(this.options.progress, plan, {
+        code: 'queue_unavailable',
+        message: 'the job queue did not answer after the approval',
+      }).catch(() => undefined);
       await this.options.locks.release(plan.service, plan.jobId).catch(() => undefined);
-      throw new RetryableError('queue_unavailable', 'The rollback was approved but could not be queued; nothing was changed.', {
-        cause: error,
-        hint: 'The job queue (Redis) did not answer. Request the rollback again.',
-      });
+      throw new RetryableError(
+        'queue_unavailable',
+        'The rollback was approved but could not be queued; nothing was changed.',
+        {
+          cause: error,
+          hint: 'The job queue (Redis) did not answer. Request the rollback again.',
+        },
+      );
     }
-    await this.audit('enqueued', plan.request.requester, plan, `to ${plan.to} after ${record.approvals.length} approval(s)`);
+    await this.audit(
+      'enqueued',
+      plan.request.requester,
+      plan,
+      `to ${plan.to} after ${record.approvals.length} approval(s)`,
+    );
   }
 
   /** Ends a plan that will never run (cancelled or expired): status message, lock, audit. */
@@ -167,13 +200,24 @@ export class ApprovalService {
       },
     }));
     await this.options.locks.release(plan.service, plan.jobId);
-    if (expired) await this.audit('approval_expired', TIMER, plan, `${record.approvals.length}/${record.required} approvals`);
+    if (expired)
+      await this.audit(
+        'approval_expired',
+        TIMER,
+        plan,
+        `${record.approvals.length}/${record.required} approvals`,
+      );
     else await this.audit('cancelled', actor, plan, 'withdrawn before approval');
   }
 
   /** Publishes the plan's snapshot at version 1 + rev: the latest change of the approval always wins. */
-  private async publish(plan: RollbackPlan, record: ApprovalRecord, change: (s: ProgressSnapshot) => ProgressSnapshot): Promise<void> {
-    const current = (await this.options.progress.get(plan.jobId)) ?? initialSnapshot(plan, 'awaiting_approval');
+  private async publish(
+    plan: RollbackPlan,
+    record: ApprovalRecord,
+    change: (s: ProgressSnapshot) => ProgressSnapshot,
+  ): Promise<void> {
+    const current =
+      (await this.options.progress.get(plan.jobId)) ?? initialSnapshot(plan, 'awaiting_approval');
     const next = change({ ...structuredClone(current), approval: toState(record) });
     await this.options.progress.publish({ ...next, version: 1 + record.rev });
   }
@@ -184,7 +228,12 @@ export class ApprovalService {
     return plan;
   }
 
-  private async audit(type: AuditEntry['type'], actor: Actor, plan: RollbackPlan, detail: string): Promise<void> {
+  private async audit(
+    type: AuditEntry['type'],
+    actor: Actor,
+    plan: RollbackPlan,
+    detail: string,
+  ): Promise<void> {
     await this.options.audit?.append({
       type,
       actor: { id: actor.id, name: actor.name, source: actor.source },
@@ -196,7 +245,12 @@ export class ApprovalService {
 }
 
 function toState(record: ApprovalRecord): ApprovalState {
-  return { required: record.required, approvals: record.approvals, expiresAt: record.expiresAt, state: record.state };
+  return {
+    required: record.required,
+    approvals: record.approvals,
+    expiresAt: record.expiresAt,
+    state: record.state,
+  };
 }
 
 function selfApproval(): InputError {
@@ -206,7 +260,9 @@ function selfApproval(): InputError {
 }
 
 function unknownPlan(jobId: string): InputError {
-  return new InputError('unknown_job', `No rollback plan with id "${jobId}".`, { hint: 'Type `/rollback status` to list recent rollbacks.' });
+  return new InputError('unknown_job', `No rollback plan with id "${jobId}".`, {
+    hint: 'Type `/rollback status` to list recent rollbacks.',
+  });
 }
 
 function notPending(record: ApprovalRecord): InputError {
@@ -217,6 +273,9 @@ function notPending(record: ApprovalRecord): InputError {
     pending: 'it is still pending',
   }[record.state];
   return new InputError('not_awaiting_approval', `This rollback is no longer waiting for approval: ${why}.`, {
-    hint: record.state === 'approved' ? 'Follow it in the status message.' : 'Request the rollback again if it is still needed.',
+    hint:
+      record.state === 'approved'
+        ? 'Follow it in the status message.'
+        : 'Request the rollback again if it is still needed.',
   });
 }

@@ -13,7 +13,8 @@ export type CancelPoint =
 
 /** Reason given to `AbortController.abort()` or a plain string: who cancelled, if known. */
 export function cancelRequestOf(reason: unknown): CancelRequest | undefined {
-  if (reason && typeof reason === 'object' && 'by' in reason && 'at' in reason) return reason as CancelRequest;
+  if (reason && typeof reason === 'object' && 'by' in reason && 'at' in reason)
+    return reason as CancelRequest;
   return undefined;
 }
 

@@ -70,7 +70,10 @@ export class CancelService {
   }
 
   /** No worker will touch this job again: the snapshot is ours to end. */
-  private async publishCancelled(snapshot: ProgressSnapshot, request: CancelRequest): Promise<ProgressSnapshot> {
+  private async publishCancelled(
+    snapshot: ProgressSnapshot,
+    request: CancelRequest,
+  ): Promise<ProgressSnapshot> {
     const tracker = new SnapshotTracker(snapshot, this.options.progress);
     const at = this.now().toISOString();
     const interrupted = snapshot.steps.find((s) => s.state === 'running');
@@ -79,7 +82,10 @@ export class CancelService {
         if (step.state === 'running') {
           step.state = 'cancelled';
           step.endedAt = at;
-          step.error = { code: 'cancelled', message: 'The worker running this step stopped; the job was cancelled before it resumed.' };
+          step.error = {
+            code: 'cancelled',
+            message: 'The worker running this step stopped; the job was cancelled before it resumed.',
+          };
         } else if (step.state === 'pending') step.state = 'skipped';
       }
       s.state = 'cancelled';
@@ -91,7 +97,10 @@ export class CancelService {
         : s.steps.some((x) => x.endedAt)
           ? ({ kind: 'between_steps' } as const)
           : ({ kind: 'not_started' } as const);
-      s.outcome = { summary: describeCancellation(s, point, request), error: describeError(new CancelledError()) };
+      s.outcome = {
+        summary: describeCancellation(s, point, request),
+        error: describeError(new CancelledError()),
+      };
     });
     return tracker.snapshot;
   }

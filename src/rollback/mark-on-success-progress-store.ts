@@ -31,7 +31,9 @@ export class MarkOnSuccessProgressStore implements ProgressStore {
             jobId: snapshot.jobId,
             to: snapshot.to,
           })
-          .catch((error: unknown) => this.log.error({ err: error, jobId: snapshot.jobId }, 'could not mark the service rolled back'));
+          .catch((error: unknown) =>
+            this.log.error({ err: error, jobId: snapshot.jobId }, 'could not mark the service rolled back'),
+          );
       }
     }
     await this.inner.publish(snapshot);

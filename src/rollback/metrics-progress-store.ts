@@ -29,10 +29,17 @@ export class MetricsProgressStore implements ProgressStore {
       }
     }
     if (FINISHED.has(snapshot.state) && !FINISHED.has(previous?.state ?? '')) {
-      this.metrics.rollbacksFinished.inc({ service: snapshot.service, strategy: snapshot.strategy, state: snapshot.state });
+      this.metrics.rollbacksFinished.inc({
+        service: snapshot.service,
+        strategy: snapshot.strategy,
+        state: snapshot.state,
+      });
       if (snapshot.startedAt && snapshot.endedAt) {
         const seconds = (Date.parse(snapshot.endedAt) - Date.parse(snapshot.startedAt)) / 1000;
-        this.metrics.rollbackDuration.observe({ strategy: snapshot.strategy, state: snapshot.state }, seconds);
+        this.metrics.rollbackDuration.observe(
+          { strategy: snapshot.strategy, state: snapshot.state },
+          seconds,
+        );
       }
     }
   }

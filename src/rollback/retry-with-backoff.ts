@@ -23,7 +23,10 @@ export function backoffDelay(policy: RetryPolicy, attempt: number): number {
 export async function retryWithBackoff<T>(
   fn: (attempt: number) => Promise<T>,
   policy: RetryPolicy,
-  options: { signal?: AbortSignal; onRetry?: (error: unknown, attempt: number, delayMs: number) => void } = {},
+  options: {
+    signal?: AbortSignal;
+    onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
+  } = {},
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {

@@ -69,11 +69,19 @@ export class RollbackService {
   strategyFor(service: ServiceConfig, requested?: string): Strategy {
     const name = requested ?? service.strategy;
     const strategy = this.options.strategies.get(name);
-    const configured = [...this.options.strategies.values()].filter((s) => s.supports(service)).map((s) => s.name);
+    const configured = [...this.options.strategies.values()]
+      .filter((s) => s.supports(service))
+      .map((s) => s.name);
     if (!strategy || !strategy.supports(service)) {
-      throw new InputError('unsupported_strategy', `Service "${service.name}" cannot be rolled back with strategy "${name}".`, {
-        hint: configured.length ? `Strategies configured for ${service.name}: ${configured.join(', ')}.` : undefined,
-      });
+      throw new InputError(
+        'unsupported_strategy',
+        `Service "${service.name}" cannot be rolled back with strategy "${name}".`,
+        {
+          hint: configured.length
+            ? `Strategies configured for ${service.name}: ${configured.join(', ')}.`
+            : undefined,
+        },
+      );
     }
     return strategy;
   }
@@ -94,7 +102,10 @@ export class RollbackService {
       to: resolved.to,
       target: resolved.target,
       // Guards (database compatibility) run first, for every strategy, before anything changes.
-      steps: [...guardOutline(service), ...strategy.steps(service, resolved.target).map((s) => ({ id: s.id, title: s.title }))],
+      steps: [
+        ...guardOutline(service),
+        ...strategy.steps(service, resolved.target).map((s) => ({ id: s.id, title: s.title })),
+      ],
       actions: resolved.actions,
       prerequisites: prerequisitesChecklist(),
       createdAt: this.now().toISOString(),
@@ -108,10 +119,19 @@ export class RollbackService {
   async submit(request: RollbackRequest, signal?: AbortSignal): Promise<SubmitResult> {
     const service = this.options.catalog.require(request.service);
     const requester = request.requester;
-    const target = request.version ?? (request.toRevision === undefined ? 'previous' : `revision ${request.toRevision}`);
-    const where = request.channel === undefined ? '' : ` in ${request.channelName ? `#${request.channelName}` : request.channel}`;
-    await this.audit('requested', requester, service.name, undefined,
-      `to ${target}${request.dryRun ? ' (dry run)' : ''}${where}${request.reason ? `; reason: ${request.reason}` : ''}`);
+    const target =
+      request.version ?? (request.toRevision === undefined ? 'previous' : `revision ${request.toRevision}`);
+    const where =
+      request.channel === undefined
+        ? ''
+        : ` in ${request.channelName ? `#${request.channelName}` : request.channel}`;
+    await this.audit(
+      'requested',
+      requester,
+      service.name,
+      undefined,
+      `to ${target}${request.dryRun ? ' (dry run)' : ''}${where}${request.reason ? `; reason: ${request.reason}` : ''}`,
+    );
     await this.authorize(service, requester, request, signal);
     if (request.breakGlass) {
       if (requester.source !== 'cli') {
@@ -126,7 +146,13 @@ export class RollbackService {
     const plan = await this.plan(request, signal);
     if (request.dryRun) return { kind: 'dry_run', plan };
     if (request.breakGlass) {
-      await this.audit('break_glass', requester, service.name, plan.jobId, `approvals skipped; reason: ${request.reason ?? ''}`);
+      await this.audit(
+        'break_glass',
+        requester,
+        service.name,
+        plan.jobId,
+        `approvals skipped; reason: ${request.reason ?? ''}`,
+      );
     } else if (service.approval.required > 0) {
       return { kind: 'awaiting_approval', plan, approval: await this.awaitApproval(plan, service) };
     }
@@ -136,20 +162,35 @@ export class RollbackService {
   /** Where a service stands: its rolled-back mark and the rollback holding its lock. */
   async serviceState(name: string): Promise<ServiceState> {
     const service = this.options.catalog.require(name);
-    const [rolledBack, holder] = await Promise.all([this.options.marks?.get(service.name), this.options.locks.holder(service.name)]);
+    const [rolledBack, holder] = await Promise.all([
+      this.options.marks?.get(service.name),
+      this.options.locks.holder(service.name),
+    ]);
     const active = holder === undefined ? undefined : await this.options.progress.get(holder);
     return { service, rolledBack, active };
   }
 
   /** `/rollback release <svc> --reason`: clears the rolled-back mark (anyone who may request may release). */
-  async release(name: string, reason: string, requester: Requester, channel: { id?: string; name?: string } = {}): Promise<RolledBackMark> {
+  async release(
+    name: string,
+    reason: string,
+    requester: Requester,
+    channel: { id?: string; name?: string } = {},
+  ): Promise<RolledBackMark> {
     const service = this.options.catalog.require(name);
-    await this.authorize(service, requester, { ...(channel.id ? { channel: channel.id } : {}), ...(channel.name ? { channelName: channel.name } : {}) });
+    await this.authorize(service, requester, {
+      ...(channel.id ? { channel: channel.id } : {}),
+      ...(channel.name ? { channelName: channel.name } : {}),
+    });
     const mark = await this.options.marks?.release(service.name);
     if (!mark) {
-      throw new InputError('not_rolled_back', `${service.name} is not marked rolled back; there is nothing to release.`, {
-        hint: `\`/rollback status ${service.name}\` shows where it stands.`,
-      });
+      throw new InputError(
+        'not_rolled_back',
+        `${service.name} is not marked rolled back; there is nothing to release.`,
+        {
+          hint: `\`/rollback status ${service.name}\` shows where it stands.`,
+        },
+      );
     }
     const at = this.now().toISOString();
     await this.audit('released', requester, service.name, mark.jobId, `reason: ${reason}`);
@@ -168,9 +209,13 @@ export class RollbackService {
   private async awaitApproval(plan: RollbackPlan, service: ServiceConfig): Promise<ApprovalState> {
     const approvals = this.options.approvals;
     if (!approvals) {
-      throw new InputError('approvals_unavailable', `${service.name} needs approvals, and this surface cannot collect them.`, {
-        hint: 'Request it from Slack, where approvers get Approve and Cancel buttons.',
-      });
+      throw new InputError(
+        'approvals_unavailable',
+        `${service.name} needs approvals, and this surface cannot collect them.`,
+        {
+          hint: 'Request it from Slack, where approvers get Approve and Cancel buttons.',
+        },
+      );
     }
     const lock = await this.options.locks.acquire(plan.service, plan.jobId);
     if (!lock.acquired) throw await this.inProgressError(plan.service, lock.holderJobId);
@@ -179,23 +224,41 @@ export class RollbackService {
       return await approvals.open(plan, service);
     } catch (error) {
       await this.options.locks.release(plan.service, plan.jobId).catch(() => undefined);
-      throw new RetryableError('queue_unavailable', 'The rollback could not be accepted; nothing was changed.', {
-        cause: error,
-        hint: 'Redis did not answer. Try again in a moment.',
-      });
+      throw new RetryableError(
+        'queue_unavailable',
+        'The rollback could not be accepted; nothing was changed.',
+        {
+          cause: error,
+          hint: 'Redis did not answer. Try again in a moment.',
+        },
+      );
     }
   }
 
-  private async authorize(service: ServiceConfig, requester: Requester, where: Pick<RollbackRequest, 'channel' | 'channelName'>, signal?: AbortSignal): Promise<void> {
+  private async authorize(
+    service: ServiceConfig,
+    requester: Requester,
+    where: Pick<RollbackRequest, 'channel' | 'channelName'>,
+    signal?: AbortSignal,
+  ): Promise<void> {
     if (!this.options.policy) return;
-    const channel = { ...(where.channel ? { id: where.channel } : {}), ...(where.channelName ? { name: where.channelName } : {}) };
+    const channel = {
+      ...(where.channel ? { id: where.channel } : {}),
+      ...(where.channelName ? { name: where.channelName } : {}),
+    };
     const decision = await this.options.policy.mayRequest(service, requester, channel, signal);
     if (decision.allowed) return;
     await this.audit('denied', requester, service.name, undefined, `${decision.rule}: ${decision.message}`);
     throw new PermissionDeniedError(decision);
   }
 
-  private async audit(type: AuditEntry['type'], actor: Requester, service: string, jobId: string | undefined, detail: string): Promise<void> {
+  private async audit(
+    type: AuditEntry['type'],
+    actor: Requester,
+    service: string,
+    jobId: string | undefined,
+    detail: string,
+  ): Promise<void> {
     await this.options.audit?.append({
       type,
       actor: { id: actor.id, name: actor.name, source: actor.source },
@@ -215,16 +278,23 @@ export class RollbackService {
       await this.options.queue.enqueue(plan);
     } catch (error) {
       await this.options.locks.release(plan.service, plan.jobId).catch(() => undefined);
-      throw new RetryableError('queue_unavailable', 'The rollback could not be queued; nothing was changed.', {
-        cause: error,
-        hint: 'The job queue (Redis) did not answer. Try again in a moment.',
-      });
+      throw new RetryableError(
+        'queue_unavailable',
+        'The rollback could not be queued; nothing was changed.',
+        {
+          cause: error,
+          hint: 'The job queue (Redis) did not answer. Try again in a moment.',
+        },
+      );
     }
     await this.audit('enqueued', plan.request.requester, plan.service, plan.jobId, `to ${plan.to}`);
     return plan;
   }
 
-  async versions(serviceName: string, signal?: AbortSignal): Promise<{ service: ServiceConfig; entries: VersionEntry[] }> {
+  async versions(
+    serviceName: string,
+    signal?: AbortSignal,
+  ): Promise<{ service: ServiceConfig; entries: VersionEntry[] }> {
     const service = this.options.catalog.require(serviceName);
     const strategy = this.strategyFor(service);
     return { service, entries: await strategy.listVersions(service, signal ? { signal } : {}) };
@@ -235,7 +305,9 @@ export class RollbackService {
   }
 
   async recent(limit = 5, service?: string): Promise<ProgressSnapshot[]> {
-    const ids = service ? await this.options.index.forService(service, limit) : await this.options.index.recent(limit);
+    const ids = service
+      ? await this.options.index.forService(service, limit)
+      : await this.options.index.recent(limit);
     const snapshots = await Promise.all(ids.map((id) => this.options.progress.get(id)));
     return snapshots.filter((s): s is ProgressSnapshot => s !== undefined);
   }
@@ -243,7 +315,9 @@ export class RollbackService {
   private async inProgressError(service: string, holderJobId: string): Promise<InputError> {
     const running = await this.options.progress.get(holderJobId);
     const who = running ? ` by ${running.requester.name}` : '';
-    const target = running ? ` to ${running.to} (${running.state === 'awaiting_approval' ? 'waiting for approval' : running.state})` : '';
+    const target = running
+      ? ` to ${running.to} (${running.state === 'awaiting_approval' ? 'waiting for approval' : running.state})`
+      : '';
     return new InputError(
       'rollback_in_progress',
       `A rollback of ${service} is already in progress${who}${target}: job ${holderJobId}.`,

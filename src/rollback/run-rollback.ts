@@ -51,7 +51,10 @@ export async function runRollback(options: RunRollbackOptions): Promise<Progress
     });
   const previous = await progress.get(plan.jobId);
   const tracker = new SnapshotTracker(previous ?? initialSnapshot(plan), progress, (error, snapshot) =>
-    log.warn({ err: error, jobId: plan.jobId, version: snapshot.version }, 'could not publish progress; the rollback goes on'),
+    log.warn(
+      { err: error, jobId: plan.jobId, version: snapshot.version },
+      'could not publish progress; the rollback goes on',
+    ),
   );
   if (isFinished(tracker.snapshot.state)) return tracker.snapshot;
 
@@ -61,7 +64,9 @@ export async function runRollback(options: RunRollbackOptions): Promise<Progress
     s.startedAt ??= new Date(started).toISOString();
     // In the order the steps run; keeps what earlier attempts recorded.
     const known = new Map(s.steps.map((x) => [x.id, x]));
-    s.steps = options.steps.map((step) => known.get(step.id) ?? { id: step.id, title: step.title, state: 'pending' });
+    s.steps = options.steps.map(
+      (step) => known.get(step.id) ?? { id: step.id, title: step.title, state: 'pending' },
+    );
   });
 
   const noteCancel = () => {
@@ -75,23 +80,38 @@ export async function runRollback(options: RunRollbackOptions): Promise<Progress
       if (known && (known.state === 'done' || known.state === 'skipped')) continue;
       const pending = await cancelRequest(options);
       if (pending !== undefined) {
-        const point: CancelPoint = tracker.snapshot.steps.some((s) => s.endedAt) ? { kind: 'between_steps' } : { kind: 'not_started' };
+        const point: CancelPoint = tracker.snapshot.steps.some((s) => s.endedAt)
+          ? { kind: 'between_steps' }
+          : { kind: 'not_started' };
         await finish(tracker, options, index, 'cancelled', now, { point, request: pending.request });
-        await audit({ type: 'cancelled', actor: actorOf(pending.request), detail: tracker.snapshot.outcome?.summary });
+        await audit({
+          type: 'cancelled',
+          actor: actorOf(pending.request),
+          detail: tracker.snapshot.outcome?.summary,
+        });
         return tracker.snapshot;
       }
       await audit({ type: 'step_started', actor: WORKER, detail: step.id });
       try {
         await runStep(step, tracker, options, now);
-        await audit({ type: 'step_ended', actor: WORKER, detail: `${step.id}: ${tracker.step(step.id)?.state ?? 'done'}` });
+        await audit({
+          type: 'step_ended',
+          actor: WORKER,
+          detail: `${step.id}: ${tracker.step(step.id)?.state ?? 'done'}`,
+        });
       } catch (error) {
         const interruptible = step.interruptible !== false;
         // A non-interruptible step that failed for its own reason fails the job; one stopped between
         // retries because of the cancel, or any interruptible step once the signal aborted, is cancelled.
-        const stoppedBetweenRetries = isRetryable(error) || (error instanceof Error && error.name === 'AbortError');
-        const cancelled = error instanceof CancelledError || (signal.aborted && (interruptible || stoppedBetweenRetries));
+        const stoppedBetweenRetries =
+          isRetryable(error) || (error instanceof Error && error.name === 'AbortError');
+        const cancelled =
+          error instanceof CancelledError || (signal.aborted && (interruptible || stoppedBetweenRetries));
         const described = cancelled ? describeError(new CancelledError()) : describeError(error);
-        const details = error instanceof Error && 'details' in error ? ((error as { details: string[] }).details ?? []) : [];
+        const details =
+          error instanceof Error && 'details' in error
+            ? ((error as { details: string[] }).details ?? [])
+            : [];
         log.warn({ jobId: plan.jobId, step: step.id, error: described }, 'rollback step did not complete');
         await tracker.update((s) => {
           const failed = s.steps.find((x) => x.id === step.id);
@@ -100,13 +120,26 @@ export async function runRollback(options: RunRollbackOptions): Promise<Progress
             failed.endedAt = now().toISOString();
             failed.error = described;
           }
-          for (const line of details) s.details.push({ stepId: step.id, at: now().toISOString(), text: line });
+          for (const line of details)
+            s.details.push({ stepId: step.id, at: now().toISOString(), text: line });
         });
-        await audit({ type: 'step_ended', actor: WORKER, detail: `${step.id}: ${cancelled ? 'cancelled' : 'failed'}: ${described.message}` });
+        await audit({
+          type: 'step_ended',
+          actor: WORKER,
+          detail: `${step.id}: ${cancelled ? 'cancelled' : 'failed'}: ${described.message}`,
+        });
         if (cancelled) {
-          const request = cancelRequestOf(signal.reason) ?? (await options.cancelRequested?.().catch(() => undefined));
-          await finish(tracker, options, index + 1, 'cancelled', now, { point: { kind: 'interrupted', step: step.title }, request });
-          await audit({ type: 'cancelled', actor: actorOf(request), detail: tracker.snapshot.outcome?.summary });
+          const request =
+            cancelRequestOf(signal.reason) ?? (await options.cancelRequested?.().catch(() => undefined));
+          await finish(tracker, options, index + 1, 'cancelled', now, {
+            point: { kind: 'interrupted', step: step.title },
+            request,
+          });
+          await audit({
+            type: 'cancelled',
+            actor: actorOf(request),
+            detail: tracker.snapshot.outcome?.summary,
+          });
         } else {
           const summary = `Rollback of ${plan.service} failed at step "${step.title}": ${described.message}`;
           await finish(tracker, options, index + 1, 'failed', now, { summary, error: described });
@@ -119,9 +152,17 @@ export async function runRollback(options: RunRollbackOptions): Promise<Progress
       }
       if (signal.aborted && step.interruptible === false) {
         // The step finished although a cancel arrived while it ran: stop here.
-        const request = cancelRequestOf(signal.reason) ?? (await options.cancelRequested?.().catch(() => undefined));
-        await finish(tracker, options, index + 1, 'cancelled', now, { point: { kind: 'finished_first', step: step.title }, request });
-        await audit({ type: 'cancelled', actor: actorOf(request), detail: tracker.snapshot.outcome?.summary });
+        const request =
+          cancelRequestOf(signal.reason) ?? (await options.cancelRequested?.().catch(() => undefined));
+        await finish(tracker, options, index + 1, 'cancelled', now, {
+          point: { kind: 'finished_first', step: step.title },
+          request,
+        });
+        await audit({
+          type: 'cancelled',
+          actor: actorOf(request),
+          detail: tracker.snapshot.outcome?.summary,
+        });
         return tracker.snapshot;
       }
     }
@@ -141,7 +182,9 @@ export async function runRollback(options: RunRollbackOptions): Promise<Progress
 }
 
 /** A cancel that should stop the job before its next step: the aborted signal or the durable flag. */
-async function cancelRequest(options: RunRollbackOptions): Promise<{ request: CancelRequest | undefined } | undefined> {
+async function cancelRequest(
+  options: RunRollbackOptions,
+): Promise<{ request: CancelRequest | undefined } | undefined> {
   if (options.signal.aborted) return { request: cancelRequestOf(options.signal.reason) };
   const flagged = await options.cancelRequested?.();
   return flagged ? { request: flagged } : undefined;
@@ -214,7 +257,9 @@ async function runStep(
     signal,
     onRetry: (error, attempt, delayMs) => {
       const { message } = describeError(error);
-      void context.detail(`Attempt ${attempt} failed (${message}); retrying in ${(delayMs / 1000).toFixed(1)} s`);
+      void context.detail(
+        `Attempt ${attempt} failed (${message}); retrying in ${(delayMs / 1000).toFixed(1)} s`,
+      );
     },
   });
   // An interruptible step whose signal aborted may have returned early: its result is not trusted.

@@ -6,7 +6,10 @@ import type { ProgressSnapshot, StepSnapshot } from './progress-snapshot.js';
 const PUBLISH_ATTEMPTS = 6;
 
 /** The first snapshot of a rollback, before any step ran. */
-export function initialSnapshot(plan: RollbackPlan, state: ProgressSnapshot['state'] = 'queued'): ProgressSnapshot {
+export function initialSnapshot(
+  plan: RollbackPlan,
+  state: ProgressSnapshot['state'] = 'queued',
+): ProgressSnapshot {
   return {
     version: 1,
     jobId: plan.jobId,
@@ -100,7 +103,8 @@ export async function failSnapshot(
   await tracker.update((s) => {
     s.state = 'failed';
     s.endedAt = now.toISOString();
-    for (const step of s.steps) if (step.state === 'pending' || step.state === 'running') step.state = 'skipped';
+    for (const step of s.steps)
+      if (step.state === 'pending' || step.state === 'running') step.state = 'skipped';
     s.outcome = { summary: `Rollback of ${plan.service} could not run: ${error.message}`, error };
   });
 }

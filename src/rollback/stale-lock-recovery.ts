@@ -34,7 +34,8 @@ export class StaleLockRecovery implements ServiceLocks {
 
   private async isStale(holderJobId: string): Promise<boolean> {
     const snapshot = await this.progress.get(holderJobId);
-    if (snapshot) return snapshot.state === 'succeeded' || snapshot.state === 'failed' || snapshot.state === 'cancelled';
+    if (snapshot)
+      return snapshot.state === 'succeeded' || snapshot.state === 'failed' || snapshot.state === 'cancelled';
     const made = jobIdTime(holderJobId);
     return made !== undefined && this.now().getTime() - made.getTime() > ORPHAN_AFTER_MS;
   }

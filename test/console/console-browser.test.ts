@@ -23,7 +23,9 @@ describe('local web console in headless Chromium', () => {
         channel: '#slow',
         strategy: 'git',
         git: { path: demo.appDir, restart: [process.execPath, '--version'] },
-        verify: { smoke: { command: [process.execPath, '-e', 'setTimeout(() => {}, 60000)'], timeout: '2m' } },
+        verify: {
+          smoke: { command: [process.execPath, '-e', 'setTimeout(() => {}, 60000)'], timeout: '2m' },
+        },
       },
       // The demo app again, behind the two-person rule: one approval by someone other than the requester.
       gated: { ...demo.service, name: 'gated', environment: 'production', approval: { required: 1 } },
@@ -52,7 +54,9 @@ describe('local web console in headless Chromium', () => {
     await plan.waitFor();
     expect(await plan.textContent()).toContain('Only visible to you');
     expect(await plan.locator('h2').textContent()).toBe('Rollback plan for demo (demo)');
-    expect(await plan.locator('.actions-list').textContent()).toMatch(/git -C \S+ checkout --detach [0-9a-f]{40} --/);
+    expect(await plan.locator('.actions-list').textContent()).toMatch(
+      /git -C \S+ checkout --detach [0-9a-f]{40} --/,
+    );
 
     const card = page.locator('article.status-card');
     await card.waitFor();
@@ -60,7 +64,9 @@ describe('local web console in headless Chromium', () => {
     expect(['queued', 'running', 'succeeded']).toContain(firstState);
     await page.waitForSelector('article.status-card[data-state="succeeded"]', { timeout: 30_000 });
 
-    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(
+      true,
+    );
     expect(await card.count()).toBe(1);
     expect(await card.locator('[data-testid="outcome"]').textContent()).toMatch(
       /^Rolled back demo from v0\.8\.0 \([0-9a-f]{7}\) to v0\.7\.0 \([0-9a-f]{7}\) in \d+ s\.$/,
@@ -88,23 +94,34 @@ describe('local web console in headless Chromium', () => {
     await page.fill('#command', 'slow v0.6.0');
     await page.press('#command', 'Enter');
     const card = page.locator('article.status-card[data-job-id^="slow-"]');
-    await page.waitForSelector('article.status-card[data-job-id^="slow-"] .step-running[data-step="verify"]', { timeout: 20_000 });
+    await page.waitForSelector(
+      'article.status-card[data-job-id^="slow-"] .step-running[data-step="verify"]',
+      { timeout: 20_000 },
+    );
     await card.locator('button[data-action="cancel"]').click();
 
-    await page.waitForSelector('article.status-card[data-job-id^="slow-"][data-state="cancelled"]', { timeout: 20_000 });
-    expect(await card.locator('[data-testid="outcome"]').textContent()).toMatch(/^Cancelled at step Verify the service/);
-    expect(await card.locator('button[data-action]').count()).toBe(0);
-    expect(await page.locator('article.ephemeral').last().textContent()).toContain('Alice clicked Cancel rollback on job slow-');
-    // The plan answered to the command sits above the status message it started, as in a channel.
-    const order = await page.locator('#feed > article').evaluateAll((items) =>
-      items.map((a) => a.getAttribute('data-reply') ?? a.getAttribute('data-job-id')?.split('-')[0]),
+    await page.waitForSelector('article.status-card[data-job-id^="slow-"][data-state="cancelled"]', {
+      timeout: 20_000,
+    });
+    expect(await card.locator('[data-testid="outcome"]').textContent()).toMatch(
+      /^Cancelled at step Verify the service/,
     );
+    expect(await card.locator('button[data-action]').count()).toBe(0);
+    expect(await page.locator('article.ephemeral').last().textContent()).toContain(
+      'Alice clicked Cancel rollback on job slow-',
+    );
+    // The plan answered to the command sits above the status message it started, as in a channel.
+    const order = await page
+      .locator('#feed > article')
+      .evaluateAll((items) =>
+        items.map((a) => a.getAttribute('data-reply') ?? a.getAttribute('data-job-id')?.split('-')[0]),
+      );
     expect(order.slice(-3)).toEqual(['plan', 'slow', 'notice']);
     await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
     await page.screenshot({ path: join(ARTIFACTS, 'console-cancel.png') });
   });
 
-  it('waits for approval, refuses the requester\'s own approval, and runs once someone else clicks Approve', async () => {
+  it("waits for approval, refuses the requester's own approval, and runs once someone else clicks Approve", async () => {
     await page.fill('#command', 'gated v0.7.0 --reason "checkout errors"');
     await page.press('#command', 'Enter');
     const selector = 'article.status-card[data-job-id^="gated-"]';
@@ -113,7 +130,10 @@ describe('local web console in headless Chromium', () => {
     expect(await card.locator('[data-testid="outcome"]').textContent()).toMatch(
       /^Waiting for approval to roll back gated from v0\.6\.0 \([0-9a-f]{7}\) to v0\.7\.0 \([0-9a-f]{7}\) \(0 of 1 approvals\)\.$/,
     );
-    expect(await card.locator('button[data-action]').allTextContents()).toEqual(['Approve', 'Cancel rollback']);
+    expect(await card.locator('button[data-action]').allTextContents()).toEqual([
+      'Approve',
+      'Cancel rollback',
+    ]);
 
     await card.locator('button[data-action="approve"]').click();
     const refusal = page.locator('article.ephemeral[data-reply="error"]').last();
@@ -124,7 +144,9 @@ describe('local web console in headless Chromium', () => {
     await page.fill('#me', 'Bob');
     await card.locator('button[data-action="approve"]').click();
     await page.waitForSelector(`${selector}[data-state="succeeded"]`, { timeout: 30_000 });
-    expect(await page.locator('article.ephemeral[data-reply="notice"]').last().textContent()).toMatch(/Bob clicked Approve on job gated-.*Approved/s);
+    expect(await page.locator('article.ephemeral[data-reply="notice"]').last().textContent()).toMatch(
+      /Bob clicked Approve on job gated-.*Approved/s,
+    );
     expect(await card.locator('.facts').textContent()).toMatch(/Approvals1 of 1 \(Bob\)/);
     const health = (await (await fetch(env.demo.healthUrl)).json()) as { version: string };
     expect(health.version).toBe('v0.7.0');

@@ -39,7 +39,13 @@ function hostileSnapshot(state: ProgressSnapshot['state']): ProgressSnapshot {
     state,
     steps: [
       { id: 'checkout', title: HOSTILE, state: 'done', startedAt: t, endedAt: t, summary: HOSTILE },
-      { id: 'verify', title: 'Verify', state: state === 'failed' ? 'failed' : 'running', startedAt: t, error: { code: 'x', message: HOSTILE, hint: HOSTILE } },
+      {
+        id: 'verify',
+        title: 'Verify',
+        state: state === 'failed' ? 'failed' : 'running',
+        startedAt: t,
+        error: { code: 'x', message: HOSTILE, hint: HOSTILE },
+      },
     ],
     details: [{ stepId: 'checkout', at: t, text: `${HOSTILE}\n${HOSTILE}` }],
     checklists: [{ title: HOSTILE, items: [{ text: HOSTILE }, { text: HOSTILE, done: true }] }],
@@ -55,7 +61,10 @@ function hostileSnapshot(state: ProgressSnapshot['state']): ProgressSnapshot {
 describe('console fragments escape hostile text', () => {
   it('in the status card, its steps, thread and checklists, whatever the state', () => {
     for (const state of ['awaiting_approval', 'running', 'failed'] as const) {
-      const card = renderConsoleStatusCard(hostileSnapshot(state), { canApprove: true, reportUrl: `/rollbacks/${ATTR}` }).value;
+      const card = renderConsoleStatusCard(hostileSnapshot(state), {
+        canApprove: true,
+        reportUrl: `/rollbacks/${ATTR}`,
+      }).value;
       expectInert(card);
     }
     const failed = renderConsoleStatusCard(hostileSnapshot('failed'), { canApprove: true }).value;
@@ -63,14 +72,22 @@ describe('console fragments escape hostile text', () => {
   });
 
   it('does not link a report URL with another scheme', () => {
-    const card = renderConsoleStatusCard(hostileSnapshot('running'), { canApprove: false, reportUrl: 'javascript:alert(1)' }).value;
+    const card = renderConsoleStatusCard(hostileSnapshot('running'), {
+      canApprove: false,
+      reportUrl: 'javascript:alert(1)',
+    }).value;
     expect(card).not.toContain('javascript:');
   });
 
   it('in plans, errors, versions (including the click-to-fill attribute) and status lists', () => {
     const plan: RollbackPlan = {
       jobId: 'demo-abc-1234',
-      request: { service: 'demo', dryRun: true, reason: HOSTILE, requester: { id: 'x', name: HOSTILE, source: 'console' } },
+      request: {
+        service: 'demo',
+        dryRun: true,
+        reason: HOSTILE,
+        requester: { id: 'x', name: HOSTILE, source: 'console' },
+      },
       service: 'demo',
       environment: HOSTILE,
       strategy: 'git',
@@ -84,10 +101,25 @@ describe('console fragments escape hostile text', () => {
     const typed = { name: HOSTILE, text: HOSTILE };
     expectInert(renderConsoleReply({ kind: 'plan', plan, enqueued: false }, typed).value);
     expectInert(
-      renderConsoleReply({ kind: 'error', error: { code: HOSTILE, message: HOSTILE, hint: HOSTILE, suggestions: [HOSTILE] } }, typed).value,
+      renderConsoleReply(
+        { kind: 'error', error: { code: HOSTILE, message: HOSTILE, hint: HOSTILE, suggestions: [HOSTILE] } },
+        typed,
+      ).value,
     );
-    expectInert(renderConsoleReply({ kind: 'versions', service: HOSTILE, entries: [{ id: HOSTILE, description: HOSTILE, current: true }] }, typed).value);
-    expectInert(renderConsoleReply({ kind: 'recent', title: HOSTILE, snapshots: [hostileSnapshot('running')] }, typed).value);
+    expectInert(
+      renderConsoleReply(
+        {
+          kind: 'versions',
+          service: HOSTILE,
+          entries: [{ id: HOSTILE, description: HOSTILE, current: true }],
+        },
+        typed,
+      ).value,
+    );
+    expectInert(
+      renderConsoleReply({ kind: 'recent', title: HOSTILE, snapshots: [hostileSnapshot('running')] }, typed)
+        .value,
+    );
     expectInert(renderConsoleReply({ kind: 'notice', text: HOSTILE }, typed).value);
   });
 

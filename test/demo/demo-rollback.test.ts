@@ -22,7 +22,12 @@ async function git(dir: string, ...args: string[]): Promise<string> {
   return (await execa('git', ['-C', dir, ...args])).stdout.trim();
 }
 
-function post(bot: DemoBot, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+function post(
+  bot: DemoBot,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return fetch(`${bot.url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -43,7 +48,9 @@ describe('the demo: /rollback demo v0.7.0 from the console', () => {
     expect((await health(env.demo.healthUrl)).version).toBe('v0.8.0');
     expect(await git(env.demo.appDir, 'tag', '--list')).toBe('v0.6.0\nv0.7.0\nv0.8.0');
     expect(await git(env.demo.appDir, 'describe', '--tags', '--exact-match', 'HEAD')).toBe('v0.8.0');
-    const reply = (await (await post(env, '/console/commands', { text: '/rollback versions demo', name: 'Dana' })).json()) as { html: string };
+    const reply = (await (
+      await post(env, '/console/commands', { text: '/rollback versions demo', name: 'Dana' })
+    ).json()) as { html: string };
     expect(reply.html).toMatch(/v0\.8\.0<\/button> tag v0\.8\.0: [0-9a-f]{7}, .*← current/);
   });
 
@@ -62,14 +69,22 @@ describe('the demo: /rollback demo v0.7.0 from the console', () => {
       stream.signal,
     );
 
-    const response = await post(env, '/console/commands', { text: 'demo v0.7.0 --reason "checkout returns 500"', name: 'Dana' });
+    const response = await post(env, '/console/commands', {
+      text: 'demo v0.7.0 --reason "checkout returns 500"',
+      name: 'Dana',
+    });
     expect(response.status).toBe(200);
     const reply = (await response.json()) as { kind: string; jobId: string; html: string };
     expect(reply.kind).toBe('plan');
     const jobId = reply.jobId;
     expect(reply.html).toContain('Rollback plan for demo');
 
-    await Promise.race([live, new Promise((_, reject) => setTimeout(() => reject(new Error(`stream saw only ${states.join(', ')}`)), 30_000))]);
+    await Promise.race([
+      live,
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error(`stream saw only ${states.join(', ')}`)), 30_000),
+      ),
+    ]);
     stream.abort();
     expect(states.at(-1)).toBe('succeeded');
     expect(states).toContain('running');
@@ -85,11 +100,15 @@ describe('the demo: /rollback demo v0.7.0 from the console', () => {
       ['verify', 'done'],
     ]);
     // Real: the work tree is at the v0.7.0 commit and a new process answers v0.7.0.
-    expect(await git(env.demo.appDir, 'rev-parse', 'HEAD')).toBe(await git(env.demo.appDir, 'rev-parse', 'v0.7.0^{commit}'));
+    expect(await git(env.demo.appDir, 'rev-parse', 'HEAD')).toBe(
+      await git(env.demo.appDir, 'rev-parse', 'v0.7.0^{commit}'),
+    );
     const after = await health(env.demo.healthUrl);
     expect(after.version).toBe('v0.7.0');
     expect(after.pid).not.toBe(before.pid);
-    expect(snapshot?.details.map((d) => d.text).join('\n')).toContain('answers v0.7.0, the version checked out (v0.7.0)');
+    expect(snapshot?.details.map((d) => d.text).join('\n')).toContain(
+      'answers v0.7.0, the version checked out (v0.7.0)',
+    );
   });
 
   it('gives a browser that (re)connects the latest state of each rollback first', async () => {
@@ -108,11 +127,22 @@ describe('the demo: /rollback demo v0.7.0 from the console', () => {
   });
 
   it('accepts commands only as JSON from its own page, with a name', async () => {
-    const plain = await fetch(`${env.url}/console/commands`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"text":"demo v0.6.0","name":"Eve"}' });
+    const plain = await fetch(`${env.url}/console/commands`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: '{"text":"demo v0.6.0","name":"Eve"}',
+    });
     expect(plain.status).toBe(415);
-    const foreign = await post(env, '/console/commands', { text: 'demo v0.6.0', name: 'Eve' }, { origin: 'https://evil.example' });
+    const foreign = await post(
+      env,
+      '/console/commands',
+      { text: 'demo v0.6.0', name: 'Eve' },
+      { origin: 'https://evil.example' },
+    );
     expect(foreign.status).toBe(403);
-    expect(((await foreign.json()) as { error: string }).error).toBe('Commands are only accepted from the console page itself.');
+    expect(((await foreign.json()) as { error: string }).error).toBe(
+      'Commands are only accepted from the console page itself.',
+    );
     const anonymous = await post(env, '/console/commands', { text: 'demo v0.6.0', name: '' });
     expect(anonymous.status).toBe(400);
     expect((await health(env.demo.healthUrl)).version).toBe('v0.7.0');
@@ -133,7 +163,13 @@ describe('npm run demo', () => {
     // One process (tsx as a loader), so SIGTERM reaches the demo itself as Ctrl-C would.
     const child = execa(process.execPath, ['--import', 'tsx', 'scripts/demo/run-demo.ts'], {
       cwd: join(import.meta.dirname, '..', '..'),
-      env: { PORT: String(port), DEMO_APP_PORT: String(appPort), DEMO_DATA_DIR: dataDir, DEMO_REDIS_PREFIX: prefix, LOG_LEVEL: 'info' },
+      env: {
+        PORT: String(port),
+        DEMO_APP_PORT: String(appPort),
+        DEMO_DATA_DIR: dataDir,
+        DEMO_REDIS_PREFIX: prefix,
+        LOG_LEVEL: 'info',
+      },
       reject: false,
       all: true,
     });

@@ -8,7 +8,11 @@ export interface SseEvent {
  * Reads `GET <url>` as an event stream and calls `onEvent` for each event until `stop` returns true or the
  * signal aborts. A plain reader of the wire format, as a browser's EventSource would see it.
  */
-export async function readEvents(url: string, onEvent: (event: SseEvent) => boolean | void, signal: AbortSignal): Promise<void> {
+export async function readEvents(
+  url: string,
+  onEvent: (event: SseEvent) => boolean | void,
+  signal: AbortSignal,
+): Promise<void> {
   const response = await fetch(url, { signal, headers: { accept: 'text/event-stream' } });
   if (!response.ok || !response.body) throw new Error(`event stream answered ${response.status}`);
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -24,7 +28,10 @@ export async function readEvents(url: string, onEvent: (event: SseEvent) => bool
         buffer = buffer.slice(end + 2);
         const lines = block.split('\n');
         const event = lines.find((l) => l.startsWith('event: '))?.slice(7) ?? 'message';
-        const data = lines.filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+        const data = lines
+          .filter((l) => l.startsWith('data: '))
+          .map((l) => l.slice(6))
+          .join('\n');
         if (data !== '' && onEvent({ event, data }) === true) return;
       }
     }

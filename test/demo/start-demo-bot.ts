@@ -24,7 +24,9 @@ export async function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -34,7 +36,10 @@ export async function freePort(): Promise<number> {
  * demo app (real git repo, real process) and starts the real bot in local mode (no Slack) with its catalog.
  * `extraServices` are written next to demo.yaml.
  */
-export async function startDemoBot(name: string, extraServices: (demo: Demo) => Record<string, Record<string, unknown>> = () => ({})): Promise<DemoBot> {
+export async function startDemoBot(
+  name: string,
+  extraServices: (demo: Demo) => Record<string, Record<string, unknown>> = () => ({}),
+): Promise<DemoBot> {
   const dataDir = await mkdtemp(join(tmpdir(), `rollback-demo-${name}-`));
   const demo = await prepareDemo({ dataDir, appPort: await freePort() });
   for (const [service, doc] of Object.entries(extraServices(demo))) {
@@ -52,7 +57,10 @@ export async function startDemoBot(name: string, extraServices: (demo: Demo) => 
   });
   let bot: BotHandle;
   try {
-    bot = await startBot(config, { log: silentLogger(), stepRetry: { attempts: 2, baseDelayMs: 20, maxDelayMs: 100 } });
+    bot = await startBot(config, {
+      log: silentLogger(),
+      stepRetry: { attempts: 2, baseDelayMs: 20, maxDelayMs: 100 },
+    });
   } catch (error) {
     await demo.stopApp();
     await rm(dataDir, { recursive: true, force: true });

@@ -27,7 +27,13 @@ describe('/rollback cancel of a job running on another worker process', () => {
           name: 'kaizen',
           channel: 'C0INCIDENT',
           strategy: 'kubernetes',
-          kubernetes: { namespace: 'default', deployment: 'kaizen', container: 'kaizen', image: 'kaizen', rolloutTimeout: '30s' },
+          kubernetes: {
+            namespace: 'default',
+            deployment: 'kaizen',
+            container: 'kaizen',
+            image: 'kaizen',
+            rolloutTimeout: '30s',
+          },
         },
       },
     });
@@ -57,12 +63,22 @@ describe('/rollback cancel of a job running on another worker process', () => {
     // The new pod is not ready yet: the watch was aborted, not waited out.
     const status = kube.deployment('default', 'kaizen').status;
     // (kubectl rollout status: done when updated == status.replicas == available == 1; old pod still there)
-    expect(status?.updatedReplicas === 1 && status.replicas === 1 && status.availableReplicas === 1).toBe(false);
-    expect(stepStates(final)).toEqual({ identify: 'done', precheck: 'done', rollback: 'done', monitor: 'cancelled', verify: 'skipped' });
+    expect(status?.updatedReplicas === 1 && status.replicas === 1 && status.availableReplicas === 1).toBe(
+      false,
+    );
+    expect(stepStates(final)).toEqual({
+      identify: 'done',
+      precheck: 'done',
+      rollback: 'done',
+      monitor: 'cancelled',
+      verify: 'skipped',
+    });
     expect(final.cancelRequested?.by.name).toBe('bob');
     const summary = final.outcome?.summary ?? '';
     expect(summary).toContain('cancelled by bob during "Monitor rollout", which was stopped half-way');
-    expect(summary).toMatch(/Done: Identify current and target versions \(.*\), Pre-rollback checks \(.*\), Perform rollback \(image\) \(image set to kaizen:v0\.7\.0\)\./);
+    expect(summary).toMatch(
+      /Done: Identify current and target versions \(.*\), Pre-rollback checks \(.*\), Perform rollback \(image\) \(image set to kaizen:v0\.7\.0\)\./,
+    );
     expect(summary).toContain('Not done: Post-rollback verification.');
     expect(summary).toContain('Nothing that was done has been undone');
 
@@ -74,10 +90,21 @@ describe('/rollback cancel of a job running on another worker process', () => {
     const audit = await observer.auditOf(jobId);
     expect(audit.filter((e) => e.type === 'cancel_requested').map((e) => e.actor.name)).toEqual(['bob']);
     expect(audit.filter((e) => e.type === 'cancelled').map((e) => e.actor.name)).toEqual(['bob']);
-    expect(audit.filter((e) => e.type === 'step_ended').map((e) => e.detail)).toContain('monitor: cancelled: The rollback was cancelled.');
+    expect(audit.filter((e) => e.type === 'step_ended').map((e) => e.detail)).toContain(
+      'monitor: cancelled: The rollback was cancelled.',
+    );
     expect(audit.some((e) => e.type === 'step_started' && e.detail === 'verify')).toBe(false);
 
-    await bot.slack.waitFor(() => /cancelled by bob/i.test(bot.slack.messages(CHANNEL).map((m) => blocksText(m)).join('\n')), 5_000);
+    await bot.slack.waitFor(
+      () =>
+        /cancelled by bob/i.test(
+          bot.slack
+            .messages(CHANNEL)
+            .map((m) => blocksText(m))
+            .join('\n'),
+        ),
+      5_000,
+    );
 
     // Cancelling it again answers that it is already over.
     const again = await bot.slash(`cancel ${jobId}`);

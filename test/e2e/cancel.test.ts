@@ -13,7 +13,13 @@ const SERVICES = {
     name: 'kaizen',
     channel: 'C0INCIDENT',
     strategy: 'kubernetes',
-    kubernetes: { namespace: 'default', deployment: 'kaizen', container: 'kaizen', image: 'kaizen', rolloutTimeout: '20s' },
+    kubernetes: {
+      namespace: 'default',
+      deployment: 'kaizen',
+      container: 'kaizen',
+      image: 'kaizen',
+      rolloutTimeout: '20s',
+    },
   },
 };
 
@@ -54,14 +60,19 @@ describe('/rollback cancel', () => {
     const { body } = await bot.slash(`cancel ${jobId}`, { userId: 'U0BOB', userName: 'bob' });
     expect(body.response_type).toBe('ephemeral');
     expect(blocksText(body)).toContain(`Cancelled ${jobId}`);
-    expect(blocksText(body)).toMatch(/cancelled by bob before it started\. Done: nothing\. Not done: .*Perform rollback.*Nothing was changed\./);
+    expect(blocksText(body)).toMatch(
+      /cancelled by bob before it started\. Done: nothing\. Not done: .*Perform rollback.*Nothing was changed\./,
+    );
 
     const snapshot = await observer.snapshot(jobId);
     expect(snapshot?.state).toBe('cancelled');
     expect(snapshot?.cancelRequested?.by.name).toBe('bob');
     expect(Object.values(stepStates(snapshot!)).every((state) => state === 'skipped')).toBe(true);
 
-    const queue = new Queue('rollbacks', { connection: { host: '127.0.0.1', port: 6379 }, prefix: `${bot.config.redisPrefix}:bull` });
+    const queue = new Queue('rollbacks', {
+      connection: { host: '127.0.0.1', port: 6379 },
+      prefix: `${bot.config.redisPrefix}:bull`,
+    });
     expect(await queue.getJob(jobId)).toBeUndefined();
     await queue.close();
     expect(await new RedisServiceLocks(observer.redis, observer.keys).holder('kaizen')).toBeUndefined();
@@ -72,7 +83,16 @@ describe('/rollback cancel', () => {
       ['bob', expect.stringContaining('before it started')],
     ]);
 
-    await bot.slack.waitFor(() => /cancel/i.test(bot.slack.messages(CHANNEL).map((m) => blocksText(m)).join('\n')), 5_000);
+    await bot.slack.waitFor(
+      () =>
+        /cancel/i.test(
+          bot.slack
+            .messages(CHANNEL)
+            .map((m) => blocksText(m))
+            .join('\n'),
+        ),
+      5_000,
+    );
 
     // A worker that starts now never runs the cancelled job.
     extraWorker = await startBot({ ...bot.config, role: 'worker' }, { log: silentLogger() });

@@ -52,7 +52,13 @@ describe('kill -9 of the worker in the middle of a step', () => {
           name: 'kaizen',
           channel: 'C0INCIDENT',
           strategy: 'kubernetes',
-          kubernetes: { namespace: 'default', deployment: 'kaizen', container: 'kaizen', image: 'kaizen', rolloutTimeout: '60s' },
+          kubernetes: {
+            namespace: 'default',
+            deployment: 'kaizen',
+            container: 'kaizen',
+            image: 'kaizen',
+            rolloutTimeout: '60s',
+          },
         },
       },
     });
@@ -64,8 +70,10 @@ describe('kill -9 of the worker in the middle of a step', () => {
         if (!snapshot) return;
         seen.push(snapshot);
         const states = stepStates(snapshot);
-        if (states['rollback'] === 'done' && patches(kube) === 0) violations.push(`v${snapshot.version}: rollback done before any PATCH`);
-        if (states['monitor'] === 'done' && !rolledOut(kube)) violations.push(`v${snapshot.version}: monitor done before the rollout finished`);
+        if (states['rollback'] === 'done' && patches(kube) === 0)
+          violations.push(`v${snapshot.version}: rollback done before any PATCH`);
+        if (states['monitor'] === 'done' && !rolledOut(kube))
+          violations.push(`v${snapshot.version}: monitor done before the rollout finished`);
       });
     });
     await subscriber.subscribe(observer.keys.progressChannel());
@@ -79,7 +87,11 @@ describe('kill -9 of the worker in the middle of a step', () => {
   });
 
   it('another worker process resumes the job in the step it was in; no change is applied twice', async () => {
-    const options = { prefix: bot.config.redisPrefix, servicesDir: bot.config.servicesDir, kubeconfigPath: kube.kubeconfigPath };
+    const options = {
+      prefix: bot.config.redisPrefix,
+      servicesDir: bot.config.servicesDir,
+      kubeconfigPath: kube.kubeconfigPath,
+    };
     const first = await startWorkerProcess(options);
     workers.push(first);
     const jobId = jobIdOf((await bot.slash('kaizen v0.7.0')).body.text);
@@ -90,11 +102,19 @@ describe('kill -9 of the worker in the middle of a step', () => {
     expect(patches(kube)).toBe(1);
     // While no worker runs, nothing moves on: the step that was running is still shown running, not done.
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(stepStates((await observer.snapshot(jobId))!)).toMatchObject({ rollback: 'done', monitor: 'running', verify: 'pending' });
+    expect(stepStates((await observer.snapshot(jobId))!)).toMatchObject({
+      rollback: 'done',
+      monitor: 'running',
+      verify: 'pending',
+    });
 
     const second = await startWorkerProcess(options);
     workers.push(second);
-    const final = await observer.waitFor(jobId, (s) => s.state === 'succeeded' || s.state === 'failed', 40_000);
+    const final = await observer.waitFor(
+      jobId,
+      (s) => s.state === 'succeeded' || s.state === 'failed',
+      40_000,
+    );
 
     expect(final.state).toBe('succeeded');
     expect(final.outcome?.summary).toMatch(/^Rolled back kaizen from .*v0\.8\.0.* to .*v0\.7\.0/);
@@ -104,8 +124,11 @@ describe('kill -9 of the worker in the middle of a step', () => {
 
     // Steps done before the crash were not run again; the interrupted one was run again from its start.
     const startedAt = (s: ProgressSnapshot, id: string) => s.steps.find((x) => x.id === id)?.startedAt;
-    for (const id of ['identify', 'precheck', 'rollback']) expect(startedAt(final, id)).toBe(startedAt(atKill, id));
-    expect(Date.parse(startedAt(final, 'monitor')!)).toBeGreaterThan(Date.parse(startedAt(atKill, 'monitor')!));
+    for (const id of ['identify', 'precheck', 'rollback'])
+      expect(startedAt(final, id)).toBe(startedAt(atKill, id));
+    expect(Date.parse(startedAt(final, 'monitor')!)).toBeGreaterThan(
+      Date.parse(startedAt(atKill, 'monitor')!),
+    );
     const audit = await observer.auditOf(jobId);
     const starts = audit.filter((e) => e.type === 'step_started').map((e) => e.detail);
     expect(starts).toEqual(['identify', 'precheck', 'rollback', 'monitor', 'monitor', 'verify']);
@@ -117,7 +140,10 @@ describe('kill -9 of the worker in the middle of a step', () => {
       if (firstDone >= 0) expect(seen.slice(firstDone).every((s) => stepStates(s)[id] === 'done')).toBe(true);
     }
     // The status message in Slack ends on the outcome, drawn from the second worker's snapshots.
-    await bot.slack.waitFor(() => bot.slack.messages(CHANNEL).some((m) => /Rolled back kaizen/.test(blocksText(m))), 10_000);
+    await bot.slack.waitFor(
+      () => bot.slack.messages(CHANNEL).some((m) => /Rolled back kaizen/.test(blocksText(m))),
+      10_000,
+    );
     expect(second.alive()).toBe(true);
   }, 90_000);
 });

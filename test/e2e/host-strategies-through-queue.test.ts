@@ -38,19 +38,52 @@ describe('host strategies end to end: Slack -> BullMQ -> worker -> real git, rea
     await h.setState('local', 'helm.json', {
       releases: {
         'default/shop': [
-          { revision: 1, updated: '2026-11-01T10:00:00Z', status: 'superseded', chart: 'shop-1.6.0', app_version: 'v0.6.0', description: 'Install complete' },
-          { revision: 2, updated: '2026-11-02T10:00:00Z', status: 'superseded', chart: 'shop-1.7.0', app_version: 'v0.7.0', description: 'Upgrade complete' },
-          { revision: 3, updated: '2026-11-03T10:00:00Z', status: 'deployed', chart: 'shop-1.8.0', app_version: 'v0.8.0', description: 'Upgrade complete' },
+          {
+            revision: 1,
+            updated: '2026-11-01T10:00:00Z',
+            status: 'superseded',
+            chart: 'shop-1.6.0',
+            app_version: 'v0.6.0',
+            description: 'Install complete',
+          },
+          {
+            revision: 2,
+            updated: '2026-11-02T10:00:00Z',
+            status: 'superseded',
+            chart: 'shop-1.7.0',
+            app_version: 'v0.7.0',
+            description: 'Upgrade complete',
+          },
+          {
+            revision: 3,
+            updated: '2026-11-03T10:00:00Z',
+            status: 'deployed',
+            chart: 'shop-1.8.0',
+            app_version: 'v0.8.0',
+            description: 'Upgrade complete',
+          },
         ],
       },
     });
     bot = await startTestBot({
       services: {
-        gitapp: { name: 'gitapp', channel: 'C0X', strategy: 'git', git: { path: git.work, restart: ['true'] } },
-        filesapp: { name: 'filesapp', channel: 'C0X', strategy: 'files', files: { path: live, backupDir: backups, unit: 'filesapp.service' } },
+        gitapp: {
+          name: 'gitapp',
+          channel: 'C0X',
+          strategy: 'git',
+          git: { path: git.work, restart: ['true'] },
+        },
+        filesapp: {
+          name: 'filesapp',
+          channel: 'C0X',
+          strategy: 'files',
+          files: { path: live, backupDir: backups, unit: 'filesapp.service' },
+        },
         shop: { name: 'shop', channel: 'C0X', strategy: 'helm', helm: { release: 'shop', timeout: '60s' } },
       },
-      overrides: { runnerFactory: createCommandRunnerFactory({ log: silentLogger(), baseEnv: h.standins.env }) },
+      overrides: {
+        runnerFactory: createCommandRunnerFactory({ log: silentLogger(), baseEnv: h.standins.env }),
+      },
     });
   });
   afterEach(async () => {
@@ -81,7 +114,9 @@ describe('host strategies end to end: Slack -> BullMQ -> worker -> real git, rea
     expect(await readFile(join(h.standins.dir, 'live', 'VERSION'), 'utf8')).toBe('v0.7.0\n');
     const systemctl = (await h.standins.argvOf('systemctl')).map((argv) => argv.join(' '));
     expect(systemctl).toEqual(expect.arrayContaining(['stop filesapp.service', 'start filesapp.service']));
-    expect(systemctl.indexOf('stop filesapp.service')).toBeLessThan(systemctl.indexOf('start filesapp.service'));
+    expect(systemctl.indexOf('stop filesapp.service')).toBeLessThan(
+      systemctl.indexOf('start filesapp.service'),
+    );
   });
 
   it('files: a missing backup is refused with the ones that exist', async () => {
@@ -95,7 +130,16 @@ describe('host strategies end to end: Slack -> BullMQ -> worker -> real git, rea
     expect(JSON.stringify(body)).toContain('helm rollback shop 2');
     expect(await outcome(bot, 'shop', /Rolled back|failed/i)).toMatch(/Rolled back shop/);
     const helm = await h.standins.argvOf('helm');
-    expect(helm).toContainEqual(['rollback', 'shop', '2', '--namespace', 'default', '--wait', '--timeout', '60s']);
+    expect(helm).toContainEqual([
+      'rollback',
+      'shop',
+      '2',
+      '--namespace',
+      'default',
+      '--wait',
+      '--timeout',
+      '60s',
+    ]);
     expect(helm.filter((argv) => argv[0] === 'rollback')).toHaveLength(1);
   });
 });

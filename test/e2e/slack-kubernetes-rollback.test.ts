@@ -56,7 +56,13 @@ describe('/rollback on Kubernetes, end to end through Slack, BullMQ and the clus
 
   beforeEach(async () => {
     kube = await startFakeKube({ readyDelayMs: 20 });
-    await kube.createDeployment({ name: 'kaizen', container: 'kaizen', image: 'kaizen:v0.6.0', replicas: 3, progressDeadlineSeconds: 3 });
+    await kube.createDeployment({
+      name: 'kaizen',
+      container: 'kaizen',
+      image: 'kaizen:v0.6.0',
+      replicas: 3,
+      progressDeadlineSeconds: 3,
+    });
     await kube.deploy('default', 'kaizen', 'kaizen', 'kaizen:v0.7.0');
     await kube.deploy('default', 'kaizen', 'kaizen', 'kaizen:v0.8.0');
     const port = (health.address() as AddressInfo).port;
@@ -68,8 +74,18 @@ describe('/rollback on Kubernetes, end to end through Slack, BullMQ and the clus
           environment: 'production',
           channel: 'C0INCIDENT',
           strategy: 'kubernetes',
-          kubernetes: { namespace: 'default', deployment: 'kaizen', container: 'kaizen', image: 'kaizen', rolloutTimeout: '20s' },
-          verify: { healthUrl: `http://127.0.0.1:${port}/health`, expectStatus: 200, logErrorPattern: '\\b(ERROR|FATAL)\\b' },
+          kubernetes: {
+            namespace: 'default',
+            deployment: 'kaizen',
+            container: 'kaizen',
+            image: 'kaizen',
+            rolloutTimeout: '20s',
+          },
+          verify: {
+            healthUrl: `http://127.0.0.1:${port}/health`,
+            expectStatus: 200,
+            logErrorPattern: '\\b(ERROR|FATAL)\\b',
+          },
         },
         billing: {
           name: 'billing',
@@ -97,15 +113,27 @@ describe('/rollback on Kubernetes, end to end through Slack, BullMQ and the clus
     expect(done.text).toContain('from v0.8.0');
     expect(done.updates).toBeGreaterThan(0);
     expect(imageOf(kube)).toBe('kaizen:v0.7.0');
-    await bot.slack.waitFor(() => (statusMessage(bot)?.replies ?? []).some((r) => /post-mortem/i.test(blocksText(r))), 5_000);
-    const thread = bot.slack.messages(CHANNEL)[0]!.replies.map((r) => r.text).join('\n');
+    await bot.slack.waitFor(
+      () => (statusMessage(bot)?.replies ?? []).some((r) => /post-mortem/i.test(blocksText(r))),
+      5_000,
+    );
+    const thread = bot.slack
+      .messages(CHANNEL)[0]!
+      .replies.map((r) => r.text)
+      .join('\n');
     expect(thread).toMatch(/3\/3|ready/);
     // Only one status message for the rollback, updated in place.
-    expect(bot.slack.messages(CHANNEL).filter((m) => m.text.startsWith('Rollback of kaizen'))).toHaveLength(1);
+    expect(bot.slack.messages(CHANNEL).filter((m) => m.text.startsWith('Rollback of kaizen'))).toHaveLength(
+      1,
+    );
     // Operators see it in Prometheus metrics.
     const metrics = await (await fetch(`${bot.bot.url}/metrics`)).text();
-    expect(metrics).toContain('rollbackbot_rollbacks_finished_total{service="kaizen",strategy="kubernetes",state="succeeded"} 1');
-    expect(metrics).toMatch(/rollbackbot_http_request_duration_seconds_count\{route="\/slack\/events",status="200"\} [1-9]/);
+    expect(metrics).toContain(
+      'rollbackbot_rollbacks_finished_total{service="kaizen",strategy="kubernetes",state="succeeded"} 1',
+    );
+    expect(metrics).toMatch(
+      /rollbackbot_http_request_duration_seconds_count\{route="\/slack\/events",status="200"\} [1-9]/,
+    );
     expect(metrics).toMatch(/rollbackbot_steps_finished_total\{step="rollback",state="done"\} 1/);
   });
 
@@ -114,7 +142,9 @@ describe('/rollback on Kubernetes, end to end through Slack, BullMQ and the clus
     expect(blocksText(body)).toMatch(/revision 2/);
     await waitForOutcome(bot, /Rolled back kaizen/);
     expect(imageOf(kube)).toBe('kaizen:v0.7.0');
-    const revisions = kube.replicaSets('default').map((rs) => rs.metadata?.annotations?.['deployment.kubernetes.io/revision']);
+    const revisions = kube
+      .replicaSets('default')
+      .map((rs) => rs.metadata?.annotations?.['deployment.kubernetes.io/revision']);
     expect(revisions).toContain('4');
   });
 
@@ -130,7 +160,10 @@ describe('/rollback on Kubernetes, end to end through Slack, BullMQ and the clus
     await bot.slash('kaizen v0.7.0');
     const failed = await waitForOutcome(bot, /failed|Failed/, 30_000);
     expect(blocksText(failed)).toMatch(/progress deadline/i);
-    await bot.slack.waitFor(() => (statusMessage(bot)?.replies ?? []).some((r) => /ScalingReplicaSet|BackOff|Failed/.test(r.text)), 5_000);
+    await bot.slack.waitFor(
+      () => (statusMessage(bot)?.replies ?? []).some((r) => /ScalingReplicaSet|BackOff|Failed/.test(r.text)),
+      5_000,
+    );
   });
 
   it('--dry-run shows the plan and the exact change, and changes nothing', async () => {
@@ -174,16 +207,27 @@ describe('/rollback on Kubernetes, end to end through Slack, BullMQ and the clus
   });
 
   it('rejects forged signatures and replayed (old) requests without running anything', async () => {
-    const forged = await postToBot(bot.bot.url as string, slashCommandRequest({ signingSecret: SIGNING_SECRET, text: 'kaizen v0.7.0', badSignature: true }));
+    const forged = await postToBot(
+      bot.bot.url as string,
+      slashCommandRequest({ signingSecret: SIGNING_SECRET, text: 'kaizen v0.7.0', badSignature: true }),
+    );
     expect(forged.status).toBe(401);
     const old = await postToBot(
       bot.bot.url as string,
-      slashCommandRequest({ signingSecret: SIGNING_SECRET, text: 'kaizen v0.7.0', timestamp: Math.floor(Date.now() / 1000) - 600 }),
+      slashCommandRequest({
+        signingSecret: SIGNING_SECRET,
+        text: 'kaizen v0.7.0',
+        timestamp: Math.floor(Date.now() / 1000) - 600,
+      }),
     );
     expect(old.status).toBe(401);
     const future = await postToBot(
       bot.bot.url as string,
-      slashCommandRequest({ signingSecret: SIGNING_SECRET, text: 'kaizen v0.7.0', timestamp: Math.floor(Date.now() / 1000) + 600 }),
+      slashCommandRequest({
+        signingSecret: SIGNING_SECRET,
+        text: 'kaizen v0.7.0',
+        timestamp: Math.floor(Date.now() / 1000) + 600,
+      }),
     );
     expect(future.status).toBe(401);
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -195,7 +239,9 @@ describe('/rollback on Kubernetes, end to end through Slack, BullMQ and the clus
     await bot.slash('kaizen v0.7.0');
     await waitForOutcome(bot, /Rolled back kaizen/, 30_000);
     expect(imageOf(kube)).toBe('kaizen:v0.7.0');
-    expect(bot.slack.messages(CHANNEL).filter((m) => m.text.startsWith('Rollback of kaizen'))).toHaveLength(1);
+    expect(bot.slack.messages(CHANNEL).filter((m) => m.text.startsWith('Rollback of kaizen'))).toHaveLength(
+      1,
+    );
   });
 
   it('Slack rate limits (429 with Retry-After) on updates are waited out; the final state still shows', async () => {

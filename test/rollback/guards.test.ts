@@ -40,25 +40,49 @@ describe('database compatibility guard step', () => {
   });
 
   it('passes when the command exits 0 or the URL answers the expected status', async () => {
-    const byCommand = guardsSchema.parse({ databaseCompatibility: { command: node('process.exit(0)') } }).databaseCompatibility!;
-    expect(await databaseCompatibilityStep(byCommand, runner).run(context())).toMatchObject({ summary: expect.stringContaining('compatible') });
-    const byUrl = guardsSchema.parse({ databaseCompatibility: { url: `${url}/compatible` } }).databaseCompatibility!;
-    expect(await databaseCompatibilityStep(byUrl, runner).run(context())).toMatchObject({ summary: 'compatible (200)' });
+    const byCommand = guardsSchema.parse({
+      databaseCompatibility: { command: node('process.exit(0)') },
+    }).databaseCompatibility!;
+    expect(await databaseCompatibilityStep(byCommand, runner).run(context())).toMatchObject({
+      summary: expect.stringContaining('compatible'),
+    });
+    const byUrl = guardsSchema.parse({
+      databaseCompatibility: { url: `${url}/compatible` },
+    }).databaseCompatibility!;
+    expect(await databaseCompatibilityStep(byUrl, runner).run(context())).toMatchObject({
+      summary: 'compatible (200)',
+    });
   });
 
   it.each([
-    ['a non-zero exit', { command: node('console.error("migration 42 is not reversible"); process.exit(3)') }, 'database_incompatible', /exited with 3/],
+    [
+      'a non-zero exit',
+      { command: node('console.error("migration 42 is not reversible"); process.exit(3)') },
+      'database_incompatible',
+      /exited with 3/,
+    ],
     ['a wrong status', { url: '' }, 'database_incompatible', /answered 409, expected 200/],
     ['no answer', { url: 'http://127.0.0.1:1/' }, 'database_check_unavailable', /did not answer/],
-    ['a timeout', { command: node('setTimeout(() => {}, 10000)'), timeout: 1 }, 'database_check_timeout', /within 1 s/],
+    [
+      'a timeout',
+      { command: node('setTimeout(() => {}, 10000)'), timeout: 1 },
+      'database_check_timeout',
+      /within 1 s/,
+    ],
   ])('refuses on %s with the runbook advice', async (_name, raw, code, message) => {
-    const guard = guardsSchema.parse({ databaseCompatibility: 'url' in raw && raw.url === '' ? { url: `${url}/incompatible` } : raw }).databaseCompatibility!;
+    const guard = guardsSchema.parse({
+      databaseCompatibility: 'url' in raw && raw.url === '' ? { url: `${url}/incompatible` } : raw,
+    }).databaseCompatibility!;
     const details: string[] = [];
-    const error = await databaseCompatibilityStep(guard, runner).run(context(details)).catch((e: unknown) => e);
+    const error = await databaseCompatibilityStep(guard, runner)
+      .run(context(details))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GuardRefusedError);
     expect((error as GuardRefusedError).code).toBe(code);
     expect((error as GuardRefusedError).message).toMatch(message);
-    expect((error as GuardRefusedError).hint).toMatch(/do NOT proceed.*forward-only migration.*data-only rollback with forward-compatible code/);
+    expect((error as GuardRefusedError).hint).toMatch(
+      /do NOT proceed.*forward-only migration.*data-only rollback with forward-compatible code/,
+    );
     expect(details.join('\n')).toMatch(/Database compatibility check/);
   });
 
@@ -85,7 +109,12 @@ describe('a refusing guard, end to end', () => {
           channel: 'C0INCIDENT',
           strategy: 'kubernetes',
           kubernetes: { namespace: 'default', deployment: 'kaizen', container: 'kaizen', image: 'kaizen' },
-          guards: { databaseCompatibility: { command: node('console.log("schema v42 has dropped column users.nick"); process.exit(1)'), timeout: '10s' } },
+          guards: {
+            databaseCompatibility: {
+              command: node('console.log("schema v42 has dropped column users.nick"); process.exit(1)'),
+              timeout: '10s',
+            },
+          },
         },
       },
     });
@@ -106,13 +135,24 @@ describe('a refusing guard, end to end', () => {
     const jobId = jobIdOf(body.text);
 
     const final = await observer.waitFor(jobId, (s) => s.state === 'failed');
-    expect(stepStates(final)).toEqual({ 'guard-database': 'failed', identify: 'skipped', precheck: 'skipped', rollback: 'skipped', monitor: 'skipped', verify: 'skipped' });
+    expect(stepStates(final)).toEqual({
+      'guard-database': 'failed',
+      identify: 'skipped',
+      precheck: 'skipped',
+      rollback: 'skipped',
+      monitor: 'skipped',
+      verify: 'skipped',
+    });
     expect(final.outcome?.error?.code).toBe('database_incompatible');
     expect(final.outcome?.error?.hint).toMatch(/forward-only migration/);
     expect(final.details.map((d) => d.text).join('\n')).toContain('schema v42 has dropped column users.nick');
-    expect(final.prerequisites?.items.map((i) => i.text)).toContain('Notify stakeholders of planned rollback');
+    expect(final.prerequisites?.items.map((i) => i.text)).toContain(
+      'Notify stakeholders of planned rollback',
+    );
     expect(kube.requests.filter((r) => r.method === 'PATCH')).toHaveLength(0);
-    expect(kube.deployment('default', 'kaizen').spec?.template.spec?.containers[0]?.image).toBe('kaizen:v0.8.0');
+    expect(kube.deployment('default', 'kaizen').spec?.template.spec?.containers[0]?.image).toBe(
+      'kaizen:v0.8.0',
+    );
 
     const audit = await observer.auditOf(jobId);
     expect(audit.filter((e) => e.type === 'guard_refused').map((e) => e.detail)).toEqual([

@@ -15,8 +15,16 @@ const prefix = testPrefix('runner-cancel');
 const redis = new Redis(TEST_REDIS_URL);
 const keys = new RedisKeys(prefix);
 const store = new RedisProgressStore(redis, keys);
-const service = { name: 'kaizen', environment: 'production', channel: 'C1', strategy: 'kubernetes' } as ServiceConfig;
-const bob: CancelRequest = { by: { id: 'U0BOB', name: 'bob', source: 'slack' }, at: '2026-01-01T00:00:00.000Z' };
+const service = {
+  name: 'kaizen',
+  environment: 'production',
+  channel: 'C1',
+  strategy: 'kubernetes',
+} as ServiceConfig;
+const bob: CancelRequest = {
+  by: { id: 'U0BOB', name: 'bob', source: 'slack' },
+  at: '2026-01-01T00:00:00.000Z',
+};
 let counter = 0;
 
 function plan(ids: string[]): RollbackPlan {
@@ -36,7 +44,12 @@ function plan(ids: string[]): RollbackPlan {
   };
 }
 
-function run(p: RollbackPlan, steps: RollbackStep[], signal: AbortSignal, cancelRequested?: () => Promise<CancelRequest | undefined>) {
+function run(
+  p: RollbackPlan,
+  steps: RollbackStep[],
+  signal: AbortSignal,
+  cancelRequested?: () => Promise<CancelRequest | undefined>,
+) {
   return runRollback({
     plan: p,
     service,
@@ -107,13 +120,22 @@ describe('runRollback cancel', () => {
     expect(ran).toEqual(['a']);
     expect(final.state).toBe('cancelled');
     expect(final.steps.map((s) => s.state)).toEqual(['done', 'skipped']);
-    expect(final.outcome?.summary).toContain('cancelled by bob after "Step a". Done: Step a. Not done: Step b.');
+    expect(final.outcome?.summary).toContain(
+      'cancelled by bob after "Step a". Done: Step a. Not done: Step b.',
+    );
   });
 
   it('a job cancelled before its first step changes nothing and says so', async () => {
     const ran: string[] = [];
-    const final = await run(plan(['a']), [{ id: 'a', title: 'Step a', run: async () => void ran.push('a') }], new AbortController().signal, async () => bob);
+    const final = await run(
+      plan(['a']),
+      [{ id: 'a', title: 'Step a', run: async () => void ran.push('a') }],
+      new AbortController().signal,
+      async () => bob,
+    );
     expect(ran).toEqual([]);
-    expect(final.outcome?.summary).toBe('Rollback of kaizen was cancelled by bob before it started. Done: nothing. Not done: Step a. Nothing was changed.');
+    expect(final.outcome?.summary).toBe(
+      'Rollback of kaizen was cancelled by bob before it started. Done: nothing. Not done: Step a. Nothing was changed.',
+    );
   });
 });

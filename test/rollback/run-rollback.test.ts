@@ -16,7 +16,12 @@ const prefix = testPrefix('runner');
 const redis = new Redis(TEST_REDIS_URL);
 const keys = new RedisKeys(prefix);
 const store = new RedisProgressStore(redis, keys);
-const service = { name: 'kaizen', environment: 'production', channel: 'C1', strategy: 'kubernetes' } as ServiceConfig;
+const service = {
+  name: 'kaizen',
+  environment: 'production',
+  channel: 'C1',
+  strategy: 'kubernetes',
+} as ServiceConfig;
 const fastRetry = { attempts: 3, baseDelayMs: 5, maxDelayMs: 10 };
 let counter = 0;
 
@@ -102,7 +107,9 @@ describe('runRollback', () => {
     ]);
     expect(attempts).toBe(3);
     expect(final.state).toBe('succeeded');
-    expect(final.details.filter((d) => /^Attempt \d failed \(API answered 503\); retrying/.test(d.text))).toHaveLength(2);
+    expect(
+      final.details.filter((d) => /^Attempt \d failed \(API answered 503\); retrying/.test(d.text)),
+    ).toHaveLength(2);
   });
 
   it('fails at a step a human must act on: reason, hint and details reported, later steps not run', async () => {
@@ -126,7 +133,9 @@ describe('runRollback', () => {
       hint: 'Check the Deployment events',
     });
     expect(final.outcome?.summary).toContain('failed at step "Step monitor"');
-    expect(final.details.map((d) => d.text)).toContain('Warning BackOff pod kaizen-abc: Back-off restarting failed container');
+    expect(final.details.map((d) => d.text)).toContain(
+      'Warning BackOff pod kaizen-abc: Back-off restarting failed container',
+    );
   });
 
   it('resumes after a crash: done steps are not run again, the interrupted one is', async () => {

@@ -23,13 +23,19 @@ export class RollbackObserver {
     return this.progress.get(jobId);
   }
 
-  async waitFor(jobId: string, predicate: (s: ProgressSnapshot) => boolean, timeoutMs = 20_000): Promise<ProgressSnapshot> {
+  async waitFor(
+    jobId: string,
+    predicate: (s: ProgressSnapshot) => boolean,
+    timeoutMs = 20_000,
+  ): Promise<ProgressSnapshot> {
     const started = Date.now();
     for (;;) {
       const snapshot = await this.snapshot(jobId);
       if (snapshot && predicate(snapshot)) return snapshot;
       if (Date.now() - started > timeoutMs) {
-        throw new Error(`timed out waiting for ${jobId}; last snapshot: ${JSON.stringify(snapshot?.steps.map((s) => [s.id, s.state]))} ${snapshot?.state}`);
+        throw new Error(
+          `timed out waiting for ${jobId}; last snapshot: ${JSON.stringify(snapshot?.steps.map((s) => [s.id, s.state]))} ${snapshot?.state}`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 40));
     }

@@ -56,7 +56,10 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
     redisPrefix: prefix,
     servicesDir,
     kubeconfigPath: options.kubeconfigPath,
-    slack: options.slack === false ? undefined : { signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN, apiUrl: slack.url },
+    slack:
+      options.slack === false
+        ? undefined
+        : { signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN, apiUrl: slack.url },
     publicUrl: 'http://rollback.test',
     logLevel: 'silent',
     workerConcurrency: 2,

@@ -18,8 +18,14 @@ export const filesSectionSchema = z
     sudo: z.boolean().default(false),
   })
   .strict()
-  .refine((s) => s.path !== s.backupDir && !s.backupDir.startsWith(`${s.path}/`) && !s.path.startsWith(`${s.backupDir}/`), {
-    message: 'path and backupDir must not contain each other',
-    path: ['backupDir'],
-  });
+  .refine(
+    (s) =>
+      s.path !== s.backupDir &&
+      !s.backupDir.startsWith(`${s.path}/`) &&
+      !s.path.startsWith(`${s.backupDir}/`),
+    {
+      message: 'path and backupDir must not contain each other',
+      path: ['backupDir'],
+    },
+  );
 export type FilesSection = z.output<typeof filesSectionSchema>;

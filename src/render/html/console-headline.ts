@@ -1,4 +1,9 @@
-import type { ProgressSnapshot, RollbackState, StepSnapshot, StepState } from '../../rollback/progress-snapshot.js';
+import type {
+  ProgressSnapshot,
+  RollbackState,
+  StepSnapshot,
+  StepState,
+} from '../../rollback/progress-snapshot.js';
 import { elapsedMs, formatDuration } from '../slack/format-time.js';
 
 /** Short, loud words for a rollback's state: the badge of a status card. */
@@ -32,7 +37,8 @@ export function consoleHeadline(snapshot: ProgressSnapshot): { line: string; hin
   switch (snapshot.state) {
     case 'awaiting_approval': {
       const approval = snapshot.approval;
-      const count = approval === undefined ? '' : ` (${approval.approvals.length} of ${approval.required} approvals)`;
+      const count =
+        approval === undefined ? '' : ` (${approval.approvals.length} of ${approval.required} approvals)`;
       return { line: `Waiting for approval to roll back ${snapshot.service} ${fromTo}${count}.` };
     }
     case 'queued':
@@ -46,7 +52,9 @@ export function consoleHeadline(snapshot: ProgressSnapshot): { line: string; hin
     }
     case 'succeeded':
       return snapshot.dryRun
-        ? { line: `Dry run finished${inTime}: nothing changed. A real run would roll back ${snapshot.service} ${fromTo}.` }
+        ? {
+            line: `Dry run finished${inTime}: nothing changed. A real run would roll back ${snapshot.service} ${fromTo}.`,
+          }
         : { line: `Rolled back ${snapshot.service} ${fromTo}${inTime}.` };
     case 'failed': {
       const step = snapshot.steps.find((s) => s.state === 'failed');
@@ -56,7 +64,10 @@ export function consoleHeadline(snapshot: ProgressSnapshot): { line: string; hin
     }
     case 'cancelled': {
       const step = snapshot.steps.find((s) => s.state === 'cancelled') ?? firstUnfinished(snapshot.steps);
-      const where = step === undefined ? `Cancelled before any step ran${afterTime}.` : `Cancelled at step ${step.title}${afterTime}.`;
+      const where =
+        step === undefined
+          ? `Cancelled before any step ran${afterTime}.`
+          : `Cancelled at step ${step.title}${afterTime}.`;
       return withHint(where, snapshot.outcome?.error?.hint);
     }
   }

@@ -6,7 +6,11 @@ import { html, type SafeHtml } from './safe-html.js';
  * The ephemeral answer to an accepted command: what will change, exactly, before it runs. Dry runs say
  * plainly that nothing will change.
  */
-export function renderConsolePlan(plan: RollbackPlan, enqueued: boolean, awaitingApproval?: ApprovalState): SafeHtml {
+export function renderConsolePlan(
+  plan: RollbackPlan,
+  enqueued: boolean,
+  awaitingApproval?: ApprovalState,
+): SafeHtml {
   const dryRun = plan.request.dryRun;
   const reason = plan.request.reason;
   return html`<div class="plan">

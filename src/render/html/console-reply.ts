@@ -10,7 +10,10 @@ import { renderConsolePlan } from './console-plan.js';
  * The neutral answer to a command, drawn as an ephemeral console message ("Only visible to you") under
  * the command that was typed. Every text is escaped.
  */
-export function renderConsoleReply(reply: CommandReply, typed: { name: string; text: string; clicked?: boolean }): SafeHtml {
+export function renderConsoleReply(
+  reply: CommandReply,
+  typed: { name: string; text: string; clicked?: boolean },
+): SafeHtml {
   const tone = reply.kind === 'error' ? 'ephemeral-error' : reply.kind === 'plan' ? 'ephemeral-plan' : '';
   return html`<article class="msg ephemeral ${tone}" data-reply="${reply.kind}">
 <div class="msg-head"><span class="avatar" aria-hidden="true">RB</span><strong>rollback-bot</strong><span class="only-you">Only visible to you</span><button type="button" class="dismiss" data-dismiss aria-label="Dismiss">×</button></div>

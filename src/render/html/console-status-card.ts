@@ -1,7 +1,13 @@
 import type { ProgressSnapshot, StepSnapshot } from '../../rollback/progress-snapshot.js';
 import { elapsedMs } from '../slack/format-time.js';
 import { html, type SafeHtml } from './safe-html.js';
-import { consoleDuration, consoleHeadline, isFinished, ROLLBACK_STATE_LABELS, STEP_STATE_ICONS } from './console-headline.js';
+import {
+  consoleDuration,
+  consoleHeadline,
+  isFinished,
+  ROLLBACK_STATE_LABELS,
+  STEP_STATE_ICONS,
+} from './console-headline.js';
 import { renderConsoleThread } from './console-thread.js';
 import { consoleTime } from './console-time.js';
 

@@ -22,7 +22,9 @@ export function renderApproval(snapshot: ProgressSnapshot): Block[] {
       `✋ *Needs ${missing} more approval${missing === 1 ? '' : 's'}* (${approval.approvals.length}/${approval.required}) · expires ${slackTime(approval.expiresAt)} · the requester cannot approve`,
     );
   } else if (approval.state === 'expired') {
-    lines.unshift(`⌛ *Approval expired* at ${slackTime(approval.expiresAt)}: this plan can no longer be approved.`);
+    lines.unshift(
+      `⌛ *Approval expired* at ${slackTime(approval.expiresAt)}: this plan can no longer be approved.`,
+    );
   } else if (approval.state === 'cancelled') {
     lines.unshift('⛔ *Cancelled before approval*: this plan can no longer be approved.');
   }
@@ -37,7 +39,9 @@ export function renderRolledBackMark(snapshot: ProgressSnapshot): Block[] {
   const service = userText(snapshot.service, 60);
   if (snapshot.released) {
     const { by, at, reason } = snapshot.released;
-    return [section(`🔓 *Released* by ${userText(by.name, 80)} at ${slackTime(at)}: ${userText(reason, 500)}`)];
+    return [
+      section(`🔓 *Released* by ${userText(by.name, 80)} at ${slackTime(at)}: ${userText(reason, 500)}`),
+    ];
   }
   return [
     section(

@@ -9,7 +9,10 @@ import { renderVersions } from './render-versions.js';
 import { escapeMrkdwn } from './escape-mrkdwn.js';
 
 /** Draws the neutral answer to a command as an ephemeral Slack message. */
-export function renderCommandReply(reply: CommandReply, options: { reportUrl?: (jobId: string) => string | undefined } = {}): SlackMessage {
+export function renderCommandReply(
+  reply: CommandReply,
+  options: { reportUrl?: (jobId: string) => string | undefined } = {},
+): SlackMessage {
   switch (reply.kind) {
     case 'plan': {
       const reportUrl = options.reportUrl?.(reply.plan.jobId);

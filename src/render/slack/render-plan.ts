@@ -75,7 +75,11 @@ export function renderPlan(plan: RollbackPlan, options: PlanOptions = {}): Slack
       `Job ${inlineCode(plan.jobId)} · follow it with ${inlineCode(`/rollback status ${plan.jobId}`)}`,
     ]),
   );
-  const verb = dryRun ? 'Dry run: would roll back' : approval ? 'Waiting for approval to roll back' : 'Rolling back';
+  const verb = dryRun
+    ? 'Dry run: would roll back'
+    : approval
+      ? 'Waiting for approval to roll back'
+      : 'Rolling back';
   return {
     text: fallbackText(
       `${verb} ${target} from ${userText(plan.from, 200)} to ${userText(plan.to, 200)} (job ${userText(plan.jobId, 100)})`,

@@ -44,7 +44,12 @@ export function renderStatusMessage(
   for (const text of packLines(stepLines.length > 0 ? stepLines : ['No steps.'], maxStepSections, 'steps')) {
     blocks.push(section(text));
   }
-  blocks.push(divider(), section(progress.join('\n')), ...renderApproval(snapshot), ...renderRolledBackMark(snapshot));
+  blocks.push(
+    divider(),
+    section(progress.join('\n')),
+    ...renderApproval(snapshot),
+    ...renderRolledBackMark(snapshot),
+  );
   if (options.reportUrl !== undefined && /^https?:\/\//i.test(options.reportUrl)) {
     blocks.push(section(`📄 ${mrkdwnLink(options.reportUrl, 'Open the full report')}`));
   }

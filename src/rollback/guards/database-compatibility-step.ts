@@ -29,34 +29,60 @@ async function checkWithCommand(
   });
   if (ctx.signal.aborted) throw new CancelledError();
   const output = tail(`${result.stdout}\n${result.stderr}`);
-  await ctx.detail(`Database compatibility check \`${shown}\`: exit ${result.exitCode}${result.timedOut ? ' (timed out)' : ''}${output ? `\n${output}` : ''}`);
+  await ctx.detail(
+    `Database compatibility check \`${shown}\`: exit ${result.exitCode}${result.timedOut ? ' (timed out)' : ''}${output ? `\n${output}` : ''}`,
+  );
   if (result.timedOut) {
-    throw new GuardRefusedError('database_check_timeout', `The database compatibility check \`${shown}\` did not answer within ${guard.timeout} s, so compatibility is not confirmed.`, {
-      hint: DATABASE_INCOMPATIBLE_HINT,
-    });
+    throw new GuardRefusedError(
+      'database_check_timeout',
+      `The database compatibility check \`${shown}\` did not answer within ${guard.timeout} s, so compatibility is not confirmed.`,
+      {
+        hint: DATABASE_INCOMPATIBLE_HINT,
+      },
+    );
   }
   if (result.exitCode !== 0) {
-    throw new GuardRefusedError('database_incompatible', `The database schema is incompatible with the target version: \`${shown}\` exited with ${result.exitCode}.`, {
-      hint: DATABASE_INCOMPATIBLE_HINT,
-      ...(output ? { details: [output] } : {}),
-    });
+    throw new GuardRefusedError(
+      'database_incompatible',
+      `The database schema is incompatible with the target version: \`${shown}\` exited with ${result.exitCode}.`,
+      {
+        hint: DATABASE_INCOMPATIBLE_HINT,
+        ...(output ? { details: [output] } : {}),
+      },
+    );
   }
   return `compatible (\`${shown}\` exited 0)`;
 }
 
-async function checkWithUrl(guard: Extract<DatabaseCompatibilityGuard, { url: string }>, ctx: StepContext): Promise<string> {
-  const result = await checkHealth(guard.url, guard.expectStatus, { timeoutMs: guard.timeout * 1000, signal: ctx.signal });
+async function checkWithUrl(
+  guard: Extract<DatabaseCompatibilityGuard, { url: string }>,
+  ctx: StepContext,
+): Promise<string> {
+  const result = await checkHealth(guard.url, guard.expectStatus, {
+    timeoutMs: guard.timeout * 1000,
+    signal: ctx.signal,
+  });
   if (ctx.signal.aborted) throw new CancelledError();
-  await ctx.detail(`Database compatibility check ${result.url}: ${result.status ?? 'no answer'} (expected ${guard.expectStatus})${result.ok ? '' : `: ${result.body.slice(0, 200)}`}`);
+  await ctx.detail(
+    `Database compatibility check ${result.url}: ${result.status ?? 'no answer'} (expected ${guard.expectStatus})${result.ok ? '' : `: ${result.body.slice(0, 200)}`}`,
+  );
   if (result.status === undefined) {
-    throw new GuardRefusedError('database_check_unavailable', `The database compatibility check ${guard.url} did not answer (${result.body.slice(0, 200)}), so compatibility is not confirmed.`, {
-      hint: DATABASE_INCOMPATIBLE_HINT,
-    });
+    throw new GuardRefusedError(
+      'database_check_unavailable',
+      `The database compatibility check ${guard.url} did not answer (${result.body.slice(0, 200)}), so compatibility is not confirmed.`,
+      {
+        hint: DATABASE_INCOMPATIBLE_HINT,
+      },
+    );
   }
   if (!result.ok) {
-    throw new GuardRefusedError('database_incompatible', `The database schema is incompatible with the target version: ${guard.url} answered ${result.status}, expected ${guard.expectStatus}.`, {
-      hint: DATABASE_INCOMPATIBLE_HINT,
-    });
+    throw new GuardRefusedError(
+      'database_incompatible',
+      `The database schema is incompatible with the target version: ${guard.url} answered ${result.status}, expected ${guard.expectStatus}.`,
+      {
+        hint: DATABASE_INCOMPATIBLE_HINT,
+      },
+    );
   }
   return `compatible (${result.status})`;
 }
@@ -65,12 +91,16 @@ async function checkWithUrl(guard: Extract<DatabaseCompatibilityGuard, { url: st
  * Runs before anything changes. A check that says "incompatible", or that cannot say anything (timeout,
  * no answer), refuses: the runbook says not to proceed without knowing. Reads only, so it may be interrupted.
  */
-export function databaseCompatibilityStep(guard: DatabaseCompatibilityGuard, runner: CommandRunner): RollbackStep {
+export function databaseCompatibilityStep(
+  guard: DatabaseCompatibilityGuard,
+  runner: CommandRunner,
+): RollbackStep {
   return {
     ...DATABASE_GUARD_STEP,
     interruptible: true,
     async run(ctx) {
-      const summary = 'command' in guard ? await checkWithCommand(guard, runner, ctx) : await checkWithUrl(guard, ctx);
+      const summary =
+        'command' in guard ? await checkWithCommand(guard, runner, ctx) : await checkWithUrl(guard, ctx);
       await ctx.summary(summary);
       return { summary };
     },

@@ -9,7 +9,11 @@ export function guardOutline(service: ServiceConfig): { id: string; title: strin
 }
 
 /** Prepends the service's guards to a strategy's steps: they run first, for every strategy, before any change. */
-export function withGuards(service: ServiceConfig, steps: RollbackStep[], runner: CommandRunner): RollbackStep[] {
+export function withGuards(
+  service: ServiceConfig,
+  steps: RollbackStep[],
+  runner: CommandRunner,
+): RollbackStep[] {
   const guards: RollbackStep[] = [];
   const database = service.guards?.databaseCompatibility;
   if (database) guards.push(databaseCompatibilityStep(database, runner));

@@ -7,6 +7,10 @@ export class GroupDirectoryUnavailableError extends RetryableError {
     reason: string,
     options: RollbackErrorOptions = {},
   ) {
-    super('group_directory_unavailable', `Could not read the members of user group ${groupId}: ${reason}`, options);
+    super(
+      'group_directory_unavailable',
+      `Could not read the members of user group ${groupId}: ${reason}`,
+      options,
+    );
   }
 }

@@ -37,7 +37,11 @@ export class PermissionPolicy {
     if (!permissions) return ALLOWED;
     const channels = permissions.channels;
     const inChat = channel.id !== undefined || channel.name !== undefined;
-    if (channels.length > 0 && inChat && !channels.some((c) => c === channel.id || c === `#${channel.name ?? ''}`)) {
+    if (
+      channels.length > 0 &&
+      inChat &&
+      !channels.some((c) => c === channel.id || c === `#${channel.name ?? ''}`)
+    ) {
       return {
         allowed: false,
         rule: 'permissions.channels',
@@ -53,7 +57,11 @@ export class PermissionPolicy {
     });
   }
 
-  async mayApprove(service: ServiceConfig, approver: Actor, signal?: AbortSignal): Promise<PermissionDecision> {
+  async mayApprove(
+    service: ServiceConfig,
+    approver: Actor,
+    signal?: AbortSignal,
+  ): Promise<PermissionDecision> {
     const listed = service.approval.approvers;
     const fromApproval: Principals = {
       users: listed.filter((a) => !a.startsWith('S')),
@@ -82,7 +90,8 @@ export class PermissionPolicy {
     let unavailable: { groupId: string; reason: string } | undefined;
     for (const groupId of principals.groups) {
       try {
-        if (!this.groups) throw new GroupDirectoryUnavailableError(groupId, 'no Slack connection is configured');
+        if (!this.groups)
+          throw new GroupDirectoryUnavailableError(groupId, 'no Slack connection is configured');
         if ((await this.groups.members(groupId, signal)).has(actor.id)) return ALLOWED;
       } catch (error) {
         if (!(error instanceof GroupDirectoryUnavailableError)) throw error;
@@ -105,7 +114,9 @@ export class PermissionPolicy {
       allowed: false,
       rule: denial.rule,
       message: denial.message,
-      hint: who.length ? `Allowed to ${denial.action}: ${who.join('; ')}.` : `Nobody may ${denial.action} here.`,
+      hint: who.length
+        ? `Allowed to ${denial.action}: ${who.join('; ')}.`
+        : `Nobody may ${denial.action} here.`,
     };
   }
 }

@@ -35,7 +35,11 @@ export type CloseOutcome = 'cancelled' | 'expired' | 'not_due' | 'not_pending' |
  */
 export interface ApprovalStore {
   open(record: Omit<ApprovalRecord, 'approvals' | 'state' | 'rev'>): Promise<ApprovalRecord>;
-  approve(jobId: string, approver: { id: string; name: string }, now: Date): Promise<{ outcome: ApproveOutcome; record?: ApprovalRecord }>;
+  approve(
+    jobId: string,
+    approver: { id: string; name: string },
+    now: Date,
+  ): Promise<{ outcome: ApproveOutcome; record?: ApprovalRecord }>;
   /** Withdraws a pending plan; it can never be approved afterwards. */
   cancel(jobId: string): Promise<{ outcome: CloseOutcome; record?: ApprovalRecord }>;
   /** Marks a pending plan expired when its time has passed (`not_due` otherwise). */

@@ -1,9 +1,4 @@
-import type {
-  CoreV1Event,
-  V1Deployment,
-  V1Pod,
-  V1ReplicaSet,
-} from '@kubernetes/client-node';
+import type { CoreV1Event, V1Deployment, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
 
 export type PatchKind = 'json' | 'merge' | 'strategic';
 export interface JsonPatchOperation {
@@ -38,7 +33,11 @@ export interface KubernetesCluster {
     signal?: AbortSignal,
   ): Promise<V1Deployment>;
   /** Watches one Deployment; `onChange` gets every new state (ADDED/MODIFIED) of it. */
-  watchDeployment(namespace: string, name: string, onChange: (deployment: V1Deployment) => void): Promise<WatchHandle>;
+  watchDeployment(
+    namespace: string,
+    name: string,
+    onChange: (deployment: V1Deployment) => void,
+  ): Promise<WatchHandle>;
   readPodLog(
     namespace: string,
     pod: string,

@@ -19,9 +19,20 @@ export async function checkHealth(
   try {
     const response = await fetch(url, { signal: AbortSignal.any(signals), redirect: 'manual' });
     const body = (await response.text()).slice(0, 500);
-    return { ok: response.status === expectStatus, url, status: response.status, body, durationMs: Date.now() - started };
+    return {
+      ok: response.status === expectStatus,
+      url,
+      status: response.status,
+      body,
+      durationMs: Date.now() - started,
+    };
   } catch (error) {
-    const message = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+    const message =
+      error instanceof Error
+        ? error.cause instanceof Error
+          ? error.cause.message
+          : error.message
+        : String(error);
     return { ok: false, url, body: message, durationMs: Date.now() - started };
   }
 }

@@ -15,7 +15,11 @@ export interface SmokeResult {
 }
 
 /** Runs the service's smoke command (an argv, no shell) and reports pass/fail with the output's tail. */
-export async function runSmokeTest(runner: CommandRunner, smoke: SmokeTest, signal?: AbortSignal): Promise<SmokeResult> {
+export async function runSmokeTest(
+  runner: CommandRunner,
+  smoke: SmokeTest,
+  signal?: AbortSignal,
+): Promise<SmokeResult> {
   const result = await runner.run(smoke.command, {
     timeoutMs: smoke.timeout * 1000,
     ...(signal ? { signal } : {}),

@@ -1,11 +1,17 @@
 import { SSH_DESTINATION_PATTERN } from '../../config/hosts-schema.js';
 import { PermanentError, RetryableError } from '../../rollback/errors.js';
-import type { CommandOptions, CommandResult, CommandRunner, HostSpec } from '../../rollback/ports/command-runner.js';
+import type {
+  CommandOptions,
+  CommandResult,
+  CommandRunner,
+  HostSpec,
+} from '../../rollback/ports/command-runner.js';
 import { quoteArgument, quoteForRemoteShell } from './quote-for-remote-shell.js';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** ssh exits 255 when it cannot connect or authenticate; these stderr lines tell which. */
-const SSH_FAILURE = /^(ssh: |kex_exchange_identification|Connection (closed|reset|timed out)|Host key verification failed|.*Permission denied \()/m;
+const SSH_FAILURE =
+  /^(ssh: |kex_exchange_identification|Connection (closed|reset|timed out)|Host key verification failed|.*Permission denied \()/m;
 const SSH_AUTH_FAILURE = /Host key verification failed|Permission denied \(/;
 
 export interface SshCommandRunnerOptions {
@@ -25,7 +31,10 @@ export function assertSshDestination(host: HostSpec): void {
   if (host.port !== undefined && !(Number.isInteger(host.port) && host.port >= 1 && host.port <= 65535)) {
     throw new PermanentError('bad_ssh_port', `port ${host.port} of ${host.name} is not a TCP port`);
   }
-  if (host.identityFile !== undefined && (host.identityFile.startsWith('-') || /[\r\n]/.test(host.identityFile))) {
+  if (
+    host.identityFile !== undefined &&
+    (host.identityFile.startsWith('-') || /[\r\n]/.test(host.identityFile))
+  ) {
     throw new PermanentError('bad_ssh_identity', `identityFile of ${host.name} must be a file path`);
   }
 }
@@ -55,7 +64,8 @@ export class SshCommandRunner implements CommandRunner {
     for (const [name] of envEntries) {
       if (!ENV_NAME.test(name)) throw new Error(`bad environment variable name ${JSON.stringify(name)}`);
     }
-    if (envEntries.length > 0) remote.unshift('env', ...envEntries.map(([name, value]) => `${name}=${value}`));
+    if (envEntries.length > 0)
+      remote.unshift('env', ...envEntries.map(([name, value]) => `${name}=${value}`));
     let command = quoteForRemoteShell(remote);
     if (options.cwd !== undefined) command = `cd ${quoteArgument(options.cwd)} && ${command}`;
     return [
@@ -75,12 +85,16 @@ export class SshCommandRunner implements CommandRunner {
   async run(argv: readonly string[], options: CommandOptions): Promise<CommandResult> {
     if (argv.length === 0) throw new Error('empty command');
     const { cwd, env, ...rest } = options;
-    const ssh = this.sshArgv(argv, { ...(cwd === undefined ? {} : { cwd }), ...(env === undefined ? {} : { env }) });
+    const ssh = this.sshArgv(argv, {
+      ...(cwd === undefined ? {} : { cwd }),
+      ...(env === undefined ? {} : { env }),
+    });
     const result = await this.options.local.run(ssh, rest);
     if (result.exitCode === 255 && SSH_FAILURE.test(result.stderr)) {
       const message = `cannot reach ${this.host} over ssh: ${result.stderr.trim().split('\n').pop() ?? ''}`;
       const hint = `Check that the worker can run \`ssh ${this.host} true\` without a password prompt.`;
-      if (SSH_AUTH_FAILURE.test(result.stderr)) throw new PermanentError('ssh_auth_failed', message, { hint });
+      if (SSH_AUTH_FAILURE.test(result.stderr))
+        throw new PermanentError('ssh_auth_failed', message, { hint });
       throw new RetryableError('ssh_unreachable', message, { hint });
     }
     return { ...result, argv, host: this.host };

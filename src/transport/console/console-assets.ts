@@ -22,16 +22,21 @@ export interface ConsoleAsset {
 }
 
 /** Reads every asset once, at start-up: a missing file stops the bot with its path instead of a broken page. */
-export async function loadConsoleAssets(dir: string = CONSOLE_ASSETS_DIR): Promise<Map<string, ConsoleAsset>> {
+export async function loadConsoleAssets(
+  dir: string = CONSOLE_ASSETS_DIR,
+): Promise<Map<string, ConsoleAsset>> {
   const assets = new Map<string, ConsoleAsset>();
   for (const [name, type] of Object.entries(TYPES)) {
     const path = join(dir, name);
     try {
       assets.set(name, { body: await readFile(path, 'utf8'), type });
     } catch (error) {
-      throw new Error(`The web console's ${name} is missing at ${path}; run the bot from the package directory.`, {
-        cause: error,
-      });
+      throw new Error(
+        `The web console's ${name} is missing at ${path}; run the bot from the package directory.`,
+        {
+          cause: error,
+        },
+      );
     }
   }
   return assets;

@@ -37,13 +37,18 @@ export class ConsoleEventHub {
 
   async start(): Promise<void> {
     const subscriber = this.options.redis.duplicate();
-    subscriber.on('error', (error: unknown) => this.options.log.warn({ err: error }, 'console event subscription error'));
+    subscriber.on('error', (error: unknown) =>
+      this.options.log.warn({ err: error }, 'console event subscription error'),
+    );
     subscriber.on('message', (_channel: string, jobId: string) => {
       void this.forward(jobId);
     });
     await subscriber.subscribe(this.options.keys.progressChannel());
     this.subscriber = subscriber;
-    this.heartbeat = setInterval(() => this.broadcast(': keep-alive\n\n'), this.options.heartbeatMs ?? 15_000);
+    this.heartbeat = setInterval(
+      () => this.broadcast(': keep-alive\n\n'),
+      this.options.heartbeatMs ?? 15_000,
+    );
     this.heartbeat.unref();
   }
 

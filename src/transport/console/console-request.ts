@@ -33,7 +33,8 @@ export function checkSameOrigin(request: FastifyRequest): void {
     } catch {
       throw new ConsoleRequestError(403, 'Bad Origin header.');
     }
-    if (originHost !== host) throw new ConsoleRequestError(403, 'Commands are only accepted from the console page itself.');
+    if (originHost !== host)
+      throw new ConsoleRequestError(403, 'Commands are only accepted from the console page itself.');
   }
 }
 
@@ -41,19 +42,24 @@ export function checkSameOrigin(request: FastifyRequest): void {
 export function consoleRequester(body: Record<string, unknown>): Requester {
   const name = typeof body.name === 'string' ? body.name.trim().replace(/\s+/g, ' ') : '';
   if (!NAME_PATTERN.test(name)) {
-    throw new ConsoleRequestError(400, 'Choose your name at the top of the page first (letters, digits, spaces, . _ \' -; at most 60).');
+    throw new ConsoleRequestError(
+      400,
+      "Choose your name at the top of the page first (letters, digits, spaces, . _ ' -; at most 60).",
+    );
   }
   return { id: `console:${name.toLowerCase().replace(/ /g, '.')}`, name, source: 'console' };
 }
 
 export function stringField(body: Record<string, unknown>, field: string, max: number): string {
   const value = body[field];
-  if (typeof value !== 'string' || value.length > max) throw new ConsoleRequestError(400, `"${field}" must be a text of at most ${max} characters.`);
+  if (typeof value !== 'string' || value.length > max)
+    throw new ConsoleRequestError(400, `"${field}" must be a text of at most ${max} characters.`);
   return value;
 }
 
 export function bodyOf(request: FastifyRequest): Record<string, unknown> {
   const body = request.body;
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new ConsoleRequestError(400, 'Expected a JSON object.');
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    throw new ConsoleRequestError(400, 'Expected a JSON object.');
   return body as Record<string, unknown>;
 }

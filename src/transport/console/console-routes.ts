@@ -12,7 +12,13 @@ import type { ProgressSnapshot, Requester } from '../../rollback/progress-snapsh
 import type { ServiceCatalog } from '../../rollback/service-catalog.js';
 import { loadConsoleAssets } from './console-assets.js';
 import { ConsoleEventHub } from './console-event-hub.js';
-import { bodyOf, checkSameOrigin, ConsoleRequestError, consoleRequester, stringField } from './console-request.js';
+import {
+  bodyOf,
+  checkSameOrigin,
+  ConsoleRequestError,
+  consoleRequester,
+  stringField,
+} from './console-request.js';
 
 /** The application service the Slack buttons call (ApprovalService); errors are its refusals. */
 export interface ConsoleApprovals {
@@ -25,7 +31,10 @@ export interface ConsoleApprovals {
 export interface ConsoleRoutesOptions {
   commands: CommandHandler;
   /** Latest snapshots: recent ones for the page, one by id for each event. */
-  rollbacks: { recent(limit: number): Promise<ProgressSnapshot[]>; status(jobId: string): Promise<ProgressSnapshot | undefined> };
+  rollbacks: {
+    recent(limit: number): Promise<ProgressSnapshot[]>;
+    status(jobId: string): Promise<ProgressSnapshot | undefined>;
+  };
   catalog: ServiceCatalog;
   redis: Redis;
   keys: RedisKeys;
@@ -50,14 +59,22 @@ export function consoleRoutes(options: ConsoleRoutesOptions): (app: FastifyInsta
     const assets = await loadConsoleAssets(options.assetsDir);
     const card = (snapshot: ProgressSnapshot) => {
       const reportUrl = options.reportUrl?.(snapshot.jobId);
-      return renderConsoleStatusCard(snapshot, { canApprove: options.approvals !== undefined, ...(reportUrl ? { reportUrl } : {}) });
+      return renderConsoleStatusCard(snapshot, {
+        canApprove: options.approvals !== undefined,
+        ...(reportUrl ? { reportUrl } : {}),
+      });
     };
     const hub = new ConsoleEventHub({
       redis: options.redis,
       keys: options.keys,
       log: options.log,
       read: (jobId) => options.rollbacks.status(jobId),
-      render: (snapshot) => ({ jobId: snapshot.jobId, version: snapshot.version, state: snapshot.state, html: card(snapshot).value }),
+      render: (snapshot) => ({
+        jobId: snapshot.jobId,
+        version: snapshot.version,
+        state: snapshot.state,
+        html: card(snapshot).value,
+      }),
     });
     await hub.start();
     app.addHook('preClose', async () => hub.close());
@@ -66,9 +83,22 @@ export function consoleRoutes(options: ConsoleRoutesOptions): (app: FastifyInsta
       const recent = await options.rollbacks.recent(RECENT);
       const services = options.catalog.names().flatMap((name) => {
         const s = options.catalog.get(name);
-        return s ? [{ name, environment: s.environment, strategy: s.strategy, ...(s.description ? { description: s.description } : {}) }] : [];
+        return s
+          ? [
+              {
+                name,
+                environment: s.environment,
+                strategy: s.strategy,
+                ...(s.description ? { description: s.description } : {}),
+              },
+            ]
+          : [];
       });
-      const page = renderConsolePage({ cards: recent.reverse().map(card), services, channel: options.channel ?? '#incidents' });
+      const page = renderConsolePage({
+        cards: recent.reverse().map(card),
+        services,
+        channel: options.channel ?? '#incidents',
+      });
       return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page.value);
     });
 
@@ -93,7 +123,11 @@ export function consoleRoutes(options: ConsoleRoutesOptions): (app: FastifyInsta
         const typed = `/rollback ${text.replace(/^\/rollback\b\s*/i, '')}`.trim();
         const result = await options.commands.handle(text, { requester });
         const jobId = result.kind === 'plan' ? result.plan.jobId : undefined;
-        return { kind: result.kind, ...(jobId ? { jobId } : {}), html: renderConsoleReply(result, { name: requester.name, text: typed }).value };
+        return {
+          kind: result.kind,
+          ...(jobId ? { jobId } : {}),
+          html: renderConsoleReply(result, { name: requester.name, text: typed }).value,
+        };
       }),
     );
 
@@ -110,19 +144,34 @@ export function consoleRoutes(options: ConsoleRoutesOptions): (app: FastifyInsta
         else if (action === 'approve') result = await approve(options, jobId, requester);
         else throw new ConsoleRequestError(400, 'Unknown action: use approve or cancel.');
         const label = action === 'cancel' ? 'Cancel rollback' : 'Approve';
-        return { kind: result.kind, html: renderConsoleReply(result, { name: requester.name, text: `${label} on job ${jobId}`, clicked: true }).value };
+        return {
+          kind: result.kind,
+          html: renderConsoleReply(result, {
+            name: requester.name,
+            text: `${label} on job ${jobId}`,
+            clicked: true,
+          }).value,
+        };
       }),
     );
   };
 }
 
 /** As the Slack Approve button: the approval service decides (two-person rule, approvers, expiry). */
-async function approve(options: ConsoleRoutesOptions, jobId: string, actor: Requester): Promise<CommandReply> {
+async function approve(
+  options: ConsoleRoutesOptions,
+  jobId: string,
+  actor: Requester,
+): Promise<CommandReply> {
   const approvals = options.approvals;
   if (!approvals) {
     return {
       kind: 'error',
-      error: { code: 'not_available', message: 'Approving is not available on this bot.', hint: 'Cancel the request, or ask an operator.' },
+      error: {
+        code: 'not_available',
+        message: 'Approving is not available on this bot.',
+        hint: 'Cancel the request, or ask an operator.',
+      },
     };
   }
   return noticeOrError(options.log, jobId, () => approvals.approve(jobId, actor));
@@ -137,17 +186,31 @@ async function cancel(options: ConsoleRoutesOptions, jobId: string, actor: Reque
   return options.commands.execute({ kind: 'cancel', jobId }, { requester: actor });
 }
 
-async function noticeOrError(log: Logger, jobId: string, run: () => Promise<{ message: string }>): Promise<CommandReply> {
+async function noticeOrError(
+  log: Logger,
+  jobId: string,
+  run: () => Promise<{ message: string }>,
+): Promise<CommandReply> {
   try {
     return { kind: 'notice', text: (await run()).message };
   } catch (error) {
     if (error instanceof RollbackError) return { kind: 'error', error: describeError(error) };
     log.error({ err: error, jobId }, 'a console button failed unexpectedly');
-    return { kind: 'error', error: { code: 'internal', message: 'Something went wrong on the bot; nothing was changed.', hint: 'Try again; if it keeps failing, look at the bot logs.' } };
+    return {
+      kind: 'error',
+      error: {
+        code: 'internal',
+        message: 'Something went wrong on the bot; nothing was changed.',
+        hint: 'Try again; if it keeps failing, look at the bot logs.',
+      },
+    };
   }
 }
 
-async function answer(reply: FastifyReply, work: () => Promise<{ kind: string; jobId?: string; html: string }>): Promise<FastifyReply> {
+async function answer(
+  reply: FastifyReply,
+  work: () => Promise<{ kind: string; jobId?: string; html: string }>,
+): Promise<FastifyReply> {
   try {
     return reply.header('cache-control', 'no-store').send(await work());
   } catch (error) {

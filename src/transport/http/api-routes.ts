@@ -13,8 +13,14 @@ export interface ApiRoutesOptions {
 }
 
 const auditQuery = z.object({
-  service: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).optional(),
-  jobId: z.string().regex(/^[a-z0-9][a-z0-9-]{2,100}$/).optional(),
+  service: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/)
+    .optional(),
+  jobId: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{2,100}$/)
+    .optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
@@ -28,7 +34,10 @@ export function apiRoutes(options: ApiRoutesOptions): (app: FastifyInstance) => 
       if (options.token === undefined) return;
       const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
       if (bearer === undefined || !sameSecret(bearer, options.token)) {
-        await reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: 'Send Authorization: Bearer <API_TOKEN>.' });
+        await reply
+          .code(401)
+          .header('www-authenticate', 'Bearer')
+          .send({ error: 'unauthorized', message: 'Send Authorization: Bearer <API_TOKEN>.' });
       }
     });
 
@@ -38,13 +47,22 @@ export function apiRoutes(options: ApiRoutesOptions): (app: FastifyInstance) => 
         return {
           name: service.name,
           environment: service.environment,
-          rolledBack: rolledBack ? { by: rolledBack.by, at: rolledBack.at, jobId: rolledBack.jobId, to: rolledBack.to } : null,
+          rolledBack: rolledBack
+            ? { by: rolledBack.by, at: rolledBack.at, jobId: rolledBack.jobId, to: rolledBack.to }
+            : null,
           activeJob: active
-            ? { jobId: active.jobId, state: active.state, requester: { id: active.requester.id, name: active.requester.name }, from: active.from, to: active.to }
+            ? {
+                jobId: active.jobId,
+                state: active.state,
+                requester: { id: active.requester.id, name: active.requester.name },
+                from: active.from,
+                to: active.to,
+              }
             : null,
         };
       } catch (error) {
-        if (error instanceof InputError) return reply.code(404).send({ error: error.code, message: error.message });
+        if (error instanceof InputError)
+          return reply.code(404).send({ error: error.code, message: error.message });
         throw error;
       }
     });
@@ -52,10 +70,19 @@ export function apiRoutes(options: ApiRoutesOptions): (app: FastifyInstance) => 
     app.get('/api/audit', async (request, reply) => {
       const query = auditQuery.safeParse(request.query);
       if (!query.success) {
-        return reply.code(400).send({ error: 'bad_query', message: query.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+        return reply
+          .code(400)
+          .send({
+            error: 'bad_query',
+            message: query.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+          });
       }
       const { service, jobId, limit } = query.data;
-      const entries = await options.audit.list({ limit, ...(service ? { service } : {}), ...(jobId ? { jobId } : {}) });
+      const entries = await options.audit.list({
+        limit,
+        ...(service ? { service } : {}),
+        ...(jobId ? { jobId } : {}),
+      });
       return { entries };
     });
   };

@@ -23,7 +23,11 @@ export interface HttpServerOptions {
  * (needed to check the signature); /healthz says the process is alive; /readyz that Redis answers.
  */
 export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: options.log.child({ component: 'http' }), logController: new LogController({ disableRequestLogging: true }), bodyLimit: 1_048_576 });
+  const app = Fastify({
+    loggerInstance: options.log.child({ component: 'http' }),
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 1_048_576,
+  });
 
   const metrics = options.metrics;
   if (metrics) {
@@ -58,7 +62,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     scope.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
     scope.post('/slack/events', async (request, reply) => {
       if (!receiver) return reply.code(404).send({ error: 'Slack is not configured (no SLACK_BOT_TOKEN)' });
-      const answer = await receiver.handle(typeof request.body === 'string' ? request.body : '', request.headers);
+      const answer = await receiver.handle(
+        typeof request.body === 'string' ? request.body : '',
+        request.headers,
+      );
       reply.code(answer.status);
       if (answer.contentType) reply.type(answer.contentType);
       return reply.send(answer.body ?? '');

@@ -35,7 +35,10 @@ export function registerSlackActions(app: App, options: SlackActionOptions): voi
       await answer(respond, log, () => approvals.cancel(jobId, actor));
       return;
     }
-    const reply = await commands.execute({ kind: 'cancel', jobId }, { requester: actor, channel: body.channel?.id ?? '' });
+    const reply = await commands.execute(
+      { kind: 'cancel', jobId },
+      { requester: actor, channel: body.channel?.id ?? '' },
+    );
     await send(respond, log, renderCommandReply(reply));
   });
 }
@@ -53,14 +56,27 @@ async function answer(respond: RespondFn, log: Logger, run: () => Promise<Approv
     const described =
       error instanceof RollbackError
         ? describeError(error)
-        : { code: 'internal', message: 'Something went wrong on the bot; nothing was changed.', hint: 'Try again.' };
+        : {
+            code: 'internal',
+            message: 'Something went wrong on the bot; nothing was changed.',
+            hint: 'Try again.',
+          };
     await send(respond, log, renderCommandReply({ kind: 'error', error: described }));
   }
 }
 
-async function send(respond: RespondFn, log: Logger, message: { text: string; blocks: unknown[] }): Promise<void> {
+async function send(
+  respond: RespondFn,
+  log: Logger,
+  message: { text: string; blocks: unknown[] },
+): Promise<void> {
   try {
-    await respond({ response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks as never });
+    await respond({
+      response_type: 'ephemeral',
+      replace_original: false,
+      text: message.text,
+      blocks: message.blocks as never,
+    });
   } catch (error) {
     log.warn({ err: error }, 'could not answer a button click through response_url');
   }

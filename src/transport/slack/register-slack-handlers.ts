@@ -33,7 +33,10 @@ export function registerSlackHandlers(app: App, options: SlackHandlerOptions): v
       await ack(toEphemeral(early, options));
       return;
     }
-    await ack({ response_type: 'ephemeral', text: 'Working on it: reading the current state of the service…' });
+    await ack({
+      response_type: 'ephemeral',
+      text: 'Working on it: reading the current state of the service…',
+    });
     const reply = await work;
     await respondWithRetry(() => respond({ ...toEphemeral(reply, options), replace_original: false }), log);
   });

@@ -32,7 +32,9 @@ export class SlackGroupDirectory implements GroupDirectory {
       users = answer.users ?? [];
     } catch (error) {
       const slackError = (error as { data?: { error?: string } }).data?.error;
-      const reason = slackError ? `Slack answered "${slackError}"` : `Slack did not answer (${(error as Error).message})`;
+      const reason = slackError
+        ? `Slack answered "${slackError}"`
+        : `Slack did not answer (${(error as Error).message})`;
       throw new GroupDirectoryUnavailableError(groupId, reason, { cause: error });
     }
     const set = new Set(users);

@@ -51,7 +51,11 @@ export class SlackRequestReceiver implements Receiver {
       return { status: 400, body: 'malformed body' };
     }
     if (body.type === 'url_verification') {
-      return { status: 200, body: JSON.stringify({ challenge: body.challenge }), contentType: 'application/json' };
+      return {
+        status: 200,
+        body: JSON.stringify({ challenge: body.challenge }),
+        contentType: 'application/json',
+      };
     }
     if (body.ssl_check) return { status: 200 };
     if (!this.app) return { status: 503, body: 'not ready' };
@@ -70,7 +74,8 @@ export class SlackRequestReceiver implements Receiver {
         acked = true;
         clearTimeout(timer);
         if (response === undefined || response === '') settle({ status: 200 });
-        else if (typeof response === 'string') settle({ status: 200, body: response, contentType: 'text/plain' });
+        else if (typeof response === 'string')
+          settle({ status: 200, body: response, contentType: 'text/plain' });
         else settle({ status: 200, body: JSON.stringify(response), contentType: 'application/json' });
       },
     };

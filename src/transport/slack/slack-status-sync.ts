@@ -45,7 +45,8 @@ export class SlackStatusSync implements SnapshotSurface {
     const { redis, keys } = this.options;
     const lockKey = `${keys.slackBinding(jobId)}:lock`;
     const locked = await redis.set(lockKey, '1', 'PX', 30_000, 'NX');
-    if (locked !== 'OK') throw new RetryableError('render_busy', 'another render of this rollback is running');
+    if (locked !== 'OK')
+      throw new RetryableError('render_busy', 'another render of this rollback is running');
     try {
       // Draw until Slack shows the newest snapshot: renders that found the lock taken leave it to us.
       for (let round = 0; round < 5 && (await this.drawLatest(jobId)); round++);
@@ -66,12 +67,25 @@ export class SlackStatusSync implements SnapshotSurface {
     const message = renderStatusMessage(snapshot, reportUrl ? { reportUrl } : {});
     let ts = binding.ts;
     if (!ts) {
-      const posted = await call(() => client.chat.postMessage({ channel, text: message.text, blocks: message.blocks as never }));
+      const posted = await call(() =>
+        client.chat.postMessage({ channel, text: message.text, blocks: message.blocks as never }),
+      );
       ts = String(posted.ts);
-      await redis.hset(bindingKey, { channel: String(posted.channel ?? channel), ts, renderedVersion: snapshot.version });
+      await redis.hset(bindingKey, {
+        channel: String(posted.channel ?? channel),
+        ts,
+        renderedVersion: snapshot.version,
+      });
       await redis.expire(bindingKey, 30 * 24 * 3600);
     } else if (Number(binding.renderedVersion ?? 0) < snapshot.version) {
-      await call(() => client.chat.update({ channel, ts: ts as string, text: message.text, blocks: message.blocks as never }));
+      await call(() =>
+        client.chat.update({
+          channel,
+          ts: ts as string,
+          text: message.text,
+          blocks: message.blocks as never,
+        }),
+      );
       await redis.hset(bindingKey, 'renderedVersion', snapshot.version);
     }
     const postedChannel = (await redis.hget(bindingKey, 'channel')) ?? channel;
@@ -79,16 +93,24 @@ export class SlackStatusSync implements SnapshotSurface {
     let detailsPosted = Number(binding.detailsPosted ?? 0);
     for (const entry of snapshot.details.slice(detailsPosted)) {
       const title = snapshot.steps.find((s) => s.id === entry.stepId)?.title ?? entry.stepId;
-      await call(() => client.chat.postMessage({ channel: postedChannel, thread_ts: ts, text: renderDetail(entry, title) }));
+      await call(() =>
+        client.chat.postMessage({ channel: postedChannel, thread_ts: ts, text: renderDetail(entry, title) }),
+      );
       detailsPosted += 1;
       await redis.hset(bindingKey, 'detailsPosted', detailsPosted);
     }
 
-    const finished = snapshot.state === 'succeeded' || snapshot.state === 'failed' || snapshot.state === 'cancelled';
+    const finished =
+      snapshot.state === 'succeeded' || snapshot.state === 'failed' || snapshot.state === 'cancelled';
     if (finished && snapshot.checklists.length > 0 && binding.checklistsPosted !== '1') {
       const lists = renderChecklists(snapshot.checklists);
       await call(() =>
-        client.chat.postMessage({ channel: postedChannel, thread_ts: ts, text: lists.text, blocks: lists.blocks as never }),
+        client.chat.postMessage({
+          channel: postedChannel,
+          thread_ts: ts,
+          text: lists.text,
+          blocks: lists.blocks as never,
+        }),
       );
       await redis.hset(bindingKey, 'checklistsPosted', '1');
     }
@@ -101,7 +123,8 @@ export class SlackStatusSync implements SnapshotSurface {
     const fromRequest = plan?.request.channel;
     if (fromRequest) return fromRequest;
     const service = this.options.catalog.get(serviceName);
-    if (!service) throw new PermanentError('unknown_service', `service ${serviceName} is no longer in the catalog`);
+    if (!service)
+      throw new PermanentError('unknown_service', `service ${serviceName} is no longer in the catalog`);
     return service.channel;
   }
 }
@@ -114,10 +137,16 @@ async function call<T>(fn: () => Promise<T>): Promise<T> {
     const data = (error as { data?: { error?: string }; code?: string }).data;
     const slackError = data?.error;
     if (slackError && PERMANENT_SLACK_ERRORS.has(slackError)) {
-      throw new PermanentError('slack_rejected', `Slack refused the message: ${slackError}`, { cause: error });
+      throw new PermanentError('slack_rejected', `Slack refused the message: ${slackError}`, {
+        cause: error,
+      });
     }
-    throw new RetryableError('slack_unavailable', `Slack did not take the message: ${slackError ?? (error as Error).message}`, {
-      cause: error,
-    });
+    throw new RetryableError(
+      'slack_unavailable',
+      `Slack did not take the message: ${slackError ?? (error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
 }

@@ -17,7 +17,8 @@ export function verifySlackSignature(
   if (!headers.signature || !headers.timestamp) return { ok: false, reason: 'missing signature headers' };
   const timestamp = Number(headers.timestamp);
   if (!Number.isInteger(timestamp)) return { ok: false, reason: 'malformed timestamp' };
-  if (Math.abs(nowMs / 1000 - timestamp) > MAX_SKEW_SECONDS) return { ok: false, reason: 'stale or future timestamp' };
+  if (Math.abs(nowMs / 1000 - timestamp) > MAX_SKEW_SECONDS)
+    return { ok: false, reason: 'stale or future timestamp' };
   try {
     verifySlackRequest({
       signingSecret,

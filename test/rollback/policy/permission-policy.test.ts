@@ -4,17 +4,26 @@ import type { GroupDirectory } from '../../../src/rollback/policy/group-director
 import { GroupDirectoryUnavailableError } from '../../../src/rollback/policy/group-directory-unavailable-error.js';
 import { PermissionPolicy } from '../../../src/rollback/policy/permission-policy.js';
 
-const base = { name: 'kaizen', channel: 'C0INCIDENT', strategy: 'kubernetes', kubernetes: { deployment: 'kaizen', container: 'kaizen', image: 'kaizen' } };
+const base = {
+  name: 'kaizen',
+  channel: 'C0INCIDENT',
+  strategy: 'kubernetes',
+  kubernetes: { deployment: 'kaizen', container: 'kaizen', image: 'kaizen' },
+};
 const alice = { id: 'U0ALICE', name: 'alice', source: 'slack' } as const;
 const dave = { id: 'U0DAVE', name: 'dave', source: 'slack' } as const;
 
-function groups(members: Record<string, string[]>, down: string[] = []): GroupDirectory & { asked: string[] } {
+function groups(
+  members: Record<string, string[]>,
+  down: string[] = [],
+): GroupDirectory & { asked: string[] } {
   const asked: string[] = [];
   return {
     asked,
     async members(groupId) {
       asked.push(groupId);
-      if (down.includes(groupId)) throw new GroupDirectoryUnavailableError(groupId, 'Slack did not answer (503)');
+      if (down.includes(groupId))
+        throw new GroupDirectoryUnavailableError(groupId, 'Slack did not answer (503)');
       return new Set(members[groupId] ?? []);
     },
   };
@@ -28,17 +37,31 @@ describe('PermissionPolicy', () => {
   });
 
   it('names the channel rule, and does not ask Slack about a listed user', async () => {
-    const service = serviceSchema.parse({ ...base, permissions: { request: { users: ['U0ALICE'], groups: ['S0ONCALL'] }, channels: ['C0DEPLOYS', '#incident-kaizen'] } });
+    const service = serviceSchema.parse({
+      ...base,
+      permissions: {
+        request: { users: ['U0ALICE'], groups: ['S0ONCALL'] },
+        channels: ['C0DEPLOYS', '#incident-kaizen'],
+      },
+    });
     const directory = groups({});
     const policy = new PermissionPolicy(directory);
-    expect(await policy.mayRequest(service, alice, { id: 'C0RANDOM', name: 'random' })).toMatchObject({ allowed: false, rule: 'permissions.channels' });
-    expect((await policy.mayRequest(service, alice, { id: 'C0OTHER', name: 'incident-kaizen' })).allowed).toBe(true);
+    expect(await policy.mayRequest(service, alice, { id: 'C0RANDOM', name: 'random' })).toMatchObject({
+      allowed: false,
+      rule: 'permissions.channels',
+    });
+    expect(
+      (await policy.mayRequest(service, alice, { id: 'C0OTHER', name: 'incident-kaizen' })).allowed,
+    ).toBe(true);
     expect((await policy.mayRequest(service, alice, { id: 'C0DEPLOYS' })).allowed).toBe(true);
     expect(directory.asked).toEqual([]);
   });
 
   it('allows members of a listed group and denies others, naming who may', async () => {
-    const service = serviceSchema.parse({ ...base, permissions: { request: { users: [], groups: ['S0ONCALL'] } } });
+    const service = serviceSchema.parse({
+      ...base,
+      permissions: { request: { users: [], groups: ['S0ONCALL'] } },
+    });
     const policy = new PermissionPolicy(groups({ S0ONCALL: ['U0DAVE'] }));
     expect((await policy.mayRequest(service, dave)).allowed).toBe(true);
     const denied = await policy.mayRequest(service, alice);
@@ -58,16 +81,32 @@ describe('PermissionPolicy', () => {
   it('approvers: approval.approvers and permissions.approve both count; no list means anyone', async () => {
     const open = serviceSchema.parse({ ...base, approval: { required: 1 } });
     expect((await new PermissionPolicy().mayApprove(open, dave)).allowed).toBe(true);
-    const listed = serviceSchema.parse({ ...base, approval: { required: 1, approvers: ['U0BOB'] }, permissions: { approve: { groups: ['S0LEADS'] } } });
+    const listed = serviceSchema.parse({
+      ...base,
+      approval: { required: 1, approvers: ['U0BOB'] },
+      permissions: { approve: { groups: ['S0LEADS'] } },
+    });
     const policy = new PermissionPolicy(groups({ S0LEADS: ['U0DAVE'] }));
-    expect((await policy.mayApprove(listed, { id: 'U0BOB', name: 'bob', source: 'slack' })).allowed).toBe(true);
+    expect((await policy.mayApprove(listed, { id: 'U0BOB', name: 'bob', source: 'slack' })).allowed).toBe(
+      true,
+    );
     expect((await policy.mayApprove(listed, dave)).allowed).toBe(true);
-    expect(await policy.mayApprove(listed, alice)).toMatchObject({ allowed: false, rule: 'permissions.approve' });
+    expect(await policy.mayApprove(listed, alice)).toMatchObject({
+      allowed: false,
+      rule: 'permissions.approve',
+    });
   });
 
   it('the schema refuses malformed user, group and channel ids', () => {
-    const bad = serviceSchema.safeParse({ ...base, permissions: { request: { users: ['alice'], groups: ['oncall'] }, channels: ['deploys'] } });
+    const bad = serviceSchema.safeParse({
+      ...base,
+      permissions: { request: { users: ['alice'], groups: ['oncall'] }, channels: ['deploys'] },
+    });
     expect(bad.success).toBe(false);
-    expect(bad.error?.issues.map((i) => i.path.join('.'))).toEqual(['permissions.request.users.0', 'permissions.request.groups.0', 'permissions.channels.0']);
+    expect(bad.error?.issues.map((i) => i.path.join('.'))).toEqual([
+      'permissions.request.users.0',
+      'permissions.request.groups.0',
+      'permissions.channels.0',
+    ]);
   });
 });

@@ -61,13 +61,17 @@ export async function standinPath(extraEnv: Record<string, string> = {}): Promis
     },
     calls,
     async argvOf(tool, host) {
-      return (await calls()).filter((c) => c.tool === tool && (host === undefined || c.host === host)).map((c) => c.argv);
+      return (await calls())
+        .filter((c) => c.tool === tool && (host === undefined || c.host === host))
+        .map((c) => c.argv);
     },
     async setUnitState(host, unit, value) {
       await writeFile(join(await hostDir(host), `${unit}.state`), value);
     },
     async unitState(host, unit) {
-      return (await readFile(join(await hostDir(host), `${unit}.state`), 'utf8').catch(() => 'active')).trim();
+      return (
+        await readFile(join(await hostDir(host), `${unit}.state`), 'utf8').catch(() => 'active')
+      ).trim();
     },
     async failAction(host, unit, action) {
       await writeFile(join(await hostDir(host), `${unit}.fail-${action}`), '');

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { quoteArgument, quoteForRemoteShell } from '../../../src/targets/shell/quote-for-remote-shell.js';
 import { HOSTILE } from './hostile-values.js';
 
-
 /** Parses `command` with a real POSIX shell and returns the argv the shell produced. */
 function parsedByShell(argv: string[]): string[] {
   const script = 'process.stdout.write(JSON.stringify(process.argv.slice(1)))';
@@ -15,7 +14,9 @@ function parsedByShell(argv: string[]): string[] {
 describe('quoteForRemoteShell', () => {
   it('single-quotes every element and escapes embedded quotes', () => {
     expect(quoteArgument("it's")).toBe(`'it'\\''s'`);
-    expect(quoteForRemoteShell(['git', '-C', '/srv/app', 'checkout', '$(id)'])).toBe(`'git' '-C' '/srv/app' 'checkout' '$(id)'`);
+    expect(quoteForRemoteShell(['git', '-C', '/srv/app', 'checkout', '$(id)'])).toBe(
+      `'git' '-C' '/srv/app' 'checkout' '$(id)'`,
+    );
   });
 
   it('round-trips hostile values through sh exactly', () => {

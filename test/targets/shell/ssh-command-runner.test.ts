@@ -30,9 +30,20 @@ describe('SshCommandRunner', () => {
     const [ssh] = await standins.argvOf('ssh');
     expect(ssh).toHaveLength(11);
     expect(ssh?.slice(0, 10)).toEqual([
-      '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10', '-p', '2222', '-i', '/keys/id_ed25519', '--', 'deploy@web-1',
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'ConnectTimeout=10',
+      '-p',
+      '2222',
+      '-i',
+      '/keys/id_ed25519',
+      '--',
+      'deploy@web-1',
     ]);
-    expect(ssh?.[10]).toBe(`'record-argv' ${HOSTILE.map((a) => `'${a.replaceAll("'", `'\\''`)}'`).join(' ')}`);
+    expect(ssh?.[10]).toBe(
+      `'record-argv' ${HOSTILE.map((a) => `'${a.replaceAll("'", `'\\''`)}'`).join(' ')}`,
+    );
     // What the "remote" shell ran: exactly the original argv, on the remote host.
     expect(await standins.calls()).toEqual([
       { tool: 'ssh', host: 'local', argv: ssh },
@@ -42,7 +53,9 @@ describe('SshCommandRunner', () => {
 
   it('omits -p and -i when not configured', async () => {
     await factory()({ name: 'web-2' }).run(['record-argv', 'x'], { timeoutMs: 10_000 });
-    expect(await standins.argvOf('ssh')).toEqual([['-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10', '--', 'web-2', `'record-argv' 'x'`]]);
+    expect(await standins.argvOf('ssh')).toEqual([
+      ['-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10', '--', 'web-2', `'record-argv' 'x'`],
+    ]);
   });
 
   it('applies cwd and env on the remote side, quoted', async () => {
@@ -51,16 +64,25 @@ describe('SshCommandRunner', () => {
     await new LocalCommandRunner().run(['mkdir', dir], { timeoutMs: 5_000 });
     const pwd = await runner.run(['pwd'], { timeoutMs: 10_000, cwd: dir });
     expect(pwd.stdout).toBe(dir);
-    const env = await runner.run(['printenv', 'GREETING'], { timeoutMs: 10_000, env: { GREETING: "$(id) 'hi'" } });
+    const env = await runner.run(['printenv', 'GREETING'], {
+      timeoutMs: 10_000,
+      env: { GREETING: "$(id) 'hi'" },
+    });
     expect(env.stdout).toBe("$(id) 'hi'");
-    await expect(runner.run(['true'], { timeoutMs: 10_000, env: { 'A;B': 'x' } })).rejects.toThrow('bad environment variable name');
+    await expect(runner.run(['true'], { timeoutMs: 10_000, env: { 'A;B': 'x' } })).rejects.toThrow(
+      'bad environment variable name',
+    );
   });
 
   it('passes the remote exit code and output through', async () => {
-    const result = await factory()({ name: 'web-1' }).run(['systemctl', 'is-active', 'app.service'], { timeoutMs: 10_000 });
+    const result = await factory()({ name: 'web-1' }).run(['systemctl', 'is-active', 'app.service'], {
+      timeoutMs: 10_000,
+    });
     expect(result).toMatchObject({ exitCode: 0, stdout: 'active', host: 'web-1' });
     await standins.setUnitState('web-1', 'app.service', 'failed');
-    const failed = await factory()({ name: 'web-1' }).run(['systemctl', 'is-active', 'app.service'], { timeoutMs: 10_000 });
+    const failed = await factory()({ name: 'web-1' }).run(['systemctl', 'is-active', 'app.service'], {
+      timeoutMs: 10_000,
+    });
     expect(failed).toMatchObject({ exitCode: 3, stdout: 'failed' });
   });
 
@@ -68,22 +90,31 @@ describe('SshCommandRunner', () => {
     const runner = factory({ STANDIN_SSH_UNREACHABLE: 'web-3' })({ name: 'web-3' });
     const error = await runner.run(['true'], { timeoutMs: 10_000 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RetryableError);
-    expect(error).toMatchObject({ code: 'ssh_unreachable', message: 'cannot reach web-3 over ssh: ssh: connect to host web-3 port 22: Connection refused' });
+    expect(error).toMatchObject({
+      code: 'ssh_unreachable',
+      message: 'cannot reach web-3 over ssh: ssh: connect to host web-3 port 22: Connection refused',
+    });
   });
 
   it.each(['-oProxyCommand=touch /tmp/pwned', 'web 1', 'web-1;id', '$(id)', 'a\nb', '', '@web'])(
     'refuses the destination %j before running anything',
     async (name) => {
-      expect(() => new SshCommandRunner({ name }, { local: new LocalCommandRunner(standins.env) })).toThrow(PermanentError);
+      expect(() => new SshCommandRunner({ name }, { local: new LocalCommandRunner(standins.env) })).toThrow(
+        PermanentError,
+      );
       expect(() => hostsSectionSchema.parse([{ name }])).toThrow();
       expect(await standins.calls()).toEqual([]);
     },
   );
 
   it('refuses an identity file that looks like an option', () => {
-    expect(() => new SshCommandRunner({ name: 'web-1', identityFile: '-oProxyCommand=x' }, { local: new LocalCommandRunner() })).toThrow(
-      'identityFile of web-1 must be a file path',
-    );
+    expect(
+      () =>
+        new SshCommandRunner(
+          { name: 'web-1', identityFile: '-oProxyCommand=x' },
+          { local: new LocalCommandRunner() },
+        ),
+    ).toThrow('identityFile of web-1 must be a file path');
   });
 });
 
@@ -99,18 +130,28 @@ describe('createCommandRunnerFactory', () => {
   });
 
   it('uses the configured ssh binary', async () => {
-    const make = createCommandRunnerFactory({ log: silentLogger(), baseEnv: standins.env, sshBinary: 'no-such-ssh-binary' });
-    await expect(make({ name: 'web-1' }).run(['true'], { timeoutMs: 5_000 })).rejects.toThrow('cannot run no-such-ssh-binary');
+    const make = createCommandRunnerFactory({
+      log: silentLogger(),
+      baseEnv: standins.env,
+      sshBinary: 'no-such-ssh-binary',
+    });
+    await expect(make({ name: 'web-1' }).run(['true'], { timeoutMs: 5_000 })).rejects.toThrow(
+      'cannot run no-such-ssh-binary',
+    );
   });
 });
 
 describe('hostsSectionSchema', () => {
   it('defaults to the local host and accepts ports and keys', () => {
     expect(hostsSectionSchema.parse(undefined)).toEqual([{ name: 'local' }]);
-    expect(hostsSectionSchema.parse([{ name: 'deploy@web-1.example.com', port: 2222, identityFile: '~/.ssh/deploy' }])).toEqual([
-      { name: 'deploy@web-1.example.com', port: 2222, identityFile: '~/.ssh/deploy' },
-    ]);
-    expect(() => hostsSectionSchema.parse([{ name: 'web-1' }, { name: 'web-1' }])).toThrow('host names must be unique');
+    expect(
+      hostsSectionSchema.parse([
+        { name: 'deploy@web-1.example.com', port: 2222, identityFile: '~/.ssh/deploy' },
+      ]),
+    ).toEqual([{ name: 'deploy@web-1.example.com', port: 2222, identityFile: '~/.ssh/deploy' }]);
+    expect(() => hostsSectionSchema.parse([{ name: 'web-1' }, { name: 'web-1' }])).toThrow(
+      'host names must be unique',
+    );
     expect(() => hostsSectionSchema.parse([{ name: 'web-1', port: 0 }])).toThrow();
   });
 });

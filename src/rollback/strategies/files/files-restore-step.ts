@@ -21,7 +21,13 @@ export interface FilesRestoreStepOptions {
  * undone), then copy the backup over `path`. Job memory records both, so a resumed job neither saves the
  * half-restored files over the real ones nor restores twice.
  */
-export function createFilesRestoreStep({ files, target, hosts, parallel, deps }: FilesRestoreStepOptions): RollbackStep {
+export function createFilesRestoreStep({
+  files,
+  target,
+  hosts,
+  parallel,
+  deps,
+}: FilesRestoreStepOptions): RollbackStep {
   return {
     id: 'restore',
     // A change half-applied by a cancel would leave the host in an unknown state: let it finish.

@@ -12,20 +12,26 @@ import { filesTargetSchema } from './files-target.js';
 import { hostFiles } from './host-files.js';
 
 /** identify → precheck → stop → restore → start → verify, each over all of the service's hosts. */
-export function filesSteps(deps: HostStepDeps, service: ServiceConfig, rawTarget: Record<string, unknown>): RollbackStep[] {
+export function filesSteps(
+  deps: HostStepDeps,
+  service: ServiceConfig,
+  rawTarget: Record<string, unknown>,
+): RollbackStep[] {
   const files = filesSection(service);
   const target = filesTargetSchema.parse(rawTarget);
   const { hosts, parallel } = resolveHostRollout(service);
   const unit = files.unit;
   const unitOption = unit === undefined ? {} : { unit };
   const plural = (n: number) => `${n} host${n === 1 ? '' : 's'}`;
-  const start = () => (unit === undefined ? 'start the service' : `\`${files.sudo ? 'sudo ' : ''}systemctl start ${unit}\``);
+  const start = () =>
+    unit === undefined ? 'start the service' : `\`${files.sudo ? 'sudo ' : ''}systemctl start ${unit}\``;
   return [
     {
       id: 'identify',
       title: 'Identify the backup',
       async run(ctx) {
-        for (const host of hosts) await ctx.detail(`${host.name}: restore ${target.backupPath} over ${files.path}`);
+        for (const host of hosts)
+          await ctx.detail(`${host.name}: restore ${target.backupPath} over ${files.path}`);
         return { summary: `backup ${target.backup} → ${files.path} on ${plural(hosts.length)}` };
       },
     },
@@ -39,9 +45,13 @@ export function filesSteps(deps: HostStepDeps, service: ServiceConfig, rawTarget
           async (host) => {
             const fs = hostFiles(hostShell(deps, host, ctx.signal), files.sudo);
             if (!(await fs.isDirectory(target.backupPath))) {
-              throw new PermanentError('backup_missing', `backup ${target.backupPath} does not exist on ${fs.host}; nothing was changed`, {
-                hint: `Copy the backup to ${fs.host} or remove the host from hosts:, then retry.`,
-              });
+              throw new PermanentError(
+                'backup_missing',
+                `backup ${target.backupPath} does not exist on ${fs.host}; nothing was changed`,
+                {
+                  hint: `Copy the backup to ${fs.host} or remove the host from hosts:, then retry.`,
+                },
+              );
             }
             await ctx.detail(`${fs.host}: backup ${target.backup} present`);
           },
@@ -65,7 +75,9 @@ export function filesSteps(deps: HostStepDeps, service: ServiceConfig, rawTarget
           (completedHosts.length > 0 ? ` ${unit} is already stopped on ${completedHosts.join(', ')}.` : ''),
         hint:
           `Check \`systemctl status ${unit} --no-pager\` on ${host}.` +
-          (completedHosts.length > 0 ? ` Start it again on ${completedHosts.join(', ')} with ${start()}, or fix ${host} and retry the rollback.` : ' Then retry the rollback.'),
+          (completedHosts.length > 0
+            ? ` Start it again on ${completedHosts.join(', ')} with ${start()}, or fix ${host} and retry the rollback.`
+            : ' Then retry the rollback.'),
       }),
     }),
     createFilesRestoreStep({ files, target, hosts, parallel, deps }),

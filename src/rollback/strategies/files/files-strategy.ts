@@ -28,10 +28,17 @@ export class FilesStrategy implements Strategy {
 
   async listVersions(service: ServiceConfig, options: StrategyCallOptions = {}): Promise<VersionEntry[]> {
     const { backups } = await this.backups(service, options);
-    return backups.map((backup) => ({ id: backup.name, description: `backup ${backup.name}, saved ${new Date(backup.mtimeMs).toISOString()}` }));
+    return backups.map((backup) => ({
+      id: backup.name,
+      description: `backup ${backup.name}, saved ${new Date(backup.mtimeMs).toISOString()}`,
+    }));
   }
 
-  async resolve(service: ServiceConfig, request: RollbackRequest, options: StrategyCallOptions = {}): Promise<ResolvedPlan> {
+  async resolve(
+    service: ServiceConfig,
+    request: RollbackRequest,
+    options: StrategyCallOptions = {},
+  ): Promise<ResolvedPlan> {
     const requested = parseRequestedVersion(request.version);
     const files = filesSection(service);
     const { backups, host } = await this.backups(service, options);
@@ -44,7 +51,10 @@ export class FilesStrategy implements Strategy {
           ? `there are no backups in ${files.backupDir} on ${host}`
           : `there is no backup "${requested}" in ${files.backupDir} on ${host}`,
         {
-          hint: available.length > 0 ? `Available backups, newest first: ${available.join(', ')}.` : 'Make a backup first; there is nothing to restore.',
+          hint:
+            available.length > 0
+              ? `Available backups, newest first: ${available.join(', ')}.`
+              : 'Make a backup first; there is nothing to restore.',
           details: available,
         },
       );
@@ -72,14 +82,21 @@ export class FilesStrategy implements Strategy {
     return filesSteps(this.deps, service, target);
   }
 
-  private async backups(service: ServiceConfig, options: StrategyCallOptions): Promise<{ backups: Backup[]; host: string }> {
+  private async backups(
+    service: ServiceConfig,
+    options: StrategyCallOptions,
+  ): Promise<{ backups: Backup[]; host: string }> {
     const files = filesSection(service);
     const first = resolveHostRollout(service).hosts[0] ?? { name: 'local' };
     const fs: HostFiles = hostFiles(hostShell(this.deps, first, options.signal), files.sudo);
     if (!(await fs.isDirectory(files.backupDir))) {
-      throw new PermanentError('backup_dir_missing', `backup directory ${files.backupDir} does not exist on ${fs.host}`, {
-        hint: 'Check files.backupDir in the service YAML.',
-      });
+      throw new PermanentError(
+        'backup_dir_missing',
+        `backup directory ${files.backupDir} does not exist on ${fs.host}`,
+        {
+          hint: 'Check files.backupDir in the service YAML.',
+        },
+      );
     }
     return { backups: await fs.listBackups(files.backupDir), host: fs.host };
   }

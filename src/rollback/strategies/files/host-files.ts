@@ -40,7 +40,11 @@ function localFiles(): HostFiles {
     async listBackups(dir) {
       const entries = await readdir(dir, { withFileTypes: true });
       const dirs = entries.filter((e) => e.isDirectory());
-      return newestFirst(await Promise.all(dirs.map(async (e) => ({ name: e.name, mtimeMs: (await stat(join(dir, e.name))).mtimeMs }))));
+      return newestFirst(
+        await Promise.all(
+          dirs.map(async (e) => ({ name: e.name, mtimeMs: (await stat(join(dir, e.name))).mtimeMs })),
+        ),
+      );
     },
     async isDirectory(path) {
       return (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
@@ -60,9 +64,12 @@ function commandFiles(shell: HostShell, sudo: boolean): HostFiles {
   return {
     host: shell.host,
     async listBackups(dir) {
-      const result = await shell.run(argv('find', dir, '-mindepth', '1', '-maxdepth', '1', '-type', 'd', '-printf', '%T@\\t%f\\n'), {
-        purpose: `list the backups in ${dir}`,
-      });
+      const result = await shell.run(
+        argv('find', dir, '-mindepth', '1', '-maxdepth', '1', '-type', 'd', '-printf', '%T@\\t%f\\n'),
+        {
+          purpose: `list the backups in ${dir}`,
+        },
+      );
       return newestFirst(
         result.stdout
           .split('\n')

@@ -41,23 +41,31 @@ export function createGitCheckoutStep({ git, target, hosts, parallel, deps }: Gi
             throw new PermanentError(
               'checkout_failed',
               `${error.message}; ${repo.shell.host} is still at ${head.slice(0, 7)}` +
-                (done.length > 0 ? `, while ${done.join(', ')} already moved to ${target.version}` : ', no host was changed'),
+                (done.length > 0
+                  ? `, while ${done.join(', ')} already moved to ${target.version}`
+                  : ', no host was changed'),
               {
                 cause: error,
                 details: error.details,
                 hint:
                   `Fix the cause on ${repo.shell.host} (see details) and retry the rollback` +
-                  (done.length > 0 ? `, or put ${done.join(', ')} back with \`git -C ${git.path} checkout --detach ${target.fromSha} --\`.` : '.'),
+                  (done.length > 0
+                    ? `, or put ${done.join(', ')} back with \`git -C ${git.path} checkout --detach ${target.fromSha} --\`.`
+                    : '.'),
               },
             );
           }
           changed++;
-          await ctx.detail(`${repo.shell.host}: ${head.slice(0, 7)} → ${target.version} (${target.sha.slice(0, 7)})`);
+          await ctx.detail(
+            `${repo.shell.host}: ${head.slice(0, 7)} → ${target.version} (${target.sha.slice(0, 7)})`,
+          );
         },
         ctx.signal,
       );
       const where = `${hosts.length} host${hosts.length === 1 ? '' : 's'}`;
-      return changed === 0 ? { skipped: true, summary: `already at ${target.version} on ${where}` } : { summary: `${target.version} checked out on ${where}` };
+      return changed === 0
+        ? { skipped: true, summary: `already at ${target.version} on ${where}` }
+        : { summary: `${target.version} checked out on ${where}` };
     },
   };
 }

@@ -14,5 +14,7 @@ export function workTreeModified(
     details: porcelain.slice(0, 50),
     hint: `Someone changed files on the host. Look at \`git -C ${path} diff\` there, then commit, stash (\`git -C ${path} stash\`) or discard them, and ask again.`,
   };
-  return kind === 'input' ? new InputError('work_tree_modified', message, options) : new PermanentError('work_tree_modified', message, options);
+  return kind === 'input'
+    ? new InputError('work_tree_modified', message, options)
+    : new PermanentError('work_tree_modified', message, options);
 }

@@ -21,7 +21,9 @@ export function createGitIdentifyStep({ git, target, hosts, parallel, deps }: Gi
         },
         ctx.signal,
       );
-      return { summary: `${target.fromLabel} → ${target.version} on ${hosts.length} host${hosts.length === 1 ? '' : 's'}` };
+      return {
+        summary: `${target.fromLabel} → ${target.version} on ${hosts.length} host${hosts.length === 1 ? '' : 's'}`,
+      };
     },
   };
 }

@@ -24,7 +24,9 @@ export function createGitPrecheckStep({ git, target, hosts, parallel, deps }: Gi
             throw new PermanentError(
               'target_missing',
               `${target.version} (${target.sha.slice(0, 7)}) is not in ${git.path} on ${repo.shell.host}; nothing was changed`,
-              { hint: `Fetch it on ${repo.shell.host} (\`git -C ${git.path} fetch --tags origin\`) or set git.remote: true, then retry.` },
+              {
+                hint: `Fetch it on ${repo.shell.host} (\`git -C ${git.path} fetch --tags origin\`) or set git.remote: true, then retry.`,
+              },
             );
           }
           await ctx.detail(`${repo.shell.host}: work tree clean, ${target.version} present`);

@@ -28,17 +28,23 @@ export class GitRepository {
     const result = await this.shell.probe(gitArgv(this.path, 'rev-parse', '--verify', 'HEAD'));
     const sha = result.stdout.trim();
     if (result.exitCode !== 0 || !FULL_SHA.test(sha)) {
-      throw new PermanentError('not_a_git_work_tree', `${this.path} on ${this.shell.host} is not a git work tree with a commit checked out`, {
-        details: result.stderr.trim().split('\n').filter(Boolean),
-        hint: 'Check git.path in the service YAML, and that the worker\'s user may read the repository there.',
-      });
+      throw new PermanentError(
+        'not_a_git_work_tree',
+        `${this.path} on ${this.shell.host} is not a git work tree with a commit checked out`,
+        {
+          details: result.stderr.trim().split('\n').filter(Boolean),
+          hint: "Check git.path in the service YAML, and that the worker's user may read the repository there.",
+        },
+      );
     }
     return sha;
   }
 
   /** The release tag pointing exactly at `sha` (matching the pattern), if any. */
   async exactTag(pattern: string, sha: string): Promise<string | undefined> {
-    const result = await this.shell.probe(gitArgv(this.path, 'describe', '--tags', '--exact-match', '--match', pattern, sha));
+    const result = await this.shell.probe(
+      gitArgv(this.path, 'describe', '--tags', '--exact-match', '--match', pattern, sha),
+    );
     const tag = result.stdout.trim();
     return result.exitCode === 0 && tag !== '' ? tag : undefined;
   }
@@ -54,9 +60,12 @@ export class GitRepository {
   /** Release tags matching the pattern, highest version first; names that are not valid versions are left out. */
   async tags(pattern: string): Promise<GitTag[]> {
     const format = '--format=%(refname:strip=2)%09%(*objectname)%09%(objectname)%09%(creatordate:relative)';
-    const result = await this.shell.run(gitArgv(this.path, 'tag', '--list', '--sort=-v:refname', format, '--', pattern), {
-      purpose: 'list tags',
-    });
+    const result = await this.shell.run(
+      gitArgv(this.path, 'tag', '--list', '--sort=-v:refname', format, '--', pattern),
+      {
+        purpose: 'list tags',
+      },
+    );
     return result.stdout
       .split('\n')
       .filter(Boolean)
@@ -69,7 +78,16 @@ export class GitRepository {
 
   async recentCommits(count: number): Promise<GitCommit[]> {
     const result = await this.shell.run(
-      gitArgv(this.path, 'log', '--no-decorate', '--format=%H%x09%h%x09%cr%x09%s', '-n', String(count), '--end-of-options', 'HEAD'),
+      gitArgv(
+        this.path,
+        'log',
+        '--no-decorate',
+        '--format=%H%x09%h%x09%cr%x09%s',
+        '-n',
+        String(count),
+        '--end-of-options',
+        'HEAD',
+      ),
       { purpose: 'list recent commits' },
     );
     return result.stdout
@@ -83,14 +101,18 @@ export class GitRepository {
 
   /** The commit a tag (`refs/tags/<name>`) or commit id names, or undefined when there is none. */
   async commitOf(ref: string): Promise<string | undefined> {
-    const result = await this.shell.probe(gitArgv(this.path, 'rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`));
+    const result = await this.shell.probe(
+      gitArgv(this.path, 'rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`),
+    );
     const sha = result.stdout.trim();
     return result.exitCode === 0 && FULL_SHA.test(sha) ? sha : undefined;
   }
 
   /** The nearest release tag reachable from HEAD (`git describe --tags --abbrev=0`). */
   async nearestTag(pattern: string): Promise<string | undefined> {
-    const result = await this.shell.probe(gitArgv(this.path, 'describe', '--tags', '--abbrev=0', '--match', pattern, 'HEAD'));
+    const result = await this.shell.probe(
+      gitArgv(this.path, 'describe', '--tags', '--abbrev=0', '--match', pattern, 'HEAD'),
+    );
     const tag = result.stdout.trim();
     return result.exitCode === 0 && VERSION_PATTERN.test(tag) ? tag : undefined;
   }

@@ -11,7 +11,11 @@ import { gitSection } from './git-section.js';
 import { parseGitTarget } from './git-target.js';
 
 /** identify → precheck → checkout → restart → verify, each over all of the service's hosts. */
-export function gitSteps(deps: HostStepDeps, service: ServiceConfig, rawTarget: Record<string, unknown>): RollbackStep[] {
+export function gitSteps(
+  deps: HostStepDeps,
+  service: ServiceConfig,
+  rawTarget: Record<string, unknown>,
+): RollbackStep[] {
   const git = gitSection(service);
   const target = parseGitTarget(rawTarget);
   const { hosts, parallel } = resolveHostRollout(service);

@@ -50,7 +50,11 @@ export class GitStrategy implements Strategy {
     ];
   }
 
-  async resolve(service: ServiceConfig, request: RollbackRequest, options: StrategyCallOptions = {}): Promise<ResolvedPlan> {
+  async resolve(
+    service: ServiceConfig,
+    request: RollbackRequest,
+    options: StrategyCallOptions = {},
+  ): Promise<ResolvedPlan> {
     const requested = parseRequestedVersion(request.version);
     const { git, repo, hosts } = await this.open(service, options);
     if (git.remote) await repo.fetchTags();
@@ -60,11 +64,18 @@ export class GitStrategy implements Strategy {
 
     const tags = await repo.tags(git.tagPattern);
     const fromLabel = (await repo.exactTag(git.tagPattern, head)) ?? head.slice(0, 7);
-    const target = requested === undefined ? await this.previous(repo, git, head, fromLabel, tags) : await this.find(repo, requested, tags);
+    const target =
+      requested === undefined
+        ? await this.previous(repo, git, head, fromLabel, tags)
+        : await this.find(repo, requested, tags);
     if (target.sha === head) {
-      throw new InputError('already_current', `${git.path} is already at ${target.version} (${head.slice(0, 7)})`, {
-        hint: `Pick an older version; \`/rollback versions ${service.name}\` lists them.`,
-      });
+      throw new InputError(
+        'already_current',
+        `${git.path} is already at ${target.version} (${head.slice(0, 7)})`,
+        {
+          hint: `Pick an older version; \`/rollback versions ${service.name}\` lists them.`,
+        },
+      );
     }
     const gitTarget: GitTarget = { ...target, fromSha: head, fromLabel };
     const restart = restartArgv(git);
@@ -73,7 +84,10 @@ export class GitStrategy implements Strategy {
       to: `${target.version} (${target.sha.slice(0, 7)})`,
       target: { ...gitTarget },
       actions: hosts.flatMap((host) => [
-        { target: host.name, description: formatCommand(gitArgv(git.path, 'checkout', '--detach', target.sha, '--')) },
+        {
+          target: host.name,
+          description: formatCommand(gitArgv(git.path, 'checkout', '--detach', target.sha, '--')),
+        },
         ...(restart === undefined ? [] : [{ target: host.name, description: formatCommand(restart) }]),
       ]),
     };
@@ -91,19 +105,36 @@ export class GitStrategy implements Strategy {
   }
 
   /** "previous": the release tag before the current one (or the nearest tag below an untagged HEAD). */
-  private async previous(repo: GitRepository, git: GitSection, head: string, fromLabel: string, tags: GitTag[]) {
+  private async previous(
+    repo: GitRepository,
+    git: GitSection,
+    head: string,
+    fromLabel: string,
+    tags: GitTag[],
+  ) {
     const index = tags.findIndex((tag) => tag.name === fromLabel);
     const nearest =
-      index >= 0 ? tags.slice(index + 1).find((tag) => tag.sha !== head) : await this.nearestBelow(repo, git, head, tags);
+      index >= 0
+        ? tags.slice(index + 1).find((tag) => tag.sha !== head)
+        : await this.nearestBelow(repo, git, head, tags);
     if (nearest === undefined) {
-      throw new InputError('no_previous_version', `no release tag (${git.tagPattern}) before ${fromLabel} in ${git.path}`, {
-        hint: 'Name the version or commit to roll back to.',
-      });
+      throw new InputError(
+        'no_previous_version',
+        `no release tag (${git.tagPattern}) before ${fromLabel} in ${git.path}`,
+        {
+          hint: 'Name the version or commit to roll back to.',
+        },
+      );
     }
     return { version: nearest.name, kind: 'tag' as const, sha: nearest.sha };
   }
 
-  private async nearestBelow(repo: GitRepository, git: GitSection, head: string, tags: GitTag[]): Promise<GitTag | undefined> {
+  private async nearestBelow(
+    repo: GitRepository,
+    git: GitSection,
+    head: string,
+    tags: GitTag[],
+  ): Promise<GitTag | undefined> {
     const name = await repo.nearestTag(git.tagPattern);
     return tags.find((tag) => tag.name === name && tag.sha !== head);
   }
@@ -114,13 +145,19 @@ export class GitStrategy implements Strategy {
     const commitSha = ABBREVIATED_SHA.test(version) ? await repo.commitOf(version) : undefined;
     if (commitSha !== undefined) return { version, kind: 'commit' as const, sha: commitSha };
     const known = tags.slice(0, 10).map((tag) => tag.name);
-    throw new InputError('unknown_version', `"${version}" is neither a tag nor a commit in ${repo.path} on ${repo.shell.host}`, {
-      hint: known.length > 0 ? `Recent tags: ${known.join(', ')}.` : 'The repository has no release tags; name a commit id.',
-      details: known,
-    });
+    throw new InputError(
+      'unknown_version',
+      `"${version}" is neither a tag nor a commit in ${repo.path} on ${repo.shell.host}`,
+      {
+        hint:
+          known.length > 0
+            ? `Recent tags: ${known.join(', ')}.`
+            : 'The repository has no release tags; name a commit id.',
+        details: known,
+      },
+    );
   }
 }
-
 
 /** The argv that restarts the service: the section's `restart:` argv, else `systemctl restart <unit>`. */
 export function restartArgv(git: GitSection): string[] | undefined {

@@ -1,5 +1,11 @@
 import { CancelledError, PermanentError } from '../../errors.js';
-import type { CommandOptions, CommandResult, CommandRunner, CommandRunnerFactory, HostSpec } from '../../ports/command-runner.js';
+import type {
+  CommandOptions,
+  CommandResult,
+  CommandRunner,
+  CommandRunnerFactory,
+  HostSpec,
+} from '../../ports/command-runner.js';
 import { lastLines } from '../../verify/run-smoke-test.js';
 import { formatCommand } from './format-command.js';
 
@@ -60,20 +66,31 @@ export function hostShell(deps: HostStepDeps, host: HostSpec, signal?: AbortSign
  * The error for a failed command: what ran where, the exit code (or the timeout), and the last 20 lines
  * of its output as details.
  */
-export function commandFailure(result: CommandResult, options: { purpose?: string; hint?: string } = {}): PermanentError {
+export function commandFailure(
+  result: CommandResult,
+  options: { purpose?: string; hint?: string } = {},
+): PermanentError {
   const command = formatCommand(result.argv);
   const what = options.purpose === undefined ? `\`${command}\`` : `${options.purpose} (\`${command}\`)`;
   const output = lastLines(`${result.stdout}\n${result.stderr}`.trim(), 20);
   const details = output === '' ? [] : output.split('\n');
   const hint = options.hint === undefined ? {} : { hint: options.hint };
   if (result.timedOut) {
-    return new PermanentError('command_timeout', `${what} timed out on ${result.host} after ${Math.round(result.durationMs / 1000)}s`, {
+    return new PermanentError(
+      'command_timeout',
+      `${what} timed out on ${result.host} after ${Math.round(result.durationMs / 1000)}s`,
+      {
+        details,
+        ...hint,
+      },
+    );
+  }
+  return new PermanentError(
+    'command_failed',
+    `${what} failed on ${result.host} with exit code ${result.exitCode}`,
+    {
       details,
       ...hint,
-    });
-  }
-  return new PermanentError('command_failed', `${what} failed on ${result.host} with exit code ${result.exitCode}`, {
-    details,
-    ...hint,
-  });
+    },
+  );
 }

@@ -59,21 +59,34 @@ export function createHostVerifyStep(options: HostVerifyStepOptions): RollbackSt
         const smoke = await runSmokeTest(options.deps.runners({ name: 'local' }), verify.smoke, ctx.signal);
         await ctx.detail(`smoke test ${smoke.ok ? 'passed' : 'failed'}:\n${smoke.tail}`);
         if (smoke.ok) passed.push('smoke test');
-        else problems.push(`smoke test failed (exit ${smoke.result.exitCode}${smoke.result.timedOut ? ', timed out' : ''})`);
+        else
+          problems.push(
+            `smoke test failed (exit ${smoke.result.exitCode}${smoke.result.timedOut ? ', timed out' : ''})`,
+          );
       }
       if (problems.length > 0) {
-        throw new PermanentError('verify_failed', `verification failed: ${problems[0]}${problems.length > 1 ? ` (+${problems.length - 1} more)` : ''}`, {
-          details: problems,
-          hint: `${options.situation ?? 'The rollback itself is done.'} Look at the details, then decide whether to fix forward or roll back further.`,
-        });
+        throw new PermanentError(
+          'verify_failed',
+          `verification failed: ${problems[0]}${problems.length > 1 ? ` (+${problems.length - 1} more)` : ''}`,
+          {
+            details: problems,
+            hint: `${options.situation ?? 'The rollback itself is done.'} Look at the details, then decide whether to fix forward or roll back further.`,
+          },
+        );
       }
-      if (passed.length === 0) return { skipped: true, summary: 'nothing to verify (no unit, healthUrl or smoke test)' };
+      if (passed.length === 0)
+        return { skipped: true, summary: 'nothing to verify (no unit, healthUrl or smoke test)' };
       return { summary: passed.join(', ') };
     },
   };
 }
 
-async function checkUnit(ctx: StepContext, shell: HostShell, unit: string, sudo: boolean | undefined): Promise<string[]> {
+async function checkUnit(
+  ctx: StepContext,
+  shell: HostShell,
+  unit: string,
+  sudo: boolean | undefined,
+): Promise<string[]> {
   const problems: string[] = [];
   const state = await readUnitState(shell, unit);
   const status = await shell.probe(statusArgv(unit));
@@ -84,12 +97,16 @@ async function checkUnit(ctx: StepContext, shell: HostShell, unit: string, sudo:
   const since = await ctx.memory.get<number>(unitStartedAtKey(shell.host));
   const journal = await shell.probe(journalArgv(unit, sudo, since));
   if (journal.exitCode !== 0) {
-    problems.push(`${shell.host}: cannot read the journal of ${unit} (exit ${journal.exitCode}): ${journal.stderr.trim()}`);
+    problems.push(
+      `${shell.host}: cannot read the journal of ${unit} (exit ${journal.exitCode}): ${journal.stderr.trim()}`,
+    );
     return problems;
   }
   const errors = findJournalErrors(journal.stdout, ctx.service.verify.logErrorPattern);
   if (errors.length > 0) {
-    await ctx.detail(`${shell.host}: ${errors.length} journal line(s) of ${unit} look like errors:\n${errors.join('\n')}`);
+    await ctx.detail(
+      `${shell.host}: ${errors.length} journal line(s) of ${unit} look like errors:\n${errors.join('\n')}`,
+    );
     problems.push(...errors.map((line) => `${shell.host}: ${line}`));
   } else {
     await ctx.detail(`${shell.host}: journal of ${unit} is clean`);

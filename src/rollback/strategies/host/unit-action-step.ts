@@ -55,7 +55,10 @@ export function createUnitActionStep(options: UnitActionStepOptions): RollbackSt
       if (unit === undefined && command === undefined) {
         return { skipped: true, summary: `no unit configured, nothing to ${action}` };
       }
-      const argv = command === undefined ? systemctlActionArgv(action, unit as string, options.sudo) : withSudo(command, options.sudo);
+      const argv =
+        command === undefined
+          ? systemctlActionArgv(action, unit as string, options.sudo)
+          : withSudo(command, options.sudo);
       let changed = 0;
       await forEachHost(
         options.hosts,
@@ -104,7 +107,11 @@ function doneKey(stepId: string, host: string): string {
   return `${stepId}:${host}:done`;
 }
 
-async function alreadyDone(ctx: StepContext, shell: HostShell, options: UnitActionStepOptions): Promise<boolean> {
+async function alreadyDone(
+  ctx: StepContext,
+  shell: HostShell,
+  options: UnitActionStepOptions,
+): Promise<boolean> {
   if ((await ctx.memory.get<boolean>(doneKey(options.id, shell.host))) === true) return true;
   if (options.action === 'restart' || options.unit === undefined) return false;
   const state = await readUnitState(shell, options.unit);
@@ -116,10 +123,14 @@ async function rememberStartTime(ctx: StepContext, shell: HostShell): Promise<vo
   try {
     const result = await shell.probe(['date', '+%s']);
     const seconds = Number(result.stdout.trim());
-    if (result.exitCode === 0 && Number.isInteger(seconds)) await ctx.memory.set(unitStartedAtKey(shell.host), seconds);
+    if (result.exitCode === 0 && Number.isInteger(seconds))
+      await ctx.memory.set(unitStartedAtKey(shell.host), seconds);
   } catch (error) {
     if (error instanceof RollbackError) throw error;
-    ctx.log.warn({ host: shell.host, err: error }, 'cannot read the host clock; journal check will not be time-bounded');
+    ctx.log.warn(
+      { host: shell.host, err: error },
+      'cannot read the host clock; journal check will not be time-bounded',
+    );
   }
 }
 

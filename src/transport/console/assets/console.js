@@ -62,7 +62,8 @@
     function (event) {
       var thread = event.target;
       var card = thread.closest && thread.closest('[data-job-id]');
-      if (card && thread.matches('details.thread')) toggled.set(card.getAttribute('data-job-id'), thread.open);
+      if (card && thread.matches('details.thread'))
+        toggled.set(card.getAttribute('data-job-id'), thread.open);
     },
     true,
   );
@@ -185,7 +186,11 @@
     var name = requireName();
     if (!name) return;
     button.disabled = true;
-    post('/console/actions', { action: button.getAttribute('data-action'), jobId: button.getAttribute('data-job-id'), name: name })
+    post('/console/actions', {
+      action: button.getAttribute('data-action'),
+      jobId: button.getAttribute('data-job-id'),
+      name: name,
+    })
       .then(function (data) {
         append(fromHtml(data.html));
       })
@@ -209,8 +214,13 @@
 
   function tick() {
     document.querySelectorAll('.elapsed[data-since]').forEach(function (span) {
-      var seconds = Math.max(0, Math.round((Date.now() - Date.parse(span.getAttribute('data-since'))) / 1000));
-      span.textContent = 'running for ' + (seconds < 60 ? seconds + ' s' : Math.floor(seconds / 60) + ' min ' + (seconds % 60) + ' s');
+      var seconds = Math.max(
+        0,
+        Math.round((Date.now() - Date.parse(span.getAttribute('data-since'))) / 1000),
+      );
+      span.textContent =
+        'running for ' +
+        (seconds < 60 ? seconds + ' s' : Math.floor(seconds / 60) + ' min ' + (seconds % 60) + ' s');
     });
   }
 

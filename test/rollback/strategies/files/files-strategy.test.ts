@@ -27,11 +27,19 @@ beforeEach(async () => {
   standins = await standinPath();
   app = join(standins.dir, 'srv', 'app');
   backups = join(standins.dir, 'backup', 'app');
-  await writeTree(app, { 'VERSION': 'v0.8.0\n', 'lib/app.js': 'broken v0.8.0\n', 'new-in-0.8.txt': 'x\n' });
-  await writeTree(join(backups, 'v0.6.0'), { 'VERSION': 'v0.6.0\n', 'lib/app.js': 'v0.6.0\n' }, new Date('2025-11-01T10:00:00Z'));
-  await writeTree(join(backups, 'v0.7.0'), { 'VERSION': 'v0.7.0\n', 'lib/app.js': 'good v0.7.0\n' }, new Date('2025-11-10T10:00:00Z'));
-  await writeTree(join(backups, '.pre-rollback-old-job'), { 'VERSION': 'x' });
-  await writeTree(join(backups, 'not a version'), { 'VERSION': 'x' }, new Date('2025-11-20T10:00:00Z'));
+  await writeTree(app, { VERSION: 'v0.8.0\n', 'lib/app.js': 'broken v0.8.0\n', 'new-in-0.8.txt': 'x\n' });
+  await writeTree(
+    join(backups, 'v0.6.0'),
+    { VERSION: 'v0.6.0\n', 'lib/app.js': 'v0.6.0\n' },
+    new Date('2025-11-01T10:00:00Z'),
+  );
+  await writeTree(
+    join(backups, 'v0.7.0'),
+    { VERSION: 'v0.7.0\n', 'lib/app.js': 'good v0.7.0\n' },
+    new Date('2025-11-10T10:00:00Z'),
+  );
+  await writeTree(join(backups, '.pre-rollback-old-job'), { VERSION: 'x' });
+  await writeTree(join(backups, 'not a version'), { VERSION: 'x' }, new Date('2025-11-20T10:00:00Z'));
 });
 afterEach(async () => {
   await standins.cleanup();
@@ -45,9 +53,20 @@ const request = (version?: string): RollbackRequest => ({
 });
 
 function setup(files: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) {
-  const service = testService({ strategy: 'files', files: { path: app, backupDir: backups, unit: 'app.service', ...files }, ...extra });
+  const service = testService({
+    strategy: 'files',
+    files: { path: app, backupDir: backups, unit: 'app.service', ...files },
+    ...extra,
+  });
   const runners = createCommandRunnerFactory({ log: silentLogger(), baseEnv: standins.env });
-  return { service, strategy: new FilesStrategy({ runners, commandTimeoutMs: 20_000, healthRetry: { attempts: 1, intervalMs: 0 } }) };
+  return {
+    service,
+    strategy: new FilesStrategy({
+      runners,
+      commandTimeoutMs: 20_000,
+      healthRetry: { attempts: 1, intervalMs: 0 },
+    }),
+  };
 }
 
 describe('FilesStrategy versions and resolve', () => {
@@ -70,7 +89,10 @@ describe('FilesStrategy versions and resolve', () => {
       `cp -a -- ${backups}/v0.7.0/. ${app}/`,
       'systemctl start app.service',
     ]);
-    expect((await strategy.resolve(service, request('v0.6.0'))).target).toEqual({ backup: 'v0.6.0', backupPath: `${backups}/v0.6.0` });
+    expect((await strategy.resolve(service, request('v0.6.0'))).target).toEqual({
+      backup: 'v0.6.0',
+      backupPath: `${backups}/v0.6.0`,
+    });
   });
 
   it('refuses a missing backup, listing the available ones', async () => {
@@ -121,8 +143,15 @@ describe('FilesStrategy steps', () => {
     expect(await standins.unitState('local', 'app.service')).toBe('active');
 
     await writeFile(join(app, 'VERSION'), 'touched after the rollback\n');
-    const again = await runSteps(strategy.steps(service, plan.target), testStepContext(service, { jobId: 'job-42', store: ctx.store }));
-    expect(again.filter((o) => o.outcome && o.outcome.skipped).map((o) => o.id)).toEqual(['stop', 'restore', 'start']);
+    const again = await runSteps(
+      strategy.steps(service, plan.target),
+      testStepContext(service, { jobId: 'job-42', store: ctx.store }),
+    );
+    expect(again.filter((o) => o.outcome && o.outcome.skipped).map((o) => o.id)).toEqual([
+      'stop',
+      'restore',
+      'start',
+    ]);
     expect(await readFile(join(app, 'VERSION'), 'utf8')).toBe('touched after the rollback\n');
     expect(await readFile(join(saved, 'lib/app.js'), 'utf8')).toBe('broken v0.8.0\n');
   });
@@ -131,7 +160,9 @@ describe('FilesStrategy steps', () => {
     const { service, strategy } = setup();
     const plan = await strategy.resolve(service, request('v0.6.0'));
     await rm(join(backups, 'v0.6.0'), { recursive: true });
-    await expect(runSteps(strategy.steps(service, plan.target), testStepContext(service))).rejects.toMatchObject({
+    await expect(
+      runSteps(strategy.steps(service, plan.target), testStepContext(service)),
+    ).rejects.toMatchObject({
       code: 'backup_missing',
       message: `backup ${backups}/v0.6.0 does not exist on local; nothing was changed`,
     });
@@ -142,11 +173,17 @@ describe('FilesStrategy steps', () => {
     await standins.failAction('local', 'app.service', 'stop');
     const { service, strategy } = setup();
     const plan = await strategy.resolve(service, request());
-    const error = (await runSteps(strategy.steps(service, plan.target), testStepContext(service)).catch((e: unknown) => e)) as PermanentError;
+    const error = (await runSteps(strategy.steps(service, plan.target), testStepContext(service)).catch(
+      (e: unknown) => e,
+    )) as PermanentError;
     expect(error).toBeInstanceOf(PermanentError);
     expect(error.code).toBe('stop_failed');
-    expect(error.message).toBe('`systemctl stop app.service` exited with 1 on local; app.service is active there. Files not restored on any host.');
-    expect(error.hint).toBe('Check `systemctl status app.service --no-pager` on local. Then retry the rollback.');
+    expect(error.message).toBe(
+      '`systemctl stop app.service` exited with 1 on local; app.service is active there. Files not restored on any host.',
+    );
+    expect(error.hint).toBe(
+      'Check `systemctl status app.service --no-pager` on local. Then retry the rollback.',
+    );
     expect(await readFile(join(app, 'VERSION'), 'utf8')).toBe('v0.8.0\n');
   });
 
@@ -155,13 +192,17 @@ describe('FilesStrategy steps', () => {
     const { service, strategy } = setup();
     const plan = await strategy.resolve(service, request());
     const ctx = testStepContext(service, { jobId: 'job-7' });
-    const error = (await runSteps(strategy.steps(service, plan.target), ctx).catch((e: unknown) => e)) as PermanentError;
+    const error = (await runSteps(strategy.steps(service, plan.target), ctx).catch(
+      (e: unknown) => e,
+    )) as PermanentError;
     expect(error.code).toBe('start_failed');
     expect(error.message).toBe(
       '`systemctl start app.service` exited with 1 on local; app.service is failed there. Backup v0.7.0 is restored on every host, but app.service did not start on local.',
     );
     expect(error.hint).toContain(`cp -a ${backups}/.pre-rollback-<job id>/. ${app}/`);
-    expect(error.details).toContain('See "systemctl status app.service" and "journalctl -xeu app.service" for details.');
+    expect(error.details).toContain(
+      'See "systemctl status app.service" and "journalctl -xeu app.service" for details.',
+    );
   });
 
   it('over ssh with sudo: every file operation is a quoted argv through sudo -n, and the restore really happens', async () => {
@@ -190,7 +231,9 @@ describe('FilesStrategy steps', () => {
       q('systemctl', 'start', 'app.service'),
       quoteForRemoteShell(['systemctl', 'is-active', 'app.service']),
       quoteForRemoteShell(['systemctl', 'status', 'app.service', '--no-pager']),
-      expect.stringMatching(/^'sudo' '-n' 'journalctl' '-u' 'app.service' '-n' '20' '--no-pager' '--since=@\d+'$/),
+      expect.stringMatching(
+        /^'sudo' '-n' 'journalctl' '-u' 'app.service' '-n' '20' '--no-pager' '--since=@\d+'$/,
+      ),
     ]);
     expect(await standins.argvOf('systemctl', 'root@web-1')).toContainEqual(['stop', 'app.service']);
   });

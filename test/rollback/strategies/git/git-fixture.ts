@@ -11,7 +11,14 @@ export interface GitFixture {
   git(cwd: string, ...args: string[]): string;
 }
 
-const IDENTITY = ['-c', 'user.name=Release Bot', '-c', 'user.email=release@example.com', '-c', 'init.defaultBranch=main'];
+const IDENTITY = [
+  '-c',
+  'user.name=Release Bot',
+  '-c',
+  'user.email=release@example.com',
+  '-c',
+  'init.defaultBranch=main',
+];
 
 /** A real bare repository with tags v0.6.0 (lightweight), v0.7.0 and v0.8.0 (annotated), cloned into a work tree. */
 export function createGitFixture(dir: string): GitFixture {

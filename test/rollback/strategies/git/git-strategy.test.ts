@@ -28,10 +28,25 @@ const request = (version?: string): RollbackRequest => ({
   requester: { id: 'U1', name: 'ada', source: 'cli' },
 });
 
-function setup(git: Record<string, unknown> = {}, extra: Record<string, unknown> = {}, env: Record<string, string> = {}) {
-  const service = testService({ strategy: 'git', git: { path: repo.work, unit: 'app.service', ...git }, ...extra });
+function setup(
+  git: Record<string, unknown> = {},
+  extra: Record<string, unknown> = {},
+  env: Record<string, string> = {},
+) {
+  const service = testService({
+    strategy: 'git',
+    git: { path: repo.work, unit: 'app.service', ...git },
+    ...extra,
+  });
   const runners = createCommandRunnerFactory({ log: silentLogger(), baseEnv: { ...standins.env, ...env } });
-  return { service, strategy: new GitStrategy({ runners, commandTimeoutMs: 20_000, healthRetry: { attempts: 2, intervalMs: 50 } }) };
+  return {
+    service,
+    strategy: new GitStrategy({
+      runners,
+      commandTimeoutMs: 20_000,
+      healthRetry: { attempts: 2, intervalMs: 50 },
+    }),
+  };
 }
 
 describe('GitStrategy versions and resolve', () => {
@@ -52,7 +67,13 @@ describe('GitStrategy versions and resolve', () => {
   it('resolves "previous" to the tag before the current one', async () => {
     const { service, strategy } = setup();
     const plan = await strategy.resolve(service, request());
-    expect(plan.target).toEqual({ version: 'v0.7.0', kind: 'tag', sha: repo.sha['v0.7.0'], fromSha: repo.sha['v0.8.0'], fromLabel: 'v0.8.0' });
+    expect(plan.target).toEqual({
+      version: 'v0.7.0',
+      kind: 'tag',
+      sha: repo.sha['v0.7.0'],
+      fromSha: repo.sha['v0.8.0'],
+      fromLabel: 'v0.8.0',
+    });
     expect(plan.from).toBe(`v0.8.0 (${repo.sha['v0.8.0'].slice(0, 7)})`);
     expect(plan.to).toBe(`v0.7.0 (${repo.sha['v0.7.0'].slice(0, 7)})`);
     expect(plan.actions).toEqual([
@@ -63,9 +84,16 @@ describe('GitStrategy versions and resolve', () => {
 
   it('resolves a named tag and an abbreviated commit id', async () => {
     const { service, strategy } = setup();
-    expect((await strategy.resolve(service, request('v0.6.0'))).target).toMatchObject({ kind: 'tag', sha: repo.sha['v0.6.0'] });
+    expect((await strategy.resolve(service, request('v0.6.0'))).target).toMatchObject({
+      kind: 'tag',
+      sha: repo.sha['v0.6.0'],
+    });
     const short = repo.sha['v0.7.0'].slice(0, 8);
-    expect((await strategy.resolve(service, request(short))).target).toMatchObject({ version: short, kind: 'commit', sha: repo.sha['v0.7.0'] });
+    expect((await strategy.resolve(service, request(short))).target).toMatchObject({
+      version: short,
+      kind: 'commit',
+      sha: repo.sha['v0.7.0'],
+    });
   });
 
   it('resolves "previous" from an untagged HEAD to the nearest tag below it', async () => {
@@ -74,7 +102,11 @@ describe('GitStrategy versions and resolve', () => {
     repo.git(repo.work, 'commit', '--quiet', '-m', 'hotfix');
     const { service, strategy } = setup();
     const plan = await strategy.resolve(service, request('previous'));
-    expect(plan.target).toMatchObject({ version: 'v0.8.0', sha: repo.sha['v0.8.0'], fromLabel: repo.git(repo.work, 'rev-parse', '--short=7', 'HEAD') });
+    expect(plan.target).toMatchObject({
+      version: 'v0.8.0',
+      sha: repo.sha['v0.8.0'],
+      fromLabel: repo.git(repo.work, 'rev-parse', '--short=7', 'HEAD'),
+    });
   });
 
   it('refuses an unknown version, listing the tags; and a branch name, which is neither tag nor commit', async () => {
@@ -112,11 +144,24 @@ describe('GitStrategy versions and resolve', () => {
     'refuses the hostile version %j before any command runs',
     async (version) => {
       const { service, strategy } = setup({}, { hosts: [{ name: 'deploy@web-1' }] });
-      await expect(strategy.resolve(service, request(version))).rejects.toMatchObject({ code: version === 'v0.7.0..v0.8.0' ? 'unknown_version' : 'bad_version' });
+      await expect(strategy.resolve(service, request(version))).rejects.toMatchObject({
+        code: version === 'v0.7.0..v0.8.0' ? 'unknown_version' : 'bad_version',
+      });
       const commands = (await standins.argvOf('ssh')).map((argv) => argv.at(-1) ?? '');
       if (version === 'v0.7.0..v0.8.0') {
         // Valid characters, so it is looked up, but only as a quoted tag ref after --end-of-options, never as a range or option.
-        expect(commands).toContain(quoteForRemoteShell(['git', '-C', repo.work, 'rev-parse', '--verify', '--quiet', '--end-of-options', 'refs/tags/v0.7.0..v0.8.0^{commit}']));
+        expect(commands).toContain(
+          quoteForRemoteShell([
+            'git',
+            '-C',
+            repo.work,
+            'rev-parse',
+            '--verify',
+            '--quiet',
+            '--end-of-options',
+            'refs/tags/v0.7.0..v0.8.0^{commit}',
+          ]),
+        );
         expect(commands.filter((c) => c.includes('v0.7.0..v0.8.0'))).toHaveLength(1);
       } else {
         expect(commands).toEqual([]);
@@ -129,7 +174,9 @@ describe('GitStrategy versions and resolve', () => {
     const { service, strategy } = setup({ remote: true });
     const versions = await strategy.listVersions(service);
     expect(versions[0]?.id).toBe('v0.9.0');
-    expect((await strategy.resolve(service, request('v0.9.0'))).target).toMatchObject({ sha: repo.sha['v0.6.0'] });
+    expect((await strategy.resolve(service, request('v0.9.0'))).target).toMatchObject({
+      sha: repo.sha['v0.6.0'],
+    });
   });
 });
 
@@ -156,12 +203,19 @@ describe('GitStrategy steps', () => {
       ['status', 'app.service', '--no-pager'],
     ]);
     const journal = await standins.argvOf('journalctl');
-    expect(journal).toEqual([['-u', 'app.service', '-n', '20', '--no-pager', expect.stringMatching(/^--since=@\d+$/)]]);
-    expect(ctx.details).toContain(`local: ${repo.sha['v0.8.0'].slice(0, 7)} → v0.7.0 (${repo.sha['v0.7.0'].slice(0, 7)})`);
+    expect(journal).toEqual([
+      ['-u', 'app.service', '-n', '20', '--no-pager', expect.stringMatching(/^--since=@\d+$/)],
+    ]);
+    expect(ctx.details).toContain(
+      `local: ${repo.sha['v0.8.0'].slice(0, 7)} → v0.7.0 (${repo.sha['v0.7.0'].slice(0, 7)})`,
+    );
     expect(ctx.details).toContain('local: journal of app.service is clean');
 
     // A resumed job (same memory) changes nothing: checkout and restart are skipped.
-    const again = await runSteps(strategy.steps(service, plan.target), testStepContext(service, { store: ctx.store }));
+    const again = await runSteps(
+      strategy.steps(service, plan.target),
+      testStepContext(service, { store: ctx.store }),
+    );
     expect(again.find((o) => o.id === 'checkout')?.outcome).toMatchObject({ skipped: true });
     expect(again.find((o) => o.id === 'restart')?.outcome).toMatchObject({ skipped: true });
     expect((await standins.argvOf('systemctl')).filter((argv) => argv[0] === 'restart')).toHaveLength(1);
@@ -173,7 +227,16 @@ describe('GitStrategy steps', () => {
     await runSteps(strategy.steps(service, plan.target), testStepContext(service));
     expect(await standins.argvOf('sudo')).toEqual([
       ['-n', 'record-argv', 'reload', '--graceful'],
-      ['-n', 'journalctl', '-u', 'app.service', '-n', '20', '--no-pager', expect.stringMatching(/^--since=@\d+$/)],
+      [
+        '-n',
+        'journalctl',
+        '-u',
+        'app.service',
+        '-n',
+        '20',
+        '--no-pager',
+        expect.stringMatching(/^--since=@\d+$/),
+      ],
     ]);
     expect(await standins.argvOf('record-argv')).toEqual([['reload', '--graceful']]);
     expect((await standins.argvOf('systemctl')).map((argv) => argv[0])).toEqual(['is-active', 'status']);
@@ -183,7 +246,9 @@ describe('GitStrategy steps', () => {
     const { service, strategy } = setup();
     const plan = await strategy.resolve(service, request());
     writeFileSync(join(repo.work, 'app.js'), 'changed\n');
-    const error = await runSteps(strategy.steps(service, plan.target), testStepContext(service)).catch((e: unknown) => e);
+    const error = await runSteps(strategy.steps(service, plan.target), testStepContext(service)).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(PermanentError);
     expect(error).toMatchObject({ code: 'work_tree_modified', details: [' M app.js'] });
     expect(repo.git(repo.work, 'rev-parse', 'HEAD')).toBe(repo.sha['v0.8.0']);
@@ -193,14 +258,18 @@ describe('GitStrategy steps', () => {
     await standins.failAction('local', 'app.service', 'restart');
     const { service, strategy } = setup();
     const plan = await strategy.resolve(service, request());
-    const error = (await runSteps(strategy.steps(service, plan.target), testStepContext(service)).catch((e: unknown) => e)) as PermanentError;
+    const error = (await runSteps(strategy.steps(service, plan.target), testStepContext(service)).catch(
+      (e: unknown) => e,
+    )) as PermanentError;
     expect(error).toBeInstanceOf(PermanentError);
     expect(error.code).toBe('restart_failed');
     expect(error.message).toBe(
       '`systemctl restart app.service` exited with 1 on local; app.service is failed there. v0.7.0 is checked out on every host; the service did not restart on local.',
     );
     expect(error.hint).toContain(`git -C ${repo.work} checkout --detach ${repo.sha['v0.8.0']} --`);
-    expect(error.details[0]).toBe('Job for app.service failed because the control process exited with error code.');
+    expect(error.details[0]).toBe(
+      'Job for app.service failed because the control process exited with error code.',
+    );
   });
 
   it('fails verification on new journal errors, an unhealthy URL and a failing smoke test, reporting each', async () => {
@@ -211,14 +280,25 @@ describe('GitStrategy steps', () => {
     await new Promise((resolve) => server.once('listening', resolve));
     const port = (server.address() as { port: number }).port;
     try {
-      const { service, strategy } = setup({}, {
-        verify: { healthUrl: `http://127.0.0.1:${port}/health`, logErrorPattern: 'FATAL', smoke: { command: ['false'], timeout: 10 } },
-      });
+      const { service, strategy } = setup(
+        {},
+        {
+          verify: {
+            healthUrl: `http://127.0.0.1:${port}/health`,
+            logErrorPattern: 'FATAL',
+            smoke: { command: ['false'], timeout: 10 },
+          },
+        },
+      );
       const plan = await strategy.resolve(service, request());
-      const error = (await runSteps(strategy.steps(service, plan.target), testStepContext(service)).catch((e: unknown) => e)) as PermanentError;
+      const error = (await runSteps(strategy.steps(service, plan.target), testStepContext(service)).catch(
+        (e: unknown) => e,
+      )) as PermanentError;
       expect(error.code).toBe('verify_failed');
       expect(error.details).toEqual([
-        expect.stringMatching(/^local: \w{3} \d\d \d\d:\d\d:\d\d local app\[4242\]: FATAL: database connection refused$/),
+        expect.stringMatching(
+          /^local: \w{3} \d\d \d\d:\d\d:\d\d local app\[4242\]: FATAL: database connection refused$/,
+        ),
         `health http://127.0.0.1:${port}/health: 503 instead of 200: starting`,
         'smoke test failed (exit 1)',
       ]);
@@ -230,13 +310,19 @@ describe('GitStrategy steps', () => {
 
 describe('GitStrategy over ssh', () => {
   it('runs every git command as one quoted argv per ssh call, host by host', async () => {
-    const { service, strategy } = setup({}, { hosts: [{ name: 'deploy@web-1' }, { name: 'deploy@web-2', port: 2222 }] });
+    const { service, strategy } = setup(
+      {},
+      { hosts: [{ name: 'deploy@web-1' }, { name: 'deploy@web-2', port: 2222 }] },
+    );
     const plan = await strategy.resolve(service, request('v0.7.0'));
     await runSteps(strategy.steps(service, plan.target), testStepContext(service));
 
     const g = (...args: string[]) => quoteForRemoteShell(['git', '-C', repo.work, ...args]);
-    const web1 = (await standins.argvOf('ssh')).filter((argv) => argv.includes('deploy@web-1')).map((argv) => argv.at(-1));
-    const tagFormat = '--format=%(refname:strip=2)%09%(*objectname)%09%(objectname)%09%(creatordate:relative)';
+    const web1 = (await standins.argvOf('ssh'))
+      .filter((argv) => argv.includes('deploy@web-1'))
+      .map((argv) => argv.at(-1));
+    const tagFormat =
+      '--format=%(refname:strip=2)%09%(*objectname)%09%(objectname)%09%(creatordate:relative)';
     const sha7 = repo.sha['v0.7.0'];
     expect(web1).toEqual([
       // resolve (first host)
@@ -264,7 +350,15 @@ describe('GitStrategy over ssh', () => {
     ]);
     // Both hosts are this machine here, so web-2 finds the checkout done and skips it.
     const web2 = (await standins.argvOf('ssh')).filter((argv) => argv.includes('deploy@web-2'));
-    expect(web2[0]?.slice(0, 7)).toEqual(['-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10', '-p', '2222', '--']);
+    expect(web2[0]?.slice(0, 7)).toEqual([
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'ConnectTimeout=10',
+      '-p',
+      '2222',
+      '--',
+    ]);
     expect(web2.map((argv) => argv.at(-1))).not.toContain(g('checkout', '--quiet', '--detach', sha7, '--'));
     expect(await standins.argvOf('systemctl', 'deploy@web-2')).toEqual([
       ['restart', 'app.service'],
@@ -274,9 +368,15 @@ describe('GitStrategy over ssh', () => {
   });
 
   it('stops at an unreachable host with a retryable error', async () => {
-    const { service, strategy } = setup({}, { hosts: [{ name: 'web-1' }, { name: 'web-2' }] }, { STANDIN_SSH_UNREACHABLE: 'web-2' });
+    const { service, strategy } = setup(
+      {},
+      { hosts: [{ name: 'web-1' }, { name: 'web-2' }] },
+      { STANDIN_SSH_UNREACHABLE: 'web-2' },
+    );
     const plan = await strategy.resolve(service, request('v0.7.0'));
-    await expect(runSteps(strategy.steps(service, plan.target), testStepContext(service))).rejects.toMatchObject({
+    await expect(
+      runSteps(strategy.steps(service, plan.target), testStepContext(service)),
+    ).rejects.toMatchObject({
       name: 'RetryableError',
       code: 'ssh_unreachable',
     });

@@ -16,7 +16,11 @@ let standins: StandinPath;
 let deps: HostStepDeps;
 beforeEach(async () => {
   standins = await standinPath();
-  deps = { runners: createCommandRunnerFactory({ log: silentLogger(), baseEnv: standins.env }), commandTimeoutMs: 10_000, healthRetry: { attempts: 1, intervalMs: 0 } };
+  deps = {
+    runners: createCommandRunnerFactory({ log: silentLogger(), baseEnv: standins.env }),
+    commandTimeoutMs: 10_000,
+    healthRetry: { attempts: 1, intervalMs: 0 },
+  };
 });
 afterEach(async () => {
   await standins.cleanup();
@@ -58,8 +62,15 @@ describe('forEachHost', () => {
 
 describe('resolveHostRollout', () => {
   it('defaults to the worker itself, one at a time', () => {
-    expect(resolveHostRollout(testService({ strategy: 'git', git: { path: '/srv/app' } }))).toEqual({ hosts: [{ name: 'local' }], parallel: 1 });
-    const service = testService({ strategy: 'git', git: { path: '/srv/app' }, hosts: [{ name: 'web-1', port: 2222 }, { name: 'web-2' }] });
+    expect(resolveHostRollout(testService({ strategy: 'git', git: { path: '/srv/app' } }))).toEqual({
+      hosts: [{ name: 'local' }],
+      parallel: 1,
+    });
+    const service = testService({
+      strategy: 'git',
+      git: { path: '/srv/app' },
+      hosts: [{ name: 'web-1', port: 2222 }, { name: 'web-2' }],
+    });
     expect(resolveHostRollout({ ...service, rollout: { parallel: 5 } } as typeof service)).toEqual({
       hosts: [{ name: 'web-1', port: 2222 }, { name: 'web-2' }],
       parallel: 2,
@@ -70,15 +81,24 @@ describe('resolveHostRollout', () => {
 describe('hostShell', () => {
   it('turns a failing command into a PermanentError with the exit code and the last lines of output', async () => {
     const shell = hostShell(deps, { name: 'web-1' }, new AbortController().signal);
-    const error = (await shell.run(['systemctl', 'frobnicate', 'app.service'], { purpose: 'frobnicate', hint: 'do X' }).catch((e: unknown) => e)) as PermanentError;
+    const error = (await shell
+      .run(['systemctl', 'frobnicate', 'app.service'], { purpose: 'frobnicate', hint: 'do X' })
+      .catch((e: unknown) => e)) as PermanentError;
     expect(error).toBeInstanceOf(PermanentError);
-    expect(error).toMatchObject({ code: 'command_failed', message: 'frobnicate (`systemctl frobnicate app.service`) failed on web-1 with exit code 1', hint: 'do X' });
+    expect(error).toMatchObject({
+      code: 'command_failed',
+      message: 'frobnicate (`systemctl frobnicate app.service`) failed on web-1 with exit code 1',
+      hint: 'do X',
+    });
     expect(error.details).toEqual(['Unknown command verb frobnicate.']);
   });
 
   it('reports a timeout', async () => {
     const shell = hostShell({ ...deps, commandTimeoutMs: 200 }, { name: 'local' });
-    await expect(shell.run(['sleep', '5'])).rejects.toMatchObject({ code: 'command_timeout', message: expect.stringMatching(/^`sleep 5` timed out on local after \d+s$/) });
+    await expect(shell.run(['sleep', '5'])).rejects.toMatchObject({
+      code: 'command_timeout',
+      message: expect.stringMatching(/^`sleep 5` timed out on local after \d+s$/),
+    });
   });
 });
 
@@ -94,12 +114,16 @@ describe('createUnitActionStep', () => {
       hosts,
       parallel: 1,
       deps,
-      describeFailure: ({ host, completedHosts, state }) => ({ situation: `done: ${completedHosts.join(',')}; ${host} is ${state}.`, hint: 'h' }),
+      describeFailure: ({ host, completedHosts, state }) => ({
+        situation: `done: ${completedHosts.join(',')}; ${host} is ${state}.`,
+        hint: 'h',
+      }),
     });
     const ctx = testStepContext(testService({ strategy: 'git', git: { path: '/srv/app' } }));
     await expect(step.run(ctx)).rejects.toMatchObject({
       code: 'stop_failed',
-      message: '`sudo -n systemctl stop app.service` exited with 1 on web-2; app.service is active there. done: web-1; web-2 is active.',
+      message:
+        '`sudo -n systemctl stop app.service` exited with 1 on web-2; app.service is active there. done: web-1; web-2 is active.',
       details: ['Job for app.service canceled.'],
     });
     expect(await standins.unitState('web-1', 'app.service')).toBe('inactive');
@@ -108,8 +132,18 @@ describe('createUnitActionStep', () => {
   });
 
   it('is skipped when there is no unit and no command', async () => {
-    const step = createUnitActionStep({ id: 'start', title: 'Start', action: 'start', hosts, parallel: 1, deps, describeFailure: () => ({ situation: '', hint: '' }) });
-    expect(await step.run(testStepContext(testService({ strategy: 'git', git: { path: '/srv/app' } })))).toEqual({
+    const step = createUnitActionStep({
+      id: 'start',
+      title: 'Start',
+      action: 'start',
+      hosts,
+      parallel: 1,
+      deps,
+      describeFailure: () => ({ situation: '', hint: '' }),
+    });
+    expect(
+      await step.run(testStepContext(testService({ strategy: 'git', git: { path: '/srv/app' } }))),
+    ).toEqual({
       skipped: true,
       summary: 'no unit configured, nothing to start',
     });
@@ -120,17 +154,30 @@ describe('createUnitActionStep', () => {
 describe('createHostVerifyStep', () => {
   it('fails on an inactive unit and on journal lines matching the default pattern; passes a healthy URL', async () => {
     await standins.setUnitState('local', 'app.service', 'failed');
-    await standins.addJournal('local', 'app.service', ['app[1]: listening on :8080', 'app[1]: Failed to open /var/lib/app/db'], 0);
+    await standins.addJournal(
+      'local',
+      'app.service',
+      ['app[1]: listening on :8080', 'app[1]: Failed to open /var/lib/app/db'],
+      0,
+    );
     const server = createServer((_req, res) => res.writeHead(200).end('ok')).listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     try {
       const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/healthz`;
       const service = testService({ strategy: 'git', git: { path: '/srv/app' }, verify: { healthUrl: url } });
       const ctx = testStepContext(service);
-      const step = createHostVerifyStep({ unit: 'app.service', hosts: [{ name: 'local' }], parallel: 1, deps });
+      const step = createHostVerifyStep({
+        unit: 'app.service',
+        hosts: [{ name: 'local' }],
+        parallel: 1,
+        deps,
+      });
       const error = (await step.run(ctx).catch((e: unknown) => e)) as PermanentError;
       expect(error.code).toBe('verify_failed');
-      expect(error.details).toEqual(['local: app.service is failed, not active', expect.stringMatching(/^local: .* app\[1\]: Failed to open \/var\/lib\/app\/db$/)]);
+      expect(error.details).toEqual([
+        'local: app.service is failed, not active',
+        expect.stringMatching(/^local: .* app\[1\]: Failed to open \/var\/lib\/app\/db$/),
+      ]);
       expect(ctx.details[0]).toContain('Active: failed (Result: exit-code)');
       expect(ctx.details).toContainEqual(expect.stringMatching(/^health http.*: 200/));
       expect(await standins.argvOf('journalctl')).toEqual([['-u', 'app.service', '-n', '20', '--no-pager']]);
@@ -141,7 +188,9 @@ describe('createHostVerifyStep', () => {
 
   it('is skipped when there is nothing to verify', async () => {
     const step = createHostVerifyStep({ hosts: [{ name: 'local' }], parallel: 1, deps });
-    expect(await step.run(testStepContext(testService({ strategy: 'git', git: { path: '/srv/app' } })))).toMatchObject({ skipped: true });
+    expect(
+      await step.run(testStepContext(testService({ strategy: 'git', git: { path: '/srv/app' } }))),
+    ).toMatchObject({ skipped: true });
   });
 });
 

@@ -15,7 +15,10 @@ export function testService(fields: Record<string, unknown>): ServiceConfig {
 }
 
 /** A StepContext with an in-memory JobMemory and collectors for details and summaries. */
-export function testStepContext(service: ServiceConfig, options: { jobId?: string; signal?: AbortSignal; store?: Map<string, unknown> } = {}): TestStepContext {
+export function testStepContext(
+  service: ServiceConfig,
+  options: { jobId?: string; signal?: AbortSignal; store?: Map<string, unknown> } = {},
+): TestStepContext {
   const store = options.store ?? new Map<string, unknown>();
   const memory: JobMemory = {
     async get<T>(key: string) {
@@ -60,7 +63,10 @@ export function testStepContext(service: ServiceConfig, options: { jobId?: strin
 }
 
 /** Runs steps in order the way the worker does, returning each outcome; stops at the first error. */
-export async function runSteps(steps: RollbackStep[], ctx: StepContext): Promise<Array<{ id: string; outcome: StepOutcome | void }>> {
+export async function runSteps(
+  steps: RollbackStep[],
+  ctx: StepContext,
+): Promise<Array<{ id: string; outcome: StepOutcome | void }>> {
   const outcomes: Array<{ id: string; outcome: StepOutcome | void }> = [];
   for (const step of steps) outcomes.push({ id: step.id, outcome: await step.run(ctx) });
   return outcomes;
