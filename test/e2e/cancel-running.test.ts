@@ -85,7 +85,9 @@ describe('/rollback cancel of a job running on another worker process', () => {
     // The patch was made once and not undone; the worker process is still alive and idle.
     expect(kube.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1);
     expect(worker?.alive()).toBe(true);
-    expect(await new RedisServiceLocks(observer.redis, observer.keys).holder('kaizen')).toBeUndefined();
+    // The worker releases the service lock right after publishing the final snapshot.
+    const locks = new RedisServiceLocks(observer.redis, observer.keys);
+    await expect.poll(() => locks.holder('kaizen'), { timeout: 5_000 }).toBeUndefined();
 
     const audit = await observer.auditOf(jobId);
     expect(audit.filter((e) => e.type === 'cancel_requested').map((e) => e.actor.name)).toEqual(['bob']);

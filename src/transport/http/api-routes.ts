@@ -70,12 +70,10 @@ export function apiRoutes(options: ApiRoutesOptions): (app: FastifyInstance) => 
     app.get('/api/audit', async (request, reply) => {
       const query = auditQuery.safeParse(request.query);
       if (!query.success) {
-        return reply
-          .code(400)
-          .send({
-            error: 'bad_query',
-            message: query.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-          });
+        return reply.code(400).send({
+          error: 'bad_query',
+          message: query.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+        });
       }
       const { service, jobId, limit } = query.data;
       const entries = await options.audit.list({
