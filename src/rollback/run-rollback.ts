@@ -83,12 +83,15 @@ export async function runRollback(options: RunRollbackOptions): Promise<Progress
         const point: CancelPoint = tracker.snapshot.steps.some((s) => s.endedAt)
           ? { kind: 'between_steps' }
           : { kind: 'not_started' };
-        await finish(tracker, options, index, 'cancelled', now, { point, request: pending.request });
-        await audit({
-          type: 'cancelled',
-          actor: actorOf(pending.request),
-          detail: tracker.snapshot.outcome?.summary,
-        });
+        await finish(
+          tracker,
+          options,
+          index,
+          'cancelled',
+          now,
+          { point, request: pending.request },
+          (summary) => audit({ type: 'cancelled', actor: actorOf(pending.request), detail: summary }),
+        );
         return tracker.snapshot;
       }
       await audit({ type: 'step_started', actor: WORKER, detail: step.id });
@@ -131,22 +134,26 @@ export async function runRollback(options: RunRollbackOptions): Promise<Progress
         if (cancelled) {
           const request =
             cancelRequestOf(signal.reason) ?? (await options.cancelRequested?.().catch(() => undefined));
-          await finish(tracker, options, index + 1, 'cancelled', now, {
-            point: { kind: 'interrupted', step: step.title },
-            request,
-          });
-          await audit({
-            type: 'cancelled',
-            actor: actorOf(request),
-            detail: tracker.snapshot.outcome?.summary,
-          });
+          await finish(
+            tracker,
+            options,
+            index + 1,
+            'cancelled',
+            now,
+            {
+              point: { kind: 'interrupted', step: step.title },
+              request,
+            },
+            (summary) => audit({ type: 'cancelled', actor: actorOf(request), detail: summary }),
+          );
         } else {
           const summary = `Rollback of ${plan.service} failed at step "${step.title}": ${described.message}`;
-          await finish(tracker, options, index + 1, 'failed', now, { summary, error: described });
+          // The audit trail is written first, so whoever sees the outcome finds it recorded.
           if (error instanceof GuardRefusedError) {
             await audit({ type: 'guard_refused', actor: WORKER, detail: `${step.id}: ${described.message}` });
           }
           await audit({ type: 'failed', actor: WORKER, detail: summary });
+          await finish(tracker, options, index + 1, 'failed', now, { summary, error: described });
         }
         return tracker.snapshot;
       }
@@ -154,15 +161,18 @@ export async function runRollback(options: RunRollbackOptions): Promise<Progress
         // The step finished although a cancel arrived while it ran: stop here.
         const request =
           cancelRequestOf(signal.reason) ?? (await options.cancelRequested?.().catch(() => undefined));
-        await finish(tracker, options, index + 1, 'cancelled', now, {
-          point: { kind: 'finished_first', step: step.title },
-          request,
-        });
-        await audit({
-          type: 'cancelled',
-          actor: actorOf(request),
-          detail: tracker.snapshot.outcome?.summary,
-        });
+        await finish(
+          tracker,
+          options,
+          index + 1,
+          'cancelled',
+          now,
+          {
+            point: { kind: 'finished_first', step: step.title },
+            request,
+          },
+          (summary) => audit({ type: 'cancelled', actor: actorOf(request), detail: summary }),
+        );
         return tracker.snapshot;
       }
     }
@@ -171,13 +181,14 @@ export async function runRollback(options: RunRollbackOptions): Promise<Progress
   }
 
   const seconds = Math.max(0, Math.round((now().getTime() - started) / 1000));
+  const summary = `Rolled back ${plan.service} from ${plan.from} to ${plan.to} in ${seconds} s`;
+  await audit({ type: 'succeeded', actor: WORKER, detail: summary });
   await tracker.update((s) => {
     s.state = 'succeeded';
     s.endedAt = now().toISOString();
-    s.outcome = { summary: `Rolled back ${plan.service} from ${plan.from} to ${plan.to} in ${seconds} s` };
+    s.outcome = { summary };
     s.checklists = options.checklists?.('succeeded') ?? [];
   });
-  await audit({ type: 'succeeded', actor: WORKER, detail: tracker.snapshot.outcome?.summary });
   return tracker.snapshot;
 }
 
@@ -202,8 +213,10 @@ async function finish(
   state: 'cancelled' | 'failed',
   now: () => Date,
   ending: Ending,
+  /** Runs with the outcome's summary before the final snapshot is published (the audit entry). */
+  beforePublish?: (summary: string) => Promise<unknown> | undefined,
 ): Promise<void> {
-  await tracker.update((s) => {
+  const end = (s: ProgressSnapshot): void => {
     for (const rest of options.steps.slice(firstNotRun)) {
       const later = s.steps.find((x) => x.id === rest.id);
       if (later && (later.state === 'pending' || later.state === 'running')) later.state = 'skipped';
@@ -220,7 +233,13 @@ async function finish(
       s.outcome = { summary: ending.summary, error: ending.error };
     }
     s.checklists = options.checklists?.(state) ?? [];
-  });
+  };
+  if (beforePublish) {
+    const draft = structuredClone(tracker.snapshot);
+    end(draft);
+    await beforePublish(draft.outcome?.summary ?? '');
+  }
+  await tracker.update(end);
 }
 
 async function runStep(
