@@ -1,6 +1,5 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ServiceConfig } from '../../src/config/service-schema.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { RedisJobMemory } from '../../src/queue/redis-job-memory.js';
 import { RedisKeys } from '../../src/queue/redis-keys.js';
@@ -10,17 +9,13 @@ import type { CancelRequest } from '../../src/rollback/ports/cancellation.js';
 import { runRollback } from '../../src/rollback/run-rollback.js';
 import type { RollbackStep } from '../../src/rollback/step.js';
 import { deletePrefix, TEST_REDIS_URL, testPrefix } from '../support/redis-test-prefix.js';
+import { TEST_SERVICE, testPlan } from '../support/test-plan.js';
 
 const prefix = testPrefix('runner-cancel');
 const redis = new Redis(TEST_REDIS_URL);
 const keys = new RedisKeys(prefix);
 const store = new RedisProgressStore(redis, keys);
-const service = {
-  name: 'kaizen',
-  environment: 'production',
-  channel: 'C1',
-  strategy: 'kubernetes',
-} as ServiceConfig;
+const service = TEST_SERVICE;
 const bob: CancelRequest = {
   by: { id: 'U0BOB', name: 'bob', source: 'slack' },
   at: '2026-01-01T00:00:00.000Z',
@@ -29,19 +24,7 @@ let counter = 0;
 
 function plan(ids: string[]): RollbackPlan {
   counter += 1;
-  return {
-    jobId: `kaizen-cancel-${counter}`,
-    request: { service: 'kaizen', dryRun: false, requester: { id: 'U1', name: 'alice', source: 'slack' } },
-    service: 'kaizen',
-    environment: 'production',
-    strategy: 'kubernetes',
-    from: 'v0.8.0',
-    to: 'v0.7.0',
-    target: {},
-    steps: ids.map((id) => ({ id, title: `Step ${id}` })),
-    actions: [],
-    createdAt: new Date().toISOString(),
-  };
+  return testPlan(`kaizen-cancel-${counter}`, ids);
 }
 
 function run(

@@ -1,6 +1,5 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ServiceConfig } from '../../src/config/service-schema.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { RedisJobMemory } from '../../src/queue/redis-job-memory.js';
 import { RedisKeys } from '../../src/queue/redis-keys.js';
@@ -11,35 +10,19 @@ import { runRollback } from '../../src/rollback/run-rollback.js';
 import { initialSnapshot } from '../../src/rollback/snapshot-tracker.js';
 import type { RollbackStep } from '../../src/rollback/step.js';
 import { deletePrefix, TEST_REDIS_URL, testPrefix } from '../support/redis-test-prefix.js';
+import { TEST_SERVICE, testPlan } from '../support/test-plan.js';
 
 const prefix = testPrefix('runner');
 const redis = new Redis(TEST_REDIS_URL);
 const keys = new RedisKeys(prefix);
 const store = new RedisProgressStore(redis, keys);
-const service = {
-  name: 'kaizen',
-  environment: 'production',
-  channel: 'C1',
-  strategy: 'kubernetes',
-} as ServiceConfig;
+const service = TEST_SERVICE;
 const fastRetry = { attempts: 3, baseDelayMs: 5, maxDelayMs: 10 };
 let counter = 0;
 
 function plan(stepIds: string[]): RollbackPlan {
   counter += 1;
-  return {
-    jobId: `kaizen-test-${counter}`,
-    request: { service: 'kaizen', dryRun: false, requester: { id: 'U1', name: 'alice', source: 'slack' } },
-    service: 'kaizen',
-    environment: 'production',
-    strategy: 'kubernetes',
-    from: 'v0.8.0',
-    to: 'v0.7.0',
-    target: {},
-    steps: stepIds.map((id) => ({ id, title: `Step ${id}` })),
-    actions: [],
-    createdAt: new Date().toISOString(),
-  };
+  return testPlan(`kaizen-test-${counter}`, stepIds);
 }
 
 function step(id: string, run: RollbackStep['run']): RollbackStep {

@@ -4,10 +4,10 @@ import { RedisKeys } from '../../src/queue/redis-keys.js';
 import { RedisProgressStore } from '../../src/queue/redis-progress-store.js';
 import { RedisServiceLocks } from '../../src/queue/redis-service-locks.js';
 import { newJobId } from '../../src/rollback/new-job-id.js';
-import type { RollbackPlan } from '../../src/rollback/plan.js';
 import { initialSnapshot } from '../../src/rollback/snapshot-tracker.js';
 import { StaleLockRecovery } from '../../src/rollback/stale-lock-recovery.js';
 import { deletePrefix, TEST_REDIS_URL, testPrefix } from '../support/redis-test-prefix.js';
+import { testPlan } from '../support/test-plan.js';
 
 const prefix = testPrefix('stale');
 const redis = new Redis(TEST_REDIS_URL);
@@ -15,21 +15,7 @@ const keys = new RedisKeys(prefix);
 const progress = new RedisProgressStore(redis, keys);
 const locks = new StaleLockRecovery(new RedisServiceLocks(redis, keys), progress);
 
-function plan(jobId: string): RollbackPlan {
-  return {
-    jobId,
-    request: { service: 'kaizen', dryRun: false, requester: { id: 'U1', name: 'alice', source: 'slack' } },
-    service: 'kaizen',
-    environment: 'production',
-    strategy: 'kubernetes',
-    from: 'a',
-    to: 'b',
-    target: {},
-    steps: [],
-    actions: [],
-    createdAt: new Date().toISOString(),
-  };
-}
+const plan = (jobId: string) => testPlan(jobId);
 
 afterAll(async () => {
   await deletePrefix(prefix);
