@@ -9,7 +9,7 @@
 import { parseArgs } from 'node:util';
 import { startFakeKube } from '../test/support/fake-kube/index.js';
 import { startTestBot } from '../test/support/test-bot.js';
-import { kaizenService } from './kaizen-service.js';
+import { kaizenService } from '../test/support/kaizen-service.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' } } });
 const runs = Number(values.runs);

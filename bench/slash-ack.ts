@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { startFakeKube } from '../test/support/fake-kube/index.js';
 import { slashCommandRequest } from '../test/support/slack-request.js';
 import { SIGNING_SECRET, startTestBot } from '../test/support/test-bot.js';
-import { kaizenService } from './kaizen-service.js';
+import { kaizenService } from '../test/support/kaizen-service.js';
 
 const { values } = parseArgs({
   options: { connections: { type: 'string', default: '10' }, duration: { type: 'string', default: '10' } },

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RedisServiceLocks } from '../../src/queue/redis-service-locks.js';
 import { startFakeKube, type FakeKube } from '../support/fake-kube/index.js';
 import { blocksText, jobIdOf, RollbackObserver, stepStates } from '../support/rollback-observer.js';
+import { kaizenService } from '../support/kaizen-service.js';
 import { startTestBot, type TestBot } from '../support/test-bot.js';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.js';
 
@@ -14,28 +15,17 @@ describe('/rollback cancel of a job running on another worker process', () => {
   let worker: WorkerProcess | undefined;
 
   beforeEach(async () => {
-    // Pods take 4 s to become ready, so the rollout watch (monitor step) is in progress for a while.
-    kube = await startFakeKube({ readyDelayMs: 4_000 });
+    kube = await startFakeKube({ readyDelayMs: 20 });
     await kube.createDeployment({ name: 'kaizen', container: 'kaizen', image: 'kaizen:v0.7.0', replicas: 1 });
     await kube.deploy('default', 'kaizen', 'kaizen', 'kaizen:v0.8.0');
+    // Pods of the target never become ready, so the rollout watch (monitor step) is in progress until the
+    // cancel lands, however slow the machine is.
+    kube.markImageBroken('kaizen:v0.7.0');
     // This process is the web role only: the job can run nowhere but in the separate worker process.
     bot = await startTestBot({
       role: 'web',
       kubeconfigPath: kube.kubeconfigPath,
-      services: {
-        kaizen: {
-          name: 'kaizen',
-          channel: 'C0INCIDENT',
-          strategy: 'kubernetes',
-          kubernetes: {
-            namespace: 'default',
-            deployment: 'kaizen',
-            container: 'kaizen',
-            image: 'kaizen',
-            rolloutTimeout: '30s',
-          },
-        },
-      },
+      services: { kaizen: kaizenService('30s') },
     });
     observer = new RollbackObserver(bot.config.redisPrefix);
     worker = await startWorkerProcess({

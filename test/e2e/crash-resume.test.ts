@@ -4,6 +4,7 @@ import type { ProgressSnapshot } from '../../src/rollback/progress-snapshot.js';
 import { startFakeKube, type FakeKube } from '../support/fake-kube/index.js';
 import { TEST_REDIS_URL } from '../support/redis-test-prefix.js';
 import { blocksText, jobIdOf, RollbackObserver, stepStates } from '../support/rollback-observer.js';
+import { kaizenService } from '../support/kaizen-service.js';
 import { startTestBot, type TestBot } from '../support/test-bot.js';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.js';
 
@@ -41,26 +42,13 @@ describe('kill -9 of the worker in the middle of a step', () => {
   const violations: string[] = [];
 
   beforeEach(async () => {
-    kube = await startFakeKube({ readyDelayMs: 2_500 });
+    kube = await startFakeKube({ readyDelayMs: 4_000 });
     await kube.createDeployment({ name: 'kaizen', container: 'kaizen', image: 'kaizen:v0.7.0', replicas: 1 });
     await kube.deploy('default', 'kaizen', 'kaizen', 'kaizen:v0.8.0');
     bot = await startTestBot({
       role: 'web',
       kubeconfigPath: kube.kubeconfigPath,
-      services: {
-        kaizen: {
-          name: 'kaizen',
-          channel: 'C0INCIDENT',
-          strategy: 'kubernetes',
-          kubernetes: {
-            namespace: 'default',
-            deployment: 'kaizen',
-            container: 'kaizen',
-            image: 'kaizen',
-            rolloutTimeout: '60s',
-          },
-        },
-      },
+      services: { kaizen: kaizenService('60s') },
     });
     observer = new RollbackObserver(bot.config.redisPrefix);
     // Every snapshot any worker stores is checked against the cluster the moment it is seen.
