@@ -1,8 +1,7 @@
-import { Redis } from 'ioredis';
 import { CatalogError, formatProblem } from '../config/catalog-error.js';
 import type { AppConfig } from '../main/app-config.js';
 import { buildRollbackCore, type RollbackCore } from '../main/build-rollback-core.js';
-import { redisOptionsFromUrl } from '../main/redis-connection.js';
+import { assertRedisAnswers } from '../main/redis-connection.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { CliExit, EXIT } from './exit-codes.js';
 
@@ -21,9 +20,7 @@ export function cliLogger(config: AppConfig): Logger {
 export async function openCore(config: AppConfig, log: Logger, timeoutMs = 5_000): Promise<RollbackCore> {
   await checkRedis(config.redisUrl, timeoutMs);
   try {
-    const core = await buildRollbackCore(config, log);
-    core.redis.on('error', (error: Error) => log.warn({ err: error }, 'Redis connection error'));
-    return core;
+    return await buildRollbackCore(config, log);
   } catch (error) {
     if (error instanceof CatalogError) {
       throw new CliExit(
@@ -39,37 +36,11 @@ export async function openCore(config: AppConfig, log: Logger, timeoutMs = 5_000
   }
 }
 
-/** One connection attempt, no retries: exit 4 at once when Redis does not answer. */
+/** Exit 4 at once when Redis does not answer. */
 async function checkRedis(url: string, timeoutMs: number): Promise<void> {
-  const probe = new Redis({
-    ...redisOptionsFromUrl(url),
-    lazyConnect: true,
-    connectTimeout: timeoutMs,
-    maxRetriesPerRequest: 0,
-    enableOfflineQueue: false,
-    retryStrategy: () => null,
-  });
-  let cause: Error | undefined;
-  probe.on('error', (error: Error) => (cause ??= error));
   try {
-    await probe.connect();
-    await probe.ping();
+    await assertRedisAnswers(url, timeoutMs);
   } catch (error) {
-    const reason = cause ?? error;
-    throw new CliExit(
-      EXIT.unreachable,
-      `✖ Could not reach Redis at ${redisHost(url)}: ${reason instanceof Error ? reason.message : String(reason)}\n  Hint: check REDIS_URL and that Redis is running; nothing was changed.`,
-    );
-  } finally {
-    probe.disconnect();
-  }
-}
-
-/** host:port of a Redis URL, never its password. */
-function redisHost(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return 'REDIS_URL';
+    throw new CliExit(EXIT.unreachable, `✖ ${error instanceof Error ? error.message : String(error)}`);
   }
 }

@@ -12,6 +12,7 @@ import type { ProgressStore } from '../rollback/ports/progress-store.js';
 import type { RollbackIndex, RollbackQueue, ServiceLocks } from '../rollback/ports/rollback-queue.js';
 import type { ServiceCatalog } from '../rollback/service-catalog.js';
 import { SlackGroupDirectory } from '../transport/slack/slack-group-directory.js';
+import type { Logger } from '../observability/logger.js';
 import type { AppConfig } from './app-config.js';
 
 export interface GovernanceDeps {
@@ -27,6 +28,7 @@ export interface GovernanceDeps {
   audit: AuditLog;
   /** Slack Web API retries for user group lookups; tests use 0. */
   slackRetries?: number;
+  log?: Logger;
 }
 
 export interface Governance {
@@ -50,7 +52,7 @@ export function buildGovernance(deps: GovernanceDeps): Governance {
       })
     : undefined;
   const policy = new PermissionPolicy(groups);
-  const approvalExpiry = new ApprovalExpiryQueue(deps.connection, config.redisPrefix);
+  const approvalExpiry = new ApprovalExpiryQueue(deps.connection, config.redisPrefix, deps.log);
   const approvals = new ApprovalService({
     catalog: deps.catalog,
     store: new RedisApprovalStore(deps.redis, deps.keys),

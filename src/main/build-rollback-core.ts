@@ -21,7 +21,7 @@ import type { Strategy } from '../rollback/strategy.js';
 import type { AppConfig } from './app-config.js';
 import { buildGovernance, type Governance } from './build-governance.js';
 import { buildStrategies } from './build-strategies.js';
-import { createCommandConnection, redisOptionsFromUrl } from './redis-connection.js';
+import { assertRedisAnswers, createCommandConnection, redisOptionsFromUrl } from './redis-connection.js';
 
 export interface RollbackCoreOverrides {
   clusterFactory?: KubernetesClusterFactory;
@@ -64,15 +64,16 @@ export async function buildRollbackCore(
   overrides: RollbackCoreOverrides = {},
 ): Promise<RollbackCore> {
   const catalog = await loadCatalog(config.servicesDir);
+  await assertRedisAnswers(config.redisUrl);
   const redisOptions = redisOptionsFromUrl(config.redisUrl);
-  const redis = createCommandConnection(redisOptions);
+  const redis = createCommandConnection(redisOptions, log.child({ component: 'redis' }));
   const connection = redisOptions as ConnectionOptions;
   const keys = new RedisKeys(config.redisPrefix);
   const progress = new RedisProgressStore(redis, keys);
   const locks = new StaleLockRecovery(new RedisServiceLocks(redis, keys), progress);
   const index = new RedisRollbackIndex(redis, keys);
   const audit = new RedisAuditLog(redis, keys, log.child({ component: 'audit' }));
-  const rollbackQueue = new BullmqRollbackQueue(connection, config.redisPrefix);
+  const rollbackQueue = new BullmqRollbackQueue(connection, config.redisPrefix, log);
   const strategies = buildStrategies({
     log,
     kubeconfigPath: config.kubeconfigPath,

@@ -107,7 +107,7 @@ export async function startBot(config: AppConfig, overrides: StartBotOverrides =
         ...clientOptions,
         logLevel: webApi.LogLevel.ERROR,
       });
-      const renderQueue = new RenderQueue(connection, config.redisPrefix);
+      const renderQueue = new RenderQueue(connection, config.redisPrefix, log);
       const sync = new SlackStatusSync({ client, redis, keys, progress, index, catalog, reportUrl });
       progress.onPublished((snapshot) =>
         renderQueue.request(snapshot.jobId, snapshot.version).catch((error: unknown) => {

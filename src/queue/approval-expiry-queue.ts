@@ -22,8 +22,10 @@ export class ApprovalExpiryQueue implements ApprovalExpiry {
   constructor(
     connection: ConnectionOptions,
     private readonly prefix: string,
+    log?: Logger,
   ) {
     this.queue = new Queue<ExpiryJobData>(APPROVAL_EXPIRY_QUEUE, { connection, prefix: `${prefix}:bull` });
+    this.queue.on('error', (error) => log?.warn({ err: error }, 'approval expiry queue: Redis error'));
   }
 
   async schedule(jobId: string, at: Date): Promise<void> {

@@ -1,4 +1,5 @@
 import { Queue, type ConnectionOptions } from 'bullmq';
+import type { Logger } from '../observability/logger.js';
 import type { RollbackPlan } from '../rollback/plan.js';
 import type { CancellableQueue, QueueRemoval } from '../rollback/ports/cancellation.js';
 import type { RollbackQueue } from '../rollback/ports/rollback-queue.js';
@@ -13,8 +14,9 @@ export interface RollbackJobData {
 export class BullmqRollbackQueue implements RollbackQueue, CancellableQueue {
   readonly queue: Queue<RollbackJobData>;
 
-  constructor(connection: ConnectionOptions, prefix: string) {
+  constructor(connection: ConnectionOptions, prefix: string, log?: Logger) {
     this.queue = new Queue<RollbackJobData>(ROLLBACK_QUEUE, { connection, prefix: `${prefix}:bull` });
+    this.queue.on('error', (error) => log?.warn({ err: error }, 'rollback queue: Redis error'));
   }
 
   async enqueue(plan: RollbackPlan): Promise<void> {

@@ -50,6 +50,7 @@ export class RedisCancellation implements CancelSignals {
     if (this.subscriber) return;
     const subscriber = this.redis.duplicate({ maxRetriesPerRequest: null });
     this.subscriber = subscriber;
+    subscriber.on('error', (error: unknown) => this.log.warn({ err: error }, 'cancel subscriber error'));
     subscriber.on('message', (_channel: string, message: string) => {
       try {
         const { jobId, request } = JSON.parse(message) as { jobId: string; request: CancelRequest };

@@ -27,8 +27,10 @@ export class RenderQueue {
   constructor(
     connection: ConnectionOptions,
     private readonly prefix: string,
+    log?: Logger,
   ) {
     this.queue = new Queue<RenderJobData>(RENDER_QUEUE, { connection, prefix: `${prefix}:bull` });
+    this.queue.on('error', (error) => log?.warn({ err: error }, 'render queue: Redis error'));
   }
 
   async request(jobId: string, version: number): Promise<void> {

@@ -217,21 +217,13 @@ export class RollbackService {
         },
       );
     }
-    const lock = await this.options.locks.acquire(plan.service, plan.jobId);
-    if (!lock.acquired) throw await this.inProgressError(plan.service, lock.holderJobId);
+    await this.acquireLock(plan);
     try {
       await this.options.index.record(plan);
       return await approvals.open(plan, service);
     } catch (error) {
       await this.options.locks.release(plan.service, plan.jobId).catch(() => undefined);
-      throw new RetryableError(
-        'queue_unavailable',
-        'The rollback could not be accepted; nothing was changed.',
-        {
-          cause: error,
-          hint: 'Redis did not answer. Try again in a moment.',
-        },
-      );
+      throw queueUnavailable(error, 'The rollback could not be accepted; nothing was changed.');
     }
   }
 
@@ -259,33 +251,41 @@ export class RollbackService {
     jobId: string | undefined,
     detail: string,
   ): Promise<void> {
-    await this.options.audit?.append({
-      type,
-      actor: { id: actor.id, name: actor.name, source: actor.source },
-      service,
-      ...(jobId === undefined ? {} : { jobId }),
-      detail,
+    await this.options.audit
+      ?.append({
+        type,
+        actor: { id: actor.id, name: actor.name, source: actor.source },
+        service,
+        ...(jobId === undefined ? {} : { jobId }),
+        detail,
+      })
+      .catch((error: unknown) => {
+        // Nothing happens without a record of it.
+        throw queueUnavailable(
+          error,
+          'The request could not be recorded in the audit log; nothing was changed.',
+        );
+      });
+  }
+
+  /** The service's lock; a Redis that does not answer becomes a plain, retryable message. */
+  private async acquireLock(plan: RollbackPlan) {
+    const lock = await this.options.locks.acquire(plan.service, plan.jobId).catch((error: unknown) => {
+      throw queueUnavailable(error, 'The rollback could not be accepted; nothing was changed.');
     });
+    if (!lock.acquired) throw await this.inProgressError(plan.service, lock.holderJobId);
   }
 
   /** Takes the lock for an already resolved plan and enqueues it. */
   async enqueuePlan(plan: RollbackPlan): Promise<RollbackPlan> {
-    const lock = await this.options.locks.acquire(plan.service, plan.jobId);
-    if (!lock.acquired) throw await this.inProgressError(plan.service, lock.holderJobId);
+    await this.acquireLock(plan);
     try {
       await this.options.index.record(plan);
       await this.options.progress.publish(initialSnapshot(plan));
       await this.options.queue.enqueue(plan);
     } catch (error) {
       await this.options.locks.release(plan.service, plan.jobId).catch(() => undefined);
-      throw new RetryableError(
-        'queue_unavailable',
-        'The rollback could not be queued; nothing was changed.',
-        {
-          cause: error,
-          hint: 'The job queue (Redis) did not answer. Try again in a moment.',
-        },
-      );
+      throw queueUnavailable(error, 'The rollback could not be queued; nothing was changed.');
     }
     await this.audit('enqueued', plan.request.requester, plan.service, plan.jobId, `to ${plan.to}`);
     return plan;
@@ -324,4 +324,12 @@ export class RollbackService {
       { hint: `Follow it with \`/rollback status ${holderJobId}\`, or cancel it before starting another.` },
     );
   }
+}
+
+/** Redis (queue, locks, audit) did not answer: a retryable error that says so and what to do. */
+function queueUnavailable(cause: unknown, message: string): RetryableError {
+  return new RetryableError('queue_unavailable', message, {
+    cause,
+    hint: 'The job queue (Redis) did not answer. Try again in a moment; if Slack is up but Redis is not, no surface can queue a rollback.',
+  });
 }

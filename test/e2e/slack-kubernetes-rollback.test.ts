@@ -195,6 +195,20 @@ describe('/rollback on Kubernetes, end to end through Slack, BullMQ and the clus
     expect(kube.requests.filter((r) => r.method === 'PATCH')).toHaveLength(0);
   });
 
+  it('tells the user plainly when the cluster cannot be read, after retrying, and enqueues nothing', async () => {
+    kube.injectFault({ method: 'GET', path: /deployments\/kaizen/, status: 503, times: 50 });
+    const { status, body } = await bot.slash('kaizen v0.7.0');
+    expect(status).toBe(200);
+    expect(body.response_type).toBe('ephemeral');
+    expect(blocksText(body)).toMatch(/Kubernetes API .* answered 503/);
+    expect(
+      kube.requests.filter((r) => r.method === 'GET' && /deployments\/kaizen/.test(r.path)).length,
+    ).toBeGreaterThan(1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(bot.slack.callsTo('chat.postMessage')).toHaveLength(0);
+    expect(kube.requests.filter((r) => r.method === 'PATCH')).toHaveLength(0);
+  });
+
   it('refuses a second rollback of the same service while one is running, naming it', async () => {
     kube.markImageBroken('kaizen:v0.7.0');
     const first = await bot.slash('kaizen v0.7.0');
