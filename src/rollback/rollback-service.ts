@@ -1,9 +1,6 @@
 import type { ServiceConfig } from '../config/service-schema.js';
 import type { ApprovalService } from './approval-service.js';
-import { prerequisitesChecklist } from './checklists.js';
 import { InputError, RetryableError } from './errors.js';
-import { guardOutline } from './guards/with-guards.js';
-import { newJobId } from './new-job-id.js';
 import type { RollbackPlan, RollbackRequest } from './plan.js';
 import { PermissionDeniedError } from './policy/permission-denied-error.js';
 import type { PermissionPolicy } from './policy/permission-policy.js';
@@ -12,6 +9,7 @@ import type { RolledBackMark, RolledBackMarks } from './ports/rolled-back-marks.
 import type { ProgressStore } from './ports/progress-store.js';
 import type { RollbackIndex, RollbackQueue, ServiceLocks } from './ports/rollback-queue.js';
 import type { ApprovalState, ProgressSnapshot, Requester } from './progress-snapshot.js';
+import { RollbackPlanner } from './rollback-planner.js';
 import type { ServiceCatalog } from './service-catalog.js';
 import { initialSnapshot } from './snapshot-tracker.js';
 import type { Strategy, VersionEntry } from './strategy.js';
@@ -52,8 +50,15 @@ export interface ServiceState {
 export class RollbackService {
   private readonly now: () => Date;
 
+  private readonly planner: RollbackPlanner;
+
   constructor(private readonly options: RollbackServiceOptions) {
     this.now = options.now ?? (() => new Date());
+    this.planner = new RollbackPlanner({
+      catalog: options.catalog,
+      strategies: options.strategies,
+      now: this.now,
+    });
   }
 
   /** The catalog entry, or an InputError with a "did you mean". */
@@ -67,49 +72,12 @@ export class RollbackService {
   }
 
   strategyFor(service: ServiceConfig, requested?: string): Strategy {
-    const name = requested ?? service.strategy;
-    const strategy = this.options.strategies.get(name);
-    const configured = [...this.options.strategies.values()]
-      .filter((s) => s.supports(service))
-      .map((s) => s.name);
-    if (!strategy || !strategy.supports(service)) {
-      throw new InputError(
-        'unsupported_strategy',
-        `Service "${service.name}" cannot be rolled back with strategy "${name}".`,
-        {
-          hint: configured.length
-            ? `Strategies configured for ${service.name}: ${configured.join(', ')}.`
-            : undefined,
-        },
-      );
-    }
-    return strategy;
+    return this.planner.strategyFor(service, requested);
   }
 
   /** Resolves a request into a plan without side effects. */
-  async plan(request: RollbackRequest, signal?: AbortSignal): Promise<RollbackPlan> {
-    const service = this.options.catalog.require(request.service);
-    const strategy = this.strategyFor(service, request.strategy);
-    const resolved = await strategy.resolve(service, request, signal ? { signal } : {});
-    const jobId = newJobId(service.name, this.now());
-    return {
-      jobId,
-      request,
-      service: service.name,
-      environment: service.environment,
-      strategy: strategy.name,
-      from: resolved.from,
-      to: resolved.to,
-      target: resolved.target,
-      // Guards (database compatibility) run first, for every strategy, before anything changes.
-      steps: [
-        ...guardOutline(service),
-        ...strategy.steps(service, resolved.target).map((s) => ({ id: s.id, title: s.title })),
-      ],
-      actions: resolved.actions,
-      prerequisites: prerequisitesChecklist(),
-      createdAt: this.now().toISOString(),
-    };
+  plan(request: RollbackRequest, signal?: AbortSignal): Promise<RollbackPlan> {
+    return this.planner.plan(request, signal);
   }
 
   /**
