@@ -1,7 +1,7 @@
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../observability/logger.js';
-import { describeError } from '../rollback/errors.js';
+import { describeError, PermanentError } from '../rollback/errors.js';
 import { withGuards } from '../rollback/guards/with-guards.js';
 import type { AuditLog } from '../rollback/ports/audit-log.js';
 import type { CancelRequest } from '../rollback/ports/cancellation.js';
@@ -73,8 +73,12 @@ export function createRollbackWorker(options: RollbackWorkerOptions): Worker<Rol
     try {
       const service = options.catalog.require(plan.service);
       const strategy = options.strategies.get(plan.strategy);
-      if (!strategy)
-        throw new UnrecoverableError(`strategy ${plan.strategy} is not available on this worker`);
+      if (!strategy) {
+        throw new PermanentError(
+          'strategy_unavailable',
+          `strategy ${plan.strategy} is not available on this worker`,
+        );
+      }
       log.info(
         { jobId: plan.jobId, service: plan.service, attempt: job.attemptsStarted },
         'running rollback',
@@ -93,14 +97,15 @@ export function createRollbackWorker(options: RollbackWorkerOptions): Worker<Rol
         checklists: (outcome) => options.checklists?.(plan.strategy, outcome) ?? [],
         ...(options.stepRetry ? { retry: options.stepRetry } : {}),
       });
-      await options.locks.release(plan.service, plan.jobId);
+      // The snapshot already says how it ended; a lock that could not be released heals (stale-lock recovery).
+      await options.locks
+        .release(plan.service, plan.jobId)
+        .catch((error: unknown) => log.warn({ err: error, jobId: plan.jobId }, 'could not release the lock'));
       log.info({ jobId: plan.jobId, state: final.state }, 'rollback finished');
-      if (final.state !== 'succeeded') {
-        throw new UnrecoverableError(final.outcome?.summary ?? `rollback ${final.state}`);
-      }
+      if (final.state !== 'succeeded') return finishedUnsuccessfully(final.outcome?.summary ?? final.state);
       return { state: final.state, summary: final.outcome?.summary };
     } catch (error) {
-      if (error instanceof UnrecoverableError) throw error;
+      if (error instanceof FinishedUnsuccessfully) throw new UnrecoverableError(error.message);
       const described = describeError(error);
       log.error({ jobId: plan.jobId, error: described }, 'rollback job could not run');
       await failSnapshot(options.progress, plan, described).catch(() => undefined);
@@ -122,5 +127,28 @@ export function createRollbackWorker(options: RollbackWorkerOptions): Worker<Rol
     autorun: true,
   });
   worker.on('error', (error) => log.error({ error: describeError(error) }, 'worker error'));
+  // A job BullMQ fails without running our processor (stalled more than maxStalledCount times, e.g. its
+  // worker was OOM-killed again and again) must still end visibly and free its service.
+  worker.on('failed', (job, error) => {
+    if (!job || job.data?.plan === undefined) return;
+    const { plan } = job.data;
+    void (async () => {
+      await failSnapshot(options.progress, plan, {
+        code: 'job_failed',
+        message: error.message,
+        hint: 'The worker running it stopped repeatedly; check the worker logs and the service before retrying.',
+      });
+      await options.locks.release(plan.service, plan.jobId);
+    })().catch((cleanupError: unknown) =>
+      log.warn({ err: cleanupError, jobId: plan.jobId }, 'could not clean up after a failed job'),
+    );
+  });
   return worker;
+}
+
+/** Thrown (as an UnrecoverableError) so BullMQ records a rollback that failed or was cancelled as failed. */
+class FinishedUnsuccessfully extends Error {}
+
+function finishedUnsuccessfully(summary: string): never {
+  throw new FinishedUnsuccessfully(summary);
 }
