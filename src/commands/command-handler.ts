@@ -2,6 +2,7 @@ import type { Logger } from '../observability/logger.js';
 import { describeError, InputError, RollbackError } from '../rollback/errors.js';
 import type { RollbackRequest } from '../rollback/plan.js';
 import type { Requester } from '../rollback/progress-snapshot.js';
+import type { ApprovalService } from '../rollback/approval-service.js';
 import type { CancelService } from '../rollback/cancel-service.js';
 import type { RollbackService } from '../rollback/rollback-service.js';
 import type { CommandReply, ReplyError } from './command-reply.js';
@@ -27,7 +28,7 @@ export class CommandHandler {
     private readonly rollbacks: RollbackService,
     private readonly log: Logger,
     /** `/rollback cancel`; without it the command answers that cancel is not available. */
-    private readonly extras: { cancels?: CancelService } = {},
+    private readonly extras: { cancels?: CancelService; approvals?: ApprovalService } = {},
   ) {}
 
   parse(text: string): ParsedCommand {
@@ -127,6 +128,13 @@ export class CommandHandler {
   }
 
   private async cancel(jobId: string, requester: Requester): Promise<CommandReply> {
+    // A plan still waiting for approvals is closed where approvals live, exactly as the Cancel button does,
+    // so a later Approve can never queue it.
+    const approvals = this.extras.approvals;
+    if (approvals && (await this.rollbacks.status(jobId))?.state === 'awaiting_approval') {
+      const answer = await approvals.cancel(jobId, requester);
+      return { kind: 'notice', text: answer.message };
+    }
     const outcome = await (this.extras.cancels as CancelService).cancel(jobId, requester);
     const { snapshot } = outcome;
     switch (outcome.kind) {

@@ -108,7 +108,7 @@ export async function buildRollbackCore(
   });
   const cancellation = new RedisCancellation(redis, keys, log.child({ component: 'cancel' }));
   const cancels = new CancelService({ progress, locks, queue: rollbackQueue, signals: cancellation, audit });
-  const commands = new CommandHandler(rollbacks, log, { cancels });
+  const commands = new CommandHandler(rollbacks, log, { cancels, approvals });
   return {
     catalog,
     redis,

@@ -197,7 +197,8 @@ async function cancelRequest(
   options: RunRollbackOptions,
 ): Promise<{ request: CancelRequest | undefined } | undefined> {
   if (options.signal.aborted) return { request: cancelRequestOf(options.signal.reason) };
-  const flagged = await options.cancelRequested?.();
+  // A flag that cannot be read (Redis blip) is no reason to stop: the pub/sub watch still reaches the job.
+  const flagged = await options.cancelRequested?.().catch(() => undefined);
   return flagged ? { request: flagged } : undefined;
 }
 

@@ -237,6 +237,21 @@ describe('permissions, approvals, rolled-back mark and audit, end to end through
     expect((await audit(`jobId=${jobId}`)).map((e) => e.type)).toContain('cancelled');
   });
 
+  it('/rollback cancel on a waiting plan closes it like the button: a later Approve is refused, nothing runs', async () => {
+    const request = await bot.slash('kaizen v0.7.0', ALICE);
+    const jobId = jobIdOf(request.body.text);
+    await waitForStatus('kaizen', /Needs 1 more approval/);
+    const cancel = await bot.slash(`cancel ${jobId}`, ALICE);
+    expect(textOf(cancel.body)).toMatch(/Cancelled: the rollback of kaizen will not run/);
+    await waitForStatus('kaizen', /Cancelled before approval/);
+    expect(await click('rollback_approve', jobId, BOB)).toMatch(
+      /no longer waiting for approval: it was cancelled/,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(patches()).toBe(0);
+    expect((await audit(`jobId=${jobId}`)).map((e) => e.type)).not.toContain('enqueued');
+  });
+
   it('two users at the same moment: exactly one job; the other is told which one holds the service', async () => {
     const [a, b] = await Promise.all([
       bot.slash('kaizen-open v0.7.0', ALICE),
