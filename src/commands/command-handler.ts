@@ -112,7 +112,7 @@ export class CommandHandler {
         };
       }
       case 'cancel':
-        if (this.extras.cancels) return this.cancel(command.jobId, context.requester);
+        if (this.extras.cancels) return this.cancel(command.jobId, context);
         throw new InputError('not_available', '`cancel` is not available on this bot.');
       case 'release': {
         const mark = await this.rollbacks.release(command.service, command.reason, context.requester, {
@@ -127,11 +127,19 @@ export class CommandHandler {
     }
   }
 
-  private async cancel(jobId: string, requester: Requester): Promise<CommandReply> {
+  private async cancel(jobId: string, context: CommandContext): Promise<CommandReply> {
+    const requester = context.requester;
+    const current = await this.rollbacks.status(jobId);
+    if (current) {
+      await this.rollbacks.authorizeCancel(current, requester, {
+        ...(context.channel === undefined ? {} : { channel: context.channel }),
+        ...(context.channelName === undefined ? {} : { channelName: context.channelName }),
+      });
+    }
     // A plan still waiting for approvals is closed where approvals live, exactly as the Cancel button does,
     // so a later Approve can never queue it.
     const approvals = this.extras.approvals;
-    if (approvals && (await this.rollbacks.status(jobId))?.state === 'awaiting_approval') {
+    if (approvals && current?.state === 'awaiting_approval') {
       const answer = await approvals.cancel(jobId, requester);
       return { kind: 'notice', text: answer.message };
     }

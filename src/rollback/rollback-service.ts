@@ -244,6 +244,39 @@ export class RollbackService {
     if (!lock.acquired) throw await this.inProgressError(plan.service, lock.holderJobId);
   }
 
+  /**
+   * Who may cancel a rollback: its requester, anyone who may request rollbacks of the service (in this
+   * channel), or one of its approvers. Anyone else is refused, with the rule, and the refusal is audited.
+   */
+  async authorizeCancel(
+    snapshot: ProgressSnapshot,
+    actor: Requester,
+    where: Pick<RollbackRequest, 'channel' | 'channelName'> = {},
+  ): Promise<void> {
+    const policy = this.options.policy;
+    if (!policy || actor.id === snapshot.requester.id) return;
+    const service = this.options.catalog.get(snapshot.service);
+    if (!service) return;
+    const channel = {
+      ...(where.channel ? { id: where.channel } : {}),
+      ...(where.channelName ? { name: where.channelName } : {}),
+    };
+    const asRequester = await policy.mayRequest(service, actor, channel);
+    if (asRequester.allowed) return;
+    if ((await policy.mayApprove(service, actor)).allowed) return;
+    await this.audit(
+      'denied',
+      actor,
+      service.name,
+      snapshot.jobId,
+      `${asRequester.rule}: may not cancel ${snapshot.jobId}`,
+    );
+    throw new PermissionDeniedError({
+      ...asRequester,
+      message: `You may not cancel this rollback of ${service.name}: only its requester, someone allowed to request rollbacks of ${service.name} here, or an approver can.`,
+    });
+  }
+
   /** Takes the lock for an already resolved plan and enqueues it. */
   async enqueuePlan(plan: RollbackPlan): Promise<RollbackPlan> {
     await this.acquireLock(plan);

@@ -252,6 +252,18 @@ describe('permissions, approvals, rolled-back mark and audit, end to end through
     expect((await audit(`jobId=${jobId}`)).map((e) => e.type)).not.toContain('enqueued');
   });
 
+  it("someone who may neither request nor approve cannot cancel another person's rollback", async () => {
+    const request = await bot.slash('kaizen v0.7.0', ALICE);
+    const jobId = jobIdOf(request.body.text);
+    await waitForStatus('kaizen', /Needs 1 more approval/);
+    const refused = await bot.slash(`cancel ${jobId}`, MALLORY);
+    expect(textOf(refused.body)).toMatch(/You may not cancel this rollback of kaizen/);
+    expect(await click('rollback_cancel', jobId, MALLORY)).toMatch(/Only the requester or an approver/);
+    expect(await click('rollback_approve', jobId, BOB)).toMatch(/queued/i);
+    const denied = (await audit(`jobId=${jobId}`)).filter((e) => e.type === 'denied');
+    expect(denied.map((e) => e.actor.name)).toContain('mallory');
+  });
+
   it('two users at the same moment: exactly one job; the other is told which one holds the service', async () => {
     const [a, b] = await Promise.all([
       bot.slash('kaizen-open v0.7.0', ALICE),
