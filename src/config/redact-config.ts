@@ -61,7 +61,8 @@ export function isSecretValue(value: string): boolean {
     const url = new URL(value);
     return url.password !== '' || SECRET_QUERY.test(url.search);
   } catch {
-    return false;
+    // Not parseable (an unencoded / ? # in a password): anything with credentials before the host is secret.
+    return /^[a-z][a-z0-9+.-]*:\/\/[^@\s]*@/i.test(value);
   }
 }
 

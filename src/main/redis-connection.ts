@@ -3,7 +3,15 @@ import type { Logger } from '../observability/logger.js';
 
 /** ioredis options from a `redis://[user:password@]host:port[/db]` URL (rediss:// turns TLS on). */
 export function redisOptionsFromUrl(url: string): RedisOptions {
-  const parsed = new URL(url);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // A fresh error: Node's own carries the whole URL (and so the password) in `input`.
+    throw new Error(
+      'REDIS_URL is not a valid URL. Percent-encode special characters (/ ? # @ :) in the password.',
+    );
+  }
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
     throw new Error(`REDIS_URL must start with redis:// or rediss://, got ${parsed.protocol}`);
   }

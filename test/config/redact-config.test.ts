@@ -89,3 +89,9 @@ describe('redactConfig', () => {
     expect(redactConfig('xoxb-123')).toBe('[redacted]');
   });
 });
+
+describe('URLs that do not parse', () => {
+  it('still hides credentials written before the host', () => {
+    expect(redactConfig({ redisUrl: 'redis://:S3c/ret@h:6379' })).toEqual({ redisUrl: '[redacted]' });
+  });
+});
