@@ -159,6 +159,12 @@ export async function startBot(config: AppConfig, overrides: StartBotOverrides =
           keys,
           log: consoleLog,
           reportUrl: consoleReportUrl,
+          allowedHosts: [
+            ...(['0.0.0.0', '::', '127.0.0.1', '::1', 'localhost'].includes(config.host)
+              ? []
+              : [config.host]),
+            ...(config.publicUrl ? [new URL(config.publicUrl).hostname] : []),
+          ],
         }),
       );
     }

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEvents } from './sse-events.js';
@@ -145,6 +146,14 @@ describe('the demo: /rollback demo v0.7.0 from the console', () => {
     );
     const anonymous = await post(env, '/console/commands', { text: 'demo v0.6.0', name: '' });
     expect(anonymous.status).toBe(400);
+    // DNS rebinding: a page on evil.example resolved to 127.0.0.1 is same-origin with itself, so the Host
+    // header is what gives it away.
+    const rebound = await rawRequest(env.url, '/console/commands', 'evil.example', {
+      text: 'demo v0.6.0',
+      name: 'Eve',
+    });
+    expect(rebound).toBe(421);
+    expect(await rawRequest(env.url, '/', 'evil.example')).toBe(421);
     expect((await health(env.demo.healthUrl)).version).toBe('v0.7.0');
   });
 });
@@ -200,3 +209,31 @@ describe('npm run demo', () => {
     await rm(dataDir, { recursive: true, force: true });
   }, 90_000);
 });
+
+/** A request with a Host header of our choosing (fetch does not let a caller set Host); resolves the status. */
+function rawRequest(base: string, path: string, host: string, json?: unknown): Promise<number> {
+  const url = new URL(path, base);
+  const body = json === undefined ? undefined : JSON.stringify(json);
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: body === undefined ? 'GET' : 'POST',
+        headers: {
+          host: `${host}:${url.port}`,
+          ...(body === undefined
+            ? {}
+            : { 'content-type': 'application/json', origin: `http://${host}:${url.port}` }),
+        },
+      },
+      (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}

@@ -45,6 +45,11 @@ export interface ConsoleRoutesOptions {
   /** Shown as the channel's name. Default "#incidents". */
   channel?: string;
   assetsDir?: string;
+  /**
+   * Host names (besides localhost, 127.0.0.1 and ::1) the console answers to: the configured HOST and the
+   * PUBLIC_URL host. Any other Host header is refused, so a DNS-rebinding page cannot drive the console.
+   */
+  allowedHosts?: string[];
 }
 
 const RECENT = 20;
@@ -78,6 +83,12 @@ export function consoleRoutes(options: ConsoleRoutesOptions): (app: FastifyInsta
     });
     await hub.start();
     app.addHook('preClose', async () => hub.close());
+    const allowedHosts = new Set(['localhost', '127.0.0.1', '[::1]', ...(options.allowedHosts ?? [])]);
+    app.addHook('onRequest', async (request, reply) => {
+      if (!allowedHosts.has(hostnameOf(request.headers.host))) {
+        return reply.code(421).type('text/plain').send('This console only answers on its own host name.');
+      }
+    });
 
     app.get('/', async (_request, reply) => {
       const recent = await options.rollbacks.recent(RECENT);
@@ -217,4 +228,11 @@ async function answer(
     if (error instanceof ConsoleRequestError) return reply.code(error.status).send({ error: error.message });
     throw error;
   }
+}
+
+/** The host name of a Host header without its port ("[::1]:3000" -> "[::1]"). */
+function hostnameOf(host: string | undefined): string {
+  if (!host) return '';
+  if (host.startsWith('[')) return host.slice(0, host.indexOf(']') + 1);
+  return host.split(':')[0] ?? '';
 }
