@@ -31,7 +31,14 @@ const auditQuery = z.object({
 export function apiRoutes(options: ApiRoutesOptions): (app: FastifyInstance) => void {
   return (app) => {
     app.addHook('onRequest', async (request, reply) => {
-      if (options.token === undefined) return;
+      if (options.token === undefined) {
+        // Without API_TOKEN the API (audit trail, active job ids) answers this machine only, like reports.
+        if (isLoopback(request.socket.remoteAddress) && !forwarded(request.headers)) return;
+        return reply.code(403).send({
+          error: 'forbidden',
+          message: 'The API answers localhost only until API_TOKEN is set.',
+        });
+      }
       const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
       if (bearer === undefined || !sameSecret(bearer, options.token)) {
         await reply
@@ -90,4 +97,19 @@ export function apiRoutes(options: ApiRoutesOptions): (app: FastifyInstance) => 
 function sameSecret(given: string, expected: string): boolean {
   const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
   return timingSafeEqual(digest(given), digest(expected));
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+function isLoopback(address: string | undefined): boolean {
+  return address !== undefined && LOOPBACK.has(address);
+}
+
+/** A request relayed by a proxy on this machine is not a local one. */
+function forwarded(headers: Record<string, unknown>): boolean {
+  return (
+    headers['x-forwarded-for'] !== undefined ||
+    headers.forwarded !== undefined ||
+    headers['x-real-ip'] !== undefined
+  );
 }

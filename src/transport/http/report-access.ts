@@ -13,6 +13,8 @@ export interface ReportRequest {
   authorization: string | undefined;
   sig: string | undefined;
   remoteAddress: string | undefined;
+  /** Set when a proxy relayed the request (X-Forwarded-For, Forwarded, X-Real-IP): then it is not local. */
+  forwarded?: boolean;
 }
 
 export type ReportAccess = { ok: true } | { ok: false; status: 401 | 403; message: string };
@@ -26,7 +28,7 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 export function checkReportAccess(config: ReportAccessConfig, request: ReportRequest): ReportAccess {
   const { token, signingKey } = config;
   if (token === undefined && signingKey === undefined) {
-    return request.remoteAddress !== undefined && LOOPBACK.has(request.remoteAddress)
+    return request.remoteAddress !== undefined && LOOPBACK.has(request.remoteAddress) && !request.forwarded
       ? { ok: true }
       : {
           ok: false,

@@ -40,6 +40,10 @@ export function reportRoutes(options: ReportRoutesOptions): (app: FastifyInstanc
           authorization: request.headers.authorization,
           sig,
           remoteAddress: request.socket.remoteAddress,
+          forwarded:
+            request.headers['x-forwarded-for'] !== undefined ||
+            request.headers.forwarded !== undefined ||
+            request.headers['x-real-ip'] !== undefined,
         });
         if (!access.ok) {
           if (access.status === 401) reply.header('www-authenticate', 'Bearer realm="rollback reports"');

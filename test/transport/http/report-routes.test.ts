@@ -179,6 +179,11 @@ describe('GET /rollbacks/<job-id>: the report page', () => {
     const request = { jobId: JOB, authorization: undefined, sig: undefined };
     expect(checkReportAccess({}, { ...request, remoteAddress: '127.0.0.1' })).toEqual({ ok: true });
     expect(checkReportAccess({}, { ...request, remoteAddress: '::1' })).toEqual({ ok: true });
+    // A tunnel or reverse proxy on this machine relays remote requests from 127.0.0.1: not local.
+    expect(checkReportAccess({}, { ...request, remoteAddress: '127.0.0.1', forwarded: true })).toMatchObject({
+      ok: false,
+      status: 403,
+    });
     expect(checkReportAccess({}, { ...request, remoteAddress: '10.1.2.3' })).toMatchObject({
       ok: false,
       status: 403,
