@@ -63,7 +63,10 @@ export const verifySchema = z
 export const approvalSchema = z
   .object({
     required: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(0),
-    expiresAfter: duration.default(900),
+    /** At most 12 h: a plan must not outlive its service lock (24 h). */
+    expiresAfter: duration
+      .refine((seconds) => seconds <= 12 * 3600, 'must be at most 12h (a waiting plan holds the service)')
+      .default(900),
     approvers: z.array(z.string()).default([]),
   })
   .strict();

@@ -223,3 +223,24 @@ describe('loadCatalog', () => {
     expect(pattern.test('no errors here')).toBe(false);
   });
 });
+
+describe('approval expiry', () => {
+  it('refuses an approval window longer than 12 hours', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'catalog-expiry-'));
+    try {
+      await writeFile(
+        join(dir, 'kaizen.yaml'),
+        [
+          'name: kaizen',
+          'channel: C0123',
+          'strategy: kubernetes',
+          'kubernetes: { deployment: kaizen, container: kaizen, image: kaizen }',
+          'approval: { required: 1, expiresAfter: 48h }',
+        ].join('\n'),
+      );
+      await expect(loadCatalog(dir)).rejects.toThrow(/approval\.expiresAfter: must be at most 12h/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
