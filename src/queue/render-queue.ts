@@ -1,4 +1,4 @@
-import { Queue, UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
+import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
 import type { Logger } from '../observability/logger.js';
 import { describeError, PermanentError, RetryableError } from '../rollback/errors.js';
 
@@ -54,11 +54,17 @@ export class RenderQueue {
   ): Worker<RenderJobData> {
     const worker = new Worker<RenderJobData>(
       RENDER_QUEUE,
-      async (job) => {
+      async (job, token) => {
         for (const surface of surfaces) {
           try {
             await surface.sync(job.data.jobId);
           } catch (error) {
+            if (error instanceof RetryableError && error.code === 'render_busy' && token) {
+              // Another render of this rollback holds the lock and draws until it is current: look again
+              // shortly, without using up one of this job's attempts.
+              await job.moveToDelayed(Date.now() + 100 + Math.floor(Math.random() * 100), token);
+              throw new DelayedError();
+            }
             const described = describeError(error);
             log.warn(
               {
@@ -90,12 +96,7 @@ export class RenderQueue {
   }
 }
 
-/**
- * Another render of the same rollback holding the lock is no outage: try again shortly. Anything else
- * (Slack down, rate limited) backs off exponentially from 1 s up to a minute.
- */
-export function renderBackoff(attemptsMade: number, _type?: string, error?: Error): number {
-  if (error instanceof RetryableError && error.code === 'render_busy')
-    return 100 + Math.floor(Math.random() * 100);
+/** Slack down or rate limiting: back off exponentially from 1 s up to a minute. */
+export function renderBackoff(attemptsMade: number): number {
   return Math.min(60_000, 1_000 * 2 ** Math.max(0, attemptsMade - 1));
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { webApi } from '@slack/bolt';
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../../queue/redis-keys.js';
@@ -7,6 +8,10 @@ import { PermanentError, RetryableError } from '../../rollback/errors.js';
 import type { ProgressStore } from '../../rollback/ports/progress-store.js';
 import type { RollbackIndex } from '../../rollback/ports/rollback-queue.js';
 import type { ServiceCatalog } from '../../rollback/service-catalog.js';
+
+const LOCK_MS = 60_000;
+const EXTEND = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 /** Slack errors that retrying cannot fix. */
 const PERMANENT_SLACK_ERRORS = new Set([
@@ -44,14 +49,18 @@ export class SlackStatusSync implements SnapshotSurface {
   async sync(jobId: string): Promise<void> {
     const { redis, keys } = this.options;
     const lockKey = `${keys.slackBinding(jobId)}:lock`;
-    const locked = await redis.set(lockKey, '1', 'PX', 30_000, 'NX');
+    const token = randomUUID();
+    const locked = await redis.set(lockKey, token, 'PX', LOCK_MS, 'NX');
     if (locked !== 'OK')
       throw new RetryableError('render_busy', 'another render of this rollback is running');
     try {
-      // Draw until Slack shows the newest snapshot: renders that found the lock taken leave it to us.
-      for (let round = 0; round < 5 && (await this.drawLatest(jobId)); round++);
+      // Draw until Slack shows the newest snapshot: renders that found the lock taken leave it to us. The
+      // lock is extended every round, so a slow Slack never lets a second render in to post twice.
+      for (let round = 0; round < 10 && (await this.drawLatest(jobId)); round++) {
+        if ((await redis.eval(EXTEND, 1, lockKey, token, String(LOCK_MS))) !== 1) break;
+      }
     } finally {
-      await redis.del(lockKey);
+      await redis.eval(RELEASE, 1, lockKey, token);
     }
   }
 
