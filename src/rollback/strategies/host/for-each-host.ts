@@ -1,4 +1,4 @@
-import { CancelledError } from '../../errors.js';
+import { CancelledError, PermanentError, RetryableError } from '../../errors.js';
 import type { HostSpec } from '../../ports/command-runner.js';
 
 export interface HostProgress {
@@ -20,7 +20,7 @@ export async function forEachHost<T>(
   const completed: string[] = [];
   const progress: HostProgress = { completed };
   let next = 0;
-  let failure: { error: unknown } | undefined;
+  let failure: { error: unknown; completedBefore?: number } | undefined;
 
   const lane = async (): Promise<void> => {
     while (failure === undefined && next < hosts.length) {
@@ -34,13 +34,29 @@ export async function forEachHost<T>(
         results[index] = await work(host, progress);
         completed.push(host.name);
       } catch (error) {
-        failure ??= { error };
+        failure ??= { error, completedBefore: completed.length };
       }
     }
   };
 
   const lanes = Math.max(1, Math.min(parallel, hosts.length));
   await Promise.all(Array.from({ length: lanes }, lane));
-  if (failure !== undefined) throw failure.error;
+  if (failure !== undefined) {
+    // Hosts running beside the failing one finish their work; the failure's account of what was done
+    // was written before they did, so say what changed since.
+    const late = completed.slice(failure.completedBefore ?? completed.length);
+    throw late.length > 0 ? withLateHosts(failure.error, late) : failure.error;
+  }
   return results;
+}
+
+function withLateHosts(error: unknown, late: string[]): unknown {
+  if (!(error instanceof PermanentError || error instanceof RetryableError)) return error;
+  const note = ` Meanwhile ${late.join(', ')} finished this step too (in parallel): count ${late.length === 1 ? 'it' : 'them'} as done.`;
+  const ErrorClass = error instanceof PermanentError ? PermanentError : RetryableError;
+  return new ErrorClass(error.code, `${error.message}${note}`, {
+    cause: error.cause ?? error,
+    ...(error.hint === undefined ? {} : { hint: error.hint }),
+    details: error.details,
+  });
 }

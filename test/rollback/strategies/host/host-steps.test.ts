@@ -60,6 +60,29 @@ describe('forEachHost', () => {
   });
 });
 
+describe('forEachHost in parallel', () => {
+  it('says which hosts finished beside the failing one, after its account was written', async () => {
+    const error = await forEachHost(hosts.slice(0, 2), 2, async (host, progress) => {
+      if (host.name === 'web-1') {
+        throw new PermanentError(
+          'install_failed',
+          `web-1 failed. Done: ${progress.completed.join(', ') || 'no host'}.`,
+          {
+            hint: 'Look at web-1.',
+          },
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PermanentError);
+    expect((error as PermanentError).code).toBe('install_failed');
+    expect((error as PermanentError).message).toBe(
+      'web-1 failed. Done: no host. Meanwhile web-2 finished this step too (in parallel): count it as done.',
+    );
+    expect((error as PermanentError).hint).toBe('Look at web-1.');
+  });
+});
+
 describe('resolveHostRollout', () => {
   it('defaults to the worker itself, one at a time', () => {
     expect(resolveHostRollout(testService({ strategy: 'git', git: { path: '/srv/app' } }))).toEqual({
