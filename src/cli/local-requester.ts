@@ -10,5 +10,6 @@ export function localRequester(): Requester {
     // No passwd entry for this uid (some containers): record the uid instead.
     name = `uid-${process.getuid?.() ?? 'unknown'}`;
   }
-  return { id: name, name, source: 'cli' };
+  // Prefixed, so a local account can never pose as a Slack user id listed in permissions.
+  return { id: `cli:${name}`, name, source: 'cli' };
 }

@@ -124,7 +124,7 @@ describe('rollback-bot CLI against real Redis, a worker and a fake cluster', () 
     const jobId = /job (kaizen-\S+)/.exec(result.stdout)?.[1] as string;
     const stored = await snapshot(jobId);
     expect(stored?.state).toBe('succeeded');
-    expect(stored?.requester).toEqual({ id: me, name: me, source: 'cli' });
+    expect(stored?.requester).toEqual({ id: `cli:${me}`, name: me, source: 'cli' });
     expect(stored?.reason).toBe('error rate at 12%');
   });
 

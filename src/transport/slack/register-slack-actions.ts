@@ -1,6 +1,7 @@
 import type { App, BlockButtonAction, RespondFn } from '@slack/bolt';
 import type { CommandHandler } from '../../commands/command-handler.js';
 import type { Logger } from '../../observability/logger.js';
+import { slackErrorCode } from './slack-error-code.js';
 import { renderCommandReply } from '../../render/slack/render-command-reply.js';
 import { APPROVE_ACTION, CANCEL_ACTION } from '../../render/slack/render-approval.js';
 import type { ApprovalAnswer, ApprovalService } from '../../rollback/approval-service.js';
@@ -78,6 +79,7 @@ async function send(
       blocks: message.blocks as never,
     });
   } catch (error) {
-    log.warn({ err: error }, 'could not answer a button click through response_url');
+    // Never the error object itself: it carries the response_url, a link that can post to the channel.
+    log.warn({ code: slackErrorCode(error) }, 'could not answer a button click through response_url');
   }
 }

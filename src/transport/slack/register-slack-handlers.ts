@@ -3,6 +3,7 @@ import type { App, RespondArguments } from '@slack/bolt';
 import type { CommandHandler } from '../../commands/command-handler.js';
 import type { CommandReply } from '../../commands/command-reply.js';
 import type { Logger } from '../../observability/logger.js';
+import { slackErrorCode } from './slack-error-code.js';
 import { renderCommandReply } from '../../render/slack/render-command-reply.js';
 
 export interface SlackHandlerOptions {
@@ -56,7 +57,8 @@ async function respondWithRetry(send: () => Promise<unknown>, log: Logger): Prom
       await send();
       return;
     } catch (error) {
-      log.warn({ err: error, attempt }, 'could not answer through response_url');
+      // Never the error object itself: it carries the response_url, a link that can post to the channel.
+      log.warn({ code: slackErrorCode(error), attempt }, 'could not answer through response_url');
       await sleep(250 * 2 ** attempt);
     }
   }
