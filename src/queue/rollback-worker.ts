@@ -1,7 +1,7 @@
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../observability/logger.js';
-import { describeError, PermanentError } from '../rollback/errors.js';
+import { describeError, JobAbandonedError, PermanentError } from '../rollback/errors.js';
 import { withGuards } from '../rollback/guards/with-guards.js';
 import type { AuditLog } from '../rollback/ports/audit-log.js';
 import type { CancelRequest } from '../rollback/ports/cancellation.js';
@@ -55,9 +55,12 @@ export interface RollbackWorkerOptions {
  */
 export function createRollbackWorker(options: RollbackWorkerOptions): Worker<RollbackJobData> {
   const { log } = options;
+  /** Controllers of the jobs this worker runs, to abandon one whose lock it lost. */
+  const running = new Map<string, AbortController>();
   const processor = async (job: Job<RollbackJobData>, _token?: string, signal?: AbortSignal) => {
     const { plan } = job.data;
     const controller = new AbortController();
+    running.set(plan.jobId, controller);
     const onAbort = () => controller.abort(signal?.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
     const unregister =
@@ -106,12 +109,17 @@ export function createRollbackWorker(options: RollbackWorkerOptions): Worker<Rol
       return { state: final.state, summary: final.outcome?.summary };
     } catch (error) {
       if (error instanceof FinishedUnsuccessfully) throw new UnrecoverableError(error.message);
+      if (error instanceof JobAbandonedError) {
+        log.warn({ jobId: plan.jobId }, error.message);
+        throw error;
+      }
       const described = describeError(error);
       log.error({ jobId: plan.jobId, error: described }, 'rollback job could not run');
       await failSnapshot(options.progress, plan, described).catch(() => undefined);
       await options.locks.release(plan.service, plan.jobId).catch(() => undefined);
       throw new UnrecoverableError(described.message);
     } finally {
+      running.delete(plan.jobId);
       unwatch();
       unregister();
       signal?.removeEventListener('abort', onAbort);
@@ -127,10 +135,16 @@ export function createRollbackWorker(options: RollbackWorkerOptions): Worker<Rol
     autorun: true,
   });
   worker.on('error', (error) => log.error({ error: describeError(error) }, 'worker error'));
+  // Redis failed over, or the event loop was blocked past the lock: another worker may take the job now.
+  // Stop driving it here at once instead of running its steps twice.
+  worker.on('lockRenewalFailed', (jobIds) => {
+    for (const jobId of jobIds) running.get(jobId)?.abort(new JobAbandonedError(jobId));
+  });
   // A job BullMQ fails without running our processor (stalled more than maxStalledCount times, e.g. its
   // worker was OOM-killed again and again) must still end visibly and free its service.
   worker.on('failed', (job, error) => {
-    if (!job || job.data?.plan === undefined) return;
+    // An abandoned job is another worker's now: its snapshot and lock are not ours to end.
+    if (!job || job.data?.plan === undefined || error instanceof JobAbandonedError) return;
     const { plan } = job.data;
     void (async () => {
       await failSnapshot(options.progress, plan, {

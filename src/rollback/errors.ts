@@ -36,6 +36,16 @@ export class CancelledError extends RollbackError {
   }
 }
 
+/**
+ * This worker lost its hold on the job (its BullMQ lock could not be renewed): another worker resumes it.
+ * The runner stops at once and publishes nothing more, so two workers never drive one rollback.
+ */
+export class JobAbandonedError extends RollbackError {
+  constructor(jobId: string) {
+    super('job_abandoned', `This worker lost its lock on ${jobId}; another worker resumes it.`);
+  }
+}
+
 export function isRetryable(error: unknown): error is RetryableError {
   return error instanceof RetryableError;
 }

@@ -1,7 +1,7 @@
 import type { Logger } from '../observability/logger.js';
 import type { ServiceConfig } from '../config/service-schema.js';
 import { cancelRequestOf, describeCancellation, type CancelPoint } from './cancel-report.js';
-import { CancelledError, describeError, isRetryable } from './errors.js';
+import { CancelledError, JobAbandonedError, describeError, isRetryable } from './errors.js';
 import { GuardRefusedError } from './guards/guard-refused-error.js';
 import type { RollbackPlan } from './plan.js';
 import type { AuditEntry, AuditLog } from './ports/audit-log.js';
@@ -78,6 +78,7 @@ export async function runRollback(options: RunRollbackOptions): Promise<Progress
     for (const [index, step] of options.steps.entries()) {
       const known = tracker.step(step.id);
       if (known && (known.state === 'done' || known.state === 'skipped')) continue;
+      if (signal.reason instanceof JobAbandonedError) throw signal.reason;
       const pending = await cancelRequest(options);
       if (pending !== undefined) {
         const point: CancelPoint = tracker.snapshot.steps.some((s) => s.endedAt)
@@ -103,6 +104,8 @@ export async function runRollback(options: RunRollbackOptions): Promise<Progress
           detail: `${step.id}: ${tracker.step(step.id)?.state ?? 'done'}`,
         });
       } catch (error) {
+        // Another worker owns the job now: leave the snapshot and the audit trail to it.
+        if (signal.reason instanceof JobAbandonedError) throw signal.reason;
         const interruptible = step.interruptible !== false;
         // A non-interruptible step that failed for its own reason fails the job; one stopped between
         // retries because of the cancel, or any interruptible step once the signal aborted, is cancelled.
@@ -157,6 +160,7 @@ export async function runRollback(options: RunRollbackOptions): Promise<Progress
         }
         return tracker.snapshot;
       }
+      if (signal.reason instanceof JobAbandonedError) throw signal.reason;
       if (signal.aborted && step.interruptible === false) {
         // The step finished although a cancel arrived while it ran: stop here.
         const request =
