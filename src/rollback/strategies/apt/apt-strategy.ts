@@ -14,6 +14,7 @@ import {
   describeInstalled,
   type HostVersions,
 } from '../host/choose-package-version.js';
+import { strategySection } from '../strategy-section.js';
 import { formatCommand } from '../host/format-command.js';
 import { resolveHostRollout } from '../host/host-rollout.js';
 import { hostChangeSteps } from '../host/host-change-steps.js';
@@ -121,8 +122,6 @@ export class AptStrategy implements Strategy {
   }
 
   private section(service: ServiceConfig): AptSection {
-    if (service.apt === undefined)
-      throw new InputError('not_configured', `Service "${service.name}" has no apt: section.`);
-    return service.apt;
+    return strategySection(service, 'apt');
   }
 }

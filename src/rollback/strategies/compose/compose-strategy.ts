@@ -6,6 +6,7 @@ import type { PlannedAction, RollbackRequest } from '../../plan.js';
 import type { CommandRunnerFactory } from '../../ports/command-runner.js';
 import type { RollbackStep } from '../../step.js';
 import type { ResolvedPlan, Strategy, StrategyCallOptions, VersionEntry } from '../../strategy.js';
+import { strategySection } from '../strategy-section.js';
 import { formatCommand } from '../host/format-command.js';
 import { resolveHostRollout } from '../host/host-rollout.js';
 import { describeInstalled } from '../host/choose-package-version.js';
@@ -121,8 +122,6 @@ export class ComposeStrategy implements Strategy {
   }
 
   private section(service: ServiceConfig): ComposeSection {
-    if (service.compose === undefined)
-      throw new InputError('not_configured', `Service "${service.name}" has no compose: section.`);
-    return service.compose;
+    return strategySection(service, 'compose');
   }
 }

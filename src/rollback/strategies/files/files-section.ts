@@ -1,13 +1,10 @@
 import type { ServiceConfig } from '../../../config/service-schema.js';
 import type { FilesSection } from '../../../config/strategies/files-schema.js';
-import { PermanentError } from '../../errors.js';
+import { strategySection } from '../strategy-section.js';
 
 /** The service's `files:` section; a service without one cannot use this strategy. */
 export function filesSection(service: ServiceConfig): FilesSection {
-  if (service.files === undefined) {
-    throw new PermanentError('not_configured', `service ${service.name} has no files: section`);
-  }
-  return service.files;
+  return strategySection(service, 'files');
 }
 
 /** Where the files of `path` are saved before job `jobId` overwrites them. */

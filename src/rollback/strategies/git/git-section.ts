@@ -1,11 +1,8 @@
 import type { ServiceConfig } from '../../../config/service-schema.js';
 import type { GitSection } from '../../../config/strategies/git-schema.js';
-import { PermanentError } from '../../errors.js';
+import { strategySection } from '../strategy-section.js';
 
 /** The service's `git:` section; a service without one cannot use this strategy. */
 export function gitSection(service: ServiceConfig): GitSection {
-  if (service.git === undefined) {
-    throw new PermanentError('not_configured', `service ${service.name} has no git: section`);
-  }
-  return service.git;
+  return strategySection(service, 'git');
 }

@@ -1,11 +1,11 @@
 import type { ServiceConfig } from '../../../config/service-schema.js';
 import type { HelmSection } from '../../../config/strategies/helm-schema.js';
 import type { Logger } from '../../../observability/logger.js';
-import { InputError } from '../../errors.js';
 import type { RollbackRequest } from '../../plan.js';
 import type { CommandRunner, CommandRunnerFactory } from '../../ports/command-runner.js';
 import type { RollbackStep } from '../../step.js';
 import type { ResolvedPlan, Strategy, StrategyCallOptions, VersionEntry } from '../../strategy.js';
+import { strategySection } from '../strategy-section.js';
 import { formatCommand } from '../host/format-command.js';
 import { createHostVerifyStep } from '../host/host-verify-step.js';
 import { chooseHelmRevision } from './choose-helm-revision.js';
@@ -90,9 +90,6 @@ export class HelmStrategy implements Strategy {
   }
 
   private section(service: ServiceConfig): HelmSection {
-    if (service.helm === undefined) {
-      throw new InputError('not_configured', `Service "${service.name}" has no helm: section.`);
-    }
-    return service.helm;
+    return strategySection(service, 'helm');
   }
 }

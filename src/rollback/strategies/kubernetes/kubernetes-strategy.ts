@@ -1,6 +1,5 @@
 import type { ServiceConfig, KubernetesSection } from '../../../config/service-schema.js';
 import type { Logger } from '../../../observability/logger.js';
-import { PermanentError } from '../../errors.js';
 import type { RollbackRequest } from '../../plan.js';
 import type { CommandRunner } from '../../ports/command-runner.js';
 import type { KubernetesClusterFactory } from '../../ports/kubernetes-cluster.js';
@@ -15,6 +14,7 @@ import { clusterWhere } from './read-deployment-state.js';
 import { resolveKubernetesPlan } from './resolve-kubernetes-plan.js';
 import { rollbackStep } from './rollback-step.js';
 import { verifyStep } from './verify-step.js';
+import { strategySection } from '../strategy-section.js';
 
 export interface KubernetesStrategyOptions {
   clusterFactory: KubernetesClusterFactory;
@@ -26,12 +26,7 @@ export interface KubernetesStrategyOptions {
 }
 
 function sectionOf(service: ServiceConfig): KubernetesSection {
-  if (!service.kubernetes) {
-    throw new PermanentError('not_configured', `Service ${service.name} has no kubernetes: section.`, {
-      hint: 'Add a kubernetes: section (deployment, container, image) to the service YAML.',
-    });
-  }
-  return service.kubernetes;
+  return strategySection(service, 'kubernetes');
 }
 
 /** Rolls a Kubernetes Deployment back, as `kubectl rollout undo` or `kubectl set image` would. */

@@ -1,11 +1,11 @@
 import type { ServiceConfig } from '../../../config/service-schema.js';
 import type { YumSection } from '../../../config/strategies/yum-schema.js';
 import type { Logger } from '../../../observability/logger.js';
-import { InputError } from '../../errors.js';
 import type { PlannedAction, RollbackRequest } from '../../plan.js';
 import type { CommandRunnerFactory } from '../../ports/command-runner.js';
 import type { RollbackStep } from '../../step.js';
 import type { ResolvedPlan, Strategy, StrategyCallOptions, VersionEntry } from '../../strategy.js';
+import { strategySection } from '../strategy-section.js';
 import { formatCommand } from '../host/format-command.js';
 import { resolveHostRollout } from '../host/host-rollout.js';
 import { describeInstalled } from '../host/choose-package-version.js';
@@ -91,8 +91,6 @@ export class YumStrategy implements Strategy {
   }
 
   private section(service: ServiceConfig): YumSection {
-    if (service.yum === undefined)
-      throw new InputError('not_configured', `Service "${service.name}" has no yum: section.`);
-    return service.yum;
+    return strategySection(service, 'yum');
   }
 }
