@@ -109,11 +109,13 @@ export async function startBot(config: AppConfig, overrides: StartBotOverrides =
       });
       const renderQueue = new RenderQueue(connection, config.redisPrefix, log);
       const sync = new SlackStatusSync({ client, redis, keys, progress, index, catalog, reportUrl });
-      progress.onPublished((snapshot) =>
-        renderQueue.request(snapshot.jobId, snapshot.version).catch((error: unknown) => {
+      // Snapshots published in this process are queued for drawing directly, without making the publisher
+      // (the worker's step loop) wait; the render job id dedupes them against the pub/sub path below.
+      progress.onPublished((snapshot) => {
+        void renderQueue.request(snapshot.jobId, snapshot.version).catch((error: unknown) => {
           log.warn({ err: error, jobId: snapshot.jobId }, 'could not queue a status render');
-        }),
-      );
+        });
+      });
       // Snapshots published by worker processes (ROLE=worker) reach this process through Redis pub/sub.
       const unfollow = await followPublishedSnapshots({
         redis,
