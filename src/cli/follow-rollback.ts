@@ -1,6 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { createLogUpdate } from 'log-update';
-import type { RedisKeys } from '../queue/redis-keys.js';
+import type { RedisKeys } from '../stores/redis-keys.js';
 import { isFinished } from '../render/plain-text/describe-progress-text.js';
 import { renderProgressFrame } from '../render/terminal/render-progress-frame.js';
 import { renderProgressLines } from '../render/terminal/render-progress-lines.js';

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { CommandHandler } from '../../commands/command-handler.js';
 import type { CommandReply } from '../../commands/command-reply.js';
 import type { Logger } from '../../observability/logger.js';
-import type { RedisKeys } from '../../queue/redis-keys.js';
+import type { RedisKeys } from '../../stores/redis-keys.js';
 import { renderConsolePage } from '../../render/html/console-page.js';
 import { renderConsoleReply } from '../../render/html/console-reply.js';
 import { renderConsoleStatusCard } from '../../render/html/console-status-card.js';

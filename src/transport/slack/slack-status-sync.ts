@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { webApi } from '@slack/bolt';
 import type { Redis } from 'ioredis';
-import type { RedisKeys } from '../../queue/redis-keys.js';
+import type { RedisKeys } from '../../stores/redis-keys.js';
 import type { SnapshotSurface } from '../../queue/render-queue.js';
 import { renderChecklists, renderDetail, renderStatusMessage } from '../../render/slack/index.js';
 import { PermanentError, RetryableError } from '../../rollback/errors.js';
