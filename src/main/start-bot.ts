@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { CommandHandler } from '../commands/command-handler.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { Metrics } from '../observability/metrics.js';
-import { MetricsProgressStore } from '../rollback/metrics-progress-store.js';
+import { MetricsProgressStore } from '../stores/metrics-progress-store.js';
 import { followPublishedSnapshots } from '../stores/follow-published-snapshots.js';
 import { RenderQueue } from '../queue/render-queue.js';
 import { createRollbackWorker } from '../queue/rollback-worker.js';

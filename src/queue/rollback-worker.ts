@@ -1,7 +1,7 @@
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../observability/logger.js';
-import { describeError, JobAbandonedError, PermanentError } from '../rollback/errors.js';
+import { describeError, JobAbandonedError, PermanentError } from '../errors/rollback-error.js';
 import { withGuards } from '../rollback/guards/with-guards.js';
 import type { AuditLog } from '../rollback/ports/audit-log.js';
 import type { CancelRequest } from '../rollback/ports/cancellation.js';

@@ -1,5 +1,5 @@
 import { describeCancellation } from './cancel-report.js';
-import { CancelledError, describeError, InputError } from './errors.js';
+import { CancelledError, describeError, InputError } from '../errors/rollback-error.js';
 import type { AuditLog } from './ports/audit-log.js';
 import type { CancellableQueue, CancelRequest, CancelSignals } from './ports/cancellation.js';
 import type { ProgressStore } from './ports/progress-store.js';

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isRetryable } from './errors.js';
+import { isRetryable } from '../errors/rollback-error.js';
 
 export interface RetryPolicy {
   /** Total attempts, including the first. */

@@ -1,7 +1,7 @@
 import type { Logger } from '../observability/logger.js';
 import type { ServiceConfig } from '../config/service-schema.js';
 import { cancelRequestOf, describeCancellation, type CancelPoint } from './cancel-report.js';
-import { CancelledError, JobAbandonedError, describeError, isRetryable } from './errors.js';
+import { CancelledError, JobAbandonedError, describeError, isRetryable } from '../errors/rollback-error.js';
 import { GuardRefusedError } from './guards/guard-refused-error.js';
 import type { RollbackPlan } from './plan.js';
 import type { AuditEntry, AuditLog } from './ports/audit-log.js';

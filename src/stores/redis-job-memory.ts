@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { RetryableError } from '../rollback/errors.js';
+import { RetryableError } from '../errors/rollback-error.js';
 import type { JobMemory } from '../rollback/step.js';
 import type { RedisKeys } from './redis-keys.js';
 

@@ -8,7 +8,7 @@ import { RedisKeys } from '../../src/stores/redis-keys.js';
 import { RedisProgressStore } from '../../src/stores/redis-progress-store.js';
 import { RedisServiceLocks } from '../../src/stores/redis-service-locks.js';
 import { createRollbackWorker } from '../../src/queue/rollback-worker.js';
-import { JobAbandonedError } from '../../src/rollback/errors.js';
+import { JobAbandonedError } from '../../src/errors/rollback-error.js';
 import { newJobId } from '../../src/rollback/new-job-id.js';
 import { initialSnapshot } from '../../src/rollback/snapshot-tracker.js';
 import type { Strategy } from '../../src/rollback/strategy.js';

@@ -12,7 +12,7 @@ import {
   type V1ReplicaSet,
 } from '@kubernetes/client-node';
 import type { Logger } from '../../observability/logger.js';
-import type { RollbackError } from '../../rollback/errors.js';
+import type { RollbackError } from '../../errors/rollback-error.js';
 import type {
   JsonPatchOperation,
   KubernetesCluster,

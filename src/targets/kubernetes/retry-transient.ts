@@ -1,5 +1,5 @@
 import type { Logger } from '../../observability/logger.js';
-import { CancelledError, isRetryable, type RollbackError } from '../../rollback/errors.js';
+import { CancelledError, isRetryable, type RollbackError } from '../../errors/rollback-error.js';
 
 export interface RetryPolicy {
   /** Total attempts, the first included. */

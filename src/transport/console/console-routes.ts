@@ -7,7 +7,7 @@ import type { RedisKeys } from '../../stores/redis-keys.js';
 import { renderConsolePage } from '../../render/html/console-page.js';
 import { renderConsoleReply } from '../../render/html/console-reply.js';
 import { renderConsoleStatusCard } from '../../render/html/console-status-card.js';
-import { describeError, RollbackError } from '../../rollback/errors.js';
+import { describeError, RollbackError } from '../../errors/rollback-error.js';
 import type { ProgressSnapshot, Requester } from '../../rollback/progress-snapshot.js';
 import type { ServiceCatalog } from '../../rollback/service-catalog.js';
 import { loadConsoleAssets } from './console-assets.js';

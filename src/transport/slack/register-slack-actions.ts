@@ -5,7 +5,7 @@ import { slackErrorCode } from './slack-error-code.js';
 import { renderCommandReply } from '../../render/slack/render-command-reply.js';
 import { APPROVE_ACTION, CANCEL_ACTION } from '../../render/slack/render-approval.js';
 import type { ApprovalAnswer, ApprovalService } from '../../rollback/approval-service.js';
-import { describeError, InputError, RollbackError } from '../../rollback/errors.js';
+import { describeError, InputError, RollbackError } from '../../errors/rollback-error.js';
 import type { Requester } from '../../rollback/progress-snapshot.js';
 
 export interface SlackActionOptions {

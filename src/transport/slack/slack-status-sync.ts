@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../../stores/redis-keys.js';
 import type { SnapshotSurface } from '../../queue/render-queue.js';
 import { renderChecklists, renderDetail, renderStatusMessage } from '../../render/slack/index.js';
-import { PermanentError, RetryableError } from '../../rollback/errors.js';
+import { PermanentError, RetryableError } from '../../errors/rollback-error.js';
 import type { ProgressStore } from '../../rollback/ports/progress-store.js';
 import type { RollbackIndex } from '../../rollback/ports/rollback-queue.js';
 import type { ServiceCatalog } from '../../rollback/service-catalog.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/observability/logger.js';
-import { CancelledError, PermanentError, RetryableError } from '../../../src/rollback/errors.js';
+import { CancelledError, PermanentError, RetryableError } from '../../../src/errors/rollback-error.js';
 import { backoffDelay, retryTransient } from '../../../src/targets/kubernetes/retry-transient.js';
 
 const policy = { attempts: 3, baseDelayMs: 1 };

@@ -1,9 +1,10 @@
 import type { FilesSection } from '../../../config/strategies/files-schema.js';
-import { CancelledError, PermanentError } from '../../errors.js';
+import { CancelledError, PermanentError } from '../../../errors/rollback-error.js';
 import type { HostSpec } from '../../ports/command-runner.js';
 import type { RollbackStep } from '../../step.js';
 import { forEachHost } from '../host/for-each-host.js';
-import { hostShell, type HostStepDeps } from '../host/host-shell.js';
+import { hostShell } from '../host/host-shell.js';
+import type { FilesStepDeps } from './files-step-deps.js';
 import { preRollbackDir } from './files-section.js';
 import type { FilesTarget } from './files-target.js';
 import { hostFiles } from './host-files.js';
@@ -13,7 +14,7 @@ export interface FilesRestoreStepOptions {
   target: FilesTarget;
   hosts: readonly HostSpec[];
   parallel: number;
-  deps: HostStepDeps;
+  deps: FilesStepDeps;
 }
 
 /**
@@ -40,7 +41,7 @@ export function createFilesRestoreStep({
         hosts,
         parallel,
         async (host, progress) => {
-          const fs = hostFiles(hostShell(deps, host, ctx.signal), files.sudo);
+          const fs = hostFiles(hostShell(deps, host, ctx.signal), files.sudo, deps.localFiles);
           const key = (what: string) => `files:${fs.host}:${what}`;
           if ((await ctx.memory.get<boolean>(key('restored'))) === true) {
             await ctx.detail(`${fs.host}: backup ${target.backup} already restored`);

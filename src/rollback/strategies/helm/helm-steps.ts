@@ -1,5 +1,5 @@
 import type { HelmSection } from '../../../config/strategies/helm-schema.js';
-import { PermanentError } from '../../errors.js';
+import { PermanentError } from '../../../errors/rollback-error.js';
 import type { CommandRunner } from '../../ports/command-runner.js';
 import type { RollbackStep } from '../../step.js';
 import { formatCommand } from '../host/format-command.js';

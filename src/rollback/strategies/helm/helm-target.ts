@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PermanentError } from '../../errors.js';
+import { PermanentError } from '../../../errors/rollback-error.js';
 
 /** What a resolved Helm plan stores in the job: the revision to go back to and the one it replaces. */
 export const helmTargetSchema = z.object({

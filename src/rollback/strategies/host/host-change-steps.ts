@@ -1,4 +1,4 @@
-import { PermanentError, RetryableError, RollbackError } from '../../errors.js';
+import { PermanentError, RetryableError, RollbackError } from '../../../errors/rollback-error.js';
 import type { CommandRunnerFactory, HostSpec } from '../../ports/command-runner.js';
 import type { RollbackStep, StepContext, StepOutcome } from '../../step.js';
 import { forEachHost } from './for-each-host.js';

@@ -1,4 +1,4 @@
-import { PermanentError } from '../../errors.js';
+import { PermanentError } from '../../../errors/rollback-error.js';
 import type { HostSpec } from '../../ports/command-runner.js';
 import type { RollbackStep, StepContext } from '../../step.js';
 import { checkHealth } from '../../verify/check-health.js';

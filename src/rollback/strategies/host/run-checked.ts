@@ -1,4 +1,4 @@
-import { PermanentError, RollbackError } from '../../errors.js';
+import { PermanentError, RollbackError } from '../../../errors/rollback-error.js';
 import type { CommandResult, CommandRunner } from '../../ports/command-runner.js';
 import { lastLines } from '../../verify/run-smoke-test.js';
 import { formatCommand } from './format-command.js';

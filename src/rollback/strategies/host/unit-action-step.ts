@@ -1,4 +1,4 @@
-import { PermanentError, RollbackError } from '../../errors.js';
+import { PermanentError, RollbackError } from '../../../errors/rollback-error.js';
 import type { HostSpec } from '../../ports/command-runner.js';
 import type { RollbackStep, StepContext } from '../../step.js';
 import { forEachHost } from './for-each-host.js';

@@ -1,4 +1,4 @@
-import { PermanentError } from '../../errors.js';
+import { PermanentError } from '../../../errors/rollback-error.js';
 import type { JsonPatchOperation, PatchKind } from '../../ports/kubernetes-cluster.js';
 import type { RollbackStep, StepContext } from '../../step.js';
 import { computeImagePatch } from './compute-image-patch.js';

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../../src/observability/logger.js';
-import { PermanentError } from '../../../../src/rollback/errors.js';
+import { PermanentError } from '../../../../src/errors/rollback-error.js';
 import { findJournalErrors } from '../../../../src/rollback/strategies/host/find-journal-errors.js';
 import { forEachHost } from '../../../../src/rollback/strategies/host/for-each-host.js';
 import { resolveHostRollout } from '../../../../src/rollback/strategies/host/host-rollout.js';

@@ -1,6 +1,6 @@
 import type { Metrics } from '../observability/metrics.js';
-import type { ProgressStore } from './ports/progress-store.js';
-import type { ProgressSnapshot, StepSnapshot } from './progress-snapshot.js';
+import type { ProgressStore } from '../rollback/ports/progress-store.js';
+import type { ProgressSnapshot, StepSnapshot } from '../rollback/progress-snapshot.js';
 
 const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
 const STEP_ENDED = new Set(['done', 'skipped', 'failed', 'cancelled']);
