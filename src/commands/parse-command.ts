@@ -1,6 +1,7 @@
 import { COMMAND_KEYWORDS } from '../config/command-keywords.js';
 import { STRATEGY_NAMES, type StrategyName } from '../config/service-schema.js';
-import type { InvalidCommand, ParsedCommand, ParseErrorCode, RollbackCommand } from './parsed-command.js';
+import type { ParseErrorCode } from '../errors/error-codes.js';
+import type { InvalidCommand, ParsedCommand, RollbackCommand } from './parsed-command.js';
 import { splitOptions, type SplitWords } from './split-options.js';
 import { tokenize, type Token } from './tokenize.js';
 import { USAGE, type CommandName } from './usage.js';

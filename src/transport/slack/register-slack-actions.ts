@@ -58,7 +58,7 @@ async function answer(respond: RespondFn, log: Logger, run: () => Promise<Approv
       error instanceof RollbackError
         ? describeError(error)
         : {
-            code: 'internal',
+            code: 'internal' as const,
             message: 'Something went wrong on the bot; nothing was changed.',
             hint: 'Try again.',
           };
