@@ -86,6 +86,8 @@ export type JobErrorCode =
   | 'strategy_unavailable'
   /** BullMQ failed the job (repeated stalls) before the runner could end it. */
   | 'job_failed'
+  /** What a step recorded for a resumed job does not parse: the step will not guess what it did. */
+  | 'job_memory_unreadable'
   /** This worker lost its lock on the job; another one resumes it. */
   | 'job_abandoned'
   | 'cancelled';

@@ -55,7 +55,7 @@ export function buildGovernance(deps: GovernanceDeps): Governance {
   const approvalExpiry = new ApprovalExpiryQueue(deps.connection, config.redisPrefix, deps.log);
   const approvals = new ApprovalService({
     catalog: deps.catalog,
-    store: new RedisApprovalStore(deps.redis, deps.keys),
+    store: new RedisApprovalStore(deps.redis, deps.keys, deps.log?.child({ component: 'store' })),
     policy,
     progress: deps.progress,
     index: deps.index,
@@ -64,5 +64,10 @@ export function buildGovernance(deps: GovernanceDeps): Governance {
     expiry: approvalExpiry,
     audit: deps.audit,
   });
-  return { policy, approvals, approvalExpiry, marks: new RedisRolledBackMarks(deps.redis, deps.keys) };
+  return {
+    policy,
+    approvals,
+    approvalExpiry,
+    marks: new RedisRolledBackMarks(deps.redis, deps.keys, deps.log?.child({ component: 'store' })),
+  };
 }

@@ -69,9 +69,10 @@ export async function buildRollbackCore(
   const redis = createCommandConnection(redisOptions, log.child({ component: 'redis' }));
   const connection = redisOptions as ConnectionOptions;
   const keys = new RedisKeys(config.redisPrefix);
-  const progress = new RedisProgressStore(redis, keys);
+  const storeLog = log.child({ component: 'store' });
+  const progress = new RedisProgressStore(redis, keys, storeLog);
   const locks = new StaleLockRecovery(new RedisServiceLocks(redis, keys), progress);
-  const index = new RedisRollbackIndex(redis, keys);
+  const index = new RedisRollbackIndex(redis, keys, storeLog);
   const audit = new RedisAuditLog(redis, keys, log.child({ component: 'audit' }));
   const rollbackQueue = new BullmqRollbackQueue(connection, config.redisPrefix, log);
   const strategies = buildStrategies({

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { FilesSection } from '../../../config/strategies/files-schema.js';
 import { CancelledError, PermanentError } from '../../../errors/rollback-error.js';
 import type { HostSpec } from '../../ports/command-runner.js';
@@ -43,12 +44,12 @@ export function createFilesRestoreStep({
         async (host, progress) => {
           const fs = hostFiles(hostShell(deps, host, ctx.signal), files.sudo, deps.localFiles);
           const key = (what: string) => `files:${fs.host}:${what}`;
-          if ((await ctx.memory.get<boolean>(key('restored'))) === true) {
+          if ((await ctx.memory.get(key('restored'), z.boolean())) === true) {
             await ctx.detail(`${fs.host}: backup ${target.backup} already restored`);
             return;
           }
           try {
-            if ((await ctx.memory.get<boolean>(key('saved'))) !== true) {
+            if ((await ctx.memory.get(key('saved'), z.boolean())) !== true) {
               // Not recorded: the files are untouched, so a partial save from a crash can be redone.
               await fs.remove(saveDir);
               if (await fs.isDirectory(files.path)) await fs.copyContents(files.path, saveDir);

@@ -30,4 +30,10 @@ export interface HelmRollbackMemory {
   newRevision: number;
   at: string;
 }
+
+export const helmRollbackMemorySchema: z.ZodType<HelmRollbackMemory> = z.object({
+  revision: z.number(),
+  newRevision: z.number(),
+  at: z.string(),
+});
 export const HELM_ROLLBACK_MEMORY_KEY = 'helm:rollback';
