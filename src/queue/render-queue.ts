@@ -1,6 +1,6 @@
 import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
 import type { Logger } from '../observability/logger.js';
-import { describeError, PermanentError, RetryableError } from '../rollback/errors.js';
+import { describeError, PermanentError, RetryableError } from '../errors/rollback-error.js';
 
 export const RENDER_QUEUE = 'renders';
 

@@ -1,7 +1,7 @@
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../observability/logger.js';
-import { describeError, JobAbandonedError, PermanentError } from '../rollback/errors.js';
+import { describeError, JobAbandonedError, PermanentError } from '../errors/rollback-error.js';
 import { withGuards } from '../rollback/guards/with-guards.js';
 import type { AuditLog } from '../rollback/ports/audit-log.js';
 import type { CancelRequest } from '../rollback/ports/cancellation.js';
@@ -15,8 +15,8 @@ import type { RetryPolicy } from '../rollback/retry-with-backoff.js';
 import type { ServiceCatalog } from '../rollback/service-catalog.js';
 import type { Strategy } from '../rollback/strategy.js';
 import { ROLLBACK_QUEUE, type RollbackJobData } from './bullmq-rollback-queue.js';
-import { RedisJobMemory } from './redis-job-memory.js';
-import type { RedisKeys } from './redis-keys.js';
+import { RedisJobMemory } from '../stores/redis-job-memory.js';
+import type { RedisKeys } from '../stores/redis-keys.js';
 
 /** The worker side of cross-process cancel (RedisCancellation). */
 export interface WorkerCancellation {

@@ -1,10 +1,10 @@
 import { describeCancellation } from './cancel-report.js';
-import { CancelledError, describeError, InputError } from './errors.js';
+import { CancelledError, describeError, InputError } from '../errors/rollback-error.js';
 import type { AuditLog } from './ports/audit-log.js';
 import type { CancellableQueue, CancelRequest, CancelSignals } from './ports/cancellation.js';
 import type { ProgressStore } from './ports/progress-store.js';
 import type { ServiceLocks } from './ports/rollback-queue.js';
-import type { ProgressSnapshot, Requester } from './progress-snapshot.js';
+import { isFinished, type ProgressSnapshot, type Requester } from './progress-snapshot.js';
 import { SnapshotTracker } from './snapshot-tracker.js';
 
 export interface CancelServiceOptions {
@@ -25,8 +25,6 @@ export type CancelOutcome =
   | { kind: 'cancelled'; snapshot: ProgressSnapshot }
   | { kind: 'requested'; snapshot: ProgressSnapshot; request: CancelRequest; runningStep?: string }
   | { kind: 'finished'; snapshot: ProgressSnapshot };
-
-const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
 
 /**
  * Cancels a rollback from any surface (`/rollback cancel <job>`, the Cancel button, the CLI): removes a
@@ -49,7 +47,7 @@ export class CancelService {
       });
     }
     const by = { id: actor.id, name: actor.name, source: actor.source };
-    if (FINISHED.has(snapshot.state)) {
+    if (isFinished(snapshot)) {
       await this.audit('cancel_requested', by, snapshot, `refused: the rollback already ${snapshot.state}`);
       return { kind: 'finished', snapshot };
     }
@@ -62,7 +60,7 @@ export class CancelService {
       return { kind: 'requested', snapshot, request, ...(running ? { runningStep: running } : {}) };
     }
     const latest = (await progress.get(jobId)) ?? snapshot;
-    if (FINISHED.has(latest.state)) return { kind: 'finished', snapshot: latest };
+    if (isFinished(latest)) return { kind: 'finished', snapshot: latest };
     const cancelled = await this.publishCancelled(latest, request);
     await this.options.locks.release(latest.service, jobId);
     await this.audit('cancelled', by, cancelled, cancelled.outcome?.summary);

@@ -4,6 +4,18 @@
  */
 export type StepState = 'pending' | 'running' | 'done' | 'failed' | 'skipped' | 'cancelled';
 export type RollbackState = 'awaiting_approval' | 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+/** The states a rollback ends in. It never leaves them: no step runs and no snapshot changes its state after. */
+export type FinishedState = Extract<RollbackState, 'succeeded' | 'failed' | 'cancelled'>;
+
+/** Whether the rollback has ended (succeeded, failed or cancelled): the one test for it, used everywhere. */
+export function isFinished(snapshot: { state: RollbackState }): boolean {
+  return snapshot.state === 'succeeded' || snapshot.state === 'failed' || snapshot.state === 'cancelled';
+}
+
+/** Whether a step has ended, one way or another (it is neither pending nor running). */
+export function isStepEnded(step: { state: StepState }): boolean {
+  return step.state !== 'pending' && step.state !== 'running';
+}
 
 export interface StepSnapshot {
   id: string;

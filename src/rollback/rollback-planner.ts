@@ -1,6 +1,6 @@
 import type { ServiceConfig } from '../config/service-schema.js';
 import { prerequisitesChecklist } from './checklists.js';
-import { InputError } from './errors.js';
+import { InputError } from '../errors/rollback-error.js';
 import { guardOutline } from './guards/with-guards.js';
 import { newJobId } from './new-job-id.js';
 import type { RollbackPlan, RollbackRequest } from './plan.js';

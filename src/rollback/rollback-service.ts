@@ -1,6 +1,6 @@
 import type { ServiceConfig } from '../config/service-schema.js';
 import type { ApprovalService } from './approval-service.js';
-import { InputError, RetryableError } from './errors.js';
+import { InputError, RetryableError } from '../errors/rollback-error.js';
 import type { RollbackPlan, RollbackRequest } from './plan.js';
 import { PermissionDeniedError } from './policy/permission-denied-error.js';
 import type { PermissionPolicy } from './policy/permission-policy.js';

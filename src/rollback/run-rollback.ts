@@ -1,13 +1,13 @@
 import type { Logger } from '../observability/logger.js';
 import type { ServiceConfig } from '../config/service-schema.js';
 import { cancelRequestOf, describeCancellation, type CancelPoint } from './cancel-report.js';
-import { CancelledError, JobAbandonedError, describeError, isRetryable } from './errors.js';
+import { CancelledError, JobAbandonedError, describeError, isRetryable } from '../errors/rollback-error.js';
 import { GuardRefusedError } from './guards/guard-refused-error.js';
 import type { RollbackPlan } from './plan.js';
 import type { AuditEntry, AuditLog } from './ports/audit-log.js';
 import type { CancelRequest } from './ports/cancellation.js';
 import type { ProgressStore } from './ports/progress-store.js';
-import type { Checklist, ProgressSnapshot } from './progress-snapshot.js';
+import { isFinished, type Checklist, type ProgressSnapshot } from './progress-snapshot.js';
 import { DEFAULT_STEP_RETRY, retryWithBackoff, type RetryPolicy } from './retry-with-backoff.js';
 import { initialSnapshot, SnapshotTracker } from './snapshot-tracker.js';
 import type { JobMemory, RollbackStep, StepContext } from './step.js';
@@ -56,7 +56,7 @@ export async function runRollback(options: RunRollbackOptions): Promise<Progress
       'could not publish progress; the rollback goes on',
     ),
   );
-  if (isFinished(tracker.snapshot.state)) return tracker.snapshot;
+  if (isFinished(tracker.snapshot)) return tracker.snapshot;
 
   const started = tracker.snapshot.startedAt ? Date.parse(tracker.snapshot.startedAt) : now().getTime();
   await tracker.update((s) => {
@@ -298,8 +298,4 @@ async function runStep(
 /** Who cancelled, for the audit log; the worker itself when the request carries no person. */
 function actorOf(request: CancelRequest | undefined): AuditEntry['actor'] {
   return request ? { id: request.by.id, name: request.by.name, source: request.by.source ?? 'http' } : WORKER;
-}
-
-function isFinished(state: ProgressSnapshot['state']): boolean {
-  return state === 'succeeded' || state === 'failed' || state === 'cancelled';
 }

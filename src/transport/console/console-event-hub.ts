@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../observability/logger.js';
-import type { RedisKeys } from '../../queue/redis-keys.js';
+import type { RedisKeys } from '../../stores/redis-keys.js';
 import type { ProgressSnapshot } from '../../rollback/progress-snapshot.js';
 
 /** What one `snapshot` event carries: the card's HTML, and its version so older ones are dropped. */

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { webApi } from '@slack/bolt';
 import type { Redis } from 'ioredis';
-import type { RedisKeys } from '../../queue/redis-keys.js';
+import type { RedisKeys } from '../../stores/redis-keys.js';
 import type { SnapshotSurface } from '../../queue/render-queue.js';
 import { renderChecklists, renderDetail, renderStatusMessage } from '../../render/slack/index.js';
-import { PermanentError, RetryableError } from '../../rollback/errors.js';
+import { PermanentError, RetryableError } from '../../errors/rollback-error.js';
 import type { ProgressStore } from '../../rollback/ports/progress-store.js';
+import { isFinished } from '../../rollback/progress-snapshot.js';
 import type { RollbackIndex } from '../../rollback/ports/rollback-queue.js';
 import type { ServiceCatalog } from '../../rollback/service-catalog.js';
 
@@ -109,8 +110,7 @@ export class SlackStatusSync implements SnapshotSurface {
       await redis.hset(bindingKey, 'detailsPosted', detailsPosted);
     }
 
-    const finished =
-      snapshot.state === 'succeeded' || snapshot.state === 'failed' || snapshot.state === 'cancelled';
+    const finished = isFinished(snapshot);
     if (finished && snapshot.checklists.length > 0 && binding.checklistsPosted !== '1') {
       const lists = renderChecklists(snapshot.checklists);
       await call(() =>
