@@ -8,6 +8,8 @@ import { MetricsProgressStore } from '../rollback/metrics-progress-store.js';
 import { followPublishedSnapshots } from '../queue/follow-published-snapshots.js';
 import { RenderQueue } from '../queue/render-queue.js';
 import { createRollbackWorker } from '../queue/rollback-worker.js';
+import { RedisJobMemory } from '../queue/redis-job-memory.js';
+import { RollbackExecutor } from '../rollback/rollback-executor.js';
 import { finalChecklists } from '../rollback/final-checklists.js';
 import type { CommandRunnerFactory } from '../rollback/ports/command-runner.js';
 import type { KubernetesClusterFactory } from '../rollback/ports/kubernetes-cluster.js';
@@ -197,25 +199,29 @@ export async function startBot(config: AppConfig, overrides: StartBotOverrides =
     closers.push(() => core.cancellation.close());
     const lockDurationMs = overrides.workerLockDurationMs ?? config.workerLockDurationMs;
     const stalledIntervalMs = overrides.workerStalledIntervalMs ?? config.workerStalledIntervalMs;
+    const executor = new RollbackExecutor({
+      catalog,
+      strategies,
+      guardRunner: (overrides.runnerFactory ?? createCommandRunnerFactory({ log }))({ name: 'local' }),
+      progress: new MetricsProgressStore(
+        new MarkOnSuccessProgressStore(progress, marks, log.child({ component: 'marks' })),
+        metrics,
+      ),
+      locks,
+      memory: (jobId) => new RedisJobMemory(redis, keys, jobId),
+      log: log.child({ component: 'worker' }),
+      audit: core.audit,
+      checklists: finalChecklists,
+      ...(overrides.stepRetry ? { stepRetry: overrides.stepRetry } : {}),
+    });
     workers.push(
       createRollbackWorker({
         connection,
-        redis,
         keys,
-        catalog,
-        strategies,
-        progress: new MetricsProgressStore(
-          new MarkOnSuccessProgressStore(progress, marks, log.child({ component: 'marks' })),
-          metrics,
-        ),
-        locks,
+        executor,
         log: log.child({ component: 'worker' }),
         concurrency: config.workerConcurrency,
-        checklists: finalChecklists,
-        ...(overrides.stepRetry ? { stepRetry: overrides.stepRetry } : {}),
-        guardRunner: (overrides.runnerFactory ?? createCommandRunnerFactory({ log }))({ name: 'local' }),
         cancellation: core.cancellation,
-        audit: core.audit,
         ...(lockDurationMs ? { lockDurationMs } : {}),
         ...(stalledIntervalMs ? { stalledIntervalMs } : {}),
       }),

@@ -39,7 +39,8 @@ export interface EndingContext {
   /** Step ids in the order they run. */
   stepIds: readonly string[];
   now: () => Date;
-  checklists?: (outcome: FinalState) => Checklist[];
+  /** The checklists the thread gets for this ending (verification, post-mortem). */
+  checklists: Checklist[];
 }
 
 /** Ends the snapshot: steps that never ran become skipped; state, end time, outcome and checklists set. */
@@ -67,7 +68,7 @@ export function applyEnding(s: ProgressSnapshot, ending: RollbackEnding, context
       };
       break;
   }
-  s.checklists = context.checklists?.(ending.state) ?? [];
+  s.checklists = context.checklists;
 }
 
 /** The audit entries of an ending, in order; `summary` is the outcome line the final snapshot carries. */

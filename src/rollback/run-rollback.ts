@@ -143,7 +143,7 @@ class RollbackRun {
     const context: EndingContext = {
       stepIds: this.options.steps.map((s) => s.id),
       now: this.now,
-      ...(this.options.checklists ? { checklists: this.options.checklists } : {}),
+      checklists: this.options.checklists?.(ending.state) ?? [],
     };
     const draft = structuredClone(this.tracker.snapshot);
     applyEnding(draft, ending, context);
