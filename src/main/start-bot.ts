@@ -25,7 +25,8 @@ import { apiRoutes } from '../transport/http/api-routes.js';
 import { registerSlackActions } from '../transport/slack/register-slack-actions.js';
 import { registerSlackHandlers } from '../transport/slack/register-slack-handlers.js';
 import { SlackRequestReceiver } from '../transport/slack/slack-request-receiver.js';
-import { SlackStatusSync } from '../transport/slack/slack-status-sync.js';
+import { RedisSlackStatusStore } from '../stores/redis-slack-status-store.js';
+import { SlackStatusSurface } from '../surfaces/slack/slack-status-surface.js';
 import { createCommandRunnerFactory } from '../targets/shell/create-command-runner-factory.js';
 import type { AppConfig } from './app-config.js';
 import { buildRollbackCore } from './build-rollback-core.js';
@@ -110,7 +111,14 @@ export async function startBot(config: AppConfig, overrides: StartBotOverrides =
         logLevel: webApi.LogLevel.ERROR,
       });
       const renderQueue = new RenderQueue(connection, config.redisPrefix, log);
-      const sync = new SlackStatusSync({ client, redis, keys, progress, index, catalog, reportUrl });
+      const sync = new SlackStatusSurface({
+        client,
+        store: new RedisSlackStatusStore(redis, keys),
+        progress,
+        index,
+        catalog,
+        reportUrl,
+      });
       // Snapshots published in this process are queued for drawing directly, without making the publisher
       // (the worker's step loop) wait; the render job id dedupes them against the pub/sub path below.
       progress.onPublished((snapshot) => {
