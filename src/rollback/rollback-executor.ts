@@ -71,7 +71,7 @@ export class RollbackExecutor {
     const { log } = this.options;
     let final: ProgressSnapshot;
     try {
-      final = await this.runSteps(plan, run);
+      final = await this.runPlan(plan, run);
     } catch (error) {
       if (error instanceof JobAbandonedError) throw error;
       const described = describeError(error);
@@ -99,7 +99,7 @@ export class RollbackExecutor {
     await this.releaseLock(plan);
   }
 
-  private async runSteps(plan: RollbackPlan, run: ExecuteOptions): Promise<ProgressSnapshot> {
+  private async runPlan(plan: RollbackPlan, run: ExecuteOptions): Promise<ProgressSnapshot> {
     const { catalog, log } = this.options;
     const service = catalog.require(plan.service);
     const strategy = this.runbooks.ofPlan(plan);
