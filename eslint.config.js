@@ -8,7 +8,7 @@ import tseslint from 'typescript-eslint';
 const LAYERS = [
   ['cli'], // the rollback-bot command: a second entry point that reuses main's builders
   ['main'], // composition root: reads the environment, builds everything, starts the roles
-  ['transport'], // Slack, web console, HTTP: verify, parse, acknowledge, enqueue
+  ['transport', 'surfaces'], // in: Slack, console, HTTP (verify, parse, ack, enqueue); out: draw snapshots
   ['render'], // snapshot and reply -> Slack blocks, HTML, terminal text
   ['commands', 'queue'], // the command grammar and handler; BullMQ queues and workers
   ['stores', 'targets'], // adapters behind the domain's ports: Redis; Kubernetes, shell, local files

@@ -10,6 +10,7 @@ import type { ProgressStore } from './ports/progress-store.js';
 import type { RollbackIndex, RollbackQueue, ServiceLocks } from './ports/rollback-queue.js';
 import type { ApprovalState, ProgressSnapshot, Requester } from './progress-snapshot.js';
 import { RollbackPlanner } from './rollback-planner.js';
+import { Runbooks } from './runbooks.js';
 import type { ServiceCatalog } from './service-catalog.js';
 import { initialSnapshot } from './snapshot-tracker.js';
 import type { Strategy, VersionEntry } from './strategy.js';
@@ -56,7 +57,7 @@ export class RollbackService {
     this.now = options.now ?? (() => new Date());
     this.planner = new RollbackPlanner({
       catalog: options.catalog,
-      strategies: options.strategies,
+      runbooks: new Runbooks(options.strategies),
       now: this.now,
     });
   }
