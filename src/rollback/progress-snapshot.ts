@@ -80,7 +80,7 @@ export interface ProgressSnapshot {
   /** Present when the service's policy requires approvals. */
   approval?: ApprovalState;
   /** Set when someone asked to cancel; the job stops at the next safe point. */
-  cancelRequested?: { by: { id: string; name: string }; at: string };
+  cancelRequested?: { by: { id: string; name: string; source?: Requester['source'] }; at: string };
   /** Set on the rollback that marked the service rolled back, once someone released the mark. */
   released?: { by: { id: string; name: string }; at: string; reason: string };
   /** Checklist of the runbook's prerequisites, shown with the plan. */

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CommandHandler, type CommandContext } from '../../src/commands/command-handler.js';
 import type { CommandReply } from '../../src/commands/command-reply.js';
 import { createLogger, silentLogger } from '../../src/observability/logger.js';
-import { PermanentError } from '../../src/rollback/errors.js';
+import { PermanentError } from '../../src/errors/rollback-error.js';
 import type { ProgressSnapshot, Requester } from '../../src/rollback/progress-snapshot.js';
 import {
   ALICE,
@@ -412,14 +412,14 @@ describe('CommandHandler: every /rollback command against the real domain servic
 
     it('any other RollbackError: its code, message and hint, logged as a warning', async () => {
       domain.strategy.versionsFailure = new PermanentError(
-        'forbidden',
+        'kubernetes_forbidden',
         'The cluster refused to list the ReplicaSets of kaizen (403).',
         { hint: 'Let the bot list replicasets in namespace default.' },
       );
       expect(await run('versions kaizen')).toEqual({
         kind: 'error',
         error: {
-          code: 'forbidden',
+          code: 'kubernetes_forbidden',
           message: 'The cluster refused to list the ReplicaSets of kaizen (403).',
           hint: 'Let the bot list replicasets in namespace default.',
         },

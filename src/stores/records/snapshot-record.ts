@@ -52,7 +52,9 @@ const snapshotSchema: z.ZodType<ProgressSnapshot> = z.object({
       state: z.enum(['pending', 'approved', 'expired', 'cancelled']),
     })
     .optional(),
-  cancelRequested: z.object({ by: personSchema, at: z.string() }).optional(),
+  cancelRequested: z
+    .object({ by: personSchema.extend({ source: requesterSchema.shape.source.optional() }), at: z.string() })
+    .optional(),
   released: z.object({ by: personSchema, at: z.string(), reason: z.string() }).optional(),
   prerequisites: checklistSchema.optional(),
   createdAt: z.string(),
