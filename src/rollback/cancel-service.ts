@@ -60,6 +60,10 @@ export class CancelService {
       return { kind: 'requested', snapshot, request, ...(running ? { runningStep: running } : {}) };
     }
     const latest = (await progress.get(jobId)) ?? snapshot;
+    // The worker may have seen this very request and ended the job between our flag and the removal.
+    if (latest.state === 'cancelled' && isSameRequest(latest.cancelRequested, request)) {
+      return { kind: 'cancelled', snapshot: latest };
+    }
     if (isFinished(latest)) return { kind: 'finished', snapshot: latest };
     const cancelled = await this.publishCancelled(latest, request);
     await this.options.locks.release(latest.service, jobId);
@@ -117,4 +121,9 @@ export class CancelService {
       ...(detail === undefined ? {} : { detail }),
     });
   }
+}
+
+/** Whether the cancel recorded in a snapshot is this request (same person, same moment). */
+function isSameRequest(recorded: ProgressSnapshot['cancelRequested'], request: CancelRequest): boolean {
+  return recorded !== undefined && recorded.by.id === request.by.id && recorded.at === request.at;
 }
