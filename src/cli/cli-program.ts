@@ -28,6 +28,12 @@ export function createCliProgram(context: CliContext, setExit: (code: ExitCode) 
       writeOut: (text) => context.io.out(text.trimEnd()),
       writeErr: (text) => context.io.err(text.trimEnd()),
     })
+    // Not `--env-file`: Node 20 exits ("node: x: not found") on a script argument of that name whose file
+    // is missing, before this program runs (nodejs/node#54232).
+    .option(
+      '--env <file>',
+      'read the configuration from this env file too (KEY=value lines, as in .env.example); variables set in the shell win. Default: $ROLLBACK_BOT_ENV_FILE',
+    )
     .showHelpAfterError('(add --help for usage)')
     .addHelpText('after', EXIT_CODES_HELP);
   const run = (work: () => Promise<ExitCode>) => async () => setExit(await work());
