@@ -27,6 +27,7 @@ import { SlackStatusSync } from '../transport/slack/slack-status-sync.js';
 import { createCommandRunnerFactory } from '../targets/shell/create-command-runner-factory.js';
 import type { AppConfig } from './app-config.js';
 import { buildRollbackCore } from './build-rollback-core.js';
+import { checkKubernetesAccess } from './check-kubernetes-access.js';
 
 export interface StartBotOverrides {
   log?: Logger;
@@ -62,6 +63,9 @@ export async function startBot(config: AppConfig, overrides: StartBotOverrides =
     ...(overrides.runnerFactory ? { runnerFactory: overrides.runnerFactory } : {}),
     ...(overrides.slackRetries === undefined ? {} : { slackRetries: overrides.slackRetries }),
   });
+  if (!overrides.clusterFactory) {
+    checkKubernetesAccess({ services: core.catalog.all(), kubeconfigPath: config.kubeconfigPath, log });
+  }
   const { approvals, approvalExpiry, marks } = core.governance;
   const {
     catalog,

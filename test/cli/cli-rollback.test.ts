@@ -229,6 +229,23 @@ describe('rollback-bot CLI against real Redis, a worker and a fake cluster', () 
     expect((await snapshot(jobId as string))?.cancelRequested?.by.name).toBe(me);
   });
 
+  it('without a kubeconfig, a Kubernetes service answers that no cluster is configured and what to set', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'cli-no-kube-'));
+    try {
+      const result = await runCli(['rollback', 'search', 'v0.7.0', '--dry-run'], {
+        REDIS_PREFIX: prefix,
+        SERVICES_DIR: servicesDir,
+        HOME: home,
+      });
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toContain('✖ No Kubernetes cluster is configured for this bot');
+      expect(result.stderr).toMatch(/Hint: Set KUBECONFIG to a kubeconfig file/);
+      expect(result.stderr).not.toMatch(/HTTP protocol|localhost:8080/);
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
+  });
+
   it('exits 4 with a clear message when Redis cannot be reached', async () => {
     const result = await runCli(['status'], { ...env, REDIS_URL: 'redis://127.0.0.1:1' });
     expect(result.exitCode).toBe(4);
