@@ -61,6 +61,29 @@ export function createCliProgram(context: CliContext, setExit: (code: ExitCode) 
       })(),
     );
 
+  addQueryCommands(program, context, run);
+
+  const config = program.command('config').description('configuration tools');
+  config
+    .command('check')
+    .description('validate the environment and the service catalog; print each problem with file and field')
+    .addOption(new Option('--print', 'on success, print the whole configuration with secrets redacted'))
+    .action((options: { print?: boolean }) =>
+      run(async () => (await import('./run-config-check.js')).runConfigCheck(options, context))(),
+    );
+
+  program
+    .command('serve')
+    .description('start the bot (HTTP, Slack or the local console, worker) as npm start does')
+    .action(() => run(async () => (await import('./run-serve.js')).runServe(context))());
+
+  return program;
+}
+
+type Run = (work: () => Promise<ExitCode>) => () => Promise<void>;
+
+/** status, history, versions, cancel: the query commands, which all go through the shared command handler. */
+function addQueryCommands(program: Command, context: CliContext, run: Run): void {
   program
     .command('status')
     .description('where a rollback stands, or the recent rollbacks')
@@ -90,22 +113,6 @@ export function createCliProgram(context: CliContext, setExit: (code: ExitCode) 
     .description('ask a running rollback to stop at its next safe point')
     .argument('<job>', 'job id')
     .action((job: string) => run(() => query('cancel', [job], {}, context))());
-
-  const config = program.command('config').description('configuration tools');
-  config
-    .command('check')
-    .description('validate the environment and the service catalog; print each problem with file and field')
-    .addOption(new Option('--print', 'on success, print the whole configuration with secrets redacted'))
-    .action((options: { print?: boolean }) =>
-      run(async () => (await import('./run-config-check.js')).runConfigCheck(options, context))(),
-    );
-
-  program
-    .command('serve')
-    .description('start the bot (HTTP, Slack or the local console, worker) as npm start does')
-    .action(() => run(async () => (await import('./run-serve.js')).runServe(context))());
-
-  return program;
 }
 
 async function query(

@@ -1,3 +1,5 @@
+import type { SuggestedCommand } from './suggested-command.js';
+
 /**
  * Errors carry a stable `code`, a human `message`, an optional `hint` (what a person should do next,
  * usually the runbook's advice) and the underlying `cause`.
@@ -11,12 +13,15 @@ export interface RollbackErrorOptions {
   cause?: unknown;
   hint?: string;
   details?: readonly string[];
+  /** Commands the requester can type next; each surface prints them in its own syntax. */
+  next?: readonly SuggestedCommand[];
 }
 
 export class RollbackError extends Error {
   readonly code: string;
   readonly hint: string | undefined;
   readonly details: readonly string[];
+  readonly next: readonly SuggestedCommand[];
 
   constructor(code: string, message: string, options: RollbackErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -24,6 +29,7 @@ export class RollbackError extends Error {
     this.code = code;
     this.hint = options.hint;
     this.details = options.details ?? [];
+    this.next = options.next ?? [];
   }
 }
 

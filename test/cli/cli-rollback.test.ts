@@ -116,6 +116,8 @@ describe('rollback-bot CLI against real Redis, a worker and a fake cluster', () 
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toMatch(/Rollback plan for kaizen \(production\)/);
     expect(result.stdout).toMatch(/Requested by: +\S+ \(via cli\)/);
+    expect(result.stdout).toContain('Queued. Following it (Ctrl-C stops following, not the rollback):');
+    expect(result.stdout).not.toMatch(/Follow it with|\/rollback/);
     expect(result.stdout).toMatch(/started step 1\/\d+ /);
     expect(result.stdout).toMatch(/done step \d+\/\d+ /);
     expect(result.stdout).toMatch(/succeeded: Rolled back kaizen from .*v0\.8\.0.* to .*v0\.7\.0/);
@@ -148,6 +150,8 @@ describe('rollback-bot CLI against real Redis, a worker and a fake cluster', () 
     const result = await runCli(['rollback', 'search', 'v0.7.0', '--dry-run'], env);
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toMatch(/Dry run: nothing will change/);
+    expect(result.stdout).toContain('Dry run: nothing was queued.');
+    expect(result.stdout).not.toMatch(/status search-|Queued/);
     expect(result.stdout).toContain('search:v0.7.0');
     expect(patchesOf('search')).toBe(before);
     expect(imageOf('search')).toBe('search:v0.8.0');
@@ -167,6 +171,13 @@ describe('rollback-bot CLI against real Redis, a worker and a fake cluster', () 
     expect(unknown.exitCode).toBe(2);
     expect(unknown.stderr).toContain('Unknown service "kaizn"');
     expect(unknown.stderr).toMatch(/Did you mean kaizen/);
+    expect(unknown.stderr.match(/Did you mean/g)).toHaveLength(1);
+
+    const noJob = await runCli(['status', 'kaizen-nope-0000'], env);
+    expect(noJob.exitCode).toBe(2);
+    expect(noJob.stderr).toContain('No rollback with id "kaizen-nope-0000"');
+    expect(noJob.stderr).toContain('Try: rollback-bot status');
+    expect(noJob.stderr).not.toContain('/rollback');
   });
 
   it('a service that needs approval is refused without --break-glass (exit 2); with it, audited and announced', async () => {

@@ -47,6 +47,10 @@ describe('renderPlan', () => {
     const message = renderPlan(plan({}, true));
     expectGolden(golden('plan-dry-run'), message);
     expect(visible(message)).toContain('Dry run: nothing will change.');
+    // A dry run is never queued: no job id to look up, no status command that would answer "no rollback".
+    expect(visible(message)).toContain('Dry run: nothing was queued.');
+    expect(visible(message)).not.toContain('/rollback status');
+    expect(visible(message)).not.toContain('rb-kaizen-20261103-104200');
     expect(message.text).toMatch(/^Dry run: would roll back kaizen \(production\) from v0.8.0/);
   });
 });
@@ -63,6 +67,23 @@ describe('renderError', () => {
     expectGolden(golden('error-unknown-service'), message);
     expect(visible(message)).toContain('Did you mean `kaizen`, `kaizen-worker`?');
     expect(message.text).toBe('❌ There is no service called "kaizn".');
+  });
+
+  it('writes the usage line and the commands to try in /rollback syntax', () => {
+    const message = renderError({
+      code: 'rollback_in_progress',
+      message: 'A rollback of kaizen is already in progress by alice to v0.7.0 (running): job rb-1.',
+      hint: 'Wait for it to end (its status shows where it stands), or cancel it before starting another.',
+      usage: 'rollback',
+      next: [
+        { command: 'status', args: ['rb-1'] },
+        { command: 'cancel', args: ['rb-1'] },
+      ],
+    });
+    expect(checkBlocks(message.blocks)).toEqual([]);
+    expectGolden(golden('error-in-progress'), message);
+    expect(visible(message)).toContain('Try: `/rollback status rb-1` or `/rollback cancel rb-1`');
+    expect(visible(message)).toContain('Usage: `/rollback &lt;service&gt; [version|previous|revision:N]');
   });
 
   it('leaves out the hint and suggestions when there are none', () => {
