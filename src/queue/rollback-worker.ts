@@ -1,5 +1,6 @@
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { ServiceConfig } from '../config/service-schema.js';
 import type { Logger } from '../observability/logger.js';
 import { describeError, JobAbandonedError, PermanentError } from '../rollback/errors.js';
 import { withGuards } from '../rollback/guards/with-guards.js';
@@ -8,6 +9,7 @@ import type { CancelRequest } from '../rollback/ports/cancellation.js';
 import type { CommandRunner } from '../rollback/ports/command-runner.js';
 import type { ProgressStore } from '../rollback/ports/progress-store.js';
 import type { ServiceLocks } from '../rollback/ports/rollback-queue.js';
+import type { RollbackPlan } from '../rollback/plan.js';
 import type { Checklist } from '../rollback/progress-snapshot.js';
 import { runRollback } from '../rollback/run-rollback.js';
 import { failSnapshot } from '../rollback/snapshot-tracker.js';
@@ -38,7 +40,12 @@ export interface RollbackWorkerOptions {
   cancellation?: WorkerCancellation;
   audit?: AuditLog;
   concurrency?: number;
-  checklists?: (strategy: string, outcome: 'succeeded' | 'failed' | 'cancelled') => Checklist[];
+  /** The checklists posted when a job ends, fitted to its service and plan (finalChecklists). */
+  checklists?: (
+    service: ServiceConfig,
+    plan: RollbackPlan,
+    outcome: 'succeeded' | 'failed' | 'cancelled',
+  ) => Checklist[];
   stepRetry?: RetryPolicy;
   /** Lock duration in ms; a worker that dies loses its jobs to another after this long. */
   lockDurationMs?: number;
@@ -97,7 +104,7 @@ export function createRollbackWorker(options: RollbackWorkerOptions): Worker<Rol
         signal: controller.signal,
         ...(cancellation ? { cancelRequested: () => cancellation.requested(plan.jobId) } : {}),
         ...(options.audit ? { audit: options.audit } : {}),
-        checklists: (outcome) => options.checklists?.(plan.strategy, outcome) ?? [],
+        checklists: (outcome) => options.checklists?.(service, plan, outcome) ?? [],
         ...(options.stepRetry ? { retry: options.stepRetry } : {}),
       });
       // The snapshot already says how it ended; a lock that could not be released heals (stale-lock recovery).

@@ -62,7 +62,7 @@ export class RollbackPlanner {
         ...strategy.steps(service, resolved.target).map((s) => ({ id: s.id, title: s.title })),
       ],
       actions: resolved.actions,
-      prerequisites: prerequisitesChecklist(),
+      prerequisites: prerequisitesChecklist(service, { strategy: strategy.name, to: resolved.to }),
       createdAt: this.options.now().toISOString(),
     };
   }

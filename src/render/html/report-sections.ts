@@ -3,6 +3,7 @@ import type { PlannedAction, RollbackPlan } from '../../rollback/plan.js';
 import type { Checklist, ProgressSnapshot, StepSnapshot } from '../../rollback/progress-snapshot.js';
 import { utcTime } from '../plain-text/describe-progress-text.js';
 import { elapsedMs, formatDuration } from '../slack/format-time.js';
+import { codeSpans } from './code-spans.js';
 import { html, type SafeHtml } from './safe-html.js';
 
 /** A `<time>` with the UTC reading; empty for a missing time. */
@@ -155,7 +156,7 @@ export function checklistsSection(
       (list) =>
         html`<h3>${list.title}</h3>
           <ul class="checklist">
-            ${list.items.map((item) => html`<li>${item.done === true ? '☑' : '☐'} ${item.text}</li>`)}
+            ${list.items.map((item) => html`<li>${item.done === true ? '☑' : '☐'} ${codeSpans(item.text)}</li>`)}
           </ul>`,
     )}`;
 }

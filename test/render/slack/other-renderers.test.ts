@@ -8,7 +8,10 @@ import {
   renderPlan,
   renderVersions,
 } from '../../../src/render/slack/index.js';
-import { postMortemChecklist, verificationChecklist } from '../../../src/rollback/checklists.js';
+import { serviceSchema } from '../../../src/config/service-schema.js';
+import { postMortemChecklist } from '../../../src/rollback/checklists.js';
+import { verificationChecklist } from '../../../src/rollback/verification-checklist.js';
+import { kaizenService } from '../../support/kaizen-service.js';
 import { expectGolden } from '../../support/expect-golden.js';
 import { checkBlocks } from '../../support/fake-slack/index.js';
 import { plan } from './fixtures.js';
@@ -123,15 +126,22 @@ describe('renderDetail', () => {
 });
 
 describe('renderChecklists', () => {
-  it('lists each checklist with boxes to tick', () => {
-    const checklists = [verificationChecklist(), postMortemChecklist('kubernetes')];
-    checklists[0]!.items[0]!.done = true;
+  it("lists each checklist with the service's commands as code, and no counter of boxes nobody can tick", () => {
+    const kaizen = serviceSchema.parse(kaizenService());
+    const checklists = [
+      verificationChecklist(kaizen, { strategy: 'kubernetes', to: 'v0.7.0', jobId: 'rb-kaizen-1' }),
+      postMortemChecklist(kaizen, 'kubernetes'),
+    ];
+    checklists[0]!.items[1]!.done = true;
     const message = renderChecklists(checklists);
     expect(checkBlocks(message.blocks)).toEqual([]);
     expectGolden(golden('checklists'), message);
-    expect(visible(message)).toContain('(1/6 done)');
-    expect(visible(message)).toContain('✅ All pods are running and healthy');
-    expect(visible(message)).toContain('⬜ Schedule post-mortem');
+    expect(visible(message)).not.toMatch(/\d+\/\d+ done/);
+    expect(visible(message)).toContain(
+      '⬜ All pods are running and healthy: `kubectl rollout status deployment/kaizen -n default`',
+    );
+    expect(visible(message)).toContain('✅ No error logs in pod output');
+    expect(visible(message)).toContain('⬜ Schedule the post-mortem');
   });
 });
 

@@ -91,8 +91,12 @@ export function failedRollback(jobId: string): { snapshot: ProgressSnapshot; pla
     ],
     checklists: [
       {
+        id: 'post-mortem',
         title: 'Post-mortem checklist',
-        items: [{ text: 'Schedule post-mortem' }, { text: 'Document lessons learned', done: true }],
+        items: [
+          { id: 'schedule', text: 'Schedule post-mortem with `incident-42`' },
+          { id: 'lessons', text: 'Document lessons learned', done: true },
+        ],
       },
     ],
     outcome: { summary: 'Rollback failed; the Deployment is left as the failed step found it.' },

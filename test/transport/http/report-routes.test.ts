@@ -100,7 +100,8 @@ describe('GET /rollbacks/<job-id>: the report page', () => {
     expect(page).toContain('Hint: Check the image &lt;tag&gt; exists &amp; pods can pull it.');
     expect(page).toContain('Current: deployment/kaizen at revision 3');
     expect(page).toContain('kubectl set image deployment/kaizen kaizen=kaizen:v0.7.0');
-    expect(page).toContain('☐ Schedule post-mortem');
+    expect(page).toContain('☐ Schedule post-mortem with <code>incident-42</code>');
+    expect(page).not.toContain('`incident-42`');
     expect(page).toContain('☑ Document lessons learned');
     expect(page).toContain('U0ALICE, via slack');
     expect(page).toMatch(/Approval<\/dt>\s*<dd>\s*Not required/);
