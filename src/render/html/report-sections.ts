@@ -118,7 +118,8 @@ function stepRows(snapshot: ProgressSnapshot, step: StepSnapshot, index: number)
   if (step.summary !== undefined && step.summary.trim() !== '') extra.push(html`<div>${step.summary}</div>`);
   if (step.error !== undefined) {
     extra.push(html`<div class="error"><strong>${step.error.code}</strong>: ${step.error.message}</div>`);
-    if (step.error.hint !== undefined) extra.push(html`<div class="hint">Hint: ${step.error.hint}</div>`);
+    if (step.error.hint !== undefined)
+      extra.push(html`<div class="hint">Hint: ${codeSpans(step.error.hint)}</div>`);
   }
   for (const detail of details)
     extra.push(

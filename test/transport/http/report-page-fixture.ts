@@ -73,7 +73,7 @@ export function failedRollback(jobId: string): { snapshot: ProgressSnapshot; pla
         error: {
           code: 'progress_deadline_exceeded',
           message: 'deployment "kaizen" exceeded its progress deadline',
-          hint: 'Check the image <tag> exists & pods can pull it.',
+          hint: 'Check the image <tag> exists & pods can pull it: `kubectl describe pod -l app=kaizen`.',
         },
       },
     ],
