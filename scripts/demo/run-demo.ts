@@ -36,10 +36,11 @@ async function main(): Promise<void> {
   const bot = await startBot(config, { log });
   const port = bot.http?.server.address();
   const consoleUrl = `http://localhost:${typeof port === 'object' && port ? port.port : config.port}/`;
+  const cli = await cliHint(dataDir, config);
   log.info(
     `Demo ready. Open ${consoleUrl} , choose your name, and type: /rollback demo v0.7.0  (Ctrl-C stops the bot and the demo app)`,
   );
-  log.info(await cliHint(dataDir, config));
+  log.info(cli);
 
   let stopping = false;
   const stop = (signal: string) => {
