@@ -1,12 +1,14 @@
 // `npm run demo`: prepares the demo app under .data/demo/ and starts the bot in local mode with the demo
 // catalog, so `/rollback demo v0.7.0` in the web console really checks out v0.7.0, restarts the app and
 // verifies that /health answers v0.7.0. Ctrl-C stops the bot and the demo app.
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { Redis } from 'ioredis';
 import pinoPretty from 'pino-pretty';
-import { loadAppConfig } from '../../src/main/app-config.js';
+import { loadAppConfig, type AppConfig } from '../../src/main/app-config.js';
 import { startBot } from '../../src/main/start-bot.js';
 import { createLogger } from '../../src/observability/logger.js';
+import { writeDemoEnvFile } from './demo-env-file.js';
 import { PACKAGE_ROOT, prepareDemo } from './prepare-demo.js';
 
 async function main(): Promise<void> {
@@ -34,9 +36,11 @@ async function main(): Promise<void> {
   const bot = await startBot(config, { log });
   const port = bot.http?.server.address();
   const consoleUrl = `http://localhost:${typeof port === 'object' && port ? port.port : config.port}/`;
+  const cli = await cliHint(dataDir, config);
   log.info(
     `Demo ready. Open ${consoleUrl} , choose your name, and type: /rollback demo v0.7.0  (Ctrl-C stops the bot and the demo app)`,
   );
+  log.info(cli);
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -47,6 +51,19 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+/** Writes demo.env for the CLI and says how to use it: the exact command, from where the demo was started. */
+async function cliHint(dataDir: string, config: AppConfig): Promise<string> {
+  const envFile = join(dataDir, 'demo.env');
+  await writeDemoEnvFile(envFile, config);
+  const shown = (path: string) => {
+    const fromHere = relative(process.cwd(), path);
+    return fromHere.startsWith('..') || fromHere === '' ? path : fromHere;
+  };
+  const cli = join(PACKAGE_ROOT, 'dist', 'cli', 'main.js');
+  const build = existsSync(cli) ? '' : 'npm run build && ';
+  return `From a terminal: ${build}node ${shown(cli)} --env ${shown(envFile)} history demo  (the CLI reads the demo's catalog and queue from ${shown(envFile)}; or export ROLLBACK_BOT_ENV_FILE=${shown(envFile)})`;
 }
 
 /** The demo needs Redis (queue, snapshots, locks): say so plainly instead of retrying forever. */

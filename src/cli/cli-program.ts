@@ -1,10 +1,7 @@
 import { Command, Option } from 'commander';
 import type { CliContext } from './cli-context.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
-import { runConfigCheck } from './run-config-check.js';
-import { runQueryCommand } from './run-query-command.js';
-import { runRollbackCommand, type RollbackOptions } from './run-rollback-command.js';
-import { runServe } from './run-serve.js';
+import type { RollbackOptions } from './run-rollback-command.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -18,6 +15,8 @@ Exit codes:
 /**
  * The `rollback-bot` command line. Each action resolves to an exit code that `run` reports through
  * `setExit`; commander itself never exits the process (exitOverride), so bad usage is exit 2 too.
+ * Each command's module is imported when that command runs, so `--help` and `config check` do not load
+ * the queue, Slack and Kubernetes clients.
  */
 export function createCliProgram(context: CliContext, setExit: (code: ExitCode) => void): Command {
   const program = new Command('rollback-bot')
@@ -29,6 +28,12 @@ export function createCliProgram(context: CliContext, setExit: (code: ExitCode) 
       writeOut: (text) => context.io.out(text.trimEnd()),
       writeErr: (text) => context.io.err(text.trimEnd()),
     })
+    // Not `--env-file`: Node 20 exits ("node: x: not found") on a script argument of that name whose file
+    // is missing, before this program runs (nodejs/node#54232).
+    .option(
+      '--env <file>',
+      'read the configuration from this env file too (KEY=value lines, as in .env.example); variables set in the shell win. Default: $ROLLBACK_BOT_ENV_FILE',
+    )
     .showHelpAfterError('(add --help for usage)')
     .addHelpText('after', EXIT_CODES_HELP);
   const run = (work: () => Promise<ExitCode>) => async () => setExit(await work());
@@ -50,16 +55,42 @@ export function createCliProgram(context: CliContext, setExit: (code: ExitCode) 
       '\nExamples:\n  rollback-bot rollback kaizen v0.7.0 --reason "5xx after v0.8.0" --follow\n  rollback-bot rollback kaizen --dry-run',
     )
     .action((service: string, version: string | undefined, options: RollbackOptions) =>
-      run(() => runRollbackCommand(service, version, options, context))(),
+      run(async () => {
+        const { runRollbackCommand } = await import('./run-rollback-command.js');
+        return runRollbackCommand(service, version, options, context);
+      })(),
     );
 
+  addQueryCommands(program, context, run);
+
+  const config = program.command('config').description('configuration tools');
+  config
+    .command('check')
+    .description('validate the environment and the service catalog; print each problem with file and field')
+    .addOption(new Option('--print', 'on success, print the whole configuration with secrets redacted'))
+    .action((options: { print?: boolean }) =>
+      run(async () => (await import('./run-config-check.js')).runConfigCheck(options, context))(),
+    );
+
+  program
+    .command('serve')
+    .description('start the bot (HTTP, Slack or the local console, worker) as npm start does')
+    .action(() => run(async () => (await import('./run-serve.js')).runServe(context))());
+
+  return program;
+}
+
+type Run = (work: () => Promise<ExitCode>) => () => Promise<void>;
+
+/** status, history, versions, cancel: the query commands, which all go through the shared command handler. */
+function addQueryCommands(program: Command, context: CliContext, run: Run): void {
   program
     .command('status')
     .description('where a rollback stands, or the recent rollbacks')
     .argument('[job]', 'job id')
     .option('--json', 'print the answer as JSON')
     .action((job: string | undefined, options: { json?: boolean }) =>
-      run(() => runQueryCommand('status', job === undefined ? [] : [job], options, context))(),
+      run(() => query('status', job === undefined ? [] : [job], options, context))(),
     );
   program
     .command('history')
@@ -67,7 +98,7 @@ export function createCliProgram(context: CliContext, setExit: (code: ExitCode) 
     .argument('<service>')
     .option('--json', 'print the answer as JSON')
     .action((service: string, options: { json?: boolean }) =>
-      run(() => runQueryCommand('history', [service], options, context))(),
+      run(() => query('history', [service], options, context))(),
     );
   program
     .command('versions')
@@ -75,27 +106,20 @@ export function createCliProgram(context: CliContext, setExit: (code: ExitCode) 
     .argument('<service>')
     .option('--json', 'print the answer as JSON')
     .action((service: string, options: { json?: boolean }) =>
-      run(() => runQueryCommand('versions', [service], options, context))(),
+      run(() => query('versions', [service], options, context))(),
     );
   program
     .command('cancel')
     .description('ask a running rollback to stop at its next safe point')
     .argument('<job>', 'job id')
-    .action((job: string) => run(() => runQueryCommand('cancel', [job], {}, context))());
+    .action((job: string) => run(() => query('cancel', [job], {}, context))());
+}
 
-  const config = program.command('config').description('configuration tools');
-  config
-    .command('check')
-    .description('validate the environment and the service catalog; print each problem with file and field')
-    .addOption(new Option('--print', 'on success, print the whole configuration with secrets redacted'))
-    .action((options: { print?: boolean }) => run(() => runConfigCheck(options, context))());
-
-  program
-    .command('serve')
-    .description('start the bot (HTTP, Slack or the local console, worker) as npm start does')
-    .action(() => run(() => runServe(context))());
-
-  return program;
+async function query(
+  ...args: Parameters<typeof import('./run-query-command.js').runQueryCommand>
+): Promise<ExitCode> {
+  const { runQueryCommand } = await import('./run-query-command.js');
+  return runQueryCommand(...args);
 }
 
 /** commander's own outcomes: help and version are fine (0), anything else is bad usage (2). */

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { CommanderError } from 'commander';
 import { loadAppConfig, type AppConfig } from '../main/app-config.js';
+import { cliEnvironment } from './cli-environment.js';
 import { processIo } from './cli-io.js';
 import { commanderExitCode, createCliProgram } from './cli-program.js';
 import { CliExit, EXIT, type ExitCode } from './exit-codes.js';
@@ -10,13 +11,17 @@ import { localRequester } from './local-requester.js';
 async function main(): Promise<ExitCode> {
   const io = processIo();
   let config: AppConfig | undefined;
-  const context = {
-    io,
-    requester: localRequester(),
-    config: () => (config ??= loadAppConfig(process.env)),
-  };
   let code: ExitCode = EXIT.ok;
-  const program = createCliProgram(context, (exit) => (code = exit));
+  const program = createCliProgram(
+    {
+      io,
+      requester: localRequester(),
+      // Read when a command first needs it, after commander has parsed --env.
+      config: () =>
+        (config ??= loadAppConfig(cliEnvironment(process.env, program.opts<{ env?: string }>().env))),
+    },
+    (exit) => (code = exit),
+  );
   try {
     await program.parseAsync(process.argv);
     return code;

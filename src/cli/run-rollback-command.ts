@@ -1,5 +1,5 @@
 import type { RedisOptions } from 'ioredis';
-import { parseCommand } from '../commands/parse-command.js';
+import { invalidCommandError, parseCommand } from '../commands/parse-command.js';
 import type { ReplyError } from '../commands/command-reply.js';
 import type { RollbackCommand } from '../commands/parsed-command.js';
 import { renderErrorText, renderReplyText } from '../render/terminal/render-reply-text.js';
@@ -53,7 +53,14 @@ export async function runRollbackCommand(
       ? reportLink(config.publicUrl, plan.jobId, config.reportSigningKey)
       : undefined;
     if (!(options.json && options.follow)) {
-      io.out(options.json ? JSON.stringify(reply) : renderReplyText(reply, reportUrl ? { reportUrl } : {}));
+      io.out(
+        options.json
+          ? JSON.stringify(reply)
+          : renderReplyText(reply, {
+              ...(reportUrl ? { reportUrl } : {}),
+              following: options.follow === true,
+            }),
+      );
     }
     if (!reply.enqueued) return EXIT.ok;
     if (command.breakGlass) await recordBreakGlass(core, plan, context, reportUrl);
@@ -88,8 +95,7 @@ function parseRollback(
     });
   }
   const parsed = parseCommand(text);
-  if (parsed.kind === 'invalid')
-    throw refusal({ code: parsed.code, message: parsed.message, hint: parsed.hint });
+  if (parsed.kind === 'invalid') throw refusal(invalidCommandError(parsed));
   if (parsed.kind !== 'rollback') {
     throw refusal({
       code: 'invalid_service',

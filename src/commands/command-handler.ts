@@ -5,8 +5,9 @@ import type { Requester } from '../rollback/progress-snapshot.js';
 import type { ApprovalService } from '../rollback/approval-service.js';
 import type { CancelService } from '../rollback/cancel-service.js';
 import type { RollbackService } from '../rollback/rollback-service.js';
-import type { CommandReply, ReplyError } from './command-reply.js';
-import { parseCommand } from './parse-command.js';
+import { suggestCommand } from '../errors/suggested-command.js';
+import { replyError, type CommandReply, type ReplyError } from './command-reply.js';
+import { invalidCommandError, parseCommand } from './parse-command.js';
 import type { ParsedCommand } from './parsed-command.js';
 import { describeServiceState } from './describe-service-state.js';
 
@@ -53,7 +54,7 @@ export class CommandHandler {
       case 'help':
         return { kind: 'help' };
       case 'invalid':
-        return { kind: 'error', error: { code: command.code, message: command.message, hint: command.hint } };
+        return { kind: 'error', error: invalidCommandError(command) };
       case 'rollback': {
         if (command.breakGlass && context.requester.source !== 'cli') {
           throw new InputError('break_glass_not_allowed', '`--break-glass` is only accepted from the CLI.', {
@@ -92,13 +93,14 @@ export class CommandHandler {
         if (this.rollbacks.isService(command.jobId)) {
           return {
             kind: 'notice',
-            text: describeServiceState(await this.rollbacks.serviceState(command.jobId)),
+            ...describeServiceState(await this.rollbacks.serviceState(command.jobId)),
           };
         }
         const snapshot = await this.rollbacks.status(command.jobId);
         if (!snapshot) {
           throw new InputError('unknown_job', `No rollback with id "${command.jobId}".`, {
-            hint: 'Type `/rollback status` to list recent rollbacks.',
+            hint: 'The recent rollbacks show their job ids.',
+            next: [suggestCommand('status')],
           });
         }
         return { kind: 'status', snapshot };
@@ -161,23 +163,21 @@ export class CommandHandler {
           'already_finished',
           `Rollback ${jobId} of ${snapshot.service} already ${snapshot.state}${snapshot.endedAt ? ` at ${snapshot.endedAt}` : ''}: there is nothing to cancel.`,
           {
-            hint:
-              snapshot.state === 'succeeded'
-                ? `A finished rollback cannot be cancelled. To change ${snapshot.service} again, start a new rollback or deploy.`
-                : `See what happened with \`/rollback status ${jobId}\`.`,
+            ...(snapshot.state === 'succeeded'
+              ? {
+                  hint: `A finished rollback cannot be cancelled. To change ${snapshot.service} again, start a new rollback or deploy.`,
+                }
+              : { hint: 'Its status says what happened.', next: [suggestCommand('status', jobId)] }),
           },
         );
     }
   }
 
   private toReplyError(error: unknown): ReplyError {
-    if (error instanceof InputError) {
-      const suggestions = (error as InputError & { suggestions?: string[] }).suggestions;
-      return { ...describeError(error), ...(suggestions ? { suggestions } : {}) };
-    }
+    if (error instanceof InputError) return replyError(error);
     if (error instanceof RollbackError) {
       this.log.warn({ error: describeError(error) }, 'command failed');
-      return describeError(error);
+      return replyError(error);
     }
     this.log.error({ err: error }, 'command failed unexpectedly');
     return {

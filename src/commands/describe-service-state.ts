@@ -1,16 +1,17 @@
 import type { ServiceState } from '../rollback/rollback-service.js';
+import { suggestCommand, type SuggestedCommand } from '../errors/suggested-command.js';
 
 /**
  * `/rollback status <service>` as plain sentences for any surface: whether the service is marked rolled
- * back (deploys should wait) and which rollback, if any, holds it now.
+ * back (deploys should wait) and which rollback, if any, holds it now; and the command that releases it.
  */
-export function describeServiceState(state: ServiceState): string {
+export function describeServiceState(state: ServiceState): { text: string; next?: SuggestedCommand[] } {
   const { service, rolledBack, active } = state;
   const lines = [`${service.name} (${service.environment})`];
   if (rolledBack) {
     lines.push(
       `🔒 Marked rolled back: ${rolledBack.by.name} rolled it back to ${rolledBack.to} at ${rolledBack.at} (job ${rolledBack.jobId}).`,
-      `Deploy pipelines should not deploy over it until someone runs /rollback release ${service.name} --reason "...".`,
+      'Deploy pipelines should not deploy over it until someone releases it, with a reason.',
     );
   } else {
     lines.push('Not marked rolled back: deploys may go ahead.');
@@ -23,5 +24,8 @@ export function describeServiceState(state: ServiceState): string {
   } else {
     lines.push('No rollback in progress.');
   }
-  return lines.join('\n');
+  const text = lines.join('\n');
+  return rolledBack
+    ? { text, next: [suggestCommand('release', service.name, '--reason', 'the cause is fixed')] }
+    : { text };
 }

@@ -2,9 +2,11 @@ import { COMMAND_KEYWORDS } from '../config/command-keywords.js';
 import { STRATEGY_NAMES, type StrategyName } from '../config/service-schema.js';
 import type { ParseErrorCode } from '../errors/error-codes.js';
 import type { InvalidCommand, ParsedCommand, RollbackCommand } from './parsed-command.js';
+import type { ReplyError } from './command-reply.js';
 import { splitOptions, type SplitWords } from './split-options.js';
 import { tokenize, type Token } from './tokenize.js';
-import { USAGE, type CommandName } from './usage.js';
+import { suggestCommand } from '../errors/suggested-command.js';
+import type { CommandName } from './usage.js';
 import { checkJobId, checkRevision, checkServiceName, checkVersion, show } from './validate-arguments.js';
 
 /** Longer text is refused (in characters, as people count them). */
@@ -30,14 +32,16 @@ export function parseCommand(text: string): ParsedCommand {
     return invalid(
       'too_long',
       `The command is too long (${length} characters; at most ${MAX_COMMAND_LENGTH}).`,
-      USAGE.rollback,
+      undefined,
+      'rollback',
     );
   }
   if (BAD_CHARACTERS.test(text)) {
     return invalid(
       'bad_characters',
       'The command contains control or text-direction characters.',
-      `Type the command as plain text. ${USAGE.rollback}`,
+      'Type the command as plain text.',
+      'rollback',
     );
   }
   const tokenized = tokenize(text);
@@ -45,7 +49,8 @@ export function parseCommand(text: string): ParsedCommand {
     return invalid(
       'unclosed_quote',
       tokenized.message,
-      `Close the quote, like --reason "bad deploy". ${USAGE.rollback}`,
+      'Close the quote, like --reason "bad deploy".',
+      'rollback',
     );
   }
   const tokens = dropCommandName(tokenized.tokens);
@@ -74,18 +79,19 @@ export function parseCommand(text: string): ParsedCommand {
 }
 
 function parseRollback({ positionals, options }: SplitWords): ParsedCommand {
-  const usage = USAGE.rollback;
+  const usage = 'rollback';
   const [serviceWord, target, ...extra] = positionals;
   if (serviceWord === undefined)
-    return invalid('missing_argument', 'Which service? The service name comes first.', usage);
+    return invalid('missing_argument', 'Which service? The service name comes first.', undefined, usage);
   const service = serviceWord.toLowerCase();
   const badService = checkServiceName(service);
-  if (badService) return invalid('invalid_service', badService, serviceHint(usage));
+  if (badService) return invalid('invalid_service', badService, SERVICE_HINT, usage);
   if (extra.length > 0) {
     return invalid(
       'too_many_arguments',
       `Too many words: ${extra.map(show).join(' ')}. A rollback takes a service and at most one version.`,
-      `Quote a reason that has spaces: --reason "...". ${usage}`,
+      'Quote a reason that has spaces: --reason "...".',
+      usage,
     );
   }
 
@@ -97,6 +103,7 @@ function parseRollback({ positionals, options }: SplitWords): ParsedCommand {
     return invalid(
       'conflicting_target',
       `--to-revision ${options['to-revision']} conflicts with ${show(target)}: give either a version or a revision.`,
+      undefined,
       usage,
     );
   }
@@ -107,7 +114,8 @@ function parseRollback({ positionals, options }: SplitWords): ParsedCommand {
       return invalid(
         'invalid_revision',
         revision,
-        `Revisions are whole numbers from 1, like revision:3 or --to-revision 3. ${usage}`,
+        'Revisions are whole numbers from 1, like revision:3 or --to-revision 3.',
+        usage,
       );
     }
     command.toRevision = revision;
@@ -117,7 +125,8 @@ function parseRollback({ positionals, options }: SplitWords): ParsedCommand {
       return invalid(
         'invalid_version',
         badVersion,
-        `Versions use letters, digits and . _ + - (at most 128, starting with a letter or digit), like v0.7.0. ${usage}`,
+        'Versions use letters, digits and . _ + - (at most 128, starting with a letter or digit), like v0.7.0.',
+        usage,
       );
     }
     command.version = target;
@@ -129,7 +138,8 @@ function parseRollback({ positionals, options }: SplitWords): ParsedCommand {
       return invalid(
         'unknown_strategy',
         `Unknown strategy ${show(options.strategy)}.`,
-        `Strategies: ${STRATEGY_NAMES.join(', ')}. ${usage}`,
+        `Strategies: ${STRATEGY_NAMES.join(', ')}.`,
+        usage,
       );
     }
     command.strategy = strategy;
@@ -145,16 +155,16 @@ function parseStatus({ positionals }: SplitWords): ParsedCommand {
   if (extra.length > 0) return tooMany('status', extra);
   if (jobId === undefined) return { kind: 'status' };
   const bad = checkJobId(jobId);
-  return bad ? invalid('invalid_job_id', bad, jobIdHint('status')) : { kind: 'status', jobId };
+  return bad ? invalid('invalid_job_id', bad, JOB_ID_HINT, 'status') : { kind: 'status', jobId };
 }
 
 function parseCancel({ positionals }: SplitWords): ParsedCommand {
   const [jobId, ...extra] = positionals;
   if (jobId === undefined)
-    return invalid('missing_argument', 'Which job? cancel needs a job id.', USAGE.cancel);
+    return invalid('missing_argument', 'Which job? cancel needs a job id.', undefined, 'cancel');
   if (extra.length > 0) return tooMany('cancel', extra);
   const bad = checkJobId(jobId);
-  return bad ? invalid('invalid_job_id', bad, jobIdHint('cancel')) : { kind: 'cancel', jobId };
+  return bad ? invalid('invalid_job_id', bad, JOB_ID_HINT, 'cancel') : { kind: 'cancel', jobId };
 }
 
 function parseServiceOnly(command: 'versions' | 'history', { positionals }: SplitWords): ParsedCommand {
@@ -166,11 +176,15 @@ function parseRelease({ positionals, options }: SplitWords): ParsedCommand {
   const service = serviceArgument('release', positionals);
   if (typeof service !== 'string') return service;
   if (options.reason === undefined) {
-    return invalid(
-      'missing_argument',
-      'release needs a reason.',
-      `For example: /rollback release ${service} --reason "fixed forward in v0.8.1"`,
-    );
+    return {
+      ...invalid(
+        'missing_argument',
+        'release needs a reason.',
+        'Say why it may be deployed again.',
+        'release',
+      ),
+      next: [suggestCommand('release', service, '--reason', 'fixed forward in v0.8.1')],
+    };
   }
   return { kind: 'release', service, reason: options.reason };
 }
@@ -179,11 +193,17 @@ function parseRelease({ positionals, options }: SplitWords): ParsedCommand {
 function serviceArgument(command: CommandName, positionals: readonly string[]): string | InvalidCommand {
   const [word, ...extra] = positionals;
   if (word === undefined)
-    return invalid('missing_argument', `Which service? ${command} needs a service name.`, USAGE[command]);
+    return invalid('missing_argument', `Which service? ${command} needs a service name.`, undefined, command);
   if (extra.length > 0) return tooMany(command, extra);
   const service = word.toLowerCase();
   const bad = checkServiceName(service);
-  return bad ? invalid('invalid_service', bad, serviceHint(USAGE[command])) : service;
+  return bad ? invalid('invalid_service', bad, SERVICE_HINT, command) : service;
+}
+
+/** A refusal as the error reply every surface draws: message, hint, usage line, commands to try. */
+export function invalidCommandError(command: InvalidCommand): ReplyError {
+  const { code, message, hint, usage, next } = command;
+  return { code, message, ...(hint === undefined ? {} : { hint }), usage, ...(next ? { next } : {}) };
 }
 
 function dropCommandName(tokens: readonly Token[]): readonly Token[] {
@@ -203,15 +223,20 @@ function tooMany(command: CommandName, extra: readonly string[]): InvalidCommand
   return invalid(
     'too_many_arguments',
     `Too many words for ${command}: ${extra.map(show).join(' ')}.`,
-    USAGE[command],
+    undefined,
+    command,
   );
 }
 
-const serviceHint = (usage: string): string =>
-  `Service names are lowercase letters, digits and dashes, like kaizen. ${usage}`;
-const jobIdHint = (command: CommandName): string =>
-  `Job ids are letters, digits and . _ : - as shown in the status message. ${USAGE[command]}`;
+const SERVICE_HINT = 'Service names are lowercase letters, digits and dashes, like kaizen.';
+const JOB_ID_HINT = 'Job ids are letters, digits and . _ : - as shown in the status message.';
 
-function invalid(code: ParseErrorCode, message: string, hint: string): InvalidCommand {
-  return { kind: 'invalid', code, message, hint };
+/** A refusal: what was wrong, what to do (if more than the usage line says), and which usage line answers it. */
+function invalid(
+  code: ParseErrorCode,
+  message: string,
+  hint: string | undefined,
+  usage: CommandName,
+): InvalidCommand {
+  return { kind: 'invalid', code, message, ...(hint === undefined ? {} : { hint }), usage };
 }

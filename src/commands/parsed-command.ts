@@ -1,5 +1,7 @@
 import type { ParseErrorCode } from '../errors/error-codes.js';
 import type { StrategyName } from '../config/service-schema.js';
+import type { SuggestedCommand } from '../errors/suggested-command.js';
+import type { CommandName } from './usage.js';
 
 /**
  * What `/rollback ...` (or the same text in the web console or CLI) asks for. Produced by `parseCommand`;
@@ -40,6 +42,10 @@ export interface InvalidCommand {
   code: ParseErrorCode;
   /** What was wrong, in a sentence for the requester. */
   message: string;
-  /** What is valid: usually the usage line of the command. */
-  hint: string;
+  /** What is valid or what to do, in words (the usage line is `usage`, drawn in each surface's syntax). */
+  hint?: string;
+  /** The command whose usage line answers the mistake. */
+  usage: CommandName;
+  /** A corrected command to type, when there is one. */
+  next?: SuggestedCommand[];
 }

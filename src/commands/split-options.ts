@@ -1,6 +1,6 @@
 import type { InvalidCommand } from './parsed-command.js';
 import type { Token } from './tokenize.js';
-import { USAGE, type CommandName } from './usage.js';
+import type { CommandName } from './usage.js';
 
 /**
  * Separates the options (`--name`, `--name value`, `--name=value`) from the positional words. Options may
@@ -50,12 +50,12 @@ function isOptionName(name: string): name is OptionName {
 }
 
 export function splitOptions(tokens: readonly Token[], command: CommandName): SplitWords | InvalidCommand {
-  const usage: string = USAGE[command];
-  const invalid = (code: InvalidCommand['code'], message: string, hint = usage): InvalidCommand => ({
+  const invalid = (code: InvalidCommand['code'], message: string, hint?: string): InvalidCommand => ({
     kind: 'invalid',
     code,
     message,
-    hint,
+    ...(hint === undefined ? {} : { hint }),
+    usage: command,
   });
   const positionals: string[] = [];
   const options: Partial<Record<OptionName, string>> = {};
@@ -66,7 +66,7 @@ export function splitOptions(tokens: readonly Token[], command: CommandName): Sp
       return invalid(
         'unknown_option',
         `Unknown option "${token.text}".`,
-        `Options start with two plain hyphens, like --dry-run (your keyboard may have turned -- into a dash). ${usage}`,
+        'Options start with two plain hyphens, like --dry-run (your keyboard may have turned -- into a dash).',
       );
     }
     if (!isOptionLike(token)) {
@@ -79,8 +79,8 @@ export function splitOptions(tokens: readonly Token[], command: CommandName): Sp
     if (!isOptionName(name)) {
       const known = ALLOWED[command].map((option) => `--${option}`);
       const list =
-        known.length > 0 ? `Options for ${command}: ${known.join(', ')}. ` : `${command} takes no options. `;
-      return invalid('unknown_option', `Unknown option "${written}".`, list + usage);
+        known.length > 0 ? `Options for ${command}: ${known.join(', ')}.` : `${command} takes no options.`;
+      return invalid('unknown_option', `Unknown option "${written}".`, list);
     }
     if (name !== 'help' && !ALLOWED[command].includes(name)) {
       return invalid('unknown_option', `--${name} can't be used with ${command}.`);
@@ -92,7 +92,7 @@ export function splitOptions(tokens: readonly Token[], command: CommandName): Sp
       options[name] = '';
       continue;
     }
-    const example = `For example: ${EXAMPLE_VALUE[name] ?? `--${name} VALUE`}. ${usage}`;
+    const example = `For example: ${EXAMPLE_VALUE[name] ?? `--${name} VALUE`}.`;
     let value: string;
     let valueQuoted: boolean;
     if (equals !== -1) {

@@ -26,7 +26,7 @@ export class Catalog {
     return this.#services.get(name);
   }
 
-  /** The service, or an `unknown_service` InputError whose hint has a "did you mean" and the known names. */
+  /** The service, or an `unknown_service` InputError with the near names ("did you mean") and the known ones. */
   require(name: string): ServiceConfig {
     const service = this.#services.get(name);
     if (service) return service;

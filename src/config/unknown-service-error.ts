@@ -1,6 +1,9 @@
 import { InputError } from '../errors/rollback-error.js';
 
-/** `unknown_service`: the name is not in the catalog. Carries the near names for "did you mean" buttons. */
+/**
+ * `unknown_service`: the name is not in the catalog. Carries the near names for "did you mean" as data
+ * (`suggestions`), which each surface shows once; the hint lists the known names.
+ */
 export class UnknownServiceError extends InputError {
   readonly suggestions: string[];
 
@@ -9,14 +12,9 @@ export class UnknownServiceError extends InputError {
       known.length > MAX_LISTED
         ? `${known.slice(0, MAX_LISTED).join(', ')} and ${known.length - MAX_LISTED} more`
         : known.join(', ');
-    const didYouMean = suggestions.length > 0 ? `Did you mean ${orList(suggestions)}? ` : '';
-    super('unknown_service', `Unknown service "${name}".`, { hint: `${didYouMean}Known services: ${list}.` });
+    super('unknown_service', `Unknown service "${name}".`, { hint: `Known services: ${list}.` });
     this.suggestions = [...suggestions];
   }
 }
 
 const MAX_LISTED = 20;
-
-function orList(words: readonly string[]): string {
-  return words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`;
-}

@@ -95,6 +95,8 @@ export type JobErrorCode =
 /** The Kubernetes API and the kubernetes strategy's steps. */
 export type KubernetesErrorCode =
   | 'kubernetes_config'
+  /** No cluster configured (no kubeconfig, not in a pod): the client would fall back to localhost:8080. */
+  | 'kubernetes_not_configured'
   | 'kubernetes_context_unknown'
   /** 409, or a failed `test` precondition: the object changed; re-read and decide again. */
   | 'kubernetes_conflict'

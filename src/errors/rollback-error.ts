@@ -1,4 +1,5 @@
 import type { ErrorCode } from './error-codes.js';
+import type { SuggestedCommand } from './suggested-command.js';
 
 /**
  * Errors carry a stable `code` (one of {@link ErrorCode}), a human `message`, an optional `hint` (what a person should do next,
@@ -13,12 +14,15 @@ export interface RollbackErrorOptions {
   cause?: unknown;
   hint?: string;
   details?: readonly string[];
+  /** Commands the requester can type next; each surface prints them in its own syntax. */
+  next?: readonly SuggestedCommand[];
 }
 
 export class RollbackError extends Error {
   readonly code: ErrorCode;
   readonly hint: string | undefined;
   readonly details: readonly string[];
+  readonly next: readonly SuggestedCommand[];
 
   constructor(code: ErrorCode, message: string, options: RollbackErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -26,6 +30,7 @@ export class RollbackError extends Error {
     this.code = code;
     this.hint = options.hint;
     this.details = options.details ?? [];
+    this.next = options.next ?? [];
   }
 }
 

@@ -10,6 +10,7 @@ import { buildRollbackCore } from './build-rollback-core.js';
 import type { RoleHandle } from './role-handle.js';
 import { startWebRole, type WebRole } from './start-web-role.js';
 import { startWorkerRole, type WorkerRoleOverrides } from './start-worker-role.js';
+import { checkKubernetesAccess } from './check-kubernetes-access.js';
 
 export interface StartBotOverrides extends WorkerRoleOverrides {
   log?: Logger;
@@ -41,6 +42,9 @@ export async function startBot(config: AppConfig, overrides: StartBotOverrides =
     ...(overrides.runnerFactory ? { runnerFactory: overrides.runnerFactory } : {}),
     ...(overrides.slackRetries === undefined ? {} : { slackRetries: overrides.slackRetries }),
   });
+  if (!overrides.clusterFactory) {
+    checkKubernetesAccess({ services: core.catalog.all(), kubeconfigPath: config.kubeconfigPath, log });
+  }
   const metrics = new Metrics();
   const web: WebRole | undefined =
     config.role === 'worker'

@@ -1,5 +1,6 @@
 import type { ServiceConfig } from '../config/service-schema.js';
 import { InputError, RetryableError } from '../errors/rollback-error.js';
+import { suggestCommand } from '../errors/suggested-command.js';
 import type { RollbackPlan } from './plan.js';
 import type { PermissionPolicy } from './policy/permission-policy.js';
 import { PermissionDeniedError } from './policy/permission-denied-error.js';
@@ -261,7 +262,8 @@ function selfApproval(): InputError {
 
 function unknownPlan(jobId: string): InputError {
   return new InputError('unknown_job', `No rollback plan with id "${jobId}".`, {
-    hint: 'Type `/rollback status` to list recent rollbacks.',
+    hint: 'The recent rollbacks show their job ids.',
+    next: [suggestCommand('status')],
   });
 }
 

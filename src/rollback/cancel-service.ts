@@ -1,5 +1,6 @@
 import { describeCancellation } from './cancel-report.js';
 import { CancelledError, describeError, InputError } from '../errors/rollback-error.js';
+import { suggestCommand } from '../errors/suggested-command.js';
 import type { AuditLog } from './ports/audit-log.js';
 import type { CancellableQueue, CancelRequest, CancelSignals } from './ports/cancellation.js';
 import type { ProgressStore } from './ports/progress-store.js';
@@ -43,7 +44,8 @@ export class CancelService {
     const snapshot = await progress.get(jobId);
     if (!snapshot) {
       throw new InputError('unknown_job', `No rollback with id "${jobId}".`, {
-        hint: 'Type `/rollback status` to list recent rollbacks.',
+        hint: 'The recent rollbacks show their job ids.',
+        next: [suggestCommand('status')],
       });
     }
     const by = { id: actor.id, name: actor.name, source: actor.source };

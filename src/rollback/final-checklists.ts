@@ -1,12 +1,18 @@
-import { postMortemChecklist, verificationChecklist } from './checklists.js';
+import type { ServiceConfig } from '../config/service-schema.js';
+import { postMortemChecklist } from './checklists.js';
+import type { RollbackPlan } from './plan.js';
 import type { Checklist } from './progress-snapshot.js';
+import { verificationChecklist } from './verification-checklist.js';
 
-/** The checklists posted when a rollback ends: what to verify by hand, and the post-mortem. */
+/**
+ * The checklists posted when a rollback ends, fitted to its strategy and service: after a success what
+ * to verify by hand, then (whatever the outcome) the runbook's after-rollback or post-mortem list.
+ */
 export function finalChecklists(
-  strategy: string,
+  service: ServiceConfig,
+  plan: Pick<RollbackPlan, 'strategy' | 'to' | 'jobId'>,
   outcome: 'succeeded' | 'failed' | 'cancelled',
 ): Checklist[] {
-  const kind = strategy === 'kubernetes' || strategy === 'helm' ? 'kubernetes' : 'host';
-  if (outcome === 'succeeded') return [verificationChecklist(kind), postMortemChecklist(kind)];
-  return [postMortemChecklist(kind)];
+  const after = postMortemChecklist(service, plan.strategy);
+  return outcome === 'succeeded' ? [verificationChecklist(service, plan), after] : [after];
 }

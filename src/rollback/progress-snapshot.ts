@@ -35,9 +35,25 @@ export interface DetailEntry {
   text: string;
 }
 
+/**
+ * A runbook checklist, with the service's own names filled in. Ids are stable (the same list and item
+ * get the same id in every rollback), so a surface that lets people tick items can record which one.
+ * Records written before ids existed have none.
+ */
 export interface Checklist {
+  /** "prerequisites", "verify", "after-rollback", "post-mortem". */
+  id: string;
   title: string;
-  items: { text: string; done?: boolean }[];
+  items: ChecklistItem[];
+}
+
+export interface ChecklistItem {
+  /** Stable within its list ("pods-healthy", "unit-active"). */
+  id: string;
+  /** Plain text in which `backticks` mark code: a command, a path, a unit name. */
+  text: string;
+  /** Ticked. Nothing ticks items yet; renderers show a ticked box when set. */
+  done?: boolean;
 }
 
 export interface Requester {

@@ -1,5 +1,6 @@
 import type { Logger } from '../observability/logger.js';
 import { describeError, JobAbandonedError } from '../errors/rollback-error.js';
+import type { ServiceConfig } from '../config/service-schema.js';
 import type { RollbackPlan } from './plan.js';
 import type { AuditLog } from './ports/audit-log.js';
 import type { CancelRequest } from './ports/cancellation.js';
@@ -29,7 +30,8 @@ export interface RollbackExecutorOptions {
   /** Step starts and ends, the outcome, guard refusals. */
   audit?: AuditLog;
   /** Posted in the thread when the rollback ends. */
-  checklists?: (strategy: string, outcome: FinalState) => Checklist[];
+  /** The checklists posted when a job ends, fitted to its service and plan (finalChecklists). */
+  checklists?: (service: ServiceConfig, plan: RollbackPlan, outcome: FinalState) => Checklist[];
   stepRetry?: RetryPolicy;
 }
 
@@ -115,7 +117,7 @@ export class RollbackExecutor {
       signal: run.signal,
       ...(run.cancelRequested ? { cancelRequested: run.cancelRequested } : {}),
       ...(audit ? { audit } : {}),
-      checklists: (outcome) => checklists?.(plan.strategy, outcome) ?? [],
+      checklists: (outcome) => checklists?.(service, plan, outcome) ?? [],
       ...(stepRetry ? { retry: stepRetry } : {}),
     });
   }

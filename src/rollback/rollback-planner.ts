@@ -41,7 +41,7 @@ export class RollbackPlanner {
       target: resolved.target,
       steps: this.options.runbooks.outline(service, strategy, resolved.target),
       actions: resolved.actions,
-      prerequisites: prerequisitesChecklist(),
+      prerequisites: prerequisitesChecklist(service, { strategy: strategy.name, to: resolved.to }),
       createdAt: this.options.now().toISOString(),
     };
   }

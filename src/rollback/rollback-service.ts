@@ -1,6 +1,7 @@
 import type { ServiceConfig } from '../config/service-schema.js';
 import type { ApprovalService } from './approval-service.js';
 import { InputError, RetryableError } from '../errors/rollback-error.js';
+import { suggestCommand } from '../errors/suggested-command.js';
 import type { RollbackPlan, RollbackRequest } from './plan.js';
 import { PermissionDeniedError } from './policy/permission-denied-error.js';
 import type { PermissionPolicy } from './policy/permission-policy.js';
@@ -156,9 +157,7 @@ export class RollbackService {
       throw new InputError(
         'not_rolled_back',
         `${service.name} is not marked rolled back; there is nothing to release.`,
-        {
-          hint: `\`/rollback status ${service.name}\` shows where it stands.`,
-        },
+        { hint: 'Its status shows where it stands.', next: [suggestCommand('status', service.name)] },
       );
     }
     const at = this.now().toISOString();
@@ -324,7 +323,10 @@ export class RollbackService {
     return new InputError(
       'rollback_in_progress',
       `A rollback of ${service} is already in progress${who}${target}: job ${holderJobId}.`,
-      { hint: `Follow it with \`/rollback status ${holderJobId}\`, or cancel it before starting another.` },
+      {
+        hint: 'Wait for it to end (its status shows where it stands), or cancel it before starting another.',
+        next: [suggestCommand('status', holderJobId), suggestCommand('cancel', holderJobId)],
+      },
     );
   }
 }

@@ -116,6 +116,8 @@ describe('rollback-bot CLI against real Redis, a worker and a fake cluster', () 
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toMatch(/Rollback plan for kaizen \(production\)/);
     expect(result.stdout).toMatch(/Requested by: +\S+ \(via cli\)/);
+    expect(result.stdout).toContain('Queued. Following it (Ctrl-C stops following, not the rollback):');
+    expect(result.stdout).not.toMatch(/Follow it with|\/rollback/);
     expect(result.stdout).toMatch(/started step 1\/\d+ /);
     expect(result.stdout).toMatch(/done step \d+\/\d+ /);
     expect(result.stdout).toMatch(/succeeded: Rolled back kaizen from .*v0\.8\.0.* to .*v0\.7\.0/);
@@ -148,6 +150,8 @@ describe('rollback-bot CLI against real Redis, a worker and a fake cluster', () 
     const result = await runCli(['rollback', 'search', 'v0.7.0', '--dry-run'], env);
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toMatch(/Dry run: nothing will change/);
+    expect(result.stdout).toContain('Dry run: nothing was queued.');
+    expect(result.stdout).not.toMatch(/status search-|Queued/);
     expect(result.stdout).toContain('search:v0.7.0');
     expect(patchesOf('search')).toBe(before);
     expect(imageOf('search')).toBe('search:v0.8.0');
@@ -167,6 +171,13 @@ describe('rollback-bot CLI against real Redis, a worker and a fake cluster', () 
     expect(unknown.exitCode).toBe(2);
     expect(unknown.stderr).toContain('Unknown service "kaizn"');
     expect(unknown.stderr).toMatch(/Did you mean kaizen/);
+    expect(unknown.stderr.match(/Did you mean/g)).toHaveLength(1);
+
+    const noJob = await runCli(['status', 'kaizen-nope-0000'], env);
+    expect(noJob.exitCode).toBe(2);
+    expect(noJob.stderr).toContain('No rollback with id "kaizen-nope-0000"');
+    expect(noJob.stderr).toContain('Try: rollback-bot status');
+    expect(noJob.stderr).not.toContain('/rollback');
   });
 
   it('a service that needs approval is refused without --break-glass (exit 2); with it, audited and announced', async () => {
@@ -227,6 +238,23 @@ describe('rollback-bot CLI against real Redis, a worker and a fake cluster', () 
     expect(followed.exitCode).toBe(3);
     expect(followed.stdout).toMatch(/cancelled: Cancelled at step/);
     expect((await snapshot(jobId as string))?.cancelRequested?.by.name).toBe(me);
+  });
+
+  it('without a kubeconfig, a Kubernetes service answers that no cluster is configured and what to set', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'cli-no-kube-'));
+    try {
+      const result = await runCli(['rollback', 'search', 'v0.7.0', '--dry-run'], {
+        REDIS_PREFIX: prefix,
+        SERVICES_DIR: servicesDir,
+        HOME: home,
+      });
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toContain('✖ No Kubernetes cluster is configured for this bot');
+      expect(result.stderr).toMatch(/Hint: Set KUBECONFIG to a kubeconfig file/);
+      expect(result.stderr).not.toMatch(/HTTP protocol|localhost:8080/);
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
   });
 
   it('exits 4 with a clear message when Redis cannot be reached', async () => {

@@ -3,6 +3,8 @@ import { execa } from 'execa';
 import { TEST_REDIS_URL } from '../support/redis-test-prefix.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** The package's `bin` (package.json), as `npm run build` emits it. */
+export const CLI_MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
 export interface CliResult {
   exitCode: number;
@@ -11,15 +13,16 @@ export interface CliResult {
 }
 
 /**
- * Runs `rollback-bot <args>` as a real process (src/cli/main.ts through tsx), configured only through its
- * environment like a user's shell: stdout is a pipe, so `--follow` prints plain lines.
+ * Runs `rollback-bot <args>` as a real process, the compiled CLI the package's `bin` points at
+ * (dist/cli/main.js, built once by build-cli.ts), configured only through its environment like a user's
+ * shell: stdout is a pipe, so `--follow` prints plain lines.
  */
 export async function runCli(
   args: string[],
   env: Record<string, string>,
   timeoutMs = 60_000,
 ): Promise<CliResult> {
-  const result = await execa(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+  const result = await execa(process.execPath, [CLI_MAIN, ...args], {
     cwd: REPO_ROOT,
     extendEnv: false,
     env: {

@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../src/commands/parse-command.js';
 import type { ParsedCommand } from '../../src/commands/parsed-command.js';
-import { USAGE } from '../../src/commands/usage.js';
+import { commandLine, commandUsage } from '../../src/commands/command-syntax.js';
+import type { InvalidCommand } from '../../src/commands/parsed-command.js';
+import type { CommandName } from '../../src/commands/usage.js';
+
+/** The usage line a chat user sees under a refusal. */
+const usage = (command: CommandName): string => `Usage: ${commandUsage(command, 'chat')}`;
+
+/** What a chat user reads as the refusal's advice: the hint, then the usage line. */
+function advice(result: ReturnType<typeof parseCommand>): string {
+  const invalid = result as InvalidCommand;
+  return [invalid.hint, usage(invalid.usage)].filter((part) => part !== undefined).join(' ');
+}
 
 const rollback = (service: string, extra: Partial<Extract<ParsedCommand, { kind: 'rollback' }>> = {}) => ({
   kind: 'rollback',
@@ -137,12 +148,12 @@ describe('parseCommand: mistakes', () => {
       'Unknown option "--force".',
       /^Options for rollback: --to-revision, --strategy, --dry-run, --reason, --break-glass\. Usage: \/rollback <service>/,
     ],
-    ['status --dry-run', 'unknown_option', "--dry-run can't be used with status.", USAGE.status],
+    ['status --dry-run', 'unknown_option', "--dry-run can't be used with status.", usage('status')],
     [
       'versions kaizen --wat',
       'unknown_option',
       'Unknown option "--wat".',
-      `versions takes no options. ${USAGE.versions}`,
+      `versions takes no options. ${usage('versions')}`,
     ],
     ['kaizen —dry-run', 'unknown_option', 'Unknown option "—dry-run".', /two plain hyphens/],
     ['kaizen --strategy', 'missing_value', '--strategy needs a value.', /For example: --strategy helm\./],
@@ -155,14 +166,19 @@ describe('parseCommand: mistakes', () => {
       'kaizen --dry-run=yes',
       'unexpected_value',
       '--dry-run takes no value (found "--dry-run=yes").',
-      USAGE.rollback,
+      usage('rollback'),
     ],
-    ['kaizen --dry-run --dry-run', 'duplicate_option', '--dry-run is given more than once.', USAGE.rollback],
+    [
+      'kaizen --dry-run --dry-run',
+      'duplicate_option',
+      '--dry-run is given more than once.',
+      usage('rollback'),
+    ],
     [
       'kaizen --strategy helm --strategy=git',
       'duplicate_option',
       '--strategy is given more than once.',
-      USAGE.rollback,
+      usage('rollback'),
     ],
     [
       'kaizen v0.7.0 v0.6.0',
@@ -170,18 +186,23 @@ describe('parseCommand: mistakes', () => {
       'Too many words: "v0.6.0". A rollback takes a service and at most one version.',
       /Quote a reason/,
     ],
-    ['status rb-1 rb-2', 'too_many_arguments', 'Too many words for status: "rb-2".', USAGE.status],
-    ['versions kaizen extra', 'too_many_arguments', 'Too many words for versions: "extra".', USAGE.versions],
-    ['cancel rb-1 now', 'too_many_arguments', 'Too many words for cancel: "now".', USAGE.cancel],
-    ['--dry-run', 'missing_argument', 'Which service? The service name comes first.', USAGE.rollback],
-    ['versions', 'missing_argument', 'Which service? versions needs a service name.', USAGE.versions],
-    ['history', 'missing_argument', 'Which service? history needs a service name.', USAGE.history],
-    ['cancel', 'missing_argument', 'Which job? cancel needs a job id.', USAGE.cancel],
+    ['status rb-1 rb-2', 'too_many_arguments', 'Too many words for status: "rb-2".', usage('status')],
+    [
+      'versions kaizen extra',
+      'too_many_arguments',
+      'Too many words for versions: "extra".',
+      usage('versions'),
+    ],
+    ['cancel rb-1 now', 'too_many_arguments', 'Too many words for cancel: "now".', usage('cancel')],
+    ['--dry-run', 'missing_argument', 'Which service? The service name comes first.', usage('rollback')],
+    ['versions', 'missing_argument', 'Which service? versions needs a service name.', usage('versions')],
+    ['history', 'missing_argument', 'Which service? history needs a service name.', usage('history')],
+    ['cancel', 'missing_argument', 'Which job? cancel needs a job id.', usage('cancel')],
     [
       'release kaizen',
       'missing_argument',
       'release needs a reason.',
-      'For example: /rollback release kaizen --reason "fixed forward in v0.8.1"',
+      'Say why it may be deployed again. Usage: /rollback release <service> --reason "..."',
     ],
     [
       'kaizen_api v1',
@@ -226,19 +247,19 @@ describe('parseCommand: mistakes', () => {
       'kaizen v0.7.0 --to-revision 3',
       'conflicting_target',
       '--to-revision 3 conflicts with "v0.7.0": give either a version or a revision.',
-      USAGE.rollback,
+      usage('rollback'),
     ],
     [
       'kaizen previous --to-revision 3',
       'conflicting_target',
       '--to-revision 3 conflicts with "previous": give either a version or a revision.',
-      USAGE.rollback,
+      usage('rollback'),
     ],
     [
       'kaizen revision:2 --to-revision=3',
       'conflicting_target',
       '--to-revision 3 conflicts with "revision:2": give either a version or a revision.',
-      USAGE.rollback,
+      usage('rollback'),
     ],
     [
       'kaizen --strategy docker',
@@ -252,13 +273,35 @@ describe('parseCommand: mistakes', () => {
       '"rb/1" is not a valid job id.',
       /^Job ids are letters, digits and \. _ : -/,
     ],
-    ['cancel "$(id)"', 'invalid_job_id', '"$(id)" is not a valid job id.', USAGE.cancel],
+    ['cancel "$(id)"', 'invalid_job_id', '"$(id)" is not a valid job id.', usage('cancel')],
     ['kaizen --reason "never closed', 'unclosed_quote', 'A quote (") is never closed.', /Close the quote/],
     ['kaizen --reason “never closed', 'unclosed_quote', 'A quote (“) is never closed.', /Close the quote/],
   ])('%j is refused (%s)', (text, code, message, hint) => {
     const result = parseCommand(text);
     expect(result).toMatchObject({ kind: 'invalid', code, message });
-    expect((result as { hint: string }).hint).toMatch(hint);
+    expect(advice(result)).toMatch(hint);
+  });
+
+  it('suggests the corrected command as data, for each surface to write in its own syntax', () => {
+    const result = parseCommand('release kaizen');
+    expect(result).toMatchObject({
+      kind: 'invalid',
+      usage: 'release',
+      next: [{ command: 'release', args: ['kaizen', '--reason', 'fixed forward in v0.8.1'] }],
+    });
+    const next = (result as InvalidCommand).next?.[0];
+    expect(next && commandLine(next, 'chat')).toBe(
+      '/rollback release kaizen --reason "fixed forward in v0.8.1"',
+    );
+    expect(next && commandLine(next, 'cli')).toBe(
+      '/rollback release kaizen --reason "fixed forward in v0.8.1" (in Slack or the web console)',
+    );
+    expect(commandLine({ command: 'status', args: ['kaizen-1'] }, 'cli')).toBe(
+      'rollback-bot status kaizen-1',
+    );
+    expect(commandUsage('cancel', 'cli')).toBe('rollback-bot cancel <job-id>');
+    expect(commandUsage('rollback', 'cli')).toMatch(/^rollback-bot rollback <service> \[version/);
+    expect(commandUsage('rollback', 'chat')).toMatch(/^\/rollback <service> \[version/);
   });
 
   it('refuses text over 1000 characters, counting characters rather than UTF-16 units', () => {
@@ -323,7 +366,8 @@ describe('parseCommand: hostile versions are refused, never passed through', () 
       kind: 'invalid',
       code: 'bad_characters',
       message: 'The command contains control or text-direction characters.',
-      hint: `Type the command as plain text. ${USAGE.rollback}`,
+      hint: 'Type the command as plain text.',
+      usage: 'rollback',
     });
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { replyError } from '../../src/commands/command-reply.js';
 import { Catalog } from '../../src/config/catalog.js';
 import type { ServiceConfig } from '../../src/config/service-schema.js';
 import { UnknownServiceError } from '../../src/config/unknown-service-error.js';
@@ -58,7 +59,7 @@ describe('Catalog', () => {
     expect(many.suggest('web-1')).toEqual(['web-1', 'web-12', 'web-2']);
   });
 
-  it('require returns the service or an unknown_service input error with a "did you mean"', () => {
+  it('require returns the service or an unknown_service input error with the near names as data', () => {
     expect(catalog.require('kaizen').name).toBe('kaizen');
     let error: unknown;
     try {
@@ -71,19 +72,23 @@ describe('Catalog', () => {
     expect(describeError(error)).toEqual({
       code: 'unknown_service',
       message: 'Unknown service "kaizn".',
-      hint: 'Did you mean kaizen? Known services: api, app, billing, billing-api, kaizen, kaizen-web, search.',
+      hint: 'Known services: api, app, billing, billing-api, kaizen, kaizen-web, search.',
     });
     expect((error as UnknownServiceError).suggestions).toEqual(['kaizen']);
+    // Renderers print "did you mean" from the suggestions; the hint never repeats it.
+    expect(replyError(error as UnknownServiceError)).toMatchObject({ suggestions: ['kaizen'] });
   });
 
-  it('lists several suggestions with "or", and only known services when nothing is near', () => {
+  it('suggests several near names, and none when nothing is near', () => {
     expect(() => catalog.require('apx')).toThrow(
       expect.objectContaining({
-        hint: 'Did you mean api or app? Known services: api, app, billing, billing-api, kaizen, kaizen-web, search.',
+        suggestions: ['api', 'app'],
+        hint: 'Known services: api, app, billing, billing-api, kaizen, kaizen-web, search.',
       }),
     );
     expect(() => catalog.require('payments')).toThrow(
       expect.objectContaining({
+        suggestions: [],
         hint: 'Known services: api, app, billing, billing-api, kaizen, kaizen-web, search.',
       }),
     );

@@ -78,6 +78,12 @@ describe('local web console in headless Chromium', () => {
     const thread = card.locator('details.thread');
     expect(await thread.textContent()).toMatch(/answers v0\.7\.0, the version checked out \(v0\.7\.0\)/);
     expect(await thread.locator('.checklist').count()).toBeGreaterThan(0);
+    // Fitted to the demo (git, no systemd unit): its work tree, drawn as code; no systemctl line, no counter.
+    const checks = (await thread.locator('.checklist').allTextContents()).join('\n');
+    expect(checks).not.toMatch(/systemctl|<service>|\d+\/\d+ done|`/);
+    expect(await thread.locator('.checklist code').allTextContents()).toContain(
+      `git -C ${env.demo.appDir} describe --tags --always`,
+    );
 
     // It really happened: the work tree is at v0.7.0 and the restarted process answers v0.7.0.
     const health = (await (await fetch(env.demo.healthUrl)).json()) as { version: string };

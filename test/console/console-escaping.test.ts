@@ -49,7 +49,17 @@ function hostileSnapshot(state: ProgressSnapshot['state']): ProgressSnapshot {
       },
     ],
     details: [{ stepId: 'checkout', at: t, text: `${HOSTILE}\n${HOSTILE}` }],
-    checklists: [{ title: HOSTILE, items: [{ text: HOSTILE }, { text: HOSTILE, done: true }] }],
+    checklists: [
+      {
+        id: 'verify',
+        title: HOSTILE,
+        items: [
+          { id: 'a', text: HOSTILE },
+          { id: 'b', text: HOSTILE, done: true },
+          { id: 'c', text: `Check \`${HOSTILE}\` and \`${ATTR}` },
+        ],
+      },
+    ],
     outcome: { summary: HOSTILE, error: { code: 'x', message: HOSTILE, hint: HOSTILE } },
     approval: { required: 2, approvals: [{ id: 'u', name: HOSTILE, at: t }], expiresAt: t, state: 'pending' },
     cancelRequested: { by: { id: 'u', name: HOSTILE }, at: t },
@@ -70,6 +80,9 @@ describe('console fragments escape hostile text', () => {
     }
     const failed = renderConsoleStatusCard(hostileSnapshot('failed'), { canApprove: true }).value;
     expect(failed).toContain('class="checklist"');
+    // Code spans become <code>, their text escaped; an unpaired backtick stays as typed.
+    expect(failed).toContain('Check <code>&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(failed).toContain('</code> and &#96;&quot;&gt;&lt;img');
   });
 
   it('does not link a report URL with another scheme', () => {

@@ -161,7 +161,8 @@ describe('the demo: /rollback demo v0.7.0 from the console', () => {
 /** `npm run demo` itself (run-demo.ts with tsx), as a subprocess in a temp data dir. */
 describe('npm run demo', () => {
   it('prepares the app, starts the bot in local mode, says where the console is, and stops the app on SIGTERM', async () => {
-    const { mkdtemp, rm } = await import('node:fs/promises');
+    const { mkdtemp, readFile, rm } = await import('node:fs/promises');
+    const { parseEnv } = await import('node:util');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
     const { freePort } = await import('./start-demo-bot.js');
@@ -188,7 +189,7 @@ describe('npm run demo', () => {
         const timer = setTimeout(() => reject(new Error(`no "Demo ready" line:\n${output}`)), 30_000);
         child.all?.on('data', (chunk: Buffer) => {
           output += chunk.toString();
-          if (output.includes('Demo ready')) {
+          if (output.includes('Demo ready') && output.includes('From a terminal')) {
             clearTimeout(timer);
             resolve();
           }
@@ -200,6 +201,11 @@ describe('npm run demo', () => {
       expect(page).toContain('<title>#incidents · rollback-bot console</title>');
       expect(page).toContain('data-fill="/rollback versions demo"');
       expect((await health(`http://127.0.0.1:${appPort}/health`)).version).toBe('v0.8.0');
+      // The CLI in another terminal finds the demo through the env file it wrote, with the command printed.
+      const envFile = join(dataDir, 'demo.env');
+      expect(output).toMatch(new RegExp(`node \\S*dist/cli/main\\.js --env ${envFile} history demo`));
+      const written = parseEnv(await readFile(envFile, 'utf8'));
+      expect(written).toEqual({ SERVICES_DIR: join(dataDir, 'services'), REDIS_PREFIX: prefix });
     } finally {
       child.kill('SIGTERM');
       await child;

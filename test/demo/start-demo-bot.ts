@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { prepareDemo, type Demo } from '../../scripts/demo/prepare-demo.js';
-import { loadAppConfig } from '../../src/main/app-config.js';
+import { loadAppConfig, type AppConfig } from '../../src/main/app-config.js';
 import { startBot, type BotHandle } from '../../src/main/start-bot.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { deletePrefix, TEST_REDIS_URL, testPrefix } from '../support/redis-test-prefix.js';
@@ -12,6 +12,10 @@ import { deletePrefix, TEST_REDIS_URL, testPrefix } from '../support/redis-test-
 export interface DemoBot {
   bot: BotHandle;
   demo: Demo;
+  /** The bot's configuration (its Redis prefix, the demo catalog). */
+  config: AppConfig;
+  /** Where the demo's files are (app/, run/, services/); removed by close(). */
+  dataDir: string;
   /** The console's address (http://127.0.0.1:<port>). */
   url: string;
   close(): Promise<void>;
@@ -69,6 +73,8 @@ export async function startDemoBot(
   return {
     bot,
     demo,
+    config,
+    dataDir,
     url: bot.url as string,
     async close() {
       await bot.close();

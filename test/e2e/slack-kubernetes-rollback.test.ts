@@ -217,6 +217,9 @@ describe('/rollback on Kubernetes, end to end through Slack, BullMQ and the clus
     const second = await bot.slash('kaizen v0.6.0', { userId: 'U0BOB', userName: 'bob' });
     expect(blocksText(second.body)).toContain(`already in progress by alice`);
     expect(blocksText(second.body)).toContain(jobId as string);
+    expect(blocksText(second.body)).toContain(
+      `Try: \`/rollback status ${jobId as string}\` or \`/rollback cancel ${jobId as string}\``,
+    );
     await waitForOutcome(bot, /failed|Failed/, 30_000);
   });
 

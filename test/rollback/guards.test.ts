@@ -147,7 +147,7 @@ describe('a refusing guard, end to end', () => {
     expect(final.outcome?.error?.hint).toMatch(/forward-only migration/);
     expect(final.details.map((d) => d.text).join('\n')).toContain('schema v42 has dropped column users.nick');
     expect(final.prerequisites?.items.map((i) => i.text)).toContain(
-      'Notify stakeholders of planned rollback',
+      'Notify stakeholders of the planned rollback',
     );
     expect(kube.requests.filter((r) => r.method === 'PATCH')).toHaveLength(0);
     expect(kube.deployment('default', 'kaizen').spec?.template.spec?.containers[0]?.image).toBe(

@@ -39,7 +39,9 @@ async function run(p: RollbackPlan, steps: RollbackStep[], signal = new AbortCon
     log: silentLogger(),
     signal,
     retry: fastRetry,
-    checklists: (outcome) => [{ title: `after ${outcome}`, items: [{ text: 'check' }] }],
+    checklists: (outcome) => [
+      { id: 'after', title: `after ${outcome}`, items: [{ id: 'check', text: 'check' }] },
+    ],
   });
 }
 

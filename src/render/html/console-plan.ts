@@ -1,4 +1,6 @@
+import { commandLine } from '../../commands/command-syntax.js';
 import type { RollbackPlan } from '../../rollback/plan.js';
+import { suggestCommand } from '../../errors/suggested-command.js';
 import type { ApprovalState } from '../../rollback/progress-snapshot.js';
 import { html, type SafeHtml } from './safe-html.js';
 import { actionLines } from '../plain-text/action-lines.js';
@@ -22,20 +24,20 @@ ${dryRun ? html`<p class="tag-dry">Dry run: nothing will change. These are the s
 <div><dt>Target</dt><dd><strong>${plan.to}</strong></dd></div>
 <div><dt>Strategy</dt><dd>${plan.strategy}</dd></div>
 <div><dt>Requested by</dt><dd>${plan.request.requester.name} <span class="via">via ${plan.request.requester.source}</span></dd></div>
-<div><dt>Job</dt><dd><code>${plan.jobId}</code></dd></div>
+${dryRun ? '' : html`<div><dt>Job</dt><dd><code>${plan.jobId}</code></dd></div>`}
 ${reason === undefined || reason.trim() === '' ? '' : html`<div class="reason"><dt>Reason</dt><dd>${reason}</dd></div>`}
 </dl>
 <h3>Steps</h3>
 <ol class="plan-steps">${plan.steps.map((step) => html`<li>${step.title}</li>`)}</ol>
 <h3>${dryRun ? 'Changes a real run would make' : 'Changes it will make'}</h3>
 ${plan.actions.length === 0 ? html`<p>None.</p>` : html`<pre class="actions-list">${actionLines(plan.actions).join('\n')}</pre>`}
-<p class="plan-foot">${footNote(enqueued, dryRun, awaitingApproval)} Job <code>${plan.jobId}</code> · <code>/rollback status ${plan.jobId}</code></p>
+<p class="plan-foot">${footNote(enqueued, dryRun, awaitingApproval)}${dryRun ? '' : html` Job <code>${plan.jobId}</code> · <code>${commandLine(suggestCommand('status', plan.jobId), 'chat')}</code>`}</p>
 </div>`;
 }
 
 function footNote(enqueued: boolean, dryRun: boolean, approval: ApprovalState | undefined): string {
   if (enqueued) return 'Queued: the status message in the channel follows it.';
-  if (dryRun) return 'Nothing was queued.';
+  if (dryRun) return 'Dry run: nothing was queued.';
   if (approval !== undefined) {
     const n = approval.required - approval.approvals.length;
     return `Waiting for ${n} approval${n === 1 ? '' : 's'} from someone other than you (Approve on the status message); nothing runs before that.`;

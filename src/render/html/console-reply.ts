@@ -1,7 +1,10 @@
 import type { CommandReply, ReplyError } from '../../commands/command-reply.js';
-import { HELP_TEXT } from '../../commands/usage.js';
+import { commandLine, commandUsage } from '../../commands/command-syntax.js';
+import { HELP_TEXT } from '../../commands/help-text.js';
 import type { ProgressSnapshot } from '../../rollback/progress-snapshot.js';
 import type { VersionEntry } from '../../rollback/strategy.js';
+import type { SuggestedCommand } from '../../errors/suggested-command.js';
+import { codeSpans } from './code-spans.js';
 import { html, type SafeHtml } from './safe-html.js';
 import { consoleHeadline, ROLLBACK_STATE_LABELS } from './console-headline.js';
 import { renderConsolePlan } from './console-plan.js';
@@ -39,16 +42,18 @@ function body(reply: CommandReply): SafeHtml {
         ? html`<p>${reply.title}: none yet.</p>`
         : html`<h3>${reply.title}</h3><ul class="recent">${reply.snapshots.map(statusLine)}</ul>`;
     case 'notice':
-      return html`<p>${reply.text}</p>`;
+      return html`<p>${reply.text}</p>${reply.next && reply.next.length > 0 ? tryCommands(reply.next) : ''}`;
   }
 }
 
-/** What was wrong, what to do, and "did you mean". */
+/** What was wrong, what to do (usage, commands to try, in `/rollback` syntax), and "did you mean". */
 export function renderConsoleError(error: ReplyError): SafeHtml {
   const suggestions = (error.suggestions ?? []).filter((s) => s.trim() !== '').slice(0, 10);
   return html`<div class="error-reply">
 <p class="error-message">✗ ${error.message}</p>
-${error.hint === undefined || error.hint.trim() === '' ? '' : html`<p class="hint">${error.hint}</p>`}
+${error.hint === undefined || error.hint.trim() === '' ? '' : html`<p class="hint">${codeSpans(error.hint)}</p>`}
+${error.usage ? html`<p class="usage">Usage: <code>${commandUsage(error.usage, 'chat')}</code></p>` : ''}
+${error.next && error.next.length > 0 ? tryCommands(error.next) : ''}
 ${suggestions.length === 0 ? '' : html`<p>Did you mean ${suggestions.map((s, i) => html`${i > 0 ? ', ' : ''}<code>${s}</code>`)}?</p>`}
 <p class="error-code">Error <code>${error.code}</code> · <code>/rollback help</code> shows the command grammar</p>
 </div>`;
@@ -61,6 +66,15 @@ function versions(service: string, entries: VersionEntry[]): SafeHtml {
       html`<li><button type="button" class="fill" data-fill="/rollback ${service} ${entry.id}" title="Put this command in the box">${entry.id}</button> ${entry.description}${entry.current === true ? html` <strong class="current">← current</strong>` : ''}</li>`,
   );
   return html`<h3>Versions of ${service}</h3><ul class="versions">${items}</ul><p class="plan-foot">Click a version to put <code>/rollback ${service} &lt;version&gt;</code> in the box.</p>`;
+}
+
+/** "Try:" and a button per command that puts it in the command box. */
+function tryCommands(next: readonly SuggestedCommand[]): SafeHtml {
+  const buttons = next.map((command) => {
+    const line = commandLine(command, 'chat');
+    return html` <button type="button" class="fill" data-fill="${line}" title="Put this command in the box">${line}</button>`;
+  });
+  return html`<p class="try">Try:${buttons}</p>`;
 }
 
 function statusLine(snapshot: ProgressSnapshot): SafeHtml {

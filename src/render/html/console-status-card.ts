@@ -1,5 +1,6 @@
 import { isFinished, type ProgressSnapshot, type StepSnapshot } from '../../rollback/progress-snapshot.js';
 import { elapsedMs } from '../slack/format-time.js';
+import { codeSpans } from './code-spans.js';
 import { html, type SafeHtml } from './safe-html.js';
 import {
   consoleDuration,
@@ -29,7 +30,7 @@ export function renderConsoleStatusCard(snapshot: ProgressSnapshot, options: Con
 <div class="card">
 <div class="card-title"><span class="badge badge-${state}" data-testid="state">${ROLLBACK_STATE_LABELS[state]}</span><h2>Rollback of ${snapshot.service} <span class="env">(${snapshot.environment})</span></h2>${snapshot.dryRun ? html`<span class="tag-dry">DRY RUN · nothing changes</span>` : ''}</div>
 <p class="outcome" data-testid="outcome">${headline.line}</p>
-${headline.hint === undefined ? '' : html`<p class="hint">What to do: ${headline.hint}</p>`}
+${headline.hint === undefined ? '' : html`<p class="hint">What to do: ${codeSpans(headline.hint)}</p>`}
 ${snapshot.cancelRequested === undefined || isFinished(snapshot) ? '' : html`<p class="note">Cancel requested by ${snapshot.cancelRequested.by.name} at ${consoleTime(snapshot.cancelRequested.at)}; the job stops at the next safe point.</p>`}
 <dl class="facts">
 <div><dt>Version</dt><dd>${snapshot.from} → <strong>${snapshot.to}</strong></dd></div>

@@ -1,4 +1,5 @@
 import { isFinished, type Checklist, type ProgressSnapshot } from '../../rollback/progress-snapshot.js';
+import { codeSpans } from './code-spans.js';
 import { html, type SafeHtml } from './safe-html.js';
 import { consoleTime } from './console-time.js';
 
@@ -25,15 +26,17 @@ export function renderConsoleThread(snapshot: ProgressSnapshot): SafeHtml {
 </details>`;
 }
 
-/** The verification and post-mortem checklists: what a person still has to check and do. */
+/**
+ * The verification and post-mortem checklists: what a person still has to check and do, `code` spans
+ * drawn as code. Nobody can tick them here, so there is no "n/m done".
+ */
 export function renderChecklists(lists: Checklist[]): SafeHtml {
   return html`${lists.map((list) => {
-    const done = list.items.filter((item) => item.done === true).length;
     const items = list.items.map(
       (item) =>
-        html`<li class="${item.done === true ? 'item-done' : 'item-open'}"><span class="box" aria-hidden="true">${item.done === true ? '☑' : '☐'}</span> ${item.text}</li>`,
+        html`<li class="${item.done === true ? 'item-done' : 'item-open'}"><span class="box" aria-hidden="true">${item.done === true ? '☑' : '☐'}</span> ${codeSpans(item.text)}</li>`,
     );
-    return html`<section class="checklist"><h3>${list.title} <span class="count">${done}/${list.items.length} done</span></h3><ul>${items.length > 0 ? items : html`<li>Nothing to check.</li>`}</ul></section>`;
+    return html`<section class="checklist"><h3>${list.title}</h3><ul>${items.length > 0 ? items : html`<li>Nothing to check.</li>`}</ul></section>`;
   })}`;
 }
 

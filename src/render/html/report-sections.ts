@@ -3,6 +3,7 @@ import type { PlannedAction, RollbackPlan } from '../../rollback/plan.js';
 import type { Checklist, ProgressSnapshot, StepSnapshot } from '../../rollback/progress-snapshot.js';
 import { utcTime } from '../plain-text/describe-progress-text.js';
 import { elapsedMs, formatDuration } from '../slack/format-time.js';
+import { codeSpans } from './code-spans.js';
 import { html, type SafeHtml } from './safe-html.js';
 
 /** A `<time>` with the UTC reading; empty for a missing time. */
@@ -117,7 +118,8 @@ function stepRows(snapshot: ProgressSnapshot, step: StepSnapshot, index: number)
   if (step.summary !== undefined && step.summary.trim() !== '') extra.push(html`<div>${step.summary}</div>`);
   if (step.error !== undefined) {
     extra.push(html`<div class="error"><strong>${step.error.code}</strong>: ${step.error.message}</div>`);
-    if (step.error.hint !== undefined) extra.push(html`<div class="hint">Hint: ${step.error.hint}</div>`);
+    if (step.error.hint !== undefined)
+      extra.push(html`<div class="hint">Hint: ${codeSpans(step.error.hint)}</div>`);
   }
   for (const detail of details)
     extra.push(
@@ -155,7 +157,7 @@ export function checklistsSection(
       (list) =>
         html`<h3>${list.title}</h3>
           <ul class="checklist">
-            ${list.items.map((item) => html`<li>${item.done === true ? '☑' : '☐'} ${item.text}</li>`)}
+            ${list.items.map((item) => html`<li>${item.done === true ? '☑' : '☐'} ${codeSpans(item.text)}</li>`)}
           </ul>`,
     )}`;
 }

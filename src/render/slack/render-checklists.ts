@@ -2,14 +2,16 @@ import type { Checklist } from '../../rollback/progress-snapshot.js';
 import { fallbackText, LIMITS, packLines, section, type Block, type SlackMessage } from './block-kit.js';
 import { userText } from './describe-progress.js';
 
-/** The checklists posted in the thread once a rollback ends: what a person still has to check and do. */
+/**
+ * The checklists posted in the thread once a rollback ends: what a person still has to check and do.
+ * Item text keeps its `code` spans (Slack draws them); nobody can tick the boxes, so no "n/m done".
+ */
 export function renderChecklists(checklists: Checklist[]): SlackMessage {
   const blocks: Block[] = [];
   const perList = Math.max(1, Math.floor(LIMITS.blocksPerMessage / Math.max(1, checklists.length)));
   for (const list of checklists.slice(0, LIMITS.blocksPerMessage)) {
-    const done = list.items.filter((item) => item.done === true).length;
     const lines = list.items.map((item) => `${item.done === true ? '✅' : '⬜'} ${userText(item.text, 300)}`);
-    const title = `*${userText(list.title, 150)}* (${done}/${list.items.length} done)`;
+    const title = `*${userText(list.title, 150)}*`;
     const texts = packLines(
       lines.length > 0 ? lines : ['Nothing to check.'],
       perList,

@@ -1,5 +1,5 @@
 import type { CommandReply } from '../../commands/command-reply.js';
-import { HELP_TEXT } from '../../commands/usage.js';
+import { HELP_TEXT } from '../../commands/help-text.js';
 import { LIMITS, section, type Block, type SlackMessage } from './block-kit.js';
 import { renderError } from './render-error.js';
 import { renderHelp } from './render-help.js';
@@ -7,6 +7,7 @@ import { renderJobStatus } from './render-job-status.js';
 import { renderPlan } from './render-plan.js';
 import { renderVersions } from './render-versions.js';
 import { escapeMrkdwn } from './escape-mrkdwn.js';
+import { tryCommands } from './try-commands.js';
 
 /** Draws the neutral answer to a command as an ephemeral Slack message. */
 export function renderCommandReply(
@@ -42,7 +43,9 @@ export function renderCommandReply(
       }
       return { text: `${reply.title}: ${reply.snapshots.length}`, blocks };
     }
-    case 'notice':
-      return { text: reply.text, blocks: [section(escapeMrkdwn(reply.text))] };
+    case 'notice': {
+      const next = reply.next && reply.next.length > 0 ? `\n${tryCommands(reply.next)}` : '';
+      return { text: reply.text, blocks: [section(`${escapeMrkdwn(reply.text)}${next}`)] };
+    }
   }
 }

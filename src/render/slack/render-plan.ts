@@ -1,4 +1,6 @@
+import { commandLine } from '../../commands/command-syntax.js';
 import type { RollbackPlan } from '../../rollback/plan.js';
+import { suggestCommand } from '../../errors/suggested-command.js';
 import type { ApprovalState } from '../../rollback/progress-snapshot.js';
 import type { Checklist } from '../../rollback/progress-snapshot.js';
 import {
@@ -73,7 +75,9 @@ export function renderPlan(plan: RollbackPlan, options: PlanOptions = {}): Slack
   }
   blocks.push(
     context([
-      `Job ${inlineCode(plan.jobId)} · follow it with ${inlineCode(`/rollback status ${plan.jobId}`)}`,
+      dryRun
+        ? 'Dry run: nothing was queued.'
+        : `Job ${inlineCode(plan.jobId)} · follow it with ${inlineCode(commandLine(suggestCommand('status', plan.jobId), 'chat'))}`,
     ]),
   );
   const verb = dryRun
@@ -83,7 +87,7 @@ export function renderPlan(plan: RollbackPlan, options: PlanOptions = {}): Slack
       : 'Rolling back';
   return {
     text: fallbackText(
-      `${verb} ${target} from ${userText(plan.from, 200)} to ${userText(plan.to, 200)} (job ${userText(plan.jobId, 100)})`,
+      `${verb} ${target} from ${userText(plan.from, 200)} to ${userText(plan.to, 200)}${dryRun ? '' : ` (job ${userText(plan.jobId, 100)})`}`,
     ),
     blocks,
   };
@@ -96,7 +100,8 @@ function facts(plan: RollbackPlan): string[] {
     `*Current version*\n${userText(plan.from, 300)}`,
     `*Target*\n${userText(plan.to, 300)}`,
     `*Requested by*\n${userText(plan.request.requester.name, 80)} (via ${plan.request.requester.source})`,
-    `*Job*\n${inlineCode(plan.jobId)}`,
+    // A dry run is never queued: its id names no job anyone could look up.
+    ...(plan.request.dryRun ? [] : [`*Job*\n${inlineCode(plan.jobId)}`]),
   ];
   const reason = plan.request.reason;
   if (reason !== undefined && reason.trim() !== '') list.push(`*Reason*\n${userText(reason, 1000)}`);

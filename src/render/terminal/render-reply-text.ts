@@ -1,7 +1,9 @@
 import type { CommandReply, ReplyError } from '../../commands/command-reply.js';
-import { HELP_TEXT } from '../../commands/usage.js';
+import { commandLine, commandUsage } from '../../commands/command-syntax.js';
+import { HELP_TEXT } from '../../commands/help-text.js';
 import type { PlannedAction, RollbackPlan } from '../../rollback/plan.js';
 import type { ProgressSnapshot } from '../../rollback/progress-snapshot.js';
+import type { SuggestedCommand } from '../../errors/suggested-command.js';
 import { describeProgressText, stepsFinished } from '../plain-text/describe-progress-text.js';
 import { ROLLBACK_SYMBOLS } from './step-symbols.js';
 import { indent, terminalLine, terminalText } from './terminal-text.js';
@@ -9,6 +11,8 @@ import { indent, terminalLine, terminalText } from './terminal-text.js';
 export interface ReplyTextOptions {
   /** The report page of a planned job, shown when set. */
   reportUrl?: string;
+  /** The CLI follows the queued job right below the plan (`--follow`), so the plan does not say how to. */
+  following?: boolean;
 }
 
 /**
@@ -18,7 +22,7 @@ export interface ReplyTextOptions {
 export function renderReplyText(reply: CommandReply, options: ReplyTextOptions = {}): string {
   switch (reply.kind) {
     case 'plan':
-      return renderPlanText(reply.plan, reply.enqueued, options.reportUrl);
+      return renderPlanText(reply.plan, reply.enqueued, options);
     case 'error':
       return renderErrorText(reply.error);
     case 'help':
@@ -38,21 +42,31 @@ export function renderReplyText(reply: CommandReply, options: ReplyTextOptions =
         ? `${terminalLine(reply.title)}: none yet.`
         : [`${terminalLine(reply.title)}:`, ...reply.snapshots.map(renderStatusText)].join('\n\n');
     case 'notice':
-      return terminalText(reply.text);
+      return [terminalText(reply.text), ...tryLines(reply.next ?? [], '')].join('\n');
   }
 }
 
-/** "✖ message", the hint, "Did you mean ...?", and the error code. */
+/** "✖ message", the hint, the usage line and commands to try (in CLI syntax), "Did you mean ...?", the code. */
 export function renderErrorText(error: ReplyError): string {
   const lines = [`✖ ${terminalText(error.message)}`];
   if (error.hint !== undefined && error.hint.trim() !== '') lines.push(`  Hint: ${terminalText(error.hint)}`);
+  if (error.usage) lines.push(`  Usage: ${commandUsage(error.usage, 'cli')}`);
+  lines.push(...tryLines(error.next ?? [], '  '));
   const suggestions = (error.suggestions ?? []).filter((s) => s.trim() !== '').slice(0, 10);
   if (suggestions.length > 0) lines.push(`  Did you mean ${suggestions.map(terminalLine).join(', ')}?`);
   lines.push(`  (error ${terminalLine(error.code)})`);
   return lines.join('\n');
 }
 
-function renderPlanText(plan: RollbackPlan, enqueued: boolean, reportUrl: string | undefined): string {
+/** "Try: rollback-bot status X", one command a line. */
+function tryLines(next: readonly SuggestedCommand[], indent: string): string[] {
+  return next.map(
+    (command, index) =>
+      `${indent}${index === 0 ? 'Try: ' : '     '}${terminalLine(commandLine(command, 'cli'))}`,
+  );
+}
+
+function renderPlanText(plan: RollbackPlan, enqueued: boolean, options: ReplyTextOptions): string {
   const dryRun = plan.request.dryRun;
   const facts: [string, string][] = [
     ['Service', `${plan.service} (${plan.environment})`],
@@ -63,7 +77,8 @@ function renderPlanText(plan: RollbackPlan, enqueued: boolean, reportUrl: string
   ];
   if (plan.request.reason !== undefined && plan.request.reason.trim() !== '')
     facts.push(['Reason', plan.request.reason]);
-  facts.push(['Job', plan.jobId]);
+  // A dry run is never queued: its id names no job anyone could look up.
+  if (!dryRun) facts.push(['Job', plan.jobId]);
   const lines = [
     `${dryRun ? 'Dry run plan' : 'Rollback plan'} for ${terminalLine(plan.service)} (${terminalLine(plan.environment)})`,
   ];
@@ -73,8 +88,11 @@ function renderPlanText(plan: RollbackPlan, enqueued: boolean, reportUrl: string
   lines.push('Steps:', ...plan.steps.map((s, i) => `  ${i + 1}. ${terminalLine(s.title)}`));
   lines.push(dryRun ? 'Changes a real run would make:' : 'Changes it will make:');
   lines.push(plan.actions.length === 0 ? '  None.' : actionLines(plan.actions));
-  if (enqueued) lines.push(`Queued. Follow it with: rollback-bot status ${plan.jobId}`);
-  if (reportUrl !== undefined) lines.push(`Report: ${terminalLine(reportUrl)}`);
+  if (dryRun) lines.push('Dry run: nothing was queued.');
+  else if (enqueued && options.following)
+    lines.push('Queued. Following it (Ctrl-C stops following, not the rollback):');
+  else if (enqueued) lines.push(`Queued. See where it stands: rollback-bot status ${plan.jobId}`);
+  if (options.reportUrl !== undefined && !dryRun) lines.push(`Report: ${terminalLine(options.reportUrl)}`);
   return lines.join('\n');
 }
 

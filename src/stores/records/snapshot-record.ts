@@ -11,10 +11,27 @@ export const requesterSchema = z.object({
   source: z.enum(['slack', 'pagerduty', 'cli', 'console', 'http']),
 });
 
-export const checklistSchema = z.object({
-  title: z.string(),
-  items: z.array(z.object({ text: z.string(), done: z.boolean().optional() })),
-});
+/** Records written before checklists had ids get ones from their position (schema version 1 had none). */
+export const checklistSchema = z
+  .object({
+    id: z.string().optional(),
+    title: z.string(),
+    items: z.array(z.object({ id: z.string().optional(), text: z.string(), done: z.boolean().optional() })),
+  })
+  .transform(({ id, title, items }) => ({
+    id: id ?? slug(title),
+    title,
+    items: items.map((item, index) => ({ ...item, id: item.id ?? `item-${index + 1}` })),
+  }));
+
+function slug(title: string): string {
+  return (
+    title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'checklist'
+  );
+}
 
 const approvalSchema = z.object({ id: z.string(), name: z.string(), at: z.string() });
 

@@ -3,10 +3,18 @@ import { PermanentError } from '../../errors/rollback-error.js';
 
 export type KubeConfigSource = 'file' | 'in-cluster' | 'default';
 
+/** What to set when there is no cluster: said at start-up and in the answer to a command that needs one. */
+export const NO_CLUSTER_HINT =
+  'Set KUBECONFIG to a kubeconfig file (or put one at ~/.kube/config) and restart the bot, or run the bot in a pod with a service account.';
+
 /**
  * Loads the kubeconfig: from `kubeconfigPath` when given, else the pod's service account when running in
  * a pod (KUBERNETES_SERVICE_HOST is set), else the default rules ($KUBECONFIG, ~/.kube/config).
  * Then selects `context` (undefined: the file's current context).
+ *
+ * Throws PermanentError `kubernetes_not_configured` when none of these exists (client-node would quietly
+ * use http://localhost:8080 and fail at the first request with a TLS message), and `kubernetes_config`
+ * for a plain-http server without `insecure-skip-tls-verify`, which client-node refuses to call.
  */
 export function loadKubeConfig(options: { kubeconfigPath?: string; context?: string }): {
   kubeConfig: KubeConfig;
@@ -54,10 +62,48 @@ export function loadKubeConfig(options: { kubeconfigPath?: string; context?: str
     }
     kubeConfig.setCurrentContext(options.context);
   }
-  if (!kubeConfig.getCurrentCluster()) {
+  const cluster = kubeConfig.getCurrentCluster();
+  if (!cluster) {
     throw new PermanentError('kubernetes_config', 'The kubeconfig has no cluster for its current context.', {
       hint: 'Set kubernetes.context in the service YAML or fix the kubeconfig.',
     });
   }
+  if (source === 'default' && isClientNodeFallback(kubeConfig)) {
+    throw new PermanentError(
+      'kubernetes_not_configured',
+      'No Kubernetes cluster is configured for this bot: there is no kubeconfig and it does not run in a pod.',
+      { hint: NO_CLUSTER_HINT },
+    );
+  }
+  if (cluster.server.startsWith('http:') && !cluster.skipTLSVerify) {
+    throw new PermanentError(
+      'kubernetes_config',
+      `The kubeconfig's cluster "${cluster.name}" (context ${kubeConfig.getCurrentContext()}) is plain http (${cluster.server}), which the Kubernetes client refuses without insecure-skip-tls-verify.`,
+      {
+        hint: 'Use the https address of the API server, or set insecure-skip-tls-verify: true for a local test cluster.',
+      },
+    );
+  }
   return { kubeConfig, source, context: kubeConfig.getCurrentContext() };
+}
+
+/**
+ * client-node's loadFromDefault, finding no kubeconfig and no pod, loads one cluster "cluster" at
+ * http://localhost:8080 with a user "user" without credentials. No real kubeconfig looks like that.
+ */
+function isClientNodeFallback(kubeConfig: KubeConfig): boolean {
+  const [cluster, ...otherClusters] = kubeConfig.getClusters();
+  const [user, ...otherUsers] = kubeConfig.getUsers();
+  return (
+    otherClusters.length === 0 &&
+    otherUsers.length === 0 &&
+    cluster?.name === 'cluster' &&
+    cluster.server === 'http://localhost:8080' &&
+    user?.name === 'user' &&
+    user.token === undefined &&
+    user.certFile === undefined &&
+    user.certData === undefined &&
+    user.exec === undefined &&
+    user.authProvider === undefined
+  );
 }

@@ -1,13 +1,13 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { CommandHandler } from '../../commands/command-handler.js';
-import type { CommandReply } from '../../commands/command-reply.js';
+import { replyError, type CommandReply } from '../../commands/command-reply.js';
 import type { Logger } from '../../observability/logger.js';
 import type { RedisKeys } from '../../stores/redis-keys.js';
 import { renderConsolePage } from '../../render/html/console-page.js';
 import { renderConsoleReply } from '../../render/html/console-reply.js';
 import { renderConsoleStatusCard } from '../../render/html/console-status-card.js';
-import { describeError, RollbackError } from '../../errors/rollback-error.js';
+import { RollbackError } from '../../errors/rollback-error.js';
 import type { ProgressSnapshot, Requester } from '../../rollback/progress-snapshot.js';
 import type { ServiceCatalog } from '../../rollback/service-catalog.js';
 import { loadConsoleAssets } from './console-assets.js';
@@ -205,7 +205,7 @@ async function noticeOrError(
   try {
     return { kind: 'notice', text: (await run()).message };
   } catch (error) {
-    if (error instanceof RollbackError) return { kind: 'error', error: describeError(error) };
+    if (error instanceof RollbackError) return { kind: 'error', error: replyError(error) };
     log.error({ err: error, jobId }, 'a console button failed unexpectedly');
     return {
       kind: 'error',

@@ -2,6 +2,7 @@ import type { App, BlockButtonAction, RespondFn } from '@slack/bolt';
 import type { CommandHandler } from '../../commands/command-handler.js';
 import type { Logger } from '../../observability/logger.js';
 import { slackErrorCode } from './slack-error-code.js';
+import { replyError } from '../../commands/command-reply.js';
 import { renderCommandReply } from '../../render/slack/render-command-reply.js';
 import { APPROVE_ACTION, CANCEL_ACTION } from '../../render/slack/render-approval.js';
 import type { ApprovalAnswer, ApprovalService } from '../../rollback/approval-service.js';
@@ -56,7 +57,7 @@ async function answer(respond: RespondFn, log: Logger, run: () => Promise<Approv
     if (!(error instanceof InputError)) log.warn({ error: describeError(error) }, 'a button click failed');
     const described =
       error instanceof RollbackError
-        ? describeError(error)
+        ? replyError(error)
         : {
             code: 'internal' as const,
             message: 'Something went wrong on the bot; nothing was changed.',

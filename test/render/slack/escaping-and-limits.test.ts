@@ -56,9 +56,9 @@ describe('user text cannot ping, link or mention', () => {
     ['status message', renderStatusMessage(evilSnapshot(), { reportUrl: REPORT })],
     ['job status', renderJobStatus(evilSnapshot())],
     ['plan', renderPlan(evilPlan)],
-    ['error', renderError({ code: 'bad', message: EVIL, hint: EVIL, suggestions: [EVIL] })],
+    ['error', renderError({ code: 'invalid_version', message: EVIL, hint: EVIL, suggestions: [EVIL] })],
     ['detail', renderDetail({ stepId: 's', at: '2026-11-03T10:42:31.000Z', text: EVIL }, EVIL)],
-    ['checklists', renderChecklists([{ title: EVIL, items: [{ text: EVIL }] }])],
+    ['checklists', renderChecklists([{ id: 'verify', title: EVIL, items: [{ id: 'evil', text: EVIL }] }])],
     ['versions', renderVersions(EVIL, [{ id: EVIL, description: EVIL }])],
   ];
 
@@ -131,12 +131,16 @@ describe('Block Kit limits', () => {
 
   it('keeps long version lists, checklists and errors within limits', () => {
     const versions = Array.from({ length: 500 }, (_, i) => ({ id: `v0.${i}.0`, description: long(400) }));
-    const checklist = { title: long(400), items: Array.from({ length: 300 }, () => ({ text: long(400) })) };
+    const checklist = {
+      id: 'long',
+      title: long(400),
+      items: Array.from({ length: 300 }, (_, i) => ({ id: `item-${i}`, text: long(400) })),
+    };
     for (const message of [
       renderVersions('kaizen', versions),
       renderChecklists([checklist, checklist, checklist]),
       renderError({
-        code: 'x',
+        code: 'internal',
         message: long(10_000),
         hint: long(10_000),
         suggestions: Array.from({ length: 50 }, () => long(400)),
@@ -167,7 +171,9 @@ describe('rendered messages against the fake Slack', () => {
       await web.chat.postMessage({
         channel: 'C0DEPLOYS',
         thread_ts: posted.ts!,
-        ...renderChecklists([{ title: 'Verify', items: [{ text: 'Alerts are not firing' }] }]),
+        ...renderChecklists([
+          { id: 'verify', title: 'Verify', items: [{ id: 'alerts', text: 'Alerts are not firing' }] },
+        ]),
       });
       const [message] = slack.messages('C0DEPLOYS');
       expect(message).toMatchObject({ text: done.text, blocks: done.blocks, updates: 1 });

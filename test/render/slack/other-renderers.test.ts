@@ -8,7 +8,10 @@ import {
   renderPlan,
   renderVersions,
 } from '../../../src/render/slack/index.js';
-import { postMortemChecklist, verificationChecklist } from '../../../src/rollback/checklists.js';
+import { serviceSchema } from '../../../src/config/service-schema.js';
+import { postMortemChecklist } from '../../../src/rollback/checklists.js';
+import { verificationChecklist } from '../../../src/rollback/verification-checklist.js';
+import { kaizenService } from '../../support/kaizen-service.js';
 import { expectGolden } from '../../support/expect-golden.js';
 import { checkBlocks } from '../../support/fake-slack/index.js';
 import { plan } from './fixtures.js';
@@ -47,6 +50,10 @@ describe('renderPlan', () => {
     const message = renderPlan(plan({}, true));
     expectGolden(golden('plan-dry-run'), message);
     expect(visible(message)).toContain('Dry run: nothing will change.');
+    // A dry run is never queued: no job id to look up, no status command that would answer "no rollback".
+    expect(visible(message)).toContain('Dry run: nothing was queued.');
+    expect(visible(message)).not.toContain('/rollback status');
+    expect(visible(message)).not.toContain('rb-kaizen-20261103-104200');
     expect(message.text).toMatch(/^Dry run: would roll back kaizen \(production\) from v0.8.0/);
   });
 });
@@ -65,8 +72,28 @@ describe('renderError', () => {
     expect(message.text).toBe('❌ There is no service called "kaizn".');
   });
 
+  it('writes the usage line and the commands to try in /rollback syntax', () => {
+    const message = renderError({
+      code: 'rollback_in_progress',
+      message: 'A rollback of kaizen is already in progress by alice to v0.7.0 (running): job rb-1.',
+      hint: 'Wait for it to end (its status shows where it stands), or cancel it before starting another.',
+      usage: 'rollback',
+      next: [
+        { command: 'status', args: ['rb-1'] },
+        { command: 'cancel', args: ['rb-1'] },
+      ],
+    });
+    expect(checkBlocks(message.blocks)).toEqual([]);
+    expectGolden(golden('error-in-progress'), message);
+    expect(visible(message)).toContain('Try: `/rollback status rb-1` or `/rollback cancel rb-1`');
+    expect(visible(message)).toContain('Usage: `/rollback &lt;service&gt; [version|previous|revision:N]');
+  });
+
   it('leaves out the hint and suggestions when there are none', () => {
-    const message = renderError({ code: 'busy', message: 'kaizen is already being rolled back.' });
+    const message = renderError({
+      code: 'rollback_in_progress',
+      message: 'kaizen is already being rolled back.',
+    });
     expect(message.blocks).toHaveLength(2);
     expect(visible(message)).not.toContain('Did you mean');
   });
@@ -102,15 +129,22 @@ describe('renderDetail', () => {
 });
 
 describe('renderChecklists', () => {
-  it('lists each checklist with boxes to tick', () => {
-    const checklists = [verificationChecklist(), postMortemChecklist('kubernetes')];
-    checklists[0]!.items[0]!.done = true;
+  it("lists each checklist with the service's commands as code, and no counter of boxes nobody can tick", () => {
+    const kaizen = serviceSchema.parse(kaizenService());
+    const checklists = [
+      verificationChecklist(kaizen, { strategy: 'kubernetes', to: 'v0.7.0', jobId: 'rb-kaizen-1' }),
+      postMortemChecklist(kaizen, 'kubernetes'),
+    ];
+    checklists[0]!.items[1]!.done = true;
     const message = renderChecklists(checklists);
     expect(checkBlocks(message.blocks)).toEqual([]);
     expectGolden(golden('checklists'), message);
-    expect(visible(message)).toContain('(1/6 done)');
-    expect(visible(message)).toContain('✅ All pods are running and healthy');
-    expect(visible(message)).toContain('⬜ Schedule post-mortem');
+    expect(visible(message)).not.toMatch(/\d+\/\d+ done/);
+    expect(visible(message)).toContain(
+      '⬜ All pods are running and healthy: `kubectl rollout status deployment/kaizen -n default`',
+    );
+    expect(visible(message)).toContain('✅ No error logs in pod output');
+    expect(visible(message)).toContain('⬜ Schedule the post-mortem');
   });
 });
 

@@ -119,7 +119,13 @@ describe('Slack status surface', () => {
     await next(first, (s) => {
       s.details.push({ stepId: 'rollback', at: new Date().toISOString(), text: 'image set to v0.7.0' });
       s.state = 'succeeded';
-      s.checklists = [{ title: 'Verify by hand', items: [{ text: 'Error rate back to normal' }] }];
+      s.checklists = [
+        {
+          id: 'verify',
+          title: 'Verify by hand',
+          items: [{ id: 'error-rate', text: 'Error rate back to normal' }],
+        },
+      ];
     });
     await surface().sync(snapshot.jobId);
     const [status] = slack.messages(REQUESTED_IN);
@@ -135,7 +141,9 @@ describe('Slack status surface', () => {
     await next(snapshot, (s) => {
       s.state = 'failed';
       s.details.push({ stepId: 'precheck', at: new Date().toISOString(), text: 'pods not ready' });
-      s.checklists = [{ title: 'Post-mortem', items: [{ text: 'Write it' }] }];
+      s.checklists = [
+        { id: 'post-mortem', title: 'Post-mortem', items: [{ id: 'write', text: 'Write it' }] },
+      ];
     });
     await surface().sync(snapshot.jobId);
     const before = sent();

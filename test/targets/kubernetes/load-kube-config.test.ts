@@ -63,6 +63,46 @@ describe('loadKubeConfig', () => {
     });
   });
 
+  it('says plainly that no cluster is configured, and what to set, when there is no kubeconfig and no pod', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'kubeconfig-home-'));
+    vi.stubEnv('HOME', home);
+    vi.stubEnv('KUBECONFIG', '');
+    vi.stubEnv('KUBERNETES_SERVICE_HOST', '');
+    try {
+      expect(() => loadKubeConfig({})).toThrow(
+        expect.objectContaining({
+          code: 'kubernetes_not_configured',
+          message: expect.stringMatching(/^No Kubernetes cluster is configured/) as unknown,
+          hint: expect.stringMatching(/KUBECONFIG.*~\/\.kube\/config.*service account/) as unknown,
+        }),
+      );
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a plain-http server without insecure-skip-tls-verify with the fix, not a TLS error later', async () => {
+    const plain = join(directory, 'plain-http');
+    await writeFile(
+      plain,
+      stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [{ name: 'dev', cluster: { server: 'http://127.0.0.1:8001' } }],
+        users: [{ name: 'me', user: {} }],
+        contexts: [{ name: 'dev', context: { cluster: 'dev', user: 'me' } }],
+        'current-context': 'dev',
+      }),
+    );
+    expect(() => loadKubeConfig({ kubeconfigPath: plain })).toThrow(
+      expect.objectContaining({
+        code: 'kubernetes_config',
+        message: expect.stringContaining('plain http (http://127.0.0.1:8001)') as unknown,
+        hint: expect.stringContaining('insecure-skip-tls-verify: true') as unknown,
+      }),
+    );
+  });
+
   it('uses the pod service account when running in a pod and no file is given', () => {
     vi.stubEnv('KUBERNETES_SERVICE_HOST', '10.96.0.1');
     vi.stubEnv('KUBERNETES_SERVICE_PORT', '443');

@@ -73,7 +73,7 @@ export function failedRollback(jobId: string): { snapshot: ProgressSnapshot; pla
         error: {
           code: 'progress_deadline_exceeded',
           message: 'deployment "kaizen" exceeded its progress deadline',
-          hint: 'Check the image <tag> exists & pods can pull it.',
+          hint: 'Check the image <tag> exists & pods can pull it: `kubectl describe pod -l app=kaizen`.',
         },
       },
     ],
@@ -91,8 +91,12 @@ export function failedRollback(jobId: string): { snapshot: ProgressSnapshot; pla
     ],
     checklists: [
       {
+        id: 'post-mortem',
         title: 'Post-mortem checklist',
-        items: [{ text: 'Schedule post-mortem' }, { text: 'Document lessons learned', done: true }],
+        items: [
+          { id: 'schedule', text: 'Schedule post-mortem with `incident-42`' },
+          { id: 'lessons', text: 'Document lessons learned', done: true },
+        ],
       },
     ],
     outcome: { summary: 'Rollback failed; the Deployment is left as the failed step found it.' },

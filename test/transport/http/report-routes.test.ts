@@ -97,10 +97,13 @@ describe('GET /rollbacks/<job-id>: the report page', () => {
     expect(page).toContain('2026-03-01 14:00:01 UTC');
     expect(page).toMatch(/<td>2 s<\/td>/);
     expect(page).toContain('progress_deadline_exceeded');
-    expect(page).toContain('Hint: Check the image &lt;tag&gt; exists &amp; pods can pull it.');
+    expect(page).toContain(
+      'Hint: Check the image &lt;tag&gt; exists &amp; pods can pull it: <code>kubectl describe pod -l app=kaizen</code>.',
+    );
     expect(page).toContain('Current: deployment/kaizen at revision 3');
     expect(page).toContain('kubectl set image deployment/kaizen kaizen=kaizen:v0.7.0');
-    expect(page).toContain('☐ Schedule post-mortem');
+    expect(page).toContain('☐ Schedule post-mortem with <code>incident-42</code>');
+    expect(page).not.toContain('`incident-42`');
     expect(page).toContain('☑ Document lessons learned');
     expect(page).toContain('U0ALICE, via slack');
     expect(page).toMatch(/Approval<\/dt>\s*<dd>\s*Not required/);

@@ -1,6 +1,7 @@
 import type { ServiceConfig } from '../../../config/service-schema.js';
 import type { GitSection } from '../../../config/strategies/git-schema.js';
 import { InputError } from '../../../errors/rollback-error.js';
+import { suggestCommand } from '../../../errors/suggested-command.js';
 import type { RollbackRequest } from '../../plan.js';
 import type { RollbackStep } from '../../step.js';
 import type { ResolvedPlan, Strategy, StrategyCallOptions, VersionEntry } from '../../strategy.js';
@@ -72,9 +73,7 @@ export class GitStrategy implements Strategy {
       throw new InputError(
         'already_current',
         `${git.path} is already at ${target.version} (${head.slice(0, 7)})`,
-        {
-          hint: `Pick an older version; \`/rollback versions ${service.name}\` lists them.`,
-        },
+        { hint: 'Pick an older version from the list.', next: [suggestCommand('versions', service.name)] },
       );
     }
     const gitTarget: GitTarget = { ...target, fromSha: head, fromLabel };

@@ -1,0 +1,19 @@
+import { STRATEGY_NAMES } from '../config/service-schema.js';
+import { commandUsage } from './command-syntax.js';
+
+/** The full help, for `/rollback help` in chat (plain text; renderers may format it). */
+export const HELP_TEXT = [
+  'Roll a service back:',
+  `  Usage: ${commandUsage('rollback', 'chat')}`,
+  '    /rollback kaizen v0.7.0             roll back to the image tag v0.7.0',
+  '    /rollback kaizen                    roll back to the previous revision (same as "previous")',
+  '    /rollback kaizen revision:3         roll back to revision 3 (same as --to-revision 3)',
+  '    --strategy NAME   use another configured strategy: ' + STRATEGY_NAMES.join(', '),
+  '    --dry-run         show the plan without changing anything',
+  '    --reason "..."    why (an unquoted reason runs up to the next --option)',
+  'Other commands:',
+  ...(['status', 'versions', 'history', 'cancel', 'release'] as const).map(
+    (command) => `  Usage: ${commandUsage(command, 'chat')}`,
+  ),
+  '  Usage: /rollback help',
+].join('\n');
