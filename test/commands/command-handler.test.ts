@@ -85,7 +85,8 @@ describe('CommandHandler: every /rollback command against the real domain servic
         error: {
           code: 'unknown_option',
           message: 'Unknown option "--bogus".',
-          hint: expect.stringContaining('Usage: /rollback <service>'),
+          hint: expect.stringContaining('--to-revision'),
+          usage: 'rollback',
         },
       });
       expect(await domain.audit.list()).toEqual([]);
@@ -178,6 +179,7 @@ describe('CommandHandler: every /rollback command against the real domain servic
           code: 'unknown_job',
           message: 'No rollback with id "kaizen-nope-0000".',
           hint: expect.any(String),
+          next: [{ command: 'status', args: [] }],
         },
       });
     });
@@ -245,7 +247,7 @@ describe('CommandHandler: every /rollback command against the real domain servic
               `^Rollback ${jobId} of kaizen already cancelled at .*: there is nothing to cancel\\.$`,
             ),
           ),
-          hint: expect.stringContaining(`status ${jobId}`),
+          next: [{ command: 'status', args: [jobId] }],
         },
       });
     });

@@ -61,8 +61,8 @@ function executor(
     locks,
     memory: (jobId) => new RedisJobMemory(redis, keys, jobId),
     log: silentLogger(),
-    checklists: (strategy, outcome): Checklist[] => {
-      seen?.push(`${strategy}:${outcome}`);
+    checklists: (_service, plan, outcome): Checklist[] => {
+      seen?.push(`${plan.strategy}:${outcome}`);
       return [];
     },
   });
