@@ -107,7 +107,7 @@ export async function startBot(config: AppConfig, overrides: StartBotOverrides =
         ...clientOptions,
         logLevel: webApi.LogLevel.ERROR,
       });
-      const renderQueue = new RenderQueue(connection, config.redisPrefix, log);
+      const renderQueue = new RenderQueue(connection, keys.prefix, log);
       const sync = new SlackStatusSync({ client, redis, keys, progress, index, catalog, reportUrl });
       // Snapshots published in this process are queued for drawing directly, without making the publisher
       // (the worker's step loop) wait; the render job id dedupes them against the pub/sub path below.
@@ -118,7 +118,7 @@ export async function startBot(config: AppConfig, overrides: StartBotOverrides =
       });
       // Snapshots published by worker processes (ROLE=worker) reach this process through Redis pub/sub.
       const unfollow = await followPublishedSnapshots({
-        redis,
+        subscriber: () => core.connections.subscriber(),
         keys,
         progress,
         log,
@@ -157,7 +157,7 @@ export async function startBot(config: AppConfig, overrides: StartBotOverrides =
           rollbacks,
           approvals,
           catalog,
-          redis,
+          subscriber: () => core.connections.subscriber(),
           keys,
           log: consoleLog,
           reportUrl: consoleReportUrl,
@@ -235,7 +235,7 @@ export async function startBot(config: AppConfig, overrides: StartBotOverrides =
       await Promise.all(workers.map((w) => w.close()));
       await rollbackQueue.close();
       for (const close of closers) await close();
-      redis.disconnect();
+      await core.connections.close();
     },
   };
 }

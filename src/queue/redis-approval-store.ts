@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import type { Approval } from '../rollback/progress-snapshot.js';
 import type {
   ApprovalRecord,
@@ -7,6 +6,7 @@ import type {
   CloseOutcome,
 } from '../rollback/ports/approval-store.js';
 import type { RedisKeys } from './redis-keys.js';
+import type { RedisClient } from './redis-client.js';
 
 /** A closed plan's record is kept a week after it expires, so late clicks get "no longer waiting". */
 const KEEP_AFTER_EXPIRY_SECONDS = 7 * 24 * 3600;
@@ -73,7 +73,7 @@ type ScriptAnswer = [string, (string | null)[]?];
 /** Pending approvals as one Redis hash per job; approve, cancel and expire are each one Lua script. */
 export class RedisApprovalStore implements ApprovalStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {}
 

@@ -1,14 +1,14 @@
-import type { Redis } from 'ioredis';
 import { RetryableError } from '../rollback/errors.js';
 import type { JobMemory } from '../rollback/step.js';
 import type { RedisKeys } from './redis-keys.js';
+import type { RedisClient } from './redis-client.js';
 
 const MEMORY_TTL_SECONDS = 30 * 24 * 3600;
 
 /** A job's durable memory: a Redis hash of JSON values, so a resumed job knows what was already done. */
 export class RedisJobMemory implements JobMemory {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     private readonly jobId: string,
   ) {}

@@ -1,7 +1,7 @@
-import type { Redis } from 'ioredis';
 import type { ProgressStore } from '../rollback/ports/progress-store.js';
 import type { ProgressSnapshot } from '../rollback/progress-snapshot.js';
 import type { RedisKeys } from './redis-keys.js';
+import type { RedisClient } from './redis-client.js';
 
 /** Stores the snapshot only when it is newer than the stored one, atomically, then publishes its id. */
 const PUBLISH_IF_NEWER = `
@@ -24,7 +24,7 @@ export class RedisProgressStore implements ProgressStore {
   private readonly listeners: SnapshotListener[] = [];
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {}
 

@@ -1,14 +1,14 @@
-import type { Redis } from 'ioredis';
 import type { RollbackPlan } from '../rollback/plan.js';
 import type { RollbackIndex } from '../rollback/ports/rollback-queue.js';
 import type { RedisKeys } from './redis-keys.js';
+import type { RedisClient } from './redis-client.js';
 
 const KEEP = 500;
 
 /** Recent rollbacks (all, and per service) as sorted sets by creation time, plus each plan. */
 export class RedisRollbackIndex implements RollbackIndex {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {}
 

@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { RolledBackMark, RolledBackMarks } from '../rollback/ports/rolled-back-marks.js';
 import type { RedisKeys } from './redis-keys.js';
+import type { RedisClient } from './redis-client.js';
 
 /** GET and DEL in one step, so two releases at once release (and audit) once. */
 const TAKE = `
@@ -12,7 +12,7 @@ return value
 /** One key per service holding the mark as JSON; it has no expiry: only a release clears it. */
 export class RedisRolledBackMarks implements RolledBackMarks {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {}
 

@@ -1,5 +1,4 @@
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from '../observability/logger.js';
 import { describeError, JobAbandonedError, PermanentError } from '../rollback/errors.js';
 import { withGuards } from '../rollback/guards/with-guards.js';
@@ -17,6 +16,7 @@ import type { Strategy } from '../rollback/strategy.js';
 import { ROLLBACK_QUEUE, type RollbackJobData } from './bullmq-rollback-queue.js';
 import { RedisJobMemory } from './redis-job-memory.js';
 import type { RedisKeys } from './redis-keys.js';
+import type { RedisClient } from './redis-client.js';
 
 /** The worker side of cross-process cancel (RedisCancellation). */
 export interface WorkerCancellation {
@@ -26,7 +26,7 @@ export interface WorkerCancellation {
 
 export interface RollbackWorkerOptions {
   connection: ConnectionOptions;
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisKeys;
   catalog: ServiceCatalog;
   strategies: ReadonlyMap<string, Strategy>;

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { webApi } from '@slack/bolt';
-import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../../queue/redis-keys.js';
 import type { SnapshotSurface } from '../../queue/render-queue.js';
 import { renderChecklists, renderDetail, renderStatusMessage } from '../../render/slack/index.js';
@@ -8,6 +7,7 @@ import { PermanentError, RetryableError } from '../../rollback/errors.js';
 import type { ProgressStore } from '../../rollback/ports/progress-store.js';
 import type { RollbackIndex } from '../../rollback/ports/rollback-queue.js';
 import type { ServiceCatalog } from '../../rollback/service-catalog.js';
+import type { RedisClient } from '../../queue/redis-client.js';
 
 const LOCK_MS = 60_000;
 const EXTEND = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
@@ -28,7 +28,7 @@ const PERMANENT_SLACK_ERRORS = new Set([
 
 export interface SlackStatusSyncOptions {
   client: webApi.WebClient;
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisKeys;
   progress: ProgressStore;
   index: RollbackIndex;
