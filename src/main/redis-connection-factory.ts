@@ -72,6 +72,9 @@ export class RedisConnectionFactory {
             ...(settings.sentinel.username ? { sentinelUsername: settings.sentinel.username } : {}),
             ...(settings.sentinel.password ? { sentinelPassword: settings.sentinel.password } : {}),
             ...(tls ? { enableTLSForSentinelMode: true, sentinelTLS: tls } : {}),
+            // No `failoverDetector`: in ioredis 5.11 its +switch-master handler can end a connection that is
+            // reconnecting after a crashed primary, for good ("Connection is closed"). Without it, clients
+            // move when Sentinel reconfigures the old primary (it kills their connections); see the README.
             reconnectOnError: reconnectOnReadonly,
           }
         : {}),

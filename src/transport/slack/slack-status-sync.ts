@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { webApi } from '@slack/bolt';
 import type { RedisKeys } from '../../queue/redis-keys.js';
 import type { SnapshotSurface } from '../../queue/render-queue.js';
@@ -60,7 +61,7 @@ export class SlackStatusSync implements SnapshotSurface {
         if ((await redis.eval(EXTEND, 1, lockKey, token, String(LOCK_MS))) !== 1) break;
       }
     } finally {
-      await redis.eval(RELEASE, 1, lockKey, token);
+      await releaseLock(redis, lockKey, token);
     }
   }
 
@@ -157,5 +158,21 @@ async function call<T>(fn: () => Promise<T>): Promise<T> {
         cause: error,
       },
     );
+  }
+}
+
+/**
+ * Releases the render lock, trying again for a few seconds: a release lost while Redis fails over would
+ * otherwise hold every later render of this rollback back until the lock expires (LOCK_MS).
+ */
+async function releaseLock(redis: RedisClient, lockKey: string, token: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await redis.eval(RELEASE, 1, lockKey, token);
+      return;
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      await sleep(250 * 2 ** attempt);
+    }
   }
 }
