@@ -82,7 +82,9 @@ describe('Redis over TLS with an ACL user (a real redis-server with a private CA
       `tls-ca-cert-file ${join(dir, 'ca.crt')}`,
       'tls-auth-clients no',
       'user default off',
-      `user rollback-bot on >${PASSWORD} ~* &* +@all`,
+      // What README "Redis in production" recommends: the prefix's keys and channels, no dangerous commands
+      // but INFO (ioredis' ready check, BullMQ's version check).
+      `user rollback-bot on >${PASSWORD} ~tls-test:* &tls-test:* +@all -@dangerous +info`,
       'save ""',
       'appendonly no',
     ];
