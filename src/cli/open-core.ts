@@ -38,13 +38,8 @@ export async function openCore(config: AppConfig, log: Logger, timeoutMs = 5_000
 
 /** Exit 4 at once when Redis does not answer. */
 async function checkRedis(config: AppConfig, timeoutMs: number): Promise<void> {
-  const connections = new RedisConnectionFactory({
-    url: config.redisUrl,
-    settings: config.redis,
-    prefix: config.redisPrefix,
-  });
   try {
-    await connections.assertAnswers(timeoutMs);
+    await RedisConnectionFactory.fromConfig(config).assertAnswers(timeoutMs);
   } catch (error) {
     throw new CliExit(EXIT.unreachable, `✖ ${error instanceof Error ? error.message : String(error)}`);
   }

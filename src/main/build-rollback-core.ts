@@ -66,12 +66,7 @@ export async function buildRollbackCore(
   overrides: RollbackCoreOverrides = {},
 ): Promise<RollbackCore> {
   const catalog = await loadCatalog(config.servicesDir);
-  const connections = new RedisConnectionFactory({
-    url: config.redisUrl,
-    settings: config.redis,
-    prefix: config.redisPrefix,
-    log: log.child({ component: 'redis' }),
-  });
+  const connections = RedisConnectionFactory.fromConfig(config, log.child({ component: 'redis' }));
   await connections.assertAnswers();
   const redis = connections.command();
   const connection = connections.bullmqConnection();

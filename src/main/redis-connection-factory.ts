@@ -3,6 +3,7 @@ import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import type { ConnectionOptions } from 'bullmq';
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { Logger } from '../observability/logger.js';
+import type { AppConfig } from './app-config.js';
 import type { RedisClient } from '../queue/redis-client.js';
 import { redisHost, redisOptionsFromUrl, RedisUnreachableError } from './redis-connection.js';
 import type { RedisEndpoint, RedisSettings } from './redis-settings.js';
@@ -51,6 +52,19 @@ export class RedisConnectionFactory {
   private shared: RedisClient | undefined;
   private bullmq: Cluster | undefined;
   private readonly opened = new Set<RedisClient>();
+
+  /** The factory for the bot's configuration (REDIS_URL, the Sentinel/Cluster/TLS settings, REDIS_PREFIX). */
+  static fromConfig(
+    config: Pick<AppConfig, 'redisUrl' | 'redis' | 'redisPrefix'>,
+    log?: Logger,
+  ): RedisConnectionFactory {
+    return new RedisConnectionFactory({
+      url: config.redisUrl,
+      settings: config.redis,
+      prefix: config.redisPrefix,
+      log,
+    });
+  }
 
   constructor(private readonly options: RedisConnectionFactoryOptions) {
     const settings = options.settings ?? {};
