@@ -1,11 +1,10 @@
 import { createLogUpdate } from 'log-update';
-import type { RedisClient } from '../queue/redis-client.js';
-import type { RedisKeys } from '../queue/redis-keys.js';
-import { isFinished } from '../render/plain-text/describe-progress-text.js';
+import type { RedisClient } from '../stores/redis-client.js';
+import type { RedisKeys } from '../stores/redis-keys.js';
 import { renderProgressFrame } from '../render/terminal/render-progress-frame.js';
 import { renderProgressLines } from '../render/terminal/render-progress-lines.js';
 import type { ProgressStore } from '../rollback/ports/progress-store.js';
-import type { ProgressSnapshot } from '../rollback/progress-snapshot.js';
+import { isFinished, type ProgressSnapshot } from '../rollback/progress-snapshot.js';
 import type { CliIo } from './cli-io.js';
 
 export type FollowMode = 'live' | 'lines' | 'json';

@@ -1,5 +1,5 @@
 import type { Logger } from '../observability/logger.js';
-import { describeError, InputError, RollbackError } from '../rollback/errors.js';
+import { describeError, InputError, RollbackError } from '../errors/rollback-error.js';
 import type { RollbackRequest } from '../rollback/plan.js';
 import type { Requester } from '../rollback/progress-snapshot.js';
 import type { ApprovalService } from '../rollback/approval-service.js';

@@ -1,10 +1,11 @@
+import type { ErrorCode } from '../errors/error-codes.js';
 import type { RollbackPlan } from '../rollback/plan.js';
 import type { ApprovalState, ProgressSnapshot } from '../rollback/progress-snapshot.js';
 import type { VersionEntry } from '../rollback/strategy.js';
 
 /** A user-facing error: what was wrong, what is valid, near-miss suggestions. */
 export interface ReplyError {
-  code: string;
+  code: ErrorCode;
   message: string;
   hint?: string;
   suggestions?: string[];

@@ -1,5 +1,7 @@
+import { COMMAND_KEYWORDS } from '../config/command-keywords.js';
 import { STRATEGY_NAMES, type StrategyName } from '../config/service-schema.js';
-import type { InvalidCommand, ParsedCommand, ParseErrorCode, RollbackCommand } from './parsed-command.js';
+import type { ParseErrorCode } from '../errors/error-codes.js';
+import type { InvalidCommand, ParsedCommand, RollbackCommand } from './parsed-command.js';
 import { splitOptions, type SplitWords } from './split-options.js';
 import { tokenize, type Token } from './tokenize.js';
 import { USAGE, type CommandName } from './usage.js';
@@ -8,8 +10,6 @@ import { checkJobId, checkRevision, checkServiceName, checkVersion, show } from 
 /** Longer text is refused (in characters, as people count them). */
 export const MAX_COMMAND_LENGTH = 1000;
 
-/** First words that name a command rather than a service; the catalog refuses services with these names. */
-export const COMMAND_KEYWORDS = ['status', 'versions', 'history', 'cancel', 'release', 'help'] as const;
 type Keyword = (typeof COMMAND_KEYWORDS)[number];
 
 /** Control characters other than tab and line breaks, and the text-direction marks and overrides. */

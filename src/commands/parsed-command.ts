@@ -1,3 +1,4 @@
+import type { ParseErrorCode } from '../errors/error-codes.js';
 import type { StrategyName } from '../config/service-schema.js';
 
 /**
@@ -42,20 +43,3 @@ export interface InvalidCommand {
   /** What is valid: usually the usage line of the command. */
   hint: string;
 }
-
-export type ParseErrorCode =
-  | 'too_long'
-  | 'bad_characters'
-  | 'unclosed_quote'
-  | 'unknown_option'
-  | 'missing_value'
-  | 'unexpected_value'
-  | 'duplicate_option'
-  | 'too_many_arguments'
-  | 'missing_argument'
-  | 'invalid_service'
-  | 'invalid_version'
-  | 'invalid_revision'
-  | 'invalid_job_id'
-  | 'unknown_strategy'
-  | 'conflicting_target';

@@ -1,4 +1,4 @@
-import { RollbackError } from '../rollback/errors.js';
+import { RollbackError } from '../errors/rollback-error.js';
 
 /** One thing wrong in the service catalog. */
 export interface CatalogProblem {

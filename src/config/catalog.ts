@@ -1,5 +1,4 @@
 import { distance } from 'fastest-levenshtein';
-import type { ServiceCatalog } from '../rollback/service-catalog.js';
 import type { ServiceConfig } from './service-schema.js';
 import { UnknownServiceError } from './unknown-service-error.js';
 
@@ -7,9 +6,10 @@ const MAX_SUGGESTIONS = 3;
 
 /**
  * The validated services, by name. Built by `loadCatalog` (or directly in tests); immutable afterwards.
- * Implements the domain's `ServiceCatalog` port.
+ * Satisfies the domain's `ServiceCatalog` port (rollback/service-catalog.ts) structurally: config sits below
+ * the domain and does not import it; main/ hands a Catalog wherever a ServiceCatalog is asked for.
  */
-export class Catalog implements ServiceCatalog {
+export class Catalog {
   readonly #services: ReadonlyMap<string, ServiceConfig>;
 
   constructor(services: readonly ServiceConfig[]) {

@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import { COMMAND_KEYWORDS } from '../commands/parse-command.js';
+import { COMMAND_KEYWORDS } from './command-keywords.js';
 import { Catalog } from './catalog.js';
 import { CatalogError, type CatalogProblem } from './catalog-error.js';
 import { catalogErrorMap, describeSchemaIssues } from './describe-schema-issues.js';

@@ -1,4 +1,4 @@
-import { InputError } from '../rollback/errors.js';
+import { InputError } from '../errors/rollback-error.js';
 
 /** `unknown_service`: the name is not in the catalog. Carries the near names for "did you mean" buttons. */
 export class UnknownServiceError extends InputError {

@@ -1,9 +1,9 @@
 import { webApi } from '@slack/bolt';
 import type { ConnectionOptions } from 'bullmq';
 import { ApprovalExpiryQueue } from '../queue/approval-expiry-queue.js';
-import { RedisApprovalStore } from '../queue/redis-approval-store.js';
-import type { RedisKeys } from '../queue/redis-keys.js';
-import { RedisRolledBackMarks } from '../queue/redis-rolled-back-marks.js';
+import { RedisApprovalStore } from '../stores/redis-approval-store.js';
+import type { RedisKeys } from '../stores/redis-keys.js';
+import { RedisRolledBackMarks } from '../stores/redis-rolled-back-marks.js';
 import { ApprovalService } from '../rollback/approval-service.js';
 import { PermissionPolicy } from '../rollback/policy/permission-policy.js';
 import type { AuditLog } from '../rollback/ports/audit-log.js';
@@ -13,7 +13,7 @@ import type { ServiceCatalog } from '../rollback/service-catalog.js';
 import { SlackGroupDirectory } from '../transport/slack/slack-group-directory.js';
 import type { Logger } from '../observability/logger.js';
 import type { AppConfig } from './app-config.js';
-import type { RedisClient } from '../queue/redis-client.js';
+import type { RedisClient } from '../stores/redis-client.js';
 
 export interface GovernanceDeps {
   config: AppConfig;
@@ -55,7 +55,7 @@ export function buildGovernance(deps: GovernanceDeps): Governance {
   const approvalExpiry = new ApprovalExpiryQueue(deps.connection, deps.keys.prefix, deps.log);
   const approvals = new ApprovalService({
     catalog: deps.catalog,
-    store: new RedisApprovalStore(deps.redis, deps.keys),
+    store: new RedisApprovalStore(deps.redis, deps.keys, deps.log?.child({ component: 'store' })),
     policy,
     progress: deps.progress,
     index: deps.index,
@@ -64,5 +64,10 @@ export function buildGovernance(deps: GovernanceDeps): Governance {
     expiry: approvalExpiry,
     audit: deps.audit,
   });
-  return { policy, approvals, approvalExpiry, marks: new RedisRolledBackMarks(deps.redis, deps.keys) };
+  return {
+    policy,
+    approvals,
+    approvalExpiry,
+    marks: new RedisRolledBackMarks(deps.redis, deps.keys, deps.log?.child({ component: 'store' })),
+  };
 }

@@ -9,6 +9,7 @@ import { HelmStrategy } from '../rollback/strategies/helm/helm-strategy.js';
 import { KubernetesStrategy } from '../rollback/strategies/kubernetes/kubernetes-strategy.js';
 import { YumStrategy } from '../rollback/strategies/yum/yum-strategy.js';
 import type { Strategy } from '../rollback/strategy.js';
+import { nodeLocalFiles } from '../targets/files/node-local-files.js';
 import { createKubernetesClusterFactory } from '../targets/kubernetes/create-kubernetes-cluster-factory.js';
 import { createCommandRunnerFactory } from '../targets/shell/create-command-runner-factory.js';
 
@@ -37,7 +38,7 @@ export function buildStrategies(deps: StrategyDeps): Map<string, Strategy> {
     new YumStrategy({ runnerFactory: runners, log }),
     new ComposeStrategy({ runnerFactory: runners, log }),
     new GitStrategy({ runners }),
-    new FilesStrategy({ runners }),
+    new FilesStrategy({ runners, localFiles: nodeLocalFiles() }),
   ];
   return new Map(strategies.map((s) => [s.name, s]));
 }

@@ -4,7 +4,7 @@ import type { ConnectionOptions } from 'bullmq';
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { Logger } from '../observability/logger.js';
 import type { AppConfig } from './app-config.js';
-import type { RedisClient } from '../queue/redis-client.js';
+import type { RedisClient } from '../stores/redis-client.js';
 import { redisHost, redisOptionsFromUrl, RedisUnreachableError } from './redis-connection.js';
 import type { RedisEndpoint, RedisSettings } from './redis-settings.js';
 

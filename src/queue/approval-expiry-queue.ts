@@ -1,6 +1,6 @@
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { Logger } from '../observability/logger.js';
-import { describeError } from '../rollback/errors.js';
+import { describeError } from '../errors/rollback-error.js';
 import type { ApprovalExpiry } from '../rollback/ports/approval-expiry.js';
 
 export const APPROVAL_EXPIRY_QUEUE = 'approval-expiry';

@@ -1,19 +1,13 @@
 import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
 import type { Logger } from '../observability/logger.js';
-import { describeError, PermanentError, RetryableError } from '../rollback/errors.js';
+import { describeError, PermanentError, RetryableError } from '../errors/rollback-error.js';
+import type { SnapshotSurface } from '../rollback/ports/snapshot-surface.js';
 
 export const RENDER_QUEUE = 'renders';
 
 export interface RenderJobData {
   jobId: string;
   version: number;
-}
-
-/** Something that draws the latest snapshot of a rollback somewhere (a Slack message, a PagerDuty note). */
-export interface SnapshotSurface {
-  readonly name: string;
-  /** Draws the latest snapshot; idempotent. Throws to be retried with backoff. */
-  sync(jobId: string): Promise<void>;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { ServiceConfig } from '../config/service-schema.js';
-import { InputError, RetryableError } from './errors.js';
+import { InputError, RetryableError } from '../errors/rollback-error.js';
 import type { RollbackPlan } from './plan.js';
 import type { PermissionPolicy } from './policy/permission-policy.js';
 import { PermissionDeniedError } from './policy/permission-denied-error.js';

@@ -1,10 +1,10 @@
 import { describeCancellation } from './cancel-report.js';
-import { CancelledError, describeError, InputError } from './errors.js';
+import { CancelledError, describeError, InputError } from '../errors/rollback-error.js';
 import type { AuditLog } from './ports/audit-log.js';
 import type { CancellableQueue, CancelRequest, CancelSignals } from './ports/cancellation.js';
 import type { ProgressStore } from './ports/progress-store.js';
 import type { ServiceLocks } from './ports/rollback-queue.js';
-import type { ProgressSnapshot, Requester } from './progress-snapshot.js';
+import { isFinished, type ProgressSnapshot, type Requester } from './progress-snapshot.js';
 import { SnapshotTracker } from './snapshot-tracker.js';
 
 export interface CancelServiceOptions {
@@ -25,8 +25,6 @@ export type CancelOutcome =
   | { kind: 'cancelled'; snapshot: ProgressSnapshot }
   | { kind: 'requested'; snapshot: ProgressSnapshot; request: CancelRequest; runningStep?: string }
   | { kind: 'finished'; snapshot: ProgressSnapshot };
-
-const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
 
 /**
  * Cancels a rollback from any surface (`/rollback cancel <job>`, the Cancel button, the CLI): removes a
@@ -49,7 +47,7 @@ export class CancelService {
       });
     }
     const by = { id: actor.id, name: actor.name, source: actor.source };
-    if (FINISHED.has(snapshot.state)) {
+    if (isFinished(snapshot)) {
       await this.audit('cancel_requested', by, snapshot, `refused: the rollback already ${snapshot.state}`);
       return { kind: 'finished', snapshot };
     }
@@ -62,7 +60,11 @@ export class CancelService {
       return { kind: 'requested', snapshot, request, ...(running ? { runningStep: running } : {}) };
     }
     const latest = (await progress.get(jobId)) ?? snapshot;
-    if (FINISHED.has(latest.state)) return { kind: 'finished', snapshot: latest };
+    // The worker may have seen this very request and ended the job between our flag and the removal.
+    if (latest.state === 'cancelled' && isSameRequest(latest.cancelRequested, request)) {
+      return { kind: 'cancelled', snapshot: latest };
+    }
+    if (isFinished(latest)) return { kind: 'finished', snapshot: latest };
     const cancelled = await this.publishCancelled(latest, request);
     await this.options.locks.release(latest.service, jobId);
     await this.audit('cancelled', by, cancelled, cancelled.outcome?.summary);
@@ -119,4 +121,9 @@ export class CancelService {
       ...(detail === undefined ? {} : { detail }),
     });
   }
+}
+
+/** Whether the cancel recorded in a snapshot is this request (same person, same moment). */
+function isSameRequest(recorded: ProgressSnapshot['cancelRequested'], request: CancelRequest): boolean {
+  return recorded !== undefined && recorded.by.id === request.by.id && recorded.at === request.at;
 }

@@ -4,6 +4,18 @@
  */
 export type StepState = 'pending' | 'running' | 'done' | 'failed' | 'skipped' | 'cancelled';
 export type RollbackState = 'awaiting_approval' | 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+/** The states a rollback ends in. It never leaves them: no step runs and no snapshot changes its state after. */
+export type FinishedState = Extract<RollbackState, 'succeeded' | 'failed' | 'cancelled'>;
+
+/** Whether the rollback has ended (succeeded, failed or cancelled): the one test for it, used everywhere. */
+export function isFinished(snapshot: { state: RollbackState }): boolean {
+  return snapshot.state === 'succeeded' || snapshot.state === 'failed' || snapshot.state === 'cancelled';
+}
+
+/** Whether a step has ended, one way or another (it is neither pending nor running). */
+export function isStepEnded(step: { state: StepState }): boolean {
+  return step.state !== 'pending' && step.state !== 'running';
+}
 
 export interface StepSnapshot {
   id: string;
@@ -68,7 +80,7 @@ export interface ProgressSnapshot {
   /** Present when the service's policy requires approvals. */
   approval?: ApprovalState;
   /** Set when someone asked to cancel; the job stops at the next safe point. */
-  cancelRequested?: { by: { id: string; name: string }; at: string };
+  cancelRequested?: { by: { id: string; name: string; source?: Requester['source'] }; at: string };
   /** Set on the rollback that marked the service rolled back, once someone released the mark. */
   released?: { by: { id: string; name: string }; at: string; reason: string };
   /** Checklist of the runbook's prerequisites, shown with the plan. */

@@ -1,9 +1,8 @@
 import type { ServiceConfig } from '../config/service-schema.js';
 import { prerequisitesChecklist } from './checklists.js';
-import { InputError } from './errors.js';
-import { guardOutline } from './guards/with-guards.js';
 import { newJobId } from './new-job-id.js';
 import type { RollbackPlan, RollbackRequest } from './plan.js';
+import type { Runbooks } from './runbooks.js';
 import type { ServiceCatalog } from './service-catalog.js';
 import type { Strategy } from './strategy.js';
 
@@ -16,29 +15,13 @@ export class RollbackPlanner {
   constructor(
     private readonly options: {
       catalog: ServiceCatalog;
-      strategies: ReadonlyMap<string, Strategy>;
+      runbooks: Runbooks;
       now: () => Date;
     },
   ) {}
 
   strategyFor(service: ServiceConfig, requested?: string): Strategy {
-    const name = requested ?? service.strategy;
-    const strategy = this.options.strategies.get(name);
-    const configured = [...this.options.strategies.values()]
-      .filter((s) => s.supports(service))
-      .map((s) => s.name);
-    if (!strategy || !strategy.supports(service)) {
-      throw new InputError(
-        'unsupported_strategy',
-        `Service "${service.name}" cannot be rolled back with strategy "${name}".`,
-        {
-          hint: configured.length
-            ? `Strategies configured for ${service.name}: ${configured.join(', ')}.`
-            : undefined,
-        },
-      );
-    }
-    return strategy;
+    return this.options.runbooks.choose(service, requested);
   }
 
   /** Resolves a request into a plan without side effects. */
@@ -56,11 +39,7 @@ export class RollbackPlanner {
       from: resolved.from,
       to: resolved.to,
       target: resolved.target,
-      // Guards (database compatibility) run first, for every strategy, before anything changes.
-      steps: [
-        ...guardOutline(service),
-        ...strategy.steps(service, resolved.target).map((s) => ({ id: s.id, title: s.title })),
-      ],
+      steps: this.options.runbooks.outline(service, strategy, resolved.target),
       actions: resolved.actions,
       prerequisites: prerequisitesChecklist(),
       createdAt: this.options.now().toISOString(),

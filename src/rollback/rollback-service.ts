@@ -1,6 +1,6 @@
 import type { ServiceConfig } from '../config/service-schema.js';
 import type { ApprovalService } from './approval-service.js';
-import { InputError, RetryableError } from './errors.js';
+import { InputError, RetryableError } from '../errors/rollback-error.js';
 import type { RollbackPlan, RollbackRequest } from './plan.js';
 import { PermissionDeniedError } from './policy/permission-denied-error.js';
 import type { PermissionPolicy } from './policy/permission-policy.js';
@@ -10,6 +10,7 @@ import type { ProgressStore } from './ports/progress-store.js';
 import type { RollbackIndex, RollbackQueue, ServiceLocks } from './ports/rollback-queue.js';
 import type { ApprovalState, ProgressSnapshot, Requester } from './progress-snapshot.js';
 import { RollbackPlanner } from './rollback-planner.js';
+import { Runbooks } from './runbooks.js';
 import type { ServiceCatalog } from './service-catalog.js';
 import { initialSnapshot } from './snapshot-tracker.js';
 import type { Strategy, VersionEntry } from './strategy.js';
@@ -56,7 +57,7 @@ export class RollbackService {
     this.now = options.now ?? (() => new Date());
     this.planner = new RollbackPlanner({
       catalog: options.catalog,
-      strategies: options.strategies,
+      runbooks: new Runbooks(options.strategies),
       now: this.now,
     });
   }
@@ -263,7 +264,8 @@ export class RollbackService {
     };
     const asRequester = await policy.mayRequest(service, actor, channel);
     if (asRequester.allowed) return;
-    if ((await policy.mayApprove(service, actor)).allowed) return;
+    // A service that takes no approvals has no approvers: the policy would let anyone "approve" it.
+    if (service.approval.required > 0 && (await policy.mayApprove(service, actor)).allowed) return;
     await this.audit(
       'denied',
       actor,

@@ -1,16 +1,25 @@
 import type { Logger } from '../observability/logger.js';
 import type { ServiceConfig } from '../config/service-schema.js';
-import { cancelRequestOf, describeCancellation, type CancelPoint } from './cancel-report.js';
-import { CancelledError, JobAbandonedError, describeError, isRetryable } from './errors.js';
+import { cancelRequestOf, type CancelPoint } from './cancel-report.js';
+import { CancelledError, JobAbandonedError, describeError, isRetryable } from '../errors/rollback-error.js';
 import { GuardRefusedError } from './guards/guard-refused-error.js';
 import type { RollbackPlan } from './plan.js';
 import type { AuditEntry, AuditLog } from './ports/audit-log.js';
 import type { CancelRequest } from './ports/cancellation.js';
 import type { ProgressStore } from './ports/progress-store.js';
-import type { Checklist, ProgressSnapshot } from './progress-snapshot.js';
-import { DEFAULT_STEP_RETRY, retryWithBackoff, type RetryPolicy } from './retry-with-backoff.js';
+import { isFinished, type Checklist, type ProgressSnapshot } from './progress-snapshot.js';
+import type { RetryPolicy } from './retry-with-backoff.js';
+import {
+  applyEnding,
+  endingAudit,
+  WORKER_ACTOR,
+  type EndingContext,
+  type FinalState,
+  type RollbackEnding,
+} from './rollback-ending.js';
+import { runStep } from './run-step.js';
 import { initialSnapshot, SnapshotTracker } from './snapshot-tracker.js';
-import type { JobMemory, RollbackStep, StepContext } from './step.js';
+import type { JobMemory, RollbackStep } from './step.js';
 
 export interface RunRollbackOptions {
   plan: RollbackPlan;
@@ -26,13 +35,10 @@ export interface RunRollbackOptions {
   /** Step starts and ends, the outcome, guard refusals. Audit failures are logged, never fatal. */
   audit?: AuditLog;
   /** Posted in the thread when the rollback ends (verification and post-mortem checklists). */
-  checklists?: (outcome: 'succeeded' | 'failed' | 'cancelled') => Checklist[];
+  checklists?: (outcome: FinalState) => Checklist[];
   retry?: RetryPolicy;
   now?: () => Date;
 }
-
-const WORKER = { id: 'worker', name: 'worker', source: 'http' } as const;
-const NEVER_ABORTED = new AbortController().signal;
 
 /**
  * Runs the steps of a resolved plan, publishing a snapshot after every change. On resume (the job ran
@@ -41,265 +47,224 @@ const NEVER_ABORTED = new AbortController().signal;
  *
  * Cancel: the durable flag is read before each step; an interruptible step is aborted through its
  * signal, a non-interruptible one finishes; either way no further step runs.
+ *
+ * Abandoned (the signal's reason is a {@link JobAbandonedError}: another worker owns the job now): throws
+ * it at once and publishes nothing more.
  */
 export async function runRollback(options: RunRollbackOptions): Promise<ProgressSnapshot> {
-  const { plan, progress, log, signal } = options;
-  const now = options.now ?? (() => new Date());
-  const audit = (entry: Omit<AuditEntry, 'service' | 'jobId'>) =>
-    options.audit?.append({ ...entry, service: plan.service, jobId: plan.jobId }).catch((error: unknown) => {
-      log.warn({ err: error, jobId: plan.jobId, audit: entry.type }, 'could not append to the audit log');
-    });
-  const previous = await progress.get(plan.jobId);
-  const tracker = new SnapshotTracker(previous ?? initialSnapshot(plan), progress, (error, snapshot) =>
-    log.warn(
-      { err: error, jobId: plan.jobId, version: snapshot.version },
-      'could not publish progress; the rollback goes on',
-    ),
-  );
-  if (isFinished(tracker.snapshot.state)) return tracker.snapshot;
-
-  const started = tracker.snapshot.startedAt ? Date.parse(tracker.snapshot.startedAt) : now().getTime();
-  await tracker.update((s) => {
-    s.state = 'running';
-    s.startedAt ??= new Date(started).toISOString();
-    // In the order the steps run; keeps what earlier attempts recorded.
-    const known = new Map(s.steps.map((x) => [x.id, x]));
-    s.steps = options.steps.map(
-      (step) => known.get(step.id) ?? { id: step.id, title: step.title, state: 'pending' },
-    );
-  });
-
-  const noteCancel = () => {
-    const request = cancelRequestOf(signal.reason);
-    if (request) void tracker.update((s) => void (s.cancelRequested ??= request)).catch(() => undefined);
-  };
-  signal.addEventListener('abort', noteCancel, { once: true });
+  const run = await RollbackRun.resume(options);
+  if (isFinished(run.snapshot)) return run.snapshot;
+  await run.start();
+  const stopNoting = run.noteCancelRequests();
   try {
-    for (const [index, step] of options.steps.entries()) {
-      const known = tracker.step(step.id);
-      if (known && (known.state === 'done' || known.state === 'skipped')) continue;
-      if (signal.reason instanceof JobAbandonedError) throw signal.reason;
-      const pending = await cancelRequest(options);
-      if (pending !== undefined) {
-        const point: CancelPoint = tracker.snapshot.steps.some((s) => s.endedAt)
-          ? { kind: 'between_steps' }
-          : { kind: 'not_started' };
-        await finish(
-          tracker,
-          options,
-          index,
-          'cancelled',
-          now,
-          { point, request: pending.request },
-          (summary) => audit({ type: 'cancelled', actor: actorOf(pending.request), detail: summary }),
-        );
-        return tracker.snapshot;
-      }
-      await audit({ type: 'step_started', actor: WORKER, detail: step.id });
-      try {
-        await runStep(step, tracker, options, now);
-        await audit({
-          type: 'step_ended',
-          actor: WORKER,
-          detail: `${step.id}: ${tracker.step(step.id)?.state ?? 'done'}`,
-        });
-      } catch (error) {
-        // Another worker owns the job now: leave the snapshot and the audit trail to it.
-        if (signal.reason instanceof JobAbandonedError) throw signal.reason;
-        const interruptible = step.interruptible !== false;
-        // A non-interruptible step that failed for its own reason fails the job; one stopped between
-        // retries because of the cancel, or any interruptible step once the signal aborted, is cancelled.
-        const stoppedBetweenRetries =
-          isRetryable(error) || (error instanceof Error && error.name === 'AbortError');
-        const cancelled =
-          error instanceof CancelledError || (signal.aborted && (interruptible || stoppedBetweenRetries));
-        const described = cancelled ? describeError(new CancelledError()) : describeError(error);
-        const details =
-          error instanceof Error && 'details' in error
-            ? ((error as { details: string[] }).details ?? [])
-            : [];
-        log.warn({ jobId: plan.jobId, step: step.id, error: described }, 'rollback step did not complete');
-        await tracker.update((s) => {
-          const failed = s.steps.find((x) => x.id === step.id);
-          if (failed) {
-            failed.state = cancelled ? 'cancelled' : 'failed';
-            failed.endedAt = now().toISOString();
-            failed.error = described;
-          }
-          for (const line of details)
-            s.details.push({ stepId: step.id, at: now().toISOString(), text: line });
-        });
-        await audit({
-          type: 'step_ended',
-          actor: WORKER,
-          detail: `${step.id}: ${cancelled ? 'cancelled' : 'failed'}: ${described.message}`,
-        });
-        if (cancelled) {
-          const request =
-            cancelRequestOf(signal.reason) ?? (await options.cancelRequested?.().catch(() => undefined));
-          await finish(
-            tracker,
-            options,
-            index + 1,
-            'cancelled',
-            now,
-            {
-              point: { kind: 'interrupted', step: step.title },
-              request,
-            },
-            (summary) => audit({ type: 'cancelled', actor: actorOf(request), detail: summary }),
-          );
-        } else {
-          const summary = `Rollback of ${plan.service} failed at step "${step.title}": ${described.message}`;
-          // The audit trail is written first, so whoever sees the outcome finds it recorded.
-          if (error instanceof GuardRefusedError) {
-            await audit({ type: 'guard_refused', actor: WORKER, detail: `${step.id}: ${described.message}` });
-          }
-          await audit({ type: 'failed', actor: WORKER, detail: summary });
-          await finish(tracker, options, index + 1, 'failed', now, { summary, error: described });
-        }
-        return tracker.snapshot;
-      }
-      if (signal.reason instanceof JobAbandonedError) throw signal.reason;
-      if (signal.aborted && step.interruptible === false) {
-        // The step finished although a cancel arrived while it ran: stop here.
-        const request =
-          cancelRequestOf(signal.reason) ?? (await options.cancelRequested?.().catch(() => undefined));
-        await finish(
-          tracker,
-          options,
-          index + 1,
-          'cancelled',
-          now,
-          {
-            point: { kind: 'finished_first', step: step.title },
-            request,
-          },
-          (summary) => audit({ type: 'cancelled', actor: actorOf(request), detail: summary }),
-        );
-        return tracker.snapshot;
-      }
-    }
+    await run.end(await run.runSteps());
   } finally {
-    signal.removeEventListener('abort', noteCancel);
+    stopNoting();
+  }
+  return run.snapshot;
+}
+
+/** One run of one rollback: the snapshot it publishes, its steps, and the one way it ends. */
+class RollbackRun {
+  private readonly now: () => Date;
+  private readonly plan: RollbackPlan;
+  private startedAt = 0;
+
+  private constructor(
+    private readonly options: RunRollbackOptions,
+    private readonly tracker: SnapshotTracker,
+  ) {
+    this.now = options.now ?? (() => new Date());
+    this.plan = options.plan;
   }
 
-  const seconds = Math.max(0, Math.round((now().getTime() - started) / 1000));
-  const summary = `Rolled back ${plan.service} from ${plan.from} to ${plan.to} in ${seconds} s`;
-  await audit({ type: 'succeeded', actor: WORKER, detail: summary });
-  await tracker.update((s) => {
-    s.state = 'succeeded';
-    s.endedAt = now().toISOString();
-    s.outcome = { summary };
-    s.checklists = options.checklists?.('succeeded') ?? [];
-  });
-  return tracker.snapshot;
-}
-
-/** A cancel that should stop the job before its next step: the aborted signal or the durable flag. */
-async function cancelRequest(
-  options: RunRollbackOptions,
-): Promise<{ request: CancelRequest | undefined } | undefined> {
-  if (options.signal.aborted) return { request: cancelRequestOf(options.signal.reason) };
-  // A flag that cannot be read (Redis blip) is no reason to stop: the pub/sub watch still reaches the job.
-  const flagged = await options.cancelRequested?.().catch(() => undefined);
-  return flagged ? { request: flagged } : undefined;
-}
-
-type Ending =
-  | { point: CancelPoint; request: CancelRequest | undefined }
-  | { summary: string; error: { code: string; message: string; hint?: string } };
-
-/** Ends the job: steps from `firstNotRun` on that never ran become skipped; outcome and checklists set. */
-async function finish(
-  tracker: SnapshotTracker,
-  options: RunRollbackOptions,
-  firstNotRun: number,
-  state: 'cancelled' | 'failed',
-  now: () => Date,
-  ending: Ending,
-  /** Runs with the outcome's summary before the final snapshot is published (the audit entry). */
-  beforePublish?: (summary: string) => Promise<unknown> | undefined,
-): Promise<void> {
-  const end = (s: ProgressSnapshot): void => {
-    for (const rest of options.steps.slice(firstNotRun)) {
-      const later = s.steps.find((x) => x.id === rest.id);
-      if (later && (later.state === 'pending' || later.state === 'running')) later.state = 'skipped';
-    }
-    s.state = state;
-    s.endedAt = now().toISOString();
-    if ('point' in ending) {
-      if (ending.request) s.cancelRequested ??= ending.request;
-      s.outcome = {
-        summary: describeCancellation(s, ending.point, ending.request ?? s.cancelRequested),
-        error: describeError(new CancelledError()),
-      };
-    } else {
-      s.outcome = { summary: ending.summary, error: ending.error };
-    }
-    s.checklists = options.checklists?.(state) ?? [];
-  };
-  if (beforePublish) {
-    const draft = structuredClone(tracker.snapshot);
-    end(draft);
-    await beforePublish(draft.outcome?.summary ?? '');
+  /** Picks up from the stored snapshot (a resumed job) or from the plan's first snapshot. */
+  static async resume(options: RunRollbackOptions): Promise<RollbackRun> {
+    const { plan, progress, log } = options;
+    const previous = await progress.get(plan.jobId);
+    const tracker = new SnapshotTracker(previous ?? initialSnapshot(plan), progress, (error, snapshot) =>
+      log.warn(
+        { err: error, jobId: plan.jobId, version: snapshot.version },
+        'could not publish progress; the rollback goes on',
+      ),
+    );
+    return new RollbackRun(options, tracker);
   }
-  await tracker.update(end);
-}
 
-async function runStep(
-  step: RollbackStep,
-  tracker: SnapshotTracker,
-  options: RunRollbackOptions,
-  now: () => Date,
-): Promise<void> {
-  const { plan, signal, log } = options;
-  await tracker.updateStep(step.id, (s) => {
-    s.state = 'running';
-    s.startedAt = now().toISOString();
-    delete s.endedAt;
-    delete s.error;
-  });
-  const context: StepContext = {
-    plan,
-    service: options.service,
-    signal: step.interruptible === false ? NEVER_ABORTED : signal,
-    memory: options.memory,
-    log: log.child({ jobId: plan.jobId, step: step.id }),
-    now,
-    detail: (text) =>
-      tracker.update((s) => {
-        s.details.push({ stepId: step.id, at: now().toISOString(), text });
-      }),
-    summary: (text) =>
-      tracker.updateStep(step.id, (s) => {
-        s.summary = text;
-      }),
-  };
-  // The backoff between attempts always listens to the real signal: a cancel stops retries.
-  const outcome = await retryWithBackoff(() => step.run(context), options.retry ?? DEFAULT_STEP_RETRY, {
-    signal,
-    onRetry: (error, attempt, delayMs) => {
-      const { message } = describeError(error);
-      void context.detail(
-        `Attempt ${attempt} failed (${message}); retrying in ${(delayMs / 1000).toFixed(1)} s`,
+  get snapshot(): ProgressSnapshot {
+    return this.tracker.snapshot;
+  }
+
+  /** Marks the rollback running and lists its steps in the order they run, keeping what earlier attempts recorded. */
+  async start(): Promise<void> {
+    const { startedAt } = this.tracker.snapshot;
+    this.startedAt = startedAt ? Date.parse(startedAt) : this.now().getTime();
+    await this.tracker.update((s) => {
+      s.state = 'running';
+      s.startedAt ??= new Date(this.startedAt).toISOString();
+      const known = new Map(s.steps.map((x) => [x.id, x]));
+      s.steps = this.options.steps.map(
+        (step) => known.get(step.id) ?? { id: step.id, title: step.title, state: 'pending' },
       );
-    },
-  });
-  // An interruptible step whose signal aborted may have returned early: its result is not trusted.
-  if (signal.aborted && step.interruptible !== false) throw new CancelledError();
-  await tracker.updateStep(step.id, (s) => {
-    s.state = outcome?.skipped ? 'skipped' : 'done';
-    s.endedAt = now().toISOString();
-    if (outcome?.summary !== undefined) s.summary = outcome.summary;
-  });
+    });
+  }
+
+  /** Shows who asked to cancel in the snapshot as soon as the signal aborts; returns the stop. */
+  noteCancelRequests(): () => void {
+    const { signal } = this.options;
+    const noteCancel = () => {
+      const request = cancelRequestOf(signal.reason);
+      if (request)
+        void this.tracker.update((s) => void (s.cancelRequested ??= request)).catch(() => undefined);
+    };
+    signal.addEventListener('abort', noteCancel, { once: true });
+    return () => signal.removeEventListener('abort', noteCancel);
+  }
+
+  /** Runs the steps not yet done until the rollback ends one way or another. */
+  async runSteps(): Promise<RollbackEnding> {
+    for (const [index, step] of this.options.steps.entries()) {
+      const known = this.tracker.step(step.id);
+      if (known && (known.state === 'done' || known.state === 'skipped')) continue;
+      this.throwIfAbandoned();
+      const ending = (await this.cancelBefore(index)) ?? (await this.attempt(step, index));
+      if (ending) return ending;
+    }
+    const seconds = Math.max(0, Math.round((this.now().getTime() - this.startedAt) / 1000));
+    const { service, from, to } = this.plan;
+    return { state: 'succeeded', summary: `Rolled back ${service} from ${from} to ${to} in ${seconds} s` };
+  }
+
+  /**
+   * The one way a run ends: steps that never ran are skipped, and the audit entries are written before
+   * the final snapshot is published, so whoever sees the outcome finds it recorded.
+   */
+  async end(ending: RollbackEnding): Promise<void> {
+    const context: EndingContext = {
+      stepIds: this.options.steps.map((s) => s.id),
+      now: this.now,
+      checklists: this.options.checklists?.(ending.state) ?? [],
+    };
+    const draft = structuredClone(this.tracker.snapshot);
+    applyEnding(draft, ending, context);
+    for (const entry of endingAudit(ending, draft.outcome?.summary ?? '')) await this.audit(entry);
+    await this.tracker.update((s) => applyEnding(s, ending, context));
+  }
+
+  /** A cancel that arrived before step `index` (the aborted signal or the durable flag) ends the run there. */
+  private async cancelBefore(index: number): Promise<RollbackEnding | undefined> {
+    const pending = await this.pendingCancel();
+    if (pending === undefined) return undefined;
+    const point: CancelPoint = this.tracker.snapshot.steps.some((s) => s.endedAt)
+      ? { kind: 'between_steps' }
+      : { kind: 'not_started' };
+    return { state: 'cancelled', firstNotRun: index, point, request: pending.request };
+  }
+
+  /** Runs one step; the ending it brought about, or undefined to go on with the next. */
+  private async attempt(step: RollbackStep, index: number): Promise<RollbackEnding | undefined> {
+    await this.audit({ type: 'step_started', actor: WORKER_ACTOR, detail: step.id });
+    try {
+      await runStep(step, this.tracker, { ...this.options, now: this.now });
+      const state = this.tracker.step(step.id)?.state ?? 'done';
+      await this.audit({ type: 'step_ended', actor: WORKER_ACTOR, detail: `${step.id}: ${state}` });
+    } catch (error) {
+      return this.stepStopped(step, index, error);
+    }
+    this.throwIfAbandoned();
+    if (this.options.signal.aborted && step.interruptible === false) {
+      // The step finished although a cancel arrived while it ran: stop here.
+      const point: CancelPoint = { kind: 'finished_first', step: step.title };
+      return { state: 'cancelled', firstNotRun: index + 1, point, request: await this.whoCancelled() };
+    }
+    return undefined;
+  }
+
+  /** A step threw: records it as failed or cancelled (with its details) and says how the run ends. */
+  private async stepStopped(step: RollbackStep, index: number, error: unknown): Promise<RollbackEnding> {
+    // Another worker owns the job now: leave the snapshot and the audit trail to it.
+    this.throwIfAbandoned();
+    const cancelled = stoppedByCancel(error, step, this.options.signal);
+    const described = describeError(cancelled ? new CancelledError() : error);
+    this.options.log.warn(
+      { jobId: this.plan.jobId, step: step.id, error: described },
+      'rollback step did not complete',
+    );
+    await this.tracker.update((s) => {
+      const stopped = s.steps.find((x) => x.id === step.id);
+      if (stopped) {
+        stopped.state = cancelled ? 'cancelled' : 'failed';
+        stopped.endedAt = this.now().toISOString();
+        stopped.error = described;
+      }
+      for (const line of detailsOf(error))
+        s.details.push({ stepId: step.id, at: this.now().toISOString(), text: line });
+    });
+    await this.audit({
+      type: 'step_ended',
+      actor: WORKER_ACTOR,
+      detail: `${step.id}: ${cancelled ? 'cancelled' : 'failed'}: ${described.message}`,
+    });
+    if (cancelled) {
+      const point: CancelPoint = { kind: 'interrupted', step: step.title };
+      return { state: 'cancelled', firstNotRun: index + 1, point, request: await this.whoCancelled() };
+    }
+    return {
+      state: 'failed',
+      firstNotRun: index + 1,
+      summary: `Rollback of ${this.plan.service} failed at step "${step.title}": ${described.message}`,
+      error: described,
+      ...(error instanceof GuardRefusedError ? { guardRefusal: `${step.id}: ${described.message}` } : {}),
+    };
+  }
+
+  /** A cancel that should stop the job before its next step: the aborted signal or the durable flag. */
+  private async pendingCancel(): Promise<{ request: CancelRequest | undefined } | undefined> {
+    const { signal } = this.options;
+    if (signal.aborted) return { request: cancelRequestOf(signal.reason) };
+    // A flag that cannot be read (Redis blip) is no reason to stop: the pub/sub watch still reaches the job.
+    const flagged = await this.options.cancelRequested?.().catch(() => undefined);
+    return flagged ? { request: flagged } : undefined;
+  }
+
+  /** Who cancelled: the signal's reason, else the durable flag (unreadable: unknown). */
+  private async whoCancelled(): Promise<CancelRequest | undefined> {
+    return (
+      cancelRequestOf(this.options.signal.reason) ??
+      (await this.options.cancelRequested?.().catch(() => undefined))
+    );
+  }
+
+  /** Another worker owns the job now (this one lost its lock): stop at once, publish nothing more. */
+  private throwIfAbandoned(): void {
+    const { reason } = this.options.signal;
+    if (reason instanceof JobAbandonedError) throw reason;
+  }
+
+  /** Appends to the audit log; a failure is logged, never fatal. */
+  private async audit(entry: Omit<AuditEntry, 'service' | 'jobId'>): Promise<void> {
+    const { plan, log } = this.options;
+    await this.options.audit
+      ?.append({ ...entry, service: plan.service, jobId: plan.jobId })
+      .catch((error: unknown) => {
+        log.warn({ err: error, jobId: plan.jobId, audit: entry.type }, 'could not append to the audit log');
+      });
+  }
 }
 
-/** Who cancelled, for the audit log; the worker itself when the request carries no person. */
-function actorOf(request: CancelRequest | undefined): AuditEntry['actor'] {
-  return request ? { id: request.by.id, name: request.by.name, source: request.by.source ?? 'http' } : WORKER;
+/**
+ * Whether a step that threw was stopped by the cancel. Any interruptible step once the signal aborted is
+ * cancelled, and so is a non-interruptible one stopped between retries because of the cancel; a
+ * non-interruptible step that failed for its own reason fails the job.
+ */
+function stoppedByCancel(error: unknown, step: RollbackStep, signal: AbortSignal): boolean {
+  if (error instanceof CancelledError) return true;
+  if (!signal.aborted) return false;
+  const stoppedBetweenRetries = isRetryable(error) || (error instanceof Error && error.name === 'AbortError');
+  return step.interruptible !== false || stoppedBetweenRetries;
 }
 
-function isFinished(state: ProgressSnapshot['state']): boolean {
-  return state === 'succeeded' || state === 'failed' || state === 'cancelled';
+/** Lines an error carries for the thread (a failing pod's events, a guard command's output). */
+function detailsOf(error: unknown): string[] {
+  return error instanceof Error && 'details' in error ? ((error as { details: string[] }).details ?? []) : [];
 }

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RollbackPlan } from './plan.js';
 import type { ProgressStore } from './ports/progress-store.js';
-import type { ProgressSnapshot, StepSnapshot } from './progress-snapshot.js';
+import { isFinished, type ProgressSnapshot, type StepSnapshot } from './progress-snapshot.js';
 
 const PUBLISH_ATTEMPTS = 6;
 
@@ -98,7 +98,7 @@ export async function failSnapshot(
   now: Date = new Date(),
 ): Promise<void> {
   const current = (await store.get(plan.jobId)) ?? initialSnapshot(plan);
-  if (current.state === 'succeeded' || current.state === 'failed' || current.state === 'cancelled') return;
+  if (isFinished(current)) return;
   const tracker = new SnapshotTracker(current, store);
   await tracker.update((s) => {
     s.state = 'failed';

@@ -1,6 +1,7 @@
 import { jobIdTime } from './new-job-id.js';
 import type { ProgressStore } from './ports/progress-store.js';
 import type { LockResult, ServiceLocks } from './ports/rollback-queue.js';
+import { isFinished } from './progress-snapshot.js';
 
 /** A lock whose job never published a snapshot after this long was left by a request that failed midway. */
 const ORPHAN_AFTER_MS = 60_000;
@@ -34,8 +35,7 @@ export class StaleLockRecovery implements ServiceLocks {
 
   private async isStale(holderJobId: string): Promise<boolean> {
     const snapshot = await this.progress.get(holderJobId);
-    if (snapshot)
-      return snapshot.state === 'succeeded' || snapshot.state === 'failed' || snapshot.state === 'cancelled';
+    if (snapshot) return isFinished(snapshot);
     const made = jobIdTime(holderJobId);
     return made !== undefined && this.now().getTime() - made.getTime() > ORPHAN_AFTER_MS;
   }

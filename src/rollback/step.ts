@@ -1,3 +1,4 @@
+import type { ZodType } from 'zod';
 import type { Logger } from '../observability/logger.js';
 import type { ServiceConfig } from '../config/service-schema.js';
 import type { RollbackPlan } from './plan.js';
@@ -7,7 +8,11 @@ import type { RollbackPlan } from './plan.js';
  * back on resume, so that a resumed job never repeats a change it already made.
  */
 export interface JobMemory {
-  get<T = unknown>(key: string): Promise<T | undefined>;
+  /**
+   * The value stored under `key`, checked against `schema`; undefined when nothing is stored. A value that
+   * does not fit the schema is not guessed at: the read throws PermanentError `job_memory_unreadable`.
+   */
+  get<T>(key: string, schema: ZodType<T>): Promise<T | undefined>;
   set(key: string, value: unknown): Promise<void>;
 }
 

@@ -8,7 +8,7 @@ import { parseCommand } from '../../src/commands/parse-command.js';
 import type { AppConfig } from '../../src/main/app-config.js';
 import { startBot, type BotHandle } from '../../src/main/start-bot.js';
 import { silentLogger } from '../../src/observability/logger.js';
-import { RedisKeys } from '../../src/queue/redis-keys.js';
+import { RedisKeys } from '../../src/stores/redis-keys.js';
 import type { ProgressSnapshot } from '../../src/rollback/progress-snapshot.js';
 import { startFakeKube, type FakeKube } from '../support/fake-kube/index.js';
 import { startFakeSlack } from '../support/fake-slack/index.js';

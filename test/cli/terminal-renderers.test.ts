@@ -58,7 +58,7 @@ describe('terminal renderers', () => {
     expect(lines).toContain('detail Identify:');
     expect(lines).toContain('pod log: ?]0;pwned??[2Jgone');
     expect(lines.includes('\u001b') || lines.includes('\u0007')).toBe(false);
-    expect(renderErrorText({ code: 'x', message: 'bad \u001b[31mred' })).not.toContain('\u001b');
+    expect(renderErrorText({ code: 'internal', message: 'bad \u001b[31mred' })).not.toContain('\u001b');
   });
 
   it('plain lines say only what changed since the previous snapshot', () => {

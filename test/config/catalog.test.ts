@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Catalog } from '../../src/config/catalog.js';
 import type { ServiceConfig } from '../../src/config/service-schema.js';
 import { UnknownServiceError } from '../../src/config/unknown-service-error.js';
-import { describeError, InputError } from '../../src/rollback/errors.js';
+import { describeError, InputError } from '../../src/errors/rollback-error.js';
 
 function service(name: string): ServiceConfig {
   return {

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CatalogError } from '../../src/config/catalog-error.js';
 import { loadCatalog } from '../../src/config/load-catalog.js';
-import { RollbackError } from '../../src/rollback/errors.js';
+import { RollbackError } from '../../src/errors/rollback-error.js';
 
 const KAIZEN = `
 name: kaizen

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ErrorCode } from '../../src/errors/error-codes.js';
 import { renderConsolePage } from '../../src/render/html/console-page.js';
 import { renderConsoleReply } from '../../src/render/html/console-reply.js';
 import { renderConsoleStatusCard } from '../../src/render/html/console-status-card.js';
@@ -102,7 +103,11 @@ describe('console fragments escape hostile text', () => {
     expectInert(renderConsoleReply({ kind: 'plan', plan, enqueued: false }, typed).value);
     expectInert(
       renderConsoleReply(
-        { kind: 'error', error: { code: HOSTILE, message: HOSTILE, hint: HOSTILE, suggestions: [HOSTILE] } },
+        {
+          kind: 'error',
+          // A code is a known word, but the renderer must not trust that: escaped like any text.
+          error: { code: HOSTILE as ErrorCode, message: HOSTILE, hint: HOSTILE, suggestions: [HOSTILE] },
+        },
         typed,
       ).value,
     );

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RedisServiceLocks } from '../../src/queue/redis-service-locks.js';
+import { RedisServiceLocks } from '../../src/stores/redis-service-locks.js';
 import { startFakeKube, type FakeKube } from '../support/fake-kube/index.js';
 import { blocksText, jobIdOf, RollbackObserver, stepStates } from '../support/rollback-observer.js';
 import { kaizenService } from '../support/kaizen-service.js';

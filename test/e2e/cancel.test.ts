@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startBot, type BotHandle } from '../../src/main/start-bot.js';
 import { silentLogger } from '../../src/observability/logger.js';
-import { RedisServiceLocks } from '../../src/queue/redis-service-locks.js';
+import { RedisServiceLocks } from '../../src/stores/redis-service-locks.js';
 import { startFakeKube, type FakeKube } from '../support/fake-kube/index.js';
 import { blocksText, jobIdOf, RollbackObserver, stepStates } from '../support/rollback-observer.js';
 import { startTestBot, type TestBot } from '../support/test-bot.js';

@@ -1,9 +1,9 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisConnectionFactory } from '../../src/main/redis-connection-factory.js';
-import { RedisApprovalStore } from '../../src/queue/redis-approval-store.js';
-import { RedisKeys } from '../../src/queue/redis-keys.js';
-import { RedisProgressStore } from '../../src/queue/redis-progress-store.js';
+import { RedisApprovalStore } from '../../src/stores/redis-approval-store.js';
+import { RedisKeys } from '../../src/stores/redis-keys.js';
+import { RedisProgressStore } from '../../src/stores/redis-progress-store.js';
 import { startFakeKube, type FakeKube } from '../support/fake-kube/index.js';
 import { kaizenService } from '../support/kaizen-service.js';
 import { startClusterSetup, type ClusterSetup } from '../support/redis-cluster-setup.js';

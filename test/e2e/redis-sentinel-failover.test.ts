@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisKeys } from '../../src/queue/redis-keys.js';
-import { RedisProgressStore } from '../../src/queue/redis-progress-store.js';
+import { RedisKeys } from '../../src/stores/redis-keys.js';
+import { RedisProgressStore } from '../../src/stores/redis-progress-store.js';
 import { startFakeKube, type FakeKube } from '../support/fake-kube/index.js';
 import { kaizenService } from '../support/kaizen-service.js';
 import { TEST_REDIS_URL } from '../support/redis-test-prefix.js';

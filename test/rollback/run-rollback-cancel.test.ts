@@ -1,9 +1,9 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/observability/logger.js';
-import { RedisJobMemory } from '../../src/queue/redis-job-memory.js';
-import { RedisKeys } from '../../src/queue/redis-keys.js';
-import { RedisProgressStore } from '../../src/queue/redis-progress-store.js';
+import { RedisJobMemory } from '../../src/stores/redis-job-memory.js';
+import { RedisKeys } from '../../src/stores/redis-keys.js';
+import { RedisProgressStore } from '../../src/stores/redis-progress-store.js';
 import type { RollbackPlan } from '../../src/rollback/plan.js';
 import type { CancelRequest } from '../../src/rollback/ports/cancellation.js';
 import { runRollback } from '../../src/rollback/run-rollback.js';

@@ -1,10 +1,10 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/observability/logger.js';
-import { RedisJobMemory } from '../../src/queue/redis-job-memory.js';
-import { RedisKeys } from '../../src/queue/redis-keys.js';
-import { RedisProgressStore } from '../../src/queue/redis-progress-store.js';
-import { PermanentError, RetryableError } from '../../src/rollback/errors.js';
+import { RedisJobMemory } from '../../src/stores/redis-job-memory.js';
+import { RedisKeys } from '../../src/stores/redis-keys.js';
+import { RedisProgressStore } from '../../src/stores/redis-progress-store.js';
+import { PermanentError, RetryableError } from '../../src/errors/rollback-error.js';
 import type { RollbackPlan } from '../../src/rollback/plan.js';
 import { runRollback } from '../../src/rollback/run-rollback.js';
 import { initialSnapshot } from '../../src/rollback/snapshot-tracker.js';

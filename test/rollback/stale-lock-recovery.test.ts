@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { RedisKeys } from '../../src/queue/redis-keys.js';
-import { RedisProgressStore } from '../../src/queue/redis-progress-store.js';
-import { RedisServiceLocks } from '../../src/queue/redis-service-locks.js';
+import { RedisKeys } from '../../src/stores/redis-keys.js';
+import { RedisProgressStore } from '../../src/stores/redis-progress-store.js';
+import { RedisServiceLocks } from '../../src/stores/redis-service-locks.js';
 import { newJobId } from '../../src/rollback/new-job-id.js';
 import { initialSnapshot } from '../../src/rollback/snapshot-tracker.js';
 import { StaleLockRecovery } from '../../src/rollback/stale-lock-recovery.js';

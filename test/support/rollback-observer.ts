@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
-import { RedisAuditLog } from '../../src/queue/redis-audit-log.js';
-import { RedisKeys } from '../../src/queue/redis-keys.js';
-import { RedisProgressStore } from '../../src/queue/redis-progress-store.js';
+import { RedisAuditLog } from '../../src/stores/redis-audit-log.js';
+import { RedisKeys } from '../../src/stores/redis-keys.js';
+import { RedisProgressStore } from '../../src/stores/redis-progress-store.js';
 import type { AuditEntry } from '../../src/rollback/ports/audit-log.js';
 import type { ProgressSnapshot } from '../../src/rollback/progress-snapshot.js';
 import { TEST_REDIS_URL } from './redis-test-prefix.js';

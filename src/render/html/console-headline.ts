@@ -86,8 +86,3 @@ function firstUnfinished(steps: StepSnapshot[]): StepSnapshot | undefined {
 export function consoleDuration(ms: number): string {
   return ms < 1000 ? 'less than 1 s' : formatDuration(ms);
 }
-
-/** Whether the rollback has ended (no more changes will come). */
-export function isFinished(snapshot: ProgressSnapshot): boolean {
-  return snapshot.state === 'succeeded' || snapshot.state === 'failed' || snapshot.state === 'cancelled';
-}

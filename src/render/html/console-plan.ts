@@ -1,6 +1,7 @@
-import type { PlannedAction, RollbackPlan } from '../../rollback/plan.js';
+import type { RollbackPlan } from '../../rollback/plan.js';
 import type { ApprovalState } from '../../rollback/progress-snapshot.js';
 import { html, type SafeHtml } from './safe-html.js';
+import { actionLines } from '../plain-text/action-lines.js';
 
 /**
  * The ephemeral answer to an accepted command: what will change, exactly, before it runs. Dry runs say
@@ -43,16 +44,3 @@ function footNote(enqueued: boolean, dryRun: boolean, approval: ApprovalState | 
 }
 
 /** Grouped by target: a "# target" line, then that target's commands and API calls. */
-function actionLines(actions: PlannedAction[]): string[] {
-  const lines: string[] = [];
-  let lastTarget: string | undefined;
-  for (const action of actions) {
-    if (action.target !== lastTarget) {
-      if (lastTarget !== undefined) lines.push('');
-      lines.push(`# ${action.target}`);
-      lastTarget = action.target;
-    }
-    lines.push(action.description);
-  }
-  return lines;
-}

@@ -1,10 +1,9 @@
-import type { ProgressSnapshot, StepSnapshot } from '../../rollback/progress-snapshot.js';
+import { isFinished, type ProgressSnapshot, type StepSnapshot } from '../../rollback/progress-snapshot.js';
 import { elapsedMs } from '../slack/format-time.js';
 import { html, type SafeHtml } from './safe-html.js';
 import {
   consoleDuration,
   consoleHeadline,
-  isFinished,
   ROLLBACK_STATE_LABELS,
   STEP_STATE_ICONS,
 } from './console-headline.js';

@@ -1,6 +1,5 @@
-import type { Checklist, ProgressSnapshot } from '../../rollback/progress-snapshot.js';
+import { isFinished, type Checklist, type ProgressSnapshot } from '../../rollback/progress-snapshot.js';
 import { html, type SafeHtml } from './safe-html.js';
-import { isFinished } from './console-headline.js';
 import { consoleTime } from './console-time.js';
 
 /** Longer output keeps its last characters: the end of a log matters most. */

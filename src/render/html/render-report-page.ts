@@ -1,7 +1,7 @@
 import type { AuditEntry } from '../../rollback/ports/audit-log.js';
 import type { RollbackPlan } from '../../rollback/plan.js';
-import type { ProgressSnapshot } from '../../rollback/progress-snapshot.js';
-import { describeProgressText, isFinished, utcTime } from '../plain-text/describe-progress-text.js';
+import { isFinished, type ProgressSnapshot } from '../../rollback/progress-snapshot.js';
+import { describeProgressText, utcTime } from '../plain-text/describe-progress-text.js';
 import { elapsedMs, formatDuration } from '../slack/format-time.js';
 import {
   auditSection,

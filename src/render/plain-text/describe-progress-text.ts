@@ -1,4 +1,4 @@
-import type { ProgressSnapshot } from '../../rollback/progress-snapshot.js';
+import { isStepEnded, type ProgressSnapshot } from '../../rollback/progress-snapshot.js';
 import { elapsedMs, formatDuration } from '../slack/format-time.js';
 
 /**
@@ -62,12 +62,8 @@ function describe(snapshot: ProgressSnapshot): string[] {
 
 /** Steps that are over (done, skipped, failed or cancelled) out of all steps. */
 export function stepsFinished(snapshot: ProgressSnapshot): { finished: number; total: number } {
-  const finished = snapshot.steps.filter((s) => s.state !== 'pending' && s.state !== 'running').length;
+  const finished = snapshot.steps.filter(isStepEnded).length;
   return { finished, total: snapshot.steps.length };
-}
-
-export function isFinished(snapshot: ProgressSnapshot): boolean {
-  return snapshot.state === 'succeeded' || snapshot.state === 'failed' || snapshot.state === 'cancelled';
 }
 
 /** "2026-03-01 14:02:07 UTC": one unambiguous reading of an ISO time, whatever the reader's zone. */

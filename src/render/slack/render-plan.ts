@@ -1,4 +1,4 @@
-import type { PlannedAction, RollbackPlan } from '../../rollback/plan.js';
+import type { RollbackPlan } from '../../rollback/plan.js';
 import type { ApprovalState } from '../../rollback/progress-snapshot.js';
 import type { Checklist } from '../../rollback/progress-snapshot.js';
 import {
@@ -17,6 +17,7 @@ import { codeSections } from './code-sections.js';
 import { userText } from './describe-progress.js';
 import { inlineCode, mrkdwnLink } from './escape-mrkdwn.js';
 import { slackTime } from './format-time.js';
+import { actionLines } from '../plain-text/action-lines.js';
 
 export interface PlanOptions {
   /** The report page for this rollback; linked when it is an http(s) URL. */
@@ -109,16 +110,3 @@ function prerequisitesText(list: Checklist): string {
 }
 
 /** Grouped by target: a "# target" line, then that target's commands and API calls. */
-function actionLines(actions: PlannedAction[]): string[] {
-  const lines: string[] = [];
-  let lastTarget: string | undefined;
-  for (const action of actions) {
-    if (action.target !== lastTarget) {
-      if (lastTarget !== undefined) lines.push('');
-      lines.push(`# ${action.target}`);
-      lastTarget = action.target;
-    }
-    lines.push(action.description);
-  }
-  return lines;
-}

@@ -1,5 +1,5 @@
-import type { ProgressSnapshot } from '../../rollback/progress-snapshot.js';
-import { describeProgressText, isFinished, utcTime } from '../plain-text/describe-progress-text.js';
+import { isFinished, type ProgressSnapshot } from '../../rollback/progress-snapshot.js';
+import { describeProgressText, utcTime } from '../plain-text/describe-progress-text.js';
 import { elapsedMs, formatDuration } from '../slack/format-time.js';
 import { indent, terminalLine } from './terminal-text.js';
 

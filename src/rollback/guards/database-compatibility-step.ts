@@ -1,5 +1,5 @@
 import type { DatabaseCompatibilityGuard } from '../../config/service-schema.js';
-import { CancelledError } from '../errors.js';
+import { CancelledError } from '../../errors/rollback-error.js';
 import type { CommandRunner } from '../ports/command-runner.js';
 import type { RollbackStep, StepContext } from '../step.js';
 import { checkHealth } from '../verify/check-health.js';

@@ -1,4 +1,4 @@
-import { PermanentError } from '../errors.js';
+import { PermanentError } from '../../errors/rollback-error.js';
 
 /** A guard refused the rollback before anything changed (audited as `guard_refused`). */
 export class GuardRefusedError extends PermanentError {}

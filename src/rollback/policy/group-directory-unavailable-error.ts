@@ -1,4 +1,4 @@
-import { RetryableError, type RollbackErrorOptions } from '../errors.js';
+import { RetryableError, type RollbackErrorOptions } from '../../errors/rollback-error.js';
 
 /** The group directory (Slack) did not answer, so membership could not be checked. */
 export class GroupDirectoryUnavailableError extends RetryableError {

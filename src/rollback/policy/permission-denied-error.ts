@@ -1,4 +1,4 @@
-import { InputError } from '../errors.js';
+import { InputError } from '../../errors/rollback-error.js';
 import type { PermissionDecision } from './permission-decision.js';
 
 /** A refusal by the permission policy: shown to the person (ephemerally) with the rule that denied. */

@@ -16,8 +16,11 @@ export interface WatchHandle {
 
 /**
  * What the rollback domain needs from a Kubernetes cluster. Implemented with @kubernetes/client-node in
- * `targets/kubernetes`; every method throws RetryableError for transient API failures (409, 429, 5xx,
- * network) and PermanentError for the rest (403, 404 with a plain message).
+ * `targets/kubernetes`. Each method retries transient failures itself where sending again is safe (429;
+ * 5xx, timeouts and network errors for reads and idempotent patches) and throws PermanentError when those
+ * attempts are used up, as for the rest (403, 404 with a plain message). RetryableError is left for what
+ * the caller must re-read and decide again: a conflict (409, a failed `test` precondition) or an
+ * ambiguous failure of a patch with a precondition. See rollback/retry-with-backoff.ts.
  */
 export interface KubernetesCluster {
   /** A short name for reports: "context/namespace". */

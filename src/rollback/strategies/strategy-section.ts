@@ -1,5 +1,5 @@
 import type { ServiceConfig, StrategyName } from '../../config/service-schema.js';
-import { PermanentError } from '../errors.js';
+import { PermanentError } from '../../errors/rollback-error.js';
 
 /**
  * The service's YAML section for a strategy (`kubernetes:`, `helm:`, `git:` ...). The rollback service only

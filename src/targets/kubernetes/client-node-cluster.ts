@@ -12,16 +12,16 @@ import {
   type V1ReplicaSet,
 } from '@kubernetes/client-node';
 import type { Logger } from '../../observability/logger.js';
-import type { RollbackError } from '../../rollback/errors.js';
+import type { RollbackError } from '../../errors/rollback-error.js';
 import type {
   JsonPatchOperation,
   KubernetesCluster,
   PatchKind,
   WatchHandle,
 } from '../../rollback/ports/kubernetes-cluster.js';
+import { retryWithBackoff, type RetryPolicy } from '../../rollback/retry-with-backoff.js';
 import { mapKubernetesError, type KubernetesCall } from './map-kubernetes-error.js';
 import { requestOptions, requestSignal } from './request-options.js';
-import { retryTransient, type RetryPolicy } from './retry-transient.js';
 import { watchDeployment } from './watch-deployment.js';
 
 export interface ClientNodeClusterOptions {
@@ -64,7 +64,8 @@ export class ClientNodeCluster implements KubernetesCluster {
 
   /**
    * One API call with a request timeout, the caller's signal, domain errors, and retries of transient
-   * failures when `retryWhen` allows them (reads: always).
+   * failures when `retryWhen` allows them (reads: always). Retries used up: a PermanentError, so the step
+   * that made the call does not retry the same outage again (see rollback/retry-with-backoff.ts).
    */
   private call<T>(
     call: Omit<KubernetesCall, 'context'>,
@@ -72,7 +73,8 @@ export class ClientNodeCluster implements KubernetesCluster {
     extra: { signal?: AbortSignal; contentType?: string; retryWhen?: (error: RollbackError) => boolean } = {},
   ): Promise<T> {
     const full: KubernetesCall = { ...call, context: this.options.context };
-    return retryTransient(
+    const what = `${call.verb} ${call.object}`;
+    return retryWithBackoff(
       async () => {
         const signal = requestSignal(this.options.requestTimeoutMs, extra.signal);
         try {
@@ -83,10 +85,14 @@ export class ClientNodeCluster implements KubernetesCluster {
           throw mapKubernetesError(error, full, extra.signal);
         }
       },
+      this.options.retry,
       {
-        policy: this.options.retry,
-        log: this.options.log,
-        what: `${call.verb} ${call.object}`,
+        whenExhausted: 'permanent',
+        onRetry: (error, attempt, delayMs) =>
+          this.options.log.warn(
+            { what, attempt, delayMs, code: error.code, err: error.message },
+            'kubernetes call failed, retrying',
+          ),
         ...(extra.signal ? { signal: extra.signal } : {}),
         ...(extra.retryWhen ? { shouldRetry: extra.retryWhen } : {}),
       },

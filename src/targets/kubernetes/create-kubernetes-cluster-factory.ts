@@ -1,14 +1,14 @@
 import type { Logger } from '../../observability/logger.js';
 import type { KubernetesCluster, KubernetesClusterFactory } from '../../rollback/ports/kubernetes-cluster.js';
+import { DEFAULT_CALL_RETRY } from '../../rollback/retry-with-backoff.js';
 import { ClientNodeCluster } from './client-node-cluster.js';
 import { loadKubeConfig } from './load-kube-config.js';
-import { DEFAULT_RETRY } from './retry-transient.js';
 
 export interface KubernetesClusterFactoryOptions {
   /** A kubeconfig file; omitted: in-cluster config when running in a pod, else the default rules. */
   kubeconfigPath?: string;
   log: Logger;
-  /** Retries of transient failures (reads, and patches when safe). Default 4 attempts from 250 ms. */
+  /** Retries of transient failures (reads, and patches when safe). Default DEFAULT_CALL_RETRY: 4 attempts from 250 ms. */
   retry?: { attempts: number; baseDelayMs: number };
   /** Timeout of one API request. Default 15 s. */
   requestTimeoutMs?: number;
@@ -39,7 +39,7 @@ export function createKubernetesClusterFactory(
       kubeConfig: loaded.kubeConfig,
       context: loaded.context,
       log,
-      retry: options.retry ? { ...DEFAULT_RETRY, ...options.retry } : DEFAULT_RETRY,
+      retry: options.retry ? { ...DEFAULT_CALL_RETRY, ...options.retry } : DEFAULT_CALL_RETRY,
       requestTimeoutMs: options.requestTimeoutMs ?? 15_000,
     });
     clusters.set(key, cluster);

@@ -1,5 +1,5 @@
 import { KubeConfig } from '@kubernetes/client-node';
-import { PermanentError } from '../../rollback/errors.js';
+import { PermanentError } from '../../errors/rollback-error.js';
 
 export type KubeConfigSource = 'file' | 'in-cluster' | 'default';
 

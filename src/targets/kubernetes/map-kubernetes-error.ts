@@ -1,5 +1,10 @@
 import { ApiException } from '@kubernetes/client-node';
-import { CancelledError, PermanentError, RetryableError, RollbackError } from '../../rollback/errors.js';
+import {
+  CancelledError,
+  PermanentError,
+  RetryableError,
+  RollbackError,
+} from '../../errors/rollback-error.js';
 
 /** What was being done, to name it in messages: `read Deployment "kaizen"` in context fake, namespace prod. */
 export interface KubernetesCall {

@@ -1,6 +1,6 @@
 import { Watch, type KubeConfig, type V1Deployment } from '@kubernetes/client-node';
 import type { Logger } from '../../observability/logger.js';
-import { PermanentError, RetryableError, type RollbackError } from '../../rollback/errors.js';
+import { PermanentError, RetryableError, type RollbackError } from '../../errors/rollback-error.js';
 import type { WatchHandle } from '../../rollback/ports/kubernetes-cluster.js';
 import { mapKubernetesError, statusMessage } from './map-kubernetes-error.js';
 

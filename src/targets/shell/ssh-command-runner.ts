@@ -1,12 +1,12 @@
 import { SSH_DESTINATION_PATTERN } from '../../config/hosts-schema.js';
-import { PermanentError, RetryableError } from '../../rollback/errors.js';
+import { PermanentError, RetryableError } from '../../errors/rollback-error.js';
 import type {
   CommandOptions,
   CommandResult,
   CommandRunner,
   HostSpec,
 } from '../../rollback/ports/command-runner.js';
-import { quoteArgument, quoteForRemoteShell } from './quote-for-remote-shell.js';
+import { quoteArgument, quoteForRemoteShell } from '../../rollback/quote-for-remote-shell.js';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** ssh exits 255 when it cannot connect or authenticate; these stderr lines tell which. */

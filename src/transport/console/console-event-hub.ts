@@ -1,8 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import type { Logger } from '../../observability/logger.js';
-import type { RedisKeys } from '../../queue/redis-keys.js';
+import type { RedisKeys } from '../../stores/redis-keys.js';
 import type { ProgressSnapshot } from '../../rollback/progress-snapshot.js';
-import type { RedisClient } from '../../queue/redis-client.js';
+import type { RedisClient } from '../../stores/redis-client.js';
 
 /** What one `snapshot` event carries: the card's HTML, and its version so older ones are dropped. */
 export interface SnapshotEvent {

@@ -2,11 +2,11 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { CommandHandler } from '../../commands/command-handler.js';
 import type { CommandReply } from '../../commands/command-reply.js';
 import type { Logger } from '../../observability/logger.js';
-import type { RedisKeys } from '../../queue/redis-keys.js';
+import type { RedisKeys } from '../../stores/redis-keys.js';
 import { renderConsolePage } from '../../render/html/console-page.js';
 import { renderConsoleReply } from '../../render/html/console-reply.js';
 import { renderConsoleStatusCard } from '../../render/html/console-status-card.js';
-import { describeError, RollbackError } from '../../rollback/errors.js';
+import { describeError, RollbackError } from '../../errors/rollback-error.js';
 import type { ProgressSnapshot, Requester } from '../../rollback/progress-snapshot.js';
 import type { ServiceCatalog } from '../../rollback/service-catalog.js';
 import { loadConsoleAssets } from './console-assets.js';
@@ -18,7 +18,7 @@ import {
   consoleRequester,
   stringField,
 } from './console-request.js';
-import type { RedisClient } from '../../queue/redis-client.js';
+import type { RedisClient } from '../../stores/redis-client.js';
 
 /** The application service the Slack buttons call (ApprovalService); errors are its refusals. */
 export interface ConsoleApprovals {

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { InputError } from '../../rollback/errors.js';
+import { InputError } from '../../errors/rollback-error.js';
 import type { AuditLog } from '../../rollback/ports/audit-log.js';
 import type { RollbackService } from '../../rollback/rollback-service.js';
 

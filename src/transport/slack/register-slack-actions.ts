@@ -5,7 +5,7 @@ import { slackErrorCode } from './slack-error-code.js';
 import { renderCommandReply } from '../../render/slack/render-command-reply.js';
 import { APPROVE_ACTION, CANCEL_ACTION } from '../../render/slack/render-approval.js';
 import type { ApprovalAnswer, ApprovalService } from '../../rollback/approval-service.js';
-import { describeError, InputError, RollbackError } from '../../rollback/errors.js';
+import { describeError, InputError, RollbackError } from '../../errors/rollback-error.js';
 import type { Requester } from '../../rollback/progress-snapshot.js';
 
 export interface SlackActionOptions {
@@ -58,7 +58,7 @@ async function answer(respond: RespondFn, log: Logger, run: () => Promise<Approv
       error instanceof RollbackError
         ? describeError(error)
         : {
-            code: 'internal',
+            code: 'internal' as const,
             message: 'Something went wrong on the bot; nothing was changed.',
             hint: 'Try again.',
           };

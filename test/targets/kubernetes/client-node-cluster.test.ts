@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/observability/logger.js';
-import { PermanentError, RetryableError } from '../../../src/rollback/errors.js';
+import { PermanentError, RetryableError } from '../../../src/errors/rollback-error.js';
 import type { KubernetesCluster } from '../../../src/rollback/ports/kubernetes-cluster.js';
+import { retryWithBackoff } from '../../../src/rollback/retry-with-backoff.js';
 import { createKubernetesClusterFactory } from '../../../src/targets/kubernetes/create-kubernetes-cluster-factory.js';
 import { startFakeKube, type FakeKube } from '../../support/fake-kube/index.js';
 
@@ -75,11 +76,22 @@ describe('ClientNodeCluster against a fake API server', () => {
     expect(requestsTo('GET', deploymentPath) - beforeForbidden).toBe(1);
   });
 
-  it('throws a retryable error once the attempts are used up', async () => {
+  it('throws a permanent error once its attempts are used up, so the step does not send the call again', async () => {
+    const before = requestsTo('GET', deploymentPath);
     fake.injectFault({ method: 'GET', path: deploymentPath, status: 500, times: 3 });
-    const error = await cluster.getDeployment('default', 'kaizen').catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(RetryableError);
-    expect(error).toMatchObject({ code: 'kubernetes_unavailable' });
+    // The runner's step retry around it, as in run-rollback: were it to send the call again, the fourth
+    // request would succeed and nothing would be thrown.
+    const error = await retryWithBackoff(() => cluster.getDeployment('default', 'kaizen'), {
+      attempts: 4,
+      baseDelayMs: 1,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PermanentError);
+    expect(error).toMatchObject({
+      code: 'kubernetes_unavailable',
+      message: expect.stringContaining('answered 500') as unknown,
+      details: ['Tried 3 times before giving up.'],
+    });
+    expect(requestsTo('GET', deploymentPath) - before).toBe(3);
   });
 
   it('sends each patch kind with its Content-Type', async () => {

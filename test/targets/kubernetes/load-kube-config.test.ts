@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { stringify } from 'yaml';
-import { PermanentError } from '../../../src/rollback/errors.js';
+import { PermanentError } from '../../../src/errors/rollback-error.js';
 import { loadKubeConfig } from '../../../src/targets/kubernetes/load-kube-config.js';
 
 let directory: string;

@@ -1,6 +1,6 @@
 import { ApiException, FetchError } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { CancelledError, PermanentError, RetryableError } from '../../../src/rollback/errors.js';
+import { CancelledError, PermanentError, RetryableError } from '../../../src/errors/rollback-error.js';
 import {
   mapKubernetesError,
   type KubernetesCall,

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hostsSectionSchema } from '../../../src/config/hosts-schema.js';
 import { silentLogger } from '../../../src/observability/logger.js';
-import { PermanentError, RetryableError } from '../../../src/rollback/errors.js';
+import { PermanentError, RetryableError } from '../../../src/errors/rollback-error.js';
 import { createCommandRunnerFactory } from '../../../src/targets/shell/create-command-runner-factory.js';
 import { LocalCommandRunner } from '../../../src/targets/shell/local-command-runner.js';
 import { SshCommandRunner } from '../../../src/targets/shell/ssh-command-runner.js';

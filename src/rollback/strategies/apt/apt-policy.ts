@@ -1,5 +1,5 @@
 import type { AptSection } from '../../../config/strategies/apt-schema.js';
-import { PermanentError } from '../../errors.js';
+import { PermanentError } from '../../../errors/rollback-error.js';
 import type { CommandRunner } from '../../ports/command-runner.js';
 import { runChecked } from '../host/run-checked.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PACKAGE_VERSION_PATTERN } from '../../../config/strategies/apt-schema.js';
-import { PermanentError } from '../../errors.js';
+import { PermanentError } from '../../../errors/rollback-error.js';
 
 /** What a resolved apt plan stores in the job. */
 export const aptTargetSchema = z.object({

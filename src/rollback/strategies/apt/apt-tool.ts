@@ -1,5 +1,5 @@
 import type { AptSection } from '../../../config/strategies/apt-schema.js';
-import { PermanentError, RetryableError } from '../../errors.js';
+import { PermanentError, RetryableError } from '../../../errors/rollback-error.js';
 import type { CommandRunner, HostSpec } from '../../ports/command-runner.js';
 import { readAptPolicy } from './apt-policy.js';
 import type { HostChangeTool, HostTarget } from '../host/host-change.js';

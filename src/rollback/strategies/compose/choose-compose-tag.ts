@@ -1,5 +1,5 @@
 import { IMAGE_TAG_PATTERN } from '../../../config/strategies/compose-schema.js';
-import { InputError } from '../../errors.js';
+import { InputError } from '../../../errors/rollback-error.js';
 
 export interface ComposeHostState {
   host: string;

@@ -1,7 +1,7 @@
 import type { ServiceConfig } from '../../../config/service-schema.js';
 import type { ComposeSection } from '../../../config/strategies/compose-schema.js';
 import type { Logger } from '../../../observability/logger.js';
-import { InputError } from '../../errors.js';
+import { InputError } from '../../../errors/rollback-error.js';
 import type { PlannedAction, RollbackRequest } from '../../plan.js';
 import type { CommandRunnerFactory } from '../../ports/command-runner.js';
 import type { RollbackStep } from '../../step.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { IMAGE_TAG_PATTERN } from '../../../config/strategies/compose-schema.js';
-import { PermanentError } from '../../errors.js';
+import { PermanentError } from '../../../errors/rollback-error.js';
 
 /** What a resolved compose plan stores: the tag to run and what each host ran before. */
 export const composeTargetSchema = z.object({

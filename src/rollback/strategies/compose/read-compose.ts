@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ComposeSection } from '../../../config/strategies/compose-schema.js';
-import { PermanentError } from '../../errors.js';
+import { PermanentError } from '../../../errors/rollback-error.js';
 import type { CommandRunner } from '../../ports/command-runner.js';
 import { runChecked } from '../host/run-checked.js';
 import { imagesArgv, localImagesArgv } from './compose-commands.js';

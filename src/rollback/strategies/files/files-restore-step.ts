@@ -1,9 +1,11 @@
+import { z } from 'zod';
 import type { FilesSection } from '../../../config/strategies/files-schema.js';
-import { CancelledError, PermanentError } from '../../errors.js';
+import { CancelledError, PermanentError } from '../../../errors/rollback-error.js';
 import type { HostSpec } from '../../ports/command-runner.js';
 import type { RollbackStep } from '../../step.js';
 import { forEachHost } from '../host/for-each-host.js';
-import { hostShell, type HostStepDeps } from '../host/host-shell.js';
+import { hostShell } from '../host/host-shell.js';
+import type { FilesStepDeps } from './files-step-deps.js';
 import { preRollbackDir } from './files-section.js';
 import type { FilesTarget } from './files-target.js';
 import { hostFiles } from './host-files.js';
@@ -13,7 +15,7 @@ export interface FilesRestoreStepOptions {
   target: FilesTarget;
   hosts: readonly HostSpec[];
   parallel: number;
-  deps: HostStepDeps;
+  deps: FilesStepDeps;
 }
 
 /**
@@ -40,14 +42,14 @@ export function createFilesRestoreStep({
         hosts,
         parallel,
         async (host, progress) => {
-          const fs = hostFiles(hostShell(deps, host, ctx.signal), files.sudo);
+          const fs = hostFiles(hostShell(deps, host, ctx.signal), files.sudo, deps.localFiles);
           const key = (what: string) => `files:${fs.host}:${what}`;
-          if ((await ctx.memory.get<boolean>(key('restored'))) === true) {
+          if ((await ctx.memory.get(key('restored'), z.boolean())) === true) {
             await ctx.detail(`${fs.host}: backup ${target.backup} already restored`);
             return;
           }
           try {
-            if ((await ctx.memory.get<boolean>(key('saved'))) !== true) {
+            if ((await ctx.memory.get(key('saved'), z.boolean())) !== true) {
               // Not recorded: the files are untouched, so a partial save from a crash can be redone.
               await fs.remove(saveDir);
               if (await fs.isDirectory(files.path)) await fs.copyContents(files.path, saveDir);

@@ -1,8 +1,9 @@
 import type { ServiceConfig } from '../../../config/service-schema.js';
-import { PermanentError } from '../../errors.js';
+import { PermanentError } from '../../../errors/rollback-error.js';
 import type { RollbackStep } from '../../step.js';
 import { forEachHost } from '../host/for-each-host.js';
-import { hostShell, type HostStepDeps } from '../host/host-shell.js';
+import { hostShell } from '../host/host-shell.js';
+import type { FilesStepDeps } from './files-step-deps.js';
 import { resolveHostRollout } from '../host/host-rollout.js';
 import { createHostVerifyStep } from '../host/host-verify-step.js';
 import { createUnitActionStep } from '../host/unit-action-step.js';
@@ -13,7 +14,7 @@ import { hostFiles } from './host-files.js';
 
 /** identify → precheck → stop → restore → start → verify, each over all of the service's hosts. */
 export function filesSteps(
-  deps: HostStepDeps,
+  deps: FilesStepDeps,
   service: ServiceConfig,
   rawTarget: Record<string, unknown>,
 ): RollbackStep[] {
@@ -43,7 +44,7 @@ export function filesSteps(
           hosts,
           parallel,
           async (host) => {
-            const fs = hostFiles(hostShell(deps, host, ctx.signal), files.sudo);
+            const fs = hostFiles(hostShell(deps, host, ctx.signal), files.sudo, deps.localFiles);
             if (!(await fs.isDirectory(target.backupPath))) {
               throw new PermanentError(
                 'backup_missing',

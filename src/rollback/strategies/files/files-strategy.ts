@@ -1,10 +1,11 @@
 import type { ServiceConfig } from '../../../config/service-schema.js';
-import { InputError, PermanentError } from '../../errors.js';
+import { InputError, PermanentError } from '../../../errors/rollback-error.js';
 import type { RollbackRequest } from '../../plan.js';
 import type { RollbackStep } from '../../step.js';
 import type { ResolvedPlan, Strategy, StrategyCallOptions, VersionEntry } from '../../strategy.js';
 import { formatCommand } from '../host/format-command.js';
-import { hostShell, type HostStepDeps } from '../host/host-shell.js';
+import { hostShell } from '../host/host-shell.js';
+import type { FilesStepDeps } from './files-step-deps.js';
 import { resolveHostRollout } from '../host/host-rollout.js';
 import { parseRequestedVersion } from '../host/parse-requested-version.js';
 import { systemctlActionArgv } from '../host/systemctl-argv.js';
@@ -20,7 +21,7 @@ import { hostFiles, type Backup, type HostFiles } from './host-files.js';
 export class FilesStrategy implements Strategy {
   readonly name = 'files';
 
-  constructor(private readonly deps: HostStepDeps) {}
+  constructor(private readonly deps: FilesStepDeps) {}
 
   supports(service: ServiceConfig): boolean {
     return service.files !== undefined;
@@ -88,7 +89,11 @@ export class FilesStrategy implements Strategy {
   ): Promise<{ backups: Backup[]; host: string }> {
     const files = filesSection(service);
     const first = resolveHostRollout(service).hosts[0] ?? { name: 'local' };
-    const fs: HostFiles = hostFiles(hostShell(this.deps, first, options.signal), files.sudo);
+    const fs: HostFiles = hostFiles(
+      hostShell(this.deps, first, options.signal),
+      files.sudo,
+      this.deps.localFiles,
+    );
     if (!(await fs.isDirectory(files.backupDir))) {
       throw new PermanentError(
         'backup_dir_missing',

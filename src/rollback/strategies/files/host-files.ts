@@ -1,6 +1,5 @@
-import { cp, mkdir, readdir, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { VERSION_PATTERN } from '../../../config/service-schema.js';
+import type { LocalFiles } from '../../ports/local-files.js';
 import type { HostShell } from '../host/host-shell.js';
 import { withSudo } from '../host/with-sudo.js';
 
@@ -11,7 +10,7 @@ export interface Backup {
 }
 
 /**
- * File operations a files rollback needs on one host: with Node's fs on the worker itself, or as argv
+ * File operations a files rollback needs on one host: through the LocalFiles port on the worker itself, or as argv
  * (`find`, `test`, `cp -a`, `rm -rf`, optionally through `sudo -n`) over the host's runner.
  */
 export interface HostFiles {
@@ -24,8 +23,9 @@ export interface HostFiles {
   remove(path: string): Promise<void>;
 }
 
-export function hostFiles(shell: HostShell, sudo: boolean): HostFiles {
-  return shell.host === 'local' && !sudo ? localFiles() : commandFiles(shell, sudo);
+/** `local` serves host "local" without sudo; every other host (and sudo) goes through the host's shell. */
+export function hostFiles(shell: HostShell, sudo: boolean, local: LocalFiles): HostFiles {
+  return shell.host === 'local' && !sudo ? localFiles(local) : commandFiles(shell, sudo);
 }
 
 function newestFirst(backups: Backup[]): Backup[] {
@@ -34,28 +34,15 @@ function newestFirst(backups: Backup[]): Backup[] {
     .sort((a, b) => b.mtimeMs - a.mtimeMs || b.name.localeCompare(a.name, 'en', { numeric: true }));
 }
 
-function localFiles(): HostFiles {
+function localFiles(local: LocalFiles): HostFiles {
   return {
     host: 'local',
     async listBackups(dir) {
-      const entries = await readdir(dir, { withFileTypes: true });
-      const dirs = entries.filter((e) => e.isDirectory());
-      return newestFirst(
-        await Promise.all(
-          dirs.map(async (e) => ({ name: e.name, mtimeMs: (await stat(join(dir, e.name))).mtimeMs })),
-        ),
-      );
+      return newestFirst(await local.listDirectories(dir));
     },
-    async isDirectory(path) {
-      return (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
-    },
-    async copyContents(from, to) {
-      await mkdir(to, { recursive: true });
-      await cp(from, to, { recursive: true, force: true, preserveTimestamps: true, verbatimSymlinks: true });
-    },
-    async remove(path) {
-      await rm(path, { recursive: true, force: true });
-    },
+    isDirectory: (path) => local.isDirectory(path),
+    copyContents: (from, to) => local.copyContents(from, to),
+    remove: (path) => local.remove(path),
   };
 }
 

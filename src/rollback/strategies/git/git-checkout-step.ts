@@ -1,4 +1,5 @@
-import { PermanentError, RollbackError } from '../../errors.js';
+import { z } from 'zod';
+import { PermanentError, RollbackError } from '../../../errors/rollback-error.js';
 import type { RollbackStep } from '../../step.js';
 import { forEachHost } from '../host/for-each-host.js';
 import { hostShell } from '../host/host-shell.js';
@@ -28,7 +29,7 @@ export function createGitCheckoutStep({ git, target, hosts, parallel, deps }: Gi
             await ctx.detail(`${repo.shell.host}: already at ${target.version} (${head.slice(0, 7)})`);
             return;
           }
-          if ((await ctx.memory.get<string>(previousShaKey(repo.shell.host))) === undefined) {
+          if ((await ctx.memory.get(previousShaKey(repo.shell.host), z.string())) === undefined) {
             await ctx.memory.set(previousShaKey(repo.shell.host), head);
           }
           try {

@@ -1,4 +1,4 @@
-import { InputError, PermanentError } from '../../errors.js';
+import { InputError, PermanentError } from '../../../errors/rollback-error.js';
 
 /** Refusal for a work tree with local changes: names the files and how to clear them. */
 export function workTreeModified(

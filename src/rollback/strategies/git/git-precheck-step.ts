@@ -1,4 +1,4 @@
-import { PermanentError } from '../../errors.js';
+import { PermanentError } from '../../../errors/rollback-error.js';
 import type { RollbackStep } from '../../step.js';
 import { forEachHost } from '../host/for-each-host.js';
 import { hostShell } from '../host/host-shell.js';

@@ -1,5 +1,5 @@
 import { VERSION_PATTERN } from '../../../config/service-schema.js';
-import { PermanentError } from '../../errors.js';
+import { PermanentError } from '../../../errors/rollback-error.js';
 import type { HostShell } from '../host/host-shell.js';
 import { FULL_SHA, gitArgv } from './git-argv.js';
 

@@ -1,6 +1,6 @@
 import type { ServiceConfig } from '../../../config/service-schema.js';
 import type { GitSection } from '../../../config/strategies/git-schema.js';
-import { InputError } from '../../errors.js';
+import { InputError } from '../../../errors/rollback-error.js';
 import type { RollbackRequest } from '../../plan.js';
 import type { RollbackStep } from '../../step.js';
 import type { ResolvedPlan, Strategy, StrategyCallOptions, VersionEntry } from '../../strategy.js';

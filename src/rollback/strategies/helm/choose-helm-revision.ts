@@ -1,4 +1,4 @@
-import { InputError } from '../../errors.js';
+import { InputError } from '../../../errors/rollback-error.js';
 import type { RollbackRequest } from '../../plan.js';
 import { describeRevision, GOOD_STATUSES, type HelmRevision } from './helm-history.js';
 

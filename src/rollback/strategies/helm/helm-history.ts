@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { HelmSection } from '../../../config/strategies/helm-schema.js';
-import { PermanentError } from '../../errors.js';
+import { PermanentError } from '../../../errors/rollback-error.js';
 import type { CommandRunner } from '../../ports/command-runner.js';
 import { runChecked } from '../host/run-checked.js';
 import { HELM_READ_TIMEOUT_MS, helmHistoryArgv } from './helm-commands.js';

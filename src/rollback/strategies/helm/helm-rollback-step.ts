@@ -4,7 +4,12 @@ import type { RollbackStep } from '../../step.js';
 import { runChecked } from '../host/run-checked.js';
 import { helmRollbackArgv } from './helm-commands.js';
 import { describeRevision, readHelmHistory, type HelmRevision } from './helm-history.js';
-import { HELM_ROLLBACK_MEMORY_KEY, type HelmRollbackMemory, type HelmTarget } from './helm-target.js';
+import {
+  HELM_ROLLBACK_MEMORY_KEY,
+  helmRollbackMemorySchema,
+  type HelmRollbackMemory,
+  type HelmTarget,
+} from './helm-target.js';
 
 /**
  * `helm rollback <release> <revision> --wait --timeout <t>`, once: a resumed job finds the rollback in its
@@ -17,7 +22,7 @@ export function helmRollbackStep(helm: HelmSection, target: HelmTarget, runner: 
     // A cancel never aborts the change half-way: the step finishes and no further step runs.
     interruptible: false,
     async run(ctx) {
-      const remembered = await ctx.memory.get<HelmRollbackMemory>(HELM_ROLLBACK_MEMORY_KEY);
+      const remembered = await ctx.memory.get(HELM_ROLLBACK_MEMORY_KEY, helmRollbackMemorySchema);
       const before = await readHelmHistory(runner, helm, ctx.signal);
       const already = findOurRollback(before, target, remembered);
       if (already !== undefined) {

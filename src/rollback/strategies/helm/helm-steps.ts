@@ -1,10 +1,10 @@
 import type { HelmSection } from '../../../config/strategies/helm-schema.js';
-import { PermanentError } from '../../errors.js';
+import { PermanentError } from '../../../errors/rollback-error.js';
 import type { CommandRunner } from '../../ports/command-runner.js';
 import type { RollbackStep } from '../../step.js';
 import { formatCommand } from '../host/format-command.js';
 import { describeRevision, readHelmHistory, type HelmRevision } from './helm-history.js';
-import { HELM_ROLLBACK_MEMORY_KEY, type HelmRollbackMemory, type HelmTarget } from './helm-target.js';
+import { HELM_ROLLBACK_MEMORY_KEY, helmRollbackMemorySchema, type HelmTarget } from './helm-target.js';
 import { helmRollbackStep } from './helm-rollback-step.js';
 import { helmVerifyStep } from './helm-verify-step.js';
 
@@ -26,7 +26,7 @@ export function helmSteps(helm: HelmSection, target: HelmTarget, runner: Command
       id: 'precheck',
       title: 'Check that no other Helm operation is running',
       async run(ctx) {
-        const done = await ctx.memory.get<HelmRollbackMemory>(HELM_ROLLBACK_MEMORY_KEY);
+        const done = await ctx.memory.get(HELM_ROLLBACK_MEMORY_KEY, helmRollbackMemorySchema);
         const history = await readHelmHistory(runner, helm, ctx.signal);
         const latest = history[history.length - 1] as HelmRevision;
         findRevision(history, target.revision, helm);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PermanentError } from '../../errors.js';
+import { PermanentError } from '../../../errors/rollback-error.js';
 
 /** What a resolved Helm plan stores in the job: the revision to go back to and the one it replaces. */
 export const helmTargetSchema = z.object({
@@ -30,4 +30,10 @@ export interface HelmRollbackMemory {
   newRevision: number;
   at: string;
 }
+
+export const helmRollbackMemorySchema: z.ZodType<HelmRollbackMemory> = z.object({
+  revision: z.number(),
+  newRevision: z.number(),
+  at: z.string(),
+});
 export const HELM_ROLLBACK_MEMORY_KEY = 'helm:rollback';

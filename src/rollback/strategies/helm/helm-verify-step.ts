@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { HelmSection } from '../../../config/strategies/helm-schema.js';
-import { PermanentError } from '../../errors.js';
+import { PermanentError } from '../../../errors/rollback-error.js';
 import type { CommandRunner } from '../../ports/command-runner.js';
 import type { RollbackStep } from '../../step.js';
 import { runChecked } from '../host/run-checked.js';
 import { HELM_READ_TIMEOUT_MS, helmStatusArgv } from './helm-commands.js';
-import { HELM_ROLLBACK_MEMORY_KEY, type HelmRollbackMemory } from './helm-target.js';
+import { HELM_ROLLBACK_MEMORY_KEY, helmRollbackMemorySchema } from './helm-target.js';
 
 const statusSchema = z.object({
   version: z.number().int(),
@@ -34,7 +34,7 @@ export function helmVerifyStep(helm: HelmSection, runner: CommandRunner): Rollba
           details: [result.stdout.slice(0, 500)],
         });
       }
-      const memory = await ctx.memory.get<HelmRollbackMemory>(HELM_ROLLBACK_MEMORY_KEY);
+      const memory = await ctx.memory.get(HELM_ROLLBACK_MEMORY_KEY, helmRollbackMemorySchema);
       const hint = `Run \`helm history ${helm.release} -n ${helm.namespace}\` and \`kubectl get pods -n ${helm.namespace}\`; fix forward or roll back to another revision.`;
       if (status.info.status !== 'deployed') {
         throw new PermanentError(

@@ -1,5 +1,5 @@
 import { PACKAGE_VERSION_PATTERN } from '../../../config/strategies/apt-schema.js';
-import { InputError } from '../../errors.js';
+import { InputError } from '../../../errors/rollback-error.js';
 
 /** One host's installed version and the versions its package manager can install, newest first. */
 export interface HostVersions {

@@ -1,4 +1,4 @@
-import { CancelledError, PermanentError, RetryableError } from '../../errors.js';
+import { CancelledError, PermanentError, RetryableError } from '../../../errors/rollback-error.js';
 import type { HostSpec } from '../../ports/command-runner.js';
 
 export interface HostProgress {

@@ -1,4 +1,4 @@
-import { quoteArgument } from '../../../targets/shell/quote-for-remote-shell.js';
+import { quoteArgument } from '../../quote-for-remote-shell.js';
 
 /** A command as a person would type it, for reports: plain words stay bare, anything else is quoted. */
 export function formatCommand(argv: readonly string[]): string {

@@ -1,9 +1,15 @@
-import { PermanentError, RetryableError, RollbackError } from '../../errors.js';
+import { PermanentError, RetryableError, RollbackError } from '../../../errors/rollback-error.js';
 import type { CommandRunnerFactory, HostSpec } from '../../ports/command-runner.js';
 import type { RollbackStep, StepContext, StepOutcome } from '../../step.js';
 import { forEachHost } from './for-each-host.js';
 import type { HostRollout } from './host-rollout.js';
-import { hostMemoryKey, type HostChangeMemory, type HostChangeTool, type HostTarget } from './host-change.js';
+import {
+  hostChangeMemorySchema,
+  hostMemoryKey,
+  type HostChangeMemory,
+  type HostChangeTool,
+  type HostTarget,
+} from './host-change.js';
 
 export interface HostChangeStepsOptions<T extends HostTarget> {
   tool: HostChangeTool<T>;
@@ -77,7 +83,7 @@ async function changeHosts<T extends HostTarget>(
       const key = hostMemoryKey(tool.name, host.name);
       const runner = options.runnerFactory(host);
       try {
-        const remembered = await ctx.memory.get<HostChangeMemory>(key);
+        const remembered = await ctx.memory.get(key, hostChangeMemorySchema);
         const current = await tool.readVersion(runner, host, ctx.signal);
         if (tool.isDone(target, current, remembered)) {
           if (remembered === undefined) {

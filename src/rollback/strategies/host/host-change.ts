@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { CommandRunner, HostSpec } from '../../ports/command-runner.js';
 
 /** One host's part of a resolved plan: where it is now and where it goes. */
@@ -16,6 +17,14 @@ export interface HostChangeMemory {
   /** True when the host was found already at the target (nothing run). */
   skipped: boolean;
 }
+
+export const hostChangeMemorySchema: z.ZodType<HostChangeMemory> = z.object({
+  host: z.string(),
+  from: z.string().nullable(),
+  to: z.string().nullable(),
+  at: z.string(),
+  skipped: z.boolean(),
+});
 
 /** How one host strategy reads and changes one host; the shared steps drive it host by host. */
 export interface HostChangeTool<T extends HostTarget> {

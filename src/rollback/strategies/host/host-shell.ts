@@ -1,4 +1,4 @@
-import { CancelledError, PermanentError } from '../../errors.js';
+import { CancelledError, PermanentError } from '../../../errors/rollback-error.js';
 import type {
   CommandOptions,
   CommandResult,

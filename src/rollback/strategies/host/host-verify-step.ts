@@ -1,4 +1,5 @@
-import { PermanentError } from '../../errors.js';
+import { z } from 'zod';
+import { PermanentError } from '../../../errors/rollback-error.js';
 import type { HostSpec } from '../../ports/command-runner.js';
 import type { RollbackStep, StepContext } from '../../step.js';
 import { checkHealth } from '../../verify/check-health.js';
@@ -94,7 +95,7 @@ async function checkUnit(
   await ctx.detail(`${shell.host}: ${unit} is ${state}\n${statusText}`);
   if (state !== 'active') problems.push(`${shell.host}: ${unit} is ${state}, not active`);
 
-  const since = await ctx.memory.get<number>(unitStartedAtKey(shell.host));
+  const since = await ctx.memory.get(unitStartedAtKey(shell.host), z.number());
   const journal = await shell.probe(journalArgv(unit, sudo, since));
   if (journal.exitCode !== 0) {
     problems.push(

@@ -1,5 +1,5 @@
 import { VERSION_PATTERN } from '../../../config/service-schema.js';
-import { InputError } from '../../errors.js';
+import { InputError } from '../../../errors/rollback-error.js';
 
 /**
  * The version the user asked for, or undefined for "previous". Anything else must match VERSION_PATTERN

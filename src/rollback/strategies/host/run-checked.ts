@@ -1,4 +1,5 @@
-import { PermanentError, RollbackError } from '../../errors.js';
+import type { ErrorCode } from '../../../errors/error-codes.js';
+import { PermanentError, RollbackError } from '../../../errors/rollback-error.js';
 import type { CommandResult, CommandRunner } from '../../ports/command-runner.js';
 import { lastLines } from '../../verify/run-smoke-test.js';
 import { formatCommand } from './format-command.js';
@@ -13,7 +14,7 @@ export interface CheckedCommand {
   /** The state things are in if it fails and what a person should do next. */
   hint: string;
   /** Error code when it fails; default "command_failed". */
-  code?: string;
+  code?: ErrorCode;
   /** Turns some failures into another error (a lock held: retryable). */
   classify?: (result: CommandResult) => RollbackError | undefined;
 }

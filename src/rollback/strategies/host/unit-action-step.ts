@@ -1,4 +1,5 @@
-import { PermanentError, RollbackError } from '../../errors.js';
+import { z } from 'zod';
+import { PermanentError, RollbackError } from '../../../errors/rollback-error.js';
 import type { HostSpec } from '../../ports/command-runner.js';
 import type { RollbackStep, StepContext } from '../../step.js';
 import { forEachHost } from './for-each-host.js';
@@ -112,7 +113,7 @@ async function alreadyDone(
   shell: HostShell,
   options: UnitActionStepOptions,
 ): Promise<boolean> {
-  if ((await ctx.memory.get<boolean>(doneKey(options.id, shell.host))) === true) return true;
+  if ((await ctx.memory.get(doneKey(options.id, shell.host), z.boolean())) === true) return true;
   if (options.action === 'restart' || options.unit === undefined) return false;
   const state = await readUnitState(shell, options.unit);
   return options.action === 'stop' ? state === 'inactive' || state === 'failed' : state === 'active';

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { KubernetesCluster } from '../../ports/kubernetes-cluster.js';
 import type { CommandRunner } from '../../ports/command-runner.js';
 import type { KubernetesTarget } from './kubernetes-target.js';
@@ -26,3 +27,10 @@ export interface AppliedRecord {
   resourceVersion?: string;
   generation?: number;
 }
+
+export const appliedRecordSchema: z.ZodType<AppliedRecord> = z.object({
+  at: z.string(),
+  mode: z.enum(['image', 'undo']),
+  resourceVersion: z.string().optional(),
+  generation: z.number().optional(),
+});

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PermanentError } from '../../errors.js';
+import { PermanentError } from '../../../errors/rollback-error.js';
 
 /**
  * The resolved target of a Kubernetes rollback, stored in the job (RollbackPlan.target) so that a retried

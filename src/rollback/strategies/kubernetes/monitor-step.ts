@@ -1,4 +1,4 @@
-import { PermanentError } from '../../errors.js';
+import { PermanentError } from '../../../errors/rollback-error.js';
 import type { RollbackStep } from '../../step.js';
 import { formatEvents } from './format-events.js';
 import type { KubernetesStepDeps } from './kubernetes-step-deps.js';

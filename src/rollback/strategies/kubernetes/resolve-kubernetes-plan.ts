@@ -1,5 +1,5 @@
 import type { KubernetesSection } from '../../../config/service-schema.js';
-import { InputError, PermanentError } from '../../errors.js';
+import { InputError, PermanentError } from '../../../errors/rollback-error.js';
 import type { PlannedAction, RollbackRequest } from '../../plan.js';
 import type { KubernetesCluster } from '../../ports/kubernetes-cluster.js';
 import type { ResolvedPlan } from '../../strategy.js';

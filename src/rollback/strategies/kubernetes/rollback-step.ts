@@ -1,10 +1,15 @@
-import { PermanentError } from '../../errors.js';
+import { PermanentError } from '../../../errors/rollback-error.js';
 import type { JsonPatchOperation, PatchKind } from '../../ports/kubernetes-cluster.js';
 import type { RollbackStep, StepContext } from '../../step.js';
 import { computeImagePatch } from './compute-image-patch.js';
 import { pausedMessage, undoToReplicaSet } from './compute-undo-patch.js';
 import type { KubernetesTarget } from './kubernetes-target.js';
-import { MEMORY, type AppliedRecord, type KubernetesStepDeps } from './kubernetes-step-deps.js';
+import {
+  appliedRecordSchema,
+  MEMORY,
+  type AppliedRecord,
+  type KubernetesStepDeps,
+} from './kubernetes-step-deps.js';
 import { readDeploymentState, type DeploymentState } from './read-deployment-state.js';
 import { revisionOf } from './replica-set-history.js';
 import { describeTarget, findTargetReplicaSet, isAtTarget } from './target-state.js';
@@ -83,7 +88,7 @@ export function rollbackStep(deps: KubernetesStepDeps): RollbackStep {
         return { skipped: true, summary: 'dry run: nothing changed' };
       }
       const state = await readDeploymentState(cluster, target, ctx.signal);
-      const applied = await ctx.memory.get<AppliedRecord>(MEMORY.applied);
+      const applied = await ctx.memory.get(MEMORY.applied, appliedRecordSchema);
       if (isAtTarget(target, state)) return alreadyAtTarget(ctx, applied);
       if (applied) {
         throw new PermanentError(

@@ -1,5 +1,5 @@
 import type { V1ReplicaSet } from '@kubernetes/client-node';
-import { PermanentError } from '../../errors.js';
+import { PermanentError } from '../../../errors/rollback-error.js';
 import { computeImagePatch } from './compute-image-patch.js';
 import { equalIgnoreHash, POD_TEMPLATE_HASH_LABEL } from './equal-ignore-hash.js';
 import type { KubernetesTarget, UndoTarget } from './kubernetes-target.js';

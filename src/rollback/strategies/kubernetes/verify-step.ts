@@ -1,4 +1,4 @@
-import { PermanentError, RetryableError, CancelledError } from '../../errors.js';
+import { PermanentError, RetryableError, CancelledError } from '../../../errors/rollback-error.js';
 import type { RollbackStep, StepContext } from '../../step.js';
 import { checkHealth } from '../../verify/check-health.js';
 import { runSmokeTest } from '../../verify/run-smoke-test.js';

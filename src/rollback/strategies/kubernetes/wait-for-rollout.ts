@@ -1,6 +1,6 @@
 import type { V1Deployment } from '@kubernetes/client-node';
 import type { Logger } from '../../../observability/logger.js';
-import { CancelledError, isRetryable } from '../../errors.js';
+import { CancelledError, isRetryable } from '../../../errors/rollback-error.js';
 import type { KubernetesCluster, WatchHandle } from '../../ports/kubernetes-cluster.js';
 import { rolloutStatus, type RolloutStatus } from './rollout-status.js';
 

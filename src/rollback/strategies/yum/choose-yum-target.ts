@@ -1,5 +1,5 @@
 import type { YumSection } from '../../../config/strategies/yum-schema.js';
-import { InputError } from '../../errors.js';
+import { InputError } from '../../../errors/rollback-error.js';
 import type { RollbackRequest } from '../../plan.js';
 import { choosePackageVersion } from '../host/choose-package-version.js';
 import { describeTransaction, isUndoable, type YumTransaction } from './yum-output.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PACKAGE_VERSION_PATTERN } from '../../../config/strategies/apt-schema.js';
-import { PermanentError } from '../../errors.js';
+import { PermanentError } from '../../../errors/rollback-error.js';
 
 /**
  * What a resolved yum plan stores: `undo` (per host, the transaction to undo; "previous" or

@@ -1,5 +1,5 @@
 import type { YumSection } from '../../../config/strategies/yum-schema.js';
-import { PermanentError } from '../../errors.js';
+import { PermanentError } from '../../../errors/rollback-error.js';
 import type { HostChangeTool } from '../host/host-change.js';
 import { runChecked } from '../host/run-checked.js';
 import { checkSudo } from '../apt/apt-tool.js';

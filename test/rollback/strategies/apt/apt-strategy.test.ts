@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aptSectionSchema } from '../../../../src/config/strategies/apt-schema.js';
 import { silentLogger } from '../../../../src/observability/logger.js';
-import { InputError, PermanentError, RetryableError } from '../../../../src/rollback/errors.js';
+import { InputError, PermanentError, RetryableError } from '../../../../src/errors/rollback-error.js';
 import { AptStrategy } from '../../../../src/rollback/strategies/apt/apt-strategy.js';
 import {
   createHarness,

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { composeSectionSchema } from '../../../../src/config/strategies/compose-schema.js';
 import { silentLogger } from '../../../../src/observability/logger.js';
-import { InputError, PermanentError } from '../../../../src/rollback/errors.js';
+import { InputError, PermanentError } from '../../../../src/errors/rollback-error.js';
 import { ComposeStrategy } from '../../../../src/rollback/strategies/compose/compose-strategy.js';
 import {
   createHarness,

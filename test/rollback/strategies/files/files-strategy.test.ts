@@ -3,11 +3,12 @@ import { mkdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../../src/observability/logger.js';
-import { InputError, PermanentError } from '../../../../src/rollback/errors.js';
+import { InputError, PermanentError } from '../../../../src/errors/rollback-error.js';
 import type { RollbackRequest } from '../../../../src/rollback/plan.js';
 import { FilesStrategy } from '../../../../src/rollback/strategies/files/files-strategy.js';
+import { nodeLocalFiles } from '../../../../src/targets/files/node-local-files.js';
 import { createCommandRunnerFactory } from '../../../../src/targets/shell/create-command-runner-factory.js';
-import { quoteForRemoteShell } from '../../../../src/targets/shell/quote-for-remote-shell.js';
+import { quoteForRemoteShell } from '../../../../src/rollback/quote-for-remote-shell.js';
 import { standinPath, type StandinPath } from '../../../support/standins/standin-path.js';
 import { runSteps, testService, testStepContext } from '../host/test-step-context.js';
 
@@ -63,6 +64,7 @@ function setup(files: Record<string, unknown> = {}, extra: Record<string, unknow
     service,
     strategy: new FilesStrategy({
       runners,
+      localFiles: nodeLocalFiles(),
       commandTimeoutMs: 20_000,
       healthRetry: { attempts: 1, intervalMs: 0 },
     }),

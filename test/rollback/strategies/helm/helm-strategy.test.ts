@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { helmSectionSchema } from '../../../../src/config/strategies/helm-schema.js';
-import { InputError, PermanentError } from '../../../../src/rollback/errors.js';
+import { InputError, PermanentError } from '../../../../src/errors/rollback-error.js';
 import { silentLogger } from '../../../../src/observability/logger.js';
 import { HelmStrategy } from '../../../../src/rollback/strategies/helm/helm-strategy.js';
 import {

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../../src/observability/logger.js';
-import { PermanentError } from '../../../../src/rollback/errors.js';
+import { PermanentError } from '../../../../src/errors/rollback-error.js';
 import { findJournalErrors } from '../../../../src/rollback/strategies/host/find-journal-errors.js';
 import { forEachHost } from '../../../../src/rollback/strategies/host/for-each-host.js';
 import { resolveHostRollout } from '../../../../src/rollback/strategies/host/host-rollout.js';
@@ -65,7 +65,7 @@ describe('forEachHost in parallel', () => {
     const error = await forEachHost(hosts.slice(0, 2), 2, async (host, progress) => {
       if (host.name === 'web-1') {
         throw new PermanentError(
-          'install_failed',
+          'command_failed',
           `web-1 failed. Done: ${progress.completed.join(', ') || 'no host'}.`,
           {
             hint: 'Look at web-1.',
@@ -75,7 +75,7 @@ describe('forEachHost in parallel', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermanentError);
-    expect((error as PermanentError).code).toBe('install_failed');
+    expect((error as PermanentError).code).toBe('command_failed');
     expect((error as PermanentError).message).toBe(
       'web-1 failed. Done: no host. Meanwhile web-2 finished this step too (in parallel): count it as done.',
     );

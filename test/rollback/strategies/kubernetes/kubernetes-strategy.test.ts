@@ -7,7 +7,7 @@ import {
   PermanentError,
   RetryableError,
   RollbackError,
-} from '../../../../src/rollback/errors.js';
+} from '../../../../src/errors/rollback-error.js';
 import { startFakeKube, type FakeKube } from '../../../support/fake-kube/index.js';
 import {
   kaizenService,

@@ -2,7 +2,7 @@ import type { V1Deployment, V1ReplicaSet } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { serviceSchema, type ServiceConfig } from '../../../../src/config/service-schema.js';
 import { silentLogger } from '../../../../src/observability/logger.js';
-import { InputError } from '../../../../src/rollback/errors.js';
+import { InputError } from '../../../../src/errors/rollback-error.js';
 import type { RollbackRequest } from '../../../../src/rollback/plan.js';
 import type { KubernetesCluster } from '../../../../src/rollback/ports/kubernetes-cluster.js';
 import { KubernetesStrategy } from '../../../../src/rollback/strategies/kubernetes/kubernetes-strategy.js';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { yumSectionSchema } from '../../../../src/config/strategies/yum-schema.js';
 import { silentLogger } from '../../../../src/observability/logger.js';
-import { InputError, PermanentError } from '../../../../src/rollback/errors.js';
+import { InputError, PermanentError } from '../../../../src/errors/rollback-error.js';
 import { YumStrategy } from '../../../../src/rollback/strategies/yum/yum-strategy.js';
 import { parseYumHistory } from '../../../../src/rollback/strategies/yum/yum-output.js';
 import {

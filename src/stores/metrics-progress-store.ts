@@ -1,9 +1,6 @@
 import type { Metrics } from '../observability/metrics.js';
-import type { ProgressStore } from './ports/progress-store.js';
-import type { ProgressSnapshot, StepSnapshot } from './progress-snapshot.js';
-
-const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
-const STEP_ENDED = new Set(['done', 'skipped', 'failed', 'cancelled']);
+import type { ProgressStore } from '../rollback/ports/progress-store.js';
+import { isFinished, isStepEnded, type ProgressSnapshot } from '../rollback/progress-snapshot.js';
 
 /**
  * The worker's progress store, wrapped to count what it publishes: each step and each rollback that ends,
@@ -24,11 +21,11 @@ export class MetricsProgressStore implements ProgressStore {
     await this.inner.publish(snapshot);
     if (previous && previous.version >= snapshot.version) return;
     for (const step of snapshot.steps) {
-      if (STEP_ENDED.has(step.state) && !ended(previous?.steps.find((s) => s.id === step.id))) {
+      if (isStepEnded(step) && !ended(previous?.steps.find((s) => s.id === step.id))) {
         this.metrics.stepsFinished.inc({ step: step.id, state: step.state });
       }
     }
-    if (FINISHED.has(snapshot.state) && !FINISHED.has(previous?.state ?? '')) {
+    if (isFinished(snapshot) && !(previous !== undefined && isFinished(previous))) {
       this.metrics.rollbacksFinished.inc({
         service: snapshot.service,
         strategy: snapshot.strategy,
@@ -45,6 +42,6 @@ export class MetricsProgressStore implements ProgressStore {
   }
 }
 
-function ended(step: StepSnapshot | undefined): boolean {
-  return step !== undefined && STEP_ENDED.has(step.state);
+function ended(step: ProgressSnapshot['steps'][number] | undefined): boolean {
+  return step !== undefined && isStepEnded(step);
 }

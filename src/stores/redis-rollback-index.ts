@@ -1,22 +1,30 @@
+import type { Logger } from '../observability/logger.js';
 import type { RollbackPlan } from '../rollback/plan.js';
 import type { RollbackIndex } from '../rollback/ports/rollback-queue.js';
 import type { RedisKeys } from './redis-keys.js';
+import { PLAN_RECORD } from './records/plan-record.js';
+import { decodeRecord, encodeRecord, MalformedRecords } from './stored-record.js';
 import type { RedisClient } from './redis-client.js';
 
 const KEEP = 500;
 
 /** Recent rollbacks (all, and per service) as sorted sets by creation time, plus each plan. */
 export class RedisRollbackIndex implements RollbackIndex {
+  private readonly malformed: MalformedRecords;
+
   constructor(
     private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
-  ) {}
+    log?: Logger,
+  ) {
+    this.malformed = new MalformedRecords(log);
+  }
 
   async record(plan: RollbackPlan): Promise<void> {
     const score = Date.parse(plan.createdAt);
     await this.redis
       .multi()
-      .set(this.keys.plan(plan.jobId), JSON.stringify(plan), 'EX', 90 * 24 * 3600)
+      .set(this.keys.plan(plan.jobId), encodeRecord(PLAN_RECORD, plan), 'EX', 90 * 24 * 3600)
       .zadd(this.keys.recent(), score, plan.jobId)
       .zremrangebyrank(this.keys.recent(), 0, -KEEP - 1)
       .zadd(this.keys.serviceHistory(plan.service), score, plan.jobId)
@@ -33,7 +41,12 @@ export class RedisRollbackIndex implements RollbackIndex {
   }
 
   async plan(jobId: string): Promise<RollbackPlan | undefined> {
-    const raw = await this.redis.get(this.keys.plan(jobId));
-    return raw === null ? undefined : (JSON.parse(raw) as RollbackPlan);
+    const key = this.keys.plan(jobId);
+    const raw = await this.redis.get(key);
+    if (raw === null) return undefined;
+    const decoded = decodeRecord(PLAN_RECORD, raw);
+    if (decoded.ok) return decoded.value;
+    this.malformed.report(key, PLAN_RECORD.name, decoded.reason);
+    return undefined;
   }
 }

@@ -1,4 +1,4 @@
-import type { Approval } from '../rollback/progress-snapshot.js';
+import type { Logger } from '../observability/logger.js';
 import type {
   ApprovalRecord,
   ApprovalStore,
@@ -6,15 +6,17 @@ import type {
   CloseOutcome,
 } from '../rollback/ports/approval-store.js';
 import type { RedisKeys } from './redis-keys.js';
+import { APPROVAL_FIELDS, APPROVAL_RECORD } from './records/approval-record.js';
+import { decodeFields, MalformedRecords } from './stored-record.js';
 import type { RedisClient } from './redis-client.js';
 
 /** A closed plan's record is kept a week after it expires, so late clicks get "no longer waiting". */
 const KEEP_AFTER_EXPIRY_SECONDS = 7 * 24 * 3600;
 
-/** Returns the record's fields in a fixed order after the outcome. */
+/** Returns the record's fields in a fixed order (APPROVAL_FIELDS) after the outcome. */
 const READ = `
 local function record(outcome)
-  return {outcome, redis.call('HMGET', KEYS[1], 'service', 'requesterId', 'required', 'approvals', 'expiresAtMs', 'state', 'rev')}
+  return {outcome, redis.call('HMGET', KEYS[1], ${APPROVAL_FIELDS.map((f) => `'${f}'`).join(', ')})}
 end
 `;
 
@@ -70,12 +72,20 @@ return record('cancelled')
 
 type ScriptAnswer = [string, (string | null)[]?];
 
-/** Pending approvals as one Redis hash per job; approve, cancel and expire are each one Lua script. */
+/**
+ * Pending approvals as one Redis hash per job (a versioned record: records/approval-record.ts); approve,
+ * cancel and expire are each one Lua script. A hash that does not parse reads as missing.
+ */
 export class RedisApprovalStore implements ApprovalStore {
+  private readonly malformed: MalformedRecords;
+
   constructor(
     private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
-  ) {}
+    log?: Logger,
+  ) {
+    this.malformed = new MalformedRecords(log);
+  }
 
   async open(input: Omit<ApprovalRecord, 'approvals' | 'state' | 'rev'>): Promise<ApprovalRecord> {
     const key = this.keys.approval(input.jobId);
@@ -91,6 +101,7 @@ export class RedisApprovalStore implements ApprovalStore {
         expiresAtMs,
         state: 'pending',
         rev: 0,
+        schemaVersion: APPROVAL_RECORD.version,
       })
       .expire(key, Math.max(ttl, 60))
       .exec();
@@ -138,41 +149,26 @@ export class RedisApprovalStore implements ApprovalStore {
   }
 
   async get(jobId: string): Promise<ApprovalRecord | undefined> {
-    const fields = await this.redis.hmget(
-      this.keys.approval(jobId),
-      'service',
-      'requesterId',
-      'required',
-      'approvals',
-      'expiresAtMs',
-      'state',
-      'rev',
-    );
-    return toRecord(jobId, fields);
+    const fields = await this.redis.hmget(this.keys.approval(jobId), ...APPROVAL_FIELDS);
+    return this.toRecord(jobId, fields);
   }
 
   private toResult<T extends string>(
     jobId: string,
     [outcome, fields]: ScriptAnswer,
   ): { outcome: T; record?: ApprovalRecord } {
-    const record = fields ? toRecord(jobId, fields) : undefined;
+    const record = fields ? this.toRecord(jobId, fields) : undefined;
     return record ? { outcome: outcome as T, record } : { outcome: outcome as T };
   }
-}
 
-function toRecord(jobId: string, fields: (string | null)[]): ApprovalRecord | undefined {
-  const [service, requesterId, required, approvals, expiresAtMs, state, rev] = fields;
-  if (service == null || state == null) return undefined;
-  const parsed = JSON.parse(approvals ?? '[]') as unknown;
-  return {
-    jobId,
-    service,
-    requesterId: requesterId ?? '',
-    required: Number(required ?? 0),
-    // cjson writes an empty list as {}; a list of approvals is always an array.
-    approvals: Array.isArray(parsed) ? (parsed as Approval[]) : [],
-    expiresAt: new Date(Number(expiresAtMs ?? 0)).toISOString(),
-    state: state as ApprovalRecord['state'],
-    rev: Number(rev ?? 0),
-  };
+  private toRecord(jobId: string, fields: (string | null)[]): ApprovalRecord | undefined {
+    if (fields.every((value) => value === null)) return undefined;
+    const named = Object.fromEntries(
+      APPROVAL_FIELDS.flatMap((name, i) => (fields[i] == null ? [] : [[name, fields[i]]])),
+    );
+    const decoded = decodeFields(APPROVAL_RECORD, named);
+    if (decoded.ok) return { jobId, ...decoded.value };
+    this.malformed.report(this.keys.approval(jobId), APPROVAL_RECORD.name, decoded.reason);
+    return undefined;
+  }
 }

@@ -1,22 +1,14 @@
 import type { Logger } from '../observability/logger.js';
 import type { CancelRequest, CancelSignals } from '../rollback/ports/cancellation.js';
 import type { RedisKeys } from './redis-keys.js';
+import { CANCEL_REQUEST_RECORD } from './records/cancel-request-record.js';
+import { decodeFields, decodeRecord, encodeRecord, MalformedRecords } from './stored-record.js';
 import type { RedisClient } from './redis-client.js';
 
 /** A cancel flag outlives any job it could apply to (locks expire after a day too). */
 const FLAG_TTL_SECONDS = 7 * 24 * 3600;
 
 type Listener = (request: CancelRequest) => void;
-
-function parse(raw: string | null): CancelRequest | undefined {
-  if (raw === null) return undefined;
-  try {
-    const value = JSON.parse(raw) as CancelRequest;
-    return value && typeof value === 'object' && value.by && typeof value.at === 'string' ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Cross-process cancel over Redis: a durable flag per job (`SET NX`, the first request wins) plus a
@@ -26,6 +18,7 @@ function parse(raw: string | null): CancelRequest | undefined {
 export class RedisCancellation implements CancelSignals {
   private subscriber: RedisClient | undefined;
   private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly malformed: MalformedRecords;
 
   constructor(
     private readonly redis: RedisClient,
@@ -33,18 +26,33 @@ export class RedisCancellation implements CancelSignals {
     private readonly log: Logger,
     /** Opens the subscription's own connection (a subscribed connection can do nothing else). */
     private readonly openSubscriber: () => RedisClient,
-  ) {}
+  ) {
+    this.malformed = new MalformedRecords(log);
+  }
 
   async request(jobId: string, request: CancelRequest): Promise<CancelRequest> {
     const key = this.keys.cancelRequested(jobId);
-    const set = await this.redis.set(key, JSON.stringify(request), 'EX', FLAG_TTL_SECONDS, 'NX');
+    const set = await this.redis.set(
+      key,
+      encodeRecord(CANCEL_REQUEST_RECORD, request),
+      'EX',
+      FLAG_TTL_SECONDS,
+      'NX',
+    );
     const stored = set === 'OK' ? request : ((await this.requested(jobId)) ?? request);
-    await this.redis.publish(this.keys.cancelChannel(), JSON.stringify({ jobId, request: stored }));
+    const message = { jobId, request: { schemaVersion: CANCEL_REQUEST_RECORD.version, ...stored } };
+    await this.redis.publish(this.keys.cancelChannel(), JSON.stringify(message));
     return stored;
   }
 
   async requested(jobId: string): Promise<CancelRequest | undefined> {
-    return parse(await this.redis.get(this.keys.cancelRequested(jobId)));
+    const key = this.keys.cancelRequested(jobId);
+    const raw = await this.redis.get(key);
+    if (raw === null) return undefined;
+    const decoded = decodeRecord(CANCEL_REQUEST_RECORD, raw);
+    if (decoded.ok) return decoded.value;
+    this.malformed.report(key, CANCEL_REQUEST_RECORD.name, decoded.reason);
+    return undefined;
   }
 
   /** Worker side: subscribes to the broadcast (one extra connection per process). */
@@ -54,12 +62,9 @@ export class RedisCancellation implements CancelSignals {
     this.subscriber = subscriber;
     subscriber.on('error', (error: unknown) => this.log.warn({ err: error }, 'cancel subscriber error'));
     subscriber.on('message', (_channel: string, message: string) => {
-      try {
-        const { jobId, request } = JSON.parse(message) as { jobId: string; request: CancelRequest };
-        this.deliver(jobId, request);
-      } catch (error) {
-        this.log.warn({ err: error }, 'ignored a malformed cancel message');
-      }
+      const parsed = parseCancelMessage(message);
+      if (parsed) this.deliver(parsed.jobId, parsed.request);
+      else this.log.warn('ignored a malformed cancel message');
     });
     subscriber.on('ready', () => void this.recheck());
     subscriber.on('error', (error: unknown) => this.log.warn({ err: error }, 'cancel subscriber error'));
@@ -103,4 +108,18 @@ export class RedisCancellation implements CancelSignals {
       if (request) this.deliver(jobId, request);
     }
   }
+}
+
+/** A cancel broadcast: `{ jobId, request }`, the request a versioned record like the flag. */
+function parseCancelMessage(message: string): { jobId: string; request: CancelRequest } | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(message);
+  } catch {
+    return undefined;
+  }
+  const { jobId, request } = (parsed ?? {}) as { jobId?: unknown; request?: unknown };
+  if (typeof jobId !== 'string' || typeof request !== 'object' || request === null) return undefined;
+  const decoded = decodeFields(CANCEL_REQUEST_RECORD, request as Record<string, unknown>);
+  return decoded.ok ? { jobId, request: decoded.value } : undefined;
 }

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { RedisKeys } from '../../src/queue/redis-keys.js';
-import { RedisServiceLocks } from '../../src/queue/redis-service-locks.js';
+import { RedisKeys } from '../../src/stores/redis-keys.js';
+import { RedisServiceLocks } from '../../src/stores/redis-service-locks.js';
 import { deletePrefix, TEST_REDIS_URL, testPrefix } from '../support/redis-test-prefix.js';
 
 const prefix = testPrefix('locks');

@@ -1,6 +1,9 @@
+import type { Logger } from '../observability/logger.js';
 import type { ProgressStore } from '../rollback/ports/progress-store.js';
 import type { ProgressSnapshot } from '../rollback/progress-snapshot.js';
 import type { RedisKeys } from './redis-keys.js';
+import { SNAPSHOT_RECORD } from './records/snapshot-record.js';
+import { decodeRecord, encodeRecord, MalformedRecords } from './stored-record.js';
 import type { RedisClient } from './redis-client.js';
 
 /** Stores the snapshot only when it is newer than the stored one, atomically, then publishes its id. */
@@ -20,13 +23,18 @@ const SNAPSHOT_TTL_SECONDS = 30 * 24 * 3600;
 
 export type SnapshotListener = (snapshot: ProgressSnapshot) => Promise<void> | void;
 
+/** Snapshots as versioned JSON records; one that does not parse reads as missing (records/snapshot-record.ts). */
 export class RedisProgressStore implements ProgressStore {
   private readonly listeners: SnapshotListener[] = [];
+  private readonly malformed: MalformedRecords;
 
   constructor(
     private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
-  ) {}
+    log?: Logger,
+  ) {
+    this.malformed = new MalformedRecords(log);
+  }
 
   /** Called after every stored snapshot (e.g. to queue a Slack render job). Errors are the listener's own. */
   onPublished(listener: SnapshotListener): void {
@@ -39,7 +47,7 @@ export class RedisProgressStore implements ProgressStore {
       2,
       this.keys.snapshot(snapshot.jobId),
       this.keys.progressChannel(),
-      JSON.stringify(snapshot),
+      encodeRecord(SNAPSHOT_RECORD, snapshot),
       String(snapshot.version),
       snapshot.jobId,
       String(SNAPSHOT_TTL_SECONDS),
@@ -50,7 +58,12 @@ export class RedisProgressStore implements ProgressStore {
   }
 
   async get(jobId: string): Promise<ProgressSnapshot | undefined> {
-    const raw = await this.redis.get(this.keys.snapshot(jobId));
-    return raw === null ? undefined : (JSON.parse(raw) as ProgressSnapshot);
+    const key = this.keys.snapshot(jobId);
+    const raw = await this.redis.get(key);
+    if (raw === null) return undefined;
+    const decoded = decodeRecord(SNAPSHOT_RECORD, raw);
+    if (decoded.ok) return decoded.value;
+    this.malformed.report(key, SNAPSHOT_RECORD.name, decoded.reason);
+    return undefined;
   }
 }

@@ -1,7 +1,7 @@
 import { execaSync } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { quoteArgument, quoteForRemoteShell } from '../../../src/targets/shell/quote-for-remote-shell.js';
-import { HOSTILE } from './hostile-values.js';
+import { quoteArgument, quoteForRemoteShell } from '../../src/rollback/quote-for-remote-shell.js';
+import { HOSTILE } from '../targets/shell/hostile-values.js';
 
 /** Parses `command` with a real POSIX shell and returns the argv the shell produced. */
 function parsedByShell(argv: string[]): string[] {

@@ -1,5 +1,7 @@
+import type { ErrorCode } from './error-codes.js';
+
 /**
- * Errors carry a stable `code`, a human `message`, an optional `hint` (what a person should do next,
+ * Errors carry a stable `code` (one of {@link ErrorCode}), a human `message`, an optional `hint` (what a person should do next,
  * usually the runbook's advice) and the underlying `cause`.
  *
  * - {@link InputError}: the request itself is wrong (unknown service, bad version). Shown to the requester;
@@ -14,11 +16,11 @@ export interface RollbackErrorOptions {
 }
 
 export class RollbackError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly hint: string | undefined;
   readonly details: readonly string[];
 
-  constructor(code: string, message: string, options: RollbackErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: RollbackErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
@@ -51,7 +53,7 @@ export function isRetryable(error: unknown): error is RetryableError {
 }
 
 /** A plain, secret-free description of any thrown value, for reports. */
-export function describeError(error: unknown): { code: string; message: string; hint?: string } {
+export function describeError(error: unknown): { code: ErrorCode; message: string; hint?: string } {
   if (error instanceof RollbackError) {
     return error.hint === undefined
       ? { code: error.code, message: error.message }

@@ -1,0 +1,114 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import { consoleRoutes } from '../transport/console/console-routes.js';
+import { apiRoutes } from '../transport/http/api-routes.js';
+import { createHttpServer } from '../transport/http/create-http-server.js';
+import { consoleReportLinks, reportLinks } from '../transport/http/report-link.js';
+import { reportRoutes } from '../transport/http/report-routes.js';
+import type { AppConfig } from './app-config.js';
+import type { RollbackCore } from './build-rollback-core.js';
+import type { RoleHandle } from './role-handle.js';
+import { startSlack } from './start-slack.js';
+
+const LOCAL_HOSTS = ['0.0.0.0', '::', '127.0.0.1', '::1', 'localhost'];
+
+export interface WebRole extends RoleHandle {
+  http: FastifyInstance;
+  /** Where the server answers (http://127.0.0.1:<port>). */
+  url: string | undefined;
+}
+
+/**
+ * The web role: the HTTP server (health, reports, API) with Slack when it is configured, else the local
+ * web console as the chat surface (same handler, queue and snapshots), and the approval expiry timer.
+ */
+export async function startWebRole(
+  config: AppConfig,
+  core: RollbackCore,
+  deps: { log: Logger; metrics: Metrics; slackRetries?: number },
+): Promise<WebRole> {
+  const { log } = deps;
+  const reportUrl = reportLinks(config.publicUrl, config.reportSigningKey);
+  const slack = config.slack
+    ? await startSlack(config.slack, {
+        core,
+        log,
+        reportUrl,
+        ...(deps.slackRetries === undefined ? {} : { slackRetries: deps.slackRetries }),
+      })
+    : undefined;
+  const http = await createHttpServer({
+    log,
+    metrics: deps.metrics,
+    ...(slack ? { slackReceiver: slack.receiver } : {}),
+    readiness: [{ name: 'redis', check: async () => void (await core.redis.ping()) }],
+    plugins: [
+      reportRoutes({
+        progress: core.progress,
+        index: core.index,
+        audit: core.audit,
+        catalog: core.catalog,
+        access: { token: config.reportToken, signingKey: config.reportSigningKey },
+        log: log.child({ component: 'report' }),
+      }),
+      apiRoutes({ rollbacks: core.rollbacks, audit: core.audit, token: config.apiToken }),
+    ],
+  });
+  if (!slack) await http.register(consolePlugin(config, core, log));
+  // Expires plans nobody approved in time (a delayed job each; whichever web process is up runs it).
+  const { approvals, approvalExpiry } = core.governance;
+  const expiry = approvalExpiry.startWorker(
+    core.connection,
+    (jobId) => approvals.expire(jobId),
+    log.child({ component: 'approvals' }),
+  );
+  await http.listen({ port: config.port, host: config.host });
+  return {
+    http,
+    url: announceListening(config, http, core, log),
+    workers: [expiry],
+    closers: slack ? [() => slack.rendering.close()] : [],
+  };
+}
+
+/** Local mode (no Slack token): the web console at `/`, answering only on its own host names. */
+function consolePlugin(config: AppConfig, core: RollbackCore, log: Logger) {
+  return consoleRoutes({
+    commands: core.commands,
+    rollbacks: core.rollbacks,
+    approvals: core.governance.approvals,
+    catalog: core.catalog,
+    subscriber: () => core.connections.subscriber(),
+    keys: core.keys,
+    log: log.child({ component: 'console' }),
+    reportUrl: consoleReportLinks(config.publicUrl, config.reportSigningKey),
+    allowedHosts: [
+      ...(LOCAL_HOSTS.includes(config.host) ? [] : [config.host]),
+      ...(config.publicUrl ? [new URL(config.publicUrl).hostname] : []),
+    ],
+  });
+}
+
+/** Logs where the bot listens (and, in local mode, where to open the console); returns the URL. */
+function announceListening(
+  config: AppConfig,
+  http: FastifyInstance,
+  core: RollbackCore,
+  log: Logger,
+): string | undefined {
+  const address = http.server.address();
+  const port = typeof address === 'object' && address ? address.port : undefined;
+  const url = port === undefined ? undefined : `http://127.0.0.1:${port}`;
+  log.info({ url, services: core.catalog.names() }, 'rollback-bot is listening');
+  if (!config.slack && port !== undefined) {
+    const host = LOCAL_HOSTS.includes(config.host) ? 'localhost' : config.host;
+    const consoleUrl = `http://${host}:${port}/`;
+    log.info(
+      { console: consoleUrl },
+      `Local mode (SLACK_BOT_TOKEN is not set): open the web console at ${consoleUrl} to type /rollback commands. ` +
+        'To connect Slack instead, set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (see .env.example and manifests/slack-app-manifest.yaml).',
+    );
+  }
+  return url;
+}

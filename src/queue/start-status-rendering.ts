@@ -1,0 +1,55 @@
+import type { ConnectionOptions } from 'bullmq';
+import type { Logger } from '../observability/logger.js';
+import type { SnapshotSurface } from '../rollback/ports/snapshot-surface.js';
+import { followPublishedSnapshots } from '../stores/follow-published-snapshots.js';
+import type { RedisKeys } from '../stores/redis-keys.js';
+import type { RedisProgressStore } from '../stores/redis-progress-store.js';
+import { RenderQueue } from './render-queue.js';
+import type { RedisClient } from '../stores/redis-client.js';
+
+export interface StatusRenderingOptions {
+  connection: ConnectionOptions;
+  /** Opens the connection that follows snapshots published by other processes. */
+  subscriber: () => RedisClient;
+  keys: RedisKeys;
+  progress: RedisProgressStore;
+  /** Where every snapshot is drawn (the Slack status message). */
+  surfaces: SnapshotSurface[];
+  log: Logger;
+}
+
+/** Running status rendering; `close()` stops following snapshots, then closes the render worker and queue. */
+export interface StatusRendering {
+  close(): Promise<void>;
+}
+
+/**
+ * Draws every published snapshot on the surfaces. Each version gets a render job: snapshots published in
+ * this process are queued directly, without making the publisher (the worker's step loop) wait, and
+ * those published by worker processes (ROLE=worker) arrive through Redis pub/sub; the render job id
+ * dedupes the two. A render worker draws them, retrying with backoff.
+ */
+export async function startStatusRendering(options: StatusRenderingOptions): Promise<StatusRendering> {
+  const { connection, keys, progress, log } = options;
+  const renderQueue = new RenderQueue(connection, keys.prefix, log);
+  progress.onPublished((snapshot) => {
+    void renderQueue.request(snapshot.jobId, snapshot.version).catch((error: unknown) => {
+      log.warn({ err: error, jobId: snapshot.jobId }, 'could not queue a status render');
+    });
+  });
+  const unfollow = await followPublishedSnapshots({
+    subscriber: options.subscriber,
+    keys,
+    progress,
+    log,
+    onSnapshot: (snapshot) => renderQueue.request(snapshot.jobId, snapshot.version),
+  });
+  const worker = renderQueue.startWorker(connection, options.surfaces, log.child({ component: 'render' }));
+  return {
+    async close() {
+      await unfollow();
+      await worker.close();
+      await renderQueue.close();
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import type { Logger } from '../observability/logger.js';
+import type { ServiceConfig } from '../config/service-schema.js';
+import { CancelledError, describeError } from '../errors/rollback-error.js';
+import type { RollbackPlan } from './plan.js';
+import { DEFAULT_STEP_RETRY, retryWithBackoff, type RetryPolicy } from './retry-with-backoff.js';
+import type { SnapshotTracker } from './snapshot-tracker.js';
+import type { JobMemory, RollbackStep, StepContext } from './step.js';
+
+export interface RunStepOptions {
+  plan: RollbackPlan;
+  service: ServiceConfig;
+  memory: JobMemory;
+  log: Logger;
+  /** The job's signal: aborted on cancel (or when the job is abandoned). */
+  signal: AbortSignal;
+  retry?: RetryPolicy;
+  now: () => Date;
+}
+
+const NEVER_ABORTED = new AbortController().signal;
+
+/**
+ * Runs one step, retrying transient failures with backoff, and marks it done (or skipped) only after it
+ * returned. A non-interruptible step gets a signal that never aborts; the backoff between attempts always
+ * listens to the job's signal, so a cancel stops retries. An interruptible step that returned after the
+ * signal aborted is not trusted: it throws {@link CancelledError}.
+ */
+export async function runStep(
+  step: RollbackStep,
+  tracker: SnapshotTracker,
+  options: RunStepOptions,
+): Promise<void> {
+  const { plan, signal, log, now } = options;
+  await tracker.updateStep(step.id, (s) => {
+    s.state = 'running';
+    s.startedAt = now().toISOString();
+    delete s.endedAt;
+    delete s.error;
+  });
+  const context: StepContext = {
+    plan,
+    service: options.service,
+    signal: step.interruptible === false ? NEVER_ABORTED : signal,
+    memory: options.memory,
+    log: log.child({ jobId: plan.jobId, step: step.id }),
+    now,
+    detail: (text) =>
+      tracker.update((s) => {
+        s.details.push({ stepId: step.id, at: now().toISOString(), text });
+      }),
+    summary: (text) =>
+      tracker.updateStep(step.id, (s) => {
+        s.summary = text;
+      }),
+  };
+  const outcome = await retryWithBackoff(() => step.run(context), options.retry ?? DEFAULT_STEP_RETRY, {
+    signal,
+    onRetry: (error, attempt, delayMs) => {
+      const { message } = describeError(error);
+      void context.detail(
+        `Attempt ${attempt} failed (${message}); retrying in ${(delayMs / 1000).toFixed(1)} s`,
+      );
+    },
+  });
+  if (signal.aborted && step.interruptible !== false) throw new CancelledError();
+  await tracker.updateStep(step.id, (s) => {
+    s.state = outcome?.skipped ? 'skipped' : 'done';
+    s.endedAt = now().toISOString();
+    if (outcome?.summary !== undefined) s.summary = outcome.summary;
+  });
+}

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import type { RollbackPlan } from '../../rollback/plan.js';
+import type { RecordKind } from '../stored-record.js';
+import { checklistSchema, requesterSchema } from './snapshot-record.js';
+
+const planSchema: z.ZodType<RollbackPlan> = z.object({
+  jobId: z.string(),
+  request: z.object({
+    service: z.string(),
+    version: z.string().optional(),
+    toRevision: z.number().optional(),
+    strategy: z.string().optional(),
+    dryRun: z.boolean(),
+    reason: z.string().optional(),
+    requester: requesterSchema,
+    channel: z.string().optional(),
+    channelName: z.string().optional(),
+    breakGlass: z.boolean().optional(),
+  }),
+  service: z.string(),
+  environment: z.string(),
+  strategy: z.string(),
+  from: z.string(),
+  to: z.string(),
+  target: z.record(z.string(), z.unknown()),
+  steps: z.array(z.object({ id: z.string(), title: z.string() })),
+  actions: z.array(z.object({ target: z.string(), description: z.string() })),
+  prerequisites: checklistSchema.optional(),
+  createdAt: z.string(),
+});
+
+/** A plan as the rollback index keeps it (90 days), for reports. Malformed: treated as missing. */
+export const PLAN_RECORD: RecordKind<RollbackPlan> = { name: 'plan', version: 1, schema: planSchema };

@@ -1,0 +1,57 @@
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { RedisKeys } from '../../src/stores/redis-keys.js';
+import { RedisSlackStatusStore } from '../../src/stores/redis-slack-status-store.js';
+import { deletePrefix, TEST_REDIS_URL, testPrefix } from '../support/redis-test-prefix.js';
+
+const prefix = testPrefix('slack-status-store');
+const redis = new Redis(TEST_REDIS_URL);
+const keys = new RedisKeys(prefix);
+const store = new RedisSlackStatusStore(redis, keys);
+let counter = 0;
+const jobId = () => `kaizen-store-${(counter += 1)}`;
+
+afterAll(async () => {
+  await deletePrefix(prefix);
+  redis.disconnect();
+});
+
+describe('Redis Slack status store', () => {
+  it('knows nothing before the status message is posted, then what was drawn since', async () => {
+    const id = jobId();
+    expect(await store.get(id)).toBeUndefined();
+    await store.bind(id, { channel: 'C0DEPLOYS', ts: '1700000000.000100', renderedVersion: 2 });
+    expect(await store.get(id)).toEqual({
+      channel: 'C0DEPLOYS',
+      ts: '1700000000.000100',
+      renderedVersion: 2,
+      detailsPosted: 0,
+      checklistsPosted: false,
+    });
+    await store.update(id, { renderedVersion: 5, detailsPosted: 3 });
+    await store.update(id, { checklistsPosted: true });
+    expect(await store.get(id)).toMatchObject({
+      renderedVersion: 5,
+      detailsPosted: 3,
+      checklistsPosted: true,
+    });
+    expect(await redis.ttl(keys.slackBinding(id))).toBeGreaterThan(29 * 24 * 3600);
+  });
+
+  it('lets one render hold the lock; only the holder extends or releases it', async () => {
+    const id = jobId();
+    const first = await store.lock(id);
+    expect(first).toBeDefined();
+    expect(await store.lock(id)).toBeUndefined();
+    expect(await first?.extend()).toBe(true);
+    await first?.release();
+
+    const second = await store.lock(id);
+    // The first holder's lock is gone: it can neither extend nor release the second holder's.
+    expect(await first?.extend()).toBe(false);
+    await first?.release();
+    expect(await store.lock(id)).toBeUndefined();
+    await second?.release();
+    expect(await store.lock(id)).toBeDefined();
+  });
+});
