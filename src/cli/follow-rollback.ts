@@ -1,5 +1,5 @@
-import { Redis, type RedisOptions } from 'ioredis';
 import { createLogUpdate } from 'log-update';
+import type { RedisClient } from '../stores/redis-client.js';
 import type { RedisKeys } from '../stores/redis-keys.js';
 import { renderProgressFrame } from '../render/terminal/render-progress-frame.js';
 import { renderProgressLines } from '../render/terminal/render-progress-lines.js';
@@ -11,7 +11,8 @@ export type FollowMode = 'live' | 'lines' | 'json';
 
 export interface FollowOptions {
   jobId: string;
-  redisOptions: RedisOptions;
+  /** Opens the connection of the progress subscription (the bot's Redis configuration). */
+  subscriber: () => RedisClient;
   keys: RedisKeys;
   progress: ProgressStore;
   io: CliIo;
@@ -29,7 +30,7 @@ export interface FollowOptions {
  */
 export async function followRollback(options: FollowOptions): Promise<ProgressSnapshot | undefined> {
   const { jobId, io, mode } = options;
-  const subscriber = new Redis({ ...options.redisOptions, maxRetriesPerRequest: null, lazyConnect: true });
+  const subscriber = options.subscriber();
   subscriber.on('error', () => undefined); // reconnects by itself; the poll covers the gap
   const live = mode === 'live' ? createLogUpdate(io.stdout, { showCursor: false }) : undefined;
   let last: ProgressSnapshot | undefined;
@@ -64,7 +65,6 @@ export async function followRollback(options: FollowOptions): Promise<ProgressSn
       )
     : undefined;
   try {
-    await subscriber.connect();
     await subscriber.subscribe(options.keys.progressChannel());
     refresh(); // the snapshot may have changed before the subscription started
     await done;

@@ -1,7 +1,7 @@
 import { CatalogError, formatProblem } from '../config/catalog-error.js';
 import type { AppConfig } from '../main/app-config.js';
 import { buildRollbackCore, type RollbackCore } from '../main/build-rollback-core.js';
-import { assertRedisAnswers } from '../main/redis-connection.js';
+import { RedisConnectionFactory } from '../main/redis-connection-factory.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { CliExit, EXIT } from './exit-codes.js';
 
@@ -18,7 +18,7 @@ export function cliLogger(config: AppConfig): Logger {
  * answers: a CLI that cannot reach the queue says so at once (exit 4) instead of hanging.
  */
 export async function openCore(config: AppConfig, log: Logger, timeoutMs = 5_000): Promise<RollbackCore> {
-  await checkRedis(config.redisUrl, timeoutMs);
+  await checkRedis(config, timeoutMs);
   try {
     return await buildRollbackCore(config, log);
   } catch (error) {
@@ -37,9 +37,9 @@ export async function openCore(config: AppConfig, log: Logger, timeoutMs = 5_000
 }
 
 /** Exit 4 at once when Redis does not answer. */
-async function checkRedis(url: string, timeoutMs: number): Promise<void> {
+async function checkRedis(config: AppConfig, timeoutMs: number): Promise<void> {
   try {
-    await assertRedisAnswers(url, timeoutMs);
+    await RedisConnectionFactory.fromConfig(config).assertAnswers(timeoutMs);
   } catch (error) {
     throw new CliExit(EXIT.unreachable, `✖ ${error instanceof Error ? error.message : String(error)}`);
   }

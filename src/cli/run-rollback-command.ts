@@ -1,4 +1,3 @@
-import type { RedisOptions } from 'ioredis';
 import { invalidCommandError, parseCommand } from '../commands/parse-command.js';
 import type { ReplyError } from '../commands/command-reply.js';
 import type { RollbackCommand } from '../commands/parsed-command.js';
@@ -182,7 +181,7 @@ async function follow(
       io: context.io,
       keys: core.keys,
       progress: core.progress,
-      redisOptions: core.connection as RedisOptions,
+      subscriber: () => core.connections.subscriber(),
       signal: stop.signal,
     });
     if (stop.signal.aborted) {

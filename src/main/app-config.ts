@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { redisSettingsFromEnv, type RedisSettings } from './redis-settings.js';
 
 const role = z.enum(['all', 'web', 'worker']);
 
@@ -14,6 +15,12 @@ function optionalSecret(minLength: number) {
     );
 }
 
+/** An optional string: empty counts as unset. */
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === '' ? undefined : value));
+
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** Default 0.0.0.0 with Slack; 127.0.0.1 in local mode, where the web console has no login. */
@@ -27,6 +34,19 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_.-]+$/)
     .default('rollback-bot'),
+  REDIS_SENTINELS: optionalString,
+  REDIS_SENTINEL_NAME: optionalString,
+  REDIS_SENTINEL_USERNAME: optionalString,
+  REDIS_SENTINEL_PASSWORD: optionalString,
+  REDIS_CLUSTER_NODES: optionalString,
+  REDIS_USERNAME: optionalString,
+  REDIS_PASSWORD: optionalString,
+  REDIS_TLS: z
+    .enum(['true', 'false', '1', '0', ''])
+    .optional()
+    .transform((value) => value === 'true' || value === '1'),
+  REDIS_TLS_CA_FILE: optionalString,
+  REDIS_TLS_SERVERNAME: optionalString,
   SERVICES_DIR: z.string().default('config/services'),
   KUBECONFIG: z.string().optional(),
   SLACK_SIGNING_SECRET: z.string().optional(),
@@ -47,6 +67,9 @@ export interface AppConfig {
   host: string;
   role: z.infer<typeof role>;
   redisUrl: string;
+  /** Sentinel or Cluster, TLS trust and credentials beyond REDIS_URL; unset: REDIS_URL's one node. */
+  redis?: RedisSettings | undefined;
+  /** REDIS_PREFIX as set; in Cluster mode keys use `{<prefix>}` (see RedisConnectionFactory.keyPrefix). */
   redisPrefix: string;
   servicesDir: string;
   kubeconfigPath: string | undefined;
@@ -86,12 +109,14 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     else
       slack = { signingSecret: e.SLACK_SIGNING_SECRET, botToken: e.SLACK_BOT_TOKEN, apiUrl: e.SLACK_API_URL };
   }
+  const redis = redisSettingsFromEnv(e, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port: e.PORT,
     host: e.HOST ?? (slack ? '0.0.0.0' : '127.0.0.1'),
     role: e.ROLE,
     redisUrl: e.REDIS_URL,
+    ...(redis ? { redis } : {}),
     redisPrefix: e.REDIS_PREFIX,
     servicesDir: e.SERVICES_DIR,
     kubeconfigPath: e.KUBECONFIG,

@@ -1,6 +1,5 @@
 import { webApi } from '@slack/bolt';
 import type { ConnectionOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { ApprovalExpiryQueue } from '../queue/approval-expiry-queue.js';
 import { RedisApprovalStore } from '../stores/redis-approval-store.js';
 import type { RedisKeys } from '../stores/redis-keys.js';
@@ -14,10 +13,11 @@ import type { ServiceCatalog } from '../rollback/service-catalog.js';
 import { SlackGroupDirectory } from '../transport/slack/slack-group-directory.js';
 import type { Logger } from '../observability/logger.js';
 import type { AppConfig } from './app-config.js';
+import type { RedisClient } from '../stores/redis-client.js';
 
 export interface GovernanceDeps {
   config: AppConfig;
-  redis: Redis;
+  redis: RedisClient;
   connection: ConnectionOptions;
   keys: RedisKeys;
   catalog: ServiceCatalog;
@@ -52,7 +52,7 @@ export function buildGovernance(deps: GovernanceDeps): Governance {
       })
     : undefined;
   const policy = new PermissionPolicy(groups);
-  const approvalExpiry = new ApprovalExpiryQueue(deps.connection, config.redisPrefix, deps.log);
+  const approvalExpiry = new ApprovalExpiryQueue(deps.connection, deps.keys.prefix, deps.log);
   const approvals = new ApprovalService({
     catalog: deps.catalog,
     store: new RedisApprovalStore(deps.redis, deps.keys, deps.log?.child({ component: 'store' })),

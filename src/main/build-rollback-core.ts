@@ -1,5 +1,4 @@
 import type { ConnectionOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { CommandHandler } from '../commands/command-handler.js';
 import type { Catalog } from '../config/catalog.js';
 import { loadCatalog } from '../config/load-catalog.js';
@@ -7,6 +6,7 @@ import type { Logger } from '../observability/logger.js';
 import { BullmqRollbackQueue } from '../queue/bullmq-rollback-queue.js';
 import { RedisAuditLog } from '../stores/redis-audit-log.js';
 import { RedisCancellation } from '../stores/redis-cancellation.js';
+import type { RedisClient } from '../stores/redis-client.js';
 import { RedisKeys } from '../stores/redis-keys.js';
 import { RedisProgressStore } from '../stores/redis-progress-store.js';
 import { RedisRollbackIndex } from '../stores/redis-rollback-index.js';
@@ -21,7 +21,7 @@ import type { Strategy } from '../rollback/strategy.js';
 import type { AppConfig } from './app-config.js';
 import { buildGovernance, type Governance } from './build-governance.js';
 import { buildStrategies } from './build-strategies.js';
-import { assertRedisAnswers, createCommandConnection, redisOptionsFromUrl } from './redis-connection.js';
+import { RedisConnectionFactory } from './redis-connection-factory.js';
 
 export interface RollbackCoreOverrides {
   clusterFactory?: KubernetesClusterFactory;
@@ -33,7 +33,9 @@ export interface RollbackCoreOverrides {
 /** What every surface shares: the catalog, the Redis stores, the queue producer and the command model. */
 export interface RollbackCore {
   catalog: Catalog;
-  redis: Redis;
+  /** Every Redis connection (commands, subscribers, BullMQ) comes from here, with one configuration. */
+  connections: RedisConnectionFactory;
+  redis: RedisClient;
   connection: ConnectionOptions;
   keys: RedisKeys;
   progress: RedisProgressStore;
@@ -50,7 +52,7 @@ export interface RollbackCore {
   /** `cancel(jobId, actor)` for every surface: the command, the Cancel button, the CLI. */
   cancels: CancelService;
   commands: CommandHandler;
-  /** Closes the queue producer and the Redis connection. */
+  /** Closes the queue producer and every Redis connection. */
   close(): Promise<void>;
 }
 
@@ -64,17 +66,17 @@ export async function buildRollbackCore(
   overrides: RollbackCoreOverrides = {},
 ): Promise<RollbackCore> {
   const catalog = await loadCatalog(config.servicesDir);
-  await assertRedisAnswers(config.redisUrl);
-  const redisOptions = redisOptionsFromUrl(config.redisUrl);
-  const redis = createCommandConnection(redisOptions, log.child({ component: 'redis' }));
-  const connection = redisOptions as ConnectionOptions;
-  const keys = new RedisKeys(config.redisPrefix);
+  const connections = RedisConnectionFactory.fromConfig(config, log.child({ component: 'redis' }));
+  await connections.assertAnswers();
+  const redis = connections.command();
+  const connection = connections.bullmqConnection();
+  const keys = new RedisKeys(connections.keyPrefix);
   const storeLog = log.child({ component: 'store' });
   const progress = new RedisProgressStore(redis, keys, storeLog);
   const locks = new StaleLockRecovery(new RedisServiceLocks(redis, keys), progress);
   const index = new RedisRollbackIndex(redis, keys, storeLog);
   const audit = new RedisAuditLog(redis, keys, log.child({ component: 'audit' }));
-  const rollbackQueue = new BullmqRollbackQueue(connection, config.redisPrefix, log);
+  const rollbackQueue = new BullmqRollbackQueue(connection, keys.prefix, log);
   const strategies = buildStrategies({
     log,
     kubeconfigPath: config.kubeconfigPath,
@@ -107,11 +109,14 @@ export async function buildRollbackCore(
     approvals,
     marks,
   });
-  const cancellation = new RedisCancellation(redis, keys, log.child({ component: 'cancel' }));
+  const cancellation = new RedisCancellation(redis, keys, log.child({ component: 'cancel' }), () =>
+    connections.subscriber(),
+  );
   const cancels = new CancelService({ progress, locks, queue: rollbackQueue, signals: cancellation, audit });
   const commands = new CommandHandler(rollbacks, log, { cancels, approvals });
   return {
     catalog,
+    connections,
     redis,
     connection,
     keys,
@@ -130,7 +135,7 @@ export async function buildRollbackCore(
       await cancellation.close();
       await governance.approvalExpiry.close();
       await rollbackQueue.close();
-      redis.disconnect();
+      await connections.close();
     },
   };
 }

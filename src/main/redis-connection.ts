@@ -1,5 +1,4 @@
-import { Redis, type RedisOptions } from 'ioredis';
-import type { Logger } from '../observability/logger.js';
+import type { RedisOptions } from 'ioredis';
 
 /** ioredis options from a `redis://[user:password@]host:port[/db]` URL (rediss:// turns TLS on). */
 export function redisOptionsFromUrl(url: string): RedisOptions {
@@ -26,52 +25,19 @@ export function redisOptionsFromUrl(url: string): RedisOptions {
   };
 }
 
-/**
- * A connection for request handlers and stores: it fails fast (a request must not hang while Redis is
- * down) and reconnects with capped backoff in the background.
- */
-export function createCommandConnection(options: RedisOptions, log?: Logger): Redis {
-  const redis = new Redis({
-    ...options,
-    maxRetriesPerRequest: 2,
-    connectTimeout: 5_000,
-    retryStrategy: (times) => Math.min(200 * 2 ** times, 5_000),
-  });
-  redis.on('error', (error: Error) => log?.warn({ err: error }, 'Redis connection error; reconnecting'));
-  return redis;
-}
-
 /** Thrown at start-up when Redis does not answer: the message says where and what to do. */
 export class RedisUnreachableError extends Error {
-  constructor(url: string, cause: unknown) {
+  /**
+   * @param where host:port, or the Sentinel/Cluster addresses; never credentials.
+   * @param check the variables that say where Redis is.
+   */
+  constructor(where: string, cause: unknown, check = 'REDIS_URL') {
     const reason = cause instanceof Error ? cause.message : String(cause);
     super(
-      `Could not reach Redis at ${redisHost(url)}: ${reason}. Check REDIS_URL and that Redis is running; nothing was changed.`,
+      `Could not reach Redis at ${where}: ${reason}. Check ${check} and that Redis is running; nothing was changed.`,
       { cause },
     );
     this.name = 'RedisUnreachableError';
-  }
-}
-
-/** One connection attempt with no retries, so start-up fails at once with a clear message instead of hanging. */
-export async function assertRedisAnswers(url: string, timeoutMs = 5_000): Promise<void> {
-  const probe = new Redis({
-    ...redisOptionsFromUrl(url),
-    lazyConnect: true,
-    connectTimeout: timeoutMs,
-    maxRetriesPerRequest: 0,
-    enableOfflineQueue: false,
-    retryStrategy: () => null,
-  });
-  let cause: Error | undefined;
-  probe.on('error', (error: Error) => (cause ??= error));
-  try {
-    await probe.connect();
-    await probe.ping();
-  } catch (error) {
-    throw new RedisUnreachableError(url, cause ?? error);
-  } finally {
-    probe.disconnect();
   }
 }
 

@@ -52,7 +52,7 @@ export async function startSlack(slack: NonNullable<AppConfig['slack']>, deps: S
   });
   const rendering = await startStatusRendering({
     connection: core.connection,
-    redis: core.redis,
+    subscriber: () => core.connections.subscriber(),
     keys: core.keys,
     progress: core.progress,
     surfaces: [surface],

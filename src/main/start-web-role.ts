@@ -79,7 +79,7 @@ function consolePlugin(config: AppConfig, core: RollbackCore, log: Logger) {
     rollbacks: core.rollbacks,
     approvals: core.governance.approvals,
     catalog: core.catalog,
-    redis: core.redis,
+    subscriber: () => core.connections.subscriber(),
     keys: core.keys,
     log: log.child({ component: 'console' }),
     reportUrl: consoleReportLinks(config.publicUrl, config.reportSigningKey),

@@ -1,15 +1,16 @@
 import type { ConnectionOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from '../observability/logger.js';
 import type { SnapshotSurface } from '../rollback/ports/snapshot-surface.js';
 import { followPublishedSnapshots } from '../stores/follow-published-snapshots.js';
 import type { RedisKeys } from '../stores/redis-keys.js';
 import type { RedisProgressStore } from '../stores/redis-progress-store.js';
 import { RenderQueue } from './render-queue.js';
+import type { RedisClient } from '../stores/redis-client.js';
 
 export interface StatusRenderingOptions {
   connection: ConnectionOptions;
-  redis: Redis;
+  /** Opens the connection that follows snapshots published by other processes. */
+  subscriber: () => RedisClient;
   keys: RedisKeys;
   progress: RedisProgressStore;
   /** Where every snapshot is drawn (the Slack status message). */
@@ -37,7 +38,7 @@ export async function startStatusRendering(options: StatusRenderingOptions): Pro
     });
   });
   const unfollow = await followPublishedSnapshots({
-    redis: options.redis,
+    subscriber: options.subscriber,
     keys,
     progress,
     log,

@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from '../observability/logger.js';
 import type {
   ApprovalRecord,
@@ -9,6 +8,7 @@ import type {
 import type { RedisKeys } from './redis-keys.js';
 import { APPROVAL_FIELDS, APPROVAL_RECORD } from './records/approval-record.js';
 import { decodeFields, MalformedRecords } from './stored-record.js';
+import type { RedisClient } from './redis-client.js';
 
 /** A closed plan's record is kept a week after it expires, so late clicks get "no longer waiting". */
 const KEEP_AFTER_EXPIRY_SECONDS = 7 * 24 * 3600;
@@ -80,7 +80,7 @@ export class RedisApprovalStore implements ApprovalStore {
   private readonly malformed: MalformedRecords;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     log?: Logger,
   ) {

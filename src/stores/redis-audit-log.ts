@@ -1,12 +1,12 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from '../observability/logger.js';
 import type { AuditEntry, AuditLog } from '../rollback/ports/audit-log.js';
 import type { RedisKeys } from './redis-keys.js';
+import type { RedisClient } from './redis-client.js';
 
 /** The audit trail as a Redis stream: XADD only; reading never changes it. */
 export class RedisAuditLog implements AuditLog {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     private readonly log?: Logger,
   ) {}

@@ -1,9 +1,9 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from '../observability/logger.js';
 import type { CancelRequest, CancelSignals } from '../rollback/ports/cancellation.js';
 import type { RedisKeys } from './redis-keys.js';
 import { CANCEL_REQUEST_RECORD } from './records/cancel-request-record.js';
 import { decodeFields, decodeRecord, encodeRecord, MalformedRecords } from './stored-record.js';
+import type { RedisClient } from './redis-client.js';
 
 /** A cancel flag outlives any job it could apply to (locks expire after a day too). */
 const FLAG_TTL_SECONDS = 7 * 24 * 3600;
@@ -16,14 +16,16 @@ type Listener = (request: CancelRequest) => void;
  * the flags of their jobs again, so a broadcast missed while disconnected still cancels.
  */
 export class RedisCancellation implements CancelSignals {
-  private subscriber: Redis | undefined;
+  private subscriber: RedisClient | undefined;
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly malformed: MalformedRecords;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     private readonly log: Logger,
+    /** Opens the subscription's own connection (a subscribed connection can do nothing else). */
+    private readonly openSubscriber: () => RedisClient,
   ) {
     this.malformed = new MalformedRecords(log);
   }
@@ -56,7 +58,7 @@ export class RedisCancellation implements CancelSignals {
   /** Worker side: subscribes to the broadcast (one extra connection per process). */
   async start(): Promise<void> {
     if (this.subscriber) return;
-    const subscriber = this.redis.duplicate({ maxRetriesPerRequest: null });
+    const subscriber = this.openSubscriber();
     this.subscriber = subscriber;
     subscriber.on('error', (error: unknown) => this.log.warn({ err: error }, 'cancel subscriber error'));
     subscriber.on('message', (_channel: string, message: string) => {

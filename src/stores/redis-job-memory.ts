@@ -1,8 +1,8 @@
-import type { Redis } from 'ioredis';
 import type { ZodType } from 'zod';
 import { PermanentError, RetryableError } from '../errors/rollback-error.js';
 import type { JobMemory } from '../rollback/step.js';
 import type { RedisKeys } from './redis-keys.js';
+import type { RedisClient } from './redis-client.js';
 
 const MEMORY_TTL_SECONDS = 30 * 24 * 3600;
 
@@ -18,7 +18,7 @@ const MEMORY_SCHEMA_VERSION = 1;
  */
 export class RedisJobMemory implements JobMemory {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     private readonly jobId: string,
   ) {}

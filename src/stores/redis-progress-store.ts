@@ -1,10 +1,10 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from '../observability/logger.js';
 import type { ProgressStore } from '../rollback/ports/progress-store.js';
 import type { ProgressSnapshot } from '../rollback/progress-snapshot.js';
 import type { RedisKeys } from './redis-keys.js';
 import { SNAPSHOT_RECORD } from './records/snapshot-record.js';
 import { decodeRecord, encodeRecord, MalformedRecords } from './stored-record.js';
+import type { RedisClient } from './redis-client.js';
 
 /** Stores the snapshot only when it is newer than the stored one, atomically, then publishes its id. */
 const PUBLISH_IF_NEWER = `
@@ -29,7 +29,7 @@ export class RedisProgressStore implements ProgressStore {
   private readonly malformed: MalformedRecords;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     log?: Logger,
   ) {

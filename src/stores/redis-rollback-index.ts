@@ -1,10 +1,10 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from '../observability/logger.js';
 import type { RollbackPlan } from '../rollback/plan.js';
 import type { RollbackIndex } from '../rollback/ports/rollback-queue.js';
 import type { RedisKeys } from './redis-keys.js';
 import { PLAN_RECORD } from './records/plan-record.js';
 import { decodeRecord, encodeRecord, MalformedRecords } from './stored-record.js';
+import type { RedisClient } from './redis-client.js';
 
 const KEEP = 500;
 
@@ -13,7 +13,7 @@ export class RedisRollbackIndex implements RollbackIndex {
   private readonly malformed: MalformedRecords;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     log?: Logger,
   ) {

@@ -1,9 +1,9 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from '../observability/logger.js';
 import type { RolledBackMark, RolledBackMarks } from '../rollback/ports/rolled-back-marks.js';
 import type { RedisKeys } from './redis-keys.js';
 import { ROLLED_BACK_MARK_RECORD, unreadableMark } from './records/rolled-back-mark-record.js';
 import { decodeRecord, encodeRecord, MalformedRecords } from './stored-record.js';
+import type { RedisClient } from './redis-client.js';
 
 /** GET and DEL in one step, so two releases at once release (and audit) once. */
 const TAKE = `
@@ -20,7 +20,7 @@ export class RedisRolledBackMarks implements RolledBackMarks {
   private readonly malformed: MalformedRecords;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     log?: Logger,
   ) {

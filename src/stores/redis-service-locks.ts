@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { LockResult, ServiceLocks } from '../rollback/ports/rollback-queue.js';
 import type { RedisKeys } from './redis-keys.js';
+import type { RedisClient } from './redis-client.js';
 
 /** A safety net: a lock whose job vanished (queue flushed by hand) frees itself after a day. */
 const LOCK_TTL_SECONDS = 24 * 3600;
@@ -17,7 +17,7 @@ return 0
 /** One rollback per service: `SET NX` is atomic, so of two simultaneous requests exactly one wins. */
 export class RedisServiceLocks implements ServiceLocks {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {}
 

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { RedisKeys } from './redis-keys.js';
 import type { RenderLock, SlackStatusBinding, SlackStatusStore } from './slack-status-store.js';
+import type { RedisClient } from './redis-client.js';
 
 /** A render that dies keeps others out this long at most; a live one extends the lock every round. */
 const LOCK_MS = 60_000;
@@ -17,7 +18,7 @@ const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call
  */
 export class RedisSlackStatusStore implements SlackStatusStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {}
 
@@ -59,7 +60,23 @@ export class RedisSlackStatusStore implements SlackStatusStore {
     if ((await this.redis.set(key, token, 'PX', LOCK_MS, 'NX')) !== 'OK') return undefined;
     return {
       extend: async () => (await this.redis.eval(EXTEND, 1, key, token, String(LOCK_MS))) === 1,
-      release: async () => void (await this.redis.eval(RELEASE, 1, key, token)),
+      release: () => releaseLock(this.redis, key, token),
     };
+  }
+}
+
+/**
+ * Releases the render lock, trying again for a few seconds: a release lost while Redis fails over would
+ * otherwise hold every later render of this rollback back until the lock expires (LOCK_MS).
+ */
+async function releaseLock(redis: RedisClient, key: string, token: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await redis.eval(RELEASE, 1, key, token);
+      return;
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      await sleep(250 * 2 ** attempt);
+    }
   }
 }

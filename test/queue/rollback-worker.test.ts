@@ -204,7 +204,7 @@ describe('the rollback worker', () => {
   it('stops a running job when any process broadcasts a cancel, in the name of who cancelled', async () => {
     const connection = { host: '127.0.0.1', port: 6379 };
     const queue = new BullmqRollbackQueue(connection, prefix);
-    const cancellation = new RedisCancellation(redis, keys, silentLogger());
+    const cancellation = new RedisCancellation(redis, keys, silentLogger(), () => redis.duplicate());
     await cancellation.start();
     let started!: () => void;
     const stepStarted = new Promise<void>((resolve) => (started = resolve));

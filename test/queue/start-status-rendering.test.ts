@@ -37,7 +37,7 @@ describe('status rendering', () => {
     const surface = new RecordingSurface(progress);
     const rendering = await startStatusRendering({
       connection,
-      redis,
+      subscriber: () => redis.duplicate(),
       keys,
       progress,
       surfaces: [surface],

@@ -178,7 +178,9 @@ describe('stored rolled-back marks', () => {
 
 describe('stored cancel requests', () => {
   it('round-trip, read without a schemaVersion, and read as missing when malformed', async () => {
-    const cancellation = new RedisCancellation(redis, keys, createLogger({ level: 'silent' }));
+    const cancellation = new RedisCancellation(redis, keys, createLogger({ level: 'silent' }), () =>
+      redis.duplicate(),
+    );
     const request = { by: { id: 'U1', name: 'alice', source: 'slack' as const }, at: '2026-01-01T00:00:00Z' };
     expect(await cancellation.request('kaizen-c1', request)).toEqual(request);
     expect(await cancellation.requested('kaizen-c1')).toEqual(request);

@@ -1,6 +1,6 @@
-import { createServer } from 'node:net';
 import { execa, type ResultPromise } from 'execa';
 import { Redis } from 'ioredis';
+import { freePort } from './free-port.js';
 
 /** A redis-server of a test's own on a free port, which the test may stop and start again (an outage). */
 export interface PrivateRedis {
@@ -8,17 +8,6 @@ export interface PrivateRedis {
   port: number;
   stop(): Promise<void>;
   start(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 async function answers(port: number): Promise<boolean> {

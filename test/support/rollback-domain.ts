@@ -143,7 +143,7 @@ export function startRollbackDomain(services: ServiceConfig[]): RollbackDomain {
   const audit = new RedisAuditLog(redis, keys);
   const approvalStore = new RedisApprovalStore(redis, keys);
   const marks = new RedisRolledBackMarks(redis, keys);
-  const cancellation = new RedisCancellation(redis, keys, silentLogger());
+  const cancellation = new RedisCancellation(redis, keys, silentLogger(), () => redis.duplicate());
   const queue = new BullmqRollbackQueue(CONNECTION, prefix);
   const expiry = new ApprovalExpiryQueue(CONNECTION, prefix);
   const policy = new PermissionPolicy();

@@ -1,8 +1,8 @@
 import type { ServerResponse } from 'node:http';
-import type { Redis } from 'ioredis';
 import type { Logger } from '../../observability/logger.js';
 import type { RedisKeys } from '../../stores/redis-keys.js';
 import type { ProgressSnapshot } from '../../rollback/progress-snapshot.js';
+import type { RedisClient } from '../../stores/redis-client.js';
 
 /** What one `snapshot` event carries: the card's HTML, and its version so older ones are dropped. */
 export interface SnapshotEvent {
@@ -13,8 +13,8 @@ export interface SnapshotEvent {
 }
 
 export interface ConsoleEventHubOptions {
-  /** A connection to duplicate for the subscription (a subscribed connection can do nothing else). */
-  redis: Redis;
+  /** Opens the subscription's own connection (a subscribed connection can do nothing else). */
+  subscriber: () => RedisClient;
   keys: RedisKeys;
   /** Reads the latest snapshot of a job (the channel carries only its id). */
   read(jobId: string): Promise<ProgressSnapshot | undefined>;
@@ -30,13 +30,13 @@ export interface ConsoleEventHubOptions {
  */
 export class ConsoleEventHub {
   private readonly clients = new Set<ServerResponse>();
-  private subscriber: Redis | undefined;
+  private subscriber: RedisClient | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: ConsoleEventHubOptions) {}
 
   async start(): Promise<void> {
-    const subscriber = this.options.redis.duplicate();
+    const subscriber = this.options.subscriber();
     subscriber.on('error', (error: unknown) =>
       this.options.log.warn({ err: error }, 'console event subscription error'),
     );

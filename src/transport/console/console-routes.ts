@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { Redis } from 'ioredis';
 import type { CommandHandler } from '../../commands/command-handler.js';
 import { replyError, type CommandReply } from '../../commands/command-reply.js';
 import type { Logger } from '../../observability/logger.js';
@@ -19,6 +18,7 @@ import {
   consoleRequester,
   stringField,
 } from './console-request.js';
+import type { RedisClient } from '../../stores/redis-client.js';
 
 /** The application service the Slack buttons call (ApprovalService); errors are its refusals. */
 export interface ConsoleApprovals {
@@ -36,7 +36,8 @@ export interface ConsoleRoutesOptions {
     status(jobId: string): Promise<ProgressSnapshot | undefined>;
   };
   catalog: ServiceCatalog;
-  redis: Redis;
+  /** Opens the connection of the live-update subscription. */
+  subscriber: () => RedisClient;
   keys: RedisKeys;
   log: Logger;
   /** Without it, the Approve button is not shown and approving answers that it is not available. */
@@ -70,7 +71,7 @@ export function consoleRoutes(options: ConsoleRoutesOptions): (app: FastifyInsta
       });
     };
     const hub = new ConsoleEventHub({
-      redis: options.redis,
+      subscriber: options.subscriber,
       keys: options.keys,
       log: options.log,
       read: (jobId) => options.rollbacks.status(jobId),

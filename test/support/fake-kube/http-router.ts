@@ -7,9 +7,9 @@ import { ApiError, badRequest, unauthorized, unknownPath } from './api-status.js
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery-documents.js';
 import type { FakeKubelet } from './fake-kubelet.js';
 import type { FaultInjector } from './fault-injector.js';
-import { FAKE_TOKEN } from './kubeconfig-writer.js';
 import type { ObjectStore } from './object-store.js';
 import { podLog } from './pod-log.js';
+import { rbacAttributes, type RbacAttributes } from './rbac-attributes.js';
 import { matcherFor, ResourceHandlers, type ResourceRequest } from './resource-handlers.js';
 import { apiVersionOf, findResourceType } from './resource-types.js';
 import { toTable, wantsTable } from './server-side-table.js';
@@ -21,6 +21,10 @@ export interface RecordedRequest {
   path: string;
   contentType?: string;
   body?: unknown;
+  /** What an authorizer would be asked about this request (verb, group, resource, namespace). */
+  rbac: RbacAttributes;
+  /** Who sent it: the user whose token it carried (see `kubeconfigFor`), or "anonymous". */
+  user: string;
 }
 
 export interface RouterDeps {
@@ -28,6 +32,8 @@ export interface RouterDeps {
   kubelet: FakeKubelet;
   faults: FaultInjector;
   requests: RecordedRequest[];
+  /** Bearer token → user name: the kubeconfigs the fake wrote. */
+  users: Map<string, string>;
   /** Open watches, ended when the server closes. */
   watches: Set<() => void>;
   serverAddress: () => string;
@@ -53,17 +59,19 @@ function route(
   const url = new URL(req.url ?? '/', 'http://fake-kube');
   const contentType = req.headers['content-type'];
   const body = parseBody(raw, contentType);
+  // Like the old insecure port, plain HTTP serves anonymous requests (kubectl never sends credentials over
+  // plain HTTP); a request that does present credentials must present a token of a kubeconfig the fake wrote.
+  const auth = req.headers.authorization;
+  const user = auth === undefined ? 'anonymous' : deps.users.get(auth.replace(/^Bearer /, ''));
   deps.requests.push({
     method,
     path: url.pathname + url.search,
     ...(contentType ? { contentType } : {}),
     ...(raw ? { body } : {}),
+    rbac: rbacAttributes(method, url),
+    user: user ?? 'unauthenticated',
   });
-
-  // Like the old insecure port, plain HTTP serves anonymous requests (kubectl never sends credentials over
-  // plain HTTP); a request that does present credentials must present the kubeconfig's token.
-  const auth = req.headers.authorization;
-  if (auth !== undefined && auth !== `Bearer ${FAKE_TOKEN}`) throw unauthorized();
+  if (user === undefined) throw unauthorized();
   const fault = deps.faults.take(method, url.pathname, url.pathname + url.search);
   if (fault) throw fault;
 

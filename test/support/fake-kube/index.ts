@@ -17,7 +17,7 @@ import { EventRecorder } from './event-recorder.js';
 import { FakeKubelet } from './fake-kubelet.js';
 import { FaultInjector, type Fault } from './fault-injector.js';
 import { createRouter, type RecordedRequest } from './http-router.js';
-import { writeKubeconfig } from './kubeconfig-writer.js';
+import { tokenOf, writeKubeconfig } from './kubeconfig-writer.js';
 import { ObjectStore } from './object-store.js';
 import { ReconcileLoop } from './reconcile-loop.js';
 import { ReplicaSetController } from './replica-set-controller.js';
@@ -57,6 +57,11 @@ export interface FakeKube {
   markImageBroken(image: string): void;
   setPodLogs(image: string, lines: string[]): void;
   injectFault(fault: Fault): void;
+  /**
+   * A kubeconfig for the fake as another user (a service account of its own), so a test can tell whose
+   * requests are whose (`requests[].user`). The default `kubeconfigPath` is user "fake".
+   */
+  kubeconfigFor(user: string): Promise<string>;
   pause(namespace: string, name: string): void;
   deployment(namespace: string, name: string): V1Deployment;
   replicaSets(namespace: string): V1ReplicaSet[];
@@ -77,10 +82,19 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
   ]);
   const faults = new FaultInjector();
   const requests: RecordedRequest[] = [];
+  const users = new Map([[tokenOf('fake'), 'fake']]);
   const watches = new Set<() => void>();
   let url = '';
   const server = createServer(
-    createRouter({ store, kubelet, faults, requests, watches, serverAddress: () => new URL(url).host }),
+    createRouter({
+      store,
+      kubelet,
+      faults,
+      requests,
+      users,
+      watches,
+      serverAddress: () => new URL(url).host,
+    }),
   );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -159,6 +173,10 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
     markImageBroken: (image) => kubelet.markImageBroken(image),
     setPodLogs: (image, lines) => kubelet.setLogs(image, lines),
     injectFault: (fault) => faults.inject(fault),
+    async kubeconfigFor(user) {
+      users.set(tokenOf(user), user);
+      return writeKubeconfig(directory, url, user);
+    },
     pause(namespace, name) {
       const current = stored(namespace, name);
       store.update(

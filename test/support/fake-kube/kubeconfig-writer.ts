@@ -5,13 +5,18 @@ import { stringify } from 'yaml';
 
 export const FAKE_TOKEN = 'fake-kube-token';
 
-export async function writeKubeconfig(directory: string, serverUrl: string): Promise<string> {
-  const path = join(directory, 'kubeconfig');
+/** The bearer token of a user (a service account) of the fake: `fake` is the default kubeconfig's user. */
+export function tokenOf(user: string): string {
+  return user === 'fake' ? FAKE_TOKEN : `${FAKE_TOKEN}-${user}`;
+}
+
+export async function writeKubeconfig(directory: string, serverUrl: string, user = 'fake'): Promise<string> {
+  const path = join(directory, user === 'fake' ? 'kubeconfig' : `kubeconfig-${user}`);
   const config = {
     apiVersion: 'v1',
     kind: 'Config',
     clusters: [{ name: 'fake', cluster: { server: serverUrl, 'insecure-skip-tls-verify': true } }],
-    users: [{ name: 'fake', user: { token: FAKE_TOKEN } }],
+    users: [{ name: 'fake', user: { token: tokenOf(user) } }],
     contexts: [{ name: 'fake', context: { cluster: 'fake', user: 'fake', namespace: 'default' } }],
     'current-context': 'fake',
     preferences: {},
