@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { V1Deployment, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
+import type { V1ConfigMap, V1Deployment, V1Pod, V1ReplicaSet, V1Secret } from '@kubernetes/client-node';
 import { toClientModel } from './client-model.js';
 import { DeploymentController } from './deployment-controller.js';
 import { deploymentComplete } from './deployment-status.js';
@@ -23,7 +23,7 @@ import { ReconcileLoop } from './reconcile-loop.js';
 import { ReplicaSetController } from './replica-set-controller.js';
 import { resourceTypeByName } from './resource-types.js';
 import { waitUntil } from './wait-until.js';
-import type { DeploymentWire, ReplicaSetWire } from './wire-types.js';
+import type { DeploymentWire, KubeObject, ReplicaSetWire } from './wire-types.js';
 import { prepareWrite } from './write-preparation.js';
 
 export interface FakeKubeOptions {
@@ -41,6 +41,19 @@ export interface FakeDeploymentSpec {
   replicas?: number;
   progressDeadlineSeconds?: number;
   changeCause?: string;
+  /** More fields of the container (env, envFrom, volumeMounts). */
+  containerSpec?: Record<string, unknown>;
+  /** More fields of the pod spec (volumes, imagePullSecrets). */
+  podSpec?: Record<string, unknown>;
+}
+
+export interface FakeConfigSpec {
+  namespace?: string;
+  name: string;
+  /** ConfigMap data, or Secret values in clear text (stored base64-encoded as `data`, like `stringData`). */
+  data: Record<string, string>;
+  /** Secret type (default Opaque). */
+  type?: string;
 }
 
 export interface FakeKube {
@@ -55,7 +68,19 @@ export interface FakeKube {
     changeCause?: string,
   ): Promise<void>;
   markImageBroken(image: string): void;
-  setPodLogs(image: string, lines: string[]): void;
+  /** Pods with this image stay Pending in ErrImagePull / ImagePullBackOff. */
+  markImageUnpullable(image: string): void;
+  /** Log lines of containers running `image`; `previous`: what their previous instance wrote before it crashed. */
+  setPodLogs(image: string, lines: string[], previous?: string[]): void;
+  createSecret(spec: FakeConfigSpec): V1Secret;
+  createConfigMap(spec: FakeConfigSpec): V1ConfigMap;
+  /** Replaces the data of a ConfigMap (or a Secret, given in clear text), as `kubectl apply` of new content would. */
+  updateConfigData(
+    kind: 'ConfigMap' | 'Secret',
+    namespace: string,
+    name: string,
+    data: Record<string, string>,
+  ): void;
   injectFault(fault: Fault): void;
   pause(namespace: string, name: string): void;
   deployment(namespace: string, name: string): V1Deployment;
@@ -63,6 +88,12 @@ export interface FakeKube {
   pods(namespace: string): V1Pod[];
   requests: RecordedRequest[];
   close(): Promise<void>;
+}
+
+function configObject(spec: FakeConfigSpec, kind: 'ConfigMap' | 'Secret'): KubeObject {
+  const metadata = { name: spec.name, namespace: spec.namespace ?? 'default' };
+  if (kind === 'ConfigMap') return { metadata, data: { ...spec.data } };
+  return { metadata, stringData: { ...spec.data }, ...(spec.type ? { type: spec.type } : {}) };
 }
 
 export async function startFakeKube(options: FakeKubeOptions = {}): Promise<FakeKube> {
@@ -128,7 +159,10 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
           progressDeadlineSeconds: spec.progressDeadlineSeconds ?? 600,
           template: {
             metadata: { labels: { ...labels } },
-            spec: { containers: [{ name: spec.container, image: spec.image }] },
+            spec: {
+              ...spec.podSpec,
+              containers: [{ ...spec.containerSpec, name: spec.container, image: spec.image }],
+            },
           },
         },
       };
@@ -157,7 +191,28 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
       );
     },
     markImageBroken: (image) => kubelet.markImageBroken(image),
-    setPodLogs: (image, lines) => kubelet.setLogs(image, lines),
+    markImageUnpullable: (image) => kubelet.markImageUnpullable(image),
+    setPodLogs: (image, lines, previous) => kubelet.setLogs(image, lines, previous),
+    createSecret: (spec) =>
+      toClientModel<V1Secret>(
+        store.create('secrets', prepareWrite(resourceTypeByName('secrets'), configObject(spec, 'Secret'))),
+      ),
+    createConfigMap: (spec) =>
+      toClientModel<V1ConfigMap>(
+        store.create(
+          'configmaps',
+          prepareWrite(resourceTypeByName('configmaps'), configObject(spec, 'ConfigMap')),
+        ),
+      ),
+    updateConfigData(kind, namespace, name, data) {
+      const resource = kind === 'Secret' ? 'secrets' : 'configmaps';
+      const current = store.get(resource, namespace, name);
+      if (!current) throw new Error(`fake-kube: no ${kind} ${namespace}/${name}`);
+      const next = { ...structuredClone(current), ...configObject({ namespace, name, data }, kind) };
+      next.metadata = current.metadata;
+      if (kind === 'Secret') delete next['data'];
+      store.update(resource, prepareWrite(resourceTypeByName(resource), next, current));
+    },
     injectFault: (fault) => faults.inject(fault),
     pause(namespace, name) {
       const current = stored(namespace, name);
