@@ -15,7 +15,10 @@ describe('parseImageReference', () => {
     ['acme/kaizen:1.2', { domain: 'docker.io', repository: 'acme/kaizen', tag: '1.2' }],
     ['index.docker.io/acme/kaizen', { domain: 'docker.io', registryHost: 'registry-1.docker.io' }],
     ['docker.io/kaizen', { repository: 'library/kaizen' }],
-    ['ghcr.io/acme/team/kaizen:v1', { domain: 'ghcr.io', registryHost: 'ghcr.io', repository: 'acme/team/kaizen', tag: 'v1' }],
+    [
+      'ghcr.io/acme/team/kaizen:v1',
+      { domain: 'ghcr.io', registryHost: 'ghcr.io', repository: 'acme/team/kaizen', tag: 'v1' },
+    ],
     ['registry.example.com:5000/kaizen', { registryHost: 'registry.example.com:5000', repository: 'kaizen' }],
     ['localhost/kaizen:dev', { domain: 'localhost', repository: 'kaizen', tag: 'dev' }],
     ['127.0.0.1:5000/a/b/c:v1', { registryHost: '127.0.0.1:5000', repository: 'a/b/c', tag: 'v1' }],
@@ -32,21 +35,27 @@ describe('parseImageReference', () => {
     expect(formatImageReference(image)).toBe('registry.example.com:5000/kaizen');
   });
 
-  it.each(['', 'Kaizen', 'kaizen:', 'kaizen:-bad', 'kaizen@sha256:short', 'a//b', 'host:port:5000/x', 'kaizen:v 1'])(
-    'refuses %j with a plain InputError',
-    (text) => {
-      const error = (() => {
-        try {
-          parseImageReference(text);
-          return undefined;
-        } catch (e) {
-          return e;
-        }
-      })();
-      expect(error).toBeInstanceOf(InputError);
-      expect(error).toMatchObject({ code: 'image_reference_invalid' });
-    },
-  );
+  it.each([
+    '',
+    'Kaizen',
+    'kaizen:',
+    'kaizen:-bad',
+    'kaizen@sha256:short',
+    'a//b',
+    'host:port:5000/x',
+    'kaizen:v 1',
+  ])('refuses %j with a plain InputError', (text) => {
+    const error = (() => {
+      try {
+        parseImageReference(text);
+        return undefined;
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(InputError);
+    expect(error).toMatchObject({ code: 'image_reference_invalid' });
+  });
 
   it('replaces tag or digest with a requested version', () => {
     const image = parseImageReference('ghcr.io/acme/kaizen:latest');
