@@ -6,6 +6,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { EventRecorder } from './event-recorder.js';
+import { pullFailureEvents, pullFailureStatuses } from './image-pull-failure.js';
 import { kubeTime } from './kube-time.js';
 import type { ObjectStore } from './object-store.js';
 import type { ConditionWire, ContainerStatusWire, PodWire } from './wire-types.js';
@@ -214,27 +215,7 @@ export class FakeKubelet {
     clock.pullFailures = failures;
     clock.nextPullAt = nowMs + this.readyDelayMs * 2 ** Math.min(failures, 8);
     const backOff = failures % 2 === 0;
-    const unpullable = pod.spec.containers.filter((c) => this.unpullableImages.has(c.image));
-    const pullError = (image: string): string => {
-      const ref = `${image.includes('/') ? '' : 'docker.io/library/'}${image}`;
-      return `rpc error: code = NotFound desc = failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${ref}: not found`;
-    };
-    pod.status.containerStatuses = pod.spec.containers.map((c) => ({
-      name: c.name,
-      image: c.image,
-      imageID: '',
-      ready: false,
-      started: false,
-      restartCount: 0,
-      state: {
-        waiting: !this.unpullableImages.has(c.image)
-          ? { reason: 'ContainerCreating' }
-          : backOff
-            ? { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}"` }
-            : { reason: 'ErrImagePull', message: pullError(c.image) },
-      },
-      lastState: {},
-    }));
+    pod.status.containerStatuses = pullFailureStatuses(pod, this.unpullableImages, backOff);
     this.setReadiness(
       pod,
       pod.spec.containers.map((c) => c.name),
@@ -242,30 +223,16 @@ export class FakeKubelet {
     );
     pod.status.phase = 'Pending';
     const stored = this.store.update('pods', pod, { statusOnly: true });
-    for (const c of unpullable) {
-      const fieldPath = `spec.containers{${c.name}}`;
-      if (backOff) {
+    for (const c of pod.spec.containers.filter((c) => this.unpullableImages.has(c.image))) {
+      for (const event of pullFailureEvents(c.image, backOff))
         this.events.record(
           stored,
           KUBELET,
-          'Normal',
-          'BackOff',
-          `Back-off pulling image "${c.image}"`,
-          fieldPath,
+          event.type,
+          event.reason,
+          event.message,
+          `spec.containers{${c.name}}`,
         );
-        this.events.record(stored, KUBELET, 'Warning', 'Failed', 'Error: ImagePullBackOff', fieldPath);
-      } else {
-        this.events.record(stored, KUBELET, 'Normal', 'Pulling', `Pulling image "${c.image}"`, fieldPath);
-        this.events.record(
-          stored,
-          KUBELET,
-          'Warning',
-          'Failed',
-          `Failed to pull image "${c.image}": ${pullError(c.image)}`,
-          fieldPath,
-        );
-        this.events.record(stored, KUBELET, 'Warning', 'Failed', 'Error: ErrImagePull', fieldPath);
-      }
     }
   }
 

@@ -12,6 +12,7 @@ import type { V1ConfigMap, V1Deployment, V1Pod, V1ReplicaSet, V1Secret } from '@
 import { toClientModel } from './client-model.js';
 import { DeploymentController } from './deployment-controller.js';
 import { deploymentComplete } from './deployment-status.js';
+import { configObjectApi, type FakeConfigSpec } from './config-object-api.js';
 import { CHANGE_CAUSE, findNewReplicaSet } from './deployment-util.js';
 import { EventRecorder } from './event-recorder.js';
 import { FakeKubelet } from './fake-kubelet.js';
@@ -23,7 +24,7 @@ import { ReconcileLoop } from './reconcile-loop.js';
 import { ReplicaSetController } from './replica-set-controller.js';
 import { resourceTypeByName } from './resource-types.js';
 import { waitUntil } from './wait-until.js';
-import type { DeploymentWire, KubeObject, ReplicaSetWire } from './wire-types.js';
+import type { DeploymentWire, ReplicaSetWire } from './wire-types.js';
 import { prepareWrite } from './write-preparation.js';
 
 export interface FakeKubeOptions {
@@ -47,14 +48,7 @@ export interface FakeDeploymentSpec {
   podSpec?: Record<string, unknown>;
 }
 
-export interface FakeConfigSpec {
-  namespace?: string;
-  name: string;
-  /** ConfigMap data, or Secret values in clear text (stored base64-encoded as `data`, like `stringData`). */
-  data: Record<string, string>;
-  /** Secret type (default Opaque). */
-  type?: string;
-}
+export type { FakeConfigSpec } from './config-object-api.js';
 
 export interface FakeKube {
   url: string;
@@ -88,12 +82,6 @@ export interface FakeKube {
   pods(namespace: string): V1Pod[];
   requests: RecordedRequest[];
   close(): Promise<void>;
-}
-
-function configObject(spec: FakeConfigSpec, kind: 'ConfigMap' | 'Secret'): KubeObject {
-  const metadata = { name: spec.name, namespace: spec.namespace ?? 'default' };
-  if (kind === 'ConfigMap') return { metadata, data: { ...spec.data } };
-  return { metadata, stringData: { ...spec.data }, ...(spec.type ? { type: spec.type } : {}) };
 }
 
 export async function startFakeKube(options: FakeKubeOptions = {}): Promise<FakeKube> {
@@ -193,26 +181,7 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
     markImageBroken: (image) => kubelet.markImageBroken(image),
     markImageUnpullable: (image) => kubelet.markImageUnpullable(image),
     setPodLogs: (image, lines, previous) => kubelet.setLogs(image, lines, previous),
-    createSecret: (spec) =>
-      toClientModel<V1Secret>(
-        store.create('secrets', prepareWrite(resourceTypeByName('secrets'), configObject(spec, 'Secret'))),
-      ),
-    createConfigMap: (spec) =>
-      toClientModel<V1ConfigMap>(
-        store.create(
-          'configmaps',
-          prepareWrite(resourceTypeByName('configmaps'), configObject(spec, 'ConfigMap')),
-        ),
-      ),
-    updateConfigData(kind, namespace, name, data) {
-      const resource = kind === 'Secret' ? 'secrets' : 'configmaps';
-      const current = store.get(resource, namespace, name);
-      if (!current) throw new Error(`fake-kube: no ${kind} ${namespace}/${name}`);
-      const next = { ...structuredClone(current), ...configObject({ namespace, name, data }, kind) };
-      next.metadata = current.metadata;
-      if (kind === 'Secret') delete next['data'];
-      store.update(resource, prepareWrite(resourceTypeByName(resource), next, current));
-    },
+    ...configObjectApi(store),
     injectFault: (fault) => faults.inject(fault),
     pause(namespace, name) {
       const current = stored(namespace, name);
