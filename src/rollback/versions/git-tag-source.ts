@@ -72,7 +72,10 @@ export class GitTagSource {
   async listTags(url: string, options: { pattern?: string; signal?: AbortSignal } = {}): Promise<GitTagList> {
     const problem = gitRemoteUrlProblem(url);
     if (problem)
-      throw new PermanentError('git_url_invalid', `The git repository ${redactUrlCredentials(url)} ${problem}.`);
+      throw new PermanentError(
+        'git_url_invalid',
+        `The git repository ${redactUrlCredentials(url)} ${problem}.`,
+      );
     const entry = await this.entry(url, options.signal);
     const matches = tagPatternMatcher(options.pattern ?? 'v*');
     const byName = new Map(entry.tags.filter((t) => matches(t.name)).map((t) => [t.name, t]));
