@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { durationSeconds, toSeconds } from './duration-schema.js';
 import { hostStrategySections } from './host-strategy-schema.js';
+import { alertsCheckSchema, metricChecksSchema } from './monitoring-checks-schema.js';
+import { registrySectionSchema } from './registry-schema.js';
+import { versionSourcesSchema } from './version-sources-schema.js';
 
 /** A version, tag or revision name as users may type it: no spaces, no shell metacharacters. */
 export const VERSION_PATTERN = /^[A-Za-z0-9._+-]{1,128}$/;
@@ -28,6 +31,8 @@ export const kubernetesSectionSchema = z
     rolloutTimeout: duration.default(300),
     /** Tags users may roll back to, newest first, shown by `/rollback versions`. Optional. */
     tags: z.array(z.string().regex(VERSION_PATTERN)).optional(),
+    /** How to ask the image registry whether a version exists (credentials by reference only). */
+    registry: registrySectionSchema.optional(),
   })
   .strict();
 
@@ -57,6 +62,10 @@ export const verifySchema = z
       }, 'must be a valid regular expression')
       .optional(),
     smoke: smokeSchema.optional(),
+    /** Alertmanager: no firing alert may match the service's matchers. */
+    alerts: alertsCheckSchema.optional(),
+    /** Prometheus instant queries compared with thresholds. */
+    metrics: metricChecksSchema.optional(),
   })
   .strict();
 
@@ -145,6 +154,8 @@ export const serviceSchema = z
     guards: guardsSchema.optional(),
     /** Absent: anyone may request, in any channel (approvals still follow `approval`). */
     permissions: permissionsSchema.optional(),
+    /** Where versions come from besides the deployment history and `kubernetes.tags` (a git repository). */
+    versions: versionSourcesSchema.optional(),
     ...hostStrategySections,
   })
   .strict()

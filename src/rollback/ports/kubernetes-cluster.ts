@@ -1,4 +1,11 @@
-import type { CoreV1Event, V1Deployment, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
+import type {
+  CoreV1Event,
+  V1ConfigMap,
+  V1Deployment,
+  V1Pod,
+  V1ReplicaSet,
+  V1Secret,
+} from '@kubernetes/client-node';
 
 export type PatchKind = 'json' | 'merge' | 'strategic';
 export interface JsonPatchOperation {
@@ -6,6 +13,11 @@ export interface JsonPatchOperation {
   path: string;
   value?: unknown;
   from?: string;
+}
+
+export interface PodLogOptions {
+  /** The log of the previous instance of the container (after a restart), like `kubectl logs --previous`. */
+  previous?: boolean;
 }
 
 export interface WatchHandle {
@@ -47,9 +59,16 @@ export interface KubernetesCluster {
     container: string,
     tailLines: number,
     signal?: AbortSignal,
+    options?: PodLogOptions,
   ): Promise<string>;
   /** Events whose involvedObject is the named object, newest last. */
   listEvents(namespace: string, kind: string, name: string, signal?: AbortSignal): Promise<CoreV1Event[]>;
+  /**
+   * A Secret with its data (registry credentials of imagePullSecrets, content hashes for config drift).
+   * Callers keep only what they need and never log or store the values.
+   */
+  getSecret(namespace: string, name: string, signal?: AbortSignal): Promise<V1Secret>;
+  getConfigMap(namespace: string, name: string, signal?: AbortSignal): Promise<V1ConfigMap>;
 }
 
 /** Builds a cluster client for a kubeconfig context (undefined: the current context or in-cluster). */

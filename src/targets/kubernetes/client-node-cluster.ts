@@ -8,8 +8,10 @@ import {
   type KubeConfig,
   type ObservableMiddleware,
   type V1Deployment,
+  type V1ConfigMap,
   type V1Pod,
   type V1ReplicaSet,
+  type V1Secret,
 } from '@kubernetes/client-node';
 import type { Logger } from '../../observability/logger.js';
 import type { RollbackError } from '../../errors/rollback-error.js';
@@ -17,6 +19,7 @@ import type {
   JsonPatchOperation,
   KubernetesCluster,
   PatchKind,
+  PodLogOptions,
   WatchHandle,
 } from '../../rollback/ports/kubernetes-cluster.js';
 import { retryWithBackoff, type RetryPolicy } from '../../rollback/retry-with-backoff.js';
@@ -181,10 +184,36 @@ export class ClientNodeCluster implements KubernetesCluster {
     container: string,
     tailLines: number,
     signal?: AbortSignal,
+    options: PodLogOptions = {},
   ): Promise<string> {
+    const previous = options.previous === true;
     return this.call(
-      { verb: 'read the log of', object: `pod "${pod}" (container ${container})`, namespace },
-      (o) => this.core.readNamespacedPodLog({ name: pod, namespace, container, tailLines }, o),
+      {
+        verb: 'read the log of',
+        object: `pod "${pod}" (container ${container}${previous ? ', previous instance' : ''})`,
+        namespace,
+      },
+      (o) =>
+        this.core.readNamespacedPodLog(
+          { name: pod, namespace, container, tailLines, ...(previous ? { previous } : {}) },
+          o,
+        ),
+      { ...(signal ? { signal } : {}) },
+    );
+  }
+
+  getSecret(namespace: string, name: string, signal?: AbortSignal): Promise<V1Secret> {
+    return this.call(
+      { verb: 'read', object: `Secret "${name}"`, namespace },
+      (o) => this.core.readNamespacedSecret({ name, namespace }, o),
+      { ...(signal ? { signal } : {}) },
+    );
+  }
+
+  getConfigMap(namespace: string, name: string, signal?: AbortSignal): Promise<V1ConfigMap> {
+    return this.call(
+      { verb: 'read', object: `ConfigMap "${name}"`, namespace },
+      (o) => this.core.readNamespacedConfigMap({ name, namespace }, o),
       { ...(signal ? { signal } : {}) },
     );
   }

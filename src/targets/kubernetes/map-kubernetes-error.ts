@@ -84,7 +84,8 @@ export function mapKubernetesError(
         cause: error,
         hint:
           `Check the bot's RBAC: its service account needs a Role in namespace ${call.namespace} with get/list/watch/patch on ` +
-          'deployments, list on replicasets, list on pods and events, get on pods/log, bound by a RoleBinding ' +
+          'deployments, list on replicasets, list on pods and events, get on pods/log (and get on secrets and ' +
+          'configmaps for registry credentials and config drift checks), bound by a RoleBinding ' +
           `(kubectl auth can-i --list -n ${call.namespace} --as=<the bot's user>).` +
           (code === 401 ? ' The credentials may also have expired: refresh the kubeconfig or token.' : ''),
       });

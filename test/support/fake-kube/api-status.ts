@@ -109,11 +109,14 @@ export function methodNotAllowed(verb: string): ApiError {
   );
 }
 
-export function unsupportedMediaType(contentType: string): ApiError {
+export function unsupportedMediaType(
+  contentType: string,
+  accepted = 'application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json',
+): ApiError {
   return status(
     415,
     'UnsupportedMediaType',
-    `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (got ${contentType})`,
+    `the body of the request was in an unknown format - accepted media types include: ${accepted} (got ${contentType})`,
   );
 }
 

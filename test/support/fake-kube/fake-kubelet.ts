@@ -1,10 +1,12 @@
 /**
  * A single fake node: pods start after `readyDelayMs` and become Ready, unless one of their images is
  * marked broken, in which case they crash-loop (CrashLoopBackOff, growing restartCount, Warning BackOff
- * events). Also the source of container logs.
+ * events), or unpullable, in which case they stay Pending in ErrImagePull / ImagePullBackOff. Also the
+ * source of container logs (current and previous instance).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { EventRecorder } from './event-recorder.js';
+import { pullFailureEvents, pullFailureStatuses } from './image-pull-failure.js';
 import { kubeTime } from './kube-time.js';
 import type { ObjectStore } from './object-store.js';
 import type { ConditionWire, ContainerStatusWire, PodWire } from './wire-types.js';
@@ -16,11 +18,16 @@ interface PodClock {
   seenAt: number;
   restarts: number;
   nextCrashAt?: number;
+  /** Failed pulls so far, once a pod's image could not be pulled. */
+  pullFailures?: number;
+  nextPullAt?: number;
 }
 
 export class FakeKubelet {
   private readonly brokenImages = new Set<string>();
+  private readonly unpullableImages = new Set<string>();
   private readonly logs = new Map<string, string[]>();
+  private readonly previousLogs = new Map<string, string[]>();
   private readonly clocks = new Map<string, PodClock>();
   private nextIp = 10;
 
@@ -35,15 +42,23 @@ export class FakeKubelet {
     this.brokenImages.add(image);
   }
 
+  markImageUnpullable(image: string): void {
+    this.unpullableImages.add(image);
+  }
+
+  /** Pods with this image never become ready (they crash-loop or cannot pull it). */
   isBroken(image: string): boolean {
-    return this.brokenImages.has(image);
+    return this.brokenImages.has(image) || this.unpullableImages.has(image);
   }
 
-  setLogs(image: string, lines: string[]): void {
+  setLogs(image: string, lines: string[], previous?: string[]): void {
     this.logs.set(image, [...lines]);
+    if (previous) this.previousLogs.set(image, [...previous]);
   }
 
-  logsOf(image: string): string[] {
+  /** What a container of `image` wrote; `previous`: its instance before the last restart. */
+  logsOf(image: string, previous = false): string[] {
+    if (previous) return this.previousLogs.get(image) ?? this.logs.get(image) ?? [];
     return this.logs.get(image) ?? [];
   }
 
@@ -60,7 +75,9 @@ export class FakeKubelet {
         this.schedule(pod);
         continue;
       }
-      if (pod.status.phase === 'Pending' && now >= clock.seenAt + this.readyDelayMs)
+      if (clock.pullFailures !== undefined) {
+        if (now >= (clock.nextPullAt ?? 0)) this.failPull(pod, clock, now);
+      } else if (pod.status.phase === 'Pending' && now >= clock.seenAt + this.readyDelayMs)
         this.start(pod, clock, now);
       else if (clock.nextCrashAt !== undefined && now >= clock.nextCrashAt) this.crash(pod, clock, now);
     }
@@ -112,6 +129,11 @@ export class FakeKubelet {
   }
 
   private start(pod: PodWire, clock: PodClock, nowMs: number): void {
+    if (pod.spec.containers.some((c) => this.unpullableImages.has(c.image))) {
+      clock.pullFailures = 0;
+      this.failPull(pod, clock, nowMs);
+      return;
+    }
     const now = kubeTime(new Date(nowMs));
     const broken = pod.spec.containers.filter((c) => this.brokenImages.has(c.image)).map((c) => c.name);
     const ip = `10.244.0.${this.nextIp++ % 250}`;
@@ -184,6 +206,33 @@ export class FakeKubelet {
         `Back-off restarting failed container ${name} in pod ${podRef}`,
         `spec.containers{${name}}`,
       );
+    }
+  }
+
+  /** One failed pull: ErrImagePull, then ImagePullBackOff, alternating with a doubling back-off. */
+  private failPull(pod: PodWire, clock: PodClock, nowMs: number): void {
+    const failures = (clock.pullFailures ?? 0) + 1;
+    clock.pullFailures = failures;
+    clock.nextPullAt = nowMs + this.readyDelayMs * 2 ** Math.min(failures, 8);
+    const backOff = failures % 2 === 0;
+    pod.status.containerStatuses = pullFailureStatuses(pod, this.unpullableImages, backOff);
+    this.setReadiness(
+      pod,
+      pod.spec.containers.map((c) => c.name),
+      kubeTime(new Date(nowMs)),
+    );
+    pod.status.phase = 'Pending';
+    const stored = this.store.update('pods', pod, { statusOnly: true });
+    for (const c of pod.spec.containers.filter((c) => this.unpullableImages.has(c.image))) {
+      for (const event of pullFailureEvents(c.image, backOff))
+        this.events.record(
+          stored,
+          KUBELET,
+          event.type,
+          event.reason,
+          event.message,
+          `spec.containers{${c.name}}`,
+        );
     }
   }
 

@@ -3,7 +3,7 @@
  * and dispatch of resource URLs (/api/v1/..., /apis/{group}/{version}/...) to their handlers.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiError, badRequest, unauthorized, unknownPath } from './api-status.js';
+import { ApiError, badRequest, unauthorized, unknownPath, unsupportedMediaType } from './api-status.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery-documents.js';
 import type { FakeKubelet } from './fake-kubelet.js';
 import type { FaultInjector } from './fault-injector.js';
@@ -84,6 +84,10 @@ function route(
   const type = findResourceType(target.group, target.version, target.resource);
   if (!type) throw unknownPath();
   if (body instanceof Error) throw badRequest(body.message);
+  // The fake speaks JSON only: like a server without protobuf for a resource, it answers 415, and
+  // client-go (kubectl create secret/configmap sends protobuf) falls back to JSON.
+  if ((method === 'POST' || method === 'PUT') && raw && contentType && !contentType.includes('json'))
+    throw unsupportedMediaType(contentType, 'application/json, application/yaml');
   const request: ResourceRequest = {
     method,
     type,

@@ -8,10 +8,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { V1Deployment, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
+import type { V1ConfigMap, V1Deployment, V1Pod, V1ReplicaSet, V1Secret } from '@kubernetes/client-node';
 import { toClientModel } from './client-model.js';
 import { DeploymentController } from './deployment-controller.js';
 import { deploymentComplete } from './deployment-status.js';
+import { configObjectApi, type FakeConfigSpec } from './config-object-api.js';
 import { CHANGE_CAUSE, findNewReplicaSet } from './deployment-util.js';
 import { EventRecorder } from './event-recorder.js';
 import { FakeKubelet } from './fake-kubelet.js';
@@ -41,7 +42,13 @@ export interface FakeDeploymentSpec {
   replicas?: number;
   progressDeadlineSeconds?: number;
   changeCause?: string;
+  /** More fields of the container (env, envFrom, volumeMounts). */
+  containerSpec?: Record<string, unknown>;
+  /** More fields of the pod spec (volumes, imagePullSecrets). */
+  podSpec?: Record<string, unknown>;
 }
+
+export type { FakeConfigSpec } from './config-object-api.js';
 
 export interface FakeKube {
   url: string;
@@ -55,7 +62,19 @@ export interface FakeKube {
     changeCause?: string,
   ): Promise<void>;
   markImageBroken(image: string): void;
-  setPodLogs(image: string, lines: string[]): void;
+  /** Pods with this image stay Pending in ErrImagePull / ImagePullBackOff. */
+  markImageUnpullable(image: string): void;
+  /** Log lines of containers running `image`; `previous`: what their previous instance wrote before it crashed. */
+  setPodLogs(image: string, lines: string[], previous?: string[]): void;
+  createSecret(spec: FakeConfigSpec): V1Secret;
+  createConfigMap(spec: FakeConfigSpec): V1ConfigMap;
+  /** Replaces the data of a ConfigMap (or a Secret, given in clear text), as `kubectl apply` of new content would. */
+  updateConfigData(
+    kind: 'ConfigMap' | 'Secret',
+    namespace: string,
+    name: string,
+    data: Record<string, string>,
+  ): void;
   injectFault(fault: Fault): void;
   /**
    * A kubeconfig for the fake as another user (a service account of its own), so a test can tell whose
@@ -142,7 +161,10 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
           progressDeadlineSeconds: spec.progressDeadlineSeconds ?? 600,
           template: {
             metadata: { labels: { ...labels } },
-            spec: { containers: [{ name: spec.container, image: spec.image }] },
+            spec: {
+              ...spec.podSpec,
+              containers: [{ ...spec.containerSpec, name: spec.container, image: spec.image }],
+            },
           },
         },
       };
@@ -171,7 +193,9 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
       );
     },
     markImageBroken: (image) => kubelet.markImageBroken(image),
-    setPodLogs: (image, lines) => kubelet.setLogs(image, lines),
+    markImageUnpullable: (image) => kubelet.markImageUnpullable(image),
+    setPodLogs: (image, lines, previous) => kubelet.setLogs(image, lines, previous),
+    ...configObjectApi(store),
     injectFault: (fault) => faults.inject(fault),
     async kubeconfigFor(user) {
       users.set(tokenOf(user), user);

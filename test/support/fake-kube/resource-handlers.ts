@@ -161,7 +161,7 @@ export class ResourceHandlers {
 
   private namespaceNames(): string[] {
     const names = new Set(['default', 'kube-system', 'kube-public']);
-    for (const resource of ['deployments', 'replicasets', 'pods', 'events']) {
+    for (const resource of ['deployments', 'replicasets', 'pods', 'events', 'secrets', 'configmaps']) {
       for (const o of this.store.list(resource)) if (o.metadata.namespace) names.add(o.metadata.namespace);
     }
     return [...names].sort();

@@ -109,7 +109,26 @@ const COLUMNS: Record<string, Column[]> = {
     { name: 'Name', type: 'string', priority: 1, cell: (e: EventWire) => e.metadata.name },
   ],
   namespaces: [NAME, { name: 'Status', type: 'string', cell: () => 'Active' }, AGE],
+  secrets: [
+    NAME,
+    { name: 'Type', type: 'string', cell: (o: KubeObject) => String(o['type'] ?? 'Opaque') },
+    { name: 'Data', type: 'integer', cell: (o: KubeObject) => keyCount(o['data']) },
+    AGE,
+  ],
+  configmaps: [
+    NAME,
+    {
+      name: 'Data',
+      type: 'integer',
+      cell: (o: KubeObject) => keyCount(o['data']) + keyCount(o['binaryData']),
+    },
+    AGE,
+  ],
 };
+
+function keyCount(map: unknown): number {
+  return map && typeof map === 'object' ? Object.keys(map).length : 0;
+}
 
 export function wantsTable(accept: string | undefined): boolean {
   return accept !== undefined && accept.includes('as=Table');

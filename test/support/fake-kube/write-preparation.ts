@@ -3,6 +3,7 @@
  * validation, keeping status and server-owned metadata, and the optimistic-concurrency check.
  */
 import { badRequest, conflict, invalid } from './api-status.js';
+import { prepareConfigMap, prepareSecret } from './config-objects.js';
 import { defaultDeployment, defaultPodTemplate, validateDeployment } from './deployment-defaults.js';
 import type { ResourceType } from './resource-types.js';
 import type { DeploymentWire, KubeObject, ReplicaSetWire } from './wire-types.js';
@@ -26,6 +27,8 @@ export function prepareWrite(type: ResourceType, object: KubeObject, previous?: 
     if (problems.length > 0) throw invalid(type.kind, deployment.metadata.name, type.group, problems);
     if (!previous) deployment.status = {};
   }
+  if (type.resource === 'secrets') return prepareSecret(prepared, previous);
+  if (type.resource === 'configmaps') return prepareConfigMap(prepared, previous);
   if (type.resource === 'replicasets' && (prepared as ReplicaSetWire).spec?.template) {
     defaultPodTemplate((prepared as ReplicaSetWire).spec.template);
   }

@@ -26,6 +26,8 @@ function staticCluster(d: V1Deployment, replicaSets: V1ReplicaSet[]): Kubernetes
     watchDeployment: unexpected,
     readPodLog: unexpected,
     listEvents: unexpected,
+    getSecret: unexpected,
+    getConfigMap: unexpected,
   };
 }
 
