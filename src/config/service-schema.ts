@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationSeconds, toSeconds } from './duration-schema.js';
+import { evidenceSectionSchema } from './evidence-schema.js';
 import { hostStrategySections } from './host-strategy-schema.js';
 
 /** A version, tag or revision name as users may type it: no spaces, no shell metacharacters. */
@@ -145,6 +146,7 @@ export const serviceSchema = z
     guards: guardsSchema.optional(),
     /** Absent: anyone may request, in any channel (approvals still follow `approval`). */
     permissions: permissionsSchema.optional(),
+    evidence: evidenceSectionSchema.optional(),
     ...hostStrategySections,
   })
   .strict()
