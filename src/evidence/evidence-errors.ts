@@ -4,6 +4,7 @@ import { PermanentError, RetryableError, type RollbackErrorOptions } from '../ro
 export type EvidenceErrorCode =
   | 'evidence_unreadable'
   | 'evidence_bad_id'
+  | 'evidence_bad_label'
   | 'evidence_store_unavailable'
   | 'evidence_store_denied'
   | 'evidence_store_failed';
