@@ -1,6 +1,8 @@
 import { isSecretField, REDACTED } from './redact-config.js';
 
 /** A PEM private key block, up to its END line or, when the text was cut short, to the end of the text. */
+/** In YAML a bare [redacted] would be a list: values are replaced by a quoted string. */
+const QUOTED = `"${REDACTED}"`;
 const PRIVATE_KEY = /-----BEGIN ([A-Z0-9 ]*PRIVATE KEY[A-Z ]*)-----[\s\S]*?(?:-----END \1-----|$)/g;
 const BLOCK_SCALAR = /^(\s*(?:-\s+)?)(["']?)([A-Za-z_][\w.-]*)\2\s*:\s*[|>][-+0-9]*\s*(?:#.*)?$/;
 const ENV_NAME = /^(\s*)(?:-\s+)?name:\s*["']?([^"'\s]+)["']?\s*$/;
@@ -78,7 +80,7 @@ function redactEnvValue(lines: string[], at: number): void {
     if (indentOf(line) < itemIndent || /^\s*-\s/.test(line) || line.trim() === '') return;
     const value = ENV_VALUE.exec(line);
     if (value !== null) {
-      lines[j] = `${value[1] ?? ''}value: ${REDACTED}`;
+      lines[j] = `${value[1] ?? ''}value: ${QUOTED}`;
       return;
     }
   }
@@ -99,7 +101,7 @@ function redactDataEntries(lines: string[], at: number, indent: number): number 
       // A continuation line of a block or multi-line value.
       lines[j] = `${' '.repeat(lineIndent)}${REDACTED}`;
     } else if (entry[4] !== undefined) {
-      lines[j] = `${entry[1] ?? ''}${entry[2] ?? ''}${entry[3] ?? ''}${REDACTED}`;
+      lines[j] = `${entry[1] ?? ''}${entry[2] ?? ''}${entry[3] ?? ''}${QUOTED}`;
     }
   }
   return j - 1;

@@ -45,7 +45,8 @@ const INLINE_PAIR =
   /(?<![\w.-])(["']?)([A-Za-z_][\w.-]*)\1(\s*:\s*)(\[redacted\]|"(?:[^"\\]|\\.)*"|'[^']*'|[^\s,;"'}\]]+)/g;
 /** A JSON env entry: `{"name":"DB_PASSWORD","value":"..."}` (kubectl's last-applied annotation). */
 const JSON_NAME_VALUE = /("name"\s*:\s*"([^"]+)"\s*,\s*"value"\s*:\s*")((?:[^"\\]|\\.)*)(")/g;
-const NOT_SECRET_VALUE = /^(?:true|false|yes|no|on|off|null|~|[|>][-+0-9]*|\[redacted\]|""|''|\{\}|\[\])$/i;
+const NOT_SECRET_VALUE =
+  /^(?:true|false|yes|no|on|off|null|~|[|>][-+0-9]*|["']?\[redacted\]["']?|""|''|\{\}|\[\])$/i;
 
 function redactLine(line: string): string {
   let out = line;
@@ -64,7 +65,7 @@ function redactLine(line: string): string {
   if (yaml !== null) {
     const [, indent = '', quote = '', key = '', sep = '', value = ''] = yaml;
     if (isSecretField(key) && !NOT_SECRET_VALUE.test(trimJsonTail(value).trim())) {
-      return `${indent}${quote}${key}${quote}${sep}${redactedValue(value)}`;
+      return `${indent}${quote}${key}${quote}${sep}${redactedValue(value, '"')}`;
     }
   }
   return out.replace(INLINE_PAIR, (m, quote: string, key: string, sep: string, value: string) =>
@@ -85,11 +86,14 @@ function redactAssignments(text: string): string {
   });
 }
 
-/** "[redacted]", keeping the value's quotes and a JSON line's trailing comma. */
-function redactedValue(value: string): string {
+/**
+ * "[redacted]", keeping the value's quotes and a JSON line's trailing comma; `bareQuote` quotes a bare value
+ * (YAML would read a bare [redacted] as a list).
+ */
+function redactedValue(value: string, bareQuote = ''): string {
   const trailing = /,\s*$/.test(value) ? ',' : '';
   const core = trimJsonTail(value).trim();
-  const quote = /^["']/.test(core) ? core[0] : '';
+  const quote = /^["']/.test(core) ? core[0] : bareQuote;
   return `${quote}${REDACTED}${quote}${trailing}`;
 }
 

@@ -58,7 +58,7 @@ async function runOne(
     };
   } catch (error) {
     const message = timeout.aborted
-      ? `timed out after ${Math.round(options.timeoutMs / 1000)}s`
+      ? `timed out after ${options.timeoutMs < 1000 ? `${options.timeoutMs} ms` : `${options.timeoutMs / 1000} s`}`
       : options.signal?.aborted
         ? 'cancelled'
         : error instanceof Error

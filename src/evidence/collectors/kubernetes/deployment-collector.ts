@@ -5,7 +5,7 @@ import { kubernetesYaml } from './kubernetes-yaml.js';
 export const DEPLOYMENT_PATH = 'kubernetes/deployment.yaml';
 export const REPLICA_SETS_PATH = 'kubernetes/replicasets.yaml';
 
-/** `kubernetes/deployment.yaml` and `kubernetes/replicasets.yaml` (the ReplicaSets it controls, oldest first). */
+/** `kubernetes/deployment.yaml` and `kubernetes/replicasets.yaml` (the ReplicaSets it controls, by revision). */
 export function deploymentCollector(
   load: (signal: AbortSignal) => Promise<DeploymentView>,
 ): EvidenceCollector {

@@ -1,7 +1,10 @@
 import type { V1Deployment, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
 import type { KubernetesCluster } from '../../../rollback/ports/kubernetes-cluster.js';
 import { toLabelSelector } from '../../../rollback/strategies/kubernetes/label-selector.js';
-import { controlledReplicaSets } from '../../../rollback/strategies/kubernetes/replica-set-history.js';
+import {
+  controlledReplicaSets,
+  revisionOf,
+} from '../../../rollback/strategies/kubernetes/replica-set-history.js';
 
 /** Where Kubernetes collectors read: one Deployment through the cluster port. */
 export interface KubernetesEvidenceTarget {
@@ -13,7 +16,7 @@ export interface KubernetesEvidenceTarget {
 export interface DeploymentView {
   deployment: V1Deployment;
   selector: string;
-  /** The ReplicaSets the Deployment controls, oldest first. */
+  /** The ReplicaSets the Deployment controls, by revision (oldest first). */
   replicaSets: V1ReplicaSet[];
   pods: V1Pod[];
 }
@@ -37,7 +40,7 @@ export function deploymentViewLoader(
       return {
         deployment,
         selector,
-        replicaSets: controlledReplicaSets(deployment, replicaSets),
+        replicaSets: byRevision(controlledReplicaSets(deployment, replicaSets)),
         pods: sortByName(pods),
       };
     })();
@@ -47,4 +50,9 @@ export function deploymentViewLoader(
 
 function sortByName(pods: V1Pod[]): V1Pod[] {
   return [...pods].sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
+}
+
+/** Stable sort: ReplicaSets made in the same second keep kubectl's order, then the revision decides. */
+function byRevision(replicaSets: V1ReplicaSet[]): V1ReplicaSet[] {
+  return [...replicaSets].sort((a, b) => (revisionOf(a) ?? 0) - (revisionOf(b) ?? 0));
 }
