@@ -43,4 +43,18 @@ describe('redactText', () => {
       '-----BEGIN OPENSSH PRIVATE KEY-----\n[redacted]\n-----END OPENSSH PRIVATE KEY-----',
     );
   });
+
+  it('hides a private key cut short by a size limit, and keeps the log lines after it', () => {
+    const cut = [
+      'config dump:',
+      '-----BEGIN EC PRIVATE KEY-----',
+      'MHcCAQEEIPlantedCutKeyBody0123',
+      'MHcCAQEEIPlantedCutKeyBody4567',
+    ];
+    const redacted = redactText([...cut, 'ERROR next line survives'].join('\n'));
+    expect(redacted).toBe(
+      'config dump:\n-----BEGIN EC PRIVATE KEY----- [redacted]\nERROR next line survives',
+    );
+    expect(redactText(cut.join('\n'))).not.toContain('PlantedCutKey');
+  });
 });
