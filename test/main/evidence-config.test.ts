@@ -37,6 +37,8 @@ describe('loadEvidenceConfig', () => {
 
   it('refuses a bucket without credentials and bad numbers, saying which variable', () => {
     expect(() => loadEvidenceConfig({ EVIDENCE_S3_BUCKET: 'evidence' })).toThrow(/EVIDENCE_S3_ACCESS_KEY_ID/);
-    expect(() => loadEvidenceConfig({ EVIDENCE_KEEP_PER_SERVICE: 'many' })).toThrow(/EVIDENCE_KEEP_PER_SERVICE/);
+    expect(() => loadEvidenceConfig({ EVIDENCE_KEEP_PER_SERVICE: 'many' })).toThrow(
+      /EVIDENCE_KEEP_PER_SERVICE/,
+    );
   });
 });
