@@ -3,10 +3,10 @@ import { isSecretField, REDACTED } from './redact-config.js';
 /** A PEM private key block, BEGIN to END. */
 /** In YAML a bare [redacted] would be a list: values are replaced by a quoted string. */
 const QUOTED = `"${REDACTED}"`;
-const PRIVATE_KEY = /-----BEGIN ([A-Z0-9 ]*PRIVATE KEY[A-Z ]*)-----[\s\S]*?-----END \1-----/g;
-/** A key cut short (no END line): the rest of its line and the base64 or header lines after it. */
+const PRIVATE_KEY = /-----BEGIN ([A-Z0-9 ]*PRIVATE KEY[A-Z ]*)-----([\s\S]*?)-----END \1-----/g;
+/** A key cut short (no END line after it): the rest of its line and the base64 or header lines after it. */
 const CUT_PRIVATE_KEY =
-  /-----BEGIN ([A-Z0-9 ]*PRIVATE KEY[A-Z ]*)-----(?!\n\[redacted\]\n-----END)[^\n]*(?:\n(?:[A-Za-z0-9+/=]{8,}|[\w-]+: [^\n]*)(?=\n|$))*/g;
+  /-----BEGIN ([A-Z0-9 ]*PRIVATE KEY[A-Z ]*)-----(?![\s\S]*?-----END \1-----)[^\n]*(?:\n(?:[A-Za-z0-9+/=]{8,}|[\w-]+: [^\n]*)(?=\n|$))*/g;
 const BLOCK_SCALAR = /^(\s*(?:-\s+)?)(["']?)([A-Za-z_][\w.-]*)\2\s*:\s*[|>][-+0-9]*\s*(?:#.*)?$/;
 const ENV_NAME = /^(\s*)(?:-\s+)?name:\s*["']?([^"'\s]+)["']?\s*$/;
 const ENV_VALUE = /^(\s*)value:\s*(\S.*)$/;
@@ -20,7 +20,10 @@ const YAML_ENTRY = /^(\s*)(["']?[^\s:"']+["']?)(\s*:\s*)(\S.*)?$/;
  */
 export function redactBlocks(text: string): string {
   const withoutKeys = text
-    .replace(PRIVATE_KEY, (_m, kind: string) => `-----BEGIN ${kind}-----\n${REDACTED}\n-----END ${kind}-----`)
+    .replace(PRIVATE_KEY, (m, kind: string, body: string) =>
+      // Already redacted (perhaps flattened onto one line since): left as it is.
+      body.trim() === REDACTED ? m : `-----BEGIN ${kind}-----\n${REDACTED}\n-----END ${kind}-----`,
+    )
     .replace(CUT_PRIVATE_KEY, (_m, kind: string) => `-----BEGIN ${kind}----- ${REDACTED}`);
   const lines = withoutKeys.split('\n');
   const secretDocument = documentKinds(lines);

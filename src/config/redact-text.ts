@@ -32,7 +32,7 @@ const TOKEN_PATTERNS: readonly RegExp[] = [
 ];
 const SLACK_WEBHOOK = /\bhooks\.slack\.com\/(?:services|workflows|triggers)\/[^\s"'<>)]+/g;
 const AUTH_SCHEME = /\b(Bearer|Basic)(\s+)[A-Za-z0-9._~+/=-]{4,}/g;
-const AUTH_HEADER = /\b((?:proxy-)?authorization)(["']?\s*[:=]\s*["']?)([^\s"',;]+(?:\s+[^\s"',;[]+)?)/gi;
+const AUTH_HEADER = /\b((?:proxy-)?authorization)(["']?\s*[:=]\s*["']?)([A-Za-z]+\s+[^\s"',;]+|[^\s"',;]+)/gi;
 const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/@"'<>]*):([^\s@/"'<>]+)@/gi;
 const SECRET_QUERY =
   /([?&][^=&#\s]*(?:token|secret|password|passwd|key|sig|signature|auth)[^=&#\s]*=)[^&#\s"'<>]+/gi;
