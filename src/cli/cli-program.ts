@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import type { CliContext } from './cli-context.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
+import { BUNDLE_DIFF_HELP, runBundleDiff, type BundleDiffOptions } from './run-bundle-diff.js';
 import { runConfigCheck } from './run-config-check.js';
 import { runQueryCommand } from './run-query-command.js';
 import { runRollbackCommand, type RollbackOptions } from './run-rollback-command.js';
@@ -89,6 +90,20 @@ export function createCliProgram(context: CliContext, setExit: (code: ExitCode) 
     .description('validate the environment and the service catalog; print each problem with file and field')
     .addOption(new Option('--print', 'on success, print the whole configuration with secrets redacted'))
     .action((options: { print?: boolean }) => run(() => runConfigCheck(options, context))());
+
+  program
+    .command('bundle')
+    .description('evidence bundle tools')
+    .command('diff')
+    .description('compare two evidence bundles (.tar.gz): summary, or the full diff')
+    .argument('<a>', 'the earlier bundle (the baseline)')
+    .argument('<b>', 'the later bundle')
+    .option('--full', 'print the full diff after the summary')
+    .option('--json', 'print the diff as JSON')
+    .addHelpText('after', BUNDLE_DIFF_HELP)
+    .action((a: string, b: string, options: BundleDiffOptions) =>
+      run(() => runBundleDiff(a, b, options, context.io))(),
+    );
 
   program
     .command('serve')
