@@ -69,6 +69,8 @@ export const evidenceSectionSchema = z
       .refine((l) => l.fileSize <= l.bundleSize, {
         message: 'fileSize must not exceed bundleSize',
         path: ['fileSize'],
+        // Only when both sizes parsed: a bad size is reported once, as itself.
+        when: (payload) => payload.issues.length === 0,
       })
       .default({ fileSize: 1024 * 1024, bundleSize: 8 * 1024 * 1024 }),
   })
