@@ -40,9 +40,9 @@ const SECRET_QUERY =
 const ASSIGNMENT = /(?<![\w.-])(-{0,2}[A-Za-z_][\w.-]*)=(\[redacted\]|"[^"]*"|'[^']*'|[^\s"',;&)}\]<>]*)/g;
 /** `key: value` at the start of a line (YAML): the value is the rest of the line. */
 const YAML_PAIR = /^(\s*(?:-\s+)?)(["']?)([A-Za-z_][\w.-]*)\2(\s*:\s+)(\S.*)$/;
-/** `key: value` or `"key": "value"` anywhere in a line (logs, one-line JSON). */
+/** `key: value` or `"key": "value"` anywhere in a line (logs, one-line JSON); a value is never itself a `key:`. */
 const INLINE_PAIR =
-  /(?<![\w.-])(["']?)([A-Za-z_][\w.-]*)\1(\s*:\s*)(\[redacted\]|"(?:[^"\\]|\\.)*"|'[^']*'|[^\s,;"'}\]]+)/g;
+  /(?<![\w.-])(["']?)([A-Za-z_][\w.-]*)\1(\s*:\s*)(?!["']?[A-Za-z_][\w.-]*["']?\s*:(?!\/\/))(\[redacted\]|"(?:[^"\\]|\\.)*"|'[^']*'|[^\s,;"'}\]]+)/g;
 /** A JSON env entry: `{"name":"DB_PASSWORD","value":"..."}` (kubectl's last-applied annotation). */
 const JSON_NAME_VALUE = /("name"\s*:\s*"([^"]+)"\s*,\s*"value"\s*:\s*")((?:[^"\\]|\\.)*)(")/g;
 const NOT_SECRET_VALUE =

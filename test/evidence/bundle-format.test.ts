@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
+import { gunzipSync, gzip } from 'node:zlib';
 import { pack } from 'tar-stream';
 import { describe, expect, it } from 'vitest';
 import { readBundle } from '../../src/evidence/bundle/read-bundle.js';
@@ -11,6 +11,7 @@ import { writeBundle } from '../../src/evidence/bundle/write-bundle.js';
 import { BundleUnreadableError } from '../../src/evidence/evidence-errors.js';
 import { quickDiagnosis } from '../../src/evidence/quick-diagnosis.js';
 import { HOST_TARGET } from '../support/crafted-bundles.js';
+import { PLANTED_SECRETS, SECRETS } from '../support/planted-secrets.js';
 
 const subject = { service: 'kaizen', label: 'broken', jobId: 'kaizen-abc123-0001', target: HOST_TARGET };
 const takenAt = new Date('2025-11-22T01:40:10Z');
@@ -94,6 +95,31 @@ describe('evidence bundle format', () => {
       ['systemd/show.txt', 19999],
     ]);
     expect(bundle.manifest.omitted).toEqual(['hardening/report.txt']);
+  });
+
+  it('redacts collector errors and warnings in the manifest and keeps it valid JSON', async () => {
+    const written = await writeBundle({
+      subject: { ...subject, version: 'v0.8.0' },
+      takenAt,
+      collectors: [
+        {
+          name: 'journald',
+          ok: false,
+          durationMs: 3,
+          files: [],
+          error: `ssh said: password: "${SECRETS.yamlPassword}" Authorization: Bearer ${SECRETS.bearer}`,
+        },
+        { name: 'files', ok: true, durationMs: 3, files: [], warnings: [`token=${SECRETS.github}`] },
+      ],
+      files: [],
+    });
+    const bundle = await readBundle(written.data);
+    expect(bundle.manifest.collectors[0]?.error).toBe(
+      'ssh said: password: "[redacted]" Authorization: [redacted]',
+    );
+    expect(bundle.manifest.collectors[1]?.warnings).toEqual(['token=[redacted]']);
+    const tar = gunzipSync(written.data).toString('utf8');
+    for (const secret of PLANTED_SECRETS) expect(tar).not.toContain(secret);
   });
 
   it('refuses what is not a bundle with a plain reason', async () => {

@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,7 +84,7 @@ function everyText(bundle: EvidenceBundle, raw: Buffer): string {
   return [
     JSON.stringify(bundle.manifest),
     ...bundle.paths.map((p) => bundle.text(p) ?? ''),
-    raw.toString('latin1'),
+    gunzipSync(raw).toString('latin1'),
   ].join('\n');
 }
 

@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { serviceSchema } from '../../src/config/service-schema.js';
@@ -165,7 +166,7 @@ describe('Kubernetes evidence against the fake API server', () => {
     const all = [
       JSON.stringify(bundle.manifest),
       ...bundle.paths.map((p) => bundle.text(p) ?? ''),
-      raw.toString('latin1'),
+      gunzipSync(raw).toString('latin1'),
     ].join('\n');
     for (const secret of PLANTED_SECRETS) expect(all).not.toContain(secret);
     expect(bundle.text('kubernetes/deployment.yaml')).toContain('"name":"DB_PASSWORD","value":"[redacted]"');

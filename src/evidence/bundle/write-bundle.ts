@@ -53,6 +53,7 @@ export async function writeBundle(input: WriteBundleInput): Promise<WrittenBundl
     schemaVersion: MANIFEST_SCHEMA_VERSION,
     producer: 'rollback-bot',
     ...input.subject,
+    ...(input.subject.version === undefined ? {} : { version: redactText(input.subject.version) }),
     takenAt: input.takenAt.toISOString(),
     collectors: input.collectors.map(redactRecord),
     files: records,
@@ -61,7 +62,8 @@ export async function writeBundle(input: WriteBundleInput): Promise<WrittenBundl
   } satisfies BundleManifest);
   const tar = pack();
   const mtime = input.takenAt;
-  const manifestBytes = Buffer.from(`${redactText(JSON.stringify(manifest, null, 2))}\n`);
+  // Its free text (collector errors and warnings, the version) was redacted above, field by field.
+  const manifestBytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
   tar.entry({ name: MANIFEST_PATH, size: manifestBytes.length, mode: 0o644, mtime }, manifestBytes);
   for (const entry of entries) {
     tar.entry({ name: entry.path, size: entry.data.length, mode: 0o644, mtime }, entry.data);
