@@ -11,7 +11,7 @@ const LAYERS = [
   ['transport', 'surfaces'], // in: Slack, console, HTTP (verify, parse, ack, enqueue); out: draw snapshots
   ['render'], // snapshot and reply -> Slack blocks, HTML, terminal text
   ['commands', 'queue'], // the command grammar and handler; BullMQ queues and workers
-  ['stores', 'targets'], // adapters behind the domain's ports: Redis; Kubernetes, shell, local files
+  ['stores', 'targets', 'evidence'], // adapters behind the domain's ports: Redis; Kubernetes, shell, files; evidence bundles
   ['rollback'], // the domain: plans, steps, runner, strategies, the ports it declares
   ['config'], // service catalog schema and loader
   ['errors', 'observability'], // error types and codes; logger and metrics

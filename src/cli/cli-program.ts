@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import type { CliContext } from './cli-context.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
+import { BUNDLE_DIFF_HELP, type BundleDiffOptions } from './bundle-diff-help.js';
 import type { RollbackOptions } from './run-rollback-command.js';
 
 const EXIT_CODES_HELP = `
@@ -70,6 +71,20 @@ export function createCliProgram(context: CliContext, setExit: (code: ExitCode) 
     .addOption(new Option('--print', 'on success, print the whole configuration with secrets redacted'))
     .action((options: { print?: boolean }) =>
       run(async () => (await import('./run-config-check.js')).runConfigCheck(options, context))(),
+    );
+
+  program
+    .command('bundle')
+    .description('evidence bundle tools')
+    .command('diff')
+    .description('compare two evidence bundles (.tar.gz): summary, or the full diff')
+    .argument('<a>', 'the earlier bundle (the baseline)')
+    .argument('<b>', 'the later bundle')
+    .option('--full', 'print the full diff after the summary')
+    .option('--json', 'print the diff as JSON')
+    .addHelpText('after', BUNDLE_DIFF_HELP)
+    .action((a: string, b: string, options: BundleDiffOptions) =>
+      run(async () => (await import('./run-bundle-diff.js')).runBundleDiff(a, b, options, context.io))(),
     );
 
   program

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationSeconds, toSeconds } from './duration-schema.js';
+import { evidenceSectionSchema } from './evidence-schema.js';
 import { hostStrategySections } from './host-strategy-schema.js';
 import { alertsCheckSchema, metricChecksSchema } from './monitoring-checks-schema.js';
 import { registrySectionSchema } from './registry-schema.js';
@@ -156,6 +157,7 @@ export const serviceSchema = z
     permissions: permissionsSchema.optional(),
     /** Where versions come from besides the deployment history and `kubernetes.tags` (a git repository). */
     versions: versionSourcesSchema.optional(),
+    evidence: evidenceSectionSchema.optional(),
     ...hostStrategySections,
   })
   .strict()

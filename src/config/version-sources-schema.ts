@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { gitRemoteUrlProblem } from '../rollback/versions/git-remote-url.js';
+import { gitRemoteUrlProblem } from './git-remote-url.js';
 import { durationSeconds } from './duration-schema.js';
 import { tagPatternSchema } from './strategies/git-schema.js';
 

@@ -183,6 +183,62 @@ export type SlackErrorCode =
   /** Another render of the same job holds its lock; the render waits without using up an attempt. */
   'render_busy' | 'slack_rejected' | 'slack_unavailable';
 
+/** Image registries (OCI distribution API): is a tag really there, and with which digest. */
+export type RegistryErrorCode =
+  | 'registry_unavailable'
+  | 'registry_unauthorized'
+  | 'registry_forbidden'
+  | 'registry_rejected'
+  | 'registry_tls'
+  /** A token realm on plain http for a registry reached over https: refused, credentials would leak. */
+  | 'registry_insecure_realm'
+  | 'registry_credentials_missing'
+  | 'registry_credentials_invalid'
+  | 'image_reference_invalid';
+
+/** Versions listed from a git repository (`git ls-remote --tags`). */
+export type GitSourceErrorCode = 'git_url_invalid' | 'git_unavailable' | 'git_remote_rejected';
+
+/** Alertmanager and Prometheus checks after a rollback. */
+export type MonitoringErrorCode = 'monitoring_unavailable' | 'monitoring_forbidden' | 'monitoring_rejected';
+
+/** Evidence bundles: reading, labels and their store. */
+export type EvidenceErrorCode =
+  | 'evidence_unreadable'
+  | 'evidence_bad_id'
+  | 'evidence_bad_label'
+  | 'evidence_store_unavailable'
+  | 'evidence_store_denied'
+  | 'evidence_store_failed';
+
+/** PagerDuty's REST API (incident notes, status updates, on-call, responders). */
+export type PagerDutyErrorCode =
+  | 'pagerduty_rate_limited'
+  | 'pagerduty_unavailable'
+  | 'pagerduty_unreachable'
+  | 'pagerduty_timeout'
+  | 'pagerduty_aborted'
+  | 'pagerduty_bad_request'
+  | 'pagerduty_unauthorized'
+  | 'pagerduty_forbidden'
+  | 'pagerduty_not_found'
+  | 'pagerduty_rejected'
+  | 'pagerduty_bad_response'
+  /** The From e-mail is no PagerDuty user, so responder requests have no requester. */
+  | 'pagerduty_requester_unknown';
+
+/** The status-page webhook. */
+export type StatusPageErrorCode =
+  | 'status_page_rate_limited'
+  | 'status_page_unavailable'
+  | 'status_page_unreachable'
+  | 'status_page_timeout'
+  | 'status_page_rejected'
+  | 'status_page_not_configured';
+
+/** The notification outbox (Redis + BullMQ). */
+export type OutboxErrorCode = 'outbox_unavailable' | 'outbox_no_deliverer';
+
 export type ErrorCode =
   | ParseErrorCode
   | RequestErrorCode
@@ -194,5 +250,12 @@ export type ErrorCode =
   | StrategyErrorCode
   | GuardErrorCode
   | SlackErrorCode
+  | RegistryErrorCode
+  | GitSourceErrorCode
+  | MonitoringErrorCode
+  | EvidenceErrorCode
+  | PagerDutyErrorCode
+  | StatusPageErrorCode
+  | OutboxErrorCode
   /** Anything thrown that is not a RollbackError (a bug, or a library's own error). */
   | 'internal';

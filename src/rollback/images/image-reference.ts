@@ -1,4 +1,4 @@
-import { InputError } from '../errors.js';
+import { InputError } from '../../errors/rollback-error.js';
 
 /**
  * A container image reference split the way container runtimes read it (distribution/reference):

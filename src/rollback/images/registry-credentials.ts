@@ -1,5 +1,5 @@
 import type { V1PodSpec, V1Secret } from '@kubernetes/client-node';
-import { PermanentError, RollbackError } from '../errors.js';
+import { PermanentError, RollbackError } from '../../errors/rollback-error.js';
 import type { RegistryCredential, RegistryCredentialsLookup } from '../ports/image-registry.js';
 import type { KubernetesCluster } from '../ports/kubernetes-cluster.js';
 import { credentialFromDockerConfig } from './docker-config-credentials.js';

@@ -1,7 +1,7 @@
-import { PermanentError, RetryableError } from '../errors.js';
+import { PermanentError, RetryableError } from '../../errors/rollback-error.js';
 import type { CommandRunner } from '../ports/command-runner.js';
 import { sortVersionsNewestFirst } from './compare-versions.js';
-import { gitRemoteUrlProblem, redactUrlCredentials } from './git-remote-url.js';
+import { gitRemoteUrlProblem, redactUrlCredentials } from '../../config/git-remote-url.js';
 import { tagPatternMatcher } from './tag-pattern.js';
 
 export interface GitTag {

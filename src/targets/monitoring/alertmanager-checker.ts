@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PermanentError } from '../../rollback/errors.js';
+import { PermanentError } from '../../errors/rollback-error.js';
 import type { AlertChecker, AlertCheckSpec, CheckResult } from '../../rollback/ports/monitoring-checks.js';
 import { evaluateFiringAlerts } from '../../rollback/verify/evaluate-monitoring.js';
 import { getMonitoringJson, joinUrl, type MonitoringHttpOptions } from './get-monitoring-json.js';

@@ -1,5 +1,10 @@
 import type { Logger } from '../../observability/logger.js';
-import { CancelledError, PermanentError, RetryableError, type RollbackError } from '../../rollback/errors.js';
+import {
+  CancelledError,
+  PermanentError,
+  RetryableError,
+  type RollbackError,
+} from '../../errors/rollback-error.js';
 import { retryWithBackoff, type RetryPolicy } from '../../rollback/retry-with-backoff.js';
 
 export interface MonitoringHttpOptions {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { PermanentError } from '../../rollback/errors.js';
+import { PermanentError } from '../../errors/rollback-error.js';
 import { credentialFromDockerConfig } from '../../rollback/images/docker-config-credentials.js';
 import { RegistryCredential, type RegistryCredentialsLookup } from '../../rollback/ports/image-registry.js';
 

@@ -1,4 +1,4 @@
-import { PermanentError } from '../../rollback/errors.js';
+import { PermanentError } from '../../errors/rollback-error.js';
 import type { RegistryCredential } from '../../rollback/ports/image-registry.js';
 import { mapFetchFailure, mapRegistryStatus, type RegistryCall } from './registry-errors.js';
 

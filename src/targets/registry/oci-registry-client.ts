@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '../../observability/logger.js';
-import { PermanentError } from '../../rollback/errors.js';
+import { PermanentError } from '../../errors/rollback-error.js';
 import {
   formatImageReference,
   isDigest,

@@ -1,4 +1,9 @@
-import { CancelledError, PermanentError, RetryableError, type RollbackError } from '../../rollback/errors.js';
+import {
+  CancelledError,
+  PermanentError,
+  RetryableError,
+  type RollbackError,
+} from '../../errors/rollback-error.js';
 
 /** What the bot was doing, for messages: `check kaizen:v0.7.0 on registry.example.com`. */
 export interface RegistryCall {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../../src/rollback/errors.js';
+import { InputError } from '../../../src/errors/rollback-error.js';
 import {
   formatImageReference,
   parseImageReference,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/observability/logger.js';
-import { PermanentError } from '../../../src/rollback/errors.js';
+import { PermanentError } from '../../../src/errors/rollback-error.js';
 import type { KubernetesCluster } from '../../../src/rollback/ports/kubernetes-cluster.js';
 import { createKubernetesClusterFactory } from '../../../src/targets/kubernetes/create-kubernetes-cluster-factory.js';
 import { startFakeKube, type FakeKube } from '../../support/fake-kube/index.js';

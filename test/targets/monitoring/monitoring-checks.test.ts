@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/observability/logger.js';
-import { PermanentError, RetryableError } from '../../../src/rollback/errors.js';
+import { PermanentError, RetryableError } from '../../../src/errors/rollback-error.js';
 import type { MetricCheckSpec, MonitoringChecks } from '../../../src/rollback/ports/monitoring-checks.js';
 import { createMonitoringChecks } from '../../../src/targets/monitoring/create-monitoring-checks.js';
 import {

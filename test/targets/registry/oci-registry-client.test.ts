@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger, silentLogger } from '../../../src/observability/logger.js';
-import { PermanentError, RetryableError } from '../../../src/rollback/errors.js';
+import { PermanentError, RetryableError } from '../../../src/errors/rollback-error.js';
 import { RegistryCredential, type RegistryAccess } from '../../../src/rollback/ports/image-registry.js';
 import { fetchRegistryToken } from '../../../src/targets/registry/fetch-registry-token.js';
 import { OciRegistryClient } from '../../../src/targets/registry/oci-registry-client.js';

@@ -1,5 +1,5 @@
 import type { V1PodSpec, V1PodTemplateSpec } from '@kubernetes/client-node';
-import { RollbackError } from '../../../errors.js';
+import { RollbackError } from '../../../../errors/rollback-error.js';
 import type { KubernetesCluster } from '../../../ports/kubernetes-cluster.js';
 import { configMapContentHash, secretContentHash, type ContentHashOptions } from './config-content-hash.js';
 import { referencedConfig, type ConfigReference } from './referenced-config.js';

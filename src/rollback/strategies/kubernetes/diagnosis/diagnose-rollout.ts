@@ -1,5 +1,5 @@
 import type { CoreV1Event, V1Deployment, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
-import { describeError } from '../../../errors.js';
+import { describeError } from '../../../../errors/rollback-error.js';
 import type { KubernetesCluster } from '../../../ports/kubernetes-cluster.js';
 import { POD_TEMPLATE_HASH_LABEL } from '../equal-ignore-hash.js';
 import { formatEvents } from '../format-events.js';
