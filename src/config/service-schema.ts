@@ -8,9 +8,11 @@ export const VERSION_PATTERN = /^[A-Za-z0-9._+-]{1,128}$/;
 const k8sName = z
   .string()
   .regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'must be a lowercase Kubernetes object name');
+/** Service names as the catalog accepts them. */
+export const SERVICE_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const serviceName = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes (at most 63)');
+  .regex(SERVICE_NAME_PATTERN, 'must be lowercase letters, digits and dashes (at most 63)');
 const duration = durationSeconds;
 export { toSeconds };
 
