@@ -56,8 +56,7 @@ export type PagerDutyEvent =
   | (EventCommon & { kind: 'unknown'; reason: string });
 
 export type ParsedPagerDutyWebhook =
-  | { ok: true; dedupeKey: string; event: PagerDutyEvent }
-  | { ok: false; reason: string };
+  { ok: true; dedupeKey: string; event: PagerDutyEvent } | { ok: false; reason: string };
 
 /**
  * Parses a verified V3 webhook body. Never throws: malformed JSON or an envelope without the V3 event
@@ -83,7 +82,9 @@ export function parsePagerDutyWebhook(
   const event = toEvent(envelope.data.event);
   const webhookId = headers.webhookId?.trim();
   const dedupeKey =
-    webhookId !== undefined && /^[\w.-]{1,200}$/.test(webhookId) ? `webhook:${webhookId}` : `event:${event.id}`;
+    webhookId !== undefined && /^[\w.-]{1,200}$/.test(webhookId)
+      ? `webhook:${webhookId}`
+      : `event:${event.id}`;
   return { ok: true, dedupeKey, event };
 }
 
@@ -93,7 +94,9 @@ function toEvent(raw: EventEnvelope['event']): PagerDutyEvent {
     eventType: raw.event_type,
     resourceType: raw.resource_type,
     occurredAt: raw.occurred_at,
-    ...(raw.agent ? { agent: { ...toRef(raw.agent), ...(raw.agent.type ? { type: raw.agent.type } : {}) } } : {}),
+    ...(raw.agent
+      ? { agent: { ...toRef(raw.agent), ...(raw.agent.type ? { type: raw.agent.type } : {}) } }
+      : {}),
     ...(raw.client?.name ? { client: raw.client.name } : {}),
   };
   if (isIncidentEventType(raw.event_type)) {

@@ -24,7 +24,8 @@ export interface RollbackActionRequest {
 export const ACTION_FIELDS = ['incident_id', 'service', 'version', 'requester_email', 'reason', 'dry_run'];
 const MAX_REASON = 500;
 
-const blankIsAbsent = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+const blankIsAbsent = (value: unknown) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
 const optionalText = <T extends z.ZodType>(schema: T) => z.preprocess(blankIsAbsent, schema.optional());
 
 const actionSchema = z.strictObject({
@@ -48,8 +49,7 @@ const actionSchema = z.strictObject({
 });
 
 export type ParsedRollbackAction =
-  | { ok: true; action: RollbackActionRequest }
-  | { ok: false; message: string; problems: string[] };
+  { ok: true; action: RollbackActionRequest } | { ok: false; message: string; problems: string[] };
 
 /** Validates the action body; the message lists every problem so the workflow author can fix it at once. */
 export function parseRollbackAction(rawBody: Buffer): ParsedRollbackAction {

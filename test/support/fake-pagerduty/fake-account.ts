@@ -1,9 +1,4 @@
-import {
-  DEFAULT_USERS,
-  KAIZEN_INCIDENT,
-  KAIZEN_ONCALLS,
-  KAIZEN_POLICY,
-} from './default-directory.js';
+import { DEFAULT_USERS, KAIZEN_INCIDENT, KAIZEN_ONCALLS, KAIZEN_POLICY } from './default-directory.js';
 import type {
   FakeEscalationPolicy,
   FakeIncident,

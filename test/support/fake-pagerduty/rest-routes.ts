@@ -206,7 +206,13 @@ function createResponderRequest(request: RouteRequest): RouteAnswer {
     else return invalid(`Responder request target ${String(id)} not found`);
   }
   if (targets.length === 0) return invalid('At least one responder request target is required');
-  const stored = { incidentId: incident.id, requesterId, message, targets, requestedAt: new Date().toISOString() };
+  const stored = {
+    incidentId: incident.id,
+    requesterId,
+    message,
+    targets,
+    requestedAt: new Date().toISOString(),
+  };
   account.responderRequests.push(stored);
   const requesterUser = account.user(requesterId);
   return {

@@ -34,7 +34,8 @@ export function signedWebhook(body: Buffer | string | object, options: SignedWeb
   };
   const webhookId = options.webhookId === undefined ? randomUUID() : options.webhookId;
   if (webhookId !== null) headers['x-webhook-id'] = webhookId;
-  const signature = options.signature === undefined ? pagerDutySignature(bytes, options.secrets) : options.signature;
+  const signature =
+    options.signature === undefined ? pagerDutySignature(bytes, options.secrets) : options.signature;
   if (signature !== null) headers['x-pagerduty-signature'] = signature;
   return { headers, body: bytes };
 }
@@ -46,7 +47,11 @@ export async function sendSignedWebhook(
   options: SignedWebhookOptions,
 ): Promise<{ status: number; body: string }> {
   const webhook = signedWebhook(body, options);
-  const response = await fetch(url, { method: 'POST', headers: webhook.headers, body: new Uint8Array(webhook.body) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: webhook.headers,
+    body: new Uint8Array(webhook.body),
+  });
   return { status: response.status, body: await response.text() };
 }
 

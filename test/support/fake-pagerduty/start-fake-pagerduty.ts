@@ -59,24 +59,44 @@ export async function startFakePagerDuty(options: FakePagerDutyOptions = {}): Pr
         'ratelimit-remaining': '0',
         'ratelimit-reset': String(fault.retryAfterSeconds),
       });
+    if (fault?.kind === 'http' && fault.html !== undefined) {
+      call.status = fault.status;
+      res.writeHead(fault.status, { 'content-type': 'text/html' });
+      return void res.end(fault.html);
+    }
     if (fault?.kind === 'http') return answer(pdError(fault.status, 2000, 'Internal Error'));
 
     if (req.headers.authorization !== `Token token=${token}`)
       return answer(pdError(401, 2006, 'Authentication failed'));
     const accept = (req.headers.accept ?? '').replace(/\s+/g, '').toLowerCase();
     if (!ACCEPTED_MEDIA.some((media) => accept.includes(media)))
-      return answer(pdError(406, 2001, 'Not Acceptable: send Accept: application/vnd.pagerduty+json;version=2'));
+      return answer(
+        pdError(406, 2001, 'Not Acceptable: send Accept: application/vnd.pagerduty+json;version=2'),
+      );
     if (!match) return answer(pdError(404, 2100, 'Not Found'));
     if (method === 'POST') {
       if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json'))
-        return answer(pdError(400, 2001, 'Invalid Input Provided', ['Content-Type must be application/json']));
-      if (call.body === undefined) return answer(pdError(400, 2001, 'Invalid Input Provided', ['Invalid JSON']));
+        return answer(
+          pdError(400, 2001, 'Invalid Input Provided', ['Content-Type must be application/json']),
+        );
+      if (call.body === undefined)
+        return answer(pdError(400, 2001, 'Invalid Input Provided', ['Invalid JSON']));
     }
-    answer(match.definition.handle({ account, params: match.params, query: url.searchParams, body: call.body, from: header(req, 'from') }));
+    answer(
+      match.definition.handle({
+        account,
+        params: match.params,
+        query: url.searchParams,
+        body: call.body,
+        from: header(req, 'from'),
+      }),
+    );
   };
 
   const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => send(res, pdError(500, 2000, `fake crashed: ${String(error)}`)));
+    handle(req, res).catch((error: unknown) =>
+      send(res, pdError(500, 2000, `fake crashed: ${String(error)}`)),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;

@@ -54,7 +54,8 @@ export type FakeRoute =
 /** A scripted answer for the next calls to a route: an HTTP error, or no answer at all. */
 export type FakeFault =
   | { kind: 'rate_limited'; retryAfterSeconds: number }
-  | { kind: 'http'; status: number }
+  /** An error status; `html` answers with that text as text/html instead of PagerDuty's JSON envelope. */
+  | { kind: 'http'; status: number; html?: string }
   | { kind: 'hang' };
 
 export interface RecordedCall {
@@ -62,7 +63,13 @@ export interface RecordedCall {
   method: string;
   path: string;
   query: Record<string, string[]>;
-  headers: { authorization?: string; accept?: string; contentType?: string; from?: string; userAgent?: string };
+  headers: {
+    authorization?: string;
+    accept?: string;
+    contentType?: string;
+    from?: string;
+    userAgent?: string;
+  };
   body: unknown;
   /** The status the fake answered with (0: it did not answer). */
   status: number;
