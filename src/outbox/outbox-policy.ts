@@ -13,8 +13,8 @@ export interface OutboxPolicy {
 }
 
 /**
- * 200 attempts, from 1 s doubling to 5 minutes: the first 9 retries take about 8 minutes, the rest 5
- * minutes apart, about 16 hours in all, long enough for a PagerDuty or Slack outage.
+ * 200 attempts, from 1 s doubling to 5 minutes (each wait jittered between half and all of that): between
+ * about 8 and 16 hours in all, long enough for a PagerDuty or Slack outage.
  */
 export const DEFAULT_OUTBOX_POLICY: OutboxPolicy = {
   attempts: 200,
