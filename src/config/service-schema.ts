@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { durationSeconds, toSeconds } from './duration-schema.js';
 import { hostStrategySections } from './host-strategy-schema.js';
+import { incidentSections } from './incident-sections.js';
 
 /** A version, tag or revision name as users may type it: no spaces, no shell metacharacters. */
 export const VERSION_PATTERN = /^[A-Za-z0-9._+-]{1,128}$/;
@@ -148,6 +149,7 @@ export const serviceSchema = z
     /** Absent: anyone may request, in any channel (approvals still follow `approval`). */
     permissions: permissionsSchema.optional(),
     ...hostStrategySections,
+    ...incidentSections,
   })
   .strict()
   .superRefine((service, ctx) => {
