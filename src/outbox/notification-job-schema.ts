@@ -50,5 +50,5 @@ export const notificationJobSchema = z.object({ notification: notificationSchema
 /** The stored job data as a Notification, or undefined when it is not one. */
 export function parseNotificationJob(data: unknown): Notification | undefined {
   const parsed = notificationJobSchema.safeParse(data);
-  return parsed.success ? (parsed.data.notification as Notification) : undefined;
+  return parsed.success ? parsed.data.notification : undefined;
 }
