@@ -10,7 +10,7 @@ const LAYERS = [
   ['main'], // composition root: reads the environment, builds everything, starts the roles
   ['transport', 'surfaces'], // in: Slack, console, HTTP (verify, parse, ack, enqueue); out: draw snapshots
   ['render'], // snapshot and reply -> Slack blocks, HTML, terminal text
-  ['commands', 'queue'], // the command grammar and handler; BullMQ queues and workers
+  ['commands', 'queue', 'outbox'], // the command grammar and handler; BullMQ queues and workers; notification outbox
   ['stores', 'targets', 'evidence'], // adapters behind the domain's ports: Redis; Kubernetes, shell, files; evidence bundles
   ['rollback'], // the domain: plans, steps, runner, strategies, the ports it declares
   ['config'], // service catalog schema and loader

@@ -5,6 +5,7 @@ import { hostStrategySections } from './host-strategy-schema.js';
 import { alertsCheckSchema, metricChecksSchema } from './monitoring-checks-schema.js';
 import { registrySectionSchema } from './registry-schema.js';
 import { versionSourcesSchema } from './version-sources-schema.js';
+import { incidentSections } from './incident-sections.js';
 
 /** A version, tag or revision name as users may type it: no spaces, no shell metacharacters. */
 export const VERSION_PATTERN = /^[A-Za-z0-9._+-]{1,128}$/;
@@ -12,9 +13,11 @@ export const VERSION_PATTERN = /^[A-Za-z0-9._+-]{1,128}$/;
 const k8sName = z
   .string()
   .regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'must be a lowercase Kubernetes object name');
+/** Service names as the catalog accepts them. */
+export const SERVICE_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const serviceName = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes (at most 63)');
+  .regex(SERVICE_NAME_PATTERN, 'must be lowercase letters, digits and dashes (at most 63)');
 const duration = durationSeconds;
 export { toSeconds };
 
@@ -159,6 +162,7 @@ export const serviceSchema = z
     versions: versionSourcesSchema.optional(),
     evidence: evidenceSectionSchema.optional(),
     ...hostStrategySections,
+    ...incidentSections,
   })
   .strict()
   .superRefine((service, ctx) => {
