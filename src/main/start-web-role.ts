@@ -10,6 +10,8 @@ import type { AppConfig } from './app-config.js';
 import type { RollbackCore } from './build-rollback-core.js';
 import type { RoleHandle } from './role-handle.js';
 import { startSlack } from './start-slack.js';
+import { SiteWaitWatcher } from '../queue/site-wait-watcher.js';
+import { siteSettings } from './site-settings.js';
 
 const LOCAL_HOSTS = ['0.0.0.0', '::', '127.0.0.1', '::1', 'localhost'];
 
@@ -63,12 +65,22 @@ export async function startWebRole(
     (jobId) => approvals.expire(jobId),
     log.child({ component: 'approvals' }),
   );
+  // Keeps the status of jobs whose site has no (suitable) live worker saying so.
+  const waits = new SiteWaitWatcher({
+    queues: core.rollbackQueue,
+    presence: core.heartbeats,
+    progress: core.progress,
+    sites: core.sites,
+    intervalMs: siteSettings(config.sites).siteCheckIntervalMs,
+    log: log.child({ component: 'site-waits' }),
+  });
+  waits.start();
   await http.listen({ port: config.port, host: config.host });
   return {
     http,
     url: announceListening(config, http, core, log),
     workers: [expiry],
-    closers: slack ? [() => slack.rendering.close()] : [],
+    closers: [() => waits.stop(), ...(slack ? [() => slack.rendering.close()] : [])],
   };
 }
 
