@@ -45,13 +45,16 @@ const versionsSchema = z.array(
 
 /** A worker's answer: what was asked, or the error it ended in. Parsed with its schema on arrival. */
 export const planReplySchema = z.union([
-  z.object({ resolved: resolvedSchema }),
+  z.object({ resolved: resolvedSchema, steps: z.array(z.object({ id: z.string(), title: z.string() })) }),
   z.object({ versions: versionsSchema }),
   z.object({ error: errorSchema }),
 ]);
 
 export type PlanReply =
-  { resolved: ResolvedPlan } | { versions: VersionEntry[] } | { error: z.input<typeof errorSchema> };
+  /** The resolved plan, with the steps the worker's strategy runs for it (ids and titles). */
+  | { resolved: ResolvedPlan; steps: { id: string; title: string }[] }
+  | { versions: VersionEntry[] }
+  | { error: z.input<typeof errorSchema> };
 
 /** Any thrown value as a reply, keeping its kind, code, hint and suggested commands. */
 export function errorReply(error: unknown): PlanReply {

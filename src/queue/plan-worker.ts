@@ -40,7 +40,9 @@ export function createPlanWorker(options: PlanWorkerOptions): Worker<PlanCall, P
     try {
       const service = options.catalog.require(call.service);
       if (call.op === 'versions') return { versions: await strategy.listVersions(service, { signal }) };
-      return { resolved: await strategy.resolve(service, call.request, { signal }) };
+      const resolved = await strategy.resolve(service, call.request, { signal });
+      const steps = strategy.steps(service, resolved.target).map(({ id, title }) => ({ id, title }));
+      return { resolved, steps };
     } catch (error) {
       log.info({ op: call.op, service: call.service, err: error }, 'planning call ended in an error');
       return errorReply(error);

@@ -41,9 +41,9 @@ export class SitePlanner {
   async resolve(
     site: string,
     call: { service: string; strategy: string; request: RollbackRequest },
-  ): Promise<ResolvedPlan> {
+  ): Promise<{ resolved: ResolvedPlan; steps: { id: string; title: string }[] }> {
     const reply = await this.call(site, { op: 'resolve', ...call, deadline: Date.now() + this.timeoutMs });
-    if ('resolved' in reply) return reply.resolved;
+    if ('resolved' in reply) return reply;
     throw unexpected(site);
   }
 
