@@ -3,6 +3,7 @@ import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { consoleRoutes } from '../transport/console/console-routes.js';
 import { apiRoutes } from '../transport/http/api-routes.js';
+import { queueDashboard } from '../transport/http/queue-dashboard.js';
 import { createHttpServer } from '../transport/http/create-http-server.js';
 import { consoleReportLinks, reportLinks } from '../transport/http/report-link.js';
 import { reportRoutes } from '../transport/http/report-routes.js';
@@ -55,6 +56,10 @@ export async function startWebRole(
         log: log.child({ component: 'report' }),
       }),
       apiRoutes({ rollbacks: core.rollbacks, audit: core.audit, token: config.apiToken }),
+      queueDashboard({
+        queues: () => core.rollbackQueue.sites().map((site) => core.rollbackQueue.of(site)),
+        token: config.apiToken,
+      }),
     ],
   });
   if (!slack) await http.register(consolePlugin(config, core, log));
