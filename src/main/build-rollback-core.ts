@@ -87,15 +87,9 @@ export async function buildRollbackCore(
   const locks = new StaleLockRecovery(new RedisServiceLocks(redis, keys), progress);
   const index = new RedisRollbackIndex(redis, keys, storeLog);
   const audit = new RedisAuditLog(redis, keys, log.child({ component: 'audit' }));
-  const sites = distinctSites(catalog.all().map(siteOfService));
-  const rollbackQueue = new BullmqRollbackQueue(connection, keys.prefix, { log, sites });
+  const rollbackQueue = new BullmqRollbackQueue(connection, keys.prefix, { log, sites: sitesOf(catalog) });
   const heartbeats = new RedisSiteHeartbeats(redis, keys);
-  const strategies = buildStrategies({
-    log,
-    kubeconfigPath: config.kubeconfigPath,
-    ...(overrides.clusterFactory ? { clusterFactory: overrides.clusterFactory } : {}),
-    ...(overrides.runnerFactory ? { runnerFactory: overrides.runnerFactory } : {}),
-  });
+  const strategies = buildStrategies({ ...overrides, log, kubeconfigPath: config.kubeconfigPath });
   const governance = buildGovernance({
     config,
     redis,
@@ -110,15 +104,10 @@ export async function buildRollbackCore(
     ...(overrides.slackRetries === undefined ? {} : { slackRetries: overrides.slackRetries }),
   });
   const { policy, approvals, marks } = governance;
-  const planning = sitePlanning(config, {
-    connection,
-    prefix: `${keys.prefix}:bull`,
-    presence: heartbeats,
-    log,
-  });
+  const planning = sitePlanning(config, strategies, { connection, keys, presence: heartbeats, log });
   const rollbacks = new RollbackService({
     catalog,
-    strategies: planning ? planOnSites(strategies, planning.planner, planning.delegates) : strategies,
+    strategies: planning.strategies,
     workers: heartbeats,
     queue: rollbackQueue,
     locks,
@@ -145,7 +134,7 @@ export async function buildRollbackCore(
     index,
     audit,
     rollbackQueue,
-    sites,
+    sites: sitesOf(catalog),
     heartbeats,
     strategies,
     rollbacks,
@@ -157,27 +146,39 @@ export async function buildRollbackCore(
       await cancellation.close();
       await governance.approvalExpiry.close();
       await rollbackQueue.close();
-      await planning?.planner.close();
+      await planning.close();
       await connections.close();
     },
   };
 }
 
+/** The sites the catalog's services name, the default one first. */
+function sitesOf(catalog: Catalog): string[] {
+  return distinctSites(catalog.all().map(siteOfService));
+}
+
 /**
- * PLAN_ON_WORKERS in a web-only process (ROLE=web, or the CLI with it set): plans for those sites are made
- * by a worker there, through their planning queue. ROLE=all plans itself, as it always has.
+ * The strategies the web role plans with. PLAN_ON_WORKERS in a web-only process (ROLE=web, or the CLI with
+ * it set): plans for those sites are made by a worker there, through their planning queue. ROLE=all plans
+ * itself, as it always has.
  */
 function sitePlanning(
   config: AppConfig,
-  deps: { connection: ConnectionOptions; prefix: string; presence: RedisSiteHeartbeats; log: Logger },
-): { planner: SitePlanner; delegates: (site: string) => boolean } | undefined {
+  strategies: Map<string, Strategy>,
+  deps: { connection: ConnectionOptions; keys: RedisKeys; presence: RedisSiteHeartbeats; log: Logger },
+): { strategies: Map<string, Strategy>; close(): Promise<void> } {
   const settings = siteSettings(config.sites);
   if (config.role === 'all' || (settings.planOnWorkers !== 'all' && settings.planOnWorkers.length === 0))
-    return undefined;
+    return { strategies, close: async () => undefined };
   const planner = new SitePlanner({
-    ...deps,
+    connection: deps.connection,
+    prefix: `${deps.keys.prefix}:bull`,
+    presence: deps.presence,
     log: deps.log.child({ component: 'site-planner' }),
     timeoutMs: settings.planTimeoutMs,
   });
-  return { planner, delegates: (site) => plansOnWorkers(settings, site) };
+  return {
+    strategies: planOnSites(strategies, planner, (site) => plansOnWorkers(settings, site)),
+    close: () => planner.close(),
+  };
 }
