@@ -55,7 +55,10 @@ describe('the queue dashboard (Bull Board) at /admin/queues', () => {
       headers: { authorization: basic('ops', TOKEN) },
     });
     expect(asset.status).toBe(200);
-    expect((await fetch(new URL(script!, `${bot.bot.url}/admin/queues/`))).status).toBe(401);
+    expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(0);
+    const anonymous = await fetch(new URL(script!, `${bot.bot.url}/admin/queues/`));
+    expect(anonymous.status).toBe(401);
+    await anonymous.arrayBuffer();
     const api = await fetch(`${bot.bot.url}/admin/queues/api/queues`, {
       headers: { authorization: `Bearer ${TOKEN}` },
     });
