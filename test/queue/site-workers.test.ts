@@ -88,7 +88,7 @@ describe('site workers', () => {
     await redis.del(keys.serviceLock('kaizen'));
   });
 
-  it('take jobs from their own site only', async () => {
+  it('take jobs from their own site only; a cancel finds a job in any site', async () => {
     const queue = new BullmqRollbackQueue(connection, prefix, { sites: ['eu-1'] });
     let ran = 0;
     const workers = siteWorkers([{ id: 'rollback', title: 'Roll back', run: async () => void ran++ }]);
@@ -101,6 +101,15 @@ describe('site workers', () => {
         .toBe('completed');
       expect(await queue.of('us-1').getJobState(elsewhere.jobId)).toBe('waiting');
       expect(ran).toBe(1);
+      // Cancel finds a job whichever site's queue holds it (a fresh producer opens the catalog's sites).
+      const canceller = new BullmqRollbackQueue(connection, prefix, { sites: ['eu-1', 'us-1'] });
+      try {
+        expect(await canceller.removeUnlessRunning(elsewhere.jobId)).toBe('removed');
+        expect(await canceller.removeUnlessRunning(here.jobId)).toBe('finished');
+        expect(await canceller.removeUnlessRunning('kaizen-none-xxxx')).toBe('absent');
+      } finally {
+        await canceller.close();
+      }
     } finally {
       await workers.close(5_000);
       await queue.close();
