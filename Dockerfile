@@ -6,7 +6,10 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+# TypeScript survives the prune: it is also an optional peer of valibot (used by Bull Board), which npm marks
+# "devOptional" and keeps. Nothing needs it at run time (24 MB).
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund \
+  && rm -rf node_modules/typescript node_modules/.bin/tsc node_modules/.bin/tsserver
 
 # Runtime stage: production dependencies, compiled code, the service catalog; runs as the non-root `node`
 # user (uid 1000). The code is owned by root and read-only to that user. It writes nothing but temporary
@@ -29,9 +32,11 @@ COPY package.json ./
 COPY config ./config
 RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node
-EXPOSE 3000
-# The web role answers /healthz; a worker (ROLE=worker) serves no HTTP, so for it the check is that the
-# process runs. Kubernetes ignores HEALTHCHECK and uses the Deployment's probes.
-HEALTHCHECK --interval=30s --timeout=3s CMD ["node", "-e", "if (process.env.ROLE === 'worker') process.exit(0); fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# 3000: the web role (Slack, reports, /api, /admin/queues, /metrics); 3001: a worker's probes and metrics.
+EXPOSE 3000 3001
+# /healthz of the web role (PORT), or of a worker-only process (WORKER_HTTP_PORT, on loopback by default);
+# a worker started with WORKER_HTTP_PORT=off has none, so for it the check is that the process runs.
+# Kubernetes ignores HEALTHCHECK and uses the Deployment's probes.
+HEALTHCHECK --interval=30s --timeout=3s CMD ["node", "-e", "const e = process.env; const port = e.ROLE === 'worker' ? (e.WORKER_HTTP_PORT || 3001) : (e.PORT || 3000); if (port === 'off') process.exit(0); fetch('http://127.0.0.1:' + port + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["/usr/bin/tini", "--"]
 CMD ["node", "--enable-source-maps", "dist/main/main.js"]

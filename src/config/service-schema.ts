@@ -18,6 +18,16 @@ export const SERVICE_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const serviceName = z
   .string()
   .regex(SERVICE_NAME_PATTERN, 'must be lowercase letters, digits and dashes (at most 63)');
+/**
+ * Site names (a cluster, region or host group whose workers run the service's rollbacks): they become
+ * part of queue names, so no colons and no spaces.
+ */
+export const SITE_PATTERN = /^[a-z0-9][a-z0-9-]{0,39}$/;
+/** The site of services that name none, and the site a worker serves when WORKER_SITES is unset. */
+export const DEFAULT_SITE = 'default';
+const siteName = z
+  .string()
+  .regex(SITE_PATTERN, 'must be lowercase letters, digits and dashes (at most 40), like eu-1');
 const duration = durationSeconds;
 export { toSeconds };
 
@@ -161,6 +171,11 @@ export const serviceSchema = z
     /** Where versions come from besides the deployment history and `kubernetes.tags` (a git repository). */
     versions: versionSourcesSchema.optional(),
     evidence: evidenceSectionSchema.optional(),
+    /**
+     * Where the workers that roll this service back run (a cluster, region or host group). Absent: the
+     * default site (`default`); read it with {@link siteOfService}.
+     */
+    site: siteName.optional(),
     ...hostStrategySections,
     ...incidentSections,
   })
@@ -179,6 +194,11 @@ export const serviceSchema = z
   });
 
 export type ServiceConfig = z.output<typeof serviceSchema>;
+
+/** The site whose workers roll the service back: its `site:`, else `default`. */
+export function siteOfService(service: Pick<ServiceConfig, 'site'>): string {
+  return service.site ?? DEFAULT_SITE;
+}
 export type KubernetesSection = z.output<typeof kubernetesSectionSchema>;
 export type VerifySection = z.output<typeof verifySchema>;
 export type PermissionsSection = z.output<typeof permissionsSchema>;

@@ -90,6 +90,12 @@ export type JobErrorCode =
   | 'job_memory_unreadable'
   /** This worker lost its lock on the job; another one resumes it. */
   | 'job_abandoned'
+  /** This worker is shutting down: it handed the job back to the queue at a safe point. */
+  | 'job_handed_back'
+  /** The site's live workers do not run the plan's strategy: nothing was queued. */
+  | 'no_worker_for_strategy'
+  /** Planning is done by a worker of the service's site, and none answered (none running, or too slow). */
+  | 'site_planner_unavailable'
   | 'cancelled';
 
 /** The Kubernetes API and the kubernetes strategy's steps. */

@@ -53,6 +53,17 @@ export class JobAbandonedError extends RollbackError {
   }
 }
 
+/**
+ * This worker is shutting down (SIGTERM): the step in flight reached its safe point and the job goes back
+ * to its queue, where another worker of the site resumes it at once from the step it was in. Like an
+ * abandoned job, the runner publishes no ending; unlike one, it says in the thread why the job moved.
+ */
+export class JobHandedBackError extends RollbackError {
+  constructor(jobId: string) {
+    super('job_handed_back', `This worker is shutting down; ${jobId} goes back to the queue.`);
+  }
+}
+
 export function isRetryable(error: unknown): error is RetryableError {
   return error instanceof RetryableError;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { redisSettingsFromEnv, type RedisSettings } from './redis-settings.js';
+import { siteEnvSchema, siteSettingsFromEnv, type SiteSettings } from './site-settings.js';
 
 const role = z.enum(['all', 'web', 'worker']);
 
@@ -21,7 +22,7 @@ const optionalString = z
   .optional()
   .transform((value) => (value === '' ? undefined : value));
 
-const envSchema = z.object({
+const baseEnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** Default 0.0.0.0 with Slack; 127.0.0.1 in local mode, where the web console has no login. */
   HOST: z
@@ -61,6 +62,7 @@ const envSchema = z.object({
   WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).max(600_000).optional(),
   WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).max(600_000).optional(),
 });
+const envSchema = baseEnvSchema.extend(siteEnvSchema.shape);
 
 export interface AppConfig {
   port: number;
@@ -86,6 +88,8 @@ export interface AppConfig {
   workerLockDurationMs?: number | undefined;
   /** How often workers look for jobs whose worker died (default 30 s). */
   workerStalledIntervalMs?: number | undefined;
+  /** Sites: what this process's workers serve and run, where plans are made, shutdown and worker HTTP. */
+  sites?: Partial<SiteSettings> | undefined;
 }
 
 export class ConfigError extends Error {
@@ -129,5 +133,6 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     workerConcurrency: e.WORKER_CONCURRENCY,
     workerLockDurationMs: e.WORKER_LOCK_DURATION_MS,
     workerStalledIntervalMs: e.WORKER_STALLED_INTERVAL_MS,
+    sites: siteSettingsFromEnv(e),
   };
 }

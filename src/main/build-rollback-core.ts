@@ -1,6 +1,7 @@
 import type { ConnectionOptions } from 'bullmq';
 import { CommandHandler } from '../commands/command-handler.js';
 import type { Catalog } from '../config/catalog.js';
+import { siteOfService } from '../config/service-schema.js';
 import { loadCatalog } from '../config/load-catalog.js';
 import type { Logger } from '../observability/logger.js';
 import { BullmqRollbackQueue } from '../queue/bullmq-rollback-queue.js';
@@ -22,6 +23,11 @@ import type { AppConfig } from './app-config.js';
 import { buildGovernance, type Governance } from './build-governance.js';
 import { buildStrategies } from './build-strategies.js';
 import { RedisConnectionFactory } from './redis-connection-factory.js';
+import { RedisSiteHeartbeats } from '../stores/redis-site-heartbeats.js';
+import { SitePlanner } from '../queue/site-planner.js';
+import { planOnSites } from '../queue/site-planning-strategy.js';
+import { distinctSites } from '../queue/site-queues.js';
+import { plansOnWorkers, siteSettings } from './site-settings.js';
 
 export interface RollbackCoreOverrides {
   clusterFactory?: KubernetesClusterFactory;
@@ -43,6 +49,11 @@ export interface RollbackCore {
   index: RedisRollbackIndex;
   audit: RedisAuditLog;
   rollbackQueue: BullmqRollbackQueue;
+  /** The sites the catalog's services name (the default one first). */
+  sites: string[];
+  /** Which workers are alive in each site, and what they run. */
+  heartbeats: RedisSiteHeartbeats;
+  /** This process's own strategies (the worker role runs these; the web role may plan on the sites'). */
   strategies: Map<string, Strategy>;
   rollbacks: RollbackService;
   /** Permissions, approvals (and their expiry timer) and rolled-back marks. */
@@ -76,13 +87,9 @@ export async function buildRollbackCore(
   const locks = new StaleLockRecovery(new RedisServiceLocks(redis, keys), progress);
   const index = new RedisRollbackIndex(redis, keys, storeLog);
   const audit = new RedisAuditLog(redis, keys, log.child({ component: 'audit' }));
-  const rollbackQueue = new BullmqRollbackQueue(connection, keys.prefix, log);
-  const strategies = buildStrategies({
-    log,
-    kubeconfigPath: config.kubeconfigPath,
-    ...(overrides.clusterFactory ? { clusterFactory: overrides.clusterFactory } : {}),
-    ...(overrides.runnerFactory ? { runnerFactory: overrides.runnerFactory } : {}),
-  });
+  const rollbackQueue = new BullmqRollbackQueue(connection, keys.prefix, { log, sites: sitesOf(catalog) });
+  const heartbeats = new RedisSiteHeartbeats(redis, keys);
+  const strategies = buildStrategies({ ...overrides, log, kubeconfigPath: config.kubeconfigPath });
   const governance = buildGovernance({
     config,
     redis,
@@ -97,9 +104,11 @@ export async function buildRollbackCore(
     ...(overrides.slackRetries === undefined ? {} : { slackRetries: overrides.slackRetries }),
   });
   const { policy, approvals, marks } = governance;
+  const planning = sitePlanning(config, strategies, { connection, keys, presence: heartbeats, log });
   const rollbacks = new RollbackService({
     catalog,
-    strategies,
+    strategies: planning.strategies,
+    workers: heartbeats,
     queue: rollbackQueue,
     locks,
     index,
@@ -125,6 +134,8 @@ export async function buildRollbackCore(
     index,
     audit,
     rollbackQueue,
+    sites: sitesOf(catalog),
+    heartbeats,
     strategies,
     rollbacks,
     governance,
@@ -135,7 +146,39 @@ export async function buildRollbackCore(
       await cancellation.close();
       await governance.approvalExpiry.close();
       await rollbackQueue.close();
+      await planning.close();
       await connections.close();
     },
+  };
+}
+
+/** The sites the catalog's services name, the default one first. */
+function sitesOf(catalog: Catalog): string[] {
+  return distinctSites(catalog.all().map(siteOfService));
+}
+
+/**
+ * The strategies the web role plans with. PLAN_ON_WORKERS in a web-only process (ROLE=web, or the CLI with
+ * it set): plans for those sites are made by a worker there, through their planning queue. ROLE=all plans
+ * itself, as it always has.
+ */
+function sitePlanning(
+  config: AppConfig,
+  strategies: Map<string, Strategy>,
+  deps: { connection: ConnectionOptions; keys: RedisKeys; presence: RedisSiteHeartbeats; log: Logger },
+): { strategies: Map<string, Strategy>; close(): Promise<void> } {
+  const settings = siteSettings(config.sites);
+  if (config.role === 'all' || (settings.planOnWorkers !== 'all' && settings.planOnWorkers.length === 0))
+    return { strategies, close: async () => undefined };
+  const planner = new SitePlanner({
+    connection: deps.connection,
+    prefix: `${deps.keys.prefix}:bull`,
+    presence: deps.presence,
+    log: deps.log.child({ component: 'site-planner' }),
+    timeoutMs: settings.planTimeoutMs,
+  });
+  return {
+    strategies: planOnSites(strategies, planner, (site) => plansOnWorkers(settings, site)),
+    close: () => planner.close(),
   };
 }

@@ -12,9 +12,13 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, 'shutting down: finishing active steps');
+    const started = Date.now();
+    log.info({ signal }, 'shutting down: running rollbacks go back to the queue at their next safe point');
     bot.close().then(
-      () => process.exit(0),
+      () => {
+        log.info({ signal, ms: Date.now() - started }, 'shut down');
+        process.exit(0);
+      },
       (error: unknown) => {
         log.error({ err: error }, 'shutdown failed');
         process.exit(1);

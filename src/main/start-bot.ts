@@ -9,8 +9,12 @@ import type { AppConfig } from './app-config.js';
 import { buildRollbackCore } from './build-rollback-core.js';
 import type { RoleHandle } from './role-handle.js';
 import { startWebRole, type WebRole } from './start-web-role.js';
-import { startWorkerRole, type WorkerRoleOverrides } from './start-worker-role.js';
+import { startWorkerRole, type WorkerRole, type WorkerRoleOverrides } from './start-worker-role.js';
 import { checkKubernetesAccess } from './check-kubernetes-access.js';
+import { siteOfService } from '../config/service-schema.js';
+import { SiteQueueStats } from '../queue/site-queue-stats.js';
+import { distinctSites } from '../queue/site-queues.js';
+import { plansOnWorkers, siteSettings } from './site-settings.js';
 
 export interface StartBotOverrides extends WorkerRoleOverrides {
   log?: Logger;
@@ -23,6 +27,8 @@ export interface BotHandle {
   log: Logger;
   url: string | undefined;
   http: FastifyInstance | undefined;
+  /** ROLE=worker: where its /healthz, /readyz and /metrics answer (WORKER_HTTP_PORT). */
+  workerUrl: string | undefined;
   rollbacks: RollbackService;
   commands: CommandHandler;
   /** `cancel(jobId, actor)`: what `/rollback cancel` and the Cancel button call. */
@@ -42,10 +48,21 @@ export async function startBot(config: AppConfig, overrides: StartBotOverrides =
     ...(overrides.runnerFactory ? { runnerFactory: overrides.runnerFactory } : {}),
     ...(overrides.slackRetries === undefined ? {} : { slackRetries: overrides.slackRetries }),
   });
+  const settings = siteSettings(config.sites);
   if (!overrides.clusterFactory) {
-    checkKubernetesAccess({ services: core.catalog.all(), kubeconfigPath: config.kubeconfigPath, log });
+    // A web process that plans on the sites' workers never reads their clusters: nothing to warn about.
+    const planned = (site: string) => config.role === 'web' && plansOnWorkers(settings, site);
+    const services = core.catalog.all().filter((service) => !planned(siteOfService(service)));
+    checkKubernetesAccess({ services, kubeconfigPath: config.kubeconfigPath, log });
   }
   const metrics = new Metrics();
+  const queueSites = distinctSites([...core.sites, ...(config.role === 'web' ? [] : settings.workerSites)]);
+  const queueStats = new SiteQueueStats({
+    queues: core.rollbackQueue,
+    presence: core.heartbeats,
+    sites: () => queueSites,
+  });
+  metrics.watchQueues(() => queueStats.read());
   const web: WebRole | undefined =
     config.role === 'worker'
       ? undefined
@@ -54,13 +71,14 @@ export async function startBot(config: AppConfig, overrides: StartBotOverrides =
           metrics,
           ...(overrides.slackRetries === undefined ? {} : { slackRetries: overrides.slackRetries }),
         });
-  const worker: RoleHandle | undefined =
+  const worker: WorkerRole | undefined =
     config.role === 'web' ? undefined : await startWorkerRole(config, core, { log, metrics, overrides });
-  const roles = [web, worker].filter((role): role is RoleHandle => role !== undefined);
+  const roles: RoleHandle[] = [web, worker].filter((role) => role !== undefined);
   return {
     log,
     url: web?.url,
     http: web?.http,
+    workerUrl: worker?.httpUrl,
     rollbacks: core.rollbacks,
     commands: core.commands,
     cancels: core.cancels,

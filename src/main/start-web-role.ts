@@ -3,6 +3,7 @@ import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { consoleRoutes } from '../transport/console/console-routes.js';
 import { apiRoutes } from '../transport/http/api-routes.js';
+import { queueDashboard } from '../transport/http/queue-dashboard.js';
 import { createHttpServer } from '../transport/http/create-http-server.js';
 import { consoleReportLinks, reportLinks } from '../transport/http/report-link.js';
 import { reportRoutes } from '../transport/http/report-routes.js';
@@ -10,6 +11,8 @@ import type { AppConfig } from './app-config.js';
 import type { RollbackCore } from './build-rollback-core.js';
 import type { RoleHandle } from './role-handle.js';
 import { startSlack } from './start-slack.js';
+import { SiteWaitWatcher } from '../queue/site-wait-watcher.js';
+import { siteSettings } from './site-settings.js';
 
 const LOCAL_HOSTS = ['0.0.0.0', '::', '127.0.0.1', '::1', 'localhost'];
 
@@ -53,6 +56,10 @@ export async function startWebRole(
         log: log.child({ component: 'report' }),
       }),
       apiRoutes({ rollbacks: core.rollbacks, audit: core.audit, token: config.apiToken }),
+      queueDashboard({
+        queues: () => core.rollbackQueue.sites().map((site) => core.rollbackQueue.of(site)),
+        token: config.apiToken,
+      }),
     ],
   });
   if (!slack) await http.register(consolePlugin(config, core, log));
@@ -63,12 +70,22 @@ export async function startWebRole(
     (jobId) => approvals.expire(jobId),
     log.child({ component: 'approvals' }),
   );
+  // Keeps the status of jobs whose site has no (suitable) live worker saying so.
+  const waits = new SiteWaitWatcher({
+    queues: core.rollbackQueue,
+    presence: core.heartbeats,
+    progress: core.progress,
+    sites: core.sites,
+    intervalMs: siteSettings(config.sites).siteCheckIntervalMs,
+    log: log.child({ component: 'site-waits' }),
+  });
+  waits.start();
   await http.listen({ port: config.port, host: config.host });
   return {
     http,
     url: announceListening(config, http, core, log),
     workers: [expiry],
-    closers: slack ? [() => slack.rendering.close()] : [],
+    closers: [() => waits.stop(), ...(slack ? [() => slack.rendering.close()] : [])],
   };
 }
 

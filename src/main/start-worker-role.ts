@@ -1,17 +1,25 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { RedisJobMemory } from '../stores/redis-job-memory.js';
-import { createRollbackWorker } from '../queue/rollback-worker.js';
+import { createPlanWorker } from '../queue/plan-worker.js';
+import { SiteWorkers } from '../queue/site-workers.js';
+import { WorkerHeartbeat } from '../queue/worker-heartbeat.js';
 import { finalChecklists } from '../rollback/final-checklists.js';
 import { MarkOnSuccessProgressStore } from '../rollback/mark-on-success-progress-store.js';
 import { MetricsProgressStore } from '../stores/metrics-progress-store.js';
 import type { CommandRunnerFactory } from '../rollback/ports/command-runner.js';
 import type { RetryPolicy } from '../rollback/retry-with-backoff.js';
 import { RollbackExecutor } from '../rollback/rollback-executor.js';
+import type { Strategy } from '../rollback/strategy.js';
 import { createCommandRunnerFactory } from '../targets/shell/create-command-runner-factory.js';
+import { createHttpServer } from '../transport/http/create-http-server.js';
 import type { AppConfig } from './app-config.js';
 import type { RollbackCore } from './build-rollback-core.js';
 import type { RoleHandle } from './role-handle.js';
+import { siteSettings, type SiteSettings } from './site-settings.js';
 
 export interface WorkerRoleOverrides {
   runnerFactory?: CommandRunnerFactory;
@@ -21,20 +29,32 @@ export interface WorkerRoleOverrides {
   workerStalledIntervalMs?: number;
 }
 
+export interface WorkerRole extends RoleHandle {
+  /** The rollback workers of the served sites, with their graceful shutdown. */
+  siteWorkers: SiteWorkers;
+  /** ROLE=worker only: the small server of /healthz, /readyz and /metrics (WORKER_HTTP_PORT). */
+  http: FastifyInstance | undefined;
+  httpUrl: string | undefined;
+}
+
 /**
  * The worker role: the domain's executor (snapshots counted in the metrics, the service marked rolled
- * back on success) behind a BullMQ worker that listens for cancels from every process.
+ * back on success) behind one BullMQ worker per served site (WORKER_SITES) that listens for cancels from
+ * every process, a planning worker per site for web processes that plan on the sites, a heartbeat that
+ * says which strategies run here, and, in a worker-only process, probes and metrics over HTTP.
  */
 export async function startWorkerRole(
   config: AppConfig,
   core: RollbackCore,
   deps: { log: Logger; metrics: Metrics; overrides: WorkerRoleOverrides },
-): Promise<RoleHandle> {
+): Promise<WorkerRole> {
   const { log, overrides } = deps;
+  const settings = siteSettings(config.sites);
+  const strategies = servedStrategies(core.strategies, settings);
   await core.cancellation.start();
   const executor = new RollbackExecutor({
     catalog: core.catalog,
-    strategies: core.strategies,
+    strategies,
     guardRunner: (overrides.runnerFactory ?? createCommandRunnerFactory({ log }))({ name: 'local' }),
     progress: new MetricsProgressStore(
       new MarkOnSuccessProgressStore(core.progress, core.governance.marks, log.child({ component: 'marks' })),
@@ -47,18 +67,82 @@ export async function startWorkerRole(
     checklists: finalChecklists,
     ...(overrides.stepRetry ? { stepRetry: overrides.stepRetry } : {}),
   });
+  const sites = settings.workerSites;
+  const heartbeat = new WorkerHeartbeat({
+    store: core.heartbeats,
+    worker: {
+      id: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+      host: hostname(),
+      strategies: [...strategies.keys()],
+    },
+    sites,
+    ttlMs: settings.heartbeatTtlMs,
+    log: log.child({ component: 'heartbeat' }),
+  });
   const lockDurationMs = overrides.workerLockDurationMs ?? config.workerLockDurationMs;
   const stalledIntervalMs = overrides.workerStalledIntervalMs ?? config.workerStalledIntervalMs;
-  const worker = createRollbackWorker({
+  const siteWorkers = new SiteWorkers({
+    sites,
+    heartbeat,
+    others: sites.map((site) =>
+      createPlanWorker({
+        connection: core.connection,
+        prefix: `${core.keys.prefix}:bull`,
+        site,
+        catalog: core.catalog,
+        strategies,
+        log: log.child({ component: 'plan-worker' }),
+      }),
+    ),
     connection: core.connection,
     keys: core.keys,
     executor,
+    runs: (plan) => strategies.has(plan.strategy),
     log: log.child({ component: 'worker' }),
     concurrency: config.workerConcurrency,
     cancellation: core.cancellation,
     ...(lockDurationMs ? { lockDurationMs } : {}),
     ...(stalledIntervalMs ? { stalledIntervalMs } : {}),
   });
-  log.info({ concurrency: config.workerConcurrency }, 'rollback worker started');
-  return { workers: [worker], closers: [() => core.cancellation.close()] };
+  await heartbeat.start();
+  const http = config.role === 'worker' ? await startWorkerHttp(settings, core, deps) : undefined;
+  log.info(
+    { sites, strategies: [...strategies.keys()], concurrency: config.workerConcurrency, http: http?.url },
+    'rollback worker started',
+  );
+  return {
+    siteWorkers,
+    http: http?.server,
+    httpUrl: http?.url,
+    workers: [],
+    closers: [
+      () => siteWorkers.close(settings.shutdownGraceMs),
+      async () => http?.server.close(),
+      () => core.cancellation.close(),
+    ],
+  };
+}
+
+/** WORKER_STRATEGIES narrows what this worker runs (and says it runs); unset: every strategy it has. */
+function servedStrategies(all: Map<string, Strategy>, settings: SiteSettings): Map<string, Strategy> {
+  const names = settings.workerStrategies;
+  return names ? new Map([...all].filter(([name]) => names.includes(name))) : all;
+}
+
+/** Probes and metrics of a worker-only process, on WORKER_HTTP_HOST:WORKER_HTTP_PORT (loopback unless set). */
+async function startWorkerHttp(
+  settings: SiteSettings,
+  core: RollbackCore,
+  deps: { log: Logger; metrics: Metrics },
+): Promise<{ server: FastifyInstance; url: string } | undefined> {
+  if (!settings.workerHttp) return undefined;
+  const server = await createHttpServer({
+    log: deps.log,
+    metrics: deps.metrics,
+    readiness: [{ name: 'redis', check: async () => void (await core.redis.ping()) }],
+  });
+  await server.listen(settings.workerHttp);
+  const address = server.server.address();
+  const port = typeof address === 'object' && address ? address.port : settings.workerHttp.port;
+  return { server, url: `http://127.0.0.1:${port}` };
 }

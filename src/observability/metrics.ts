@@ -1,4 +1,14 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** One site's queue as a scrape sees it (queue/site-queue-stats.ts reads it from Redis). */
+export interface QueueStat {
+  site: string;
+  waiting: number;
+  active: number;
+  delayed: number;
+  oldestWaitingSeconds: number;
+  liveWorkers: number;
+}
 
 /** The bot's Prometheus metrics, in a registry of its own (so tests and several bots never collide). */
 export class Metrics {
@@ -33,6 +43,56 @@ export class Metrics {
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5],
     registers: [this.registry],
   });
+
+  /**
+   * Queue depth, oldest waiting job and live workers per site, read from Redis when scraped (Redis holds
+   * one truth for every process: aggregate with `max by (site)`). A scrape while Redis does not answer
+   * leaves these out rather than failing /metrics.
+   */
+  watchQueues(read: () => Promise<QueueStat[]>): void {
+    const registers = [this.registry];
+    const latest = async (): Promise<QueueStat[] | undefined> => {
+      try {
+        return await read();
+      } catch {
+        return undefined;
+      }
+    };
+    new Gauge({
+      name: 'rollbackbot_queue_jobs',
+      help: 'Rollback jobs in each site queue, by state (waiting, active, delayed).',
+      labelNames: ['site', 'state'] as const,
+      registers,
+      async collect() {
+        this.reset();
+        for (const s of (await latest()) ?? []) {
+          this.set({ site: s.site, state: 'waiting' }, s.waiting);
+          this.set({ site: s.site, state: 'active' }, s.active);
+          this.set({ site: s.site, state: 'delayed' }, s.delayed);
+        }
+      },
+    });
+    new Gauge({
+      name: 'rollbackbot_queue_oldest_waiting_seconds',
+      help: 'Age of the job next in line in each site queue (0: none waits). Grows while a site has no worker.',
+      labelNames: ['site'] as const,
+      registers,
+      async collect() {
+        this.reset();
+        for (const s of (await latest()) ?? []) this.set({ site: s.site }, s.oldestWaitingSeconds);
+      },
+    });
+    new Gauge({
+      name: 'rollbackbot_site_workers',
+      help: 'Live workers per site (heartbeats not expired).',
+      labelNames: ['site'] as const,
+      registers,
+      async collect() {
+        this.reset();
+        for (const s of (await latest()) ?? []) this.set({ site: s.site }, s.liveWorkers);
+      },
+    });
+  }
 
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics ?? true)

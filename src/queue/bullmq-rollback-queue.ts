@@ -3,24 +3,65 @@ import type { Logger } from '../observability/logger.js';
 import type { RollbackPlan } from '../rollback/plan.js';
 import type { CancellableQueue, QueueRemoval } from '../rollback/ports/cancellation.js';
 import type { RollbackQueue } from '../rollback/ports/rollback-queue.js';
+import { DEFAULT_SITE, distinctSites, rollbackQueueName, siteOf } from './site-queues.js';
 
-export const ROLLBACK_QUEUE = 'rollbacks';
+/** The default site's queue name (sites each have their own: site-queues.ts). */
+export const ROLLBACK_QUEUE = rollbackQueueName(DEFAULT_SITE);
 
 export interface RollbackJobData {
   plan: RollbackPlan;
 }
 
-/** The producer side: accepted plans become BullMQ jobs whose id is the plan's job id. */
-export class BullmqRollbackQueue implements RollbackQueue, CancellableQueue {
-  readonly queue: Queue<RollbackJobData>;
+export interface BullmqRollbackQueueOptions {
+  /** Sites whose queues to open at once (the catalog's), so a cancel finds a job whichever site holds it. */
+  sites?: Iterable<string>;
+  log?: Logger;
+}
 
-  constructor(connection: ConnectionOptions, prefix: string, log?: Logger) {
-    this.queue = new Queue<RollbackJobData>(ROLLBACK_QUEUE, { connection, prefix: `${prefix}:bull` });
-    this.queue.on('error', (error) => log?.warn({ err: error }, 'rollback queue: Redis error'));
+/**
+ * The producer side: accepted plans become BullMQ jobs, whose id is the plan's job id, in the queue of the
+ * plan's site (one queue per site; see site-queues.ts).
+ */
+export class BullmqRollbackQueue implements RollbackQueue, CancellableQueue {
+  private readonly queues = new Map<string, Queue<RollbackJobData>>();
+
+  constructor(
+    private readonly connection: ConnectionOptions,
+    private readonly prefix: string,
+    options: BullmqRollbackQueueOptions = {},
+  ) {
+    this.log = options.log;
+    for (const site of distinctSites([DEFAULT_SITE, ...(options.sites ?? [])])) this.of(site);
+  }
+
+  private readonly log: Logger | undefined;
+
+  /** The default site's queue (the one queue of installations without sites). */
+  get queue(): Queue<RollbackJobData> {
+    return this.of(DEFAULT_SITE);
+  }
+
+  /** The queue of one site, opened on first use. */
+  of(site: string): Queue<RollbackJobData> {
+    let queue = this.queues.get(site);
+    if (!queue) {
+      queue = new Queue<RollbackJobData>(rollbackQueueName(site), {
+        connection: this.connection,
+        prefix: `${this.prefix}:bull`,
+      });
+      queue.on('error', (error) => this.log?.warn({ err: error, site }, 'rollback queue: Redis error'));
+      this.queues.set(site, queue);
+    }
+    return queue;
+  }
+
+  /** The sites whose queues are open. */
+  sites(): string[] {
+    return [...this.queues.keys()];
   }
 
   async enqueue(plan: RollbackPlan): Promise<void> {
-    await this.queue.add(
+    await this.of(siteOf(plan)).add(
       'rollback',
       { plan },
       {
@@ -36,16 +77,19 @@ export class BullmqRollbackQueue implements RollbackQueue, CancellableQueue {
   /**
    * BullMQ's removeJob script is atomic and refuses a job whose lock a live worker holds: a waiting job
    * is gone before any worker can take it, a running one is left to its worker. A job whose worker died
-   * (lock expired, not yet recovered) is removed too, so it never resumes.
+   * (lock expired, not yet recovered) is removed too, so it never resumes. Looks in every open site queue.
    */
   async removeUnlessRunning(jobId: string): Promise<QueueRemoval> {
-    const state = await this.queue.getJobState(jobId);
-    if (state === 'unknown') return 'absent';
-    if (state === 'completed' || state === 'failed') return 'finished';
-    return (await this.queue.remove(jobId)) === 1 ? 'removed' : 'running';
+    for (const queue of this.queues.values()) {
+      const state = await queue.getJobState(jobId);
+      if (state === 'unknown') continue;
+      if (state === 'completed' || state === 'failed') return 'finished';
+      return (await queue.remove(jobId)) === 1 ? 'removed' : 'running';
+    }
+    return 'absent';
   }
 
-  close(): Promise<void> {
-    return this.queue.close();
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((queue) => queue.close()));
   }
 }

@@ -35,6 +35,11 @@ export interface RollbackPlan {
   request: RollbackRequest;
   service: string;
   environment: string;
+  /**
+   * The site whose workers run this plan (the service's `site:` when it was accepted). Absent in plans
+   * accepted before sites existed: the default site.
+   */
+  site?: string;
   strategy: string;
   /** Human-readable current version ("v0.8.0 (revision 5)"). */
   from: string;

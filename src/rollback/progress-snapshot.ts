@@ -1,3 +1,5 @@
+import type { WorkerWait } from './worker-wait.js';
+
 /**
  * The platform-neutral progress state of one rollback. The worker publishes a whole snapshot after every
  * change; renderers (Slack, console, CLI, report page) draw the latest one and never see deltas.
@@ -101,6 +103,11 @@ export interface ProgressSnapshot {
   released?: { by: { id: string; name: string }; at: string; reason: string };
   /** Checklist of the runbook's prerequisites, shown with the plan. */
   prerequisites?: Checklist;
+  /**
+   * Set while the job waits in its site's queue with no worker able to take it (none alive there, or
+   * none running its strategy); cleared when a worker starts it.
+   */
+  waitingForWorker?: WorkerWait;
   createdAt: string;
   startedAt?: string;
   endedAt?: string;

@@ -1,5 +1,5 @@
 import type { Logger } from '../observability/logger.js';
-import { describeError, JobAbandonedError } from '../errors/rollback-error.js';
+import { describeError, JobAbandonedError, JobHandedBackError } from '../errors/rollback-error.js';
 import type { ServiceConfig } from '../config/service-schema.js';
 import type { RollbackPlan } from './plan.js';
 import type { AuditLog } from './ports/audit-log.js';
@@ -60,7 +60,8 @@ export type ExecutionOutcome =
  * Executes accepted rollback plans, whatever queue delivers them: looks up the service and its strategy,
  * builds the runbook (guards first), runs it to an end and frees the service. A plan that cannot run
  * ends as a failed snapshot. A job abandoned through the signal throws {@link JobAbandonedError} at once
- * and leaves snapshot, audit trail and lock to the worker that owns it now.
+ * and leaves snapshot, audit trail and lock to the worker that owns it now; one handed back (shutdown)
+ * throws {@link JobHandedBackError} at its next safe point and keeps the service locked for the next worker.
  */
 export class RollbackExecutor {
   private readonly runbooks: Runbooks;
@@ -75,7 +76,7 @@ export class RollbackExecutor {
     try {
       final = await this.runPlan(plan, run);
     } catch (error) {
-      if (error instanceof JobAbandonedError) throw error;
+      if (error instanceof JobAbandonedError || error instanceof JobHandedBackError) throw error;
       const described = describeError(error);
       log.error({ jobId: plan.jobId, error: described }, 'rollback job could not run');
       await this.failUnrun(plan, described);

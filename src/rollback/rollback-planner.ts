@@ -1,4 +1,4 @@
-import type { ServiceConfig } from '../config/service-schema.js';
+import { siteOfService, type ServiceConfig } from '../config/service-schema.js';
 import { prerequisitesChecklist } from './checklists.js';
 import { newJobId } from './new-job-id.js';
 import type { RollbackPlan, RollbackRequest } from './plan.js';
@@ -35,6 +35,7 @@ export class RollbackPlanner {
       request,
       service: service.name,
       environment: service.environment,
+      site: siteOfService(service),
       strategy: strategy.name,
       from: resolved.from,
       to: resolved.to,

@@ -15,6 +15,8 @@ import { Runbooks } from './runbooks.js';
 import type { ServiceCatalog } from './service-catalog.js';
 import { initialSnapshot } from './snapshot-tracker.js';
 import type { Strategy, VersionEntry } from './strategy.js';
+import type { SitePresence } from './ports/site-workers.js';
+import { checkSiteWorkers, type WorkerWait } from './worker-wait.js';
 
 export interface RollbackServiceOptions {
   catalog: ServiceCatalog;
@@ -29,6 +31,12 @@ export interface RollbackServiceOptions {
   approvals?: ApprovalService;
   audit?: AuditLog;
   marks?: RolledBackMarks;
+  /**
+   * The live workers of each site (heartbeats). Absent: no check. Present: a plan whose site's live
+   * workers all lack its strategy is refused; one whose site has no live worker is queued and its status
+   * says it waits for one.
+   */
+  workers?: SitePresence;
   now?: () => Date;
 }
 
@@ -115,6 +123,7 @@ export class RollbackService {
     }
     const plan = await this.plan(request, signal);
     if (request.dryRun) return { kind: 'dry_run', plan };
+    await this.workerWait(plan);
     if (request.breakGlass) {
       await this.audit(
         'break_glass',
@@ -280,10 +289,14 @@ export class RollbackService {
 
   /** Takes the lock for an already resolved plan and enqueues it. */
   async enqueuePlan(plan: RollbackPlan): Promise<RollbackPlan> {
+    const waiting = await this.workerWait(plan);
     await this.acquireLock(plan);
     try {
       await this.options.index.record(plan);
-      await this.options.progress.publish(initialSnapshot(plan));
+      await this.options.progress.publish({
+        ...initialSnapshot(plan),
+        ...(waiting ? { waitingForWorker: waiting } : {}),
+      });
       await this.options.queue.enqueue(plan);
     } catch (error) {
       await this.options.locks.release(plan.service, plan.jobId).catch(() => undefined);
@@ -291,6 +304,12 @@ export class RollbackService {
     }
     await this.audit('enqueued', plan.request.requester, plan.service, plan.jobId, `to ${plan.to}`);
     return plan;
+  }
+
+  /** What keeps the plan from running in its site (none: undefined); refuses a strategy no live worker runs. */
+  private workerWait(plan: RollbackPlan): Promise<WorkerWait | undefined> {
+    const presence = this.options.workers;
+    return presence ? checkSiteWorkers(presence, plan, this.now()) : Promise.resolve(undefined);
   }
 
   async versions(

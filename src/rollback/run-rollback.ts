@@ -1,7 +1,13 @@
 import type { Logger } from '../observability/logger.js';
 import type { ServiceConfig } from '../config/service-schema.js';
 import { cancelRequestOf, type CancelPoint } from './cancel-report.js';
-import { CancelledError, JobAbandonedError, describeError, isRetryable } from '../errors/rollback-error.js';
+import {
+  CancelledError,
+  JobAbandonedError,
+  JobHandedBackError,
+  describeError,
+  isRetryable,
+} from '../errors/rollback-error.js';
 import { GuardRefusedError } from './guards/guard-refused-error.js';
 import type { RollbackPlan } from './plan.js';
 import type { AuditEntry, AuditLog } from './ports/audit-log.js';
@@ -50,6 +56,11 @@ export interface RunRollbackOptions {
  *
  * Abandoned (the signal's reason is a {@link JobAbandonedError}: another worker owns the job now): throws
  * it at once and publishes nothing more.
+ *
+ * Handed back (the reason is a {@link JobHandedBackError}: this worker is shutting down): stops at the
+ * next safe point, the one a cancel would stop at (an interruptible step is interrupted and stays
+ * "running", a non-interruptible one finishes first), says so in the thread and throws it; the queue
+ * gives the job to another worker, which runs the interrupted step again from its start.
  */
 export async function runRollback(options: RunRollbackOptions): Promise<ProgressSnapshot> {
   const run = await RollbackRun.resume(options);
@@ -102,6 +113,8 @@ class RollbackRun {
     await this.tracker.update((s) => {
       s.state = 'running';
       s.startedAt ??= new Date(this.startedAt).toISOString();
+      // A worker has it now: whatever it waited for has come.
+      delete s.waitingForWorker;
       const known = new Map(s.steps.map((x) => [x.id, x]));
       s.steps = this.options.steps.map(
         (step) => known.get(step.id) ?? { id: step.id, title: step.title, state: 'pending' },
@@ -127,6 +140,7 @@ class RollbackRun {
       const known = this.tracker.step(step.id);
       if (known && (known.state === 'done' || known.state === 'skipped')) continue;
       this.throwIfAbandoned();
+      await this.handBackIfAsked(step.id, `before step "${step.title}"`);
       const ending = (await this.cancelBefore(index)) ?? (await this.attempt(step, index));
       if (ending) return ending;
     }
@@ -172,6 +186,8 @@ class RollbackRun {
       return this.stepStopped(step, index, error);
     }
     this.throwIfAbandoned();
+    if (index + 1 < this.options.steps.length)
+      await this.handBackIfAsked(step.id, `after step "${step.title}", before the next one`);
     if (this.options.signal.aborted && step.interruptible === false) {
       // The step finished although a cancel arrived while it ran: stop here.
       const point: CancelPoint = { kind: 'finished_first', step: step.title };
@@ -184,6 +200,8 @@ class RollbackRun {
   private async stepStopped(step: RollbackStep, index: number, error: unknown): Promise<RollbackEnding> {
     // Another worker owns the job now: leave the snapshot and the audit trail to it.
     this.throwIfAbandoned();
+    // Interrupted for the shutdown, not by a cancel or a failure: the next worker runs it again.
+    await this.handBackIfAsked(step.id, `during step "${step.title}", which runs again from its start`);
     const cancelled = stoppedByCancel(error, step, this.options.signal);
     const described = describeError(cancelled ? new CancelledError() : error);
     this.options.log.warn(
@@ -239,6 +257,20 @@ class RollbackRun {
   private throwIfAbandoned(): void {
     const { reason } = this.options.signal;
     if (reason instanceof JobAbandonedError) throw reason;
+  }
+
+  /**
+   * This worker is shutting down: says where the rollback stopped in the thread (the step states stay as
+   * they are, so the next worker resumes exactly there) and throws the {@link JobHandedBackError}.
+   */
+  private async handBackIfAsked(stepId: string, where: string): Promise<void> {
+    const { reason } = this.options.signal;
+    if (!(reason instanceof JobHandedBackError)) return;
+    const text = `The worker running this rollback is shutting down: it handed the job back to the queue ${where}; the next worker of its site goes on from there.`;
+    await this.tracker
+      .update((s) => void s.details.push({ stepId, at: this.now().toISOString(), text }))
+      .catch(() => undefined);
+    throw reason;
   }
 
   /** Appends to the audit log; a failure is logged, never fatal. */

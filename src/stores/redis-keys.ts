@@ -41,4 +41,8 @@ export class RedisKeys {
   rolledBack(service: string): string {
     return `${this.prefix}:rb:rolledback:${service}`;
   }
+  /** The heartbeats of a site's live workers (a hash, expiring with the last of them). */
+  siteWorkers(site: string): string {
+    return `${this.prefix}:rb:site:${site}:workers`;
+  }
 }

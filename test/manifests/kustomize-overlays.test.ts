@@ -40,12 +40,12 @@ const OVERLAYS: Record<string, Record<string, number>> = {
     ConfigMap: 2,
     ServiceAccount: 2,
     Deployment: 2,
-    Service: 1,
+    Service: 2,
     PodDisruptionBudget: 2,
-    NetworkPolicy: 3,
-    Role: 2,
-    RoleBinding: 2,
-    ServiceMonitor: 1,
+    NetworkPolicy: 2,
+    Role: 1,
+    RoleBinding: 1,
+    ServiceMonitor: 2,
   },
   'overlays/web-and-workers': {
     Namespace: 1,
@@ -62,10 +62,12 @@ const OVERLAYS: Record<string, Record<string, number>> = {
     ConfigMap: 2,
     ServiceAccount: 1,
     Deployment: 1,
+    Service: 1,
     PodDisruptionBudget: 1,
     NetworkPolicy: 1,
     Role: 1,
     RoleBinding: 1,
+    ServiceMonitor: 1,
   },
 };
 
@@ -128,12 +130,23 @@ describe('kustomize overlays render (kubectl kustomize) and hold together', () =
         expect(deploymentProblems(deployment, rendered), deployment.metadata.name).toEqual([]);
         const container = deployment.spec.template.spec.containers[0]!;
         expect(container.image).toMatch(/^ghcr\.io\/your-org\/rollback-bot:/);
-        const role = container.env?.find((e) => e.name === 'ROLE')?.value;
+        const env = (name: string) => container.env?.find((e) => e.name === name)?.value;
+        const role = env('ROLE');
         expect(role).toBe(deployment.metadata.labels?.['app.kubernetes.io/component']);
+        // Web and worker pods alike answer their probes (a worker on WORKER_HTTP_PORT).
+        expect(container.livenessProbe?.httpGet).toEqual({ path: '/healthz', port: 'http' });
+        expect(container.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'http' });
         if (role === 'web') {
-          expect(container.livenessProbe?.httpGet).toEqual({ path: '/healthz', port: 'http' });
-          expect(container.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'http' });
+          expect(env('PLAN_ON_WORKERS')).toBe('true');
         } else {
+          expect(container.ports).toEqual([{ name: 'http', containerPort: 3001 }]);
+          expect(env('WORKER_HTTP_HOST')).toBe('0.0.0.0');
+          expect(env('WORKER_SITES')).toMatch(/^[a-z0-9][a-z0-9-]*(,[a-z0-9][a-z0-9-]*)*$/);
+          // The shutdown grace period ends before Kubernetes kills the pod.
+          const grace = (
+            deployment.spec.template.spec as PodSpec & { terminationGracePeriodSeconds?: number }
+          ).terminationGracePeriodSeconds;
+          expect(Number(env('SHUTDOWN_GRACE_MS'))).toBeLessThan((grace ?? 30) * 1000);
           // Workers get Redis credentials from the Secret, never the whole Secret (Slack tokens).
           expect(container.envFrom?.some((f) => f.secretRef)).toBe(false);
           const keys = (container.env ?? []).flatMap((e) => e.valueFrom?.secretKeyRef?.key ?? []);

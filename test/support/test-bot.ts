@@ -64,6 +64,8 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
     logLevel: 'silent',
     workerConcurrency: 2,
     ...options.config,
+    // A worker-only bot serves its probes and metrics on an ephemeral port, never a fixed one.
+    sites: { workerHttp: { port: 0, host: '127.0.0.1' }, ...options.config?.sites },
   };
   const bot = await startBot(config, {
     log: silentLogger(),

@@ -11,6 +11,12 @@ export interface WorkerProcessOptions {
   /** Short so a killed worker's job is resumed quickly (WORKER_LOCK_DURATION_MS). */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
+  /** WORKER_SITES (default: unset, the default site). */
+  sites?: string[];
+  /** WORKER_STRATEGIES (default: unset, every strategy). */
+  strategies?: string[];
+  /** More environment (SHUTDOWN_GRACE_MS, WORKER_HEARTBEAT_TTL_MS, ...). */
+  env?: Record<string, string>;
 }
 
 export interface WorkerProcess {
@@ -21,6 +27,10 @@ export interface WorkerProcess {
   kill(): Promise<void>;
   /** SIGTERM and wait (a clean shutdown). */
   stop(): Promise<void>;
+  /** Sends SIGTERM and resolves when the process has exited, with how long that took. */
+  terminate(): Promise<{ ms: number; exitCode: number | undefined }>;
+  /** Where its /healthz, /readyz and /metrics answer (WORKER_HTTP_PORT=0, an ephemeral port). */
+  httpUrl: string | undefined;
   alive(): boolean;
 }
 
@@ -44,6 +54,10 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
       WORKER_CONCURRENCY: '2',
       WORKER_LOCK_DURATION_MS: String(options.lockDurationMs ?? 2_000),
       WORKER_STALLED_INTERVAL_MS: String(options.stalledIntervalMs ?? 1_000),
+      WORKER_HTTP_PORT: '0',
+      ...(options.sites ? { WORKER_SITES: options.sites.join(',') } : {}),
+      ...(options.strategies ? { WORKER_STRATEGIES: options.strategies.join(',') } : {}),
+      ...options.env,
     },
     reject: false,
     stdin: 'ignore',
@@ -52,14 +66,16 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
   });
   let output = '';
   let exited = false;
-  const done = child.then(() => {
+  let exitCode: number | undefined;
+  const done = child.then((result) => {
     exited = true;
+    exitCode = result.exitCode;
   });
   child.all?.on('data', (chunk: Buffer) => {
     output += chunk.toString('utf8');
   });
   const started = Date.now();
-  while (!output.includes('rollback worker started')) {
+  while (!/"rollback worker started".*\n/.test(output)) {
     if (exited) throw new Error(`worker process exited before starting:\n${output}`);
     if (Date.now() - started > 20_000) {
       child.kill('SIGKILL');
@@ -67,13 +83,22 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+  const startLine = output.split('\n').find((line) => line.includes('"rollback worker started"'));
+  const announced = startLine ? (JSON.parse(startLine) as { http?: string }) : {};
   return {
     pid: child.pid ?? -1,
+    httpUrl: announced.http,
     output: () => output,
     alive: () => !exited,
     async kill() {
       child.kill('SIGKILL');
       await done;
+    },
+    async terminate() {
+      const sent = Date.now();
+      child.kill('SIGTERM');
+      await done;
+      return { ms: Date.now() - sent, exitCode };
     },
     async stop() {
       if (exited) return;

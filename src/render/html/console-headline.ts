@@ -5,6 +5,7 @@ import type {
   StepState,
 } from '../../rollback/progress-snapshot.js';
 import { elapsedMs, formatDuration } from '../slack/format-time.js';
+import { describeWorkerWait } from '../../rollback/worker-wait.js';
 
 /** Short, loud words for a rollback's state: the badge of a status card. */
 export const ROLLBACK_STATE_LABELS: Record<RollbackState, string> = {
@@ -42,10 +43,19 @@ export function consoleHeadline(snapshot: ProgressSnapshot): { line: string; hin
       return { line: `Waiting for approval to roll back ${snapshot.service} ${fromTo}${count}.` };
     }
     case 'queued':
-      return { line: `Queued: waiting for a worker to roll back ${snapshot.service} ${fromTo}.` };
+      return snapshot.waitingForWorker
+        ? {
+            line: `Queued to roll back ${snapshot.service} ${fromTo}. ${describeWorkerWait(snapshot.waitingForWorker)}`,
+          }
+        : { line: `Queued: waiting for a worker to roll back ${snapshot.service} ${fromTo}.` };
     case 'running': {
       const index = snapshot.steps.findIndex((step) => step.state === 'running');
       const current = snapshot.steps[index];
+      if (snapshot.waitingForWorker) {
+        const at =
+          current === undefined ? '' : ` at step ${index + 1} of ${snapshot.steps.length}: ${current.title}`;
+        return { line: `Paused${at}. ${describeWorkerWait(snapshot.waitingForWorker)}` };
+      }
       return current === undefined
         ? { line: `Rolling back ${snapshot.service} ${fromTo}.` }
         : { line: `Running step ${index + 1} of ${snapshot.steps.length}: ${current.title}.` };

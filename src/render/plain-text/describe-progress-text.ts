@@ -1,5 +1,6 @@
 import { isStepEnded, type ProgressSnapshot } from '../../rollback/progress-snapshot.js';
 import { elapsedMs, formatDuration } from '../slack/format-time.js';
+import { describeWorkerWait } from '../../rollback/worker-wait.js';
 
 /**
  * Where a rollback stands, as plain unescaped sentences (the headline first, then the error's hint and the
@@ -26,10 +27,19 @@ function describe(snapshot: ProgressSnapshot): string[] {
     case 'awaiting_approval':
       return [`Waiting for approval to roll back ${snapshot.service} ${fromTo}.`];
     case 'queued':
-      return [`Queued: waiting for a worker to roll back ${snapshot.service} ${fromTo}.`];
+      return snapshot.waitingForWorker
+        ? [
+            `Queued to roll back ${snapshot.service} ${fromTo}. ${describeWorkerWait(snapshot.waitingForWorker)}`,
+          ]
+        : [`Queued: waiting for a worker to roll back ${snapshot.service} ${fromTo}.`];
     case 'running': {
       const index = snapshot.steps.findIndex((step) => step.state === 'running');
       const current = snapshot.steps[index];
+      if (snapshot.waitingForWorker) {
+        const at =
+          current === undefined ? '' : ` at step ${index + 1} of ${snapshot.steps.length}: ${current.title}`;
+        return [`Paused${at}. ${describeWorkerWait(snapshot.waitingForWorker)}`];
+      }
       return current === undefined
         ? [`Rolling back ${snapshot.service} ${fromTo}.`]
         : [`Running step ${index + 1} of ${snapshot.steps.length}: ${current.title}.`];

@@ -1,4 +1,5 @@
 import type { ProgressSnapshot, StepSnapshot } from '../../rollback/progress-snapshot.js';
+import { describeWorkerWait } from '../../rollback/worker-wait.js';
 import { escapeMrkdwn } from './escape-mrkdwn.js';
 import { elapsedMs, formatDuration } from './format-time.js';
 import { ROLLBACK_ICONS } from './state-icons.js';
@@ -28,10 +29,21 @@ export function describeProgress(snapshot: ProgressSnapshot): string[] {
     case 'awaiting_approval':
       return [`${icon} Waiting for approval to roll back ${service} ${fromTo}.`];
     case 'queued':
-      return [`${icon} Queued: waiting for a worker to roll back ${service} ${fromTo}.`];
+      return snapshot.waitingForWorker
+        ? [
+            `${icon} Queued to roll back ${service} ${fromTo}. ${userText(describeWorkerWait(snapshot.waitingForWorker))}`,
+          ]
+        : [`${icon} Queued: waiting for a worker to roll back ${service} ${fromTo}.`];
     case 'running': {
       const index = snapshot.steps.findIndex((step) => step.state === 'running');
       const current = snapshot.steps[index];
+      if (snapshot.waitingForWorker) {
+        const at =
+          current === undefined ? '' : ` at step ${index + 1} of ${total}: ${userText(current.title, 150)}`;
+        return [
+          `${ROLLBACK_ICONS.queued} Paused${at}. ${userText(describeWorkerWait(snapshot.waitingForWorker))}`,
+        ];
+      }
       return current === undefined
         ? [`${icon} Rolling back ${service} ${fromTo}.`]
         : [`${icon} Running step ${index + 1} of ${total}: ${userText(current.title, 150)}.`];

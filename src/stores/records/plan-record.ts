@@ -19,6 +19,7 @@ const planSchema: z.ZodType<RollbackPlan> = z.object({
   }),
   service: z.string(),
   environment: z.string(),
+  site: z.string().optional(),
   strategy: z.string(),
   from: z.string(),
   to: z.string(),

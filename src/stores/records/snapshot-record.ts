@@ -74,6 +74,15 @@ const snapshotSchema: z.ZodType<ProgressSnapshot> = z.object({
     .optional(),
   released: z.object({ by: personSchema, at: z.string(), reason: z.string() }).optional(),
   prerequisites: checklistSchema.optional(),
+  waitingForWorker: z
+    .object({
+      site: z.string(),
+      reason: z.enum(['no_worker', 'no_strategy']),
+      strategy: z.string(),
+      available: z.array(z.string()).optional(),
+      since: z.string(),
+    })
+    .optional(),
   createdAt: z.string(),
   startedAt: z.string().optional(),
   endedAt: z.string().optional(),

@@ -1,0 +1,69 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { FastifyAdapter } from '@bull-board/fastify';
+import type { Queue } from 'bullmq';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+export const QUEUE_DASHBOARD_PATH = '/admin/queues';
+
+export interface QueueDashboardOptions {
+  /** The queues to show: each site's rollback queue. */
+  queues: () => Queue[];
+  /** API_TOKEN. Unset: the dashboard refuses everyone (it is never open). */
+  token: string | undefined;
+}
+
+/**
+ * Bull Board at /admin/queues: each site's queue, its waiting, active, delayed, completed and failed jobs,
+ * read-only (a job is cancelled with `/rollback cancel`, which keeps locks, snapshots and the audit trail
+ * right; removing or retrying it here would not). Behind API_TOKEN: `Authorization: Bearer <token>`, or
+ * Basic with the token as the password (any user name), which a browser asks for and then keeps sending.
+ */
+export function queueDashboard(options: QueueDashboardOptions): (app: FastifyInstance) => Promise<void> {
+  return async (app) => {
+    app.addHook('onRequest', (request, reply) => guard(options.token, request, reply));
+    const serverAdapter = new FastifyAdapter();
+    serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH);
+    createBullBoard({
+      queues: options.queues().map((queue) => new BullMQAdapter(queue, { readOnlyMode: true })),
+      serverAdapter,
+      options: { uiConfig: { boardTitle: 'rollback-bot' } },
+    });
+    await app.register(serverAdapter.registerPlugin(), { prefix: QUEUE_DASHBOARD_PATH });
+  };
+}
+
+async function guard(token: string | undefined, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  if (token === undefined) {
+    await reply.code(403).send({
+      error: 'forbidden',
+      message: 'The queue dashboard is off until API_TOKEN is set; then sign in with it as the password.',
+    });
+    return;
+  }
+  if (presented(request.headers.authorization, token)) return;
+  await reply
+    .code(401)
+    .header('www-authenticate', 'Basic realm="rollback-bot queues", charset="UTF-8"')
+    .send({
+      error: 'unauthorized',
+      message: 'Sign in with API_TOKEN as the password, or send Bearer <API_TOKEN>.',
+    });
+}
+
+/** Whether the header carries the token: as a bearer token, or as the password of Basic credentials. */
+function presented(authorization: string | undefined, token: string): boolean {
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
+  if (bearer !== undefined) return sameSecret(bearer, token);
+  const basic = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(authorization ?? '')?.[1];
+  if (basic === undefined) return false;
+  const decoded = Buffer.from(basic, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon >= 0 && sameSecret(decoded.slice(colon + 1), token);
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
