@@ -46,8 +46,13 @@ describe('/rollback cancel of a job running on another worker process', () => {
     await observer.waitFor(jobId, (s) => stepStates(s)['monitor'] === 'running');
 
     const { body } = await bot.slash(`cancel ${jobId}`, { userId: 'U0BOB', userName: 'bob' });
-    expect(blocksText(body)).toContain(`Cancel requested for ${jobId}`);
-    expect(blocksText(body)).toContain('"Monitor rollout" is running');
+    // Either the answer left before the worker stopped, or the worker was quicker and it says so.
+    const answer = blocksText(body);
+    if (answer.includes(`Cancel requested for ${jobId}`)) {
+      expect(answer).toContain('"Monitor rollout" is running');
+    } else {
+      expect(answer).toContain(`Cancelled ${jobId}`);
+    }
 
     const final = await observer.waitFor(jobId, (s) => s.state === 'cancelled', 10_000);
     // The new pod is not ready yet: the watch was aborted, not waited out.
