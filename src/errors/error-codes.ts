@@ -114,6 +114,10 @@ export type KubernetesErrorCode =
   /** 408/410/429/5xx, a timeout or a network error. */
   | 'kubernetes_unavailable'
   | 'deployment_paused'
+  /** A rollout someone else is driving (healthy so far, or not yet observed): rolling back would race it. */
+  | 'deployment_rollout_in_progress'
+  /** The revision asked for is older than every ReplicaSet kept (revisionHistoryLimit). */
+  | 'revision_pruned'
   /** On resume: the rollback was applied, but someone has changed the Deployment since. */
   | 'deployment_changed'
   | 'container_not_found'
