@@ -11,6 +11,7 @@ import type { AppConfig } from './app-config.js';
 import type { RollbackCore } from './build-rollback-core.js';
 import type { RoleHandle } from './role-handle.js';
 import { startSlack } from './start-slack.js';
+import type { ReplyBackoff } from '../queue/slack-reply-queue.js';
 import { SiteWaitWatcher } from '../queue/site-wait-watcher.js';
 import { siteSettings } from './site-settings.js';
 
@@ -29,7 +30,7 @@ export interface WebRole extends RoleHandle {
 export async function startWebRole(
   config: AppConfig,
   core: RollbackCore,
-  deps: { log: Logger; metrics: Metrics; slackRetries?: number },
+  deps: { log: Logger; metrics: Metrics; slackRetries?: number; replyBackoff?: Partial<ReplyBackoff> },
 ): Promise<WebRole> {
   const { log } = deps;
   const reportUrl = reportLinks(config.publicUrl, config.reportSigningKey);
@@ -39,6 +40,7 @@ export async function startWebRole(
         log,
         reportUrl,
         ...(deps.slackRetries === undefined ? {} : { slackRetries: deps.slackRetries }),
+        ...(deps.replyBackoff ? { replyBackoff: deps.replyBackoff } : {}),
       })
     : undefined;
   const http = await createHttpServer({
@@ -85,7 +87,7 @@ export async function startWebRole(
     http,
     url: announceListening(config, http, core, log),
     workers: [expiry],
-    closers: [() => waits.stop(), ...(slack ? [() => slack.rendering.close()] : [])],
+    closers: [() => waits.stop(), ...(slack ? [() => slack.rendering.close(), () => slack.close()] : [])],
   };
 }
 
