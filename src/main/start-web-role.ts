@@ -57,7 +57,12 @@ export async function startWebRole(
         access: { token: config.reportToken, signingKey: config.reportSigningKey },
         log: log.child({ component: 'report' }),
       }),
-      apiRoutes({ rollbacks: core.rollbacks, audit: core.audit, token: config.apiToken }),
+      apiRoutes({
+        rollbacks: core.rollbacks,
+        audit: core.audit,
+        token: config.apiToken,
+        snapshots: core.snapshots,
+      }),
       queueDashboard({
         queues: () => core.rollbackQueue.sites().map((site) => core.rollbackQueue.of(site)),
         token: config.apiToken,
