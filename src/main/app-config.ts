@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { redisSettingsFromEnv, type RedisSettings } from './redis-settings.js';
 import { siteEnvSchema, siteSettingsFromEnv, type SiteSettings } from './site-settings.js';
+import {
+  pagerDutyEnvSchema,
+  pagerDutySettingsFromEnv,
+  type NotificationSettings,
+  type PagerDutySettings,
+} from './pagerduty-settings.js';
 
 const role = z.enum(['all', 'web', 'worker']);
 
@@ -62,7 +68,7 @@ const baseEnvSchema = z.object({
   WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).max(600_000).optional(),
   WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).max(600_000).optional(),
 });
-const envSchema = baseEnvSchema.extend(siteEnvSchema.shape);
+const envSchema = baseEnvSchema.extend(siteEnvSchema.shape).extend(pagerDutyEnvSchema.shape);
 
 export interface AppConfig {
   port: number;
@@ -90,6 +96,10 @@ export interface AppConfig {
   workerStalledIntervalMs?: number | undefined;
   /** Sites: what this process's workers serve and run, where plans are made, shutdown and worker HTTP. */
   sites?: Partial<SiteSettings> | undefined;
+  /** PagerDuty webhooks in, REST API out (PAGERDUTY_*); absent: off. */
+  pagerDuty?: PagerDutySettings | undefined;
+  /** ROLLBACK_STALL_MINUTES, POSTMORTEM_REMINDER_HOURS; absent: 15 minutes, 24 hours. */
+  notifications?: NotificationSettings | undefined;
 }
 
 export class ConfigError extends Error {
@@ -114,6 +124,7 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
       slack = { signingSecret: e.SLACK_SIGNING_SECRET, botToken: e.SLACK_BOT_TOKEN, apiUrl: e.SLACK_API_URL };
   }
   const redis = redisSettingsFromEnv(e, problems);
+  const { pagerDuty, notifications } = pagerDutySettingsFromEnv(e, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port: e.PORT,
@@ -134,5 +145,7 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     workerLockDurationMs: e.WORKER_LOCK_DURATION_MS,
     workerStalledIntervalMs: e.WORKER_STALLED_INTERVAL_MS,
     sites: siteSettingsFromEnv(e),
+    pagerDuty,
+    notifications,
   };
 }

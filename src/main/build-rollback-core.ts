@@ -24,6 +24,7 @@ import { buildGovernance, type Governance } from './build-governance.js';
 import { buildStrategies } from './build-strategies.js';
 import { RedisConnectionFactory } from './redis-connection-factory.js';
 import { RedisSiteHeartbeats } from '../stores/redis-site-heartbeats.js';
+import { RedisIncidentRollbacks } from '../stores/redis-incident-rollbacks.js';
 import { SitePlanner } from '../queue/site-planner.js';
 import { planOnSites } from '../queue/site-planning-strategy.js';
 import { distinctSites } from '../queue/site-queues.js';
@@ -63,6 +64,8 @@ export interface RollbackCore {
   /** `cancel(jobId, actor)` for every surface: the command, the Cancel button, the CLI. */
   cancels: CancelService;
   commands: CommandHandler;
+  /** The rollbacks asked for from each PagerDuty incident (its post-mortem reminder on resolve). */
+  incidentRollbacks: RedisIncidentRollbacks;
   /** Closes the queue producer and every Redis connection. */
   close(): Promise<void>;
 }
@@ -142,6 +145,7 @@ export async function buildRollbackCore(
     cancellation,
     cancels,
     commands,
+    incidentRollbacks: new RedisIncidentRollbacks(redis, keys),
     async close() {
       await cancellation.close();
       await governance.approvalExpiry.close();

@@ -20,6 +20,8 @@ export interface SlackDeps {
 export interface Slack {
   /** Verifies and acknowledges Slack's requests (commands, buttons); the HTTP server mounts it. */
   receiver: SlackRequestReceiver;
+  /** The Web API client (messages posted on the bot's own account: incident announcements). */
+  client: webApi.WebClient;
   /** Draws every published snapshot as a Slack status message. */
   rendering: StatusRendering;
 }
@@ -41,9 +43,16 @@ export async function startSlack(slack: NonNullable<AppConfig['slack']>, deps: S
     clientOptions,
   });
   registerSlackHandlers(app, { commands: core.commands, log, reportUrl });
-  registerSlackActions(app, { approvals: core.governance.approvals, commands: core.commands, log });
+  registerSlackActions(app, {
+    approvals: core.governance.approvals,
+    commands: core.commands,
+    log,
+    incidentRollbacks: core.incidentRollbacks,
+    reportUrl,
+  });
+  const client = new webApi.WebClient(slack.botToken, { ...clientOptions, logLevel: webApi.LogLevel.ERROR });
   const surface = new SlackStatusSurface({
-    client: new webApi.WebClient(slack.botToken, { ...clientOptions, logLevel: webApi.LogLevel.ERROR }),
+    client,
     store: new RedisSlackStatusStore(core.redis, core.keys),
     progress: core.progress,
     index: core.index,
@@ -58,5 +67,5 @@ export async function startSlack(slack: NonNullable<AppConfig['slack']>, deps: S
     surfaces: [surface],
     log: deps.log,
   });
-  return { receiver, rendering };
+  return { receiver, client, rendering };
 }

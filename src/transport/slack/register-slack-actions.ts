@@ -2,7 +2,10 @@ import type { App, BlockButtonAction, RespondFn } from '@slack/bolt';
 import type { CommandHandler } from '../../commands/command-handler.js';
 import type { Logger } from '../../observability/logger.js';
 import { slackErrorCode } from './slack-error-code.js';
-import { replyError } from '../../commands/command-reply.js';
+import { replyError, type CommandReply } from '../../commands/command-reply.js';
+import { incidentReason, requestIncidentRollback } from '../../commands/incident-rollback-request.js';
+import { INCIDENT_ROLLBACK_ACTION, parseIncidentButton } from '../../render/slack/render-incident.js';
+import type { RedisIncidentRollbacks } from '../../stores/redis-incident-rollbacks.js';
 import { renderCommandReply } from '../../render/slack/render-command-reply.js';
 import { APPROVE_ACTION, CANCEL_ACTION } from '../../render/slack/render-approval.js';
 import type { ApprovalAnswer, ApprovalService } from '../../rollback/approval-service.js';
@@ -14,6 +17,9 @@ export interface SlackActionOptions {
   /** The Cancel button of a job that is no longer waiting for approval is `/rollback cancel <job>`. */
   commands: CommandHandler;
   log: Logger;
+  /** Remembers the rollbacks asked for from an incident announcement (for its post-mortem reminder). */
+  incidentRollbacks?: Pick<RedisIncidentRollbacks, 'add'>;
+  reportUrl?: (jobId: string) => string | undefined;
 }
 
 /**
@@ -27,6 +33,13 @@ export function registerSlackActions(app: App, options: SlackActionOptions): voi
     await ack();
     const actor = clicker(body);
     await answer(respond, log, () => approvals.approve(action.value ?? '', actor));
+  });
+
+  app.action<BlockButtonAction>(INCIDENT_ROLLBACK_ACTION, async ({ ack, body, action, respond }) => {
+    await ack();
+    const reply = await incidentButtonClicked(options, action.value ?? '', clicker(body), body.channel?.id);
+    const reportUrl = options.reportUrl;
+    await send(respond, log, renderCommandReply(reply, reportUrl ? { reportUrl } : {}));
   });
 
   app.action<BlockButtonAction>(CANCEL_ACTION, async ({ ack, body, action, respond }) => {
@@ -43,6 +56,39 @@ export function registerSlackActions(app: App, options: SlackActionOptions): voi
     );
     await send(respond, log, renderCommandReply(reply));
   });
+}
+
+/** "Roll back to …" on an incident announcement: `/rollback <service> <version>` with the incident attached. */
+async function incidentButtonClicked(
+  options: SlackActionOptions,
+  value: string,
+  actor: Requester,
+  channel: string | undefined,
+): Promise<CommandReply> {
+  const button = parseIncidentButton(value);
+  if (!button || channel === undefined)
+    return {
+      kind: 'error',
+      error: {
+        code: 'incident_button_invalid',
+        message: 'This button cannot be read; nothing was done.',
+        hint: 'Type the rollback instead: /rollback <service> <version>.',
+      },
+    };
+  return requestIncidentRollback(
+    {
+      commands: options.commands,
+      ...(options.incidentRollbacks ? { incidentRollbacks: options.incidentRollbacks } : {}),
+    },
+    {
+      service: button.service,
+      ...(button.version === undefined ? {} : { version: button.version }),
+      reason: incidentReason(button.incident),
+      requester: actor,
+      channel,
+      incident: button.incident,
+    },
+  );
 }
 
 function clicker(body: BlockButtonAction): Requester {
