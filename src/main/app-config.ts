@@ -59,6 +59,10 @@ const baseEnvSchema = z.object({
   SLACK_SIGNING_SECRET: z.string().optional(),
   SLACK_BOT_TOKEN: z.string().optional(),
   SLACK_API_URL: z.string().url().optional(),
+  SLACK_BOT_USER_ID: z
+    .string()
+    .regex(/^[UW][A-Z0-9]{2,}$/, 'a Slack user id such as U0123ABCD')
+    .optional(),
   PUBLIC_URL: z.string().url().optional(),
   REPORT_TOKEN: optionalSecret(16),
   API_TOKEN: optionalSecret(16),
@@ -81,7 +85,15 @@ export interface AppConfig {
   redisPrefix: string;
   servicesDir: string;
   kubeconfigPath: string | undefined;
-  slack: { signingSecret: string; botToken: string; apiUrl: string | undefined } | undefined;
+  slack:
+    | {
+        signingSecret: string;
+        botToken: string;
+        apiUrl: string | undefined;
+        /** SLACK_BOT_USER_ID: the bot's user id; unset, `auth.test` is asked once at start-up. */
+        botUserId?: string | undefined;
+      }
+    | undefined;
   publicUrl: string | undefined;
   /** Report pages (`/rollbacks/<job>`): a bearer token and/or a key for signed links; neither: localhost only. */
   reportToken?: string | undefined;
@@ -121,7 +133,12 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
   if (e.SLACK_BOT_TOKEN) {
     if (!e.SLACK_SIGNING_SECRET) problems.push('SLACK_SIGNING_SECRET: required when SLACK_BOT_TOKEN is set');
     else
-      slack = { signingSecret: e.SLACK_SIGNING_SECRET, botToken: e.SLACK_BOT_TOKEN, apiUrl: e.SLACK_API_URL };
+      slack = {
+        signingSecret: e.SLACK_SIGNING_SECRET,
+        botToken: e.SLACK_BOT_TOKEN,
+        apiUrl: e.SLACK_API_URL,
+        ...(e.SLACK_BOT_USER_ID ? { botUserId: e.SLACK_BOT_USER_ID } : {}),
+      };
   }
   const redis = redisSettingsFromEnv(e, problems);
   const { pagerDuty, notifications } = pagerDutySettingsFromEnv(e, problems);

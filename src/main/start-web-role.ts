@@ -12,6 +12,7 @@ import type { RollbackCore } from './build-rollback-core.js';
 import type { RoleHandle } from './role-handle.js';
 import { startSlack } from './start-slack.js';
 import { pagerDutyTracker, startPagerDutyInbound } from './start-pagerduty.js';
+import type { ReplyBackoff } from '../queue/slack-reply-queue.js';
 import { SiteWaitWatcher } from '../queue/site-wait-watcher.js';
 import { siteSettings } from './site-settings.js';
 
@@ -30,7 +31,7 @@ export interface WebRole extends RoleHandle {
 export async function startWebRole(
   config: AppConfig,
   core: RollbackCore,
-  deps: { log: Logger; metrics: Metrics; slackRetries?: number },
+  deps: { log: Logger; metrics: Metrics; slackRetries?: number; replyBackoff?: Partial<ReplyBackoff> },
 ): Promise<WebRole> {
   const { log } = deps;
   const reportUrl = reportLinks(config.publicUrl, config.reportSigningKey);
@@ -40,6 +41,7 @@ export async function startWebRole(
         log,
         reportUrl,
         ...(deps.slackRetries === undefined ? {} : { slackRetries: deps.slackRetries }),
+        ...(deps.replyBackoff ? { replyBackoff: deps.replyBackoff } : {}),
       })
     : undefined;
   const pagerDuty = startPagerDutyInbound(config.pagerDuty, core, {
@@ -93,7 +95,11 @@ export async function startWebRole(
     http,
     url: announceListening(config, http, core, log),
     workers: [expiry, pagerDuty.worker],
-    closers: [() => waits.stop(), () => pagerDuty.close(), ...(slack ? [() => slack.rendering.close()] : [])],
+    closers: [
+      () => waits.stop(),
+      () => pagerDuty.close(),
+      ...(slack ? [() => slack.rendering.close(), () => slack.close()] : []),
+    ],
   };
 }
 

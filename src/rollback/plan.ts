@@ -60,6 +60,11 @@ export interface RollbackPlan {
   target: Record<string, unknown>;
   steps: { id: string; title: string }[];
   actions: PlannedAction[];
+  /**
+   * What the requester must know before it runs (who else manages the workload, a tag whose image
+   * changed): shown with the plan under "Watch out". Absent in plans made before warnings existed.
+   */
+  warnings?: string[];
   /** The runbook's prerequisites, shown with the plan as a short checklist. */
   prerequisites?: Checklist;
   createdAt: string;

@@ -34,6 +34,7 @@ const planSchema: z.ZodType<RollbackPlan> = z.object({
   target: z.record(z.string(), z.unknown()),
   steps: z.array(z.object({ id: z.string(), title: z.string() })),
   actions: z.array(z.object({ target: z.string(), description: z.string() })),
+  warnings: z.array(z.string()).optional(),
   prerequisites: checklistSchema.optional(),
   createdAt: z.string(),
 });
