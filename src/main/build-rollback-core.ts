@@ -25,6 +25,7 @@ import { buildEvidence, type Evidence } from './build-evidence.js';
 import { buildStrategies, buildTargets } from './build-strategies.js';
 import { RedisConnectionFactory } from './redis-connection-factory.js';
 import { RedisSiteHeartbeats } from '../stores/redis-site-heartbeats.js';
+import { RedisIncidentRollbacks } from '../stores/redis-incident-rollbacks.js';
 import { SitePlanner } from '../queue/site-planner.js';
 import { planOnSites } from '../queue/site-planning-strategy.js';
 import { distinctSites } from '../queue/site-queues.js';
@@ -64,6 +65,8 @@ export interface RollbackCore {
   /** `cancel(jobId, actor)` for every surface: the command, the Cancel button, the CLI. */
   cancels: CancelService;
   commands: CommandHandler;
+  /** The rollbacks asked for from each PagerDuty incident (its post-mortem reminder on resolve). */
+  incidentRollbacks: RedisIncidentRollbacks;
   /** Evidence bundles (store and the runbook's recorder); undefined when the configuration has none. */
   evidence: Evidence | undefined;
   /** Closes the queue producer and every Redis connection. */
@@ -153,6 +156,7 @@ export async function buildRollbackCore(
     cancellation,
     cancels,
     commands,
+    incidentRollbacks: new RedisIncidentRollbacks(redis, keys),
     evidence,
     async close() {
       await cancellation.close();

@@ -25,6 +25,8 @@ export interface SlackDeps {
 export interface Slack {
   /** Verifies and acknowledges Slack's requests (commands, buttons); the HTTP server mounts it. */
   receiver: SlackRequestReceiver;
+  /** The Web API client (messages posted on the bot's own account: incident announcements). */
+  client: webApi.WebClient;
   /** Draws every published snapshot as a Slack status message. */
   rendering: StatusRendering;
   /** Stops the identity look-up, the reply worker and queue. */
@@ -74,9 +76,16 @@ export async function startSlack(slack: NonNullable<AppConfig['slack']>, deps: S
     log.child({ component: 'replies' }),
   );
   registerSlackHandlers(app, { commands: core.commands, replies, log, reportUrl });
-  registerSlackActions(app, { approvals: core.governance.approvals, commands: core.commands, replies, log });
+  registerSlackActions(app, {
+    approvals: core.governance.approvals,
+    commands: core.commands,
+    replies,
+    log,
+    incidentRollbacks: core.incidentRollbacks,
+    reportUrl,
+  });
   const surface = new SlackStatusSurface({
-    client: new webApi.WebClient(slack.botToken, { ...clientOptions, logLevel: webApi.LogLevel.ERROR }),
+    client,
     store: new RedisSlackStatusStore(core.redis, core.keys),
     progress: core.progress,
     index: core.index,
@@ -93,6 +102,7 @@ export async function startSlack(slack: NonNullable<AppConfig['slack']>, deps: S
   });
   return {
     receiver,
+    client,
     rendering,
     async close() {
       identity.stop();

@@ -11,6 +11,7 @@ import type { AppConfig } from './app-config.js';
 import type { RollbackCore } from './build-rollback-core.js';
 import type { RoleHandle } from './role-handle.js';
 import { startSlack } from './start-slack.js';
+import { pagerDutyTracker, startPagerDutyInbound } from './start-pagerduty.js';
 import type { ReplyBackoff } from '../queue/slack-reply-queue.js';
 import { SiteWaitWatcher } from '../queue/site-wait-watcher.js';
 import { siteSettings } from './site-settings.js';
@@ -43,12 +44,19 @@ export async function startWebRole(
         ...(deps.replyBackoff ? { replyBackoff: deps.replyBackoff } : {}),
       })
     : undefined;
+  const pagerDuty = startPagerDutyInbound(config.pagerDuty, core, {
+    log,
+    slackClient: slack?.client,
+    tracker: pagerDutyTracker(config.pagerDuty),
+    reportUrl,
+  });
   const http = await createHttpServer({
     log,
     metrics: deps.metrics,
     ...(slack ? { slackReceiver: slack.receiver } : {}),
     readiness: [{ name: 'redis', check: async () => void (await core.redis.ping()) }],
     plugins: [
+      pagerDuty.routes,
       reportRoutes({
         progress: core.progress,
         index: core.index,
@@ -86,8 +94,12 @@ export async function startWebRole(
   return {
     http,
     url: announceListening(config, http, core, log),
-    workers: [expiry],
-    closers: [() => waits.stop(), ...(slack ? [() => slack.rendering.close(), () => slack.close()] : [])],
+    workers: [expiry, pagerDuty.worker],
+    closers: [
+      () => waits.stop(),
+      () => pagerDuty.close(),
+      ...(slack ? [() => slack.rendering.close(), () => slack.close()] : []),
+    ],
   };
 }
 
