@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { redisSettingsFromEnv, type RedisSettings } from './redis-settings.js';
+import { httpEnvSchema, httpSettingsFromEnv, type HttpSettings } from './http-settings.js';
 import { siteEnvSchema, siteSettingsFromEnv, type SiteSettings } from './site-settings.js';
 
 const role = z.enum(['all', 'web', 'worker']);
@@ -62,7 +63,7 @@ const baseEnvSchema = z.object({
   WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).max(600_000).optional(),
   WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).max(600_000).optional(),
 });
-const envSchema = baseEnvSchema.extend(siteEnvSchema.shape);
+const envSchema = baseEnvSchema.extend(siteEnvSchema.shape).extend(httpEnvSchema.shape);
 
 export interface AppConfig {
   port: number;
@@ -90,6 +91,8 @@ export interface AppConfig {
   workerStalledIntervalMs?: number | undefined;
   /** Sites: what this process's workers serve and run, where plans are made, shutdown and worker HTTP. */
   sites?: Partial<SiteSettings> | undefined;
+  /** Host names, metrics token, timeouts and limits of the HTTP server (defaults when absent). */
+  http?: Partial<HttpSettings> | undefined;
 }
 
 export class ConfigError extends Error {
@@ -134,5 +137,6 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     workerLockDurationMs: e.WORKER_LOCK_DURATION_MS,
     workerStalledIntervalMs: e.WORKER_STALLED_INTERVAL_MS,
     sites: siteSettingsFromEnv(e),
+    http: httpSettingsFromEnv(e),
   };
 }

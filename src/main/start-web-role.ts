@@ -13,6 +13,7 @@ import type { RoleHandle } from './role-handle.js';
 import { startSlack } from './start-slack.js';
 import { SiteWaitWatcher } from '../queue/site-wait-watcher.js';
 import { siteSettings } from './site-settings.js';
+import { httpGuards } from './http-settings.js';
 
 const LOCAL_HOSTS = ['0.0.0.0', '::', '127.0.0.1', '::1', 'localhost'];
 
@@ -46,6 +47,7 @@ export async function startWebRole(
     metrics: deps.metrics,
     ...(slack ? { slackReceiver: slack.receiver } : {}),
     readiness: [{ name: 'redis', check: async () => void (await core.redis.ping()) }],
+    ...httpGuards(config),
     plugins: [
       reportRoutes({
         progress: core.progress,
@@ -100,10 +102,6 @@ function consolePlugin(config: AppConfig, core: RollbackCore, log: Logger) {
     keys: core.keys,
     log: log.child({ component: 'console' }),
     reportUrl: consoleReportLinks(config.publicUrl, config.reportSigningKey),
-    allowedHosts: [
-      ...(LOCAL_HOSTS.includes(config.host) ? [] : [config.host]),
-      ...(config.publicUrl ? [new URL(config.publicUrl).hostname] : []),
-    ],
   });
 }
 
