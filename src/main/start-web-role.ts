@@ -11,6 +11,8 @@ import type { AppConfig } from './app-config.js';
 import type { RollbackCore } from './build-rollback-core.js';
 import type { RoleHandle } from './role-handle.js';
 import { startSlack } from './start-slack.js';
+import { pagerDutyTracker, startPagerDutyInbound } from './start-pagerduty.js';
+import type { ReplyBackoff } from '../queue/slack-reply-queue.js';
 import { SiteWaitWatcher } from '../queue/site-wait-watcher.js';
 import { siteSettings } from './site-settings.js';
 import { httpGuards } from './http-settings.js';
@@ -30,7 +32,7 @@ export interface WebRole extends RoleHandle {
 export async function startWebRole(
   config: AppConfig,
   core: RollbackCore,
-  deps: { log: Logger; metrics: Metrics; slackRetries?: number },
+  deps: { log: Logger; metrics: Metrics; slackRetries?: number; replyBackoff?: Partial<ReplyBackoff> },
 ): Promise<WebRole> {
   const { log } = deps;
   const reportUrl = reportLinks(config.publicUrl, config.reportSigningKey);
@@ -40,8 +42,15 @@ export async function startWebRole(
         log,
         reportUrl,
         ...(deps.slackRetries === undefined ? {} : { slackRetries: deps.slackRetries }),
+        ...(deps.replyBackoff ? { replyBackoff: deps.replyBackoff } : {}),
       })
     : undefined;
+  const pagerDuty = startPagerDutyInbound(config.pagerDuty, core, {
+    log,
+    slackClient: slack?.client,
+    tracker: pagerDutyTracker(config.pagerDuty),
+    reportUrl,
+  });
   const http = await createHttpServer({
     log,
     metrics: deps.metrics,
@@ -49,6 +58,7 @@ export async function startWebRole(
     readiness: [{ name: 'redis', check: async () => void (await core.redis.ping()) }],
     ...httpGuards(config),
     plugins: [
+      pagerDuty.routes,
       reportRoutes({
         progress: core.progress,
         index: core.index,
@@ -86,8 +96,12 @@ export async function startWebRole(
   return {
     http,
     url: announceListening(config, http, core, log),
-    workers: [expiry],
-    closers: [() => waits.stop(), ...(slack ? [() => slack.rendering.close()] : [])],
+    workers: [expiry, pagerDuty.worker],
+    closers: [
+      () => waits.stop(),
+      () => pagerDuty.close(),
+      ...(slack ? [() => slack.rendering.close(), () => slack.close()] : []),
+    ],
   };
 }
 

@@ -66,6 +66,7 @@ export async function startWorkerRole(
     log: log.child({ component: 'worker' }),
     audit: core.audit,
     checklists: finalChecklists,
+    ...(core.evidence ? { evidence: core.evidence.recorder } : {}),
     ...(overrides.stepRetry ? { stepRetry: overrides.stepRetry } : {}),
   });
   const sites = settings.workerSites;
