@@ -15,6 +15,7 @@ import { pagerDutyTracker, startPagerDutyInbound } from './start-pagerduty.js';
 import type { ReplyBackoff } from '../queue/slack-reply-queue.js';
 import { SiteWaitWatcher } from '../queue/site-wait-watcher.js';
 import { siteSettings } from './site-settings.js';
+import { httpGuards } from './http-settings.js';
 
 const LOCAL_HOSTS = ['0.0.0.0', '::', '127.0.0.1', '::1', 'localhost'];
 
@@ -55,6 +56,7 @@ export async function startWebRole(
     metrics: deps.metrics,
     ...(slack ? { slackReceiver: slack.receiver } : {}),
     readiness: [{ name: 'redis', check: async () => void (await core.redis.ping()) }],
+    ...httpGuards(config),
     plugins: [
       pagerDuty.routes,
       reportRoutes({
@@ -114,10 +116,6 @@ function consolePlugin(config: AppConfig, core: RollbackCore, log: Logger) {
     keys: core.keys,
     log: log.child({ component: 'console' }),
     reportUrl: consoleReportLinks(config.publicUrl, config.reportSigningKey),
-    allowedHosts: [
-      ...(LOCAL_HOSTS.includes(config.host) ? [] : [config.host]),
-      ...(config.publicUrl ? [new URL(config.publicUrl).hostname] : []),
-    ],
   });
 }
 
