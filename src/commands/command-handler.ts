@@ -1,6 +1,6 @@
 import type { Logger } from '../observability/logger.js';
 import { describeError, InputError, RollbackError } from '../errors/rollback-error.js';
-import type { RollbackRequest } from '../rollback/plan.js';
+import type { IncidentLink, RollbackRequest } from '../rollback/plan.js';
 import type { Requester } from '../rollback/progress-snapshot.js';
 import type { ApprovalService } from '../rollback/approval-service.js';
 import type { CancelService } from '../rollback/cancel-service.js';
@@ -18,6 +18,8 @@ export interface CommandContext {
   channel?: string;
   /** The channel's name without `#`, when the surface knows it (for `permissions.channels`). */
   channelName?: string;
+  /** The incident a rollback answers (a PagerDuty button or action): its milestones are logged there. */
+  incident?: IncidentLink;
   signal?: AbortSignal;
 }
 
@@ -78,6 +80,7 @@ export class CommandHandler {
           ...(context.channel === undefined ? {} : { channel: context.channel }),
           ...(context.channelName === undefined ? {} : { channelName: context.channelName }),
           ...(command.breakGlass ? { breakGlass: true } : {}),
+          ...(context.incident ? { incident: context.incident } : {}),
         };
         const result = await this.rollbacks.submit(request, signal);
         return {

@@ -243,7 +243,11 @@ export type PagerDutyErrorCode =
   | 'pagerduty_rejected'
   | 'pagerduty_bad_response'
   /** The From e-mail is no PagerDuty user, so responder requests have no requester. */
-  | 'pagerduty_requester_unknown';
+  | 'pagerduty_requester_unknown'
+  /** A queued rollback action body that no longer parses (it was checked when it arrived). */
+  | 'pagerduty_action_invalid'
+  /** An incident announcement's button whose value is not one the bot wrote. */
+  | 'incident_button_invalid';
 
 /** The status-page webhook. */
 export type StatusPageErrorCode =

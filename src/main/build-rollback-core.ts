@@ -26,6 +26,7 @@ import { buildEvidence, type Evidence } from './build-evidence.js';
 import { buildStrategies, buildTargets } from './build-strategies.js';
 import { RedisConnectionFactory } from './redis-connection-factory.js';
 import { RedisSiteHeartbeats } from '../stores/redis-site-heartbeats.js';
+import { RedisIncidentRollbacks } from '../stores/redis-incident-rollbacks.js';
 import { SitePlanner } from '../queue/site-planner.js';
 import { planOnSites } from '../queue/site-planning-strategy.js';
 import { distinctSites } from '../queue/site-queues.js';
@@ -65,6 +66,8 @@ export interface RollbackCore {
   /** `cancel(jobId, actor)` for every surface: the command, the Cancel button, the CLI. */
   cancels: CancelService;
   commands: CommandHandler;
+  /** The rollbacks asked for from each PagerDuty incident (its post-mortem reminder on resolve). */
+  incidentRollbacks: RedisIncidentRollbacks;
   /** Evidence bundles (store and the runbook's recorder); undefined when the configuration has none. */
   evidence: Evidence | undefined;
   /** On-demand bundles (`/rollback snapshot`, the CLI, the API); refused with a message without evidence. */
@@ -151,6 +154,7 @@ export async function buildRollbackCore(
     cancellation,
     cancels,
     commands,
+    incidentRollbacks: new RedisIncidentRollbacks(redis, keys),
     evidence,
     snapshots,
     async close() {

@@ -11,9 +11,11 @@ import type { AppConfig } from './app-config.js';
 import type { RollbackCore } from './build-rollback-core.js';
 import type { RoleHandle } from './role-handle.js';
 import { startSlack } from './start-slack.js';
+import { pagerDutyTracker, startPagerDutyInbound } from './start-pagerduty.js';
 import type { ReplyBackoff } from '../queue/slack-reply-queue.js';
 import { SiteWaitWatcher } from '../queue/site-wait-watcher.js';
 import { siteSettings } from './site-settings.js';
+import { httpGuards } from './http-settings.js';
 
 const LOCAL_HOSTS = ['0.0.0.0', '::', '127.0.0.1', '::1', 'localhost'];
 
@@ -43,12 +45,20 @@ export async function startWebRole(
         ...(deps.replyBackoff ? { replyBackoff: deps.replyBackoff } : {}),
       })
     : undefined;
+  const pagerDuty = startPagerDutyInbound(config.pagerDuty, core, {
+    log,
+    slackClient: slack?.client,
+    tracker: pagerDutyTracker(config.pagerDuty),
+    reportUrl,
+  });
   const http = await createHttpServer({
     log,
     metrics: deps.metrics,
     ...(slack ? { slackReceiver: slack.receiver } : {}),
     readiness: [{ name: 'redis', check: async () => void (await core.redis.ping()) }],
+    ...httpGuards(config),
     plugins: [
+      pagerDuty.routes,
       reportRoutes({
         progress: core.progress,
         index: core.index,
@@ -91,8 +101,12 @@ export async function startWebRole(
   return {
     http,
     url: announceListening(config, http, core, log),
-    workers: [expiry],
-    closers: [() => waits.stop(), ...(slack ? [() => slack.rendering.close(), () => slack.close()] : [])],
+    workers: [expiry, pagerDuty.worker],
+    closers: [
+      () => waits.stop(),
+      () => pagerDuty.close(),
+      ...(slack ? [() => slack.rendering.close(), () => slack.close()] : []),
+    ],
   };
 }
 
@@ -107,10 +121,6 @@ function consolePlugin(config: AppConfig, core: RollbackCore, log: Logger) {
     keys: core.keys,
     log: log.child({ component: 'console' }),
     reportUrl: consoleReportLinks(config.publicUrl, config.reportSigningKey),
-    allowedHosts: [
-      ...(LOCAL_HOSTS.includes(config.host) ? [] : [config.host]),
-      ...(config.publicUrl ? [new URL(config.publicUrl).hostname] : []),
-    ],
   });
 }
 

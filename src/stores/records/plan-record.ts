@@ -16,6 +16,14 @@ const planSchema: z.ZodType<RollbackPlan> = z.object({
     channel: z.string().optional(),
     channelName: z.string().optional(),
     breakGlass: z.boolean().optional(),
+    incident: z
+      .object({
+        id: z.string(),
+        url: z.string(),
+        title: z.string().optional(),
+        number: z.number().optional(),
+      })
+      .optional(),
   }),
   service: z.string(),
   environment: z.string(),
