@@ -66,6 +66,7 @@ export async function startWebRole(
         catalog: core.catalog,
         access: { token: config.reportToken, signingKey: config.reportSigningKey },
         log: log.child({ component: 'report' }),
+        ...(core.evidence ? { evidence: core.evidence.store } : {}),
       }),
       apiRoutes({
         rollbacks: core.rollbacks,

@@ -8,6 +8,7 @@ import {
   checklistsSection,
   laterSections,
   peopleSection,
+  type ReportLinks,
   planSection,
   stateBadge,
   stepsSection,
@@ -26,6 +27,8 @@ export interface ReportPageInput {
   approvalsRequired?: number;
   /** When the page is drawn (shown at the bottom). */
   now?: Date;
+  /** Downloads of the evidence and the post-mortem draft (absent: listed without links). */
+  links?: ReportLinks;
 }
 
 /** While a rollback runs, the page reloads itself this often (no script needed). */
@@ -82,7 +85,7 @@ export function renderReportPage(input: ReportPageInput): string {
         </dl>
         ${peopleSection(snapshot, audit, input.approvalsRequired)} ${planSection(snapshot, input.plan)}
         ${stepsSection(snapshot)} ${checklistsSection(snapshot.checklists, snapshot.prerequisites)}
-        ${auditSection(audit)} ${laterSections()}
+        ${auditSection(audit)} ${laterSections(snapshot.evidence ?? [], input.links)}
         <footer>
           <p class="muted">
             Snapshot version ${snapshot.version}, drawn
