@@ -65,6 +65,8 @@ const baseEnvSchema = z.object({
 const envSchema = baseEnvSchema.extend(siteEnvSchema.shape);
 
 export interface AppConfig {
+  /** Registry credentials (`*_REGISTRY_AUTH` variables) that services name in `kubernetes.registry.credentialsEnv`. */
+  registryEnv?: Readonly<Record<string, string>>;
   port: number;
   host: string;
   role: z.infer<typeof role>;
@@ -134,5 +136,21 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     workerLockDurationMs: e.WORKER_LOCK_DURATION_MS,
     workerStalledIntervalMs: e.WORKER_STALLED_INTERVAL_MS,
     sites: siteSettingsFromEnv(e),
+    registryEnv: registryEnvOf(env),
   };
+}
+
+/**
+ * The variables a service's `kubernetes.registry.credentialsEnv` may name (`*_REGISTRY_AUTH`, or
+ * `REGISTRY_AUTH`), copied once here so nothing else reads the environment.
+ */
+function registryEnvOf(env: Record<string, string | undefined>): Readonly<Record<string, string>> {
+  return Object.freeze(
+    Object.fromEntries(
+      Object.entries(env).filter(
+        (entry): entry is [string, string] =>
+          /^(?:[A-Z0-9_]+_)?REGISTRY_AUTH$/.test(entry[0]) && entry[1] !== undefined,
+      ),
+    ),
+  );
 }

@@ -89,7 +89,12 @@ export async function buildRollbackCore(
   const audit = new RedisAuditLog(redis, keys, log.child({ component: 'audit' }));
   const rollbackQueue = new BullmqRollbackQueue(connection, keys.prefix, { log, sites: sitesOf(catalog) });
   const heartbeats = new RedisSiteHeartbeats(redis, keys);
-  const strategies = buildStrategies({ ...overrides, log, kubeconfigPath: config.kubeconfigPath });
+  const strategies = buildStrategies({
+    ...overrides,
+    log,
+    kubeconfigPath: config.kubeconfigPath,
+    ...(config.registryEnv ? { registryEnv: config.registryEnv } : {}),
+  });
   const governance = buildGovernance({
     config,
     redis,

@@ -16,7 +16,14 @@ export interface RollbackRequest {
   channelName?: string;
   /** `--break-glass` from the CLI: skips approvals; needs a reason and is audited. */
   breakGlass?: boolean;
+  /** `--forward`: the target may be newer than the current version. Marked in the plan and audited. */
+  forward?: boolean;
+  /** `--allow-unlisted`: the target may be a version that never ran here but exists in the registry. */
+  allowUnlisted?: boolean;
 }
+
+/** Why a plan goes somewhere a rollback normally does not: newer than now, or never deployed here. */
+export type PlanException = 'forward' | 'unlisted';
 
 /** One concrete change the plan will make, shown to the user before it runs ("exact API changes"). */
 export interface PlannedAction {
@@ -51,5 +58,11 @@ export interface RollbackPlan {
   actions: PlannedAction[];
   /** The runbook's prerequisites, shown with the plan as a short checklist. */
   prerequisites?: Checklist;
+  /** Where the target is known from (history, tags, registry), when the strategy said. */
+  knownFrom?: 'history' | 'tags' | 'registry';
+  /** Flags the requester had to give for this target: marked in the plan and status, audited. */
+  exceptions?: PlanException[];
+  /** Warnings shown with the plan and in the status message. */
+  warnings?: string[];
   createdAt: string;
 }

@@ -29,7 +29,7 @@ export interface PlanOptions {
 }
 
 /** Blocks besides steps and actions: header, dry-run note, approval note, facts, divider, context, link. */
-const FIXED_BLOCKS = 7;
+const FIXED_BLOCKS = 8;
 
 /**
  * The ephemeral answer to an accepted command: what will change, exactly, before it runs.
@@ -52,7 +52,9 @@ export function renderPlan(plan: RollbackPlan, options: PlanOptions = {}): Slack
       ),
     );
   }
-  blocks.push(fields(facts(plan)), divider());
+  blocks.push(fields(facts(plan)));
+  if (plan.warnings?.length) blocks.push(section(warningsText(plan.warnings)));
+  blocks.push(divider());
 
   const room = LIMITS.blocksPerMessage - FIXED_BLOCKS - (plan.prerequisites ? 1 : 0);
   const stepLines = plan.steps.map((step, index) => `${index + 1}. ${userText(step.title, 200)}`);
@@ -106,6 +108,12 @@ function facts(plan: RollbackPlan): string[] {
   const reason = plan.request.reason;
   if (reason !== undefined && reason.trim() !== '') list.push(`*Reason*\n${userText(reason, 1000)}`);
   return list;
+}
+
+/** The plan's marks (forward, unlisted) and warnings (config drift, registry), one section. */
+export function warningsText(warnings: readonly string[]): string {
+  const lines = warnings.slice(0, 12).map((w) => `⚠️ ${userText(w, 240)}`);
+  return `*Before you go*\n${lines.join('\n')}`;
 }
 
 /** The runbook's prerequisites as a short checklist (one section). */

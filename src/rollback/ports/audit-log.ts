@@ -14,7 +14,9 @@ export type AuditEventType =
   | 'failed'
   | 'released'
   | 'break_glass'
-  | 'guard_refused';
+  | 'guard_refused'
+  /** A plan going forward or to a never-deployed version, with the flag that allowed it. */
+  | 'target_exception';
 
 export interface AuditEntry {
   type: AuditEventType;

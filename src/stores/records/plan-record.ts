@@ -16,6 +16,8 @@ const planSchema: z.ZodType<RollbackPlan> = z.object({
     channel: z.string().optional(),
     channelName: z.string().optional(),
     breakGlass: z.boolean().optional(),
+    forward: z.boolean().optional(),
+    allowUnlisted: z.boolean().optional(),
   }),
   service: z.string(),
   environment: z.string(),
@@ -27,6 +29,9 @@ const planSchema: z.ZodType<RollbackPlan> = z.object({
   steps: z.array(z.object({ id: z.string(), title: z.string() })),
   actions: z.array(z.object({ target: z.string(), description: z.string() })),
   prerequisites: checklistSchema.optional(),
+  knownFrom: z.enum(['history', 'tags', 'registry']).optional(),
+  exceptions: z.array(z.enum(['forward', 'unlisted'])).optional(),
+  warnings: z.array(z.string()).optional(),
   createdAt: z.string(),
 });
 
