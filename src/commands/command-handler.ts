@@ -1,6 +1,6 @@
 import type { Logger } from '../observability/logger.js';
 import { describeError, InputError, RollbackError } from '../errors/rollback-error.js';
-import type { RollbackRequest } from '../rollback/plan.js';
+import type { IncidentLink, RollbackRequest } from '../rollback/plan.js';
 import type { Requester } from '../rollback/progress-snapshot.js';
 import type { ApprovalService } from '../rollback/approval-service.js';
 import type { CancelService } from '../rollback/cancel-service.js';
@@ -17,6 +17,8 @@ export interface CommandContext {
   channel?: string;
   /** The channel's name without `#`, when the surface knows it (for `permissions.channels`). */
   channelName?: string;
+  /** The incident a rollback answers (a PagerDuty button or action): its milestones are logged there. */
+  incident?: IncidentLink;
   signal?: AbortSignal;
 }
 
@@ -74,6 +76,7 @@ export class CommandHandler {
           ...(command.breakGlass ? { breakGlass: true } : {}),
           ...(command.forward ? { forward: true } : {}),
           ...(command.allowUnlisted ? { allowUnlisted: true } : {}),
+          ...(context.incident ? { incident: context.incident } : {}),
         };
         const result = await this.rollbacks.submit(request, signal);
         return {

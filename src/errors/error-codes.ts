@@ -120,6 +120,10 @@ export type KubernetesErrorCode =
   /** 408/410/429/5xx, a timeout or a network error. */
   | 'kubernetes_unavailable'
   | 'deployment_paused'
+  /** A rollout someone else is driving (healthy so far, or not yet observed): rolling back would race it. */
+  | 'deployment_rollout_in_progress'
+  /** The revision asked for is older than every ReplicaSet kept (revisionHistoryLimit). */
+  | 'revision_pruned'
   /** On resume: the rollback was applied, but someone has changed the Deployment since. */
   | 'deployment_changed'
   | 'container_not_found'
@@ -193,7 +197,13 @@ export type GuardErrorCode =
 /** Drawing the status message in Slack (render queue). */
 export type SlackErrorCode =
   /** Another render of the same job holds its lock; the render waits without using up an attempt. */
-  'render_busy' | 'slack_rejected' | 'slack_unavailable';
+  | 'render_busy'
+  /** Slack's rate limit (or the bot's own limiter) has no room now: the render comes back later. */
+  | 'render_deferred'
+  | 'slack_rejected'
+  | 'slack_unavailable'
+  /** A reply to a person (response_url) that Slack no longer accepts and no channel to post it in. */
+  | 'reply_undeliverable';
 
 /** Image registries (OCI distribution API): is a tag really there, and with which digest. */
 export type RegistryErrorCode =
@@ -237,7 +247,11 @@ export type PagerDutyErrorCode =
   | 'pagerduty_rejected'
   | 'pagerduty_bad_response'
   /** The From e-mail is no PagerDuty user, so responder requests have no requester. */
-  | 'pagerduty_requester_unknown';
+  | 'pagerduty_requester_unknown'
+  /** A queued rollback action body that no longer parses (it was checked when it arrived). */
+  | 'pagerduty_action_invalid'
+  /** An incident announcement's button whose value is not one the bot wrote. */
+  | 'incident_button_invalid';
 
 /** The status-page webhook. */
 export type StatusPageErrorCode =

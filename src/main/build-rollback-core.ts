@@ -21,9 +21,11 @@ import { RollbackService } from '../rollback/rollback-service.js';
 import type { Strategy } from '../rollback/strategy.js';
 import type { AppConfig } from './app-config.js';
 import { buildGovernance, type Governance } from './build-governance.js';
-import { buildStrategies } from './build-strategies.js';
+import { buildEvidence, type Evidence } from './build-evidence.js';
+import { buildStrategies, buildTargets } from './build-strategies.js';
 import { RedisConnectionFactory } from './redis-connection-factory.js';
 import { RedisSiteHeartbeats } from '../stores/redis-site-heartbeats.js';
+import { RedisIncidentRollbacks } from '../stores/redis-incident-rollbacks.js';
 import { SitePlanner } from '../queue/site-planner.js';
 import { planOnSites } from '../queue/site-planning-strategy.js';
 import { distinctSites } from '../queue/site-queues.js';
@@ -63,6 +65,10 @@ export interface RollbackCore {
   /** `cancel(jobId, actor)` for every surface: the command, the Cancel button, the CLI. */
   cancels: CancelService;
   commands: CommandHandler;
+  /** The rollbacks asked for from each PagerDuty incident (its post-mortem reminder on resolve). */
+  incidentRollbacks: RedisIncidentRollbacks;
+  /** Evidence bundles (store and the runbook's recorder); undefined when the configuration has none. */
+  evidence: Evidence | undefined;
   /** Closes the queue producer and every Redis connection. */
   close(): Promise<void>;
 }
@@ -89,12 +95,15 @@ export async function buildRollbackCore(
   const audit = new RedisAuditLog(redis, keys, log.child({ component: 'audit' }));
   const rollbackQueue = new BullmqRollbackQueue(connection, keys.prefix, { log, sites: sitesOf(catalog) });
   const heartbeats = new RedisSiteHeartbeats(redis, keys);
+  const targets = buildTargets({ ...overrides, log, kubeconfigPath: config.kubeconfigPath });
   const strategies = buildStrategies({
-    ...overrides,
     log,
     kubeconfigPath: config.kubeconfigPath,
+    clusterFactory: targets.clusterFactory,
+    runnerFactory: targets.runners,
     ...(config.registryEnv ? { registryEnv: config.registryEnv } : {}),
   });
+  const evidence = buildEvidence(config.evidence, { ...targets, log });
   const governance = buildGovernance({
     config,
     redis,
@@ -122,6 +131,7 @@ export async function buildRollbackCore(
     policy,
     approvals,
     marks,
+    ...(evidence ? { evidence: evidence.recorder } : {}),
   });
   const cancellation = new RedisCancellation(redis, keys, log.child({ component: 'cancel' }), () =>
     connections.subscriber(),
@@ -147,6 +157,8 @@ export async function buildRollbackCore(
     cancellation,
     cancels,
     commands,
+    incidentRollbacks: new RedisIncidentRollbacks(redis, keys),
+    evidence,
     async close() {
       await cancellation.close();
       await governance.approvalExpiry.close();

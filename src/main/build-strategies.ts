@@ -24,8 +24,11 @@ export interface StrategyDeps {
   runnerFactory?: CommandRunnerFactory;
 }
 
-/** Every rollback strategy, by name, wired to the real targets (or to the ones a test passes in). */
-export function buildStrategies(deps: StrategyDeps): Map<string, Strategy> {
+/** The clients of the targets (clusters, hosts): the real ones, or the ones a test passes in. */
+export function buildTargets(deps: StrategyDeps): {
+  clusterFactory: KubernetesClusterFactory;
+  runners: CommandRunnerFactory;
+} {
   const { log } = deps;
   const clusterFactory =
     deps.clusterFactory ??
@@ -33,7 +36,13 @@ export function buildStrategies(deps: StrategyDeps): Map<string, Strategy> {
       log,
       ...(deps.kubeconfigPath ? { kubeconfigPath: deps.kubeconfigPath } : {}),
     });
-  const runners = deps.runnerFactory ?? createCommandRunnerFactory({ log });
+  return { clusterFactory, runners: deps.runnerFactory ?? createCommandRunnerFactory({ log }) };
+}
+
+/** Every rollback strategy, by name, wired to the real targets (or to the ones a test passes in). */
+export function buildStrategies(deps: StrategyDeps): Map<string, Strategy> {
+  const { log } = deps;
+  const { clusterFactory, runners } = buildTargets(deps);
   const local = runners({ name: 'local' });
   const strategies: Strategy[] = [
     new KubernetesStrategy({

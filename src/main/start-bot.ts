@@ -15,12 +15,15 @@ import { siteOfService } from '../config/service-schema.js';
 import { SiteQueueStats } from '../queue/site-queue-stats.js';
 import { distinctSites } from '../queue/site-queues.js';
 import { plansOnWorkers, siteSettings } from './site-settings.js';
+import type { ReplyBackoff } from '../queue/slack-reply-queue.js';
 
 export interface StartBotOverrides extends WorkerRoleOverrides {
   log?: Logger;
   clusterFactory?: KubernetesClusterFactory;
   /** Slack Web API retry policy; tests use a short one. */
   slackRetries?: number;
+  /** How queued replies to people are retried while Slack is down; tests use a short one. */
+  replyBackoff?: Partial<ReplyBackoff>;
 }
 
 export interface BotHandle {
@@ -70,6 +73,7 @@ export async function startBot(config: AppConfig, overrides: StartBotOverrides =
           log,
           metrics,
           ...(overrides.slackRetries === undefined ? {} : { slackRetries: overrides.slackRetries }),
+          ...(overrides.replyBackoff ? { replyBackoff: overrides.replyBackoff } : {}),
         });
   const worker: WorkerRole | undefined =
     config.role === 'web' ? undefined : await startWorkerRole(config, core, { log, metrics, overrides });

@@ -1,8 +1,12 @@
 import { App, LogLevel, webApi } from '@slack/bolt';
 import type { Logger } from '../observability/logger.js';
+import { SlackReplyQueue, type ReplyBackoff } from '../queue/slack-reply-queue.js';
 import { startStatusRendering, type StatusRendering } from '../queue/start-status-rendering.js';
+import { RedisReplayCache } from '../stores/redis-replay-cache.js';
 import { RedisSlackStatusStore } from '../stores/redis-slack-status-store.js';
+import { slackReplyDeliverer } from '../surfaces/slack/deliver-slack-reply.js';
 import { SlackStatusSurface } from '../surfaces/slack/slack-status-surface.js';
+import { CachedBotIdentity } from '../transport/slack/cached-bot-identity.js';
 import { registerSlackActions } from '../transport/slack/register-slack-actions.js';
 import { registerSlackHandlers } from '../transport/slack/register-slack-handlers.js';
 import { SlackRequestReceiver } from '../transport/slack/slack-request-receiver.js';
@@ -15,35 +19,78 @@ export interface SlackDeps {
   reportUrl: (jobId: string) => string | undefined;
   /** Slack Web API retries; tests use a short policy. */
   slackRetries?: number;
+  /** How queued replies to people are retried while Slack is down; tests use a short one. */
+  replyBackoff?: Partial<ReplyBackoff>;
 }
 
 export interface Slack {
   /** Verifies and acknowledges Slack's requests (commands, buttons); the HTTP server mounts it. */
   receiver: SlackRequestReceiver;
+  /** The Web API client (messages posted on the bot's own account: incident announcements). */
+  client: webApi.WebClient;
   /** Draws every published snapshot as a Slack status message. */
   rendering: StatusRendering;
+  /** Stops the identity look-up, the reply worker and queue. */
+  close(): Promise<void>;
 }
 
-/** Slack both ways: commands and buttons in (Bolt over our receiver), status messages out. */
+/**
+ * Slack both ways: commands and buttons in (Bolt over our receiver, authorized from the cached identity so
+ * no request waits on the Web API), replies to people through a durable queue, status messages out.
+ */
 export async function startSlack(slack: NonNullable<AppConfig['slack']>, deps: SlackDeps): Promise<Slack> {
   const { core, reportUrl } = deps;
   const log = deps.log.child({ component: 'slack' });
-  const receiver = new SlackRequestReceiver(slack.signingSecret, log);
+  const receiver = new SlackRequestReceiver(
+    slack.signingSecret,
+    log,
+    new RedisReplayCache(core.redis, core.keys),
+  );
   const clientOptions = {
     ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
     retryConfig: { retries: deps.slackRetries ?? 3, factor: 2, minTimeout: 200, maxTimeout: 5_000 },
   };
-  const app = new App({
-    token: slack.botToken,
-    receiver,
-    tokenVerificationEnabled: false,
-    logLevel: LogLevel.WARN,
-    clientOptions,
+  // Queued work retries on its own: these clients fail fast and never pause on a 429.
+  const client = new webApi.WebClient(slack.botToken, {
+    ...clientOptions,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    logLevel: webApi.LogLevel.ERROR,
   });
-  registerSlackHandlers(app, { commands: core.commands, log, reportUrl });
-  registerSlackActions(app, { approvals: core.governance.approvals, commands: core.commands, log });
+  const identity = new CachedBotIdentity({
+    botToken: slack.botToken,
+    lookUp: async () => {
+      const auth = await client.auth.test();
+      return {
+        ...(auth.user_id ? { botUserId: auth.user_id } : {}),
+        ...(auth.bot_id ? { botId: auth.bot_id } : {}),
+        ...(auth.team_id ? { teamId: auth.team_id } : {}),
+      };
+    },
+    ...(slack.botUserId ? { configured: { botUserId: slack.botUserId } } : {}),
+    log,
+  });
+  void identity.start();
+  const app = new App({ authorize: identity.authorize, receiver, logLevel: LogLevel.WARN, clientOptions });
+  const replies = new SlackReplyQueue(core.connection, core.keys.prefix, {
+    ...(deps.replyBackoff ? { backoff: deps.replyBackoff } : {}),
+    log,
+  });
+  const replyWorker = replies.startWorker(
+    slackReplyDeliverer({ client }),
+    log.child({ component: 'replies' }),
+  );
+  registerSlackHandlers(app, { commands: core.commands, replies, log, reportUrl });
+  registerSlackActions(app, {
+    approvals: core.governance.approvals,
+    commands: core.commands,
+    replies,
+    log,
+    incidentRollbacks: core.incidentRollbacks,
+    reportUrl,
+  });
   const surface = new SlackStatusSurface({
-    client: new webApi.WebClient(slack.botToken, { ...clientOptions, logLevel: webApi.LogLevel.ERROR }),
+    client,
     store: new RedisSlackStatusStore(core.redis, core.keys),
     progress: core.progress,
     index: core.index,
@@ -58,5 +105,14 @@ export async function startSlack(slack: NonNullable<AppConfig['slack']>, deps: S
     surfaces: [surface],
     log: deps.log,
   });
-  return { receiver, rendering };
+  return {
+    receiver,
+    client,
+    rendering,
+    async close() {
+      identity.stop();
+      await replyWorker.close();
+      await replies.close();
+    },
+  };
 }

@@ -37,6 +37,7 @@ const resolvedSchema = z.object({
   to: z.string(),
   target: z.record(z.string(), z.unknown()),
   actions: z.array(z.object({ target: z.string(), description: z.string() })),
+  warnings: z.array(z.string()).optional(),
 });
 
 const versionsSchema = z.array(

@@ -20,6 +20,17 @@ export interface RollbackRequest {
   forward?: boolean;
   /** `--allow-unlisted`: the target may be a version that never ran here but exists in the registry. */
   allowUnlisted?: boolean;
+  /** The incident this rollback answers (a PagerDuty incident): its milestones are logged there. */
+  incident?: IncidentLink;
+}
+
+/** An incident in the incident-management system, as a rollback refers to it. */
+export interface IncidentLink {
+  id: string;
+  /** The incident's page. */
+  url: string;
+  title?: string;
+  number?: number;
 }
 
 /** Why a plan goes somewhere a rollback normally does not: newer than now, or never deployed here. */
@@ -56,13 +67,17 @@ export interface RollbackPlan {
   target: Record<string, unknown>;
   steps: { id: string; title: string }[];
   actions: PlannedAction[];
+  /**
+   * What the requester must know before it runs (who else manages the workload, a tag whose image
+   * changed, FORWARD/UNLISTED marks, config drift): shown with the plan under "Watch out" and in the status
+   * message. Absent in plans made before warnings existed.
+   */
+  warnings?: string[];
   /** The runbook's prerequisites, shown with the plan as a short checklist. */
   prerequisites?: Checklist;
   /** Where the target is known from (history, tags, registry), when the strategy said. */
   knownFrom?: 'history' | 'tags' | 'registry';
   /** Flags the requester had to give for this target: marked in the plan and status, audited. */
   exceptions?: PlanException[];
-  /** Warnings shown with the plan and in the status message. */
-  warnings?: string[];
   createdAt: string;
 }

@@ -25,7 +25,7 @@ export interface ResolvedPlan {
   knownFrom?: TargetSource;
   /** The bare versions (tags) on both sides, for the direction check: a newer target needs `--forward`. */
   versions?: { from?: string; to?: string };
-  /** What the user should know before approving (registry unreachable, config changed since...). */
+  /** What the requester must know before it runs, shown with the plan (see RollbackPlan.warnings). */
   warnings?: string[];
 }
 

@@ -6,7 +6,7 @@ import type { AppConfig } from '../../src/main/app-config.js';
 import { startBot, type BotHandle, type StartBotOverrides } from '../../src/main/start-bot.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { startFakeSlack } from './fake-slack/index.js';
-import type { FakeSlack } from './fake-slack/types.js';
+import type { FakeSlack, FakeSlackOptions } from './fake-slack/types.js';
 import { deletePrefix, TEST_REDIS_URL, testPrefix } from './redis-test-prefix.js';
 import { postToBot, slashCommandRequest, type SlashCommandOptions } from './slack-request.js';
 
@@ -23,6 +23,8 @@ export interface TestBotOptions {
   prefix?: string;
   /** Extra configuration (e.g. `apiToken`). */
   config?: Partial<AppConfig>;
+  /** How the fake Slack behaves: latency, enforced rate limits. */
+  fakeSlack?: FakeSlackOptions;
 }
 
 export interface TestBot {
@@ -46,7 +48,7 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
   for (const [name, doc] of Object.entries(options.services)) {
     await writeFile(join(servicesDir, `${name}.yaml`), stringify(doc));
   }
-  const slack = await startFakeSlack({ token: BOT_TOKEN });
+  const slack = await startFakeSlack({ ...options.fakeSlack, token: BOT_TOKEN });
   const prefix = options.prefix ?? testPrefix('bot');
   const config: AppConfig = {
     port: 0,
@@ -71,6 +73,7 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
     log: silentLogger(),
     stepRetry: { attempts: 3, baseDelayMs: 20, maxDelayMs: 100 },
     slackRetries: 0,
+    replyBackoff: { baseMs: 100, maxMs: 500 },
     ...options.overrides,
   });
   return {

@@ -53,10 +53,12 @@ export function renderPlan(plan: RollbackPlan, options: PlanOptions = {}): Slack
     );
   }
   blocks.push(fields(facts(plan)));
-  if (plan.warnings?.length) blocks.push(section(warningsText(plan.warnings)));
+  const warnings = plan.warnings ?? [];
+  if (warnings.length > 0) blocks.push(section(warningsText(warnings)));
   blocks.push(divider());
 
-  const room = LIMITS.blocksPerMessage - FIXED_BLOCKS - (plan.prerequisites ? 1 : 0);
+  const room =
+    LIMITS.blocksPerMessage - FIXED_BLOCKS - (plan.prerequisites ? 1 : 0) - (warnings.length > 0 ? 1 : 0);
   const stepLines = plan.steps.map((step, index) => `${index + 1}. ${userText(step.title, 200)}`);
   const stepTexts = packLines(
     stepLines.length > 0 ? stepLines : ['No steps.'],
@@ -110,10 +112,10 @@ function facts(plan: RollbackPlan): string[] {
   return list;
 }
 
-/** The plan's marks (forward, unlisted) and warnings (config drift, registry), one section. */
+/** What the requester must know before it runs, one bullet each, in one section (plan and status). */
 export function warningsText(warnings: readonly string[]): string {
-  const lines = warnings.slice(0, 12).map((w) => `⚠️ ${userText(w, 240)}`);
-  return `*Before you go*\n${lines.join('\n')}`;
+  const room = Math.floor((LIMITS.sectionText - 40) / warnings.length);
+  return `⚠️ *Watch out*\n${warnings.map((w) => `• ${userText(w, Math.min(room, 900))}`).join('\n')}`;
 }
 
 /** The runbook's prerequisites as a short checklist (one section). */

@@ -18,6 +18,14 @@ const planSchema: z.ZodType<RollbackPlan> = z.object({
     breakGlass: z.boolean().optional(),
     forward: z.boolean().optional(),
     allowUnlisted: z.boolean().optional(),
+    incident: z
+      .object({
+        id: z.string(),
+        url: z.string(),
+        title: z.string().optional(),
+        number: z.number().optional(),
+      })
+      .optional(),
   }),
   service: z.string(),
   environment: z.string(),
@@ -28,10 +36,10 @@ const planSchema: z.ZodType<RollbackPlan> = z.object({
   target: z.record(z.string(), z.unknown()),
   steps: z.array(z.object({ id: z.string(), title: z.string() })),
   actions: z.array(z.object({ target: z.string(), description: z.string() })),
+  warnings: z.array(z.string()).optional(),
   prerequisites: checklistSchema.optional(),
   knownFrom: z.enum(['history', 'tags', 'registry']).optional(),
   exceptions: z.array(z.enum(['forward', 'unlisted'])).optional(),
-  warnings: z.array(z.string()).optional(),
   createdAt: z.string(),
 });
 

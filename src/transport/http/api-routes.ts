@@ -1,9 +1,10 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { InputError } from '../../errors/rollback-error.js';
 import type { AuditLog } from '../../rollback/ports/audit-log.js';
 import type { RollbackService } from '../../rollback/rollback-service.js';
+import { isLocalRequest } from './local-request.js';
+import { bearerToken, sameSecret } from './same-secret.js';
 
 export interface ApiRoutesOptions {
   rollbacks: RollbackService;
@@ -33,13 +34,13 @@ export function apiRoutes(options: ApiRoutesOptions): (app: FastifyInstance) => 
     app.addHook('onRequest', async (request, reply) => {
       if (options.token === undefined) {
         // Without API_TOKEN the API (audit trail, active job ids) answers this machine only, like reports.
-        if (isLoopback(request.socket.remoteAddress) && !forwarded(request.headers)) return;
+        if (isLocalRequest(request)) return;
         return reply.code(403).send({
           error: 'forbidden',
           message: 'The API answers localhost only until API_TOKEN is set.',
         });
       }
-      const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
+      const bearer = bearerToken(request.headers.authorization);
       if (bearer === undefined || !sameSecret(bearer, options.token)) {
         await reply
           .code(401)
@@ -91,25 +92,4 @@ export function apiRoutes(options: ApiRoutesOptions): (app: FastifyInstance) => 
       return { entries };
     });
   };
-}
-
-/** Constant-time comparison of two secrets of any length (their SHA-256 digests). */
-function sameSecret(given: string, expected: string): boolean {
-  const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
-  return timingSafeEqual(digest(given), digest(expected));
-}
-
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
-
-function isLoopback(address: string | undefined): boolean {
-  return address !== undefined && LOOPBACK.has(address);
-}
-
-/** A request relayed by a proxy on this machine is not a local one. */
-function forwarded(headers: Record<string, unknown>): boolean {
-  return (
-    headers['x-forwarded-for'] !== undefined ||
-    headers.forwarded !== undefined ||
-    headers['x-real-ip'] !== undefined
-  );
 }

@@ -1,13 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { App, RespondArguments } from '@slack/bolt';
+import type { SlackReply } from '../../queue/slack-reply-queue.js';
 import type { CommandHandler } from '../../commands/command-handler.js';
 import type { CommandReply } from '../../commands/command-reply.js';
 import type { Logger } from '../../observability/logger.js';
-import { slackErrorCode } from './slack-error-code.js';
 import { renderCommandReply } from '../../render/slack/render-command-reply.js';
 
 export interface SlackHandlerOptions {
   commands: CommandHandler;
+  /** Where answers that do not fit in the acknowledgement go: kept until Slack takes them. */
+  replies: { send(reply: SlackReply): Promise<void> };
   log: Logger;
   /** How long to wait for the answer before acknowledging with "working on it" (Slack allows 3 s). */
   ackBudgetMs?: number;
@@ -23,7 +25,8 @@ export function registerSlackHandlers(app: App, options: SlackHandlerOptions): v
   const budget = options.ackBudgetMs ?? 2_300;
   const { log } = options;
 
-  app.command(/^\/rollback/, async ({ command, ack, respond }) => {
+  app.command(/^\/rollback/, async ({ command, ack }) => {
+    const requestedAt = Date.now();
     const work = options.commands.handle(decodeSlackEntities(command.text ?? ''), {
       requester: { id: command.user_id, name: command.user_name, source: 'slack' },
       channel: command.channel_id,
@@ -38,8 +41,17 @@ export function registerSlackHandlers(app: App, options: SlackHandlerOptions): v
       response_type: 'ephemeral',
       text: 'Working on it: reading the current state of the service…',
     });
-    const reply = await work;
-    await respondWithRetry(() => respond({ ...toEphemeral(reply, options), replace_original: false }), log);
+    const reply = renderCommandReply(await work, options.reportUrl ? { reportUrl: options.reportUrl } : {});
+    await options.replies
+      .send({
+        responseUrl: command.response_url,
+        channel: command.channel_id,
+        user: command.user_id,
+        text: reply.text,
+        blocks: reply.blocks,
+        requestedAt,
+      })
+      .catch((error: unknown) => log.error({ err: error }, 'could not queue the answer to a command'));
   });
 }
 
@@ -49,19 +61,6 @@ function toEphemeral(
 ): RespondArguments & { response_type: 'ephemeral' } {
   const rendered = renderCommandReply(reply, options.reportUrl ? { reportUrl: options.reportUrl } : {});
   return { response_type: 'ephemeral', text: rendered.text, blocks: rendered.blocks as never };
-}
-
-async function respondWithRetry(send: () => Promise<unknown>, log: Logger): Promise<void> {
-  for (let attempt = 1; attempt <= 4; attempt++) {
-    try {
-      await send();
-      return;
-    } catch (error) {
-      // Never the error object itself: it carries the response_url, a link that can post to the channel.
-      log.warn({ code: slackErrorCode(error), attempt }, 'could not answer through response_url');
-      await sleep(250 * 2 ** attempt);
-    }
-  }
 }
 
 /** Slack sends `&`, `<` and `>` in command text as HTML entities; the parser sees what the user typed. */

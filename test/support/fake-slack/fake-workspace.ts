@@ -7,6 +7,7 @@ export interface MessageContent {
   text: string;
   blocks?: unknown[];
   files?: FakeMessage['files'];
+  metadata?: FakeMessage['metadata'];
 }
 
 /** The state behind the fake: channels and their messages, user groups, users, uploaded files. */
@@ -65,6 +66,7 @@ export class FakeWorkspace {
       text: content.text,
       ...(content.blocks === undefined ? {} : { blocks: content.blocks }),
       ...(content.files === undefined ? {} : { files: content.files }),
+      ...(content.metadata === undefined ? {} : { metadata: content.metadata }),
       user: FAKE_BOT.userId,
       bot_id: FAKE_BOT.botId,
       ...(parent === undefined ? {} : { thread_ts: parent.ts }),

@@ -7,6 +7,8 @@ export {
   type FakeSlack,
   type FakeSlackOptions,
   type FakeUser,
+  type Outage,
   type RecordedCall,
 } from './types.js';
 export { quietLogger } from './quiet-logger.js';
+export { SLACK_LIMITS, scaledLimits, type FakeSlackLimits } from './rate-limits.js';

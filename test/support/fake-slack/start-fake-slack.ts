@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { FakeWorkspace } from './fake-workspace.js';
 import { FaultQueue } from './fault-queue.js';
 import { parseRequestBody } from './parse-request-body.js';
-import type { FakeSlack, FakeSlackOptions, RecordedCall } from './types.js';
+import { RateLimits } from './rate-limits.js';
+import type { FakeSlack, FakeSlackOptions, Outage, RecordedCall } from './types.js';
 import { WEB_API_METHODS } from './web-api-methods.js';
 
 /** Slack allows 5 uses of a response_url. */
@@ -19,6 +20,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const faults = new FaultQueue();
   const calls: RecordedCall[] = [];
   const responseUrlUses = new Map<string, number>();
+  const limits = options.limits ? new RateLimits(options.limits) : undefined;
+  let latencyMs = options.latencyMs ?? 0;
+  let outage: Outage | undefined;
   let origin = '';
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -50,45 +54,67 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     if (token !== undefined) call.token = token;
     if (method === 'response_url') call.responseUrlId = name;
     calls.push(call);
-
+    // Slack across the internet: every answer takes a while.
+    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+    const answer = (status: number, body: unknown) => {
+      call.status = status;
+      send(res, status, body);
+    };
+    if (outage?.kind === 'http') return answer(outage.status, `fake slack: HTTP ${outage.status}`);
+    if (outage?.kind === 'rate_limited') {
+      res.setHeader('Retry-After', String(outage.retryAfterSeconds));
+      return answer(429, { ok: false, error: 'ratelimited' });
+    }
+    const limited =
+      method === 'response_url' || method === 'file_upload' ? undefined : limits?.take(method, args);
+    if (limited !== undefined) {
+      res.setHeader('Retry-After', String(limited));
+      return answer(429, { ok: false, error: 'ratelimited' });
+    }
     const fault = faults.take(method);
     if (fault?.kind === 'rate_limited') {
       res.setHeader('Retry-After', String(fault.retryAfterSeconds));
-      return send(res, 429, { ok: false, error: 'ratelimited' });
+      return answer(429, { ok: false, error: 'ratelimited' });
     }
-    if (fault?.kind === 'http') return send(res, fault.status, `fake slack: HTTP ${fault.status}`);
-    if (fault?.kind === 'platform') return send(res, 200, { ok: false, error: fault.error });
+    if (fault?.kind === 'http') return answer(fault.status, `fake slack: HTTP ${fault.status}`);
+    if (fault?.kind === 'platform') return answer(200, { ok: false, error: fault.error });
 
     if (method === 'response_url') {
       const uses = (responseUrlUses.get(name) ?? 0) + 1;
       responseUrlUses.set(name, uses);
       return uses > RESPONSE_URL_USES
-        ? send(res, 404, { ok: false, error: 'used_url' })
-        : send(res, 200, { ok: true });
+        ? answer(404, { ok: false, error: 'used_url' })
+        : answer(200, { ok: true });
     }
     if (method === 'file_upload') {
       const file = workspace.uploads.get(name);
-      if (file === undefined) return send(res, 404, 'not found');
+      if (file === undefined) return answer(404, 'not found');
       file.content =
         typeof args.body === 'string'
           ? args.body
           : typeof args.file === 'string'
             ? args.file
             : raw.toString('utf8');
-      return send(res, 200, `OK - ${Buffer.byteLength(file.content)}`);
+      return answer(200, `OK - ${Buffer.byteLength(file.content)}`);
     }
-    if (token === undefined) return send(res, 200, { ok: false, error: 'not_authed' });
-    if (token !== expectedToken) return send(res, 200, { ok: false, error: 'invalid_auth' });
+    if (token === undefined) return answer(200, { ok: false, error: 'not_authed' });
+    if (token !== expectedToken) return answer(200, { ok: false, error: 'invalid_auth' });
     const handler = WEB_API_METHODS[method];
-    if (handler === undefined) return send(res, 200, { ok: false, error: 'unknown_method' });
-    return send(res, 200, handler(args, { workspace, origin }));
+    if (handler === undefined) return answer(200, { ok: false, error: 'unknown_method' });
+    return answer(200, handler(args, { workspace, origin }));
   };
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => send(res, 500, `fake slack crashed: ${String(error)}`));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const port = (server.address() as AddressInfo).port;
+  origin = `http://127.0.0.1:${port}`;
+  const stopListening = () =>
+    new Promise<void>((resolve, reject) => {
+      server.close((error) => (error ? reject(error) : resolve()));
+      server.closeAllConnections();
+    });
 
   return {
     url: `${origin}/api/`,
@@ -103,11 +129,19 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     files: () => structuredClone([...workspace.uploads.values()]),
     waitFor: (predicate, timeoutMs = 2000) => waitFor(predicate, timeoutMs, calls),
     setUserGroups: (groupId, userIds) => void workspace.userGroups.set(groupId, [...userIds]),
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    setLatency: (ms) => void (latencyMs = ms),
+    async down(mode) {
+      outage = mode;
+      // Refused connections: stop listening and cut the open ones, as a host that is gone does.
+      if (mode.kind === 'refuse' && server.listening) await stopListening();
+    },
+    async up() {
+      outage = undefined;
+      if (!server.listening) await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    },
+    close: async () => {
+      if (server.listening) await stopListening();
+    },
   };
 }
 

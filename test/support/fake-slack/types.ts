@@ -1,3 +1,5 @@
+import type { FakeSlackLimits } from './rate-limits.js';
+
 /** One request the fake received, in arrival order. Failed and retried attempts are recorded too. */
 export interface RecordedCall {
   /** Web API method ("chat.postMessage"), or "response_url" / "file_upload" for those URLs. */
@@ -10,7 +12,16 @@ export interface RecordedCall {
   at: number;
   /** For "response_url" calls: the id given to `responseUrl(id)`. */
   responseUrlId?: string;
+  /** The HTTP status answered (200 also for `ok: false`), once answered. */
+  status?: number;
 }
+
+/** Slack unreachable, as `down()` makes it: every request answers this until `up()`. */
+export type Outage =
+  | { kind: 'http'; status: number }
+  | { kind: 'rate_limited'; retryAfterSeconds: number }
+  /** Connections refused: the server stops listening. */
+  | { kind: 'refuse' };
 
 /** A message as the channel shows it now: posted, then edited in place by chat.update. */
 export interface FakeMessage {
@@ -26,6 +37,8 @@ export interface FakeMessage {
   /** How many times chat.update changed it. */
   updates: number;
   files?: { id: string; name: string; title: string }[];
+  /** Message metadata posted with it (`metadata: {event_type, event_payload}`). */
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
   /** Thread replies, oldest first (empty for replies themselves). */
   replies: FakeMessage[];
 }
@@ -57,6 +70,10 @@ export interface FakeSlackOptions {
   channels?: Record<string, string>;
   /** Users `users.info` knows by id; other U…/W… ids get a generated name. */
   users?: Record<string, FakeUser>;
+  /** Every answer waits this long (ms), as a workspace across the internet does (~150). Default 0. */
+  latencyMs?: number;
+  /** Rate limits to enforce with 429 and Retry-After (`SLACK_LIMITS`, or `scaledLimits(10)` in tests). */
+  limits?: FakeSlackLimits;
 }
 
 export interface FakeSlack {
@@ -79,6 +96,10 @@ export interface FakeSlack {
   /** Resolves once `predicate()` is true; rejects after `timeoutMs` (default 2000) listing the calls seen. */
   waitFor(predicate: () => boolean, timeoutMs?: number): Promise<void>;
   setUserGroups(groupId: string, userIds: string[]): void;
+  setLatency(ms: number): void;
+  /** Slack is down until `up()`: every request (Web API, response_url) answers the outage. */
+  down(outage: Outage): Promise<void>;
+  up(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -37,7 +37,9 @@ export const WEB_API_METHODS: Record<string, MethodHandler> = {
     const content = messageContent(args, 'post');
     if ('error' in content) return content;
     const threadTs = str(args.thread_ts);
-    const message = workspace.post(channel, content as MessageContent, threadTs);
+    const metadata = messageMetadata(args.metadata);
+    if (metadata === 'invalid') return fail('invalid_metadata_format');
+    const message = workspace.post(channel, { ...(content as MessageContent), ...metadata }, threadTs);
     if (message === undefined) return fail('thread_not_found');
     return { ok: true, channel, ts: message.ts, message: apiMessage(message) };
   },
@@ -67,6 +69,25 @@ export const WEB_API_METHODS: Record<string, MethodHandler> = {
     const content = messageContent(args, 'post');
     if ('error' in content) return content;
     return { ok: true, message_ts: workspace.nextTs() };
+  },
+
+  'conversations.history': (args, { workspace }) => {
+    const channel = str(args.channel) ?? '';
+    if (!workspace.channelExists(channel)) return fail('channel_not_found');
+    const limit = Math.min(999, Number(args.limit ?? 100) || 100);
+    const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
+    const newestFirst = workspace.messages(channel).reverse().slice(0, limit);
+    return { ok: true, messages: newestFirst.map((m) => apiMessage(m, withMetadata)), has_more: false };
+  },
+
+  'conversations.replies': (args, { workspace }) => {
+    const channel = str(args.channel) ?? '';
+    if (!workspace.channelExists(channel)) return fail('channel_not_found');
+    const parent = workspace.find(channel, str(args.ts) ?? '');
+    if (parent === undefined) return fail('thread_not_found');
+    const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
+    const thread = [parent, ...parent.replies].map((m) => apiMessage(m, withMetadata));
+    return { ok: true, messages: thread, has_more: false };
   },
 
   'conversations.info': (args, { workspace }) => {
@@ -185,7 +206,16 @@ function messageContent(args: Args, kind: 'post' | 'update'): Partial<MessageCon
   return { text: text ?? '', ...(Array.isArray(blocks) ? { blocks } : {}) };
 }
 
-function apiMessage(message: FakeMessage): Answer {
+/** The metadata argument of a post, checked as Slack checks it. */
+function messageMetadata(value: unknown): { metadata?: FakeMessage['metadata'] } | 'invalid' {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null) return 'invalid';
+  const { event_type: type, event_payload: payload } = value as Args;
+  if (typeof type !== 'string' || typeof payload !== 'object' || payload === null) return 'invalid';
+  return { metadata: { event_type: type, event_payload: payload as Record<string, unknown> } };
+}
+
+function apiMessage(message: FakeMessage, withMetadata = false): Answer {
   return {
     type: 'message',
     user: message.user,
@@ -197,5 +227,6 @@ function apiMessage(message: FakeMessage): Answer {
     ...(message.blocks === undefined ? {} : { blocks: message.blocks }),
     ...(message.thread_ts === undefined ? {} : { thread_ts: message.thread_ts }),
     ...(message.edited === undefined ? {} : { edited: message.edited }),
+    ...(withMetadata && message.metadata !== undefined ? { metadata: message.metadata } : {}),
   };
 }

@@ -5,7 +5,10 @@ import type { PlannedAction, RollbackRequest } from '../../plan.js';
 import type { ImageRegistry } from '../../ports/image-registry.js';
 import type { KubernetesCluster } from '../../ports/kubernetes-cluster.js';
 import type { ResolvedPlan } from '../../strategy.js';
-import { findRevisionToUndo, pausedMessage, undoToReplicaSet } from './compute-undo-patch.js';
+import { findRevisionToUndo, undoToReplicaSet } from './compute-undo-patch.js';
+import { cdManagerWarnings } from './cd-manager-warnings.js';
+import { checkDeploymentTraps, kubectlFlags } from './deployment-traps.js';
+import { prunedRevisionError } from './pruned-revision.js';
 import { describeVersion, imageTag } from './describe-image.js';
 import type { UndoTarget } from './kubernetes-target.js';
 import { clusterWhere, readDeploymentState, type DeploymentState } from './read-deployment-state.js';
@@ -14,10 +17,6 @@ import { POD_TEMPLATE_HASH_LABEL } from './equal-ignore-hash.js';
 import { resolveImageTarget } from './resolve-image-target.js';
 
 const REVISION_VERSION = /^revision[:-]?(\d+)$/;
-
-function kubectlFlags(section: KubernetesSection): string {
-  return `-n ${section.namespace}${section.context ? ` --context ${section.context}` : ''}`;
-}
 
 function revisionsHint(state: DeploymentState, container: string): string {
   const lines = revisionHistory(state.deployment, state.replicaSets).map(
@@ -29,10 +28,6 @@ function revisionsHint(state: DeploymentState, container: string): string {
     : 'The Deployment has no revisions.';
 }
 
-/**
- * Reads the Deployment now and turns the request into a concrete target: an image (`version`), or the
- * ReplicaSet of a revision (`toRevision`, or "previous" resolved to the second-highest revision).
- */
 export interface ResolveKubernetesOptions {
   service: string;
   /** The service's registry client for a pod spec (its imagePullSecrets); absent: no registry configured. */
@@ -40,6 +35,10 @@ export interface ResolveKubernetesOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * Reads the Deployment now and turns the request into a concrete target: an image (`version`), or the
+ * ReplicaSet of a revision (`toRevision`, or "previous" resolved to the second-highest revision).
+ */
 export async function resolveKubernetesPlan(
   cluster: KubernetesCluster,
   section: KubernetesSection,
@@ -50,11 +49,8 @@ export async function resolveKubernetesPlan(
   const state = await readDeploymentState(cluster, section, signal);
   const name = section.deployment;
   const where = clusterWhere(cluster, section.namespace);
-  if (state.deployment.spec?.paused) {
-    throw new InputError('deployment_paused', pausedMessage(name), {
-      hint: `Run kubectl rollout resume deployment/${name} ${kubectlFlags(section)} and try again.`,
-    });
-  }
+  await checkDeploymentTraps(cluster, section, state, signal);
+  const warnings = cdManagerWarnings(state.deployment);
   const common = {
     ...(section.context ? { context: section.context } : {}),
     namespace: section.namespace,
@@ -72,7 +68,7 @@ export async function resolveKubernetesPlan(
   const toRevision = byRevision ? Number(byRevision[1]) : request.toRevision;
 
   if (version !== undefined) {
-    return resolveImageTarget({
+    const resolved = await resolveImageTarget({
       service: options.service,
       section,
       state,
@@ -84,11 +80,14 @@ export async function resolveKubernetesPlan(
       kubectlFlags: kubectlFlags(section),
       ...(signal ? { signal } : {}),
     });
+    return { ...resolved, ...withWarnings([...warnings, ...(resolved.warnings ?? [])]) };
   }
 
   const requested = toRevision ?? 0;
   const selection = findRevisionToUndo(state.deployment, state.replicaSets, requested);
   if ('kind' in selection) {
+    const pruned = prunedRevisionError(state, section, requested, request.service);
+    if (pruned) throw pruned;
     const code = selection.reason === 'no_history' ? 'no_previous_revision' : 'unknown_revision';
     throw new InputError(code, selection.message, { hint: revisionsHint(state, section.container) });
   }
@@ -126,5 +125,10 @@ export async function resolveKubernetesPlan(
     actions: [action],
     knownFrom: 'history',
     versions: { from: imageTag(state.image), to: imageTag(image) },
+    ...withWarnings(warnings),
   };
+}
+
+function withWarnings(warnings: string[]): { warnings?: string[] } {
+  return warnings.length > 0 ? { warnings } : {};
 }

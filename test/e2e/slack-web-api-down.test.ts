@@ -1,0 +1,110 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startFakeKube, type FakeKube } from '../support/fake-kube/index.js';
+import type { FakeMessage, Outage } from '../support/fake-slack/types.js';
+import { blockActionsRequest, postToBot } from '../support/slack-request.js';
+import { SIGNING_SECRET, startTestBot, type TestBot } from '../support/test-bot.js';
+
+const CHANNEL = 'C0DEPLOYS';
+const ALICE = { userId: 'U0ALICE', userName: 'alice' };
+const BOB = { userId: 'U0BOB', userName: 'bob' };
+
+/** Every text a person would read in a message or reply: the fallback text and each block's text. */
+function textOf(message: { blocks?: unknown; text?: unknown } | undefined): string {
+  const texts: string[] = [typeof message?.text === 'string' ? message.text : ''];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      for (const [key, value] of Object.entries(node)) {
+        if (key === 'text' && typeof value === 'string') texts.push(value);
+        else walk(value);
+      }
+    }
+  };
+  walk(message?.blocks ?? []);
+  return texts.join('\n');
+}
+
+const outages: [string, Outage][] = [
+  ['HTTP 500', { kind: 'http', status: 500 }],
+  ['429 with Retry-After', { kind: 'rate_limited', retryAfterSeconds: 1 }],
+  ['connections refused', { kind: 'refuse' }],
+];
+
+describe('Slack Web API down while commands and approval clicks arrive', () => {
+  let kube: FakeKube;
+  let bot: TestBot;
+
+  beforeEach(async () => {
+    kube = await startFakeKube({ readyDelayMs: 20 });
+    await kube.createDeployment({ name: 'kaizen', container: 'kaizen', image: 'kaizen:v0.7.0', replicas: 2 });
+    await kube.deploy('default', 'kaizen', 'kaizen', 'kaizen:v0.8.0');
+    bot = await startTestBot({
+      kubeconfigPath: kube.kubeconfigPath,
+      services: {
+        kaizen: {
+          name: 'kaizen',
+          channel: CHANNEL,
+          strategy: 'kubernetes',
+          kubernetes: { namespace: 'default', deployment: 'kaizen', container: 'kaizen', image: 'kaizen' },
+          approval: { required: 1, expiresAfter: '5m' },
+          permissions: { approve: { users: [BOB.userId] } },
+        },
+      },
+    });
+    await bot.slack.waitFor(() => bot.slack.callsTo('auth.test').length === 1);
+  });
+  afterEach(async () => {
+    await bot.slack.up();
+    await bot.close();
+    await kube.close();
+  });
+
+  const statusMessage = (): FakeMessage | undefined =>
+    bot.slack.messages(CHANNEL).find((m) => m.text.startsWith('Rollback of kaizen '));
+  const answerTo = (id: string) =>
+    bot.slack.callsTo('response_url').find((c) => c.responseUrlId === id && c.status === 200);
+
+  it.each(outages)(
+    '%s: the command and the click are acknowledged and recorded, and answered once Slack is back',
+    async (_name, outage) => {
+      await bot.slack.down(outage);
+      const command = await bot.slash('kaizen v0.7.0 --reason "5xx after v0.8.0"', {
+        ...ALICE,
+        responseUrl: bot.slack.responseUrl('command'),
+      });
+      expect(command.status).toBe(200);
+      expect(textOf(command.body)).toMatch(/Waiting for 1 approval/);
+      const jobId = /job (kaizen-[a-z0-9-]+)/.exec(command.body.text ?? '')?.[1] as string;
+
+      const click = await postToBot(
+        bot.bot.url as string,
+        blockActionsRequest({
+          signingSecret: SIGNING_SECRET,
+          ...BOB,
+          actions: [{ action_id: 'rollback_approve', value: jobId }],
+          messageTs: '1700000000.000100',
+          responseUrl: bot.slack.responseUrl('click'),
+        }),
+      );
+      expect(click.status).toBe(200);
+      // Recorded while Slack is down: the approval counts and the rollback runs to its end.
+      await expect
+        .poll(async () => (await bot.bot.rollbacks.status(jobId))?.state, { timeout: 15_000 })
+        .toBe('succeeded');
+      expect(kube.deployment('default', 'kaizen').spec?.template.spec?.containers[0]?.image).toBe(
+        'kaizen:v0.7.0',
+      );
+      expect(answerTo('click')).toBeUndefined();
+
+      await bot.slack.up();
+      await bot.slack.waitFor(() => answerTo('click') !== undefined, 10_000);
+      expect(textOf(answerTo('click')?.args)).toMatch(/Approved: the rollback of kaizen is queued/);
+      await bot.slack.waitFor(() => /Rolled back kaizen/.test(textOf(statusMessage())), 10_000);
+      // No request waited on auth.test: it was asked once, at start-up.
+      expect(bot.slack.callsTo('auth.test')).toHaveLength(1);
+      expect(
+        bot.slack.messages(CHANNEL).filter((m) => m.text.startsWith('Rollback of kaizen ')),
+      ).toHaveLength(1);
+    },
+  );
+});
