@@ -12,6 +12,7 @@ import type { RollbackCore } from './build-rollback-core.js';
 import type { RoleHandle } from './role-handle.js';
 import { startSlack } from './start-slack.js';
 import type { ReplyBackoff } from '../queue/slack-reply-queue.js';
+import type { SlackRateLimits } from '../stores/redis-slack-rate-limiter.js';
 import { SiteWaitWatcher } from '../queue/site-wait-watcher.js';
 import { siteSettings } from './site-settings.js';
 
@@ -30,7 +31,13 @@ export interface WebRole extends RoleHandle {
 export async function startWebRole(
   config: AppConfig,
   core: RollbackCore,
-  deps: { log: Logger; metrics: Metrics; slackRetries?: number; replyBackoff?: Partial<ReplyBackoff> },
+  deps: {
+    log: Logger;
+    metrics: Metrics;
+    slackRetries?: number;
+    replyBackoff?: Partial<ReplyBackoff>;
+    slackRateLimits?: SlackRateLimits;
+  },
 ): Promise<WebRole> {
   const { log } = deps;
   const reportUrl = reportLinks(config.publicUrl, config.reportSigningKey);
@@ -41,6 +48,7 @@ export async function startWebRole(
         reportUrl,
         ...(deps.slackRetries === undefined ? {} : { slackRetries: deps.slackRetries }),
         ...(deps.replyBackoff ? { replyBackoff: deps.replyBackoff } : {}),
+        ...(deps.slackRateLimits ? { slackRateLimits: deps.slackRateLimits } : {}),
       })
     : undefined;
   const http = await createHttpServer({
