@@ -116,7 +116,8 @@ export class RedisSlackRateLimiter {
     }
     if (method === 'chat.postMessage' && channel !== undefined) {
       const perSecond = this.limits.postsPerSecondPerChannel;
-      buckets.push({ key: this.keys.slackRate(`post:${channel}`), ratePerMs: perSecond / 1_000, burst: 3 });
+      // Slack tolerates short bursts in a channel: a rollback's few thread replies go out together.
+      buckets.push({ key: this.keys.slackRate(`post:${channel}`), ratePerMs: perSecond / 1_000, burst: 6 });
     }
     return buckets;
   }

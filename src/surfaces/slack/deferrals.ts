@@ -15,6 +15,9 @@ export class Deferrals {
       this.add(error.retryAfterMs);
     }
   }
+  any(): boolean {
+    return this.ms !== undefined;
+  }
   throwIfAny(): void {
     if (this.ms !== undefined)
       throw new RetryLaterError('render_deferred', 'parts of the status wait for their turn', this.ms);

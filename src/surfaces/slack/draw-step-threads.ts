@@ -45,14 +45,18 @@ export async function drawStepThreads(
     if (ts === undefined && (await store.intended(jobId, `step:${step.id}`)))
       ts = await findPostedMessage(client, calls, { channel, threadTs: binding.ts }, jobId, part);
     if (ts === undefined) {
-      await store.intend(jobId, `step:${step.id}`);
-      const posted = await calls.call('chat.postMessage', channel, 'thread', () =>
-        client.chat.postMessage({
-          channel,
-          thread_ts: binding.ts,
-          text,
-          metadata: postMetadata(jobId, part),
-        }),
+      const posted = await calls.call(
+        'chat.postMessage',
+        channel,
+        'thread',
+        () =>
+          client.chat.postMessage({
+            channel,
+            thread_ts: binding.ts,
+            text,
+            metadata: postMetadata(jobId, part),
+          }),
+        () => store.intend(jobId, `step:${step.id}`),
       );
       ts = String(posted.ts);
     } else {

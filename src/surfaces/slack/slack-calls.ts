@@ -15,8 +15,16 @@ const SLEEP_THROUGH_MS = 300;
 export class SlackCalls {
   constructor(private readonly limiter: RedisSlackRateLimiter | undefined) {}
 
-  async call<T>(method: string, channel: string, priority: CallPriority, fn: () => Promise<T>): Promise<T> {
+  /** `before` runs once the call may go, right before it (a post intent is recorded there). */
+  async call<T>(
+    method: string,
+    channel: string,
+    priority: CallPriority,
+    fn: () => Promise<T>,
+    before?: () => Promise<void>,
+  ): Promise<T> {
     await this.waitForToken(method, channel, priority);
+    await before?.();
     try {
       return await fn();
     } catch (error) {

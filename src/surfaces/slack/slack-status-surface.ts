@@ -86,7 +86,8 @@ export class SlackStatusSurface implements SnapshotSurface {
         later,
       }),
     );
-    await later.run(() => this.drawChecklists(snapshot, binding));
+    // The checklists close the thread: they wait until every step's reply is drawn.
+    if (!later.any()) await later.run(() => this.drawChecklists(snapshot, binding));
     later.throwIfAny();
     const latest = await this.options.progress.get(jobId);
     return latest !== undefined && latest.version > snapshot.version;
@@ -107,14 +108,18 @@ export class SlackStatusSurface implements SnapshotSurface {
         ? await findPostedMessage(client, this.calls, { channel }, jobId, { kind: 'status' })
         : undefined;
       if (found === undefined) {
-        await store.intend(jobId, 'status');
-        const posted = await this.calls.call('chat.postMessage', channel, final ? 'final' : 'status', () =>
-          client.chat.postMessage({
-            channel,
-            text: message.text,
-            blocks,
-            metadata: postMetadata(jobId, { kind: 'status' }),
-          }),
+        const posted = await this.calls.call(
+          'chat.postMessage',
+          channel,
+          final ? 'final' : 'status',
+          () =>
+            client.chat.postMessage({
+              channel,
+              text: message.text,
+              blocks,
+              metadata: postMetadata(jobId, { kind: 'status' }),
+            }),
+          () => store.intend(jobId, 'status'),
         );
         const bound = {
           channel: String(posted.channel ?? channel),
@@ -156,16 +161,20 @@ export class SlackStatusSurface implements SnapshotSurface {
       ? await findPostedMessage(client, this.calls, where, jobId, { kind: 'checklists' })
       : undefined;
     if (found === undefined) {
-      await store.intend(jobId, 'checklists');
       const lists = renderChecklists(snapshot.checklists);
-      await this.calls.call('chat.postMessage', binding.channel, 'thread', () =>
-        client.chat.postMessage({
-          channel: binding.channel,
-          thread_ts: binding.ts,
-          text: lists.text,
-          blocks: lists.blocks as never,
-          metadata: postMetadata(jobId, { kind: 'checklists' }),
-        }),
+      await this.calls.call(
+        'chat.postMessage',
+        binding.channel,
+        'thread',
+        () =>
+          client.chat.postMessage({
+            channel: binding.channel,
+            thread_ts: binding.ts,
+            text: lists.text,
+            blocks: lists.blocks as never,
+            metadata: postMetadata(jobId, { kind: 'checklists' }),
+          }),
+        () => store.intend(jobId, 'checklists'),
       );
     }
     await store.update(jobId, { checklistsPosted: true });
