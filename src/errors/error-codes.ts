@@ -22,7 +22,8 @@ export type ParseErrorCode =
   | 'invalid_revision'
   | 'invalid_job_id'
   | 'unknown_strategy'
-  | 'conflicting_target';
+  | 'conflicting_target'
+  | 'invalid_label';
 
 /** A request the bot understood but cannot do (InputError: answered to the requester, nothing enqueued). */
 export type RequestErrorCode =
@@ -114,6 +115,10 @@ export type KubernetesErrorCode =
   /** 408/410/429/5xx, a timeout or a network error. */
   | 'kubernetes_unavailable'
   | 'deployment_paused'
+  /** A rollout someone else is driving (healthy so far, or not yet observed): rolling back would race it. */
+  | 'deployment_rollout_in_progress'
+  /** The revision asked for is older than every ReplicaSet kept (revisionHistoryLimit). */
+  | 'revision_pruned'
   /** On resume: the rollback was applied, but someone has changed the Deployment since. */
   | 'deployment_changed'
   | 'container_not_found'
@@ -219,6 +224,7 @@ export type EvidenceErrorCode =
   | 'evidence_unreadable'
   | 'evidence_bad_id'
   | 'evidence_bad_label'
+  | 'evidence_not_configured'
   | 'evidence_store_unavailable'
   | 'evidence_store_denied'
   | 'evidence_store_failed';
@@ -237,7 +243,11 @@ export type PagerDutyErrorCode =
   | 'pagerduty_rejected'
   | 'pagerduty_bad_response'
   /** The From e-mail is no PagerDuty user, so responder requests have no requester. */
-  | 'pagerduty_requester_unknown';
+  | 'pagerduty_requester_unknown'
+  /** A queued rollback action body that no longer parses (it was checked when it arrived). */
+  | 'pagerduty_action_invalid'
+  /** An incident announcement's button whose value is not one the bot wrote. */
+  | 'incident_button_invalid';
 
 /** The status-page webhook. */
 export type StatusPageErrorCode =

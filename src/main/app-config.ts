@@ -1,6 +1,15 @@
 import { z } from 'zod';
+import type { EvidenceStoreConfig } from '../evidence/stores/create-evidence-store.js';
+import { loadEvidenceConfig } from './evidence-config.js';
 import { redisSettingsFromEnv, type RedisSettings } from './redis-settings.js';
+import { httpEnvSchema, httpSettingsFromEnv, type HttpSettings } from './http-settings.js';
 import { siteEnvSchema, siteSettingsFromEnv, type SiteSettings } from './site-settings.js';
+import {
+  pagerDutyEnvSchema,
+  pagerDutySettingsFromEnv,
+  type NotificationSettings,
+  type PagerDutySettings,
+} from './pagerduty-settings.js';
 
 const role = z.enum(['all', 'web', 'worker']);
 
@@ -65,8 +74,18 @@ const baseEnvSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).max(600_000).optional(),
   WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).max(600_000).optional(),
+  /** Bundles up to this many bytes are attached to the rollback's Slack thread; 0: never. */
+  EVIDENCE_SLACK_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1024 ** 3)
+    .default(2 * 1024 * 1024),
 });
-const envSchema = baseEnvSchema.extend(siteEnvSchema.shape);
+const envSchema = baseEnvSchema
+  .extend(siteEnvSchema.shape)
+  .extend(pagerDutyEnvSchema.shape)
+  .extend(httpEnvSchema.shape);
 
 export interface AppConfig {
   port: number;
@@ -102,6 +121,19 @@ export interface AppConfig {
   workerStalledIntervalMs?: number | undefined;
   /** Sites: what this process's workers serve and run, where plans are made, shutdown and worker HTTP. */
   sites?: Partial<SiteSettings> | undefined;
+  /** Host names, metrics token, timeouts and limits of the HTTP server (defaults when absent). */
+  http?: Partial<HttpSettings> | undefined;
+  /** PagerDuty webhooks in, REST API out (PAGERDUTY_*); absent: off. */
+  pagerDuty?: PagerDutySettings | undefined;
+  /** ROLLBACK_STALL_MINUTES, POSTMORTEM_REMINDER_HOURS; absent: 15 minutes, 24 hours. */
+  notifications?: NotificationSettings | undefined;
+  /**
+   * Evidence bundles: where they are kept (EVIDENCE_DIR, or an S3 bucket) and their retention. Unset (tests
+   * that do not ask for it): no bundles are taken and the capture steps are not planned.
+   */
+  evidence?: EvidenceStoreConfig | undefined;
+  /** Bundles up to this size are attached to the Slack thread (EVIDENCE_SLACK_MAX_BYTES; 0: never). */
+  evidenceSlackMaxBytes?: number | undefined;
 }
 
 export class ConfigError extends Error {
@@ -131,6 +163,8 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
       };
   }
   const redis = redisSettingsFromEnv(e, problems);
+  const { pagerDuty, notifications } = pagerDutySettingsFromEnv(e, problems);
+  const evidence = evidenceOrProblems(env, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port: e.PORT,
@@ -151,5 +185,22 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     workerLockDurationMs: e.WORKER_LOCK_DURATION_MS,
     workerStalledIntervalMs: e.WORKER_STALLED_INTERVAL_MS,
     sites: siteSettingsFromEnv(e),
+    http: httpSettingsFromEnv(e),
+    pagerDuty,
+    notifications,
+    evidence,
+    evidenceSlackMaxBytes: e.EVIDENCE_SLACK_MAX_BYTES,
   };
+}
+
+function evidenceOrProblems(
+  env: Record<string, string | undefined>,
+  problems: string[],
+): EvidenceStoreConfig | undefined {
+  try {
+    return loadEvidenceConfig(env);
+  } catch (error) {
+    problems.push(...(error instanceof Error ? error.message : String(error)).split('\n'));
+    return undefined;
+  }
 }

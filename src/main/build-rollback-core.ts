@@ -17,13 +17,16 @@ import { StaleLockRecovery } from '../rollback/stale-lock-recovery.js';
 import type { CommandRunnerFactory } from '../rollback/ports/command-runner.js';
 import type { KubernetesClusterFactory } from '../rollback/ports/kubernetes-cluster.js';
 import { CancelService } from '../rollback/cancel-service.js';
+import type { EvidenceSnapshots } from '../rollback/evidence-snapshots.js';
 import { RollbackService } from '../rollback/rollback-service.js';
 import type { Strategy } from '../rollback/strategy.js';
 import type { AppConfig } from './app-config.js';
 import { buildGovernance, type Governance } from './build-governance.js';
-import { buildStrategies } from './build-strategies.js';
+import { buildEvidence, type Evidence } from './build-evidence.js';
+import { buildStrategies, buildTargets } from './build-strategies.js';
 import { RedisConnectionFactory } from './redis-connection-factory.js';
 import { RedisSiteHeartbeats } from '../stores/redis-site-heartbeats.js';
+import { RedisIncidentRollbacks } from '../stores/redis-incident-rollbacks.js';
 import { SitePlanner } from '../queue/site-planner.js';
 import { planOnSites } from '../queue/site-planning-strategy.js';
 import { distinctSites } from '../queue/site-queues.js';
@@ -63,6 +66,12 @@ export interface RollbackCore {
   /** `cancel(jobId, actor)` for every surface: the command, the Cancel button, the CLI. */
   cancels: CancelService;
   commands: CommandHandler;
+  /** The rollbacks asked for from each PagerDuty incident (its post-mortem reminder on resolve). */
+  incidentRollbacks: RedisIncidentRollbacks;
+  /** Evidence bundles (store and the runbook's recorder); undefined when the configuration has none. */
+  evidence: Evidence | undefined;
+  /** On-demand bundles (`/rollback snapshot`, the CLI, the API); refused with a message without evidence. */
+  snapshots: EvidenceSnapshots;
   /** Closes the queue producer and every Redis connection. */
   close(): Promise<void>;
 }
@@ -89,7 +98,9 @@ export async function buildRollbackCore(
   const audit = new RedisAuditLog(redis, keys, log.child({ component: 'audit' }));
   const rollbackQueue = new BullmqRollbackQueue(connection, keys.prefix, { log, sites: sitesOf(catalog) });
   const heartbeats = new RedisSiteHeartbeats(redis, keys);
-  const strategies = buildStrategies({ ...overrides, log, kubeconfigPath: config.kubeconfigPath });
+  const targets = buildTargets({ ...overrides, log, kubeconfigPath: config.kubeconfigPath });
+  const strategies = buildStrategies({ log, kubeconfigPath: config.kubeconfigPath, ...targets });
+  const { evidence, snapshots } = buildEvidence(config.evidence, { ...targets, log, catalog, audit });
   const governance = buildGovernance({
     config,
     redis,
@@ -117,12 +128,13 @@ export async function buildRollbackCore(
     policy,
     approvals,
     marks,
+    ...(evidence ? { evidence: evidence.recorder } : {}),
   });
   const cancellation = new RedisCancellation(redis, keys, log.child({ component: 'cancel' }), () =>
     connections.subscriber(),
   );
   const cancels = new CancelService({ progress, locks, queue: rollbackQueue, signals: cancellation, audit });
-  const commands = new CommandHandler(rollbacks, log, { cancels, approvals });
+  const commands = new CommandHandler(rollbacks, log, { cancels, approvals, snapshots });
   return {
     catalog,
     connections,
@@ -142,6 +154,9 @@ export async function buildRollbackCore(
     cancellation,
     cancels,
     commands,
+    incidentRollbacks: new RedisIncidentRollbacks(redis, keys),
+    evidence,
+    snapshots,
     async close() {
       await cancellation.close();
       await governance.approvalExpiry.close();

@@ -20,8 +20,11 @@ export interface StrategyDeps {
   runnerFactory?: CommandRunnerFactory;
 }
 
-/** Every rollback strategy, by name, wired to the real targets (or to the ones a test passes in). */
-export function buildStrategies(deps: StrategyDeps): Map<string, Strategy> {
+/** The clients of the targets (clusters, hosts): the real ones, or the ones a test passes in. */
+export function buildTargets(deps: StrategyDeps): {
+  clusterFactory: KubernetesClusterFactory;
+  runnerFactory: CommandRunnerFactory;
+} {
   const { log } = deps;
   const clusterFactory =
     deps.clusterFactory ??
@@ -29,7 +32,13 @@ export function buildStrategies(deps: StrategyDeps): Map<string, Strategy> {
       log,
       ...(deps.kubeconfigPath ? { kubeconfigPath: deps.kubeconfigPath } : {}),
     });
-  const runners = deps.runnerFactory ?? createCommandRunnerFactory({ log });
+  return { clusterFactory, runnerFactory: deps.runnerFactory ?? createCommandRunnerFactory({ log }) };
+}
+
+/** Every rollback strategy, by name, wired to the real targets (or to the ones a test passes in). */
+export function buildStrategies(deps: StrategyDeps): Map<string, Strategy> {
+  const { log } = deps;
+  const { clusterFactory, runnerFactory: runners } = buildTargets(deps);
   const local = runners({ name: 'local' });
   const strategies: Strategy[] = [
     new KubernetesStrategy({ clusterFactory, commandRunner: local, log }),

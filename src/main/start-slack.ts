@@ -2,6 +2,7 @@ import { App, LogLevel, webApi } from '@slack/bolt';
 import type { Logger } from '../observability/logger.js';
 import { SlackReplyQueue, type ReplyBackoff } from '../queue/slack-reply-queue.js';
 import { startStatusRendering, type StatusRendering } from '../queue/start-status-rendering.js';
+import { RedisReplayCache } from '../stores/redis-replay-cache.js';
 import { RedisSlackStatusStore } from '../stores/redis-slack-status-store.js';
 import {
   RedisSlackRateLimiter,
@@ -32,6 +33,8 @@ export interface SlackDeps {
 export interface Slack {
   /** Verifies and acknowledges Slack's requests (commands, buttons); the HTTP server mounts it. */
   receiver: SlackRequestReceiver;
+  /** The Web API client (messages posted on the bot's own account: incident announcements). */
+  client: webApi.WebClient;
   /** Draws every published snapshot as a Slack status message. */
   rendering: StatusRendering;
   /** Stops the identity look-up, the reply worker and queue. */
@@ -45,7 +48,11 @@ export interface Slack {
 export async function startSlack(slack: NonNullable<AppConfig['slack']>, deps: SlackDeps): Promise<Slack> {
   const { core, reportUrl } = deps;
   const log = deps.log.child({ component: 'slack' });
-  const receiver = new SlackRequestReceiver(slack.signingSecret, log);
+  const receiver = new SlackRequestReceiver(
+    slack.signingSecret,
+    log,
+    new RedisReplayCache(core.redis, core.keys),
+  );
   const clientOptions = {
     ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
     retryConfig: { retries: deps.slackRetries ?? 3, factor: 2, minTimeout: 200, maxTimeout: 5_000 },
@@ -81,7 +88,14 @@ export async function startSlack(slack: NonNullable<AppConfig['slack']>, deps: S
     log.child({ component: 'replies' }),
   );
   registerSlackHandlers(app, { commands: core.commands, replies, log, reportUrl });
-  registerSlackActions(app, { approvals: core.governance.approvals, commands: core.commands, replies, log });
+  registerSlackActions(app, {
+    approvals: core.governance.approvals,
+    commands: core.commands,
+    replies,
+    log,
+    incidentRollbacks: core.incidentRollbacks,
+    reportUrl,
+  });
   const surface = new SlackStatusSurface({
     client,
     store: new RedisSlackStatusStore(core.redis, core.keys),
@@ -101,6 +115,7 @@ export async function startSlack(slack: NonNullable<AppConfig['slack']>, deps: S
   });
   return {
     receiver,
+    client,
     rendering,
     async close() {
       identity.stop();

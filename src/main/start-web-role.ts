@@ -11,10 +11,12 @@ import type { AppConfig } from './app-config.js';
 import type { RollbackCore } from './build-rollback-core.js';
 import type { RoleHandle } from './role-handle.js';
 import { startSlack } from './start-slack.js';
+import { pagerDutyTracker, startPagerDutyInbound } from './start-pagerduty.js';
 import type { ReplyBackoff } from '../queue/slack-reply-queue.js';
 import type { SlackRateLimits } from '../stores/redis-slack-rate-limiter.js';
 import { SiteWaitWatcher } from '../queue/site-wait-watcher.js';
 import { siteSettings } from './site-settings.js';
+import { httpGuards } from './http-settings.js';
 
 const LOCAL_HOSTS = ['0.0.0.0', '::', '127.0.0.1', '::1', 'localhost'];
 
@@ -51,12 +53,20 @@ export async function startWebRole(
         ...(deps.slackRateLimits ? { slackRateLimits: deps.slackRateLimits } : {}),
       })
     : undefined;
+  const pagerDuty = startPagerDutyInbound(config.pagerDuty, core, {
+    log,
+    slackClient: slack?.client,
+    tracker: pagerDutyTracker(config.pagerDuty),
+    reportUrl,
+  });
   const http = await createHttpServer({
     log,
     metrics: deps.metrics,
     ...(slack ? { slackReceiver: slack.receiver } : {}),
     readiness: [{ name: 'redis', check: async () => void (await core.redis.ping()) }],
+    ...httpGuards(config),
     plugins: [
+      pagerDuty.routes,
       reportRoutes({
         progress: core.progress,
         index: core.index,
@@ -65,7 +75,12 @@ export async function startWebRole(
         access: { token: config.reportToken, signingKey: config.reportSigningKey },
         log: log.child({ component: 'report' }),
       }),
-      apiRoutes({ rollbacks: core.rollbacks, audit: core.audit, token: config.apiToken }),
+      apiRoutes({
+        rollbacks: core.rollbacks,
+        audit: core.audit,
+        token: config.apiToken,
+        snapshots: core.snapshots,
+      }),
       queueDashboard({
         queues: () => core.rollbackQueue.sites().map((site) => core.rollbackQueue.of(site)),
         token: config.apiToken,
@@ -94,8 +109,12 @@ export async function startWebRole(
   return {
     http,
     url: announceListening(config, http, core, log),
-    workers: [expiry],
-    closers: [() => waits.stop(), ...(slack ? [() => slack.rendering.close(), () => slack.close()] : [])],
+    workers: [expiry, pagerDuty.worker],
+    closers: [
+      () => waits.stop(),
+      () => pagerDuty.close(),
+      ...(slack ? [() => slack.rendering.close(), () => slack.close()] : []),
+    ],
   };
 }
 
@@ -110,10 +129,6 @@ function consolePlugin(config: AppConfig, core: RollbackCore, log: Logger) {
     keys: core.keys,
     log: log.child({ component: 'console' }),
     reportUrl: consoleReportLinks(config.publicUrl, config.reportSigningKey),
-    allowedHosts: [
-      ...(LOCAL_HOSTS.includes(config.host) ? [] : [config.host]),
-      ...(config.publicUrl ? [new URL(config.publicUrl).hostname] : []),
-    ],
   });
 }
 

@@ -25,7 +25,7 @@ const errorSchema = z.object({
   next: z
     .array(
       z.object({
-        command: z.enum(['rollback', 'status', 'versions', 'history', 'cancel', 'release']),
+        command: z.enum(['rollback', 'status', 'versions', 'history', 'cancel', 'release', 'snapshot']),
         args: z.array(z.string()),
       }),
     )
@@ -37,6 +37,7 @@ const resolvedSchema = z.object({
   to: z.string(),
   target: z.record(z.string(), z.unknown()),
   actions: z.array(z.object({ target: z.string(), description: z.string() })),
+  warnings: z.array(z.string()).optional(),
 });
 
 const versionsSchema = z.array(

@@ -16,6 +16,17 @@ export interface RollbackRequest {
   channelName?: string;
   /** `--break-glass` from the CLI: skips approvals; needs a reason and is audited. */
   breakGlass?: boolean;
+  /** The incident this rollback answers (a PagerDuty incident): its milestones are logged there. */
+  incident?: IncidentLink;
+}
+
+/** An incident in the incident-management system, as a rollback refers to it. */
+export interface IncidentLink {
+  id: string;
+  /** The incident's page. */
+  url: string;
+  title?: string;
+  number?: number;
 }
 
 /** One concrete change the plan will make, shown to the user before it runs ("exact API changes"). */
@@ -49,6 +60,11 @@ export interface RollbackPlan {
   target: Record<string, unknown>;
   steps: { id: string; title: string }[];
   actions: PlannedAction[];
+  /**
+   * What the requester must know before it runs (who else manages the workload, a tag whose image
+   * changed): shown with the plan under "Watch out". Absent in plans made before warnings existed.
+   */
+  warnings?: string[];
   /** The runbook's prerequisites, shown with the plan as a short checklist. */
   prerequisites?: Checklist;
   createdAt: string;

@@ -58,6 +58,19 @@ export interface ChecklistItem {
   done?: boolean;
 }
 
+/** An evidence bundle a rollback took (the runbook's capture steps), as every surface lists it. */
+export interface EvidenceRef {
+  /** The store's id ("kaizen/20251122T014010000Z_broken_..."): the report page serves it. */
+  id: string;
+  /** "broken", "post-rollback". */
+  label: string;
+  /** "host web-1 (kaizen.service)", "deployment default/kaizen on kind". */
+  target: string;
+  bytes: number;
+  /** Collectors that failed, "name: reason" (redacted); they never stop the rollback. */
+  failed: string[];
+}
+
 export interface Requester {
   id: string;
   name: string;
@@ -108,6 +121,8 @@ export interface ProgressSnapshot {
    * none running its strategy); cleared when a worker starts it.
    */
   waitingForWorker?: WorkerWait;
+  /** Evidence bundles taken by the runbook, in the order they were taken. */
+  evidence?: EvidenceRef[];
   createdAt: string;
   startedAt?: string;
   endedAt?: string;

@@ -5,6 +5,7 @@ import type { RollbackPlan } from './plan.js';
 import type { AuditLog } from './ports/audit-log.js';
 import type { CancelRequest } from './ports/cancellation.js';
 import type { CommandRunner } from './ports/command-runner.js';
+import type { EvidenceRecorder } from './ports/evidence-recorder.js';
 import type { ProgressStore } from './ports/progress-store.js';
 import type { ServiceLocks } from './ports/rollback-queue.js';
 import type { Checklist, ProgressSnapshot } from './progress-snapshot.js';
@@ -33,6 +34,8 @@ export interface RollbackExecutorOptions {
   /** The checklists posted when a job ends, fitted to its service and plan (finalChecklists). */
   checklists?: (service: ServiceConfig, plan: RollbackPlan, outcome: FinalState) => Checklist[];
   stepRetry?: RetryPolicy;
+  /** Takes the evidence bundles of plans that list the capture steps (absent: those steps are skipped). */
+  evidence?: EvidenceRecorder;
 }
 
 export interface ExecuteOptions {
@@ -67,7 +70,7 @@ export class RollbackExecutor {
   private readonly runbooks: Runbooks;
 
   constructor(private readonly options: RollbackExecutorOptions) {
-    this.runbooks = new Runbooks(options.strategies);
+    this.runbooks = new Runbooks(options.strategies, options.evidence);
   }
 
   async execute(plan: RollbackPlan, run: ExecuteOptions): Promise<ExecutionOutcome> {
@@ -111,7 +114,7 @@ export class RollbackExecutor {
     return runRollback({
       plan,
       service,
-      steps: this.runbooks.steps(service, strategy, plan.target, this.options.guardRunner),
+      steps: this.runbooks.steps(service, strategy, plan.target, this.options.guardRunner, plan.steps),
       progress: this.options.progress,
       memory: this.options.memory(plan.jobId),
       log,

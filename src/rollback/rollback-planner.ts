@@ -42,6 +42,7 @@ export class RollbackPlanner {
       target: resolved.target,
       steps: this.options.runbooks.outline(service, strategy, resolved.target),
       actions: resolved.actions,
+      ...(resolved.warnings && resolved.warnings.length > 0 ? { warnings: resolved.warnings } : {}),
       prerequisites: prerequisitesChecklist(service, { strategy: strategy.name, to: resolved.to }),
       createdAt: this.options.now().toISOString(),
     };

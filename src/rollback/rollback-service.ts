@@ -6,6 +6,7 @@ import type { RollbackPlan, RollbackRequest } from './plan.js';
 import { PermissionDeniedError } from './policy/permission-denied-error.js';
 import type { PermissionPolicy } from './policy/permission-policy.js';
 import type { AuditEntry, AuditLog } from './ports/audit-log.js';
+import type { EvidenceRecorder } from './ports/evidence-recorder.js';
 import type { RolledBackMark, RolledBackMarks } from './ports/rolled-back-marks.js';
 import type { ProgressStore } from './ports/progress-store.js';
 import type { RollbackIndex, RollbackQueue, ServiceLocks } from './ports/rollback-queue.js';
@@ -37,6 +38,8 @@ export interface RollbackServiceOptions {
    * says it waits for one.
    */
   workers?: SitePresence;
+  /** Present: plans of services that record evidence list the capture steps. */
+  evidence?: EvidenceRecorder;
   now?: () => Date;
 }
 
@@ -66,7 +69,7 @@ export class RollbackService {
     this.now = options.now ?? (() => new Date());
     this.planner = new RollbackPlanner({
       catalog: options.catalog,
-      runbooks: new Runbooks(options.strategies),
+      runbooks: new Runbooks(options.strategies, options.evidence),
       now: this.now,
     });
   }

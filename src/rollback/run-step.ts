@@ -52,6 +52,11 @@ export async function runStep(
       tracker.updateStep(step.id, (s) => {
         s.summary = text;
       }),
+    evidence: (bundles) =>
+      tracker.update((s) => {
+        const known = new Set(bundles.map((b) => b.id));
+        s.evidence = [...(s.evidence ?? []).filter((b) => !known.has(b.id)), ...bundles];
+      }),
   };
   const outcome = await retryWithBackoff(() => step.run(context), options.retry ?? DEFAULT_STEP_RETRY, {
     signal,

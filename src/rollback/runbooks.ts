@@ -2,7 +2,9 @@ import type { ServiceConfig } from '../config/service-schema.js';
 import { InputError, PermanentError } from '../errors/rollback-error.js';
 import { guardOutline, withGuards } from './guards/with-guards.js';
 import type { RollbackPlan } from './plan.js';
+import { CAPTURE_STEPS, captureEvidenceStep } from './capture-evidence-step.js';
 import type { CommandRunner } from './ports/command-runner.js';
+import type { EvidenceRecorder } from './ports/evidence-recorder.js';
 import type { RollbackStep } from './step.js';
 import type { Strategy } from './strategy.js';
 
@@ -13,13 +15,17 @@ export interface StepOutline {
 }
 
 /**
- * The strategies this process knows, and the runbook each builds for a service: the service's guards
- * first (database compatibility, for every strategy, before anything changes), then the strategy's
- * steps. The planner and the executor both build runbooks here, so a plan lists exactly the steps a
- * worker runs.
+ * The strategies this process knows, and the runbook each builds for a service: the broken-state
+ * evidence capture first (when evidence is recorded), the service's guards (database compatibility, for
+ * every strategy, before anything changes), the strategy's steps, then the post-rollback capture. The
+ * planner and the executor both build runbooks here, so a plan lists exactly the steps a worker runs; the
+ * executor takes the capture steps the plan lists, whatever this process would have planned.
  */
 export class Runbooks {
-  constructor(private readonly strategies: ReadonlyMap<string, Strategy>) {}
+  constructor(
+    private readonly strategies: ReadonlyMap<string, Strategy>,
+    private readonly evidence?: EvidenceRecorder,
+  ) {}
 
   /**
    * For planning: the requested strategy, or the service's own. An {@link InputError} that names the
@@ -53,19 +59,33 @@ export class Runbooks {
 
   /** The runbook's steps as a plan lists them (ids and titles), guards first. */
   outline(service: ServiceConfig, strategy: Strategy, target: Record<string, unknown>): StepOutline[] {
+    const capture = this.evidence?.captures(service, strategy.name) === true;
     return [
+      ...(capture ? [{ ...CAPTURE_STEPS.broken }] : []),
       ...guardOutline(service),
       ...strategy.steps(service, target).map((s) => ({ id: s.id, title: s.title })),
+      ...(capture ? [{ ...CAPTURE_STEPS['post-rollback'] }] : []),
     ];
   }
 
-  /** The runbook's steps as a worker runs them, guards first; `guardRunner` runs guard commands. */
+  /**
+   * The runbook's steps as a worker runs them, guards first; `guardRunner` runs guard commands. The
+   * capture steps are there when `planned` (the plan's outline) lists them.
+   */
   steps(
     service: ServiceConfig,
     strategy: Strategy,
     target: Record<string, unknown>,
     guardRunner: CommandRunner,
+    planned: readonly StepOutline[] = [],
   ): RollbackStep[] {
-    return withGuards(service, strategy.steps(service, target), guardRunner);
+    const listed = (id: string) => planned.some((step) => step.id === id);
+    return [
+      ...(listed(CAPTURE_STEPS.broken.id) ? [captureEvidenceStep('broken', this.evidence)] : []),
+      ...withGuards(service, strategy.steps(service, target), guardRunner),
+      ...(listed(CAPTURE_STEPS['post-rollback'].id)
+        ? [captureEvidenceStep('post-rollback', this.evidence)]
+        : []),
+    ];
   }
 }

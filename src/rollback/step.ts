@@ -2,6 +2,7 @@ import type { ZodType } from 'zod';
 import type { Logger } from '../observability/logger.js';
 import type { ServiceConfig } from '../config/service-schema.js';
 import type { RollbackPlan } from './plan.js';
+import type { EvidenceRef } from './progress-snapshot.js';
 
 /**
  * Durable memory of one job that survives a worker crash. Steps record what they did here and read it
@@ -28,6 +29,8 @@ export interface StepContext {
   memory: JobMemory;
   log: Logger;
   now(): Date;
+  /** Lists evidence bundles the step took in the snapshot (surfaces show and attach them). */
+  evidence?(bundles: EvidenceRef[]): Promise<void>;
 }
 
 export interface StepOutcome {

@@ -17,6 +17,8 @@ export interface ResolvedPlan {
   /** JSON-serialisable data the steps need; stored in the job so a resumed job uses the same target. */
   target: Record<string, unknown>;
   actions: PlannedAction[];
+  /** What the requester must know before it runs, shown with the plan (see RollbackPlan.warnings). */
+  warnings?: string[];
 }
 
 export interface StrategyCallOptions {

@@ -36,6 +36,14 @@ export class RedisKeys {
   cancelRequested(jobId: string): string {
     return `${this.prefix}:rb:cancel:${jobId}`;
   }
+  /** A PagerDuty webhook delivery already taken (dedupe of redeliveries, 3 days). */
+  pagerDutyDelivery(dedupeKey: string): string {
+    return `${this.prefix}:rb:pd:delivery:${dedupeKey}`;
+  }
+  /** Set: the rollbacks requested for a PagerDuty incident (for the post-mortem reminder on resolve). */
+  incidentRollbacks(incidentId: string): string {
+    return `${this.prefix}:rb:pd:incident:${incidentId}:jobs`;
+  }
   audit(): string {
     return `${this.prefix}:rb:audit`;
   }
@@ -44,6 +52,10 @@ export class RedisKeys {
   }
   rolledBack(service: string): string {
     return `${this.prefix}:rb:rolledback:${service}`;
+  }
+  /** A signed inbound request already received (by the hash of its signature or body): replay cache. */
+  replay(digest: string): string {
+    return `${this.prefix}:rb:replay:${digest}`;
   }
   /** The heartbeats of a site's live workers (a hash, expiring with the last of them). */
   siteWorkers(site: string): string {

@@ -27,6 +27,12 @@ ${dryRun ? html`<p class="tag-dry">Dry run: nothing will change. These are the s
 ${dryRun ? '' : html`<div><dt>Job</dt><dd><code>${plan.jobId}</code></dd></div>`}
 ${reason === undefined || reason.trim() === '' ? '' : html`<div class="reason"><dt>Reason</dt><dd>${reason}</dd></div>`}
 </dl>
+${
+  (plan.warnings ?? []).length === 0
+    ? ''
+    : html`<h3>Watch out</h3>
+<ul class="plan-warnings">${(plan.warnings ?? []).map((w) => html`<li>${w}</li>`)}</ul>`
+}
 <h3>Steps</h3>
 <ol class="plan-steps">${plan.steps.map((step) => html`<li>${step.title}</li>`)}</ol>
 <h3>${dryRun ? 'Changes a real run would make' : 'Changes it will make'}</h3>

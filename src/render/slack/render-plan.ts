@@ -52,9 +52,13 @@ export function renderPlan(plan: RollbackPlan, options: PlanOptions = {}): Slack
       ),
     );
   }
-  blocks.push(fields(facts(plan)), divider());
+  blocks.push(fields(facts(plan)));
+  const warnings = plan.warnings ?? [];
+  if (warnings.length > 0) blocks.push(section(warningsText(warnings)));
+  blocks.push(divider());
 
-  const room = LIMITS.blocksPerMessage - FIXED_BLOCKS - (plan.prerequisites ? 1 : 0);
+  const room =
+    LIMITS.blocksPerMessage - FIXED_BLOCKS - (plan.prerequisites ? 1 : 0) - (warnings.length > 0 ? 1 : 0);
   const stepLines = plan.steps.map((step, index) => `${index + 1}. ${userText(step.title, 200)}`);
   const stepTexts = packLines(
     stepLines.length > 0 ? stepLines : ['No steps.'],
@@ -106,6 +110,12 @@ function facts(plan: RollbackPlan): string[] {
   const reason = plan.request.reason;
   if (reason !== undefined && reason.trim() !== '') list.push(`*Reason*\n${userText(reason, 1000)}`);
   return list;
+}
+
+/** What the requester must know before it runs, one bullet each, in one section. */
+function warningsText(warnings: readonly string[]): string {
+  const room = Math.floor((LIMITS.sectionText - 40) / warnings.length);
+  return `⚠️ *Watch out*\n${warnings.map((w) => `• ${userText(w, Math.min(room, 900))}`).join('\n')}`;
 }
 
 /** The runbook's prerequisites as a short checklist (one section). */

@@ -85,6 +85,8 @@ function renderPlanText(plan: RollbackPlan, enqueued: boolean, options: ReplyTex
   if (dryRun)
     lines.push('Dry run: nothing will change. These are the steps and changes a real run would make.');
   lines.push(...facts.map(([name, value]) => `  ${`${name}:`.padEnd(14)}${terminalLine(value)}`));
+  if (plan.warnings && plan.warnings.length > 0)
+    lines.push('Watch out:', ...plan.warnings.map((w) => `  ! ${terminalLine(w)}`));
   lines.push('Steps:', ...plan.steps.map((s, i) => `  ${i + 1}. ${terminalLine(s.title)}`));
   lines.push(dryRun ? 'Changes a real run would make:' : 'Changes it will make:');
   lines.push(plan.actions.length === 0 ? '  None.' : actionLines(plan.actions));

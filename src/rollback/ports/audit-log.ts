@@ -14,7 +14,10 @@ export type AuditEventType =
   | 'failed'
   | 'released'
   | 'break_glass'
-  | 'guard_refused';
+  | 'guard_refused'
+  | 'snapshot_taken'
+  | 'checklist_ticked'
+  | 'checklist_unticked';
 
 export interface AuditEntry {
   type: AuditEventType;

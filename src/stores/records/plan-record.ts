@@ -16,6 +16,14 @@ const planSchema: z.ZodType<RollbackPlan> = z.object({
     channel: z.string().optional(),
     channelName: z.string().optional(),
     breakGlass: z.boolean().optional(),
+    incident: z
+      .object({
+        id: z.string(),
+        url: z.string(),
+        title: z.string().optional(),
+        number: z.number().optional(),
+      })
+      .optional(),
   }),
   service: z.string(),
   environment: z.string(),
@@ -26,6 +34,7 @@ const planSchema: z.ZodType<RollbackPlan> = z.object({
   target: z.record(z.string(), z.unknown()),
   steps: z.array(z.object({ id: z.string(), title: z.string() })),
   actions: z.array(z.object({ target: z.string(), description: z.string() })),
+  warnings: z.array(z.string()).optional(),
   prerequisites: checklistSchema.optional(),
   createdAt: z.string(),
 });

@@ -83,6 +83,17 @@ const snapshotSchema: z.ZodType<ProgressSnapshot> = z.object({
       since: z.string(),
     })
     .optional(),
+  evidence: z
+    .array(
+      z.object({
+        id: z.string(),
+        label: z.string(),
+        target: z.string(),
+        bytes: z.number(),
+        failed: z.array(z.string()),
+      }),
+    )
+    .optional(),
   createdAt: z.string(),
   startedAt: z.string().optional(),
   endedAt: z.string().optional(),

@@ -2,7 +2,10 @@ import type { App, BlockButtonAction } from '@slack/bolt';
 import type { SlackReply } from '../../queue/slack-reply-queue.js';
 import type { CommandHandler } from '../../commands/command-handler.js';
 import type { Logger } from '../../observability/logger.js';
-import { replyError } from '../../commands/command-reply.js';
+import { replyError, type CommandReply } from '../../commands/command-reply.js';
+import { incidentReason, requestIncidentRollback } from '../../commands/incident-rollback-request.js';
+import { INCIDENT_ROLLBACK_ACTION, parseIncidentButton } from '../../render/slack/render-incident.js';
+import type { RedisIncidentRollbacks } from '../../stores/redis-incident-rollbacks.js';
 import { renderCommandReply } from '../../render/slack/render-command-reply.js';
 import { APPROVE_ACTION, CANCEL_ACTION } from '../../render/slack/render-approval.js';
 import type { ApprovalAnswer, ApprovalService } from '../../rollback/approval-service.js';
@@ -16,6 +19,9 @@ export interface SlackActionOptions {
   /** Answers to the clicker, kept until Slack takes them. */
   replies: { send(reply: SlackReply): Promise<void> };
   log: Logger;
+  /** Remembers the rollbacks asked for from an incident announcement (for its post-mortem reminder). */
+  incidentRollbacks?: Pick<RedisIncidentRollbacks, 'add'>;
+  reportUrl?: (jobId: string) => string | undefined;
 }
 
 /** Sends one ephemeral answer to whoever clicked. */
@@ -48,6 +54,13 @@ export function registerSlackActions(app: App, options: SlackActionOptions): voi
     await answer(replyTo(body), log, () => approvals.approve(action.value ?? '', actor));
   });
 
+  app.action<BlockButtonAction>(INCIDENT_ROLLBACK_ACTION, async ({ ack, body, action }) => {
+    await ack();
+    const reply = await incidentButtonClicked(options, action.value ?? '', clicker(body), body.channel?.id);
+    const reportUrl = options.reportUrl;
+    await replyTo(body)(renderCommandReply(reply, reportUrl ? { reportUrl } : {}));
+  });
+
   app.action<BlockButtonAction>(CANCEL_ACTION, async ({ ack, body, action }) => {
     await ack();
     const actor = clicker(body);
@@ -62,6 +75,39 @@ export function registerSlackActions(app: App, options: SlackActionOptions): voi
     );
     await replyTo(body)(renderCommandReply(reply));
   });
+}
+
+/** "Roll back to …" on an incident announcement: `/rollback <service> <version>` with the incident attached. */
+async function incidentButtonClicked(
+  options: SlackActionOptions,
+  value: string,
+  actor: Requester,
+  channel: string | undefined,
+): Promise<CommandReply> {
+  const button = parseIncidentButton(value);
+  if (!button || channel === undefined)
+    return {
+      kind: 'error',
+      error: {
+        code: 'incident_button_invalid',
+        message: 'This button cannot be read; nothing was done.',
+        hint: 'Type the rollback instead: /rollback <service> <version>.',
+      },
+    };
+  return requestIncidentRollback(
+    {
+      commands: options.commands,
+      ...(options.incidentRollbacks ? { incidentRollbacks: options.incidentRollbacks } : {}),
+    },
+    {
+      service: button.service,
+      ...(button.version === undefined ? {} : { version: button.version }),
+      reason: incidentReason(button.incident),
+      requester: actor,
+      channel,
+      incident: button.incident,
+    },
+  );
 }
 
 function clicker(body: BlockButtonAction): Requester {

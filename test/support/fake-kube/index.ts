@@ -46,6 +46,10 @@ export interface FakeDeploymentSpec {
   containerSpec?: Record<string, unknown>;
   /** More fields of the pod spec (volumes, imagePullSecrets). */
   podSpec?: Record<string, unknown>;
+  /** spec.revisionHistoryLimit (the API server defaults it to 10). */
+  revisionHistoryLimit?: number;
+  /** The Deployment's own labels and annotations besides the selector's (a CD system's tracking marks). */
+  metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
 }
 
 export type { FakeConfigSpec } from './config-object-api.js';
@@ -152,11 +156,21 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
         metadata: {
           name: spec.name,
           namespace,
-          labels: { ...labels },
-          ...(spec.changeCause ? { annotations: { [CHANGE_CAUSE]: spec.changeCause } } : {}),
+          labels: { ...spec.metadata?.labels, ...labels },
+          ...(spec.changeCause || spec.metadata?.annotations
+            ? {
+                annotations: {
+                  ...spec.metadata?.annotations,
+                  ...(spec.changeCause ? { [CHANGE_CAUSE]: spec.changeCause } : {}),
+                },
+              }
+            : {}),
         },
         spec: {
           replicas: spec.replicas ?? 3,
+          ...(spec.revisionHistoryLimit !== undefined
+            ? { revisionHistoryLimit: spec.revisionHistoryLimit }
+            : {}),
           selector: { matchLabels: { ...labels } },
           progressDeadlineSeconds: spec.progressDeadlineSeconds ?? 600,
           template: {

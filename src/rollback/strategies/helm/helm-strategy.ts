@@ -11,6 +11,7 @@ import { createHostVerifyStep } from '../host/host-verify-step.js';
 import { chooseHelmRevision } from './choose-helm-revision.js';
 import { helmRollbackArgv, helmStatusArgv, helmTargetLabel } from './helm-commands.js';
 import { describeRevision, GOOD_STATUSES, readHelmHistory } from './helm-history.js';
+import { helmPendingTrap } from './helm-pending-trap.js';
 import { helmSteps } from './helm-steps.js';
 import { parseHelmTarget, type HelmTarget } from './helm-target.js';
 
@@ -47,6 +48,8 @@ export class HelmStrategy implements Strategy {
   ): Promise<ResolvedPlan> {
     const helm = this.section(service);
     const history = await readHelmHistory(this.runner(), helm, options.signal);
+    const pending = helmPendingTrap(helm, history);
+    if (pending) throw pending;
     const { current, target } = chooseHelmRevision(helm.release, history, request);
     const resolved: HelmTarget = {
       release: helm.release,

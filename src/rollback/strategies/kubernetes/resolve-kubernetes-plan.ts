@@ -4,7 +4,11 @@ import type { PlannedAction, RollbackRequest } from '../../plan.js';
 import type { KubernetesCluster } from '../../ports/kubernetes-cluster.js';
 import type { ResolvedPlan } from '../../strategy.js';
 import { computeImagePatch } from './compute-image-patch.js';
-import { findRevisionToUndo, pausedMessage, undoToReplicaSet } from './compute-undo-patch.js';
+import { findRevisionToUndo, undoToReplicaSet } from './compute-undo-patch.js';
+import { LAST_APPLIED } from './apply-safe/restore-last-applied.js';
+import { cdManagerWarnings } from './cd-manager-warnings.js';
+import { checkDeploymentTraps, kubectlFlags } from './deployment-traps.js';
+import { prunedRevisionError } from './pruned-revision.js';
 import { describeVersion } from './describe-image.js';
 import type { ImageTarget, UndoTarget } from './kubernetes-target.js';
 import { clusterWhere, readDeploymentState, type DeploymentState } from './read-deployment-state.js';
@@ -12,10 +16,6 @@ import { containerImage, revisionHistory } from './replica-set-history.js';
 import { POD_TEMPLATE_HASH_LABEL } from './equal-ignore-hash.js';
 
 const REVISION_VERSION = /^revision[:-]?(\d+)$/;
-
-function kubectlFlags(section: KubernetesSection): string {
-  return `-n ${section.namespace}${section.context ? ` --context ${section.context}` : ''}`;
-}
 
 function revisionsHint(state: DeploymentState, container: string): string {
   const lines = revisionHistory(state.deployment, state.replicaSets).map(
@@ -40,11 +40,8 @@ export async function resolveKubernetesPlan(
   const state = await readDeploymentState(cluster, section, signal);
   const name = section.deployment;
   const where = clusterWhere(cluster, section.namespace);
-  if (state.deployment.spec?.paused) {
-    throw new InputError('deployment_paused', pausedMessage(name), {
-      hint: `Run kubectl rollout resume deployment/${name} ${kubectlFlags(section)} and try again.`,
-    });
-  }
+  await checkDeploymentTraps(cluster, section, state, signal);
+  const warnings = cdManagerWarnings(state.deployment);
   const common = {
     ...(section.context ? { context: section.context } : {}),
     namespace: section.namespace,
@@ -82,14 +79,17 @@ export async function resolveKubernetesPlan(
       target: `cluster ${where}`,
       description:
         `PATCH deployment/${name} (strategic merge patch) ${JSON.stringify(result.patch)}, ` +
-        `as kubectl set image deployment/${name} ${section.container}=${image} ${kubectlFlags(section)}`,
+        `as kubectl set image deployment/${name} ${section.container}=${image} ${kubectlFlags(section)}` +
+        applySafeNote(state),
     };
-    return { from, to: version, target: { ...target }, actions: [action] };
+    return { from, to: version, target: { ...target }, actions: [action], ...withWarnings(warnings) };
   }
 
   const requested = toRevision ?? 0;
   const selection = findRevisionToUndo(state.deployment, state.replicaSets, requested);
   if ('kind' in selection) {
+    const pruned = prunedRevisionError(state, section, requested, request.service);
+    if (pruned) throw pruned;
     const code = selection.reason === 'no_history' ? 'no_previous_revision' : 'unknown_revision';
     throw new InputError(code, selection.message, { hint: revisionsHint(state, section.container) });
   }
@@ -118,7 +118,25 @@ export async function resolveKubernetesPlan(
       `PATCH deployment/${name} (JSON Patch): replace /spec/template with the template of revision ${selection.revision} ` +
       `(ReplicaSet ${rsName}, ${revisionHistory(state.deployment, [rs])[0]?.images.join(', ') ?? ''}) and replace ` +
       `/metadata/annotations (keys: ${Object.keys(annotations).join(', ') || 'none'}), ` +
-      `as kubectl rollout undo deployment/${name} --to-revision=${selection.revision} ${kubectlFlags(section)}`,
+      `as kubectl rollout undo deployment/${name} --to-revision=${selection.revision} ${kubectlFlags(section)}` +
+      applySafeNote(state),
   };
-  return { from, to: describeVersion(image, selection.revision), target: { ...target }, actions: [action] };
+  return {
+    from,
+    to: describeVersion(image, selection.revision),
+    target: { ...target },
+    actions: [action],
+    ...withWarnings(warnings),
+  };
+}
+
+function withWarnings(warnings: string[]): { warnings?: string[] } {
+  return warnings.length > 0 ? { warnings } : {};
+}
+
+/** Said in the plan when the Deployment was `kubectl apply`-ed: its last-applied manifest is rewritten too. */
+function applySafeNote(state: DeploymentState): string {
+  return state.deployment.metadata?.annotations?.[LAST_APPLIED] === undefined
+    ? ''
+    : `; ${LAST_APPLIED} is rewritten to match (apply-safe)`;
 }

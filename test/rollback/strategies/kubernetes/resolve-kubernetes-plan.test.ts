@@ -103,12 +103,12 @@ describe('KubernetesStrategy.resolve', () => {
     });
     expect(plan.to).toBe('v0.7.0 (revision 3)');
     const error = await strategyFor(d, replicaSets)
-      .resolve(service(), request({ toRevision: 2 }))
+      .resolve(service(), request({ toRevision: 7 }))
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
     expect(error).toMatchObject({
       code: 'unknown_revision',
-      message: 'unable to find specified revision 2 in history',
+      message: 'unable to find specified revision 7 in history',
     });
     expect((error as InputError).hint).toBe(
       'Revisions of deployment/kaizen: 5 (current): registry.example.com/kaizen:v0.8.0; 4: registry.example.com/kaizen:v0.7.5; 3: registry.example.com/kaizen:v0.7.0.',

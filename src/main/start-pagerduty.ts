@@ -1,0 +1,92 @@
+import type { Worker } from 'bullmq';
+import type { FastifyInstance } from 'fastify';
+import type { webApi } from '@slack/bolt';
+import type { Logger } from '../observability/logger.js';
+import { InboundEventQueue, type InboundEvent } from '../queue/inbound-event-queue.js';
+import type { SlackMessage } from '../render/slack/block-kit.js';
+import type { IncidentTracker } from '../rollback/ports/incident-tracker.js';
+import { RedisDeliveryDedupe } from '../stores/redis-delivery-dedupe.js';
+import { slackChannelPoster } from '../surfaces/slack/slack-channel-poster.js';
+import { PagerDutyRestClient } from '../targets/pagerduty/pagerduty-rest-client.js';
+import { pagerDutyEventHandler } from '../transport/pagerduty/handle-pagerduty-event.js';
+import { rollbackActionHandler } from '../transport/pagerduty/handle-rollback-action.js';
+import { pagerDutyRoutes } from '../transport/pagerduty/pagerduty-routes.js';
+import { slackUserLookup } from '../transport/slack/slack-user-lookup.js';
+import type { RollbackCore } from './build-rollback-core.js';
+import type { PagerDutySettings } from './pagerduty-settings.js';
+
+export interface PagerDutyInbound {
+  /** The two webhook routes, for the HTTP server. */
+  routes: (app: FastifyInstance) => void;
+  worker: Worker<InboundEvent>;
+  close(): Promise<void>;
+}
+
+/** The REST client when PAGERDUTY_API_TOKEN is set. */
+export function pagerDutyTracker(settings: PagerDutySettings | undefined): IncidentTracker | undefined {
+  const api = settings?.api;
+  if (!api) return undefined;
+  return new PagerDutyRestClient({
+    token: api.token,
+    fromEmail: api.fromEmail,
+    ...(api.apiUrl ? { apiUrl: api.apiUrl } : {}),
+  });
+}
+
+/**
+ * PagerDuty in: the webhook routes (verify, dedupe, enqueue, answer) and the inbound worker that
+ * announces incidents, reminds of post-mortems and runs rollback actions, posting in Slack (local mode:
+ * logged only, there is no channel to post in).
+ */
+export function startPagerDutyInbound(
+  settings: PagerDutySettings | undefined,
+  core: RollbackCore,
+  deps: {
+    log: Logger;
+    slackClient: webApi.WebClient | undefined;
+    tracker: IncidentTracker | undefined;
+    reportUrl: (jobId: string) => string | undefined;
+  },
+): PagerDutyInbound {
+  const log = deps.log.child({ component: 'pagerduty' });
+  const queue = new InboundEventQueue({ connection: core.connection, prefix: core.keys.prefix, log });
+  const post = deps.slackClient
+    ? slackChannelPoster(deps.slackClient)
+    : async (channel: string, message: SlackMessage) =>
+        log.info({ channel, text: message.text }, 'no Slack configured: not posted');
+  const onEvent = pagerDutyEventHandler({
+    catalog: core.catalog,
+    briefing: { rollbacks: core.rollbacks, audit: core.audit, index: core.index, log },
+    incidentRollbacks: core.incidentRollbacks,
+    progress: core.progress,
+    post,
+    log,
+  });
+  const onAction = rollbackActionHandler({
+    catalog: core.catalog,
+    commands: core.commands,
+    incidentRollbacks: core.incidentRollbacks,
+    ...(deps.tracker ? { tracker: deps.tracker } : {}),
+    ...(deps.slackClient ? { findSlackUser: slackUserLookup(deps.slackClient) } : {}),
+    post,
+    reportUrl: deps.reportUrl,
+    log,
+  });
+  const worker = queue.startWorker(
+    core.connection,
+    (event) => (event.source === 'pagerduty-event' ? onEvent(event) : onAction(event)),
+    log,
+  );
+  return {
+    routes: pagerDutyRoutes({
+      secrets: settings?.webhookSecrets ?? [],
+      actionToken: settings?.actionToken,
+      dedupe: new RedisDeliveryDedupe(core.redis, core.keys),
+      queue,
+      knowsService: (name) => core.catalog.get(name) !== undefined,
+      log,
+    }),
+    worker,
+    close: () => queue.close(),
+  };
+}

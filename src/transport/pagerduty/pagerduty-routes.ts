@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Logger } from '../../observability/logger.js';
+import type { InboundEvent } from '../../queue/inbound-event-queue.js';
+import { parsePagerDutyWebhook, type PagerDutyEvent } from './parse-pagerduty-webhook.js';
+import { parseRollbackAction } from './parse-rollback-action.js';
+import { verifyActionToken } from './verify-action-token.js';
+import { verifyPagerDutySignature } from './verify-pagerduty-signature.js';
+
+/** The event types the bot acts on; every other well-signed event is acknowledged and dropped. */
+const HANDLED = new Set(['incident.triggered', 'incident.resolved']);
+
+export interface PagerDutyRoutesOptions {
+  /** PAGERDUTY_WEBHOOK_SECRETS; empty: every webhook is refused (401). */
+  secrets: readonly string[];
+  /** PAGERDUTY_ACTION_TOKEN; unset: the rollback action is refused (401). */
+  actionToken: string | undefined;
+  /** Remembers deliveries: a redelivered webhook is acknowledged without acting again. */
+  dedupe: { claim(key: string): Promise<boolean>; release(key: string): Promise<void> };
+  queue: { add(dedupeKey: string, event: InboundEvent): Promise<void> };
+  /** Whether a service named in an action exists (checked before answering, so the author sees a typo). */
+  knowsService: (name: string) => boolean;
+  log: Logger;
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * `POST /webhooks/pagerduty` (V3 webhooks) and `POST /webhooks/pagerduty/rollback` (incident workflow
+ * actions): verify on the raw bytes, parse, dedupe, enqueue and answer at once; the inbound queue does the
+ * rest. A request that fails verification changes nothing. A well-signed event the bot cannot read or does
+ * not act on is logged and acknowledged (a 4xx would make PagerDuty disable the subscription).
+ */
+export function pagerDutyRoutes(options: PagerDutyRoutesOptions) {
+  const { log } = options;
+  return (app: FastifyInstance): void => {
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+    // Signed (or token-authenticated) webhooks: exempt from the host policy, whatever name they were sent to.
+    app.post('/webhooks/pagerduty', { config: { hostPolicy: 'exempt' } }, async (request, reply) => {
+      const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const check = verifyPagerDutySignature(
+        body,
+        header(request.headers['x-pagerduty-signature']),
+        options.secrets,
+      );
+      if (!check.ok) {
+        log.warn({ reason: check.reason }, 'refused a PagerDuty webhook');
+        return reply.code(401).send({ error: check.reason });
+      }
+      const webhookId = header(request.headers['x-webhook-id']);
+      const parsed = parsePagerDutyWebhook(body, { webhookId });
+      if (!parsed.ok) {
+        log.warn({ reason: parsed.reason, webhookId }, 'ignored a PagerDuty webhook it cannot read');
+        return reply.code(202).send({ status: 'ignored', reason: parsed.reason });
+      }
+      if (!acts(parsed.event))
+        return reply.code(202).send({ status: 'ignored', reason: ignoredWhy(parsed.event) });
+      // By event id: the same on every attempt and across subscriptions that cover the same service.
+      return accept(reply, `event:${parsed.event.id}`, {
+        source: 'pagerduty-event',
+        body: body.toString('utf8'),
+        ...(webhookId === undefined ? {} : { webhookId }),
+        receivedAt: new Date().toISOString(),
+      });
+    });
+
+    app.post('/webhooks/pagerduty/rollback', { config: { hostPolicy: 'exempt' } }, async (request, reply) => {
+      if (!options.actionToken) return reply.code(401).send({ error: 'PAGERDUTY_ACTION_TOKEN is not set' });
+      if (!verifyActionToken(header(request.headers.authorization), options.actionToken)) {
+        log.warn('refused a PagerDuty rollback action: wrong or missing bearer token');
+        return reply.code(401).send({ error: 'invalid bearer token' });
+      }
+      const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const parsed = parseRollbackAction(body);
+      if (!parsed.ok) return reply.code(400).send({ error: parsed.message, problems: parsed.problems });
+      const service = parsed.action.service;
+      if (service !== undefined && !options.knowsService(service))
+        return reply
+          .code(400)
+          .send({ error: `Rollback request refused: no service "${service}" in the catalog.` });
+      return accept(reply, `action:${randomUUID()}`, {
+        source: 'pagerduty-action',
+        body: body.toString('utf8'),
+        receivedAt: new Date().toISOString(),
+      });
+    });
+
+    async function accept(reply: FastifyReply, dedupeKey: string, event: InboundEvent) {
+      let claimed = false;
+      try {
+        claimed = await options.dedupe.claim(dedupeKey);
+        if (!claimed) return await reply.code(202).send({ status: 'duplicate' });
+        await options.queue.add(dedupeKey, event);
+      } catch (error) {
+        log.error({ err: error, source: event.source }, 'could not queue a PagerDuty request');
+        if (claimed) await options.dedupe.release(dedupeKey).catch(() => undefined);
+        // 5xx: PagerDuty delivers it again later.
+        return reply.code(503).send({ error: 'the bot could not queue this request; try again' });
+      }
+      return reply.code(202).send({ status: 'accepted' });
+    }
+  };
+}
+
+function acts(event: PagerDutyEvent): boolean {
+  return event.kind === 'incident' && HANDLED.has(event.eventType);
+}
+
+function ignoredWhy(event: PagerDutyEvent): string {
+  return event.kind === 'unknown' ? event.reason : `event type ${event.eventType} is not acted on`;
+}
