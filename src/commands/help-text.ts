@@ -14,7 +14,7 @@ export const HELP_TEXT = [
   '    --forward         allow a target newer than the current version (marked and audited)',
   '    --allow-unlisted  allow a version that never ran here but is in the registry (audited)',
   'Other commands:',
-  ...(['status', 'versions', 'history', 'cancel', 'release'] as const).map(
+  ...(['status', 'versions', 'history', 'cancel', 'release', 'snapshot'] as const).map(
     (command) => `  Usage: ${commandUsage(command, 'chat')}`,
   ),
   '  Usage: /rollback help',

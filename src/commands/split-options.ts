@@ -11,7 +11,15 @@ import type { CommandName } from './usage.js';
  * has the reason "pods crash looping". So a version must come before an unquoted reason.
  */
 export type OptionName =
-  'to-revision' | 'strategy' | 'dry-run' | 'reason' | 'break-glass' | 'forward' | 'allow-unlisted' | 'help';
+  | 'to-revision'
+  | 'strategy'
+  | 'dry-run'
+  | 'reason'
+  | 'break-glass'
+  | 'label'
+  | 'forward'
+  | 'allow-unlisted'
+  | 'help';
 
 const TAKES_VALUE: Record<OptionName, boolean> = {
   'to-revision': true,
@@ -19,6 +27,7 @@ const TAKES_VALUE: Record<OptionName, boolean> = {
   'dry-run': false,
   reason: true,
   'break-glass': false,
+  label: true,
   forward: false,
   'allow-unlisted': false,
   help: false,
@@ -32,12 +41,14 @@ const ALLOWED: Record<CommandName, readonly OptionName[]> = {
   versions: [],
   history: [],
   cancel: [],
+  snapshot: ['label'],
 };
 
 const EXAMPLE_VALUE: Partial<Record<OptionName, string>> = {
   'to-revision': '--to-revision 3',
   strategy: '--strategy helm',
   reason: '--reason "error rate above 5%"',
+  label: '--label pre-deploy',
 };
 
 export interface SplitWords {

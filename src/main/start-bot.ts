@@ -16,6 +16,7 @@ import { SiteQueueStats } from '../queue/site-queue-stats.js';
 import { distinctSites } from '../queue/site-queues.js';
 import { plansOnWorkers, siteSettings } from './site-settings.js';
 import type { ReplyBackoff } from '../queue/slack-reply-queue.js';
+import type { SlackRateLimits } from '../stores/redis-slack-rate-limiter.js';
 
 export interface StartBotOverrides extends WorkerRoleOverrides {
   log?: Logger;
@@ -24,6 +25,8 @@ export interface StartBotOverrides extends WorkerRoleOverrides {
   slackRetries?: number;
   /** How queued replies to people are retried while Slack is down; tests use a short one. */
   replyBackoff?: Partial<ReplyBackoff>;
+  /** Slack's rate limits the bot keeps to; tests compress them to match the fake's. */
+  slackRateLimits?: SlackRateLimits;
 }
 
 export interface BotHandle {
@@ -74,6 +77,7 @@ export async function startBot(config: AppConfig, overrides: StartBotOverrides =
           metrics,
           ...(overrides.slackRetries === undefined ? {} : { slackRetries: overrides.slackRetries }),
           ...(overrides.replyBackoff ? { replyBackoff: overrides.replyBackoff } : {}),
+          ...(overrides.slackRateLimits ? { slackRateLimits: overrides.slackRateLimits } : {}),
         });
   const worker: WorkerRole | undefined =
     config.role === 'web' ? undefined : await startWorkerRole(config, core, { log, metrics, overrides });

@@ -13,6 +13,7 @@ import type { RoleHandle } from './role-handle.js';
 import { startSlack } from './start-slack.js';
 import { pagerDutyTracker, startPagerDutyInbound } from './start-pagerduty.js';
 import type { ReplyBackoff } from '../queue/slack-reply-queue.js';
+import type { SlackRateLimits } from '../stores/redis-slack-rate-limiter.js';
 import { SiteWaitWatcher } from '../queue/site-wait-watcher.js';
 import { siteSettings } from './site-settings.js';
 import { httpGuards } from './http-settings.js';
@@ -32,7 +33,13 @@ export interface WebRole extends RoleHandle {
 export async function startWebRole(
   config: AppConfig,
   core: RollbackCore,
-  deps: { log: Logger; metrics: Metrics; slackRetries?: number; replyBackoff?: Partial<ReplyBackoff> },
+  deps: {
+    log: Logger;
+    metrics: Metrics;
+    slackRetries?: number;
+    replyBackoff?: Partial<ReplyBackoff>;
+    slackRateLimits?: SlackRateLimits;
+  },
 ): Promise<WebRole> {
   const { log } = deps;
   const reportUrl = reportLinks(config.publicUrl, config.reportSigningKey);
@@ -43,6 +50,7 @@ export async function startWebRole(
         reportUrl,
         ...(deps.slackRetries === undefined ? {} : { slackRetries: deps.slackRetries }),
         ...(deps.replyBackoff ? { replyBackoff: deps.replyBackoff } : {}),
+        ...(deps.slackRateLimits ? { slackRateLimits: deps.slackRateLimits } : {}),
       })
     : undefined;
   const pagerDuty = startPagerDutyInbound(config.pagerDuty, core, {
@@ -67,7 +75,12 @@ export async function startWebRole(
         access: { token: config.reportToken, signingKey: config.reportSigningKey },
         log: log.child({ component: 'report' }),
       }),
-      apiRoutes({ rollbacks: core.rollbacks, audit: core.audit, token: config.apiToken }),
+      apiRoutes({
+        rollbacks: core.rollbacks,
+        audit: core.audit,
+        token: config.apiToken,
+        snapshots: core.snapshots,
+      }),
       queueDashboard({
         queues: () => core.rollbackQueue.sites().map((site) => core.rollbackQueue.of(site)),
         token: config.apiToken,

@@ -15,6 +15,9 @@ export type AuditEventType =
   | 'released'
   | 'break_glass'
   | 'guard_refused'
+  | 'snapshot_taken'
+  | 'checklist_ticked'
+  | 'checklist_unticked'
   /** A plan going forward or to a never-deployed version, with the flag that allowed it. */
   | 'target_exception';
 

@@ -25,6 +25,8 @@ export interface ImageTargetInput {
   from: string;
   where: string;
   kubectlFlags: string;
+  /** Appended to the action's description (how the patch stays safe to apply). */
+  actionNote?: string;
   signal?: AbortSignal;
 }
 
@@ -75,7 +77,8 @@ export async function resolveImageTarget(input: ImageTargetInput): Promise<Resol
     target: `cluster ${input.where}`,
     description:
       `PATCH deployment/${name} (strategic merge patch) ${JSON.stringify(result.patch)}, ` +
-      `as kubectl set image deployment/${name} ${section.container}=${image} ${input.kubectlFlags}`,
+      `as kubectl set image deployment/${name} ${section.container}=${image} ${input.kubectlFlags}` +
+      (input.actionNote ?? ''),
   };
   const warnings = source ? registryWarnings(answer, image, source) : [];
   return {

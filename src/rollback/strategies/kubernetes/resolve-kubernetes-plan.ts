@@ -6,6 +6,7 @@ import type { ImageRegistry } from '../../ports/image-registry.js';
 import type { KubernetesCluster } from '../../ports/kubernetes-cluster.js';
 import type { ResolvedPlan } from '../../strategy.js';
 import { findRevisionToUndo, undoToReplicaSet } from './compute-undo-patch.js';
+import { LAST_APPLIED } from './apply-safe/restore-last-applied.js';
 import { cdManagerWarnings } from './cd-manager-warnings.js';
 import { checkDeploymentTraps, kubectlFlags } from './deployment-traps.js';
 import { prunedRevisionError } from './pruned-revision.js';
@@ -78,6 +79,7 @@ export async function resolveKubernetesPlan(
       from,
       where,
       kubectlFlags: kubectlFlags(section),
+      actionNote: applySafeNote(state),
       ...(signal ? { signal } : {}),
     });
     return { ...resolved, ...withWarnings([...warnings, ...(resolved.warnings ?? [])]) };
@@ -116,7 +118,8 @@ export async function resolveKubernetesPlan(
       `PATCH deployment/${name} (JSON Patch): replace /spec/template with the template of revision ${selection.revision} ` +
       `(ReplicaSet ${rsName}, ${revisionHistory(state.deployment, [rs])[0]?.images.join(', ') ?? ''}) and replace ` +
       `/metadata/annotations (keys: ${Object.keys(annotations).join(', ') || 'none'}), ` +
-      `as kubectl rollout undo deployment/${name} --to-revision=${selection.revision} ${kubectlFlags(section)}`,
+      `as kubectl rollout undo deployment/${name} --to-revision=${selection.revision} ${kubectlFlags(section)}` +
+      applySafeNote(state),
   };
   return {
     from,
@@ -131,4 +134,11 @@ export async function resolveKubernetesPlan(
 
 function withWarnings(warnings: string[]): { warnings?: string[] } {
   return warnings.length > 0 ? { warnings } : {};
+}
+
+/** Said in the plan when the Deployment was `kubectl apply`-ed: its last-applied manifest is rewritten too. */
+function applySafeNote(state: DeploymentState): string {
+  return state.deployment.metadata?.annotations?.[LAST_APPLIED] === undefined
+    ? ''
+    : `; ${LAST_APPLIED} is rewritten to match (apply-safe)`;
 }
