@@ -6,6 +6,7 @@ import type { CancelService } from '../rollback/cancel-service.js';
 import type { KubernetesClusterFactory } from '../rollback/ports/kubernetes-cluster.js';
 import type { RollbackService } from '../rollback/rollback-service.js';
 import type { AppConfig } from './app-config.js';
+import type { OutboxPolicy } from '../outbox/outbox-policy.js';
 import { buildRollbackCore } from './build-rollback-core.js';
 import type { RoleHandle } from './role-handle.js';
 import { startWebRole, type WebRole } from './start-web-role.js';
@@ -24,6 +25,8 @@ export interface StartBotOverrides extends WorkerRoleOverrides {
   slackRetries?: number;
   /** How queued replies to people are retried while Slack is down; tests use a short one. */
   replyBackoff?: Partial<ReplyBackoff>;
+  /** Notification outbox retries; tests use a short policy. */
+  outboxPolicy?: Partial<OutboxPolicy>;
 }
 
 export interface BotHandle {
@@ -74,6 +77,7 @@ export async function startBot(config: AppConfig, overrides: StartBotOverrides =
           metrics,
           ...(overrides.slackRetries === undefined ? {} : { slackRetries: overrides.slackRetries }),
           ...(overrides.replyBackoff ? { replyBackoff: overrides.replyBackoff } : {}),
+          ...(overrides.outboxPolicy ? { outboxPolicy: overrides.outboxPolicy } : {}),
         });
   const worker: WorkerRole | undefined =
     config.role === 'web' ? undefined : await startWorkerRole(config, core, { log, metrics, overrides });

@@ -14,7 +14,9 @@ export type AuditEventType =
   | 'failed'
   | 'released'
   | 'break_glass'
-  | 'guard_refused';
+  | 'guard_refused'
+  /** More responders were asked to join the rollback's incident (it failed or stalled). */
+  | 'escalated';
 
 export interface AuditEntry {
   type: AuditEventType;
