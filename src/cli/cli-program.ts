@@ -97,7 +97,7 @@ export function createCliProgram(context: CliContext, setExit: (code: ExitCode) 
 
 type Run = (work: () => Promise<ExitCode>) => () => Promise<void>;
 
-/** status, history, versions, cancel: the query commands, which all go through the shared command handler. */
+/** status, history, versions, cancel, snapshot: the query commands, through the shared command handler. */
 function addQueryCommands(program: Command, context: CliContext, run: Run): void {
   program
     .command('status')
@@ -128,6 +128,19 @@ function addQueryCommands(program: Command, context: CliContext, run: Run): void
     .description('ask a running rollback to stop at its next safe point')
     .argument('<job>', 'job id')
     .action((job: string) => run(() => query('cancel', [job], {}, context))());
+  program
+    .command('snapshot')
+    .description('take an evidence bundle of a service now (a deploy pipeline: --label pre-deploy)')
+    .argument('<service>')
+    .option(
+      '--label <label>',
+      'the bundle label: pre-deploy is the baseline rollbacks compare with',
+      'snapshot',
+    )
+    .option('--json', 'print the answer as JSON')
+    .action((service: string, options: { label: string; json?: boolean }) =>
+      run(() => query('snapshot', [service, { option: '--label' }, options.label], options, context))(),
+    );
 }
 
 async function query(

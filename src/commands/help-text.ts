@@ -12,7 +12,7 @@ export const HELP_TEXT = [
   '    --dry-run         show the plan without changing anything',
   '    --reason "..."    why (an unquoted reason runs up to the next --option)',
   'Other commands:',
-  ...(['status', 'versions', 'history', 'cancel', 'release'] as const).map(
+  ...(['status', 'versions', 'history', 'cancel', 'release', 'snapshot'] as const).map(
     (command) => `  Usage: ${commandUsage(command, 'chat')}`,
   ),
   '  Usage: /rollback help',

@@ -14,6 +14,8 @@ export type ParsedCommand =
   | { kind: 'history'; service: string }
   | { kind: 'cancel'; jobId: string }
   | { kind: 'release'; service: string; reason: string }
+  /** An evidence bundle now; `label` defaults to "snapshot" ("pre-deploy" is the baseline diffs use). */
+  | { kind: 'snapshot'; service: string; label: string }
   | { kind: 'help' }
   | InvalidCommand;
 

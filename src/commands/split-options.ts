@@ -10,7 +10,7 @@ import type { CommandName } from './usage.js';
  * `--reason` without quotes takes every word up to the next option: `--reason pods crash looping --dry-run`
  * has the reason "pods crash looping". So a version must come before an unquoted reason.
  */
-export type OptionName = 'to-revision' | 'strategy' | 'dry-run' | 'reason' | 'break-glass' | 'help';
+export type OptionName = 'to-revision' | 'strategy' | 'dry-run' | 'reason' | 'break-glass' | 'label' | 'help';
 
 const TAKES_VALUE: Record<OptionName, boolean> = {
   'to-revision': true,
@@ -18,6 +18,7 @@ const TAKES_VALUE: Record<OptionName, boolean> = {
   'dry-run': false,
   reason: true,
   'break-glass': false,
+  label: true,
   help: false,
 };
 
@@ -29,12 +30,14 @@ const ALLOWED: Record<CommandName, readonly OptionName[]> = {
   versions: [],
   history: [],
   cancel: [],
+  snapshot: ['label'],
 };
 
 const EXAMPLE_VALUE: Partial<Record<OptionName, string>> = {
   'to-revision': '--to-revision 3',
   strategy: '--strategy helm',
   reason: '--reason "error rate above 5%"',
+  label: '--label pre-deploy',
 };
 
 export interface SplitWords {

@@ -22,7 +22,8 @@ export type ParseErrorCode =
   | 'invalid_revision'
   | 'invalid_job_id'
   | 'unknown_strategy'
-  | 'conflicting_target';
+  | 'conflicting_target'
+  | 'invalid_label';
 
 /** A request the bot understood but cannot do (InputError: answered to the requester, nothing enqueued). */
 export type RequestErrorCode =
@@ -223,6 +224,7 @@ export type EvidenceErrorCode =
   | 'evidence_unreadable'
   | 'evidence_bad_id'
   | 'evidence_bad_label'
+  | 'evidence_not_configured'
   | 'evidence_store_unavailable'
   | 'evidence_store_denied'
   | 'evidence_store_failed';

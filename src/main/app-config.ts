@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { EvidenceStoreConfig } from '../evidence/stores/create-evidence-store.js';
 import { loadEvidenceConfig } from './evidence-config.js';
 import { redisSettingsFromEnv, type RedisSettings } from './redis-settings.js';
+import { httpEnvSchema, httpSettingsFromEnv, type HttpSettings } from './http-settings.js';
 import { siteEnvSchema, siteSettingsFromEnv, type SiteSettings } from './site-settings.js';
 import {
   pagerDutyEnvSchema,
@@ -81,7 +82,10 @@ const baseEnvSchema = z.object({
     .max(1024 ** 3)
     .default(2 * 1024 * 1024),
 });
-const envSchema = baseEnvSchema.extend(siteEnvSchema.shape).extend(pagerDutyEnvSchema.shape);
+const envSchema = baseEnvSchema
+  .extend(siteEnvSchema.shape)
+  .extend(pagerDutyEnvSchema.shape)
+  .extend(httpEnvSchema.shape);
 
 export interface AppConfig {
   port: number;
@@ -117,6 +121,8 @@ export interface AppConfig {
   workerStalledIntervalMs?: number | undefined;
   /** Sites: what this process's workers serve and run, where plans are made, shutdown and worker HTTP. */
   sites?: Partial<SiteSettings> | undefined;
+  /** Host names, metrics token, timeouts and limits of the HTTP server (defaults when absent). */
+  http?: Partial<HttpSettings> | undefined;
   /** PagerDuty webhooks in, REST API out (PAGERDUTY_*); absent: off. */
   pagerDuty?: PagerDutySettings | undefined;
   /** ROLLBACK_STALL_MINUTES, POSTMORTEM_REMINDER_HOURS; absent: 15 minutes, 24 hours. */
@@ -179,6 +185,7 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     workerLockDurationMs: e.WORKER_LOCK_DURATION_MS,
     workerStalledIntervalMs: e.WORKER_STALLED_INTERVAL_MS,
     sites: siteSettingsFromEnv(e),
+    http: httpSettingsFromEnv(e),
     pagerDuty,
     notifications,
     evidence,

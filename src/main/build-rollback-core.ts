@@ -17,6 +17,7 @@ import { StaleLockRecovery } from '../rollback/stale-lock-recovery.js';
 import type { CommandRunnerFactory } from '../rollback/ports/command-runner.js';
 import type { KubernetesClusterFactory } from '../rollback/ports/kubernetes-cluster.js';
 import { CancelService } from '../rollback/cancel-service.js';
+import type { EvidenceSnapshots } from '../rollback/evidence-snapshots.js';
 import { RollbackService } from '../rollback/rollback-service.js';
 import type { Strategy } from '../rollback/strategy.js';
 import type { AppConfig } from './app-config.js';
@@ -69,6 +70,8 @@ export interface RollbackCore {
   incidentRollbacks: RedisIncidentRollbacks;
   /** Evidence bundles (store and the runbook's recorder); undefined when the configuration has none. */
   evidence: Evidence | undefined;
+  /** On-demand bundles (`/rollback snapshot`, the CLI, the API); refused with a message without evidence. */
+  snapshots: EvidenceSnapshots;
   /** Closes the queue producer and every Redis connection. */
   close(): Promise<void>;
 }
@@ -96,13 +99,8 @@ export async function buildRollbackCore(
   const rollbackQueue = new BullmqRollbackQueue(connection, keys.prefix, { log, sites: sitesOf(catalog) });
   const heartbeats = new RedisSiteHeartbeats(redis, keys);
   const targets = buildTargets({ ...overrides, log, kubeconfigPath: config.kubeconfigPath });
-  const strategies = buildStrategies({
-    log,
-    kubeconfigPath: config.kubeconfigPath,
-    clusterFactory: targets.clusterFactory,
-    runnerFactory: targets.runners,
-  });
-  const evidence = buildEvidence(config.evidence, { ...targets, log });
+  const strategies = buildStrategies({ log, kubeconfigPath: config.kubeconfigPath, ...targets });
+  const { evidence, snapshots } = buildEvidence(config.evidence, { ...targets, log, catalog, audit });
   const governance = buildGovernance({
     config,
     redis,
@@ -136,7 +134,7 @@ export async function buildRollbackCore(
     connections.subscriber(),
   );
   const cancels = new CancelService({ progress, locks, queue: rollbackQueue, signals: cancellation, audit });
-  const commands = new CommandHandler(rollbacks, log, { cancels, approvals });
+  const commands = new CommandHandler(rollbacks, log, { cancels, approvals, snapshots });
   return {
     catalog,
     connections,
@@ -158,6 +156,7 @@ export async function buildRollbackCore(
     commands,
     incidentRollbacks: new RedisIncidentRollbacks(redis, keys),
     evidence,
+    snapshots,
     async close() {
       await cancellation.close();
       await governance.approvalExpiry.close();

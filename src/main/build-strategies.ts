@@ -23,7 +23,7 @@ export interface StrategyDeps {
 /** The clients of the targets (clusters, hosts): the real ones, or the ones a test passes in. */
 export function buildTargets(deps: StrategyDeps): {
   clusterFactory: KubernetesClusterFactory;
-  runners: CommandRunnerFactory;
+  runnerFactory: CommandRunnerFactory;
 } {
   const { log } = deps;
   const clusterFactory =
@@ -32,13 +32,13 @@ export function buildTargets(deps: StrategyDeps): {
       log,
       ...(deps.kubeconfigPath ? { kubeconfigPath: deps.kubeconfigPath } : {}),
     });
-  return { clusterFactory, runners: deps.runnerFactory ?? createCommandRunnerFactory({ log }) };
+  return { clusterFactory, runnerFactory: deps.runnerFactory ?? createCommandRunnerFactory({ log }) };
 }
 
 /** Every rollback strategy, by name, wired to the real targets (or to the ones a test passes in). */
 export function buildStrategies(deps: StrategyDeps): Map<string, Strategy> {
   const { log } = deps;
-  const { clusterFactory, runners } = buildTargets(deps);
+  const { clusterFactory, runnerFactory: runners } = buildTargets(deps);
   const local = runners({ name: 'local' });
   const strategies: Strategy[] = [
     new KubernetesStrategy({ clusterFactory, commandRunner: local, log }),

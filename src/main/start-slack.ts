@@ -2,6 +2,7 @@ import { App, LogLevel, webApi } from '@slack/bolt';
 import type { Logger } from '../observability/logger.js';
 import { SlackReplyQueue, type ReplyBackoff } from '../queue/slack-reply-queue.js';
 import { startStatusRendering, type StatusRendering } from '../queue/start-status-rendering.js';
+import { RedisReplayCache } from '../stores/redis-replay-cache.js';
 import { RedisSlackStatusStore } from '../stores/redis-slack-status-store.js';
 import { slackReplyDeliverer } from '../surfaces/slack/deliver-slack-reply.js';
 import { SlackStatusSurface } from '../surfaces/slack/slack-status-surface.js';
@@ -43,7 +44,11 @@ export interface Slack {
 export async function startSlack(slack: NonNullable<AppConfig['slack']>, deps: SlackDeps): Promise<Slack> {
   const { core, reportUrl } = deps;
   const log = deps.log.child({ component: 'slack' });
-  const receiver = new SlackRequestReceiver(slack.signingSecret, log);
+  const receiver = new SlackRequestReceiver(
+    slack.signingSecret,
+    log,
+    new RedisReplayCache(core.redis, core.keys),
+  );
   const clientOptions = {
     ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
     retryConfig: { retries: deps.slackRetries ?? 3, factor: 2, minTimeout: 200, maxTimeout: 5_000 },

@@ -18,6 +18,7 @@ import type { OutboxPolicy } from '../outbox/outbox-policy.js';
 import type { ReplyBackoff } from '../queue/slack-reply-queue.js';
 import { SiteWaitWatcher } from '../queue/site-wait-watcher.js';
 import { siteSettings } from './site-settings.js';
+import { httpGuards } from './http-settings.js';
 
 const LOCAL_HOSTS = ['0.0.0.0', '::', '127.0.0.1', '::1', 'localhost'];
 
@@ -76,6 +77,7 @@ export async function startWebRole(
     metrics: deps.metrics,
     ...(slack ? { slackReceiver: slack.receiver } : {}),
     readiness: [{ name: 'redis', check: async () => void (await core.redis.ping()) }],
+    ...httpGuards(config),
     plugins: [
       pagerDuty.routes,
       reportRoutes({
@@ -87,7 +89,12 @@ export async function startWebRole(
         notifications: notifications.outbox,
         log: log.child({ component: 'report' }),
       }),
-      apiRoutes({ rollbacks: core.rollbacks, audit: core.audit, token: config.apiToken }),
+      apiRoutes({
+        rollbacks: core.rollbacks,
+        audit: core.audit,
+        token: config.apiToken,
+        snapshots: core.snapshots,
+      }),
       queueDashboard({
         queues: () => core.rollbackQueue.sites().map((site) => core.rollbackQueue.of(site)),
         token: config.apiToken,
@@ -150,10 +157,6 @@ function consolePlugin(config: AppConfig, core: RollbackCore, log: Logger) {
     keys: core.keys,
     log: log.child({ component: 'console' }),
     reportUrl: consoleReportLinks(config.publicUrl, config.reportSigningKey),
-    allowedHosts: [
-      ...(LOCAL_HOSTS.includes(config.host) ? [] : [config.host]),
-      ...(config.publicUrl ? [new URL(config.publicUrl).hostname] : []),
-    ],
   });
 }
 

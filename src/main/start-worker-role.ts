@@ -15,6 +15,7 @@ import type { RetryPolicy } from '../rollback/retry-with-backoff.js';
 import { RollbackExecutor } from '../rollback/rollback-executor.js';
 import type { Strategy } from '../rollback/strategy.js';
 import { createCommandRunnerFactory } from '../targets/shell/create-command-runner-factory.js';
+import { httpGuards } from './http-settings.js';
 import { createHttpServer } from '../transport/http/create-http-server.js';
 import type { AppConfig } from './app-config.js';
 import type { RollbackCore } from './build-rollback-core.js';
@@ -106,7 +107,7 @@ export async function startWorkerRole(
     ...(stalledIntervalMs ? { stalledIntervalMs } : {}),
   });
   await heartbeat.start();
-  const http = config.role === 'worker' ? await startWorkerHttp(settings, core, deps) : undefined;
+  const http = config.role === 'worker' ? await startWorkerHttp(config, settings, core, deps) : undefined;
   log.info(
     { sites, strategies: [...strategies.keys()], concurrency: config.workerConcurrency, http: http?.url },
     'rollback worker started',
@@ -132,6 +133,7 @@ function servedStrategies(all: Map<string, Strategy>, settings: SiteSettings): M
 
 /** Probes and metrics of a worker-only process, on WORKER_HTTP_HOST:WORKER_HTTP_PORT (loopback unless set). */
 async function startWorkerHttp(
+  config: AppConfig,
   settings: SiteSettings,
   core: RollbackCore,
   deps: { log: Logger; metrics: Metrics },
@@ -141,6 +143,7 @@ async function startWorkerHttp(
     log: deps.log,
     metrics: deps.metrics,
     readiness: [{ name: 'redis', check: async () => void (await core.redis.ping()) }],
+    ...httpGuards(config),
   });
   await server.listen(settings.workerHttp);
   const address = server.server.address();

@@ -49,6 +49,10 @@ export class RedisKeys {
   rolledBack(service: string): string {
     return `${this.prefix}:rb:rolledback:${service}`;
   }
+  /** A signed inbound request already received (by the hash of its signature or body): replay cache. */
+  replay(digest: string): string {
+    return `${this.prefix}:rb:replay:${digest}`;
+  }
   /** The heartbeats of a site's live workers (a hash, expiring with the last of them). */
   siteWorkers(site: string): string {
     return `${this.prefix}:rb:site:${site}:workers`;

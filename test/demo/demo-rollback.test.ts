@@ -141,8 +141,9 @@ describe('the demo: /rollback demo v0.7.0 from the console', () => {
       { origin: 'https://evil.example' },
     );
     expect(foreign.status).toBe(403);
+    // The server's host and origin policy refuses it before the console sees it.
     expect(((await foreign.json()) as { error: string }).error).toBe(
-      'Commands are only accepted from the console page itself.',
+      'Requests are only accepted from the pages of this bot itself.',
     );
     const anonymous = await post(env, '/console/commands', { text: 'demo v0.6.0', name: '' });
     expect(anonymous.status).toBe(400);

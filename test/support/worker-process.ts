@@ -77,9 +77,9 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
   const started = Date.now();
   while (!/"rollback worker started".*\n/.test(output)) {
     if (exited) throw new Error(`worker process exited before starting:\n${output}`);
-    if (Date.now() - started > 20_000) {
+    if (Date.now() - started > 60_000) {
       child.kill('SIGKILL');
-      throw new Error(`worker process did not start within 20 s:\n${output}`);
+      throw new Error(`worker process did not start within 60 s:\n${output}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

@@ -15,6 +15,9 @@ export type AuditEventType =
   | 'released'
   | 'break_glass'
   | 'guard_refused'
+  | 'snapshot_taken'
+  | 'checklist_ticked'
+  | 'checklist_unticked'
   /** More responders were asked to join the rollback's incident (it failed or stalled). */
   | 'escalated';
 

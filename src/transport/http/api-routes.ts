@@ -1,16 +1,34 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { InputError } from '../../errors/rollback-error.js';
+import type { EvidenceSnapshots } from '../../rollback/evidence-snapshots.js';
 import type { AuditLog } from '../../rollback/ports/audit-log.js';
 import type { RollbackService } from '../../rollback/rollback-service.js';
+import { isLocalRequest } from './local-request.js';
+import { bearerToken, sameSecret } from './same-secret.js';
 
 export interface ApiRoutesOptions {
   rollbacks: RollbackService;
   audit: AuditLog;
   /** When set, every /api request needs `Authorization: Bearer <token>`. */
   token?: string | undefined;
+  /** `POST /api/services/<svc>/snapshots`: a deploy pipeline takes the pre-deploy baseline. */
+  snapshots?: EvidenceSnapshots;
 }
+
+const snapshotBody = z
+  .object({
+    label: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lowercase letters, digits and dashes, like pre-deploy')
+      .default('pre-deploy'),
+    /** Who asks (the pipeline's name), for the audit log. */
+    requestedBy: z
+      .string()
+      .regex(/^[\w .@:/-]{1,80}$/)
+      .default('api'),
+  })
+  .strict();
 
 const auditQuery = z.object({
   service: z
@@ -33,13 +51,13 @@ export function apiRoutes(options: ApiRoutesOptions): (app: FastifyInstance) => 
     app.addHook('onRequest', async (request, reply) => {
       if (options.token === undefined) {
         // Without API_TOKEN the API (audit trail, active job ids) answers this machine only, like reports.
-        if (isLoopback(request.socket.remoteAddress) && !forwarded(request.headers)) return;
+        if (isLocalRequest(request)) return;
         return reply.code(403).send({
           error: 'forbidden',
           message: 'The API answers localhost only until API_TOKEN is set.',
         });
       }
-      const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
+      const bearer = bearerToken(request.headers.authorization);
       if (bearer === undefined || !sameSecret(bearer, options.token)) {
         await reply
           .code(401)
@@ -74,6 +92,31 @@ export function apiRoutes(options: ApiRoutesOptions): (app: FastifyInstance) => 
       }
     });
 
+    app.post<{ Params: { name: string } }>('/api/services/:name/snapshots', async (request, reply) => {
+      const body = snapshotBody.safeParse(request.body ?? {});
+      if (!body.success) {
+        return reply.code(400).send({
+          error: 'bad_request',
+          message: body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+        });
+      }
+      if (!options.snapshots)
+        return reply.code(404).send({ error: 'not_available', message: 'Snapshots are not served here.' });
+      const { label, requestedBy } = body.data;
+      try {
+        const capture = await options.snapshots.take(request.params.name, label, {
+          id: requestedBy,
+          name: requestedBy,
+          source: 'http',
+        });
+        return reply.code(201).send({ service: request.params.name, label, ...capture });
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+        const status = error.code === 'unknown_service' ? 404 : 409;
+        return reply.code(status).send({ error: error.code, message: error.message, hint: error.hint });
+      }
+    });
+
     app.get('/api/audit', async (request, reply) => {
       const query = auditQuery.safeParse(request.query);
       if (!query.success) {
@@ -91,25 +134,4 @@ export function apiRoutes(options: ApiRoutesOptions): (app: FastifyInstance) => 
       return { entries };
     });
   };
-}
-
-/** Constant-time comparison of two secrets of any length (their SHA-256 digests). */
-function sameSecret(given: string, expected: string): boolean {
-  const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
-  return timingSafeEqual(digest(given), digest(expected));
-}
-
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
-
-function isLoopback(address: string | undefined): boolean {
-  return address !== undefined && LOOPBACK.has(address);
-}
-
-/** A request relayed by a proxy on this machine is not a local one. */
-function forwarded(headers: Record<string, unknown>): boolean {
-  return (
-    headers['x-forwarded-for'] !== undefined ||
-    headers.forwarded !== undefined ||
-    headers['x-real-ip'] !== undefined
-  );
 }

@@ -2,6 +2,15 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from '../../observability/logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { SlackRequestReceiver } from '../slack/slack-request-receiver.js';
+import { HostPolicy } from './host-policy.js';
+import { protectHtmlPages } from './html-page-headers.js';
+import {
+  capUnauthenticated,
+  DEFAULT_HTTP_LIMITS,
+  serverLimitOptions,
+  type HttpLimits,
+} from './http-limits.js';
+import { metricsRoute } from './metrics-route.js';
 
 export interface ReadinessCheck {
   name: string;
@@ -14,20 +23,35 @@ export interface HttpServerOptions {
   readiness: ReadinessCheck[];
   /** Prometheus metrics: served at /metrics, and every answer's duration observed. */
   metrics?: Metrics;
+  /** METRICS_TOKEN (else API_TOKEN): /metrics needs it as a bearer token; unset, /metrics is local only. */
+  metricsToken?: string | undefined;
+  /** Host names the bot answers to besides the loopback names (HOST, PUBLIC_URL's host, ALLOWED_HOSTS). */
+  allowedHosts?: string[];
+  /** Timeouts, body limit and the cap on requests being received; defaults in DEFAULT_HTTP_LIMITS. */
+  limits?: Partial<HttpLimits>;
+  /** How long /readyz waits for each check before it says "not ready" (default 2 s). */
+  readinessTimeoutMs?: number;
   /** Other routes (console, report pages, API) registered by their own modules. */
   plugins?: ((app: FastifyInstance) => Promise<void> | void)[];
 }
 
 /**
  * The bot's HTTP surface. It only transports: Slack requests go to the Slack receiver with their raw body
- * (needed to check the signature); /healthz says the process is alive; /readyz that Redis answers.
+ * (needed to check the signature); /healthz says the process is alive; /readyz that Redis answers. Every
+ * route but the signed webhooks and the probes answers only on the bot's own host names; slow and heavy
+ * clients are cut off by the limits.
  */
 export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
+  const limits = { ...DEFAULT_HTTP_LIMITS, ...options.limits };
+  // Typed as the plain instance every route module takes (Fastify's own type carries the pino logger's).
   const app = Fastify({
     loggerInstance: options.log.child({ component: 'http' }),
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: 1_048_576,
-  });
+    ...serverLimitOptions(limits),
+  }) as unknown as FastifyInstance;
+  capUnauthenticated(app, limits.maxUnauthenticated);
+  new HostPolicy(options.allowedHosts).install(app);
+  protectHtmlPages(app);
 
   const metrics = options.metrics;
   if (metrics) {
@@ -35,32 +59,15 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
       const route = request.routeOptions.url ?? 'unmatched';
       metrics.httpDuration.observe({ route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
     });
-    app.get('/metrics', async (_request, reply) =>
-      reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
-    );
+    metricsRoute(app, metrics, options.metricsToken);
   }
-
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_request, reply) => {
-    const results = await Promise.all(
-      options.readiness.map(async (r) => {
-        try {
-          await r.check();
-          return { name: r.name, ok: true };
-        } catch (error) {
-          return { name: r.name, ok: false, error: error instanceof Error ? error.message : String(error) };
-        }
-      }),
-    );
-    const ready = results.every((r) => r.ok);
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks: results });
-  });
+  probeRoutes(app, options.readiness, options.readinessTimeoutMs ?? 2_000);
 
   const receiver = options.slackReceiver;
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
-    scope.post('/slack/events', async (request, reply) => {
+    scope.post('/slack/events', { config: { hostPolicy: 'exempt' } }, async (request, reply) => {
       if (!receiver) return reply.code(404).send({ error: 'Slack is not configured (no SLACK_BOT_TOKEN)' });
       const answer = await receiver.handle(
         typeof request.body === 'string' ? request.body : '',
@@ -73,5 +80,34 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   });
 
   for (const plugin of options.plugins ?? []) await app.register(async (scope) => plugin(scope));
-  return app as unknown as FastifyInstance;
+  return app;
+}
+
+/** /healthz (the process answers) and /readyz (every check answers within its time), for any host name. */
+function probeRoutes(app: FastifyInstance, readiness: ReadinessCheck[], timeoutMs: number): void {
+  const exempt = { config: { hostPolicy: 'exempt' as const } };
+  app.get('/healthz', exempt, async () => ({ status: 'ok' }));
+  app.get('/readyz', exempt, async (_request, reply) => {
+    const results = await Promise.all(readiness.map((r) => runCheck(r, timeoutMs)));
+    const ready = results.every((r) => r.ok);
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks: results });
+  });
+}
+
+async function runCheck(
+  readiness: ReadinessCheck,
+  timeoutMs: number,
+): Promise<{ name: string; ok: boolean; error?: string }> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([readiness.check(), timeout]);
+    return { name: readiness.name, ok: true };
+  } catch (error) {
+    return { name: readiness.name, ok: false, error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -39,7 +39,8 @@ export function pagerDutyRoutes(options: PagerDutyRoutesOptions) {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
-    app.post('/webhooks/pagerduty', async (request, reply) => {
+    // Signed (or token-authenticated) webhooks: exempt from the host policy, whatever name they were sent to.
+    app.post('/webhooks/pagerduty', { config: { hostPolicy: 'exempt' } }, async (request, reply) => {
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const check = verifyPagerDutySignature(
         body,
@@ -67,7 +68,7 @@ export function pagerDutyRoutes(options: PagerDutyRoutesOptions) {
       });
     });
 
-    app.post('/webhooks/pagerduty/rollback', async (request, reply) => {
+    app.post('/webhooks/pagerduty/rollback', { config: { hostPolicy: 'exempt' } }, async (request, reply) => {
       if (!options.actionToken) return reply.code(401).send({ error: 'PAGERDUTY_ACTION_TOKEN is not set' });
       if (!verifyActionToken(header(request.headers.authorization), options.actionToken)) {
         log.warn('refused a PagerDuty rollback action: wrong or missing bearer token');

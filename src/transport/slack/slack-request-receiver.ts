@@ -1,5 +1,7 @@
 import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
 import type { Logger } from '../../observability/logger.js';
+import type { ReplayCache } from '../../stores/replay-cache.js';
+import { slackReplayVerdict } from './slack-replay-guard.js';
 import { verifySlackSignature } from './verify-slack-signature.js';
 
 export interface HttpAnswer {
@@ -22,6 +24,8 @@ export class SlackRequestReceiver implements Receiver {
   constructor(
     private readonly signingSecret: string,
     private readonly log: Logger,
+    /** Without it, a replayed request acts again (tests of the receiver alone). */
+    private readonly replays?: ReplayCache,
   ) {}
 
   init(app: App): void {
@@ -44,6 +48,12 @@ export class SlackRequestReceiver implements Receiver {
       this.log.warn({ reason: check.reason }, 'rejected a Slack request');
       return { status: 401, body: 'invalid request signature' };
     }
+    const repeated = await this.repeated(
+      rawBody,
+      header('x-slack-signature') ?? '',
+      header('x-slack-retry-num'),
+    );
+    if (repeated) return repeated;
     let body: Record<string, unknown>;
     try {
       body = parseSlackBody(rawBody, header('content-type'));
@@ -92,6 +102,24 @@ export class SlackRequestReceiver implements Receiver {
       }
     });
     return answered;
+  }
+
+  /** The answer to a replay or an already-handled retry (nothing acts again); undefined for a new request. */
+  private async repeated(
+    rawBody: string,
+    signature: string,
+    retryNum: string | undefined,
+  ): Promise<HttpAnswer | undefined> {
+    if (!this.replays) return undefined;
+    const verdict = await slackReplayVerdict(this.replays, { rawBody, signature, retryNum }, this.log);
+    if (verdict === 'first') return undefined;
+    this.log.warn({ verdict, retryNum }, 'a Slack request was received again; not acting on it twice');
+    if (verdict === 'retry') return { status: 200 };
+    return {
+      status: 200,
+      body: 'This request was already received; nothing was done again.',
+      contentType: 'text/plain',
+    };
   }
 }
 

@@ -5,6 +5,7 @@ import type { KubernetesCluster } from '../../ports/kubernetes-cluster.js';
 import type { ResolvedPlan } from '../../strategy.js';
 import { computeImagePatch } from './compute-image-patch.js';
 import { findRevisionToUndo, undoToReplicaSet } from './compute-undo-patch.js';
+import { LAST_APPLIED } from './apply-safe/restore-last-applied.js';
 import { cdManagerWarnings } from './cd-manager-warnings.js';
 import { checkDeploymentTraps, kubectlFlags } from './deployment-traps.js';
 import { prunedRevisionError } from './pruned-revision.js';
@@ -78,7 +79,8 @@ export async function resolveKubernetesPlan(
       target: `cluster ${where}`,
       description:
         `PATCH deployment/${name} (strategic merge patch) ${JSON.stringify(result.patch)}, ` +
-        `as kubectl set image deployment/${name} ${section.container}=${image} ${kubectlFlags(section)}`,
+        `as kubectl set image deployment/${name} ${section.container}=${image} ${kubectlFlags(section)}` +
+        applySafeNote(state),
     };
     return { from, to: version, target: { ...target }, actions: [action], ...withWarnings(warnings) };
   }
@@ -116,7 +118,8 @@ export async function resolveKubernetesPlan(
       `PATCH deployment/${name} (JSON Patch): replace /spec/template with the template of revision ${selection.revision} ` +
       `(ReplicaSet ${rsName}, ${revisionHistory(state.deployment, [rs])[0]?.images.join(', ') ?? ''}) and replace ` +
       `/metadata/annotations (keys: ${Object.keys(annotations).join(', ') || 'none'}), ` +
-      `as kubectl rollout undo deployment/${name} --to-revision=${selection.revision} ${kubectlFlags(section)}`,
+      `as kubectl rollout undo deployment/${name} --to-revision=${selection.revision} ${kubectlFlags(section)}` +
+      applySafeNote(state),
   };
   return {
     from,
@@ -129,4 +132,11 @@ export async function resolveKubernetesPlan(
 
 function withWarnings(warnings: string[]): { warnings?: string[] } {
   return warnings.length > 0 ? { warnings } : {};
+}
+
+/** Said in the plan when the Deployment was `kubectl apply`-ed: its last-applied manifest is rewritten too. */
+function applySafeNote(state: DeploymentState): string {
+  return state.deployment.metadata?.annotations?.[LAST_APPLIED] === undefined
+    ? ''
+    : `; ${LAST_APPLIED} is rewritten to match (apply-safe)`;
 }

@@ -25,8 +25,9 @@ afterEach(async () => {
 
 async function kaizen(
   options: { progressDeadlineSeconds?: number; replicas?: number } = {},
+  readyDelayMs = 10,
 ): Promise<FakeKube> {
-  const fake = await startFakeKube({ readyDelayMs: 10 });
+  const fake = await startFakeKube({ readyDelayMs });
   open.push(fake);
   await fake.createDeployment({
     name: 'kaizen',
@@ -140,7 +141,8 @@ describe('KubernetesStrategy against a fake cluster', () => {
   });
 
   it('rolls back to an image version and reports the rollout', async () => {
-    const fake = await kaizen();
+    // Pods take 300 ms to be ready, so the monitor sees the rollout under way even on a loaded machine.
+    const fake = await kaizen({}, 300);
     const service = kaizenService({ kubernetes: { tags: ['v0.8.0', 'v0.7.0', 'v0.6.0'] } });
     const run = await plan(strategyFor(fake), service, rollbackRequest({ version: 'v0.6.0' }));
     const { summaries, details } = await runAll(run);

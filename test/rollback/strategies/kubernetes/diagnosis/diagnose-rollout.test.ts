@@ -144,7 +144,7 @@ describe('diagnosing a rollout whose new pods never become ready', () => {
     );
     expect(pod?.lines).toContainEqual(
       expect.stringMatching(
-        /^Warning Failed on Pod\/kaizen-\w+-\w+: Failed to pull image "kaizen:v0\.9\.9": .*not found$/,
+        /^Warning Failed on Pod\/kaizen-\w+-\w+: Failed to pull image "kaizen:v0\.9\.9": .*not found(?: \(x\d+\))?$/,
       ),
     );
     expect(section(diagnosis, /^Log of kaizen-\w+-\w+\/kaizen$/)?.lines).toEqual([
