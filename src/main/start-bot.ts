@@ -17,6 +17,7 @@ import { SiteQueueStats } from '../queue/site-queue-stats.js';
 import { distinctSites } from '../queue/site-queues.js';
 import { plansOnWorkers, siteSettings } from './site-settings.js';
 import type { ReplyBackoff } from '../queue/slack-reply-queue.js';
+import type { SlackRateLimits } from '../stores/redis-slack-rate-limiter.js';
 
 export interface StartBotOverrides extends WorkerRoleOverrides {
   log?: Logger;
@@ -27,6 +28,8 @@ export interface StartBotOverrides extends WorkerRoleOverrides {
   replyBackoff?: Partial<ReplyBackoff>;
   /** Notification outbox retries; tests use a short policy. */
   outboxPolicy?: Partial<OutboxPolicy>;
+  /** Slack's rate limits the bot keeps to; tests compress them to match the fake's. */
+  slackRateLimits?: SlackRateLimits;
 }
 
 export interface BotHandle {
@@ -78,6 +81,7 @@ export async function startBot(config: AppConfig, overrides: StartBotOverrides =
           ...(overrides.slackRetries === undefined ? {} : { slackRetries: overrides.slackRetries }),
           ...(overrides.replyBackoff ? { replyBackoff: overrides.replyBackoff } : {}),
           ...(overrides.outboxPolicy ? { outboxPolicy: overrides.outboxPolicy } : {}),
+          ...(overrides.slackRateLimits ? { slackRateLimits: overrides.slackRateLimits } : {}),
         });
   const worker: WorkerRole | undefined =
     config.role === 'web' ? undefined : await startWorkerRole(config, core, { log, metrics, overrides });

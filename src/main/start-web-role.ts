@@ -16,6 +16,7 @@ import { buildNotifications, type Notifications } from './start-notifications.js
 import { startStatusRendering } from '../queue/start-status-rendering.js';
 import type { OutboxPolicy } from '../outbox/outbox-policy.js';
 import type { ReplyBackoff } from '../queue/slack-reply-queue.js';
+import type { SlackRateLimits } from '../stores/redis-slack-rate-limiter.js';
 import { SiteWaitWatcher } from '../queue/site-wait-watcher.js';
 import { siteSettings } from './site-settings.js';
 import { httpGuards } from './http-settings.js';
@@ -41,6 +42,7 @@ export async function startWebRole(
     slackRetries?: number;
     replyBackoff?: Partial<ReplyBackoff>;
     outboxPolicy?: Partial<OutboxPolicy>;
+    slackRateLimits?: SlackRateLimits;
   },
 ): Promise<WebRole> {
   const { log } = deps;
@@ -61,6 +63,7 @@ export async function startWebRole(
         surfaces: [notifications.notifier],
         ...(deps.slackRetries === undefined ? {} : { slackRetries: deps.slackRetries }),
         ...(deps.replyBackoff ? { replyBackoff: deps.replyBackoff } : {}),
+        ...(deps.slackRateLimits ? { slackRateLimits: deps.slackRateLimits } : {}),
       })
     : undefined;
   // Without Slack the notifier still needs the render queue to see every snapshot.
