@@ -27,6 +27,26 @@ export class RedisDeliveryDedupe {
     return set === 'OK';
   }
 
+  /** `claim` for many deliveries in one round trip (a pipeline), in order. */
+  async claimMany(dedupeKeys: readonly string[]): Promise<boolean[]> {
+    const pipeline = this.redis.pipeline();
+    for (const key of dedupeKeys)
+      pipeline.set(this.keys.pagerDutyDelivery(key), '1', 'EX', this.ttlSeconds, 'NX');
+    const results = (await pipeline.exec()) ?? [];
+    return dedupeKeys.map((_, index) => {
+      const [error, answer] = results[index] ?? [new Error('no answer'), null];
+      if (error) throw error;
+      return answer === 'OK';
+    });
+  }
+
+  async releaseMany(dedupeKeys: readonly string[]): Promise<void> {
+    if (dedupeKeys.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const key of dedupeKeys) pipeline.del(this.keys.pagerDutyDelivery(key));
+    await pipeline.exec();
+  }
+
   async release(dedupeKey: string): Promise<void> {
     await this.redis.del(this.keys.pagerDutyDelivery(dedupeKey));
   }
