@@ -11,10 +11,14 @@ export interface BenchServer {
 /** Starts one of the bench servers in its own Node process and waits for its `listening <port>` line. */
 export async function startBenchServer(file: string, secrets: readonly string[]): Promise<BenchServer> {
   const path = fileURLToPath(new URL(file, import.meta.url));
-  const child: ResultPromise = execa(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--import', 'tsx', path], {
-    env: { PAGERDUTY_WEBHOOK_SECRETS: secrets.join(',') },
-    reject: false,
-  });
+  const child: ResultPromise = execa(
+    process.execPath,
+    [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--import', 'tsx', path],
+    {
+      env: { PAGERDUTY_WEBHOOK_SECRETS: secrets.join(',') },
+      reject: false,
+    },
+  );
   const words = await new Promise<string[]>((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
       const match = /listening (\d+)(.*)/.exec(chunk.toString());

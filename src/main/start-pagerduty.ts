@@ -59,7 +59,7 @@ export function startPagerDutyInbound(
         log.info({ channel, text: message.text }, 'no Slack configured: not posted');
   const onEvent = pagerDutyEventHandler({
     catalog: core.catalog,
-    briefing: { rollbacks: core.rollbacks, audit: core.audit, index: core.index, log },
+    briefing: { rollbacks: core.rollbacks, audit: core.audit, index: core.index, tracker: deps.tracker, log },
     incidentRollbacks: core.incidentRollbacks,
     progress: core.progress,
     post,
