@@ -19,7 +19,9 @@ export type AuditEventType =
   | 'checklist_ticked'
   | 'checklist_unticked'
   /** More responders were asked to join the rollback's incident (it failed or stalled). */
-  | 'escalated';
+  | 'escalated'
+  /** A plan going forward or to a never-deployed version, with the flag that allowed it. */
+  | 'target_exception';
 
 export interface AuditEntry {
   type: AuditEventType;
