@@ -49,6 +49,8 @@ export function createCliProgram(context: CliContext, setExit: (code: ExitCode) 
     .option('--reason <text>', 'why: shown in the status message, the report and the audit log')
     .option('--strategy <name>', 'another strategy the service configures')
     .option('--break-glass', 'skip approval (needs --reason; audited and announced in the channel)')
+    .option('--forward', 'allow a target newer than the current version (marked in the plan, audited)')
+    .option('--allow-unlisted', 'allow a version that never ran here but is in the image registry (audited)')
     .option('--follow', 'show live progress until the rollback ends; exit code tells the outcome')
     .option('--json', 'machine output: the plan as JSON, or with --follow one JSON snapshot per line')
     .addHelpText(

@@ -80,6 +80,8 @@ export class CommandHandler {
           ...(context.channel === undefined ? {} : { channel: context.channel }),
           ...(context.channelName === undefined ? {} : { channelName: context.channelName }),
           ...(command.breakGlass ? { breakGlass: true } : {}),
+          ...(command.forward ? { forward: true } : {}),
+          ...(command.allowUnlisted ? { allowUnlisted: true } : {}),
           ...(context.incident ? { incident: context.incident } : {}),
         };
         const result = await this.rollbacks.submit(request, signal);

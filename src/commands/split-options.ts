@@ -10,7 +10,16 @@ import type { CommandName } from './usage.js';
  * `--reason` without quotes takes every word up to the next option: `--reason pods crash looping --dry-run`
  * has the reason "pods crash looping". So a version must come before an unquoted reason.
  */
-export type OptionName = 'to-revision' | 'strategy' | 'dry-run' | 'reason' | 'break-glass' | 'label' | 'help';
+export type OptionName =
+  | 'to-revision'
+  | 'strategy'
+  | 'dry-run'
+  | 'reason'
+  | 'break-glass'
+  | 'label'
+  | 'forward'
+  | 'allow-unlisted'
+  | 'help';
 
 const TAKES_VALUE: Record<OptionName, boolean> = {
   'to-revision': true,
@@ -19,12 +28,14 @@ const TAKES_VALUE: Record<OptionName, boolean> = {
   reason: true,
   'break-glass': false,
   label: true,
+  forward: false,
+  'allow-unlisted': false,
   help: false,
 };
 
 /** Options each command accepts (besides --help, which every command accepts). */
 const ALLOWED: Record<CommandName, readonly OptionName[]> = {
-  rollback: ['to-revision', 'strategy', 'dry-run', 'reason', 'break-glass'],
+  rollback: ['to-revision', 'strategy', 'dry-run', 'reason', 'break-glass', 'forward', 'allow-unlisted'],
   release: ['reason'],
   status: [],
   versions: [],

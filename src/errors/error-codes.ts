@@ -30,6 +30,12 @@ export type RequestErrorCode =
   | 'unknown_service'
   | 'unknown_job'
   | 'unknown_version'
+  /** A target newer than the current version, asked for without `--forward`. */
+  | 'forward_needs_flag'
+  /** A version that never ran here (found only in the registry), asked for without `--allow-unlisted`. */
+  | 'unlisted_needs_flag'
+  /** A version that is not known and the registry could not be asked. */
+  | 'version_unverified'
   | 'unknown_revision'
   | 'unknown_transaction'
   /** A version or tag that does not look like one. */

@@ -99,7 +99,12 @@ export async function buildRollbackCore(
   const rollbackQueue = new BullmqRollbackQueue(connection, keys.prefix, { log, sites: sitesOf(catalog) });
   const heartbeats = new RedisSiteHeartbeats(redis, keys);
   const targets = buildTargets({ ...overrides, log, kubeconfigPath: config.kubeconfigPath });
-  const strategies = buildStrategies({ log, kubeconfigPath: config.kubeconfigPath, ...targets });
+  const strategies = buildStrategies({
+    log,
+    kubeconfigPath: config.kubeconfigPath,
+    ...targets,
+    ...(config.registryEnv ? { registryEnv: config.registryEnv } : {}),
+  });
   const { evidence, snapshots } = buildEvidence(config.evidence, { ...targets, log, catalog, audit });
   const governance = buildGovernance({
     config,

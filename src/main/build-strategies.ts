@@ -10,11 +10,15 @@ import { KubernetesStrategy } from '../rollback/strategies/kubernetes/kubernetes
 import { YumStrategy } from '../rollback/strategies/yum/yum-strategy.js';
 import type { Strategy } from '../rollback/strategy.js';
 import { nodeLocalFiles } from '../targets/files/node-local-files.js';
+import { configuredRegistryCredentials } from '../targets/registry/configured-registry-credentials.js';
+import { createImageRegistryFactory } from '../targets/registry/create-image-registry-factory.js';
 import { createKubernetesClusterFactory } from '../targets/kubernetes/create-kubernetes-cluster-factory.js';
 import { createCommandRunnerFactory } from '../targets/shell/create-command-runner-factory.js';
 
 export interface StrategyDeps {
   log: Logger;
+  /** `*_REGISTRY_AUTH` variables that `kubernetes.registry.credentialsEnv` may name. */
+  registryEnv?: Readonly<Record<string, string>>;
   kubeconfigPath: string | undefined;
   clusterFactory?: KubernetesClusterFactory;
   runnerFactory?: CommandRunnerFactory;
@@ -41,7 +45,14 @@ export function buildStrategies(deps: StrategyDeps): Map<string, Strategy> {
   const { clusterFactory, runnerFactory: runners } = buildTargets(deps);
   const local = runners({ name: 'local' });
   const strategies: Strategy[] = [
-    new KubernetesStrategy({ clusterFactory, commandRunner: local, log }),
+    new KubernetesStrategy({
+      clusterFactory,
+      commandRunner: local,
+      log,
+      registryFactory: createImageRegistryFactory({ log }),
+      configuredCredentials: (settings) =>
+        configuredRegistryCredentials(settings, { env: deps.registryEnv ?? {} }),
+    }),
     new HelmStrategy({ runnerFactory: runners, log }),
     new AptStrategy({ runnerFactory: runners, log }),
     new YumStrategy({ runnerFactory: runners, log }),

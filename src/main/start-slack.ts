@@ -16,12 +16,15 @@ import { registerSlackActions } from '../transport/slack/register-slack-actions.
 import { registerSlackHandlers } from '../transport/slack/register-slack-handlers.js';
 import { SlackRequestReceiver } from '../transport/slack/slack-request-receiver.js';
 import type { AppConfig } from './app-config.js';
+import type { SnapshotSurface } from '../rollback/ports/snapshot-surface.js';
 import type { RollbackCore } from './build-rollback-core.js';
 
 export interface SlackDeps {
   core: RollbackCore;
   log: Logger;
   reportUrl: (jobId: string) => string | undefined;
+  /** Drawn before the Slack status message (the notifier only writes to Redis: it never waits on Slack). */
+  surfaces?: SnapshotSurface[];
   /** Slack Web API retries; tests use a short policy. */
   slackRetries?: number;
   /** How queued replies to people are retried while Slack is down; tests use a short one. */
@@ -110,7 +113,7 @@ export async function startSlack(slack: NonNullable<AppConfig['slack']>, deps: S
     subscriber: () => core.connections.subscriber(),
     keys: core.keys,
     progress: core.progress,
-    surfaces: [surface],
+    surfaces: [...(deps.surfaces ?? []), surface],
     log: deps.log,
   });
   return {
