@@ -49,6 +49,7 @@ export function createCliProgram(context: CliContext, setExit: (code: ExitCode) 
     .option('--reason <text>', 'why: shown in the status message, the report and the audit log')
     .option('--strategy <name>', 'another strategy the service configures')
     .option('--break-glass', 'skip approval (needs --reason; audited and announced in the channel)')
+    .option('--force', 'roll back although a CD system (Argo CD, Flux) will put the bad version back')
     .option('--follow', 'show live progress until the rollback ends; exit code tells the outcome')
     .option('--json', 'machine output: the plan as JSON, or with --follow one JSON snapshot per line')
     .addHelpText(

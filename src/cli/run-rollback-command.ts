@@ -19,6 +19,7 @@ export interface RollbackOptions {
   reason?: string;
   strategy?: string;
   breakGlass?: boolean;
+  force?: boolean;
   follow?: boolean;
   json?: boolean;
 }
@@ -85,6 +86,7 @@ function parseRollback(
   if (options.reason !== undefined) words.push({ option: '--reason' }, options.reason);
   if (options.dryRun) words.push({ option: '--dry-run' });
   if (options.breakGlass) words.push({ option: '--break-glass' });
+  if (options.force) words.push({ option: '--force' });
   const text = commandText(words);
   if (text === undefined) {
     throw refusal({

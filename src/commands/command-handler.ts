@@ -74,6 +74,7 @@ export class CommandHandler {
           ...(context.channel === undefined ? {} : { channel: context.channel }),
           ...(context.channelName === undefined ? {} : { channelName: context.channelName }),
           ...(command.breakGlass ? { breakGlass: true } : {}),
+          ...(command.force ? { force: true } : {}),
           ...(context.incident ? { incident: context.incident } : {}),
         };
         const result = await this.rollbacks.submit(request, signal);
@@ -126,7 +127,9 @@ export class CommandHandler {
         });
         return {
           kind: 'notice',
-          text: `Released ${mark.service}: it is no longer marked rolled back (rolled back to ${mark.to} by ${mark.by.name}, job ${mark.jobId}). Deploys may go ahead. Reason: ${command.reason}`,
+          text:
+            `Released ${mark.service}: it is no longer marked rolled back (rolled back to ${mark.to} by ${mark.by.name}, job ${mark.jobId}). Deploys may go ahead. Reason: ${command.reason}` +
+            (mark.gitops ? `\n${mark.gitops.restored ? '▶️' : '⚠️'} ${mark.gitops.message}` : ''),
         };
       }
     }

@@ -11,6 +11,7 @@ export const HELP_TEXT = [
   '    --strategy NAME   use another configured strategy: ' + STRATEGY_NAMES.join(', '),
   '    --dry-run         show the plan without changing anything',
   '    --reason "..."    why (an unquoted reason runs up to the next --option)',
+  '    --force           roll back although Argo CD/Flux will put the bad version back (see gitops.pause)',
   'Other commands:',
   ...(['status', 'versions', 'history', 'cancel', 'release'] as const).map(
     (command) => `  Usage: ${commandUsage(command, 'chat')}`,

@@ -35,6 +35,8 @@ export interface RollbackCommand {
   reason?: string;
   /** `--break-glass`: skip approval. Only the CLI path may honour it; other transports must refuse it. */
   breakGlass: boolean;
+  /** `--force`: roll back although the CD system that manages it will put the bad version back (warned). */
+  force?: boolean;
 }
 
 export interface InvalidCommand {

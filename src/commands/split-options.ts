@@ -10,7 +10,7 @@ import type { CommandName } from './usage.js';
  * `--reason` without quotes takes every word up to the next option: `--reason pods crash looping --dry-run`
  * has the reason "pods crash looping". So a version must come before an unquoted reason.
  */
-export type OptionName = 'to-revision' | 'strategy' | 'dry-run' | 'reason' | 'break-glass' | 'help';
+export type OptionName = 'to-revision' | 'strategy' | 'dry-run' | 'reason' | 'break-glass' | 'force' | 'help';
 
 const TAKES_VALUE: Record<OptionName, boolean> = {
   'to-revision': true,
@@ -18,12 +18,13 @@ const TAKES_VALUE: Record<OptionName, boolean> = {
   'dry-run': false,
   reason: true,
   'break-glass': false,
+  force: false,
   help: false,
 };
 
 /** Options each command accepts (besides --help, which every command accepts). */
 const ALLOWED: Record<CommandName, readonly OptionName[]> = {
-  rollback: ['to-revision', 'strategy', 'dry-run', 'reason', 'break-glass'],
+  rollback: ['to-revision', 'strategy', 'dry-run', 'reason', 'break-glass', 'force'],
   release: ['reason'],
   status: [],
   versions: [],

@@ -23,6 +23,8 @@ import type { AppConfig } from './app-config.js';
 import { buildGovernance, type Governance } from './build-governance.js';
 import { buildEvidence, type Evidence } from './build-evidence.js';
 import { buildStrategies, buildTargets } from './build-strategies.js';
+import { GitopsKeeper } from '../rollback/gitops/gitops-keeper.js';
+import { RedisGitopsHolds } from '../stores/redis-gitops-holds.js';
 import { RedisConnectionFactory } from './redis-connection-factory.js';
 import { RedisSiteHeartbeats } from '../stores/redis-site-heartbeats.js';
 import { RedisIncidentRollbacks } from '../stores/redis-incident-rollbacks.js';
@@ -96,11 +98,13 @@ export async function buildRollbackCore(
   const rollbackQueue = new BullmqRollbackQueue(connection, keys.prefix, { log, sites: sitesOf(catalog) });
   const heartbeats = new RedisSiteHeartbeats(redis, keys);
   const targets = buildTargets({ ...overrides, log, kubeconfigPath: config.kubeconfigPath });
+  const gitopsHolds = new RedisGitopsHolds(redis, keys, log.child({ component: 'store' }));
   const strategies = buildStrategies({
     log,
     kubeconfigPath: config.kubeconfigPath,
     clusterFactory: targets.clusterFactory,
     runnerFactory: targets.runners,
+    gitopsHolds,
   });
   const evidence = buildEvidence(config.evidence, { ...targets, log });
   const governance = buildGovernance({
@@ -130,6 +134,7 @@ export async function buildRollbackCore(
     policy,
     approvals,
     marks,
+    gitops: new GitopsKeeper(gitopsHolds, targets.clusterFactory),
     ...(evidence ? { evidence: evidence.recorder } : {}),
   });
   const cancellation = new RedisCancellation(redis, keys, log.child({ component: 'cancel' }), () =>

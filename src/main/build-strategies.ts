@@ -11,6 +11,7 @@ import { YumStrategy } from '../rollback/strategies/yum/yum-strategy.js';
 import type { Strategy } from '../rollback/strategy.js';
 import { nodeLocalFiles } from '../targets/files/node-local-files.js';
 import { createKubernetesClusterFactory } from '../targets/kubernetes/create-kubernetes-cluster-factory.js';
+import type { GitopsHolds } from '../rollback/ports/gitops-holds.js';
 import { createCommandRunnerFactory } from '../targets/shell/create-command-runner-factory.js';
 
 export interface StrategyDeps {
@@ -18,6 +19,8 @@ export interface StrategyDeps {
   kubeconfigPath: string | undefined;
   clusterFactory?: KubernetesClusterFactory;
   runnerFactory?: CommandRunnerFactory;
+  /** Where the Kubernetes strategy records the CD systems it holds (restored on release). */
+  gitopsHolds?: GitopsHolds;
 }
 
 /** The clients of the targets (clusters, hosts): the real ones, or the ones a test passes in. */
@@ -41,7 +44,12 @@ export function buildStrategies(deps: StrategyDeps): Map<string, Strategy> {
   const { clusterFactory, runners } = buildTargets(deps);
   const local = runners({ name: 'local' });
   const strategies: Strategy[] = [
-    new KubernetesStrategy({ clusterFactory, commandRunner: local, log }),
+    new KubernetesStrategy({
+      clusterFactory,
+      commandRunner: local,
+      log,
+      ...(deps.gitopsHolds ? { gitopsHolds: deps.gitopsHolds } : {}),
+    }),
     new HelmStrategy({ runnerFactory: runners, log }),
     new AptStrategy({ runnerFactory: runners, log }),
     new YumStrategy({ runnerFactory: runners, log }),

@@ -16,6 +16,11 @@ export interface RollbackRequest {
   channelName?: string;
   /** `--break-glass` from the CLI: skips approvals; needs a reason and is audited. */
   breakGlass?: boolean;
+  /**
+   * `--force`: roll back although a CD system manages the workload and the service's config does not let
+   * the bot hold it (the plan warns that the rollback will be reverted).
+   */
+  force?: boolean;
   /** The incident this rollback answers (a PagerDuty incident): its milestones are logged there. */
   incident?: IncidentLink;
 }

@@ -51,13 +51,25 @@ export function apiRoutes(options: ApiRoutesOptions): (app: FastifyInstance) => 
 
     app.get<{ Params: { name: string } }>('/api/services/:name', async (request, reply) => {
       try {
-        const { service, rolledBack, active } = await options.rollbacks.serviceState(request.params.name);
+        const { service, rolledBack, active, gitopsHold } = await options.rollbacks.serviceState(
+          request.params.name,
+        );
         return {
           name: service.name,
           environment: service.environment,
           rolledBack: rolledBack
             ? { by: rolledBack.by, at: rolledBack.at, jobId: rolledBack.jobId, to: rolledBack.to }
             : null,
+          gitops: gitopsHold
+            ? {
+                paused: true,
+                object: gitopsHold.description,
+                kind: gitopsHold.kind,
+                jobId: gitopsHold.jobId,
+                since: gitopsHold.at,
+                original: gitopsHold.original,
+              }
+            : { paused: false },
           activeJob: active
             ? {
                 jobId: active.jobId,

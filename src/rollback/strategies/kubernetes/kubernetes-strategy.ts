@@ -5,6 +5,8 @@ import type { CommandRunner } from '../../ports/command-runner.js';
 import type { KubernetesClusterFactory } from '../../ports/kubernetes-cluster.js';
 import type { RollbackStep } from '../../step.js';
 import type { ResolvedPlan, Strategy, StrategyCallOptions, VersionEntry } from '../../strategy.js';
+import type { GitopsHolds } from '../../ports/gitops-holds.js';
+import { holdGitopsStep } from '../../gitops/hold-gitops-step.js';
 import { identifyStep } from './identify-step.js';
 import { parseKubernetesTarget } from './kubernetes-target.js';
 import { listKubernetesVersions } from './list-kubernetes-versions.js';
@@ -23,6 +25,8 @@ export interface KubernetesStrategyOptions {
   log: Logger;
   /** How often the monitor re-reads the Deployment besides watching it. Default 5 s. */
   pollIntervalMs?: number;
+  /** Where GitOps holds are recorded for `/rollback release` (absent: the hold must be undone by hand). */
+  gitopsHolds?: GitopsHolds;
 }
 
 function sectionOf(service: ServiceConfig): KubernetesSection {
@@ -55,6 +59,7 @@ export class KubernetesStrategy implements Strategy {
       section,
       request,
       options.signal,
+      service,
     );
   }
 
@@ -69,9 +74,20 @@ export class KubernetesStrategy implements Strategy {
       where: clusterWhere(cluster, parsed.namespace),
       pollIntervalMs: this.options.pollIntervalMs ?? 5_000,
     };
+    const hold = parsed.gitops
+      ? [
+          holdGitopsStep({
+            cluster,
+            hold: parsed.gitops,
+            holds: this.options.gitopsHolds,
+            context: parsed.context,
+          }),
+        ]
+      : [];
     return [
       identifyStep(deps),
       precheckStep(deps),
+      ...hold,
       rollbackStep(deps),
       monitorStep(deps, section.rolloutTimeout),
       verifyStep(deps),

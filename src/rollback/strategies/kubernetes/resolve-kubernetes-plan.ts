@@ -1,4 +1,5 @@
-import type { KubernetesSection } from '../../../config/service-schema.js';
+import type { KubernetesSection, ServiceConfig } from '../../../config/service-schema.js';
+import { planGitopsHold } from '../../gitops/plan-gitops-hold.js';
 import { InputError, PermanentError } from '../../../errors/rollback-error.js';
 import type { PlannedAction, RollbackRequest } from '../../plan.js';
 import type { KubernetesCluster } from '../../ports/kubernetes-cluster.js';
@@ -27,25 +28,48 @@ function revisionsHint(state: DeploymentState, container: string): string {
     : 'The Deployment has no revisions.';
 }
 
+/** What both kinds of target are resolved from. */
+interface Resolving {
+  state: DeploymentState;
+  section: KubernetesSection;
+  request: RollbackRequest;
+  where: string;
+  from: string;
+  common: Record<string, unknown>;
+}
+
+interface Core {
+  to: string;
+  target: ImageTarget | UndoTarget;
+  action: PlannedAction;
+}
+
 /**
  * Reads the Deployment now and turns the request into a concrete target: an image (`version`), or the
- * ReplicaSet of a revision (`toRevision`, or "previous" resolved to the second-highest revision).
+ * ReplicaSet of a revision (`toRevision`, or "previous" resolved to the second-highest revision). The
+ * known traps are checked first, and the CD system that manages it is held, warned about or refuses.
  */
 export async function resolveKubernetesPlan(
   cluster: KubernetesCluster,
   section: KubernetesSection,
   request: RollbackRequest,
   signal?: AbortSignal,
+  service?: ServiceConfig,
 ): Promise<ResolvedPlan> {
   const state = await readDeploymentState(cluster, section, signal);
-  const name = section.deployment;
-  const where = clusterWhere(cluster, section.namespace);
   await checkDeploymentTraps(cluster, section, state, signal);
-  const warnings = cdManagerWarnings(state.deployment);
+  const gitops = service
+    ? await planGitopsHold(cluster, service, state.deployment, request, signal)
+    : undefined;
+  const warnings = [
+    ...(gitops?.warnings ?? []),
+    ...cdManagerWarnings(state.deployment, gitops?.handled === true),
+  ];
   const common = {
     ...(section.context ? { context: section.context } : {}),
+    ...(gitops?.hold ? { gitops: gitops.hold } : {}),
     namespace: section.namespace,
-    deployment: name,
+    deployment: section.deployment,
     container: section.container,
     from: {
       revision: state.revision ?? 0,
@@ -57,38 +81,60 @@ export async function resolveKubernetesPlan(
   const byRevision = request.version === undefined ? undefined : REVISION_VERSION.exec(request.version);
   const version = byRevision ? undefined : request.version;
   const toRevision = byRevision ? Number(byRevision[1]) : request.toRevision;
+  const resolving: Resolving = {
+    state,
+    section,
+    request,
+    where: clusterWhere(cluster, section.namespace),
+    from,
+    common,
+  };
+  const core = version !== undefined ? resolveImage(resolving, version) : resolveUndo(resolving, toRevision);
+  return {
+    from,
+    to: core.to,
+    target: { ...core.target },
+    actions: [...(gitops?.actions ?? []), core.action],
+    ...withWarnings(warnings),
+  };
+}
 
-  if (version !== undefined) {
-    if (section.tags && !section.tags.includes(version)) {
-      throw new InputError('unknown_version', `${version} is not a known version of ${name}.`, {
-        hint: `Valid versions: ${section.tags.join(', ')}.`,
-      });
-    }
-    const image = `${section.image}:${version}`;
-    const result = computeImagePatch(state.deployment, section.container, image);
-    if (result.kind === 'missing_container') {
-      throw new PermanentError('container_not_found', `${result.message} in deployment/${name} (${where})`, {
-        hint: 'Fix kubernetes.container in the service YAML.',
-      });
-    }
-    if (result.kind === 'unchanged') {
-      throw new InputError('already_current', `${name} already runs ${image} (${from}).`);
-    }
-    const target: ImageTarget = { mode: 'image', ...common, version, image };
-    const action: PlannedAction = {
-      target: `cluster ${where}`,
-      description:
-        `PATCH deployment/${name} (strategic merge patch) ${JSON.stringify(result.patch)}, ` +
-        `as kubectl set image deployment/${name} ${section.container}=${image} ${kubectlFlags(section)}` +
-        applySafeNote(state),
-    };
-    return { from, to: version, target: { ...target }, actions: [action], ...withWarnings(warnings) };
+function resolveImage(r: Resolving, version: string): Core {
+  const { state, section, where, from } = r;
+  const name = section.deployment;
+  if (section.tags && !section.tags.includes(version)) {
+    throw new InputError('unknown_version', `${version} is not a known version of ${name}.`, {
+      hint: `Valid versions: ${section.tags.join(', ')}.`,
+    });
   }
+  const image = `${section.image}:${version}`;
+  const result = computeImagePatch(state.deployment, section.container, image);
+  if (result.kind === 'missing_container') {
+    throw new PermanentError('container_not_found', `${result.message} in deployment/${name} (${where})`, {
+      hint: 'Fix kubernetes.container in the service YAML.',
+    });
+  }
+  if (result.kind === 'unchanged') {
+    throw new InputError('already_current', `${name} already runs ${image} (${from}).`);
+  }
+  const target = { mode: 'image', ...r.common, version, image } as ImageTarget;
+  const action: PlannedAction = {
+    target: `cluster ${where}`,
+    description:
+      `PATCH deployment/${name} (strategic merge patch) ${JSON.stringify(result.patch)}, ` +
+      `as kubectl set image deployment/${name} ${section.container}=${image} ${kubectlFlags(section)}` +
+      applySafeNote(state),
+  };
+  return { to: version, target, action };
+}
 
+function resolveUndo(r: Resolving, toRevision: number | undefined): Core {
+  const { state, section, where, from } = r;
+  const name = section.deployment;
   const requested = toRevision ?? 0;
   const selection = findRevisionToUndo(state.deployment, state.replicaSets, requested);
   if ('kind' in selection) {
-    const pruned = prunedRevisionError(state, section, requested, request.service);
+    const pruned = prunedRevisionError(state, section, requested, r.request.service);
     if (pruned) throw pruned;
     const code = selection.reason === 'no_history' ? 'no_previous_revision' : 'unknown_revision';
     throw new InputError(code, selection.message, { hint: revisionsHint(state, section.container) });
@@ -99,9 +145,9 @@ export async function resolveKubernetesPlan(
   const rs = selection.replicaSet;
   const rsName = rs.metadata?.name ?? '';
   const image = containerImage(rs.spec?.template, section.container);
-  const target: UndoTarget = {
+  const target = {
     mode: 'undo',
-    ...common,
+    ...r.common,
     requested: toRevision === undefined ? 'previous' : 'revision',
     toRevision: selection.revision,
     replicaSet: rsName,
@@ -110,7 +156,7 @@ export async function resolveKubernetesPlan(
       rs.spec?.template?.metadata?.labels?.[POD_TEMPLATE_HASH_LABEL] ??
       '',
     ...(image ? { image } : {}),
-  };
+  } as UndoTarget;
   const annotations = plan.patch[1]?.value as Record<string, string>;
   const action: PlannedAction = {
     target: `cluster ${where}`,
@@ -121,13 +167,7 @@ export async function resolveKubernetesPlan(
       `as kubectl rollout undo deployment/${name} --to-revision=${selection.revision} ${kubectlFlags(section)}` +
       applySafeNote(state),
   };
-  return {
-    from,
-    to: describeVersion(image, selection.revision),
-    target: { ...target },
-    actions: [action],
-    ...withWarnings(warnings),
-  };
+  return { to: describeVersion(image, selection.revision), target, action };
 }
 
 function withWarnings(warnings: string[]): { warnings?: string[] } {
