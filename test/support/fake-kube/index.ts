@@ -242,7 +242,8 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
       const current = stored(namespace, name);
       const next = structuredClone(current);
       const target = next.spec.template.spec.containers.find((c) => c.name === container);
-      if (!target) throw new Error(`fake-kube: deployment ${namespace}/${name} has no container ${container}`);
+      if (!target)
+        throw new Error(`fake-kube: deployment ${namespace}/${name} has no container ${container}`);
       target.image = image;
       store.update('deployments', prepareWrite(deploymentType, next, current));
     },
