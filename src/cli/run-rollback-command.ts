@@ -20,6 +20,8 @@ export interface RollbackOptions {
   strategy?: string;
   breakGlass?: boolean;
   force?: boolean;
+  forward?: boolean;
+  allowUnlisted?: boolean;
   follow?: boolean;
   json?: boolean;
 }
@@ -87,6 +89,8 @@ function parseRollback(
   if (options.dryRun) words.push({ option: '--dry-run' });
   if (options.breakGlass) words.push({ option: '--break-glass' });
   if (options.force) words.push({ option: '--force' });
+  if (options.forward) words.push({ option: '--forward' });
+  if (options.allowUnlisted) words.push({ option: '--allow-unlisted' });
   const text = commandText(words);
   if (text === undefined) {
     throw refusal({

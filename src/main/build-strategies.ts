@@ -10,12 +10,17 @@ import { KubernetesStrategy } from '../rollback/strategies/kubernetes/kubernetes
 import { YumStrategy } from '../rollback/strategies/yum/yum-strategy.js';
 import type { Strategy } from '../rollback/strategy.js';
 import { nodeLocalFiles } from '../targets/files/node-local-files.js';
+import { createMonitoringChecks } from '../targets/monitoring/create-monitoring-checks.js';
+import { configuredRegistryCredentials } from '../targets/registry/configured-registry-credentials.js';
+import { createImageRegistryFactory } from '../targets/registry/create-image-registry-factory.js';
 import { createKubernetesClusterFactory } from '../targets/kubernetes/create-kubernetes-cluster-factory.js';
 import type { GitopsHolds } from '../rollback/ports/gitops-holds.js';
 import { createCommandRunnerFactory } from '../targets/shell/create-command-runner-factory.js';
 
 export interface StrategyDeps {
   log: Logger;
+  /** `*_REGISTRY_AUTH` variables that `kubernetes.registry.credentialsEnv` may name. */
+  registryEnv?: Readonly<Record<string, string>>;
   kubeconfigPath: string | undefined;
   clusterFactory?: KubernetesClusterFactory;
   runnerFactory?: CommandRunnerFactory;
@@ -26,7 +31,7 @@ export interface StrategyDeps {
 /** The clients of the targets (clusters, hosts): the real ones, or the ones a test passes in. */
 export function buildTargets(deps: StrategyDeps): {
   clusterFactory: KubernetesClusterFactory;
-  runners: CommandRunnerFactory;
+  runnerFactory: CommandRunnerFactory;
 } {
   const { log } = deps;
   const clusterFactory =
@@ -35,13 +40,13 @@ export function buildTargets(deps: StrategyDeps): {
       log,
       ...(deps.kubeconfigPath ? { kubeconfigPath: deps.kubeconfigPath } : {}),
     });
-  return { clusterFactory, runners: deps.runnerFactory ?? createCommandRunnerFactory({ log }) };
+  return { clusterFactory, runnerFactory: deps.runnerFactory ?? createCommandRunnerFactory({ log }) };
 }
 
 /** Every rollback strategy, by name, wired to the real targets (or to the ones a test passes in). */
 export function buildStrategies(deps: StrategyDeps): Map<string, Strategy> {
   const { log } = deps;
-  const { clusterFactory, runners } = buildTargets(deps);
+  const { clusterFactory, runnerFactory: runners } = buildTargets(deps);
   const local = runners({ name: 'local' });
   const strategies: Strategy[] = [
     new KubernetesStrategy({
@@ -49,6 +54,10 @@ export function buildStrategies(deps: StrategyDeps): Map<string, Strategy> {
       commandRunner: local,
       log,
       ...(deps.gitopsHolds ? { gitopsHolds: deps.gitopsHolds } : {}),
+      registryFactory: createImageRegistryFactory({ log }),
+      monitoring: createMonitoringChecks({ log }),
+      configuredCredentials: (settings) =>
+        configuredRegistryCredentials(settings, { env: deps.registryEnv ?? {} }),
     }),
     new HelmStrategy({ runnerFactory: runners, log }),
     new AptStrategy({ runnerFactory: runners, log }),

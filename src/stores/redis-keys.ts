@@ -20,6 +20,10 @@ export class RedisKeys {
   serviceHistory(service: string): string {
     return `${this.prefix}:rb:history:${service}`;
   }
+  /** A Slack rate-limit bucket shared by every process: a method ("chat.update") or a channel's posts. */
+  slackRate(bucket: string): string {
+    return `${this.prefix}:rb:slack-rate:${bucket}`;
+  }
   slackBinding(jobId: string): string {
     return `${this.prefix}:rb:slack:${jobId}`;
   }
@@ -31,10 +35,6 @@ export class RedisKeys {
   }
   cancelRequested(jobId: string): string {
     return `${this.prefix}:rb:cancel:${jobId}`;
-  }
-  /** A PagerDuty webhook delivery already taken (dedupe of redeliveries, 3 days). */
-  pagerDutyDelivery(dedupeKey: string): string {
-    return `${this.prefix}:rb:pd:delivery:${dedupeKey}`;
   }
   /** Set: the rollbacks requested for a PagerDuty incident (for the post-mortem reminder on resolve). */
   incidentRollbacks(incidentId: string): string {

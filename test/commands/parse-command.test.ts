@@ -147,7 +147,7 @@ describe('parseCommand: mistakes', () => {
       'kaizen --forse',
       'unknown_option',
       'Unknown option "--forse".',
-      /^Options for rollback: --to-revision, --strategy, --dry-run, --reason, --break-glass, --force\. Usage: \/rollback <service>/,
+      /^Options for rollback: --to-revision, --strategy, --dry-run, --reason, --break-glass, --forward, --allow-unlisted, --force\. Usage: \/rollback <service>/,
     ],
     ['status --dry-run', 'unknown_option', "--dry-run can't be used with status.", usage('status')],
     [

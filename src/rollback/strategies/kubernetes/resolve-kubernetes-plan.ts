@@ -1,20 +1,22 @@
 import type { KubernetesSection, ServiceConfig } from '../../../config/service-schema.js';
 import { planGitopsHold } from '../../gitops/plan-gitops-hold.js';
-import { InputError, PermanentError } from '../../../errors/rollback-error.js';
+import type { V1PodSpec } from '@kubernetes/client-node';
+import { InputError } from '../../../errors/rollback-error.js';
 import type { PlannedAction, RollbackRequest } from '../../plan.js';
+import type { ImageRegistry } from '../../ports/image-registry.js';
 import type { KubernetesCluster } from '../../ports/kubernetes-cluster.js';
 import type { ResolvedPlan } from '../../strategy.js';
-import { computeImagePatch } from './compute-image-patch.js';
 import { findRevisionToUndo, undoToReplicaSet } from './compute-undo-patch.js';
 import { LAST_APPLIED } from './apply-safe/restore-last-applied.js';
 import { cdManagerWarnings } from './cd-manager-warnings.js';
 import { checkDeploymentTraps, kubectlFlags } from './deployment-traps.js';
 import { prunedRevisionError } from './pruned-revision.js';
-import { describeVersion } from './describe-image.js';
-import type { ImageTarget, UndoTarget } from './kubernetes-target.js';
+import { describeVersion, imageTag } from './describe-image.js';
+import type { UndoTarget } from './kubernetes-target.js';
 import { clusterWhere, readDeploymentState, type DeploymentState } from './read-deployment-state.js';
 import { containerImage, revisionHistory } from './replica-set-history.js';
 import { POD_TEMPLATE_HASH_LABEL } from './equal-ignore-hash.js';
+import { resolveImageTarget } from './resolve-image-target.js';
 
 const REVISION_VERSION = /^revision[:-]?(\d+)$/;
 
@@ -28,48 +30,43 @@ function revisionsHint(state: DeploymentState, container: string): string {
     : 'The Deployment has no revisions.';
 }
 
-/** What both kinds of target are resolved from. */
-interface Resolving {
-  state: DeploymentState;
-  section: KubernetesSection;
-  request: RollbackRequest;
-  where: string;
-  from: string;
-  common: Record<string, unknown>;
-}
-
-interface Core {
-  to: string;
-  target: ImageTarget | UndoTarget;
-  action: PlannedAction;
+export interface ResolveKubernetesOptions {
+  service: string;
+  /** The service's registry client for a pod spec (its imagePullSecrets); absent: no registry configured. */
+  registryFor?: (podSpec: V1PodSpec | undefined) => ImageRegistry | undefined;
+  signal?: AbortSignal;
+  /** The service's configuration: its `gitops` section decides whether the CD system is held. */
+  config?: ServiceConfig;
 }
 
 /**
  * Reads the Deployment now and turns the request into a concrete target: an image (`version`), or the
- * ReplicaSet of a revision (`toRevision`, or "previous" resolved to the second-highest revision). The
- * known traps are checked first, and the CD system that manages it is held, warned about or refuses.
+ * ReplicaSet of a revision (`toRevision`, or "previous" resolved to the second-highest revision).
  */
 export async function resolveKubernetesPlan(
   cluster: KubernetesCluster,
   section: KubernetesSection,
   request: RollbackRequest,
-  signal?: AbortSignal,
-  service?: ServiceConfig,
+  options: ResolveKubernetesOptions,
 ): Promise<ResolvedPlan> {
+  const { signal } = options;
   const state = await readDeploymentState(cluster, section, signal);
+  const name = section.deployment;
+  const where = clusterWhere(cluster, section.namespace);
   await checkDeploymentTraps(cluster, section, state, signal);
-  const gitops = service
-    ? await planGitopsHold(cluster, service, state.deployment, request, signal)
+  const gitops = options.config
+    ? await planGitopsHold(cluster, options.config, state.deployment, request, signal)
     : undefined;
   const warnings = [
     ...(gitops?.warnings ?? []),
     ...cdManagerWarnings(state.deployment, gitops?.handled === true),
   ];
+  const holdActions = gitops?.actions ?? [];
   const common = {
     ...(section.context ? { context: section.context } : {}),
     ...(gitops?.hold ? { gitops: gitops.hold } : {}),
     namespace: section.namespace,
-    deployment: section.deployment,
+    deployment: name,
     container: section.container,
     from: {
       revision: state.revision ?? 0,
@@ -81,60 +78,32 @@ export async function resolveKubernetesPlan(
   const byRevision = request.version === undefined ? undefined : REVISION_VERSION.exec(request.version);
   const version = byRevision ? undefined : request.version;
   const toRevision = byRevision ? Number(byRevision[1]) : request.toRevision;
-  const resolving: Resolving = {
-    state,
-    section,
-    request,
-    where: clusterWhere(cluster, section.namespace),
-    from,
-    common,
-  };
-  const core = version !== undefined ? resolveImage(resolving, version) : resolveUndo(resolving, toRevision);
-  return {
-    from,
-    to: core.to,
-    target: { ...core.target },
-    actions: [...(gitops?.actions ?? []), core.action],
-    ...withWarnings(warnings),
-  };
-}
 
-function resolveImage(r: Resolving, version: string): Core {
-  const { state, section, where, from } = r;
-  const name = section.deployment;
-  if (section.tags && !section.tags.includes(version)) {
-    throw new InputError('unknown_version', `${version} is not a known version of ${name}.`, {
-      hint: `Valid versions: ${section.tags.join(', ')}.`,
+  if (version !== undefined) {
+    const resolved = await resolveImageTarget({
+      service: options.service,
+      section,
+      state,
+      version,
+      registry: options.registryFor?.(state.deployment.spec?.template?.spec),
+      common,
+      from,
+      where,
+      kubectlFlags: kubectlFlags(section),
+      actionNote: applySafeNote(state),
+      ...(signal ? { signal } : {}),
     });
+    return {
+      ...resolved,
+      actions: [...holdActions, ...resolved.actions],
+      ...withWarnings([...warnings, ...(resolved.warnings ?? [])]),
+    };
   }
-  const image = `${section.image}:${version}`;
-  const result = computeImagePatch(state.deployment, section.container, image);
-  if (result.kind === 'missing_container') {
-    throw new PermanentError('container_not_found', `${result.message} in deployment/${name} (${where})`, {
-      hint: 'Fix kubernetes.container in the service YAML.',
-    });
-  }
-  if (result.kind === 'unchanged') {
-    throw new InputError('already_current', `${name} already runs ${image} (${from}).`);
-  }
-  const target = { mode: 'image', ...r.common, version, image } as ImageTarget;
-  const action: PlannedAction = {
-    target: `cluster ${where}`,
-    description:
-      `PATCH deployment/${name} (strategic merge patch) ${JSON.stringify(result.patch)}, ` +
-      `as kubectl set image deployment/${name} ${section.container}=${image} ${kubectlFlags(section)}` +
-      applySafeNote(state),
-  };
-  return { to: version, target, action };
-}
 
-function resolveUndo(r: Resolving, toRevision: number | undefined): Core {
-  const { state, section, where, from } = r;
-  const name = section.deployment;
   const requested = toRevision ?? 0;
   const selection = findRevisionToUndo(state.deployment, state.replicaSets, requested);
   if ('kind' in selection) {
-    const pruned = prunedRevisionError(state, section, requested, r.request.service);
+    const pruned = prunedRevisionError(state, section, requested, request.service);
     if (pruned) throw pruned;
     const code = selection.reason === 'no_history' ? 'no_previous_revision' : 'unknown_revision';
     throw new InputError(code, selection.message, { hint: revisionsHint(state, section.container) });
@@ -145,9 +114,9 @@ function resolveUndo(r: Resolving, toRevision: number | undefined): Core {
   const rs = selection.replicaSet;
   const rsName = rs.metadata?.name ?? '';
   const image = containerImage(rs.spec?.template, section.container);
-  const target = {
+  const target: UndoTarget = {
     mode: 'undo',
-    ...r.common,
+    ...common,
     requested: toRevision === undefined ? 'previous' : 'revision',
     toRevision: selection.revision,
     replicaSet: rsName,
@@ -156,7 +125,7 @@ function resolveUndo(r: Resolving, toRevision: number | undefined): Core {
       rs.spec?.template?.metadata?.labels?.[POD_TEMPLATE_HASH_LABEL] ??
       '',
     ...(image ? { image } : {}),
-  } as UndoTarget;
+  };
   const annotations = plan.patch[1]?.value as Record<string, string>;
   const action: PlannedAction = {
     target: `cluster ${where}`,
@@ -167,7 +136,15 @@ function resolveUndo(r: Resolving, toRevision: number | undefined): Core {
       `as kubectl rollout undo deployment/${name} --to-revision=${selection.revision} ${kubectlFlags(section)}` +
       applySafeNote(state),
   };
-  return { to: describeVersion(image, selection.revision), target, action };
+  return {
+    from,
+    to: describeVersion(image, selection.revision),
+    target: { ...target },
+    actions: [...holdActions, action],
+    knownFrom: 'history',
+    versions: { from: imageTag(state.image), to: imageTag(image) },
+    ...withWarnings(warnings),
+  };
 }
 
 function withWarnings(warnings: string[]): { warnings?: string[] } {

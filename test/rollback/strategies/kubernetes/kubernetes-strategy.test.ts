@@ -40,6 +40,9 @@ async function kaizen(
   return fake;
 }
 
+/** v0.6.0 never ran in the Deployment: it is offered in `tags:`. */
+const withV060 = kaizenService({ kubernetes: { tags: ['v0.6.0'] } });
+
 async function healthServer(status: number): Promise<string> {
   const server: Server = createServer((_req, res) => {
     res.writeHead(status, { 'content-type': 'application/json' });
@@ -168,7 +171,7 @@ describe('KubernetesStrategy against a fake cluster', () => {
   it('fails the monitor with the runbook advice and the events when the progress deadline passes', async () => {
     const fake = await kaizen({ progressDeadlineSeconds: 1, replicas: 2 });
     fake.markImageBroken('kaizen:v0.6.0');
-    const run = await plan(strategyFor(fake), kaizenService(), rollbackRequest({ version: 'v0.6.0' }));
+    const run = await plan(strategyFor(fake), withV060, rollbackRequest({ version: 'v0.6.0' }));
     const context = run.context();
     await run.step('rollback').run(context.ctx);
     const error = await failure(run.step('monitor').run(context.ctx));
@@ -186,7 +189,7 @@ describe('KubernetesStrategy against a fake cluster', () => {
     fake.markImageBroken('kaizen:v0.6.0');
     const run = await plan(
       strategyFor(fake),
-      kaizenService({ kubernetes: { rolloutTimeout: '1s' } }),
+      kaizenService({ kubernetes: { rolloutTimeout: '1s', tags: ['v0.6.0'] } }),
       rollbackRequest({ version: 'v0.6.0' }),
     );
     const context = run.context();
@@ -201,7 +204,7 @@ describe('KubernetesStrategy against a fake cluster', () => {
   it('stops monitoring when the job is cancelled', async () => {
     const fake = await kaizen({ replicas: 2 });
     fake.markImageBroken('kaizen:v0.6.0');
-    const run = await plan(strategyFor(fake), kaizenService(), rollbackRequest({ version: 'v0.6.0' }));
+    const run = await plan(strategyFor(fake), withV060, rollbackRequest({ version: 'v0.6.0' }));
     await run.step('rollback').run(run.context().ctx);
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 200);
