@@ -1,5 +1,5 @@
 import type { KubernetesSection, ServiceConfig } from '../../../config/service-schema.js';
-import { planGitopsHold } from '../../gitops/plan-gitops-hold.js';
+import { planGitopsHold, type GitopsPlan } from '../../gitops/plan-gitops-hold.js';
 import type { V1PodSpec } from '@kubernetes/client-node';
 import { InputError } from '../../../errors/rollback-error.js';
 import type { PlannedAction, RollbackRequest } from '../../plan.js';
@@ -54,14 +54,7 @@ export async function resolveKubernetesPlan(
   const name = section.deployment;
   const where = clusterWhere(cluster, section.namespace);
   await checkDeploymentTraps(cluster, section, state, signal);
-  const gitops = options.config
-    ? await planGitopsHold(cluster, options.config, state.deployment, request, signal)
-    : undefined;
-  const warnings = [
-    ...(gitops?.warnings ?? []),
-    ...cdManagerWarnings(state.deployment, gitops?.handled === true),
-  ];
-  const holdActions = gitops?.actions ?? [];
+  const { gitops, warnings, holdActions } = await gitopsFor(cluster, options, state, request);
   const common = {
     ...(section.context ? { context: section.context } : {}),
     ...(gitops?.hold ? { gitops: gitops.hold } : {}),
@@ -156,4 +149,21 @@ function applySafeNote(state: DeploymentState): string {
   return state.deployment.metadata?.annotations?.[LAST_APPLIED] === undefined
     ? ''
     : `; ${LAST_APPLIED} is rewritten to match (apply-safe)`;
+}
+
+/** The CD system's part of the plan: the hold (if allowed), its action, and every warning to show. */
+async function gitopsFor(
+  cluster: KubernetesCluster,
+  options: ResolveKubernetesOptions,
+  state: DeploymentState,
+  request: RollbackRequest,
+): Promise<{ gitops: GitopsPlan | undefined; warnings: string[]; holdActions: PlannedAction[] }> {
+  const gitops = options.config
+    ? await planGitopsHold(cluster, options.config, state.deployment, request, options.signal)
+    : undefined;
+  const warnings = [
+    ...(gitops?.warnings ?? []),
+    ...cdManagerWarnings(state.deployment, gitops?.handled === true),
+  ];
+  return { gitops, warnings, holdActions: gitops?.actions ?? [] };
 }
