@@ -29,7 +29,7 @@ export class RollbackPlanner {
     const service = this.options.catalog.require(request.service);
     const strategy = this.strategyFor(service, request.strategy);
     const resolved = await strategy.resolve(service, request, signal ? { signal } : {});
-    const jobId = newJobId(service.name, this.options.now());
+    const jobId = request.jobId ?? newJobId(service.name, this.options.now());
     return {
       jobId,
       request,
