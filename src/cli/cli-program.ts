@@ -49,6 +49,8 @@ export function createCliProgram(context: CliContext, setExit: (code: ExitCode) 
     .option('--reason <text>', 'why: shown in the status message, the report and the audit log')
     .option('--strategy <name>', 'another strategy the service configures')
     .option('--break-glass', 'skip approval (needs --reason; audited and announced in the channel)')
+    .option('--forward', 'allow a target newer than the current version (marked in the plan, audited)')
+    .option('--allow-unlisted', 'allow a version that never ran here but is in the image registry (audited)')
     .option('--follow', 'show live progress until the rollback ends; exit code tells the outcome')
     .option('--json', 'machine output: the plan as JSON, or with --follow one JSON snapshot per line')
     .addHelpText(
@@ -97,7 +99,7 @@ export function createCliProgram(context: CliContext, setExit: (code: ExitCode) 
 
 type Run = (work: () => Promise<ExitCode>) => () => Promise<void>;
 
-/** status, history, versions, cancel: the query commands, which all go through the shared command handler. */
+/** status, history, versions, cancel, snapshot: the query commands, through the shared command handler. */
 function addQueryCommands(program: Command, context: CliContext, run: Run): void {
   program
     .command('status')
@@ -128,6 +130,19 @@ function addQueryCommands(program: Command, context: CliContext, run: Run): void
     .description('ask a running rollback to stop at its next safe point')
     .argument('<job>', 'job id')
     .action((job: string) => run(() => query('cancel', [job], {}, context))());
+  program
+    .command('snapshot')
+    .description('take an evidence bundle of a service now (a deploy pipeline: --label pre-deploy)')
+    .argument('<service>')
+    .option(
+      '--label <label>',
+      'the bundle label: pre-deploy is the baseline rollbacks compare with',
+      'snapshot',
+    )
+    .option('--json', 'print the answer as JSON')
+    .action((service: string, options: { label: string; json?: boolean }) =>
+      run(() => query('snapshot', [service, { option: '--label' }, options.label], options, context))(),
+    );
 }
 
 async function query(

@@ -1,6 +1,6 @@
 import { renderReplyText } from '../render/terminal/render-reply-text.js';
 import type { CliContext } from './cli-context.js';
-import { commandText } from './command-text.js';
+import { commandText, type CommandWord } from './command-text.js';
 import { CliExit, EXIT, type ExitCode } from './exit-codes.js';
 import { cliLogger, openCore } from './open-core.js';
 import { refuse } from './run-rollback-command.js';
@@ -11,8 +11,8 @@ import { refuse } from './run-rollback-command.js';
  * drawn as terminal text (or JSON with `--json`).
  */
 export async function runQueryCommand(
-  keyword: 'status' | 'history' | 'versions' | 'cancel',
-  args: string[],
+  keyword: 'status' | 'history' | 'versions' | 'cancel' | 'snapshot',
+  args: CommandWord[],
   options: { json?: boolean },
   context: CliContext,
 ): Promise<ExitCode> {

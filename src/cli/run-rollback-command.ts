@@ -19,6 +19,8 @@ export interface RollbackOptions {
   reason?: string;
   strategy?: string;
   breakGlass?: boolean;
+  forward?: boolean;
+  allowUnlisted?: boolean;
   follow?: boolean;
   json?: boolean;
 }
@@ -85,6 +87,8 @@ function parseRollback(
   if (options.reason !== undefined) words.push({ option: '--reason' }, options.reason);
   if (options.dryRun) words.push({ option: '--dry-run' });
   if (options.breakGlass) words.push({ option: '--break-glass' });
+  if (options.forward) words.push({ option: '--forward' });
+  if (options.allowUnlisted) words.push({ option: '--allow-unlisted' });
   const text = commandText(words);
   if (text === undefined) {
     throw refusal({

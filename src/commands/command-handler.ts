@@ -4,6 +4,7 @@ import type { IncidentLink, RollbackRequest } from '../rollback/plan.js';
 import type { Requester } from '../rollback/progress-snapshot.js';
 import type { ApprovalService } from '../rollback/approval-service.js';
 import type { CancelService } from '../rollback/cancel-service.js';
+import type { EvidenceSnapshots } from '../rollback/evidence-snapshots.js';
 import type { RollbackService } from '../rollback/rollback-service.js';
 import { suggestCommand } from '../errors/suggested-command.js';
 import { replyError, type CommandReply, type ReplyError } from './command-reply.js';
@@ -31,7 +32,12 @@ export class CommandHandler {
     private readonly rollbacks: RollbackService,
     private readonly log: Logger,
     /** `/rollback cancel`; without it the command answers that cancel is not available. */
-    private readonly extras: { cancels?: CancelService; approvals?: ApprovalService } = {},
+    private readonly extras: {
+      cancels?: CancelService;
+      approvals?: ApprovalService;
+      /** `/rollback snapshot`; without it the command answers that no evidence is kept. */
+      snapshots?: EvidenceSnapshots;
+    } = {},
   ) {}
 
   parse(text: string): ParsedCommand {
@@ -74,6 +80,8 @@ export class CommandHandler {
           ...(context.channel === undefined ? {} : { channel: context.channel }),
           ...(context.channelName === undefined ? {} : { channelName: context.channelName }),
           ...(command.breakGlass ? { breakGlass: true } : {}),
+          ...(command.forward ? { forward: true } : {}),
+          ...(command.allowUnlisted ? { allowUnlisted: true } : {}),
           ...(context.incident ? { incident: context.incident } : {}),
         };
         const result = await this.rollbacks.submit(request, signal);
@@ -129,7 +137,25 @@ export class CommandHandler {
           text: `Released ${mark.service}: it is no longer marked rolled back (rolled back to ${mark.to} by ${mark.by.name}, job ${mark.jobId}). Deploys may go ahead. Reason: ${command.reason}`,
         };
       }
+      case 'snapshot':
+        return this.snapshot(command.service, command.label, context);
     }
+  }
+
+  private async snapshot(service: string, label: string, context: CommandContext): Promise<CommandReply> {
+    if (!this.extras.snapshots) {
+      throw new InputError('evidence_not_configured', 'This bot keeps no evidence bundles.', {
+        hint: 'Set EVIDENCE_DIR (or EVIDENCE_S3_BUCKET) where the bot runs.',
+      });
+    }
+    const capture = await this.extras.snapshots.take(service, label, context.requester, context.signal);
+    const failed = capture.bundles.flatMap((b) => b.failed.map((f) => `${b.target}: ${f}`));
+    const lines = [
+      `Snapshot of ${service} (${label}) taken: ${capture.summary}.`,
+      ...capture.bundles.map((b) => `Bundle ${b.id} (${b.target})`),
+      ...(failed.length > 0 ? [`Not collected: ${failed.join('; ')}`] : []),
+    ];
+    return { kind: 'notice', text: lines.join('\n') };
   }
 
   private async cancel(jobId: string, context: CommandContext): Promise<CommandReply> {

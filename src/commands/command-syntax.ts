@@ -14,6 +14,7 @@ const CLI_COMMANDS: ReadonlySet<CommandName> = new Set([
   'versions',
   'history',
   'cancel',
+  'snapshot',
 ]);
 
 /** A suggested command as the surface writes it; the CLI names chat-only commands with where to type them. */

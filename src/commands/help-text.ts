@@ -11,8 +11,10 @@ export const HELP_TEXT = [
   '    --strategy NAME   use another configured strategy: ' + STRATEGY_NAMES.join(', '),
   '    --dry-run         show the plan without changing anything',
   '    --reason "..."    why (an unquoted reason runs up to the next --option)',
+  '    --forward         allow a target newer than the current version (marked and audited)',
+  '    --allow-unlisted  allow a version that never ran here but is in the registry (audited)',
   'Other commands:',
-  ...(['status', 'versions', 'history', 'cancel', 'release'] as const).map(
+  ...(['status', 'versions', 'history', 'cancel', 'release', 'snapshot'] as const).map(
     (command) => `  Usage: ${commandUsage(command, 'chat')}`,
   ),
   '  Usage: /rollback help',

@@ -73,6 +73,8 @@ export function parseCommand(text: string): ParsedCommand {
       return parseCancel(words);
     case 'release':
       return parseRelease(words);
+    case 'snapshot':
+      return parseSnapshot(words);
     case 'rollback':
       return parseRollback(words);
   }
@@ -147,6 +149,8 @@ function parseRollback({ positionals, options }: SplitWords): ParsedCommand {
   if (options.reason !== undefined) command.reason = options.reason;
   command.dryRun = options['dry-run'] !== undefined;
   command.breakGlass = options['break-glass'] !== undefined;
+  if (options.forward !== undefined) command.forward = true;
+  if (options['allow-unlisted'] !== undefined) command.allowUnlisted = true;
   return command;
 }
 
@@ -187,6 +191,23 @@ function parseRelease({ positionals, options }: SplitWords): ParsedCommand {
     };
   }
   return { kind: 'release', service, reason: options.reason };
+}
+
+const LABEL = /^[a-z0-9][a-z0-9-]{0,39}$/;
+
+function parseSnapshot({ positionals, options }: SplitWords): ParsedCommand {
+  const service = serviceArgument('snapshot', positionals);
+  if (typeof service !== 'string') return service;
+  const label = (options.label ?? 'snapshot').toLowerCase();
+  if (!LABEL.test(label)) {
+    return invalid(
+      'invalid_label',
+      `${show(options.label ?? '')} is not a bundle label.`,
+      'Labels are lowercase letters, digits and dashes, like pre-deploy.',
+      'snapshot',
+    );
+  }
+  return { kind: 'snapshot', service, label };
 }
 
 /** The one positional word of versions, history and release: a service name. */

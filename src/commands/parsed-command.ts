@@ -14,6 +14,8 @@ export type ParsedCommand =
   | { kind: 'history'; service: string }
   | { kind: 'cancel'; jobId: string }
   | { kind: 'release'; service: string; reason: string }
+  /** An evidence bundle now; `label` defaults to "snapshot" ("pre-deploy" is the baseline diffs use). */
+  | { kind: 'snapshot'; service: string; label: string }
   | { kind: 'help' }
   | InvalidCommand;
 
@@ -35,6 +37,10 @@ export interface RollbackCommand {
   reason?: string;
   /** `--break-glass`: skip approval. Only the CLI path may honour it; other transports must refuse it. */
   breakGlass: boolean;
+  /** `--forward`: the target may be newer than the current version (marked and audited). */
+  forward?: boolean;
+  /** `--allow-unlisted`: the target may be a version that never ran here but is in the registry. */
+  allowUnlisted?: boolean;
 }
 
 export interface InvalidCommand {

@@ -10,7 +10,16 @@ import type { CommandName } from './usage.js';
  * `--reason` without quotes takes every word up to the next option: `--reason pods crash looping --dry-run`
  * has the reason "pods crash looping". So a version must come before an unquoted reason.
  */
-export type OptionName = 'to-revision' | 'strategy' | 'dry-run' | 'reason' | 'break-glass' | 'help';
+export type OptionName =
+  | 'to-revision'
+  | 'strategy'
+  | 'dry-run'
+  | 'reason'
+  | 'break-glass'
+  | 'label'
+  | 'forward'
+  | 'allow-unlisted'
+  | 'help';
 
 const TAKES_VALUE: Record<OptionName, boolean> = {
   'to-revision': true,
@@ -18,23 +27,28 @@ const TAKES_VALUE: Record<OptionName, boolean> = {
   'dry-run': false,
   reason: true,
   'break-glass': false,
+  label: true,
+  forward: false,
+  'allow-unlisted': false,
   help: false,
 };
 
 /** Options each command accepts (besides --help, which every command accepts). */
 const ALLOWED: Record<CommandName, readonly OptionName[]> = {
-  rollback: ['to-revision', 'strategy', 'dry-run', 'reason', 'break-glass'],
+  rollback: ['to-revision', 'strategy', 'dry-run', 'reason', 'break-glass', 'forward', 'allow-unlisted'],
   release: ['reason'],
   status: [],
   versions: [],
   history: [],
   cancel: [],
+  snapshot: ['label'],
 };
 
 const EXAMPLE_VALUE: Partial<Record<OptionName, string>> = {
   'to-revision': '--to-revision 3',
   strategy: '--strategy helm',
   reason: '--reason "error rate above 5%"',
+  label: '--label pre-deploy',
 };
 
 export interface SplitWords {

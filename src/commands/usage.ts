@@ -11,4 +11,5 @@ export const USAGE: Readonly<Record<CommandName, string>> = {
   history: '<service>',
   cancel: '<job-id>',
   release: '<service> --reason "..."',
+  snapshot: '<service> [--label pre-deploy]',
 };

@@ -3,4 +3,12 @@
  * commands, so the catalog refuses services with these names. Kept here, below both, so that the catalog
  * does not depend on the command grammar.
  */
-export const COMMAND_KEYWORDS = ['status', 'versions', 'history', 'cancel', 'release', 'help'] as const;
+export const COMMAND_KEYWORDS = [
+  'status',
+  'versions',
+  'history',
+  'cancel',
+  'release',
+  'snapshot',
+  'help',
+] as const;

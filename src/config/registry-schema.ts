@@ -12,10 +12,16 @@ export const registrySectionSchema = z
       .string()
       .regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'must be a lowercase Kubernetes object name')
       .optional(),
-    /** An environment variable of the bot holding `username:password` or a docker config JSON. */
+    /**
+     * An environment variable of the bot holding `username:password` or a docker config JSON. Only names
+     * ending in `REGISTRY_AUTH` are passed to strategies, so other variables can never be sent to a registry.
+     */
     credentialsEnv: z
       .string()
-      .regex(/^[A-Z_][A-Z0-9_]{0,127}$/, 'must be an environment variable name like KAIZEN_REGISTRY_AUTH')
+      .regex(
+        /^(?:[A-Z][A-Z0-9_]{0,113}_)?REGISTRY_AUTH$/,
+        'must be an environment variable name ending in REGISTRY_AUTH, like KAIZEN_REGISTRY_AUTH',
+      )
       .optional(),
     /** A file (a mounted Secret) holding the same. */
     credentialsFile: z.string().startsWith('/', 'must be an absolute path').optional(),

@@ -22,13 +22,20 @@ export type ParseErrorCode =
   | 'invalid_revision'
   | 'invalid_job_id'
   | 'unknown_strategy'
-  | 'conflicting_target';
+  | 'conflicting_target'
+  | 'invalid_label';
 
 /** A request the bot understood but cannot do (InputError: answered to the requester, nothing enqueued). */
 export type RequestErrorCode =
   | 'unknown_service'
   | 'unknown_job'
   | 'unknown_version'
+  /** A target newer than the current version, asked for without `--forward`. */
+  | 'forward_needs_flag'
+  /** A version that never ran here (found only in the registry), asked for without `--allow-unlisted`. */
+  | 'unlisted_needs_flag'
+  /** A version that is not known and the registry could not be asked. */
+  | 'version_unverified'
   | 'unknown_revision'
   | 'unknown_transaction'
   /** A version or tag that does not look like one. */
@@ -223,6 +230,7 @@ export type EvidenceErrorCode =
   | 'evidence_unreadable'
   | 'evidence_bad_id'
   | 'evidence_bad_label'
+  | 'evidence_not_configured'
   | 'evidence_store_unavailable'
   | 'evidence_store_denied'
   | 'evidence_store_failed';

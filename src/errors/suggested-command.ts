@@ -1,5 +1,5 @@
 /** The commands of the `/rollback` grammar, as a message may suggest them. */
-export type CommandWord = 'rollback' | 'status' | 'versions' | 'history' | 'cancel' | 'release';
+export type CommandWord = 'rollback' | 'status' | 'versions' | 'history' | 'cancel' | 'release' | 'snapshot';
 
 /**
  * A command a message suggests typing next, as data rather than text, so each surface prints it in its

@@ -5,11 +5,12 @@ import type {
   EvidenceCapture,
   EvidenceCaptureRequest,
   EvidenceRecorder,
+  EvidenceSnapshotRequest,
 } from '../rollback/ports/evidence-recorder.js';
 import type { RollbackPlan } from '../rollback/plan.js';
 import { readBundle, type EvidenceBundle } from './bundle/read-bundle.js';
 import type { WrittenBundle } from './bundle/write-bundle.js';
-import { takeEvidenceBundles, type EvidenceDeps } from './collect-evidence.js';
+import { takeEvidenceBundles, type EvidenceDeps, type TakeBundlesRequest } from './collect-evidence.js';
 import { diffBundles, type BundleDiff } from './diff/diff-bundles.js';
 import {
   applyRetention,
@@ -45,27 +46,37 @@ export class RollbackEvidenceRecorder implements EvidenceRecorder {
 
   async capture(request: EvidenceCaptureRequest): Promise<EvidenceCapture> {
     const { plan, label, signal } = request;
-    const written = await takeEvidenceBundles(
-      {
-        service: request.service,
-        strategy: plan.strategy as StrategyName,
-        label,
-        jobId: plan.jobId,
-        version: label === 'broken' ? plan.from : plan.to,
-        signal,
-      },
-      this.options.deps,
-    );
+    const { written, stored } = await this.takeAndKeep({
+      service: request.service,
+      strategy: plan.strategy as StrategyName,
+      label,
+      jobId: plan.jobId,
+      version: label === 'broken' ? plan.from : plan.to,
+      signal,
+    });
+    const opened = await Promise.all(written.map((bundle) => readBundle(bundle.data)));
+    const report = label === 'broken' ? diagnosisReport(opened) : await this.compare(plan, opened, stored);
+    return { ...capturedOf(written, stored), report };
+  }
+
+  async snapshot(request: EvidenceSnapshotRequest): Promise<EvidenceCapture> {
+    const { written, stored } = await this.takeAndKeep({
+      service: request.service,
+      label: request.label,
+      ...(request.signal ? { signal: request.signal } : {}),
+    });
+    return { ...capturedOf(written, stored), report: '' };
+  }
+
+  /** Takes the bundles and keeps them (retention applied after). */
+  private async takeAndKeep(
+    request: TakeBundlesRequest,
+  ): Promise<{ written: WrittenBundle[]; stored: StoredBundle[] }> {
+    const written = await takeEvidenceBundles(request, this.options.deps);
     const stored: StoredBundle[] = [];
     for (const bundle of written) stored.push(await this.options.store.put(bundle.data, bundle.manifest));
     await this.applyRetention();
-    const opened = await Promise.all(written.map((bundle) => readBundle(bundle.data)));
-    const report = label === 'broken' ? diagnosisReport(opened) : await this.compare(plan, opened, stored);
-    return {
-      bundles: written.map((bundle, i) => captured(bundle, stored[i] as StoredBundle)),
-      summary: summaryOf(stored),
-      report,
-    };
+    return { written, stored };
   }
 
   /** Each post-rollback bundle against its target's baseline, else against this job's broken state. */
@@ -96,6 +107,16 @@ export class RollbackEvidenceRecorder implements EvidenceRecorder {
       log.warn({ err: error }, 'could not apply the evidence retention'),
     );
   }
+}
+
+function capturedOf(
+  written: readonly WrittenBundle[],
+  stored: readonly StoredBundle[],
+): Pick<EvidenceCapture, 'bundles' | 'summary'> {
+  return {
+    bundles: written.map((bundle, i) => captured(bundle, stored[i] as StoredBundle)),
+    summary: summaryOf(stored),
+  };
 }
 
 function captured(bundle: WrittenBundle, stored: StoredBundle): CapturedBundle {

@@ -94,6 +94,8 @@ const envSchema = baseEnvSchema
   .extend(durabilityEnvSchema.shape);
 
 export interface AppConfig {
+  /** Registry credentials (`*_REGISTRY_AUTH` variables) that services name in `kubernetes.registry.credentialsEnv`. */
+  registryEnv?: Readonly<Record<string, string>>;
   port: number;
   host: string;
   role: z.infer<typeof role>;
@@ -199,6 +201,7 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     notifications,
     evidence,
     evidenceSlackMaxBytes: e.EVIDENCE_SLACK_MAX_BYTES,
+    registryEnv: registryEnvOf(env),
   };
 }
 
@@ -212,4 +215,19 @@ function evidenceOrProblems(
     problems.push(...(error instanceof Error ? error.message : String(error)).split('\n'));
     return undefined;
   }
+}
+
+/**
+ * The variables a service's `kubernetes.registry.credentialsEnv` may name (`*_REGISTRY_AUTH`, or
+ * `REGISTRY_AUTH`), copied once here so nothing else reads the environment.
+ */
+function registryEnvOf(env: Record<string, string | undefined>): Readonly<Record<string, string>> {
+  return Object.freeze(
+    Object.fromEntries(
+      Object.entries(env).filter(
+        (entry): entry is [string, string] =>
+          /^(?:[A-Z0-9_]+_)?REGISTRY_AUTH$/.test(entry[0]) && entry[1] !== undefined,
+      ),
+    ),
+  );
 }

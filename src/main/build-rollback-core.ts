@@ -17,6 +17,7 @@ import { StaleLockRecovery } from '../rollback/stale-lock-recovery.js';
 import type { CommandRunnerFactory } from '../rollback/ports/command-runner.js';
 import type { KubernetesClusterFactory } from '../rollback/ports/kubernetes-cluster.js';
 import { CancelService } from '../rollback/cancel-service.js';
+import type { EvidenceSnapshots } from '../rollback/evidence-snapshots.js';
 import { RollbackService } from '../rollback/rollback-service.js';
 import type { Strategy } from '../rollback/strategy.js';
 import type { AppConfig } from './app-config.js';
@@ -69,6 +70,8 @@ export interface RollbackCore {
   incidentRollbacks: RedisIncidentRollbacks;
   /** Evidence bundles (store and the runbook's recorder); undefined when the configuration has none. */
   evidence: Evidence | undefined;
+  /** On-demand bundles (`/rollback snapshot`, the CLI, the API); refused with a message without evidence. */
+  snapshots: EvidenceSnapshots;
   /** Closes the queue producer and every Redis connection. */
   close(): Promise<void>;
 }
@@ -104,10 +107,10 @@ export async function buildRollbackCore(
   const strategies = buildStrategies({
     log,
     kubeconfigPath: config.kubeconfigPath,
-    clusterFactory: targets.clusterFactory,
-    runnerFactory: targets.runners,
+    ...targets,
+    ...(config.registryEnv ? { registryEnv: config.registryEnv } : {}),
   });
-  const evidence = buildEvidence(config.evidence, { ...targets, log });
+  const { evidence, snapshots } = buildEvidence(config.evidence, { ...targets, log, catalog, audit });
   const governance = buildGovernance({
     config,
     redis,
@@ -141,7 +144,7 @@ export async function buildRollbackCore(
     connections.subscriber(),
   );
   const cancels = new CancelService({ progress, locks, queue: rollbackQueue, signals: cancellation, audit });
-  const commands = new CommandHandler(rollbacks, log, { cancels, approvals });
+  const commands = new CommandHandler(rollbacks, log, { cancels, approvals, snapshots });
   return {
     catalog,
     connections,
@@ -163,6 +166,7 @@ export async function buildRollbackCore(
     commands,
     incidentRollbacks: new RedisIncidentRollbacks(redis, keys),
     evidence,
+    snapshots,
     async close() {
       await cancellation.close();
       await governance.approvalExpiry.close();

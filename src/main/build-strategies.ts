@@ -10,11 +10,15 @@ import { KubernetesStrategy } from '../rollback/strategies/kubernetes/kubernetes
 import { YumStrategy } from '../rollback/strategies/yum/yum-strategy.js';
 import type { Strategy } from '../rollback/strategy.js';
 import { nodeLocalFiles } from '../targets/files/node-local-files.js';
+import { configuredRegistryCredentials } from '../targets/registry/configured-registry-credentials.js';
+import { createImageRegistryFactory } from '../targets/registry/create-image-registry-factory.js';
 import { createKubernetesClusterFactory } from '../targets/kubernetes/create-kubernetes-cluster-factory.js';
 import { createCommandRunnerFactory } from '../targets/shell/create-command-runner-factory.js';
 
 export interface StrategyDeps {
   log: Logger;
+  /** `*_REGISTRY_AUTH` variables that `kubernetes.registry.credentialsEnv` may name. */
+  registryEnv?: Readonly<Record<string, string>>;
   kubeconfigPath: string | undefined;
   clusterFactory?: KubernetesClusterFactory;
   runnerFactory?: CommandRunnerFactory;
@@ -23,7 +27,7 @@ export interface StrategyDeps {
 /** The clients of the targets (clusters, hosts): the real ones, or the ones a test passes in. */
 export function buildTargets(deps: StrategyDeps): {
   clusterFactory: KubernetesClusterFactory;
-  runners: CommandRunnerFactory;
+  runnerFactory: CommandRunnerFactory;
 } {
   const { log } = deps;
   const clusterFactory =
@@ -32,16 +36,23 @@ export function buildTargets(deps: StrategyDeps): {
       log,
       ...(deps.kubeconfigPath ? { kubeconfigPath: deps.kubeconfigPath } : {}),
     });
-  return { clusterFactory, runners: deps.runnerFactory ?? createCommandRunnerFactory({ log }) };
+  return { clusterFactory, runnerFactory: deps.runnerFactory ?? createCommandRunnerFactory({ log }) };
 }
 
 /** Every rollback strategy, by name, wired to the real targets (or to the ones a test passes in). */
 export function buildStrategies(deps: StrategyDeps): Map<string, Strategy> {
   const { log } = deps;
-  const { clusterFactory, runners } = buildTargets(deps);
+  const { clusterFactory, runnerFactory: runners } = buildTargets(deps);
   const local = runners({ name: 'local' });
   const strategies: Strategy[] = [
-    new KubernetesStrategy({ clusterFactory, commandRunner: local, log }),
+    new KubernetesStrategy({
+      clusterFactory,
+      commandRunner: local,
+      log,
+      registryFactory: createImageRegistryFactory({ log }),
+      configuredCredentials: (settings) =>
+        configuredRegistryCredentials(settings, { env: deps.registryEnv ?? {} }),
+    }),
     new HelmStrategy({ runnerFactory: runners, log }),
     new AptStrategy({ runnerFactory: runners, log }),
     new YumStrategy({ runnerFactory: runners, log }),

@@ -8,7 +8,15 @@ export interface PagerDutySettings {
   /** PAGERDUTY_ACTION_TOKEN: unset turns `POST /webhooks/pagerduty/rollback` away. */
   actionToken: string | undefined;
   /** The REST API (notes, status updates, on-calls, responders); unset: the bot never calls PagerDuty. */
-  api: { token: string; fromEmail: string; apiUrl: string | undefined } | undefined;
+  api:
+    | {
+        token: string;
+        fromEmail: string;
+        apiUrl: string | undefined;
+        /** After a 429 (pdjs hides PagerDuty's reset time): default 30 s; tests use less. */
+        rateLimitWaitMs?: number;
+      }
+    | undefined;
 }
 
 export interface NotificationSettings {

@@ -6,6 +6,7 @@ import type { CancelService } from '../rollback/cancel-service.js';
 import type { KubernetesClusterFactory } from '../rollback/ports/kubernetes-cluster.js';
 import type { RollbackService } from '../rollback/rollback-service.js';
 import type { AppConfig } from './app-config.js';
+import type { OutboxPolicy } from '../outbox/outbox-policy.js';
 import { buildRollbackCore } from './build-rollback-core.js';
 import type { RoleHandle } from './role-handle.js';
 import { startWebRole, type WebRole } from './start-web-role.js';
@@ -17,6 +18,7 @@ import { SiteQueueStats } from '../queue/site-queue-stats.js';
 import { distinctSites } from '../queue/site-queues.js';
 import { plansOnWorkers, siteSettings } from './site-settings.js';
 import type { ReplyBackoff } from '../queue/slack-reply-queue.js';
+import type { SlackRateLimits } from '../stores/redis-slack-rate-limiter.js';
 
 export interface StartBotOverrides extends WorkerRoleOverrides {
   log?: Logger;
@@ -25,6 +27,10 @@ export interface StartBotOverrides extends WorkerRoleOverrides {
   slackRetries?: number;
   /** How queued replies to people are retried while Slack is down; tests use a short one. */
   replyBackoff?: Partial<ReplyBackoff>;
+  /** Notification outbox retries; tests use a short policy. */
+  outboxPolicy?: Partial<OutboxPolicy>;
+  /** Slack's rate limits the bot keeps to; tests compress them to match the fake's. */
+  slackRateLimits?: SlackRateLimits;
 }
 
 export interface BotHandle {
@@ -81,6 +87,8 @@ export async function startBot(config: AppConfig, overrides: StartBotOverrides =
           metrics,
           ...(overrides.slackRetries === undefined ? {} : { slackRetries: overrides.slackRetries }),
           ...(overrides.replyBackoff ? { replyBackoff: overrides.replyBackoff } : {}),
+          ...(overrides.outboxPolicy ? { outboxPolicy: overrides.outboxPolicy } : {}),
+          ...(overrides.slackRateLimits ? { slackRateLimits: overrides.slackRateLimits } : {}),
         });
   const worker: WorkerRole | undefined =
     config.role === 'web' ? undefined : await startWorkerRole(config, core, { log, metrics, overrides });

@@ -30,6 +30,7 @@ export function pagerDutyTracker(settings: PagerDutySettings | undefined): Incid
     token: api.token,
     fromEmail: api.fromEmail,
     ...(api.apiUrl ? { apiUrl: api.apiUrl } : {}),
+    ...(api.rateLimitWaitMs === undefined ? {} : { rateLimitWaitMs: api.rateLimitWaitMs }),
   });
 }
 

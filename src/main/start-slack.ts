@@ -4,6 +4,11 @@ import { SlackReplyQueue, type ReplyBackoff } from '../queue/slack-reply-queue.j
 import { startStatusRendering, type StatusRendering } from '../queue/start-status-rendering.js';
 import { RedisReplayCache } from '../stores/redis-replay-cache.js';
 import { RedisSlackStatusStore } from '../stores/redis-slack-status-store.js';
+import {
+  RedisSlackRateLimiter,
+  SLACK_RATE_LIMITS,
+  type SlackRateLimits,
+} from '../stores/redis-slack-rate-limiter.js';
 import { slackReplyDeliverer } from '../surfaces/slack/deliver-slack-reply.js';
 import { SlackStatusSurface } from '../surfaces/slack/slack-status-surface.js';
 import { CachedBotIdentity } from '../transport/slack/cached-bot-identity.js';
@@ -11,16 +16,21 @@ import { registerSlackActions } from '../transport/slack/register-slack-actions.
 import { registerSlackHandlers } from '../transport/slack/register-slack-handlers.js';
 import { SlackRequestReceiver } from '../transport/slack/slack-request-receiver.js';
 import type { AppConfig } from './app-config.js';
+import type { SnapshotSurface } from '../rollback/ports/snapshot-surface.js';
 import type { RollbackCore } from './build-rollback-core.js';
 
 export interface SlackDeps {
   core: RollbackCore;
   log: Logger;
   reportUrl: (jobId: string) => string | undefined;
+  /** Drawn before the Slack status message (the notifier only writes to Redis: it never waits on Slack). */
+  surfaces?: SnapshotSurface[];
   /** Slack Web API retries; tests use a short policy. */
   slackRetries?: number;
   /** How queued replies to people are retried while Slack is down; tests use a short one. */
   replyBackoff?: Partial<ReplyBackoff>;
+  /** Slack's rate limits the bot keeps to (default Slack's published ones); tests compress them. */
+  slackRateLimits?: SlackRateLimits;
 }
 
 export interface Slack {
@@ -92,6 +102,7 @@ export async function startSlack(slack: NonNullable<AppConfig['slack']>, deps: S
   const surface = new SlackStatusSurface({
     client,
     store: new RedisSlackStatusStore(core.redis, core.keys),
+    limiter: new RedisSlackRateLimiter(core.redis, core.keys, deps.slackRateLimits ?? SLACK_RATE_LIMITS),
     progress: core.progress,
     index: core.index,
     catalog: core.catalog,
@@ -102,7 +113,7 @@ export async function startSlack(slack: NonNullable<AppConfig['slack']>, deps: S
     subscriber: () => core.connections.subscriber(),
     keys: core.keys,
     progress: core.progress,
-    surfaces: [surface],
+    surfaces: [...(deps.surfaces ?? []), surface],
     log: deps.log,
   });
   return {

@@ -12,7 +12,11 @@ import type { RollbackCore } from './build-rollback-core.js';
 import type { RoleHandle } from './role-handle.js';
 import { startSlack } from './start-slack.js';
 import { pagerDutyTracker, startPagerDutyInbound } from './start-pagerduty.js';
+import { buildNotifications, type Notifications } from './start-notifications.js';
+import { startStatusRendering } from '../queue/start-status-rendering.js';
+import type { OutboxPolicy } from '../outbox/outbox-policy.js';
 import type { ReplyBackoff } from '../queue/slack-reply-queue.js';
+import type { SlackRateLimits } from '../stores/redis-slack-rate-limiter.js';
 import { SiteWaitWatcher } from '../queue/site-wait-watcher.js';
 import { siteSettings } from './site-settings.js';
 import { httpGuards } from './http-settings.js';
@@ -32,23 +36,43 @@ export interface WebRole extends RoleHandle {
 export async function startWebRole(
   config: AppConfig,
   core: RollbackCore,
-  deps: { log: Logger; metrics: Metrics; slackRetries?: number; replyBackoff?: Partial<ReplyBackoff> },
+  deps: {
+    log: Logger;
+    metrics: Metrics;
+    slackRetries?: number;
+    replyBackoff?: Partial<ReplyBackoff>;
+    outboxPolicy?: Partial<OutboxPolicy>;
+    slackRateLimits?: SlackRateLimits;
+  },
 ): Promise<WebRole> {
   const { log } = deps;
   const reportUrl = reportLinks(config.publicUrl, config.reportSigningKey);
+  const tracker = pagerDutyTracker(config.pagerDuty);
+  const notifications = buildNotifications(config, core, {
+    log,
+    tracker,
+    reportUrl,
+    slack: config.slack !== undefined,
+    outboxPolicy: deps.outboxPolicy,
+  });
   const slack = config.slack
     ? await startSlack(config.slack, {
         core,
         log,
         reportUrl,
+        surfaces: [notifications.notifier],
         ...(deps.slackRetries === undefined ? {} : { slackRetries: deps.slackRetries }),
         ...(deps.replyBackoff ? { replyBackoff: deps.replyBackoff } : {}),
+        ...(deps.slackRateLimits ? { slackRateLimits: deps.slackRateLimits } : {}),
       })
     : undefined;
+  // Without Slack the notifier still needs the render queue to see every snapshot.
+  const rendering = slack ? undefined : await startNotifierRendering(core, notifications, log);
+  const delivery = notifications.start(slack?.client);
   const pagerDuty = startPagerDutyInbound(config.pagerDuty, core, {
     log,
     slackClient: slack?.client,
-    tracker: pagerDutyTracker(config.pagerDuty),
+    tracker,
     reportUrl,
   });
   const http = await createHttpServer({
@@ -65,9 +89,15 @@ export async function startWebRole(
         audit: core.audit,
         catalog: core.catalog,
         access: { token: config.reportToken, signingKey: config.reportSigningKey },
+        notifications: notifications.outbox,
         log: log.child({ component: 'report' }),
       }),
-      apiRoutes({ rollbacks: core.rollbacks, audit: core.audit, token: config.apiToken }),
+      apiRoutes({
+        rollbacks: core.rollbacks,
+        audit: core.audit,
+        token: config.apiToken,
+        snapshots: core.snapshots,
+      }),
       queueDashboard({
         queues: () => core.rollbackQueue.sites().map((site) => core.rollbackQueue.of(site)),
         token: config.apiToken,
@@ -96,13 +126,27 @@ export async function startWebRole(
   return {
     http,
     url: announceListening(config, http, core, log),
-    workers: [expiry, pagerDuty.worker],
+    workers: [expiry, pagerDuty.worker, ...delivery.workers],
     closers: [
       () => waits.stop(),
       () => pagerDuty.close(),
+      ...(rendering ? [() => rendering.close()] : []),
+      ...delivery.closers,
       ...(slack ? [() => slack.rendering.close(), () => slack.close()] : []),
     ],
   };
+}
+
+/** Local mode: the render queue draws no Slack message, but the notifier still follows every snapshot. */
+function startNotifierRendering(core: RollbackCore, notifications: Notifications, log: Logger) {
+  return startStatusRendering({
+    connection: core.connection,
+    subscriber: () => core.connections.subscriber(),
+    keys: core.keys,
+    progress: core.progress,
+    surfaces: [notifications.notifier],
+    log,
+  });
 }
 
 /** Local mode (no Slack token): the web console at `/`, answering only on its own host names. */

@@ -29,7 +29,11 @@ export const notificationSchema = z.discriminatedUnion('channel', [
   z.object({
     ...common,
     channel: z.literal('slack-stakeholder'),
-    payload: z.object({ channel: z.string().min(1), text: z.string().min(1) }),
+    payload: z.object({
+      channel: z.string().min(1),
+      text: z.string().min(1),
+      postAt: z.number().int().positive().optional(),
+    }),
   }),
   z.object({
     ...common,

@@ -25,7 +25,7 @@ const errorSchema = z.object({
   next: z
     .array(
       z.object({
-        command: z.enum(['rollback', 'status', 'versions', 'history', 'cancel', 'release']),
+        command: z.enum(['rollback', 'status', 'versions', 'history', 'cancel', 'release', 'snapshot']),
         args: z.array(z.string()),
       }),
     )

@@ -1,6 +1,7 @@
 import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
 import type { Logger } from '../observability/logger.js';
 import { describeError, PermanentError, RetryableError } from '../errors/rollback-error.js';
+import { RetryLaterError } from '../errors/retry-later-error.js';
 import type { SnapshotSurface } from '../rollback/ports/snapshot-surface.js';
 
 export const RENDER_QUEUE = 'renders';
@@ -57,6 +58,15 @@ export class RenderQueue {
               // Another render of this rollback holds the lock and draws until it is current: look again
               // shortly, without using up one of this job's attempts.
               await job.moveToDelayed(Date.now() + 100 + Math.floor(Math.random() * 100), token);
+              throw new DelayedError();
+            }
+            if (error instanceof RetryLaterError && error.code === 'render_deferred' && token) {
+              // Slack's rate limit (or the update interval) says not now: come back then and draw the newest
+              // snapshot, without using up an attempt.
+              await job.moveToDelayed(
+                Date.now() + error.retryAfterMs + Math.floor(Math.random() * 50),
+                token,
+              );
               throw new DelayedError();
             }
             const described = describeError(error);

@@ -21,6 +21,10 @@ export interface RollbackRequest {
   channelName?: string;
   /** `--break-glass` from the CLI: skips approvals; needs a reason and is audited. */
   breakGlass?: boolean;
+  /** `--forward`: the target may be newer than the current version. Marked in the plan and audited. */
+  forward?: boolean;
+  /** `--allow-unlisted`: the target may be a version that never ran here but exists in the registry. */
+  allowUnlisted?: boolean;
   /** The incident this rollback answers (a PagerDuty incident): its milestones are logged there. */
   incident?: IncidentLink;
 }
@@ -33,6 +37,9 @@ export interface IncidentLink {
   title?: string;
   number?: number;
 }
+
+/** Why a plan goes somewhere a rollback normally does not: newer than now, or never deployed here. */
+export type PlanException = 'forward' | 'unlisted';
 
 /** One concrete change the plan will make, shown to the user before it runs ("exact API changes"). */
 export interface PlannedAction {
@@ -67,10 +74,15 @@ export interface RollbackPlan {
   actions: PlannedAction[];
   /**
    * What the requester must know before it runs (who else manages the workload, a tag whose image
-   * changed): shown with the plan under "Watch out". Absent in plans made before warnings existed.
+   * changed, FORWARD/UNLISTED marks, config drift): shown with the plan under "Watch out" and in the status
+   * message. Absent in plans made before warnings existed.
    */
   warnings?: string[];
   /** The runbook's prerequisites, shown with the plan as a short checklist. */
   prerequisites?: Checklist;
+  /** Where the target is known from (history, tags, registry), when the strategy said. */
+  knownFrom?: 'history' | 'tags' | 'registry';
+  /** Flags the requester had to give for this target: marked in the plan and status, audited. */
+  exceptions?: PlanException[];
   createdAt: string;
 }

@@ -116,6 +116,10 @@ export interface ProgressSnapshot {
   released?: { by: { id: string; name: string }; at: string; reason: string };
   /** Checklist of the runbook's prerequisites, shown with the plan. */
   prerequisites?: Checklist;
+  /** Flags the target needed (`forward`: newer than the current version; `unlisted`: never ran here). */
+  exceptions?: ('forward' | 'unlisted')[];
+  /** The plan's warnings (config changed since the target ran, registry unreachable...), shown in the status. */
+  warnings?: string[];
   /**
    * Set while the job waits in its site's queue with no worker able to take it (none alive there, or
    * none running its strategy); cleared when a worker starts it.

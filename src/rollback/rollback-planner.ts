@@ -1,4 +1,5 @@
 import { siteOfService, type ServiceConfig } from '../config/service-schema.js';
+import { admitTarget } from './admit-target.js';
 import { prerequisitesChecklist } from './checklists.js';
 import { newJobId } from './new-job-id.js';
 import type { RollbackPlan, RollbackRequest } from './plan.js';
@@ -29,6 +30,8 @@ export class RollbackPlanner {
     const service = this.options.catalog.require(request.service);
     const strategy = this.strategyFor(service, request.strategy);
     const resolved = await strategy.resolve(service, request, signal ? { signal } : {});
+    const admission = admitTarget(service.name, resolved, request);
+    const warnings = [...admission.marks, ...(resolved.warnings ?? [])];
     const jobId = request.jobId ?? newJobId(service.name, this.options.now());
     return {
       jobId,
@@ -42,8 +45,10 @@ export class RollbackPlanner {
       target: resolved.target,
       steps: this.options.runbooks.outline(service, strategy, resolved.target),
       actions: resolved.actions,
-      ...(resolved.warnings && resolved.warnings.length > 0 ? { warnings: resolved.warnings } : {}),
       prerequisites: prerequisitesChecklist(service, { strategy: strategy.name, to: resolved.to }),
+      ...(resolved.knownFrom ? { knownFrom: resolved.knownFrom } : {}),
+      ...(admission.exceptions.length > 0 ? { exceptions: admission.exceptions } : {}),
+      ...(warnings.length > 0 ? { warnings } : {}),
       createdAt: this.options.now().toISOString(),
     };
   }

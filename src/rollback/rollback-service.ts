@@ -128,6 +128,10 @@ export class RollbackService {
     }
     const plan = await this.plan(request, signal);
     if (request.dryRun) return { kind: 'dry_run', plan };
+    if (plan.exceptions?.length) {
+      const marks = (plan.warnings ?? []).filter((w) => /^(FORWARD|UNLISTED):/.test(w));
+      await this.audit('target_exception', requester, service.name, plan.jobId, marks.join('; '));
+    }
     await this.workerWait(plan);
     if (request.breakGlass) {
       await this.audit(

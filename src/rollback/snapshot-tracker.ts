@@ -26,6 +26,8 @@ export function initialSnapshot(
     details: [],
     checklists: [],
     ...(plan.prerequisites === undefined ? {} : { prerequisites: plan.prerequisites }),
+    ...(plan.exceptions?.length ? { exceptions: plan.exceptions } : {}),
+    ...(plan.warnings?.length ? { warnings: plan.warnings } : {}),
     createdAt: plan.createdAt,
   };
 }

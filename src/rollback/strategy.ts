@@ -17,9 +17,19 @@ export interface ResolvedPlan {
   /** JSON-serialisable data the steps need; stored in the job so a resumed job uses the same target. */
   target: Record<string, unknown>;
   actions: PlannedAction[];
+  /**
+   * Where the target is known from: `history` (it ran here before: ReplicaSets, Helm releases, installed
+   * packages, backups, git checkouts), `tags` (the service's configured list) or `registry` (it exists in
+   * the image registry but never ran here). The planner refuses `registry` without `--allow-unlisted`.
+   */
+  knownFrom?: TargetSource;
+  /** The bare versions (tags) on both sides, for the direction check: a newer target needs `--forward`. */
+  versions?: { from?: string; to?: string };
   /** What the requester must know before it runs, shown with the plan (see RollbackPlan.warnings). */
   warnings?: string[];
 }
+
+export type TargetSource = 'history' | 'tags' | 'registry';
 
 export interface StrategyCallOptions {
   signal?: AbortSignal;

@@ -20,6 +20,10 @@ export class RedisKeys {
   serviceHistory(service: string): string {
     return `${this.prefix}:rb:history:${service}`;
   }
+  /** A Slack rate-limit bucket shared by every process: a method ("chat.update") or a channel's posts. */
+  slackRate(bucket: string): string {
+    return `${this.prefix}:rb:slack-rate:${bucket}`;
+  }
   slackBinding(jobId: string): string {
     return `${this.prefix}:rb:slack:${jobId}`;
   }

@@ -1,14 +1,32 @@
-/** What was drawn of one rollback in Slack: the status message, and how much of its thread is posted. */
+/** The thread reply of one step: edited in place as the step adds details. */
+export interface StepThreadBinding {
+  ts: string;
+  /** How many of the step's detail entries it shows. */
+  details: number;
+  /** When it was last drawn (ms since the epoch). */
+  drawnAt: number;
+}
+
+/** What was drawn of one rollback in Slack: the status message, and its thread. */
 export interface SlackStatusBinding {
   channel: string;
   /** The status message's ts: it is updated in place, and details are posted in its thread. */
   ts: string;
   /** The snapshot version the status message shows. */
   renderedVersion: number;
-  /** How many of the snapshot's detail lines are posted in the thread (they are append-only). */
-  detailsPosted: number;
+  /** When the status message was last drawn (ms since the epoch): intermediate updates are spaced out. */
+  drawnAt: number;
+  /** The thread reply of each step that has details, by step id. */
+  steps: Record<string, StepThreadBinding>;
   checklistsPosted: boolean;
 }
+
+/**
+ * What a render is about to post. Recorded before the post and cleared once its ts is recorded: a render
+ * that finds one left behind (a crash between Slack's answer and the record) looks the message up in Slack
+ * before posting, so nothing is posted twice.
+ */
+export type PostIntent = 'status' | 'checklists' | `step:${string}`;
 
 /** A held render lock; only its holder can extend or release it. */
 export interface RenderLock {
@@ -24,13 +42,22 @@ export interface RenderLock {
 export interface SlackStatusStore {
   /** What was drawn, or undefined before the status message was posted. */
   get(jobId: string): Promise<SlackStatusBinding | undefined>;
-  /** Records the status message just posted (nothing of its thread yet). */
-  bind(jobId: string, posted: Pick<SlackStatusBinding, 'channel' | 'ts' | 'renderedVersion'>): Promise<void>;
-  /** Records what was drawn since. */
+  /** Records the status message just posted (nothing of its thread yet); clears the 'status' intent. */
+  bind(
+    jobId: string,
+    posted: Pick<SlackStatusBinding, 'channel' | 'ts' | 'renderedVersion' | 'drawnAt'>,
+  ): Promise<void>;
+  /** Records what was drawn of the status message since; clears the 'checklists' intent when they are posted. */
   update(
     jobId: string,
-    drawn: Partial<Pick<SlackStatusBinding, 'renderedVersion' | 'detailsPosted' | 'checklistsPosted'>>,
+    drawn: Partial<Pick<SlackStatusBinding, 'renderedVersion' | 'drawnAt' | 'checklistsPosted'>>,
   ): Promise<void>;
+  /** Records a step's thread reply as drawn; clears its intent. */
+  bindStep(jobId: string, stepId: string, drawn: StepThreadBinding): Promise<void>;
+  /** Records that a post is about to be made. */
+  intend(jobId: string, intent: PostIntent): Promise<void>;
+  /** Whether a post was intended and never recorded (a crash, or Slack failing after taking it). */
+  intended(jobId: string, intent: PostIntent): Promise<boolean>;
   /** Takes the render lock of the rollback; undefined when another render holds it. */
   lock(jobId: string): Promise<RenderLock | undefined>;
 }

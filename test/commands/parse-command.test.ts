@@ -146,7 +146,7 @@ describe('parseCommand: mistakes', () => {
       'kaizen --force',
       'unknown_option',
       'Unknown option "--force".',
-      /^Options for rollback: --to-revision, --strategy, --dry-run, --reason, --break-glass\. Usage: \/rollback <service>/,
+      /^Options for rollback: --to-revision, --strategy, --dry-run, --reason, --break-glass, --forward, --allow-unlisted\. Usage: \/rollback <service>/,
     ],
     ['status --dry-run', 'unknown_option', "--dry-run can't be used with status.", usage('status')],
     [

@@ -153,7 +153,7 @@ describe('loadCatalog', () => {
   it('refuses a service named like a command, which /rollback could never reach', async () => {
     const lines = await problemsOf({ 'status.yaml': service('status') });
     expect(lines).toEqual([
-      `${join(dir, 'status.yaml')}: name: "status" is a command word (status, versions, history, cancel, release, help); choose another service name`,
+      `${join(dir, 'status.yaml')}: name: "status" is a command word (status, versions, history, cancel, release, snapshot, help); choose another service name`,
     ]);
   });
 

@@ -12,6 +12,7 @@ import { PLANTED_SECRETS, SECRETS } from '../support/planted-secrets.js';
 import { startTestBot, type TestBot } from '../support/test-bot.js';
 
 const CHANNEL = 'C0DEPLOYS';
+const API_TOKEN = 'pipeline-token-0123456789';
 
 function statusMessage(bot: TestBot): FakeMessage | undefined {
   return bot.slack.messages(CHANNEL).find((m) => m.text.startsWith('Rollback of kaizen'));
@@ -49,11 +50,11 @@ describe('evidence in a Kubernetes rollback, end to end through Slack, BullMQ an
       `2025-11-22T01:40:02Z ERROR upstream said 401 for token ${SECRETS.github}`,
       '2025-11-22T01:40:03Z WARN retry failed after 3 attempts',
     ]);
-    await kube.deploy('default', 'kaizen', 'kaizen', 'kaizen:v0.8.0');
     const port = (health.address() as AddressInfo).port;
     bot = await startTestBot({
       kubeconfigPath: kube.kubeconfigPath,
       config: {
+        apiToken: API_TOKEN,
         evidence: {
           kind: 'directory',
           directory: evidenceDir,
@@ -78,6 +79,7 @@ describe('evidence in a Kubernetes rollback, end to end through Slack, BullMQ an
   });
 
   it('captures the broken state first and the state after verification, with the diagnosis and the diff in the thread', async () => {
+    await kube.deploy('default', 'kaizen', 'kaizen', 'kaizen:v0.8.0');
     const { body } = await bot.slash('kaizen v0.7.0 --reason "errors after v0.8.0"');
     expect(JSON.stringify(body)).toContain('Capture the broken state');
     await bot.slack.waitFor(() => /Rolled back kaizen/.test(statusMessage(bot)?.text ?? ''), 20_000);
@@ -113,5 +115,48 @@ describe('evidence in a Kubernetes rollback, end to end through Slack, BullMQ an
       b.toString('latin1'),
     );
     for (const secret of PLANTED_SECRETS) for (const text of raw) expect(text).not.toContain(secret);
+  });
+
+  it('takes snapshots through the API (the pipeline baseline) and Slack; the rollback compares with the baseline', async () => {
+    const snapshot = (token?: string, body: unknown = {}) =>
+      fetch(`${bot.bot.url}/api/services/kaizen/snapshots`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify(body),
+      });
+    expect((await snapshot()).status).toBe(401);
+    expect((await snapshot(API_TOKEN, { label: 'Not A Label' })).status).toBe(400);
+    const taken = await snapshot(API_TOKEN, { requestedBy: 'deploy-pipeline' });
+    expect(taken.status).toBe(201);
+    const baseline = (await taken.json()) as { label: string; bundles: { id: string }[] };
+    expect(baseline.label).toBe('pre-deploy');
+    expect(baseline.bundles).toHaveLength(1);
+
+    await kube.deploy('default', 'kaizen', 'kaizen', 'kaizen:v0.8.0');
+    const { body } = await bot.slash('snapshot kaizen --label after-deploy');
+    const answer = body.text ?? '';
+    const reply = answer.includes('Snapshot of kaizen')
+      ? answer
+      : (await bot.slack.waitFor(() => bot.slack.callsTo('response_url').length > 0, 10_000),
+        JSON.stringify(bot.slack.callsTo('response_url')[0]?.args));
+    expect(reply).toContain('Snapshot of kaizen (after-deploy) taken: 1 bundle');
+
+    await bot.slash('kaizen v0.7.0');
+    await bot.slack.waitFor(() => /Rolled back kaizen/.test(statusMessage(bot)?.text ?? ''), 20_000);
+    await bot.slack.waitFor(() => /post-rollback vs/.test(threadText(bot)), 5_000);
+    expect(threadText(bot)).toMatch(/post-rollback vs baseline: matches/);
+
+    const labels = (await readdir(join(evidenceDir, 'kaizen'))).map((f) => f.split('_')[1]).sort();
+    expect(labels).toEqual(['after-deploy', 'broken', 'post-rollback', 'pre-deploy']);
+    const audit = (await (
+      await fetch(`${bot.bot.url}/api/audit?service=kaizen`, {
+        headers: { authorization: `Bearer ${API_TOKEN}` },
+      })
+    ).json()) as { entries: { type: string; actor: { name: string } }[] };
+    const snapshots = audit.entries.filter((e) => e.type === 'snapshot_taken').map((e) => e.actor.name);
+    expect(snapshots.sort()).toEqual(['alice', 'deploy-pipeline'].sort());
   });
 });

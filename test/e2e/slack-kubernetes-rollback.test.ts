@@ -115,7 +115,8 @@ describe('/rollback on Kubernetes, end to end through Slack, BullMQ and the clus
     expect(imageOf(kube)).toBe('kaizen:v0.7.0');
     await bot.slack.waitFor(
       () => (statusMessage(bot)?.replies ?? []).some((r) => /post-mortem/i.test(blocksText(r))),
-      5_000,
+      // Thread replies keep to Slack's one post per second per channel (after a short burst).
+      10_000,
     );
     const thread = bot.slack
       .messages(CHANNEL)[0]!

@@ -20,22 +20,43 @@ describe('Redis Slack status store', () => {
   it('knows nothing before the status message is posted, then what was drawn since', async () => {
     const id = jobId();
     expect(await store.get(id)).toBeUndefined();
-    await store.bind(id, { channel: 'C0DEPLOYS', ts: '1700000000.000100', renderedVersion: 2 });
+    await store.intend(id, 'status');
+    expect(await store.intended(id, 'status')).toBe(true);
+    await store.bind(id, {
+      channel: 'C0DEPLOYS',
+      ts: '1700000000.000100',
+      renderedVersion: 2,
+      drawnAt: 1000,
+    });
+    expect(await store.intended(id, 'status')).toBe(false);
     expect(await store.get(id)).toEqual({
       channel: 'C0DEPLOYS',
       ts: '1700000000.000100',
       renderedVersion: 2,
-      detailsPosted: 0,
+      drawnAt: 1000,
+      steps: {},
       checklistsPosted: false,
     });
-    await store.update(id, { renderedVersion: 5, detailsPosted: 3 });
+    await store.update(id, { renderedVersion: 5, drawnAt: 2000 });
+    await store.intend(id, 'step:roll:out');
+    await store.bindStep(id, 'roll:out', { ts: '1700000000.000200', details: 3, drawnAt: 1500 });
+    expect(await store.intended(id, 'step:roll:out')).toBe(false);
+    await store.intend(id, 'checklists');
     await store.update(id, { checklistsPosted: true });
+    expect(await store.intended(id, 'checklists')).toBe(false);
     expect(await store.get(id)).toMatchObject({
       renderedVersion: 5,
-      detailsPosted: 3,
+      drawnAt: 2000,
+      steps: { 'roll:out': { ts: '1700000000.000200', details: 3, drawnAt: 1500 } },
       checklistsPosted: true,
     });
     expect(await redis.ttl(keys.slackBinding(id))).toBeGreaterThan(29 * 24 * 3600);
+  });
+
+  it('a render lock left by a dead process frees itself within seconds', async () => {
+    const id = jobId();
+    expect(await store.lock(id)).toBeDefined();
+    expect(await redis.pttl(`${keys.slackBinding(id)}:lock`)).toBeLessThanOrEqual(4_000);
   });
 
   it('lets one render hold the lock; only the holder extends or releases it', async () => {

@@ -10,6 +10,7 @@ import {
 } from './console-headline.js';
 import { renderConsoleThread } from './console-thread.js';
 import { consoleTime } from './console-time.js';
+import { warningList } from './warning-list.js';
 
 export interface ConsoleCardOptions {
   /** Whether the console can approve (an approval service is wired); the Approve button shows only then. */
@@ -40,6 +41,7 @@ ${snapshot.cancelRequested === undefined || isFinished(snapshot) ? '' : html`<p 
 ${snapshot.reason === undefined || snapshot.reason.trim() === '' ? '' : html`<div class="reason"><dt>Reason</dt><dd>${snapshot.reason}</dd></div>`}
 ${approvalFact(snapshot)}
 </dl>
+${warningList(snapshot.warnings)}
 <ol class="steps">${snapshot.steps.map(stepItem)}</ol>
 ${actions(snapshot, options)}
 <p class="times">Requested ${consoleTime(snapshot.createdAt, true)}${snapshot.startedAt === undefined ? '' : html` · started ${consoleTime(snapshot.startedAt)}`}${snapshot.endedAt === undefined ? '' : html` · ended ${consoleTime(snapshot.endedAt)}`}${reportLink(options.reportUrl)}</p>

@@ -14,6 +14,8 @@ import {
   timeTag,
 } from './report-sections.js';
 import { REPORT_STYLES } from './report-styles.js';
+import { notificationsSection } from './notifications-section.js';
+import type { NotificationTimeline } from '../../rollback/ports/notification-outbox.js';
 import { html, type SafeHtml } from './safe-html.js';
 
 export interface ReportPageInput {
@@ -24,6 +26,8 @@ export interface ReportPageInput {
   audit?: readonly AuditEntry[];
   /** The service's policy, to say whether approval was needed. */
   approvalsRequired?: number;
+  /** The rollback's notifications (sent and still waiting); absent: not shown. */
+  notifications?: NotificationTimeline;
   /** When the page is drawn (shown at the bottom). */
   now?: Date;
 }
@@ -82,7 +86,7 @@ export function renderReportPage(input: ReportPageInput): string {
         </dl>
         ${peopleSection(snapshot, audit, input.approvalsRequired)} ${planSection(snapshot, input.plan)}
         ${stepsSection(snapshot)} ${checklistsSection(snapshot.checklists, snapshot.prerequisites)}
-        ${auditSection(audit)} ${laterSections()}
+        ${notificationsSection(input.notifications)} ${auditSection(audit)} ${laterSections()}
         <footer>
           <p class="muted">
             Snapshot version ${snapshot.version}, drawn

@@ -8,3 +8,4 @@ export { renderJobStatus } from './render-job-status.js';
 export { renderPlan, type PlanOptions } from './render-plan.js';
 export { renderStatusMessage, type StatusMessageOptions } from './render-status-message.js';
 export { renderVersions } from './render-versions.js';
+export { renderStepThread } from './render-step-thread.js';

@@ -29,7 +29,7 @@ export interface PlanOptions {
 }
 
 /** Blocks besides steps and actions: header, dry-run note, approval note, facts, divider, context, link. */
-const FIXED_BLOCKS = 7;
+const FIXED_BLOCKS = 8;
 
 /**
  * The ephemeral answer to an accepted command: what will change, exactly, before it runs.
@@ -112,8 +112,8 @@ function facts(plan: RollbackPlan): string[] {
   return list;
 }
 
-/** What the requester must know before it runs, one bullet each, in one section. */
-function warningsText(warnings: readonly string[]): string {
+/** What the requester must know before it runs, one bullet each, in one section (plan and status). */
+export function warningsText(warnings: readonly string[]): string {
   const room = Math.floor((LIMITS.sectionText - 40) / warnings.length);
   return `⚠️ *Watch out*\n${warnings.map((w) => `• ${userText(w, Math.min(room, 900))}`).join('\n')}`;
 }

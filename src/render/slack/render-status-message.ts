@@ -13,6 +13,7 @@ import {
 } from './block-kit.js';
 import { describeProgress, userText } from './describe-progress.js';
 import { renderApproval, renderRolledBackMark } from './render-approval.js';
+import { warningsText } from './render-plan.js';
 import { inlineCode, mrkdwnLink } from './escape-mrkdwn.js';
 import { elapsedMs, formatDuration, slackTime } from './format-time.js';
 import { ROLLBACK_ICONS, STEP_ICONS } from './state-icons.js';
@@ -24,7 +25,7 @@ export interface StatusMessageOptions {
 
 /** Blocks around the steps: header, dry-run note, facts, two dividers, outcome, approvals and their
  * buttons, rolled-back mark, report link, times. */
-const FIXED_BLOCKS = 12;
+const FIXED_BLOCKS = 13;
 
 /**
  * The channel's status message for one rollback, redrawn from each snapshot and updated in place.
@@ -38,7 +39,9 @@ export function renderStatusMessage(
   const progress = describeProgress(snapshot);
   const blocks: Block[] = [header(`${ROLLBACK_ICONS[snapshot.state]} ${title}`)];
   if (snapshot.dryRun) blocks.push(section('🧪 *Dry run*: nothing will change.'));
-  blocks.push(fields(facts(snapshot)), divider());
+  blocks.push(fields(facts(snapshot)));
+  if (snapshot.warnings?.length) blocks.push(section(warningsText(snapshot.warnings)));
+  blocks.push(divider());
   const stepLines = snapshot.steps.map(stepLine);
   const maxStepSections = LIMITS.blocksPerMessage - FIXED_BLOCKS;
   for (const text of packLines(stepLines.length > 0 ? stepLines : ['No steps.'], maxStepSections, 'steps')) {

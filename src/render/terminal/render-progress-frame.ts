@@ -17,6 +17,7 @@ export function renderProgressFrame(snapshot: ProgressSnapshot, now: Date, colum
   const lines = [
     title,
     `${progressBar(finished, total)} steps · ${stopwatch(Number.isNaN(elapsed) ? 0 : elapsed)} elapsed · ${snapshot.state.replace('_', ' ')}`,
+    ...(snapshot.warnings ?? []).map((w) => `  ! ${w}`),
     '',
     ...snapshot.steps.map((step) => stepLine(step, now)),
     '',

@@ -14,7 +14,14 @@ export type AuditEventType =
   | 'failed'
   | 'released'
   | 'break_glass'
-  | 'guard_refused';
+  | 'guard_refused'
+  | 'snapshot_taken'
+  | 'checklist_ticked'
+  | 'checklist_unticked'
+  /** More responders were asked to join the rollback's incident (it failed or stalled). */
+  | 'escalated'
+  /** A plan going forward or to a never-deployed version, with the flag that allowed it. */
+  | 'target_exception';
 
 export interface AuditEntry {
   type: AuditEventType;

@@ -13,6 +13,14 @@ export interface EvidenceCaptureRequest {
   signal: AbortSignal;
 }
 
+/** An on-demand snapshot (`/rollback snapshot`, the CLI, a deploy pipeline through the API). */
+export interface EvidenceSnapshotRequest {
+  service: ServiceConfig;
+  /** "pre-deploy" (the baseline), or any lowercase label. */
+  label: string;
+  signal?: AbortSignal;
+}
+
 /** One bundle kept by a capture. */
 export type CapturedBundle = EvidenceRef;
 
@@ -37,4 +45,6 @@ export interface EvidenceRecorder {
   /** Whether bundles are taken for this service rolled back with this strategy (evidence enabled, collectors apply). */
   captures(service: ServiceConfig, strategy: string): boolean;
   capture(request: EvidenceCaptureRequest): Promise<EvidenceCapture>;
+  /** Takes and keeps bundles of the service now, outside any rollback (report: empty). */
+  snapshot(request: EvidenceSnapshotRequest): Promise<EvidenceCapture>;
 }

@@ -14,7 +14,12 @@ export interface NotificationPayloads {
     escalationPolicyIds?: string[];
   };
   /** A Slack message in a stakeholder channel (`notify.stakeholders`). */
-  'slack-stakeholder': { channel: string; text: string };
+  'slack-stakeholder': {
+    channel: string;
+    text: string;
+    /** Unix seconds: schedule the message for then (chat.scheduleMessage) instead of posting it now. */
+    postAt?: number;
+  };
   /** The service's status page (`notify.statusPage`); URL and component come from the catalog at delivery. */
   'status-page': {
     service: string;

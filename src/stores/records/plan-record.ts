@@ -16,6 +16,8 @@ const planSchema: z.ZodType<RollbackPlan> = z.object({
     channel: z.string().optional(),
     channelName: z.string().optional(),
     breakGlass: z.boolean().optional(),
+    forward: z.boolean().optional(),
+    allowUnlisted: z.boolean().optional(),
     incident: z
       .object({
         id: z.string(),
@@ -36,6 +38,8 @@ const planSchema: z.ZodType<RollbackPlan> = z.object({
   actions: z.array(z.object({ target: z.string(), description: z.string() })),
   warnings: z.array(z.string()).optional(),
   prerequisites: checklistSchema.optional(),
+  knownFrom: z.enum(['history', 'tags', 'registry']).optional(),
+  exceptions: z.array(z.enum(['forward', 'unlisted'])).optional(),
   createdAt: z.string(),
 });
 

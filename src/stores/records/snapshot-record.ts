@@ -74,6 +74,8 @@ const snapshotSchema: z.ZodType<ProgressSnapshot> = z.object({
     .optional(),
   released: z.object({ by: personSchema, at: z.string(), reason: z.string() }).optional(),
   prerequisites: checklistSchema.optional(),
+  exceptions: z.array(z.enum(['forward', 'unlisted'])).optional(),
+  warnings: z.array(z.string()).optional(),
   waitingForWorker: z
     .object({
       site: z.string(),

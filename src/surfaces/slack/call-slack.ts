@@ -22,16 +22,19 @@ export async function callSlack<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (error) {
-    const slackError = (error as { data?: { error?: string } }).data?.error;
-    if (slackError && PERMANENT_SLACK_ERRORS.has(slackError)) {
-      throw new PermanentError('slack_rejected', `Slack refused the message: ${slackError}`, {
-        cause: error,
-      });
-    }
-    throw new RetryableError(
-      'slack_unavailable',
-      `Slack did not take the message: ${slackError ?? (error as Error).message}`,
-      { cause: error },
-    );
+    throw slackFailure(error);
   }
+}
+
+/** A Web API client's error as the render queue's permanent or retryable error. */
+export function slackFailure(error: unknown): PermanentError | RetryableError {
+  const slackError = (error as { data?: { error?: string } }).data?.error;
+  if (slackError && PERMANENT_SLACK_ERRORS.has(slackError)) {
+    return new PermanentError('slack_rejected', `Slack refused the message: ${slackError}`, { cause: error });
+  }
+  return new RetryableError(
+    'slack_unavailable',
+    `Slack did not take the message: ${slackError ?? (error as Error).message}`,
+    { cause: error },
+  );
 }

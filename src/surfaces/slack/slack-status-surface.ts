@@ -1,49 +1,71 @@
 import type { webApi } from '@slack/bolt';
-import { renderChecklists, renderDetail, renderStatusMessage } from '../../render/slack/index.js';
+import { renderChecklists, renderStatusMessage } from '../../render/slack/index.js';
 import { PermanentError, RetryableError } from '../../errors/rollback-error.js';
 import type { ProgressStore } from '../../rollback/ports/progress-store.js';
 import type { RollbackIndex } from '../../rollback/ports/rollback-queue.js';
 import { isFinished, type ProgressSnapshot } from '../../rollback/progress-snapshot.js';
 import type { ServiceCatalog } from '../../rollback/service-catalog.js';
 import type { SnapshotSurface } from '../../rollback/ports/snapshot-surface.js';
-import { callSlack } from './call-slack.js';
+import type { RedisSlackRateLimiter } from '../../stores/redis-slack-rate-limiter.js';
 import type { SlackStatusBinding, SlackStatusStore } from '../../stores/slack-status-store.js';
+import { RENDER_LOCK_MS } from '../../stores/redis-slack-status-store.js';
+import { drawStepThreads } from './draw-step-threads.js';
+import { findPostedMessage, postMetadata } from './find-posted-message.js';
+import { SlackCalls } from './slack-calls.js';
+import { Deferrals } from './deferrals.js';
 
 /** Rounds one render draws at most before it leaves newer versions to their own render jobs. */
 const MAX_ROUNDS = 10;
 
 export interface SlackStatusSurfaceOptions {
+  /** Fails fast: no retries of its own, `rejectRateLimitedCalls` (the render queue retries and defers). */
   client: webApi.WebClient;
-  /** What was drawn of each rollback, and the render lock. */
+  /** What was drawn of each rollback, post intents, and the render lock. */
   store: SlackStatusStore;
   progress: ProgressStore;
   /** The plan of a rollback, for the channel it was requested in. */
   index: RollbackIndex;
   catalog: ServiceCatalog;
   reportUrl?: (jobId: string) => string | undefined;
+  /** Slack's rate limits, shared by every process; without it only Slack's 429s slow drawing down. */
+  limiter?: RedisSlackRateLimiter;
+  /** Intermediate changes of one message are drawn at most this often (ms); final states at once. Default 1000. */
+  updateIntervalMs?: number;
+  now?: () => number;
 }
 
 /**
- * Draws the latest snapshot of a rollback in Slack: posts the status message once (in the channel the
- * rollback was requested in, else the service's), then updates it in place; posts each detail line once
- * in its thread, and the checklists once at the end. What was drawn is remembered in the store, so
- * running it again (a retry, a duplicate render job) changes nothing.
+ * Draws the latest snapshot of a rollback in Slack within a budget of Web API calls: the status message is
+ * posted once (in the channel the rollback was requested in, else the service's) and updated in place with
+ * the newest snapshot, intermediate changes at most once per interval and the final state at once; each
+ * step with details gets one thread reply, edited as it adds more; the checklists are posted once at the
+ * end. Every post carries metadata naming the rollback, and a post left unrecorded by a crash is found in
+ * Slack instead of posted again. What was drawn is remembered in the store, so running it again changes
+ * nothing.
  */
 export class SlackStatusSurface implements SnapshotSurface {
   readonly name = 'slack';
+  private readonly calls: SlackCalls;
+  private readonly interval: number;
+  private readonly now: () => number;
 
-  constructor(private readonly options: SlackStatusSurfaceOptions) {}
+  constructor(private readonly options: SlackStatusSurfaceOptions) {
+    this.calls = new SlackCalls(options.limiter);
+    this.interval = options.updateIntervalMs ?? 1_000;
+    this.now = options.now ?? Date.now;
+  }
 
   async sync(jobId: string): Promise<void> {
     const lock = await this.options.store.lock(jobId);
     if (!lock) throw new RetryableError('render_busy', 'another render of this rollback is running');
+    // Renewed while Slack is slow; a render that dies holds the status back only until the lock expires.
+    const renew = setInterval(() => void lock.extend().catch(() => false), RENDER_LOCK_MS / 3);
     try {
-      // Draw until Slack shows the newest snapshot: renders that found the lock taken leave it to us. The
-      // lock is extended every round, so a slow Slack never lets a second render in to post twice.
       for (let round = 0; round < MAX_ROUNDS && (await this.drawLatest(jobId)); round++) {
         if (!(await lock.extend())) break;
       }
     } finally {
+      clearInterval(renew);
       await lock.release();
     }
   }
@@ -52,68 +74,110 @@ export class SlackStatusSurface implements SnapshotSurface {
   private async drawLatest(jobId: string): Promise<boolean> {
     const snapshot = await this.options.progress.get(jobId);
     if (!snapshot) return false;
-    const binding = await this.drawStatus(snapshot);
-    await this.drawDetails(snapshot, binding);
-    await this.drawChecklists(snapshot, binding);
+    const later = new Deferrals();
+    const binding = await this.drawStatus(snapshot, later);
+    await later.run(() =>
+      drawStepThreads(snapshot, binding, {
+        client: this.options.client,
+        store: this.options.store,
+        calls: this.calls,
+        intervalMs: this.interval,
+        now: this.now,
+        later,
+      }),
+    );
+    // The checklists close the thread: they wait until every step's reply is drawn.
+    if (!later.any()) await later.run(() => this.drawChecklists(snapshot, binding));
+    later.throwIfAny();
     const latest = await this.options.progress.get(jobId);
     return latest !== undefined && latest.version > snapshot.version;
   }
 
-  /** Posts the status message the first time, then updates it in place when the snapshot is newer. */
-  private async drawStatus(snapshot: ProgressSnapshot): Promise<SlackStatusBinding> {
+  /** Posts the status message the first time (or finds it), then updates it in place when due. */
+  private async drawStatus(snapshot: ProgressSnapshot, later: Deferrals): Promise<SlackStatusBinding> {
     const { client, store } = this.options;
     const { jobId } = snapshot;
     const reportUrl = this.options.reportUrl?.(jobId);
     const message = renderStatusMessage(snapshot, reportUrl ? { reportUrl } : {});
     const blocks = message.blocks as never;
-    const binding = await store.get(jobId);
+    const final = isFinished(snapshot);
+    let binding = await store.get(jobId);
     if (!binding) {
       const channel = await this.channelFor(jobId, snapshot.service);
-      const posted = await callSlack(() => client.chat.postMessage({ channel, text: message.text, blocks }));
-      const bound = {
-        channel: String(posted.channel ?? channel),
-        ts: String(posted.ts),
-        renderedVersion: snapshot.version,
-      };
-      await store.bind(jobId, bound);
-      return { ...bound, detailsPosted: 0, checklistsPosted: false };
+      const found = (await store.intended(jobId, 'status'))
+        ? await findPostedMessage(client, this.calls, { channel }, jobId, { kind: 'status' })
+        : undefined;
+      if (found === undefined) {
+        const posted = await this.calls.call(
+          'chat.postMessage',
+          channel,
+          final ? 'final' : 'status',
+          () =>
+            client.chat.postMessage({
+              channel,
+              text: message.text,
+              blocks,
+              metadata: postMetadata(jobId, { kind: 'status' }),
+            }),
+          () => store.intend(jobId, 'status'),
+        );
+        const bound = {
+          channel: String(posted.channel ?? channel),
+          ts: String(posted.ts),
+          renderedVersion: snapshot.version,
+          drawnAt: this.now(),
+        };
+        await store.bind(jobId, bound);
+        return { ...bound, steps: {}, checklistsPosted: false };
+      }
+      // Posted before a crash, never recorded: adopt it, and bring it up to date below.
+      const adopted = { channel, ts: found, renderedVersion: 0, drawnAt: 0 };
+      await store.bind(jobId, adopted);
+      binding = { ...adopted, steps: {}, checklistsPosted: false };
     }
-    if (binding.renderedVersion < snapshot.version) {
-      const { channel, ts } = binding;
-      await callSlack(() => client.chat.update({ channel, ts, text: message.text, blocks }));
-      await store.update(jobId, { renderedVersion: snapshot.version });
+    if (binding.renderedVersion >= snapshot.version) return binding;
+    const since = this.now() - binding.drawnAt;
+    if (!final && since < this.interval) {
+      later.add(this.interval - since);
+      return binding;
     }
-    return binding;
-  }
-
-  /** Posts each detail line not posted yet in the thread, recording each one as it goes. */
-  private async drawDetails(snapshot: ProgressSnapshot, binding: SlackStatusBinding): Promise<void> {
-    const { client, store } = this.options;
-    let detailsPosted = binding.detailsPosted;
-    for (const entry of snapshot.details.slice(detailsPosted)) {
-      const title = snapshot.steps.find((s) => s.id === entry.stepId)?.title ?? entry.stepId;
-      const text = renderDetail(entry, title);
-      await callSlack(() =>
-        client.chat.postMessage({ channel: binding.channel, thread_ts: binding.ts, text }),
+    const { channel, ts } = binding;
+    await later.run(async () => {
+      await this.calls.call('chat.update', channel, final ? 'final' : 'status', () =>
+        client.chat.update({ channel, ts, text: message.text, blocks }),
       );
-      detailsPosted += 1;
-      await store.update(snapshot.jobId, { detailsPosted });
-    }
+      await store.update(jobId, { renderedVersion: snapshot.version, drawnAt: this.now() });
+    });
+    return binding;
   }
 
   /** Posts the checklists in the thread once the rollback ended. */
   private async drawChecklists(snapshot: ProgressSnapshot, binding: SlackStatusBinding): Promise<void> {
     if (!isFinished(snapshot) || snapshot.checklists.length === 0 || binding.checklistsPosted) return;
-    const lists = renderChecklists(snapshot.checklists);
-    await callSlack(() =>
-      this.options.client.chat.postMessage({
-        channel: binding.channel,
-        thread_ts: binding.ts,
-        text: lists.text,
-        blocks: lists.blocks as never,
-      }),
-    );
-    await this.options.store.update(snapshot.jobId, { checklistsPosted: true });
+    const { client, store } = this.options;
+    const { jobId } = snapshot;
+    const where = { channel: binding.channel, threadTs: binding.ts };
+    const found = (await store.intended(jobId, 'checklists'))
+      ? await findPostedMessage(client, this.calls, where, jobId, { kind: 'checklists' })
+      : undefined;
+    if (found === undefined) {
+      const lists = renderChecklists(snapshot.checklists);
+      await this.calls.call(
+        'chat.postMessage',
+        binding.channel,
+        'thread',
+        () =>
+          client.chat.postMessage({
+            channel: binding.channel,
+            thread_ts: binding.ts,
+            text: lists.text,
+            blocks: lists.blocks as never,
+            metadata: postMetadata(jobId, { kind: 'checklists' }),
+          }),
+        () => store.intend(jobId, 'checklists'),
+      );
+    }
+    await store.update(jobId, { checklistsPosted: true });
   }
 
   /** The channel the rollback was requested in, else the service's incident channel. */

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { InputError } from '../../errors/rollback-error.js';
+import type { EvidenceSnapshots } from '../../rollback/evidence-snapshots.js';
 import type { AuditLog } from '../../rollback/ports/audit-log.js';
 import type { RollbackService } from '../../rollback/rollback-service.js';
 import { isLocalRequest } from './local-request.js';
@@ -11,7 +12,23 @@ export interface ApiRoutesOptions {
   audit: AuditLog;
   /** When set, every /api request needs `Authorization: Bearer <token>`. */
   token?: string | undefined;
+  /** `POST /api/services/<svc>/snapshots`: a deploy pipeline takes the pre-deploy baseline. */
+  snapshots?: EvidenceSnapshots;
 }
+
+const snapshotBody = z
+  .object({
+    label: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lowercase letters, digits and dashes, like pre-deploy')
+      .default('pre-deploy'),
+    /** Who asks (the pipeline's name), for the audit log. */
+    requestedBy: z
+      .string()
+      .regex(/^[\w .@:/-]{1,80}$/)
+      .default('api'),
+  })
+  .strict();
 
 const auditQuery = z.object({
   service: z
@@ -72,6 +89,31 @@ export function apiRoutes(options: ApiRoutesOptions): (app: FastifyInstance) => 
         if (error instanceof InputError)
           return reply.code(404).send({ error: error.code, message: error.message });
         throw error;
+      }
+    });
+
+    app.post<{ Params: { name: string } }>('/api/services/:name/snapshots', async (request, reply) => {
+      const body = snapshotBody.safeParse(request.body ?? {});
+      if (!body.success) {
+        return reply.code(400).send({
+          error: 'bad_request',
+          message: body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+        });
+      }
+      if (!options.snapshots)
+        return reply.code(404).send({ error: 'not_available', message: 'Snapshots are not served here.' });
+      const { label, requestedBy } = body.data;
+      try {
+        const capture = await options.snapshots.take(request.params.name, label, {
+          id: requestedBy,
+          name: requestedBy,
+          source: 'http',
+        });
+        return reply.code(201).send({ service: request.params.name, label, ...capture });
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+        const status = error.code === 'unknown_service' ? 404 : 409;
+        return reply.code(status).send({ error: error.code, message: error.message, hint: error.hint });
       }
     });
 

@@ -4,6 +4,7 @@ import type { Logger } from '../../observability/logger.js';
 import { renderMessagePage, renderReportPage } from '../../render/html/render-report-page.js';
 import type { AuditEntry, AuditLog } from '../../rollback/ports/audit-log.js';
 import type { ProgressStore } from '../../rollback/ports/progress-store.js';
+import type { NotificationOutbox, NotificationTimeline } from '../../rollback/ports/notification-outbox.js';
 import type { RollbackIndex } from '../../rollback/ports/rollback-queue.js';
 import type { ServiceCatalog } from '../../rollback/service-catalog.js';
 import { checkReportAccess, type ReportAccessConfig } from './report-access.js';
@@ -14,6 +15,8 @@ export interface ReportRoutesOptions {
   audit?: AuditLog;
   catalog?: ServiceCatalog;
   access: ReportAccessConfig;
+  /** The notification outbox's timeline of each rollback (shown as "Notifications"). */
+  notifications?: Pick<NotificationOutbox, 'timeline'>;
   log: Logger;
 }
 
@@ -63,13 +66,18 @@ export function reportRoutes(options: ReportRoutesOptions): (app: FastifyInstanc
               `No rollback with id "${jobId}" (reports are kept 30 days).`,
             ),
           );
-        const [plan, audit] = await Promise.all([options.index.plan(jobId), readAudit(options, jobId)]);
+        const [plan, audit, notifications] = await Promise.all([
+          options.index.plan(jobId),
+          readAudit(options, jobId),
+          readTimeline(options, jobId),
+        ]);
         const approvalsRequired = options.catalog?.get(snapshot.service)?.approval.required;
         const page = renderReportPage({
           snapshot,
           audit,
           ...(plan ? { plan } : {}),
           ...(approvalsRequired === undefined ? {} : { approvalsRequired }),
+          ...(notifications ? { notifications } : {}),
         });
         return send(reply, 200, page);
       },
@@ -85,6 +93,19 @@ async function readAudit(options: ReportRoutesOptions, jobId: string): Promise<A
   } catch (error) {
     options.log.warn({ err: error, jobId }, 'could not read the audit trail for a report');
     return [];
+  }
+}
+
+/** Like the audit trail, the notifications are an extra: absent when they cannot be read. */
+async function readTimeline(
+  options: ReportRoutesOptions,
+  jobId: string,
+): Promise<NotificationTimeline | undefined> {
+  try {
+    return await options.notifications?.timeline(jobId);
+  } catch (error) {
+    options.log.warn({ err: error, jobId }, 'could not read the notifications for a report');
+    return undefined;
   }
 }
 

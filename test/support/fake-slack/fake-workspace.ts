@@ -49,6 +49,13 @@ export class FakeWorkspace {
     return USER_ID.test(id) ? { id, name: `user-${id.toLowerCase()}` } : undefined;
   }
 
+  /** The configured user with this e-mail address (case-insensitive), as users.lookupByEmail finds them. */
+  userByEmail(email: string): (FakeUser & { id: string }) | undefined {
+    for (const [id, user] of Object.entries(this.options.users ?? {}))
+      if (user.email?.toLowerCase() === email) return { id, ...user };
+    return undefined;
+  }
+
   /** Posts a message, or a reply when `threadTs` names a message (or a reply) in the channel. */
   post(channel: string, content: MessageContent, threadTs?: string): FakeMessage | undefined {
     const list = this.channelMessages.get(channel) ?? [];

@@ -109,6 +109,28 @@ export const WEB_API_METHODS: Record<string, MethodHandler> = {
     };
   },
 
+  'users.lookupByEmail': (args, { workspace }) => {
+    const email = (str(args.email) ?? '').toLowerCase();
+    const user = workspace.userByEmail(email);
+    if (user === undefined) return fail('users_not_found');
+    return {
+      ok: true,
+      user: { id: user.id, team_id: FAKE_BOT.teamId, name: user.name, real_name: user.realName ?? user.name },
+    };
+  },
+
+  'chat.scheduleMessage': (args, { workspace }) => {
+    const channel = str(args.channel) ?? '';
+    if (!workspace.channelExists(channel)) return fail('channel_not_found');
+    const postAt = Number(args.post_at);
+    if (!Number.isInteger(postAt) || postAt <= Date.now() / 1000) return fail('time_in_past');
+    if (postAt > Date.now() / 1000 + 120 * 24 * 3600) return fail('time_too_far');
+    const content = messageContent(args, 'post');
+    if ('error' in content) return content;
+    const id = `Q${workspace.nextTs().replace('.', '')}`;
+    return { ok: true, channel, scheduled_message_id: id, post_at: postAt };
+  },
+
   'users.info': (args, { workspace }) => {
     const user = workspace.user(str(args.user) ?? '');
     if (user === undefined) return fail('user_not_found');

@@ -44,6 +44,8 @@ function surface(progressStore: ProgressStore = progress): SlackStatusSurface {
     index,
     catalog,
     reportUrl: (jobId) => `https://rollback.example/rollbacks/${jobId}`,
+    // Every change drawn at once here; spacing intermediate updates out is tested on its own.
+    updateIntervalMs: 0,
   });
 }
 
@@ -172,16 +174,20 @@ describe('Slack status surface', () => {
   });
 
   it.each([
-    ['rate limited (429)', (method: string) => slack.rateLimitNext(method, 1)],
-    ['down (HTTP 500)', (method: string) => slack.failHttpNext(method, 500)],
-  ])('reports Slack %s as retryable, and the retry posts once', async (_name, fault) => {
+    [
+      'rate limited (429)',
+      (method: string) => slack.rateLimitNext(method, 1),
+      { code: 'render_deferred', retryAfterMs: 1000 },
+    ],
+    ['down (HTTP 500)', (method: string) => slack.failHttpNext(method, 500), { code: 'slack_unavailable' }],
+  ])('reports Slack %s as retryable, and the retry posts once', async (_name, fault, expected) => {
     const { snapshot } = await rollback();
     fault('chat.postMessage');
     const error = await surface()
       .sync(snapshot.jobId)
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RetryableError);
-    expect(error).toMatchObject({ code: 'slack_unavailable' });
+    expect(error).toMatchObject(expected);
     expect(slack.messages(REQUESTED_IN)).toHaveLength(0);
     await surface().sync(snapshot.jobId);
     expect(slack.messages(REQUESTED_IN)).toHaveLength(1);

@@ -12,6 +12,7 @@ import { aptInstallArgv, aptTool } from './apt-tool.js';
 import {
   choosePackageVersion,
   describeInstalled,
+  versionFrom,
   type HostVersions,
 } from '../host/choose-package-version.js';
 import { strategySection } from '../strategy-section.js';
@@ -82,6 +83,7 @@ export class AptStrategy implements Strategy {
       to: `${apt.package} ${version}`,
       target: { ...target },
       actions,
+      versions: { ...versionFrom(hosts), to: version },
     };
   }
 

@@ -9,7 +9,7 @@ import type { ResolvedPlan, Strategy, StrategyCallOptions, VersionEntry } from '
 import { strategySection } from '../strategy-section.js';
 import { formatCommand } from '../host/format-command.js';
 import { resolveHostRollout } from '../host/host-rollout.js';
-import { describeInstalled } from '../host/choose-package-version.js';
+import { describeInstalled, versionFrom } from '../host/choose-package-version.js';
 import { hostChangeSteps } from '../host/host-change-steps.js';
 import { hostFinishSteps } from '../host/host-finish-steps.js';
 import { unitActions } from '../host/unit-actions.js';
@@ -76,6 +76,7 @@ export class ComposeStrategy implements Strategy {
     return {
       from: `${compose.image}:${describeInstalled(running)}`,
       to: `${compose.image}:${tag}`,
+      versions: { ...versionFrom(running), to: tag },
       target: { image: compose.image, tag, hosts: hosts.map((h) => ({ host: h.host, from: h.running })) },
       actions,
     };

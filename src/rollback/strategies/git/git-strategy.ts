@@ -82,6 +82,7 @@ export class GitStrategy implements Strategy {
       from: `${fromLabel} (${head.slice(0, 7)})`,
       to: `${target.version} (${target.sha.slice(0, 7)})`,
       target: { ...gitTarget },
+      versions: { from: fromLabel, to: target.version },
       actions: hosts.flatMap((host) => [
         {
           target: host.name,

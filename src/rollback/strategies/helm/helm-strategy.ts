@@ -70,6 +70,11 @@ export class HelmStrategy implements Strategy {
         { target: where, description: formatCommand(helmRollbackArgv(helm, target.revision)) },
         { target: where, description: formatCommand(helmStatusArgv(helm)) },
       ],
+      knownFrom: 'history',
+      versions: {
+        ...(current.app_version ? { from: current.app_version } : {}),
+        ...(target.app_version ? { to: target.app_version } : {}),
+      },
     };
   }
 

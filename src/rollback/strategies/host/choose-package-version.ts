@@ -59,6 +59,13 @@ export function choosePackageVersion(
 }
 
 /** "0.8.0-1" when all hosts agree, else "0.8.0-1 (web-1), 0.7.0-1 (web-2)". */
+/** `{from}`: the one version every host runs (for the direction check); empty when they differ or lack it. */
+export function versionFrom(hosts: { installed: string | null }[]): { from?: string } {
+  const distinct = new Set(hosts.map((h) => h.installed));
+  const only = hosts[0]?.installed;
+  return distinct.size === 1 && only ? { from: only } : {};
+}
+
 export function describeInstalled(hosts: { host: string; installed: string | null }[]): string {
   const distinct = new Set(hosts.map((h) => h.installed));
   if (distinct.size === 1) return hosts[0]?.installed ?? 'not installed';

@@ -2,7 +2,15 @@ import type { ServiceConfig, KubernetesSection } from '../../../config/service-s
 import type { Logger } from '../../../observability/logger.js';
 import type { RollbackRequest } from '../../plan.js';
 import type { CommandRunner } from '../../ports/command-runner.js';
-import type { KubernetesClusterFactory } from '../../ports/kubernetes-cluster.js';
+import type { V1PodSpec } from '@kubernetes/client-node';
+import type { RegistrySection } from '../../../config/registry-schema.js';
+import { serviceRegistryCredentials } from '../../images/registry-credentials.js';
+import type {
+  ImageRegistry,
+  ImageRegistryFactory,
+  RegistryCredentialsLookup,
+} from '../../ports/image-registry.js';
+import type { KubernetesCluster, KubernetesClusterFactory } from '../../ports/kubernetes-cluster.js';
 import type { RollbackStep } from '../../step.js';
 import type { ResolvedPlan, Strategy, StrategyCallOptions, VersionEntry } from '../../strategy.js';
 import { identifyStep } from './identify-step.js';
@@ -23,6 +31,10 @@ export interface KubernetesStrategyOptions {
   log: Logger;
   /** How often the monitor re-reads the Deployment besides watching it. Default 5 s. */
   pollIntervalMs?: number;
+  /** Builds registry clients; absent: no registry is ever asked (only history and `tags:` are known). */
+  registryFactory?: ImageRegistryFactory;
+  /** Credentials a service's `kubernetes.registry.credentialsEnv`/`credentialsFile` name (built in main). */
+  configuredCredentials?: (registry: RegistrySection) => RegistryCredentialsLookup | undefined;
 }
 
 function sectionOf(service: ServiceConfig): KubernetesSection {
@@ -50,12 +62,33 @@ export class KubernetesStrategy implements Strategy {
     options: StrategyCallOptions = {},
   ): Promise<ResolvedPlan> {
     const section = sectionOf(service);
-    return resolveKubernetesPlan(
-      this.options.clusterFactory(section.context),
-      section,
-      request,
-      options.signal,
-    );
+    const cluster = this.options.clusterFactory(section.context);
+    return resolveKubernetesPlan(cluster, section, request, {
+      service: service.name,
+      registryFor: (podSpec) => this.registryFor(cluster, section, podSpec),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  }
+
+  /** The service's registry client: credentials from its configuration, its Secret, then imagePullSecrets. */
+  private registryFor(
+    cluster: KubernetesCluster,
+    section: KubernetesSection,
+    podSpec: V1PodSpec | undefined,
+  ): ImageRegistry | undefined {
+    const settings = section.registry;
+    const factory = this.options.registryFactory;
+    if (!settings || !factory) return undefined;
+    const configured = this.options.configuredCredentials?.(settings);
+    const credentials = serviceRegistryCredentials({
+      cluster,
+      namespace: section.namespace,
+      podSpec,
+      useImagePullSecrets: settings.useImagePullSecrets,
+      ...(settings.credentialsSecretName ? { credentialsSecretName: settings.credentialsSecretName } : {}),
+      ...(configured ? { configured } : {}),
+    });
+    return factory({ credentials, insecure: settings.insecure });
   }
 
   steps(service: ServiceConfig, target: Record<string, unknown>): RollbackStep[] {

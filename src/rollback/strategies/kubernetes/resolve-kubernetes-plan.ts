@@ -1,18 +1,21 @@
 import type { KubernetesSection } from '../../../config/service-schema.js';
-import { InputError, PermanentError } from '../../../errors/rollback-error.js';
+import type { V1PodSpec } from '@kubernetes/client-node';
+import { InputError } from '../../../errors/rollback-error.js';
 import type { PlannedAction, RollbackRequest } from '../../plan.js';
+import type { ImageRegistry } from '../../ports/image-registry.js';
 import type { KubernetesCluster } from '../../ports/kubernetes-cluster.js';
 import type { ResolvedPlan } from '../../strategy.js';
-import { computeImagePatch } from './compute-image-patch.js';
 import { findRevisionToUndo, undoToReplicaSet } from './compute-undo-patch.js';
+import { LAST_APPLIED } from './apply-safe/restore-last-applied.js';
 import { cdManagerWarnings } from './cd-manager-warnings.js';
 import { checkDeploymentTraps, kubectlFlags } from './deployment-traps.js';
 import { prunedRevisionError } from './pruned-revision.js';
-import { describeVersion } from './describe-image.js';
-import type { ImageTarget, UndoTarget } from './kubernetes-target.js';
+import { describeVersion, imageTag } from './describe-image.js';
+import type { UndoTarget } from './kubernetes-target.js';
 import { clusterWhere, readDeploymentState, type DeploymentState } from './read-deployment-state.js';
 import { containerImage, revisionHistory } from './replica-set-history.js';
 import { POD_TEMPLATE_HASH_LABEL } from './equal-ignore-hash.js';
+import { resolveImageTarget } from './resolve-image-target.js';
 
 const REVISION_VERSION = /^revision[:-]?(\d+)$/;
 
@@ -26,6 +29,13 @@ function revisionsHint(state: DeploymentState, container: string): string {
     : 'The Deployment has no revisions.';
 }
 
+export interface ResolveKubernetesOptions {
+  service: string;
+  /** The service's registry client for a pod spec (its imagePullSecrets); absent: no registry configured. */
+  registryFor?: (podSpec: V1PodSpec | undefined) => ImageRegistry | undefined;
+  signal?: AbortSignal;
+}
+
 /**
  * Reads the Deployment now and turns the request into a concrete target: an image (`version`), or the
  * ReplicaSet of a revision (`toRevision`, or "previous" resolved to the second-highest revision).
@@ -34,8 +44,9 @@ export async function resolveKubernetesPlan(
   cluster: KubernetesCluster,
   section: KubernetesSection,
   request: RollbackRequest,
-  signal?: AbortSignal,
+  options: ResolveKubernetesOptions,
 ): Promise<ResolvedPlan> {
+  const { signal } = options;
   const state = await readDeploymentState(cluster, section, signal);
   const name = section.deployment;
   const where = clusterWhere(cluster, section.namespace);
@@ -58,29 +69,20 @@ export async function resolveKubernetesPlan(
   const toRevision = byRevision ? Number(byRevision[1]) : request.toRevision;
 
   if (version !== undefined) {
-    if (section.tags && !section.tags.includes(version)) {
-      throw new InputError('unknown_version', `${version} is not a known version of ${name}.`, {
-        hint: `Valid versions: ${section.tags.join(', ')}.`,
-      });
-    }
-    const image = `${section.image}:${version}`;
-    const result = computeImagePatch(state.deployment, section.container, image);
-    if (result.kind === 'missing_container') {
-      throw new PermanentError('container_not_found', `${result.message} in deployment/${name} (${where})`, {
-        hint: 'Fix kubernetes.container in the service YAML.',
-      });
-    }
-    if (result.kind === 'unchanged') {
-      throw new InputError('already_current', `${name} already runs ${image} (${from}).`);
-    }
-    const target: ImageTarget = { mode: 'image', ...common, version, image };
-    const action: PlannedAction = {
-      target: `cluster ${where}`,
-      description:
-        `PATCH deployment/${name} (strategic merge patch) ${JSON.stringify(result.patch)}, ` +
-        `as kubectl set image deployment/${name} ${section.container}=${image} ${kubectlFlags(section)}`,
-    };
-    return { from, to: version, target: { ...target }, actions: [action], ...withWarnings(warnings) };
+    const resolved = await resolveImageTarget({
+      service: options.service,
+      section,
+      state,
+      version,
+      registry: options.registryFor?.(state.deployment.spec?.template?.spec),
+      common,
+      from,
+      where,
+      kubectlFlags: kubectlFlags(section),
+      actionNote: applySafeNote(state),
+      ...(signal ? { signal } : {}),
+    });
+    return { ...resolved, ...withWarnings([...warnings, ...(resolved.warnings ?? [])]) };
   }
 
   const requested = toRevision ?? 0;
@@ -116,17 +118,27 @@ export async function resolveKubernetesPlan(
       `PATCH deployment/${name} (JSON Patch): replace /spec/template with the template of revision ${selection.revision} ` +
       `(ReplicaSet ${rsName}, ${revisionHistory(state.deployment, [rs])[0]?.images.join(', ') ?? ''}) and replace ` +
       `/metadata/annotations (keys: ${Object.keys(annotations).join(', ') || 'none'}), ` +
-      `as kubectl rollout undo deployment/${name} --to-revision=${selection.revision} ${kubectlFlags(section)}`,
+      `as kubectl rollout undo deployment/${name} --to-revision=${selection.revision} ${kubectlFlags(section)}` +
+      applySafeNote(state),
   };
   return {
     from,
     to: describeVersion(image, selection.revision),
     target: { ...target },
     actions: [action],
+    knownFrom: 'history',
+    versions: { from: imageTag(state.image), to: imageTag(image) },
     ...withWarnings(warnings),
   };
 }
 
 function withWarnings(warnings: string[]): { warnings?: string[] } {
   return warnings.length > 0 ? { warnings } : {};
+}
+
+/** Said in the plan when the Deployment was `kubectl apply`-ed: its last-applied manifest is rewritten too. */
+function applySafeNote(state: DeploymentState): string {
+  return state.deployment.metadata?.annotations?.[LAST_APPLIED] === undefined
+    ? ''
+    : `; ${LAST_APPLIED} is rewritten to match (apply-safe)`;
 }

@@ -1,6 +1,7 @@
 import { PermanentError } from '../../../errors/rollback-error.js';
 import type { JsonPatchOperation, PatchKind } from '../../ports/kubernetes-cluster.js';
 import type { RollbackStep, StepContext } from '../../step.js';
+import { applySafeImagePatch, applySafeUndoPatch } from './apply-safe/apply-safe-patch.js';
 import { computeImagePatch } from './compute-image-patch.js';
 import { pausedMessage, undoToReplicaSet } from './compute-undo-patch.js';
 import type { KubernetesTarget } from './kubernetes-target.js';
@@ -13,6 +14,9 @@ import {
 import { readDeploymentState, type DeploymentState } from './read-deployment-state.js';
 import { revisionOf } from './replica-set-history.js';
 import { describeTarget, findTargetReplicaSet, isAtTarget } from './target-state.js';
+
+const APPLY_SAFE_NOTE =
+  '; kubectl.kubernetes.io/last-applied-configuration now matches it, so a later kubectl apply of the restored manifest changes nothing';
 
 interface Change {
   patch: JsonPatchOperation[] | Record<string, unknown>;
@@ -34,10 +38,11 @@ function changeFor(target: KubernetesTarget, state: DeploymentState): Change {
         `${result.kind === 'missing_container' ? result.message : 'nothing to change'} in deployment/${target.deployment}`,
       );
     }
+    const safe = applySafeImagePatch(state.deployment, target.container, target.image, result.patch);
     return {
-      patch: result.patch,
+      patch: safe.patch,
       kind: 'strategic',
-      description: `set image ${target.container}=${target.image}`,
+      description: `set image ${target.container}=${target.image}${safe.rewritten ? APPLY_SAFE_NOTE : ''}`,
     };
   }
   const replicaSet = findTargetReplicaSet(target, state);
@@ -53,10 +58,11 @@ function changeFor(target: KubernetesTarget, state: DeploymentState): Change {
     path: '/metadata/resourceVersion',
     value: state.deployment.metadata?.resourceVersion,
   };
+  const safe = applySafeUndoPatch(state.deployment, replicaSet.spec?.template, plan.patch);
   return {
-    patch: [guard, ...plan.patch],
+    patch: [guard, ...safe.patch],
     kind: 'json',
-    description: `rolled back to the template of ${describeTarget(target)}`,
+    description: `rolled back to the template of ${describeTarget(target)}${safe.rewritten ? APPLY_SAFE_NOTE : ''}`,
   };
 }
 

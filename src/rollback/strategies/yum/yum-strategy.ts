@@ -8,7 +8,7 @@ import type { ResolvedPlan, Strategy, StrategyCallOptions, VersionEntry } from '
 import { strategySection } from '../strategy-section.js';
 import { formatCommand } from '../host/format-command.js';
 import { resolveHostRollout } from '../host/host-rollout.js';
-import { describeInstalled } from '../host/choose-package-version.js';
+import { describeInstalled, versionFrom } from '../host/choose-package-version.js';
 import { hostChangeSteps } from '../host/host-change-steps.js';
 import { hostFinishSteps } from '../host/host-finish-steps.js';
 import { unitActions } from '../host/unit-actions.js';
@@ -69,7 +69,13 @@ export class YumStrategy implements Strategy {
       target.mode === 'downgrade'
         ? `${yum.package} ${target.version}`
         : `${yum.package} before ${target.hosts.map((h) => `transaction ${h.transaction}${target.hosts.length > 1 ? ` (${h.host})` : ''}`).join(', ')}`;
-    return { from: `${yum.package} ${describeInstalled(states)}`, to, target: { ...target }, actions };
+    return {
+      from: `${yum.package} ${describeInstalled(states)}`,
+      to,
+      target: { ...target },
+      actions,
+      ...(target.mode === 'downgrade' ? { versions: { ...versionFrom(states), to: target.version } } : {}),
+    };
   }
 
   steps(service: ServiceConfig, target: Record<string, unknown>): RollbackStep[] {

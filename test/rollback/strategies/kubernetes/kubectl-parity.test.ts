@@ -91,7 +91,11 @@ describe('the bot and kubectl leave the Deployment identical', () => {
         'kaizen=kaizen:v0.6.0',
       ]),
     ).toMatchObject({ exitCode: 0 });
-    const run = await plan(strategyFor(withBotFake), kaizenService(), rollbackRequest({ version: 'v0.6.0' }));
+    const run = await plan(
+      strategyFor(withBotFake),
+      kaizenService({ kubernetes: { tags: ['v0.6.0'] } }),
+      rollbackRequest({ version: 'v0.6.0' }),
+    );
     await run.step('rollback').run(run.context().ctx);
     await Promise.all([settled(withKubectlFake), settled(withBotFake)]);
     expect(lastPatch(withBotFake)).toEqual(lastPatch(withKubectlFake));

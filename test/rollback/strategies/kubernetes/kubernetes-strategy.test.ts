@@ -25,8 +25,9 @@ afterEach(async () => {
 
 async function kaizen(
   options: { progressDeadlineSeconds?: number; replicas?: number } = {},
+  readyDelayMs = 10,
 ): Promise<FakeKube> {
-  const fake = await startFakeKube({ readyDelayMs: 10 });
+  const fake = await startFakeKube({ readyDelayMs });
   open.push(fake);
   await fake.createDeployment({
     name: 'kaizen',
@@ -38,6 +39,9 @@ async function kaizen(
   await fake.deploy('default', 'kaizen', 'kaizen', 'kaizen:v0.8.0');
   return fake;
 }
+
+/** v0.6.0 never ran in the Deployment: it is offered in `tags:`. */
+const withV060 = kaizenService({ kubernetes: { tags: ['v0.6.0'] } });
 
 async function healthServer(status: number): Promise<string> {
   const server: Server = createServer((_req, res) => {
@@ -140,7 +144,8 @@ describe('KubernetesStrategy against a fake cluster', () => {
   });
 
   it('rolls back to an image version and reports the rollout', async () => {
-    const fake = await kaizen();
+    // Pods take 300 ms to be ready, so the monitor sees the rollout under way even on a loaded machine.
+    const fake = await kaizen({}, 300);
     const service = kaizenService({ kubernetes: { tags: ['v0.8.0', 'v0.7.0', 'v0.6.0'] } });
     const run = await plan(strategyFor(fake), service, rollbackRequest({ version: 'v0.6.0' }));
     const { summaries, details } = await runAll(run);
@@ -166,7 +171,7 @@ describe('KubernetesStrategy against a fake cluster', () => {
   it('fails the monitor with the runbook advice and the events when the progress deadline passes', async () => {
     const fake = await kaizen({ progressDeadlineSeconds: 1, replicas: 2 });
     fake.markImageBroken('kaizen:v0.6.0');
-    const run = await plan(strategyFor(fake), kaizenService(), rollbackRequest({ version: 'v0.6.0' }));
+    const run = await plan(strategyFor(fake), withV060, rollbackRequest({ version: 'v0.6.0' }));
     const context = run.context();
     await run.step('rollback').run(context.ctx);
     const error = await failure(run.step('monitor').run(context.ctx));
@@ -184,7 +189,7 @@ describe('KubernetesStrategy against a fake cluster', () => {
     fake.markImageBroken('kaizen:v0.6.0');
     const run = await plan(
       strategyFor(fake),
-      kaizenService({ kubernetes: { rolloutTimeout: '1s' } }),
+      kaizenService({ kubernetes: { rolloutTimeout: '1s', tags: ['v0.6.0'] } }),
       rollbackRequest({ version: 'v0.6.0' }),
     );
     const context = run.context();
@@ -199,7 +204,7 @@ describe('KubernetesStrategy against a fake cluster', () => {
   it('stops monitoring when the job is cancelled', async () => {
     const fake = await kaizen({ replicas: 2 });
     fake.markImageBroken('kaizen:v0.6.0');
-    const run = await plan(strategyFor(fake), kaizenService(), rollbackRequest({ version: 'v0.6.0' }));
+    const run = await plan(strategyFor(fake), withV060, rollbackRequest({ version: 'v0.6.0' }));
     await run.step('rollback').run(run.context().ctx);
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 200);

@@ -132,13 +132,15 @@ describe('KubernetesStrategy.resolve', () => {
     );
   });
 
-  it('refuses versions outside kubernetes.tags, the current image, and a paused Deployment', async () => {
+  it('refuses versions that never ran and are not in kubernetes.tags, the current image, and a paused Deployment', async () => {
     const { deployment: d, replicaSets } = history();
     await expect(
       strategyFor(d, replicaSets).resolve(service(['v0.8.0', 'v0.7.0']), request({ version: 'v0.6.9' })),
     ).rejects.toMatchObject({
       code: 'unknown_version',
-      hint: 'Valid versions: v0.8.0, v0.7.0.',
+      message:
+        'v0.6.9 is not a known version of kaizen: it never ran in deployment/kaizen, it is not in kubernetes.tags.',
+      hint: 'Available: v0.7.5, v0.7.0. The registry is not asked: configure kubernetes.registry to accept versions that exist there.',
     });
     await expect(
       strategyFor(d, replicaSets).resolve(service(), request({ version: 'v0.8.0' })),

@@ -1,0 +1,72 @@
+import type { webApi } from '@slack/bolt';
+import { renderStepThread } from '../../render/slack/index.js';
+import { isFinished, isStepEnded, type ProgressSnapshot } from '../../rollback/progress-snapshot.js';
+import type { SlackStatusBinding, SlackStatusStore } from '../../stores/slack-status-store.js';
+import { findPostedMessage, postMetadata } from './find-posted-message.js';
+import type { SlackCalls } from './slack-calls.js';
+
+export interface StepThreadDrawing {
+  client: webApi.WebClient;
+  store: SlackStatusStore;
+  calls: SlackCalls;
+  /** A running step's reply is drawn at most this often (ms); an ended step's at once. */
+  intervalMs: number;
+  now: () => number;
+  later: { add(ms: number): void };
+}
+
+/**
+ * One thread reply per step that has details, under the status message: posted when the step ends (or
+ * once it has been talking for an interval), then edited in place when it adds more. A step that says a
+ * lot costs one or two calls, not one per line.
+ */
+export async function drawStepThreads(
+  snapshot: ProgressSnapshot,
+  binding: SlackStatusBinding,
+  drawing: StepThreadDrawing,
+): Promise<void> {
+  const { client, store, calls, now } = drawing;
+  const { jobId } = snapshot;
+  const { channel } = binding;
+  for (const step of snapshot.steps) {
+    const entries = snapshot.details.filter((d) => d.stepId === step.id);
+    const drawn = binding.steps[step.id];
+    if (entries.length === 0 || (drawn !== undefined && drawn.details >= entries.length)) continue;
+    const settled = isFinished(snapshot) || isStepEnded(step);
+    const firstAt = Date.parse(entries[0]?.at ?? '');
+    const age = now() - (drawn?.drawnAt ?? (Number.isNaN(firstAt) ? 0 : firstAt));
+    if (!settled && age < drawing.intervalMs) {
+      drawing.later.add(drawing.intervalMs - age);
+      continue;
+    }
+    const text = renderStepThread(step.title, entries);
+    const part = { kind: 'step' as const, stepId: step.id };
+    let ts = drawn?.ts;
+    if (ts === undefined && (await store.intended(jobId, `step:${step.id}`)))
+      ts = await findPostedMessage(client, calls, { channel, threadTs: binding.ts }, jobId, part);
+    if (ts === undefined) {
+      const posted = await calls.call(
+        'chat.postMessage',
+        channel,
+        'thread',
+        () =>
+          client.chat.postMessage({
+            channel,
+            thread_ts: binding.ts,
+            text,
+            metadata: postMetadata(jobId, part),
+          }),
+        () => store.intend(jobId, `step:${step.id}`),
+      );
+      ts = String(posted.ts);
+    } else {
+      const target = ts;
+      await calls.call('chat.update', channel, 'thread', () =>
+        client.chat.update({ channel, ts: target, text }),
+      );
+    }
+    const record = { ts, details: entries.length, drawnAt: now() };
+    binding.steps[step.id] = record;
+    await store.bindStep(jobId, step.id, record);
+  }
+}
