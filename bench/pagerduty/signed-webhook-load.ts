@@ -20,13 +20,22 @@ export interface WebhookLoadResult {
   latencyMs: { p50: number; p99: number; max: number };
 }
 
+const template = pagerDutyFixture('incident-triggered.json').toString('utf8');
+
+/** The n-th distinct `incident.triggered` event of a run (its own event and incident id). */
+export function benchEventBody(n: number): string {
+  return template
+    .replace('01DEN7SW4RA2F62L0A3U5T4HXJ', `BENCH${String(n).padStart(21, '0')}`)
+    .replaceAll('Q2KPW3SL0BGXXN', `Q${String(n).padStart(13, '0')}`)
+    .replaceAll('PF9KMXH', 'PBENCH1');
+}
+
 /**
  * Drives POSTs of V3 `incident.triggered` webhooks at `url` with autocannon: each request is a distinct
  * event (its own event id, incident id and `X-Webhook-Id`), signed per request, so a receiver that
  * deduplicates can be checked for 0 lost and 0 processed twice.
  */
 export async function runSignedWebhookLoad(options: WebhookLoadOptions): Promise<WebhookLoadResult> {
-  const template = pagerDutyFixture('incident-triggered.json').toString('utf8');
   let sequence = 0;
   const result = await autocannon({
     url: options.url,
@@ -36,10 +45,7 @@ export async function runSignedWebhookLoad(options: WebhookLoadOptions): Promise
       {
         method: 'POST',
         setupRequest: (request) => {
-          const n = ++sequence;
-          const body = template
-            .replace('01DEN7SW4RA2F62L0A3U5T4HXJ', `BENCH${String(n).padStart(21, '0')}`)
-            .replaceAll('Q2KPW3SL0BGXXN', `Q${String(n).padStart(13, '0')}`);
+          const body = benchEventBody(++sequence);
           return {
             ...request,
             headers: {

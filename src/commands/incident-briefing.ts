@@ -1,4 +1,7 @@
+import type { Contact } from '../config/contacts-schema.js';
+import type { LinksSection } from '../config/links-schema.js';
 import type { ServiceConfig } from '../config/service-schema.js';
+import type { IncidentTracker, OnCallPerson } from '../rollback/ports/incident-tracker.js';
 import { describeError } from '../errors/rollback-error.js';
 import type { Logger } from '../observability/logger.js';
 import type { IncidentLink } from '../rollback/plan.js';
@@ -18,7 +21,7 @@ export interface BriefedVersion {
 
 /** What the incident channel is told when an incident opens on a catalog service. */
 export interface IncidentBriefing {
-  incident: IncidentLink & { urgency?: string; serviceName?: string };
+  incident: IncidentLink & { urgency?: string; escalationPolicyId?: string };
   service: string;
   channel: string;
   /** The running version, if it could be read. */
@@ -27,12 +30,19 @@ export interface IncidentBriefing {
   lastKnownGood?: BriefedVersion;
   /** Why the versions could not be read (the cluster did not answer): shown instead. */
   versionsProblem?: string;
+  /** Who is on call now for the service's escalation policy (PagerDuty `/oncalls`), level 1 first. */
+  oncall?: OnCallPerson[];
+  /** The service's `contacts:` and `links:` (dashboards, runbook) from the catalog. */
+  contacts: Contact[];
+  links?: LinksSection | undefined;
 }
 
 export interface BriefingDeps {
   rollbacks: RollbackService;
   audit: AuditLog;
   index: RollbackIndex;
+  /** PagerDuty's REST API, for who is on call; absent: not shown. */
+  tracker?: Pick<IncidentTracker, 'oncallsFor'> | undefined;
   log: Logger;
 }
 
@@ -46,7 +56,19 @@ export async function briefIncident(
   service: ServiceConfig,
   incident: IncidentBriefing['incident'],
 ): Promise<IncidentBriefing> {
-  const briefing: IncidentBriefing = { incident, service: service.name, channel: service.channel };
+  const briefing: IncidentBriefing = {
+    incident,
+    service: service.name,
+    channel: service.channel,
+    contacts: service.contacts ?? [],
+    links: service.links,
+  };
+  const policy = service.pagerduty?.escalationPolicyId ?? incident.escalationPolicyId;
+  if (deps.tracker && policy)
+    briefing.oncall = await deps.tracker.oncallsFor(policy).catch((error: unknown) => {
+      deps.log.warn({ error: describeError(error) }, 'could not read who is on call');
+      return undefined;
+    });
   let entries: VersionEntry[] = [];
   try {
     entries = (await deps.rollbacks.versions(service.name)).entries;

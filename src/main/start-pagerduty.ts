@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { webApi } from '@slack/bolt';
 import type { Logger } from '../observability/logger.js';
 import { InboundEventQueue, type InboundEvent } from '../queue/inbound-event-queue.js';
+import { InboundIntake } from '../queue/inbound-intake.js';
 import type { SlackMessage } from '../render/slack/block-kit.js';
 import type { IncidentTracker } from '../rollback/ports/incident-tracker.js';
 import { RedisDeliveryDedupe } from '../stores/redis-delivery-dedupe.js';
@@ -51,13 +52,14 @@ export function startPagerDutyInbound(
 ): PagerDutyInbound {
   const log = deps.log.child({ component: 'pagerduty' });
   const queue = new InboundEventQueue({ connection: core.connection, prefix: core.keys.prefix, log });
+  const dedupe = new RedisDeliveryDedupe(core.redis, core.keys);
   const post = deps.slackClient
     ? slackChannelPoster(deps.slackClient)
     : async (channel: string, message: SlackMessage) =>
         log.info({ channel, text: message.text }, 'no Slack configured: not posted');
   const onEvent = pagerDutyEventHandler({
     catalog: core.catalog,
-    briefing: { rollbacks: core.rollbacks, audit: core.audit, index: core.index, log },
+    briefing: { rollbacks: core.rollbacks, audit: core.audit, index: core.index, tracker: deps.tracker, log },
     incidentRollbacks: core.incidentRollbacks,
     progress: core.progress,
     post,
@@ -82,8 +84,11 @@ export function startPagerDutyInbound(
     routes: pagerDutyRoutes({
       secrets: settings?.webhookSecrets ?? [],
       actionToken: settings?.actionToken,
-      dedupe: new RedisDeliveryDedupe(core.redis, core.keys),
-      queue,
+      intake: new InboundIntake({
+        claimMany: (keys) => dedupe.claimMany(keys),
+        releaseMany: (keys) => dedupe.releaseMany(keys),
+        addMany: (items) => queue.addMany(items),
+      }),
       knowsService: (name) => core.catalog.get(name) !== undefined,
       log,
     }),

@@ -42,13 +42,25 @@ export class InboundEventQueue {
   }
 
   async add(dedupeKey: string, event: InboundEvent): Promise<void> {
-    await this.queue.add(event.source, event, {
-      jobId: `in-${createHash('sha256').update(dedupeKey).digest('hex').slice(0, 40)}`,
-      attempts: 12,
-      backoff: { type: 'exponential', delay: 1_000 },
-      removeOnComplete: { age: 3 * 24 * 3600, count: 10_000 },
-      removeOnFail: { age: 7 * 24 * 3600 },
-    });
+    await this.addMany([{ dedupeKey, event }]);
+  }
+
+  /** One `addBulk` (a single MULTI) for many events. */
+  async addMany(items: readonly { dedupeKey: string; event: InboundEvent }[]): Promise<void> {
+    if (items.length === 0) return;
+    await this.queue.addBulk(
+      items.map(({ dedupeKey, event }) => ({
+        name: event.source,
+        data: event,
+        opts: {
+          jobId: `in-${createHash('sha256').update(dedupeKey).digest('hex').slice(0, 40)}`,
+          attempts: 12,
+          backoff: { type: 'exponential' as const, delay: 1_000 },
+          removeOnComplete: { age: 3 * 24 * 3600, count: 10_000 },
+          removeOnFail: { age: 7 * 24 * 3600 },
+        },
+      })),
+    );
   }
 
   /** Handles queued events; `handle` throws RetryableError to be retried, PermanentError to give up. */

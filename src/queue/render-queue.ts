@@ -42,14 +42,21 @@ export class RenderQueue {
     );
   }
 
+  /**
+   * `latestVersion` lets a render job of a version that is no longer the newest end at once: the newest
+   * version's own job draws it (every published version has one), so a burst of snapshots costs one drawing.
+   */
   startWorker(
     connection: ConnectionOptions,
     surfaces: SnapshotSurface[],
     log: Logger,
+    latestVersion?: (jobId: string) => Promise<number | undefined>,
   ): Worker<RenderJobData> {
     const worker = new Worker<RenderJobData>(
       RENDER_QUEUE,
       async (job, token) => {
+        const latest = await latestVersion?.(job.data.jobId);
+        if (latest !== undefined && latest > job.data.version) return;
         for (const surface of surfaces) {
           try {
             await surface.sync(job.data.jobId);
@@ -60,14 +67,11 @@ export class RenderQueue {
               await job.moveToDelayed(Date.now() + 100 + Math.floor(Math.random() * 100), token);
               throw new DelayedError();
             }
-            if (error instanceof RetryLaterError && error.code === 'render_deferred' && token) {
-              // Slack's rate limit (or the update interval) says not now: come back then and draw the newest
-              // snapshot, without using up an attempt.
-              await job.moveToDelayed(
-                Date.now() + error.retryAfterMs + Math.floor(Math.random() * 50),
-                token,
-              );
-              throw new DelayedError();
+            if (error instanceof RetryLaterError && error.code === 'render_deferred') {
+              // Slack's rate limit (or the update interval) says not now: a render job of the same version
+              // comes back then and draws the newest snapshot; this one ends without using an attempt.
+              await this.requestLater(job.data, error.retryAfterMs + Math.floor(Math.random() * 50));
+              return;
             }
             const described = describeError(error);
             log.warn(
@@ -87,12 +91,25 @@ export class RenderQueue {
       {
         connection,
         prefix: `${this.prefix}:bull`,
-        concurrency: 4,
+        concurrency: 8,
         settings: { backoffStrategy: renderBackoff },
       },
     );
     worker.on('error', (error) => log.error({ error: describeError(error) }, 'render worker error'));
     return worker;
+  }
+
+  /** A render of `data` after `delayMs`; renders due in the same quarter second are one job. */
+  private async requestLater(data: RenderJobData, delayMs: number): Promise<void> {
+    const due = Math.ceil((Date.now() + delayMs) / 250);
+    await this.queue.add('render', data, {
+      jobId: `render-${data.jobId}-${data.version}-at-${due}`,
+      delay: delayMs,
+      attempts: 15,
+      backoff: { type: 'render', delay: 1_000 },
+      removeOnComplete: true,
+      removeOnFail: { count: 1000 },
+    });
   }
 
   close(): Promise<void> {

@@ -44,7 +44,12 @@ export async function startStatusRendering(options: StatusRenderingOptions): Pro
     log,
     onSnapshot: (snapshot) => renderQueue.request(snapshot.jobId, snapshot.version),
   });
-  const worker = renderQueue.startWorker(connection, options.surfaces, log.child({ component: 'render' }));
+  const worker = renderQueue.startWorker(
+    connection,
+    options.surfaces,
+    log.child({ component: 'render' }),
+    async (jobId) => (await progress.get(jobId))?.version,
+  );
   return {
     async close() {
       await unfollow();

@@ -36,10 +36,6 @@ export class RedisKeys {
   cancelRequested(jobId: string): string {
     return `${this.prefix}:rb:cancel:${jobId}`;
   }
-  /** A PagerDuty webhook delivery already taken (dedupe of redeliveries, 3 days). */
-  pagerDutyDelivery(dedupeKey: string): string {
-    return `${this.prefix}:rb:pd:delivery:${dedupeKey}`;
-  }
   /** Set: the rollbacks requested for a PagerDuty incident (for the post-mortem reminder on resolve). */
   incidentRollbacks(incidentId: string): string {
     return `${this.prefix}:rb:pd:incident:${incidentId}:jobs`;

@@ -29,6 +29,7 @@ describe('PagerDuty incident → Slack button → approved rollback → incident
   let statusPage: FakeStatusPage;
   let bot: TestBot;
   let clicks = 0;
+  let announced = '';
 
   beforeEach(async () => {
     kube = await startFakeKube({ readyDelayMs: 20 });
@@ -65,6 +66,11 @@ describe('PagerDuty incident → Slack button → approved rollback → incident
           notify: {
             stakeholders: [STAKEHOLDERS],
             statusPage: { url: statusPage.url, component: 'Kaizen API' },
+          },
+          contacts: [{ role: 'infra-lead', name: 'Ines Infra', slack: 'U0INES' }],
+          links: {
+            dashboards: [{ title: 'Kaizen overview', url: 'https://grafana.example.com/d/kaizen' }],
+            runbook: 'https://wiki.example.com/runbooks/kaizen-rollback',
           },
         },
       },
@@ -111,6 +117,7 @@ describe('PagerDuty incident → Slack button → approved rollback → incident
     expect((await webhook('incident-triggered.json')).status).toBe(202);
     await bot.slack.waitFor(() => channelMessage('PagerDuty incident') !== undefined, 10_000);
     const announcement = channelMessage('PagerDuty incident') as FakeMessage;
+    announced = JSON.stringify(announcement.blocks);
     const button = JSON.stringify(announcement.blocks).match(/"value":"((?:[^"\\]|\\.)*)"/)?.[1];
     const value = JSON.parse(`"${button ?? ''}"`) as string;
     const asked = await click('pagerduty_rollback', value, ALICE, announcement.ts);
@@ -126,6 +133,11 @@ describe('PagerDuty incident → Slack button → approved rollback → incident
 
   it('notes at each milestone and status updates at start and end arrive in order; stakeholders, status page and the reminder too', async () => {
     await rollBackFromIncident();
+    expect(announced).toMatch(
+      /On call now:\* Priya Primary \(level 1, Kaizen primary\), Ines Infra \(level 2\)/,
+    );
+    expect(announced).toContain('infra-lead: <@U0INES>');
+    expect(announced).toContain('<https://grafana.example.com/d/kaizen|Kaizen overview>');
     await bot.slack.waitFor(
       () => /Rolled back kaizen/.test(JSON.stringify(channelMessage('Rollback of kaizen')?.blocks)),
       30_000,

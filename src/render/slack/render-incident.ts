@@ -86,9 +86,41 @@ export function renderIncidentAnnouncement(briefing: IncidentBriefing): SlackMes
         },
       ],
     },
+    ...whoAndWhere(briefing),
     context([`Same as ${inlineCode(`/rollback ${service} ${target?.id ?? 'previous'}`)}`]),
   ];
   return { text: `PagerDuty incident ${escapeMrkdwn(name)} on ${escapeMrkdwn(service)}`, blocks };
+}
+
+/** On call now (PagerDuty), the service's contacts, and its dashboards and runbook. */
+function whoAndWhere(briefing: IncidentBriefing): Block[] {
+  const lines: string[] = [];
+  if (briefing.oncall && briefing.oncall.length > 0)
+    lines.push(
+      `*On call now:* ${briefing.oncall
+        .slice(0, 6)
+        .map(
+          (p) =>
+            `${userText(p.name, 60)} (level ${p.level}${p.schedule ? `, ${userText(p.schedule, 60)}` : ''})`,
+        )
+        .join(', ')}`,
+    );
+  if (briefing.contacts.length > 0)
+    lines.push(
+      `*Contacts:* ${briefing.contacts
+        .slice(0, 6)
+        .map(
+          (c) =>
+            `${userText(c.role, 40)}: ${c.slack ? `<@${c.slack}>` : userText(c.name, 60)}${c.phone ? ` ${userText(c.phone, 40)}` : ''}`,
+        )
+        .join(' · ')}`,
+    );
+  const links = [
+    ...(briefing.links?.dashboards ?? []).slice(0, 6).map((d) => link(d.url, d.title)),
+    ...(briefing.links?.runbook ? [link(briefing.links.runbook, 'Runbook')] : []),
+  ];
+  if (links.length > 0) lines.push(`*Have open:* ${links.join(' · ')}`);
+  return lines.length > 0 ? [section(lines.join('\n'))] : [];
 }
 
 /** Posted when the incident is resolved and a rollback happened during it: the post-mortem checklist. */

@@ -63,6 +63,7 @@ function linkOf(incident: PagerDutyIncident) {
     title: incident.title,
     ...(incident.number === undefined ? {} : { number: incident.number }),
     ...(incident.urgency ? { urgency: incident.urgency } : {}),
+    ...(incident.escalationPolicy ? { escalationPolicyId: incident.escalationPolicy.id } : {}),
   };
 }
 

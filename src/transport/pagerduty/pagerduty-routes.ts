@@ -15,9 +15,11 @@ export interface PagerDutyRoutesOptions {
   secrets: readonly string[];
   /** PAGERDUTY_ACTION_TOKEN; unset: the rollback action is refused (401). */
   actionToken: string | undefined;
-  /** Remembers deliveries: a redelivered webhook is acknowledged without acting again. */
-  dedupe: { claim(key: string): Promise<boolean>; release(key: string): Promise<void> };
-  queue: { add(dedupeKey: string, event: InboundEvent): Promise<void> };
+  /**
+   * Remembers the delivery and queues it, or says it was taken before (a redelivered webhook is
+   * acknowledged without acting again). Throws when Redis does not take it.
+   */
+  intake: { accept(dedupeKey: string, event: InboundEvent): Promise<'accepted' | 'duplicate'> };
   /** Whether a service named in an action exists (checked before answering, so the author sees a typo). */
   knowsService: (name: string) => boolean;
   log: Logger;
@@ -90,18 +92,14 @@ export function pagerDutyRoutes(options: PagerDutyRoutesOptions) {
     });
 
     async function accept(reply: FastifyReply, dedupeKey: string, event: InboundEvent) {
-      let claimed = false;
       try {
-        claimed = await options.dedupe.claim(dedupeKey);
-        if (!claimed) return await reply.code(202).send({ status: 'duplicate' });
-        await options.queue.add(dedupeKey, event);
+        const status = await options.intake.accept(dedupeKey, event);
+        return await reply.code(202).send({ status });
       } catch (error) {
         log.error({ err: error, source: event.source }, 'could not queue a PagerDuty request');
-        if (claimed) await options.dedupe.release(dedupeKey).catch(() => undefined);
         // 5xx: PagerDuty delivers it again later.
         return reply.code(503).send({ error: 'the bot could not queue this request; try again' });
       }
-      return reply.code(202).send({ status: 'accepted' });
     }
   };
 }

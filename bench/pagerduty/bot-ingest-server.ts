@@ -1,0 +1,36 @@
+/**
+ * The bot side of the PagerDuty ingest bench: the real web role (Fastify, signature check, Redis dedupe,
+ * BullMQ enqueue, the inbound worker taking jobs off the queue) on real Redis, in its own process like the
+ * floor server. Prints `listening <port> <redis prefix>`; SIGTERM stops it and deletes its keys.
+ *
+ *   PAGERDUTY_WEBHOOK_SECRETS=s1,s2 npx tsx bench/pagerduty/bot-ingest-server.ts
+ */
+import { parseWebhookSecrets } from '../../src/transport/pagerduty/verify-pagerduty-signature.js';
+import { startTestBot } from '../../test/support/test-bot.js';
+
+const bot = await startTestBot({
+  slack: false,
+  role: 'web',
+  services: {
+    // Not mapped to the bench's PagerDuty service: every event is queued, taken and dropped.
+    kaizen: {
+      name: 'kaizen',
+      channel: 'C0KAIZEN',
+      strategy: 'kubernetes',
+      kubernetes: { deployment: 'kaizen', container: 'kaizen', image: 'kaizen' },
+      pagerduty: { serviceIds: ['PBENCH1'] },
+    },
+  },
+  config: {
+    pagerDuty: {
+      webhookSecrets: parseWebhookSecrets(process.env.PAGERDUTY_WEBHOOK_SECRETS),
+      actionToken: undefined,
+      api: undefined,
+    },
+  },
+});
+const port = new URL(bot.bot.url as string).port;
+console.log(`listening ${port} ${bot.config.redisPrefix}`);
+process.on('SIGTERM', () => {
+  void bot.close().then(() => process.exit(0));
+});

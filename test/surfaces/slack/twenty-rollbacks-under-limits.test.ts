@@ -1,0 +1,145 @@
+import { webApi } from '@slack/bolt';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Catalog } from '../../../src/config/catalog.js';
+import { serviceSchema } from '../../../src/config/service-schema.js';
+import { silentLogger } from '../../../src/observability/logger.js';
+import { startStatusRendering } from '../../../src/queue/start-status-rendering.js';
+import { newJobId } from '../../../src/rollback/new-job-id.js';
+import type { ProgressSnapshot } from '../../../src/rollback/progress-snapshot.js';
+import { initialSnapshot } from '../../../src/rollback/snapshot-tracker.js';
+import { RedisKeys } from '../../../src/stores/redis-keys.js';
+import { RedisProgressStore } from '../../../src/stores/redis-progress-store.js';
+import { RedisRollbackIndex } from '../../../src/stores/redis-rollback-index.js';
+import { RedisSlackRateLimiter, SLACK_RATE_LIMITS } from '../../../src/stores/redis-slack-rate-limiter.js';
+import { RedisSlackStatusStore } from '../../../src/stores/redis-slack-status-store.js';
+import { SlackStatusSurface } from '../../../src/surfaces/slack/slack-status-surface.js';
+import { quietLogger, scaledLimits, startFakeSlack } from '../../support/fake-slack/index.js';
+import { kaizenService } from '../../support/kaizen-service.js';
+import { deletePrefix, TEST_REDIS_URL, testPrefix } from '../../support/redis-test-prefix.js';
+import { testPlan } from '../../support/test-plan.js';
+
+const prefix = testPrefix('twenty');
+const redis = new Redis(TEST_REDIS_URL);
+const keys = new RedisKeys(prefix);
+const CHANNEL = 'C0DEPLOYS';
+/** Slack's limits (1 post/s/channel, 50 updates/min) on a clock running this many times faster. */
+const SPEED = 20;
+const STEPS = ['identify', 'precheck', 'rollback', 'rollout', 'verify'];
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+afterAll(async () => {
+  await deletePrefix(prefix);
+  redis.disconnect();
+});
+
+/** A worker running one rollback: a snapshot every 40 ms (a step starts, says something, ends), then the end. */
+async function runRollback(
+  progress: RedisProgressStore,
+  index: RedisRollbackIndex,
+): Promise<ProgressSnapshot> {
+  const plan = testPlan(newJobId('kaizen'), STEPS);
+  plan.request.channel = CHANNEL;
+  await index.record(plan);
+  let s = initialSnapshot(plan);
+  await progress.publish(s);
+  const publish = async (change: (d: ProgressSnapshot) => void) => {
+    const draft = structuredClone(s);
+    change(draft);
+    draft.version += 1;
+    await progress.publish(draft);
+    s = draft;
+    await sleep(40);
+  };
+  await publish((d) => void (d.state = 'running'));
+  for (const [i, id] of STEPS.entries()) {
+    await publish((d) => void (d.steps[i]!.state = 'running'));
+    for (const line of ['pod 1/2 ready', 'pod 2/2 ready'])
+      await publish(
+        (d) => void d.details.push({ stepId: id, at: new Date().toISOString(), text: `${id}: ${line}` }),
+      );
+    await publish((d) => void (d.steps[i]!.state = 'done'));
+  }
+  await publish((d) => {
+    d.state = 'succeeded';
+    d.endedAt = new Date().toISOString();
+    d.checklists = [
+      { id: 'verify', title: 'Verify by hand', items: [{ id: 'rate', text: 'Error rate normal' }] },
+    ];
+  });
+  return s;
+}
+
+describe('20 rollbacks at once in one channel, against a fake Slack that enforces its limits', () => {
+  it('every status message ends in its true final state, none lost, none twice; threads follow', async () => {
+    const slack = await startFakeSlack({ latencyMs: 50, limits: scaledLimits(SPEED) });
+    const progress = new RedisProgressStore(redis, keys);
+    const index = new RedisRollbackIndex(redis, keys);
+    const store = new RedisSlackStatusStore(redis, keys);
+    const limits = {
+      perMinute: Object.fromEntries(
+        Object.entries(SLACK_RATE_LIMITS.perMinute).map(([m, n]) => [m, n * SPEED]),
+      ),
+      postsPerSecondPerChannel: SLACK_RATE_LIMITS.postsPerSecondPerChannel * SPEED,
+    };
+    const surface = new SlackStatusSurface({
+      client: new webApi.WebClient('xoxb-test', {
+        slackApiUrl: slack.url,
+        logger: quietLogger,
+        retryConfig: { retries: 0 },
+        rejectRateLimitedCalls: true,
+      }),
+      store,
+      progress,
+      index,
+      catalog: new Catalog([serviceSchema.parse(kaizenService())]),
+      limiter: new RedisSlackRateLimiter(redis, keys, limits),
+    });
+    const rendering = await startStatusRendering({
+      connection: { host: '127.0.0.1', port: 6379 },
+      subscriber: () => redis.duplicate(),
+      keys,
+      progress,
+      surfaces: [surface],
+      log: silentLogger(),
+    });
+    try {
+      const started = Date.now();
+      const finals = await Promise.all(Array.from({ length: 20 }, () => runRollback(progress, index)));
+      // No rollback waits on Slack: publishing ~25 snapshots each took about their own 40 ms steps.
+      expect(Date.now() - started).toBeLessThan(5_000);
+      const lastEnd = Math.max(...finals.map((f) => Date.parse(f.endedAt ?? '')));
+
+      const messageOf = async (jobId: string) => {
+        const ts = (await store.get(jobId))?.ts;
+        return slack.messages(CHANNEL).find((m) => m.ts === ts);
+      };
+      const allFinal = async () =>
+        (await Promise.all(finals.map((f) => messageOf(f.jobId)))).every((m) =>
+          /Rolled back/.test(m?.text ?? ''),
+        );
+      await expect.poll(allFinal, { timeout: 15_000, interval: 100 }).toBe(true);
+      const finalShownMs = Date.now() - lastEnd;
+      expect(slack.messages(CHANNEL)).toHaveLength(20);
+
+      // The threads come after the statuses, and none is left behind: five step replies, then the checklists.
+      const threadsDone = async () =>
+        (await Promise.all(finals.map((f) => messageOf(f.jobId)))).every(
+          (m) => m?.replies.length === STEPS.length + 1,
+        );
+      await expect.poll(threadsDone, { timeout: 20_000, interval: 200 }).toBe(true);
+      for (const final of finals) {
+        const replies = (await messageOf(final.jobId))?.replies ?? [];
+        expect(replies.at(-1)?.text).toMatch(/Verify by hand/);
+        expect(replies[4]?.text).toMatch(/verify: pod 1\/2 ready[\s\S]*verify: pod 2\/2 ready/);
+      }
+      // The bot keeps to the limits itself: Slack seldom has to refuse it.
+      const chat = slack.calls.filter((c) => c.method.startsWith('chat.'));
+      expect(chat.filter((c) => c.status === 429).length).toBeLessThanOrEqual(chat.length / 10);
+      expect(finalShownMs).toBeLessThan(10_000);
+    } finally {
+      await rendering.close();
+      await slack.close();
+    }
+  }, 60_000);
+});
