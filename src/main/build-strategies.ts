@@ -10,6 +10,7 @@ import { KubernetesStrategy } from '../rollback/strategies/kubernetes/kubernetes
 import { YumStrategy } from '../rollback/strategies/yum/yum-strategy.js';
 import type { Strategy } from '../rollback/strategy.js';
 import { nodeLocalFiles } from '../targets/files/node-local-files.js';
+import { createMonitoringChecks } from '../targets/monitoring/create-monitoring-checks.js';
 import { configuredRegistryCredentials } from '../targets/registry/configured-registry-credentials.js';
 import { createImageRegistryFactory } from '../targets/registry/create-image-registry-factory.js';
 import { createKubernetesClusterFactory } from '../targets/kubernetes/create-kubernetes-cluster-factory.js';
@@ -50,6 +51,7 @@ export function buildStrategies(deps: StrategyDeps): Map<string, Strategy> {
       commandRunner: local,
       log,
       registryFactory: createImageRegistryFactory({ log }),
+      monitoring: createMonitoringChecks({ log }),
       configuredCredentials: (settings) =>
         configuredRegistryCredentials(settings, { env: deps.registryEnv ?? {} }),
     }),

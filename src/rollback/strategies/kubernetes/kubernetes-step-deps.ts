@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { KubernetesCluster } from '../../ports/kubernetes-cluster.js';
 import type { CommandRunner } from '../../ports/command-runner.js';
+import type { MonitoringChecks } from '../../ports/monitoring-checks.js';
 import type { KubernetesTarget } from './kubernetes-target.js';
 
 /** What every Kubernetes step needs: the cluster, the validated target, where it is, tuning. */
@@ -12,6 +13,8 @@ export interface KubernetesStepDeps {
   where: string;
   /** How often the monitor re-reads the Deployment besides watching it. */
   pollIntervalMs: number;
+  /** Alertmanager and Prometheus, for `verify.alerts` and `verify.metrics` (absent: not checked). */
+  monitoring?: MonitoringChecks;
 }
 
 /** Memory keys (JobMemory) the steps write and read back on resume. */

@@ -11,6 +11,7 @@ import type {
   RegistryCredentialsLookup,
 } from '../../ports/image-registry.js';
 import type { KubernetesCluster, KubernetesClusterFactory } from '../../ports/kubernetes-cluster.js';
+import type { MonitoringChecks } from '../../ports/monitoring-checks.js';
 import type { RollbackStep } from '../../step.js';
 import type { ResolvedPlan, Strategy, StrategyCallOptions, VersionEntry } from '../../strategy.js';
 import { identifyStep } from './identify-step.js';
@@ -31,6 +32,8 @@ export interface KubernetesStrategyOptions {
   log: Logger;
   /** How often the monitor re-reads the Deployment besides watching it. Default 5 s. */
   pollIntervalMs?: number;
+  /** Alertmanager and Prometheus for `verify.alerts` / `verify.metrics`; absent: those checks are skipped. */
+  monitoring?: MonitoringChecks;
   /** Builds registry clients; absent: no registry is ever asked (only history and `tags:` are known). */
   registryFactory?: ImageRegistryFactory;
   /** Credentials a service's `kubernetes.registry.credentialsEnv`/`credentialsFile` name (built in main). */
@@ -101,6 +104,7 @@ export class KubernetesStrategy implements Strategy {
       target: parsed,
       where: clusterWhere(cluster, parsed.namespace),
       pollIntervalMs: this.options.pollIntervalMs ?? 5_000,
+      ...(this.options.monitoring ? { monitoring: this.options.monitoring } : {}),
     };
     return [
       identifyStep(deps),

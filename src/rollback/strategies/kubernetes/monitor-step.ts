@@ -1,5 +1,7 @@
 import { PermanentError } from '../../../errors/rollback-error.js';
 import type { RollbackStep } from '../../step.js';
+import { diagnoseRollout } from './diagnosis/diagnose-rollout.js';
+import { formatDiagnosis } from './diagnosis/format-diagnosis.js';
 import { formatEvents } from './format-events.js';
 import type { KubernetesStepDeps } from './kubernetes-step-deps.js';
 import { readDeploymentState } from './read-deployment-state.js';
@@ -34,6 +36,8 @@ export function monitorStep(deps: KubernetesStepDeps, rolloutTimeoutSeconds: num
         await ctx.summary(result.status.summary);
         return { summary: result.status.summary };
       }
+      const diagnosis = await diagnosisText(deps, ctx.signal);
+      if (diagnosis !== undefined) await ctx.detail(diagnosis);
       const events = await recentEvents(deps, ctx.signal);
       const hint = rolloutFailureHint(target.deployment, target.namespace, target.context);
       if (result.outcome === 'failed') {
@@ -49,6 +53,28 @@ export function monitorStep(deps: KubernetesStepDeps, rolloutTimeoutSeconds: num
       );
     },
   };
+}
+
+/**
+ * The runbook's troubleshooting in one thread message: events, failing pods with container states, last
+ * termination reasons and last log lines. A diagnosis that cannot be made is left out (the failure itself
+ * is still reported); a cancel is not swallowed.
+ */
+async function diagnosisText(deps: KubernetesStepDeps, signal: AbortSignal): Promise<string | undefined> {
+  const { cluster, target } = deps;
+  try {
+    const diagnosis = await diagnoseRollout(cluster, {
+      namespace: target.namespace,
+      deployment: target.deployment,
+      ...(target.context ? { context: target.context } : {}),
+      logLines: 10,
+      signal,
+    });
+    return formatDiagnosis(diagnosis);
+  } catch (error) {
+    if (signal.aborted) throw error;
+    return undefined;
+  }
 }
 
 /** The Deployment's recent events and those of its new ReplicaSet (where pod creation failures show). */

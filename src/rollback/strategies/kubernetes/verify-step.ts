@@ -5,7 +5,9 @@ import { runSmokeTest } from '../../verify/run-smoke-test.js';
 import { POD_TEMPLATE_HASH_LABEL } from './equal-ignore-hash.js';
 import type { KubernetesStepDeps } from './kubernetes-step-deps.js';
 import { describePod, isPodReady } from './pod-status.js';
-import { readDeploymentState } from './read-deployment-state.js';
+import { readDeploymentState, type DeploymentState } from './read-deployment-state.js';
+import { describeTarget, isAtTarget } from './target-state.js';
+import { runMonitoringChecks } from '../../verify/run-monitoring-checks.js';
 import { verificationFailureHint } from './runbook-hints.js';
 import type { V1Pod } from '@kubernetes/client-node';
 
@@ -23,6 +25,7 @@ export function verifyStep(deps: KubernetesStepDeps): RollbackStep {
       const details: string[] = [];
       const parts: string[] = [];
       const state = await readDeploymentState(cluster, target, ctx.signal);
+      if (!isAtTarget(target, state)) throw changedSince(deps, state);
       const hash = state.newReplicaSet?.metadata?.labels?.[POD_TEMPLATE_HASH_LABEL];
       const pods = hash
         ? await cluster.listPods(
@@ -71,6 +74,11 @@ export function verifyStep(deps: KubernetesStepDeps): RollbackStep {
         }
       }
 
+      const monitoring = await runMonitoringChecks(deps.monitoring, ctx.service.verify, ctx.signal);
+      for (const line of monitoring.details) await ctx.detail(line);
+      parts.push(...monitoring.parts);
+      failures.push(...monitoring.failures);
+
       const summary = parts.join(', ');
       await ctx.summary(summary);
       if (failures.length > 0) {
@@ -82,6 +90,21 @@ export function verifyStep(deps: KubernetesStepDeps): RollbackStep {
       return { summary };
     },
   };
+}
+
+/**
+ * Someone changed the Deployment after the rollback was applied (a resumed job finds it so, or a deploy
+ * raced the rollout): verifying it would verify someone else's change.
+ */
+function changedSince(deps: KubernetesStepDeps, state: DeploymentState): PermanentError {
+  const now = state.image ?? 'another template';
+  return new PermanentError(
+    'deployment_changed',
+    `deployment/${deps.target.deployment} is no longer at the rollback's target (${describeTarget(deps.target)}): it now runs ${now}. Someone changed it since the rollback was applied; nothing was verified.`,
+    {
+      hint: `See who changed it (kubectl rollout history deployment/${deps.target.deployment} -n ${deps.target.namespace}) and start a new rollback if needed.`,
+    },
+  );
 }
 
 /** The last 100 log lines of each pod's container that match the pattern, as "pod: line". */
