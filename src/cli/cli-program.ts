@@ -91,6 +91,16 @@ export function createCliProgram(context: CliContext, setExit: (code: ExitCode) 
     );
 
   program
+    .command('postmortem')
+    .description(
+      'print the post-mortem draft of a rollback (Markdown): timeline, versions, evidence, checklists',
+    )
+    .argument('<job>', 'job id')
+    .action((job: string) =>
+      run(async () => (await import('./run-postmortem.js')).runPostmortem(job, context))(),
+    );
+
+  program
     .command('serve')
     .description('start the bot (HTTP, Slack or the local console, worker) as npm start does')
     .action(() => run(async () => (await import('./run-serve.js')).runServe(context))());

@@ -11,7 +11,6 @@ import type { RollbackPlan } from '../rollback/plan.js';
 import { readBundle, type EvidenceBundle } from './bundle/read-bundle.js';
 import type { WrittenBundle } from './bundle/write-bundle.js';
 import { takeEvidenceBundles, type EvidenceDeps, type TakeBundlesRequest } from './collect-evidence.js';
-import { diffBundles, type BundleDiff } from './diff/diff-bundles.js';
 import {
   applyRetention,
   type EvidenceStore,
@@ -20,6 +19,7 @@ import {
 } from './evidence-store.js';
 import { diagnosisReport, diffReport, failedCollectors } from './evidence-reports.js';
 import { describeTarget } from './diff/diff-bundles.js';
+import { compareWithBaseline } from './compare-with-baseline.js';
 import { resolveEvidenceSettings } from './evidence-settings.js';
 
 export interface RollbackEvidenceRecorderOptions {
@@ -85,18 +85,8 @@ export class RollbackEvidenceRecorder implements EvidenceRecorder {
     after: readonly EvidenceBundle[],
     stored: readonly StoredBundle[],
   ): Promise<string> {
-    const earlier = await this.options.store.list({ service: plan.service });
-    const diffs: BundleDiff[] = [];
-    const uncompared: string[] = [];
-    for (const [i, bundle] of after.entries()) {
-      const target = (stored[i] as StoredBundle).target;
-      const base =
-        earlier.find((b) => b.label === 'pre-deploy' && b.target === target && b.takenAt <= plan.createdAt) ??
-        earlier.find((b) => b.label === 'broken' && b.jobId === plan.jobId && b.target === target);
-      const data = base ? await this.options.store.get(base.id) : undefined;
-      if (data === undefined) uncompared.push(describeTarget(bundle.manifest.target));
-      else diffs.push(diffBundles(await readBundle(data), bundle));
-    }
+    const pairs = after.map((bundle, i) => ({ bundle, stored: stored[i] as StoredBundle }));
+    const { diffs, uncompared } = await compareWithBaseline(this.options.store, plan, pairs);
     return diffReport(diffs, uncompared);
   }
 

@@ -97,7 +97,12 @@ export async function buildRollbackCore(
   const progress = new RedisProgressStore(redis, keys, storeLog);
   const locks = new StaleLockRecovery(new RedisServiceLocks(redis, keys), progress);
   const index = new RedisRollbackIndex(redis, keys, storeLog);
-  const audit = new RedisAuditLog(redis, keys, log.child({ component: 'audit' }));
+  const audit = new RedisAuditLog(
+    redis,
+    keys,
+    log.child({ component: 'audit' }),
+    config.durability?.auditRetention,
+  );
   const rollbackQueue = new BullmqRollbackQueue(connection, keys.prefix, { log, sites: sitesOf(catalog) });
   const heartbeats = new RedisSiteHeartbeats(redis, keys);
   const targets = buildTargets({ ...overrides, log, kubeconfigPath: config.kubeconfigPath });

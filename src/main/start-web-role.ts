@@ -91,6 +91,7 @@ export async function startWebRole(
         access: { token: config.reportToken, signingKey: config.reportSigningKey },
         notifications: notifications.outbox,
         log: log.child({ component: 'report' }),
+        ...(core.evidence ? { evidence: core.evidence.store } : {}),
       }),
       apiRoutes({
         rollbacks: core.rollbacks,

@@ -3,6 +3,11 @@ import type { Checklist, Requester } from './progress-snapshot.js';
 /** What the user asked for, after parsing and validation. */
 export interface RollbackRequest {
   service: string;
+  /**
+   * The job id, given when the request is received so that every audit entry about it (`requested` and a
+   * `denied` included) carries it; the plan keeps it. Absent: the planner makes one.
+   */
+  jobId?: string;
   /** A version (tag), or undefined for "previous". */
   version?: string;
   toRevision?: number;

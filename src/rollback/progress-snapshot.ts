@@ -54,8 +54,14 @@ export interface ChecklistItem {
   id: string;
   /** Plain text in which `backticks` mark code: a command, a path, a unit name. */
   text: string;
-  /** Ticked. Nothing ticks items yet; renderers show a ticked box when set. */
+  /** Ticked (by a person on any surface, or by the bot when the evidence answers it). */
   done?: boolean;
+  /** Who ticked it last (or unticked it: then `done` is false). The bot ticks as rollback-bot. */
+  by?: { id: string; name: string; source?: Requester['source'] | 'bot' };
+  /** When (ISO). */
+  at?: string;
+  /** What answered it, for items the bot ticks ("3/3 pods ready", "health 200"). */
+  evidence?: string;
 }
 
 /** An evidence bundle a rollback took (the runbook's capture steps), as every surface lists it. */

@@ -13,6 +13,7 @@ import type { GitopsKeeper, RestoreOutcome } from './gitops/gitops-keeper.js';
 import type { ProgressStore } from './ports/progress-store.js';
 import type { RollbackIndex, RollbackQueue, ServiceLocks } from './ports/rollback-queue.js';
 import type { ApprovalState, ProgressSnapshot, Requester } from './progress-snapshot.js';
+import { newJobId } from './new-job-id.js';
 import { RollbackPlanner } from './rollback-planner.js';
 import { Runbooks } from './runbooks.js';
 import type { ServiceCatalog } from './service-catalog.js';
@@ -106,8 +107,9 @@ export class RollbackService {
    * Checks permissions, plans and, unless it is a dry run, takes the service's lock and either enqueues
    * the job or, when the service needs approvals (and this is not a CLI break-glass), waits for them.
    */
-  async submit(request: RollbackRequest, signal?: AbortSignal): Promise<SubmitResult> {
-    const service = this.options.catalog.require(request.service);
+  async submit(received: RollbackRequest, signal?: AbortSignal): Promise<SubmitResult> {
+    const service = this.options.catalog.require(received.service);
+    const request = { ...received, jobId: received.jobId ?? newJobId(service.name, this.now()) };
     const requester = request.requester;
     const target =
       request.version ?? (request.toRevision === undefined ? 'previous' : `revision ${request.toRevision}`);
@@ -119,10 +121,10 @@ export class RollbackService {
       'requested',
       requester,
       service.name,
-      undefined,
+      request.jobId,
       `to ${target}${request.dryRun ? ' (dry run)' : ''}${where}${request.reason ? `; reason: ${request.reason}` : ''}`,
     );
-    await this.authorize(service, requester, request, signal);
+    await this.authorize(service, requester, request, signal, request.jobId);
     if (request.breakGlass) {
       if (requester.source !== 'cli') {
         throw new InputError('break_glass_not_allowed', '`--break-glass` is only accepted from the CLI.');
@@ -233,6 +235,7 @@ export class RollbackService {
     requester: Requester,
     where: Pick<RollbackRequest, 'channel' | 'channelName'>,
     signal?: AbortSignal,
+    jobId?: string,
   ): Promise<void> {
     if (!this.options.policy) return;
     const channel = {
@@ -241,7 +244,7 @@ export class RollbackService {
     };
     const decision = await this.options.policy.mayRequest(service, requester, channel, signal);
     if (decision.allowed) return;
-    await this.audit('denied', requester, service.name, undefined, `${decision.rule}: ${decision.message}`);
+    await this.audit('denied', requester, service.name, jobId, `${decision.rule}: ${decision.message}`);
     throw new PermissionDeniedError(decision);
   }
 

@@ -43,6 +43,14 @@ export class RedisKeys {
   audit(): string {
     return `${this.prefix}:rb:audit`;
   }
+  /** The audit entries of one service (the same entries as the whole log, indexed). */
+  auditOfService(service: string): string {
+    return `${this.prefix}:rb:audit:service:${service}`;
+  }
+  /** The audit entries of one job. */
+  auditOfJob(jobId: string): string {
+    return `${this.prefix}:rb:audit:job:${jobId}`;
+  }
   approval(jobId: string): string {
     return `${this.prefix}:rb:approval:${jobId}`;
   }

@@ -115,6 +115,28 @@ describe('evidence in a Kubernetes rollback, end to end through Slack, BullMQ an
       b.toString('latin1'),
     );
     for (const secret of PLANTED_SECRETS) for (const text of raw) expect(text).not.toContain(secret);
+
+    // The report page lists both bundles and serves them, with the post-mortem draft, under its own access.
+    const jobId = /job (kaizen-[a-z0-9]+-[a-z0-9]{4})/.exec(JSON.stringify(body))?.[1] as string;
+    const page = await (await fetch(`${bot.bot.url}/rollbacks/${jobId}`)).text();
+    expect(page).toMatch(/<td>broken<\/td>[\s\S]*<td>post-rollback<\/td>/);
+    const download = await fetch(`${bot.bot.url}/rollbacks/${jobId}/evidence/0`);
+    expect(download.headers.get('content-type')).toBe('application/gzip');
+    const served = await readBundle(new Uint8Array(await download.arrayBuffer()));
+    expect(served.manifest.label).toBe('broken');
+    expect((await fetch(`${bot.bot.url}/rollbacks/${jobId}/evidence/7`)).status).toBe(404);
+    const draft = await (await fetch(`${bot.bot.url}/rollbacks/${jobId}/postmortem.md`)).text();
+    expect(draft).toContain(`# Post-mortem draft: kaizen rollback`);
+    expect(draft).toMatch(/Rollback requested.*alice/);
+    expect(draft).toMatch(/Step ended: evidence-broken: done/);
+    expect(draft).toMatch(/\*\*post-rollback vs broken\*\*: differs: .*error lines? gone/);
+    expect(draft).toContain('## Root cause');
+    for (const secret of PLANTED_SECRETS) expect(draft).not.toContain(secret);
+    // From elsewhere: the page's own rules apply to the bundle too.
+    const forwarded = await fetch(`${bot.bot.url}/rollbacks/${jobId}/evidence/0`, {
+      headers: { 'x-forwarded-for': '203.0.113.9' },
+    });
+    expect(forwarded.status).toBe(403);
   });
 
   it('takes snapshots through the API (the pipeline baseline) and Slack; the rollback compares with the baseline', async () => {

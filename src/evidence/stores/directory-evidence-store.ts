@@ -11,7 +11,7 @@ import {
   newestFirst,
   parseBundleId,
   tryParseBundleId,
-} from './bundle-id.js';
+} from '../bundle-id.js';
 
 const SERVICE = /^[a-z0-9][a-z0-9-]{0,62}$/;
 

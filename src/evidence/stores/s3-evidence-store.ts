@@ -12,7 +12,7 @@ import {
   newestFirst,
   parseBundleId,
   tryParseBundleId,
-} from './bundle-id.js';
+} from '../bundle-id.js';
 
 export interface S3EvidenceStoreOptions {
   bucket: string;

@@ -8,6 +8,7 @@ import {
   checklistsSection,
   laterSections,
   peopleSection,
+  type ReportLinks,
   planSection,
   stateBadge,
   stepsSection,
@@ -30,6 +31,8 @@ export interface ReportPageInput {
   notifications?: NotificationTimeline;
   /** When the page is drawn (shown at the bottom). */
   now?: Date;
+  /** Downloads of the evidence and the post-mortem draft (absent: listed without links). */
+  links?: ReportLinks;
 }
 
 /** While a rollback runs, the page reloads itself this often (no script needed). */
@@ -86,7 +89,8 @@ export function renderReportPage(input: ReportPageInput): string {
         </dl>
         ${peopleSection(snapshot, audit, input.approvalsRequired)} ${planSection(snapshot, input.plan)}
         ${stepsSection(snapshot)} ${checklistsSection(snapshot.checklists, snapshot.prerequisites)}
-        ${notificationsSection(input.notifications)} ${auditSection(audit)} ${laterSections()}
+        ${notificationsSection(input.notifications)} ${auditSection(audit)}
+        ${laterSections(snapshot.evidence ?? [], input.links)}
         <footer>
           <p class="muted">
             Snapshot version ${snapshot.version}, drawn

@@ -1,6 +1,11 @@
 import type { AuditEntry } from '../../rollback/ports/audit-log.js';
 import type { PlannedAction, RollbackPlan } from '../../rollback/plan.js';
-import type { Checklist, ProgressSnapshot, StepSnapshot } from '../../rollback/progress-snapshot.js';
+import type {
+  Checklist,
+  EvidenceRef,
+  ProgressSnapshot,
+  StepSnapshot,
+} from '../../rollback/progress-snapshot.js';
 import { utcTime } from '../plain-text/describe-progress-text.js';
 import { elapsedMs, formatDuration } from '../slack/format-time.js';
 import { codeSpans } from './code-spans.js';
@@ -191,14 +196,51 @@ export function auditSection(audit: readonly AuditEntry[]): SafeHtml {
     </table>`;
 }
 
-/** Places for what later work attaches to a rollback; each keeps a stable anchor for links. */
-export function laterSections(): SafeHtml {
+/** Links the report page gives, carrying the page's own access (its signed-link query). */
+export interface ReportLinks {
+  /** The n-th evidence bundle of the rollback (`.tar.gz`). */
+  bundle(index: number): string;
+  /** The post-mortem draft (Markdown). */
+  postmortem: string;
+}
+
+/** The rollback's evidence bundles with their downloads, and the post-mortem draft; stable anchors for links. */
+export function laterSections(evidence: readonly EvidenceRef[], links: ReportLinks | undefined): SafeHtml {
+  const rows = evidence.map(
+    (b, i) => html`<tr>
+      <td>${b.label}</td>
+      <td>${b.target}</td>
+      <td>${Math.max(1, Math.round(b.bytes / 1024))} KiB</td>
+      <td>${b.failed.length ? b.failed.join('; ') : html`<span class="muted">—</span>`}</td>
+      <td>${links ? html`<a href="${links.bundle(i)}">download</a>` : html`<code>${b.id}</code>`}</td>
+    </tr>`,
+  );
   return html`<h2 id="evidence">Evidence</h2>
-    <p class="placeholder">
-      Evidence captured before the rollback (events, logs, metrics) will be attached here.
-    </p>
+    ${
+      evidence.length === 0
+        ? html`<p class="placeholder">No evidence bundle was taken for this rollback.</p>`
+        : html`<table>
+          <thead>
+            <tr>
+              <th>Bundle</th>
+              <th>Target</th>
+              <th>Size</th>
+              <th>Not collected</th>
+              <th></th>
+            </tr>
+          </thead>
+          <tbody>
+            ${rows}
+          </tbody>
+        </table>`
+    }
     <h2 id="post-mortem">Post-mortem</h2>
-    <p class="placeholder">
-      No post-mortem is linked yet. Use the post-mortem checklist above; its document will be linked here.
-    </p>`;
+    ${
+      links
+        ? html`<p>
+          <a href="${links.postmortem}">Post-mortem draft (Markdown)</a>: timeline, versions, evidence and its
+          diff, checklists; root cause and follow-up left for you.
+        </p>`
+        : html`<p class="placeholder">The post-mortem draft: <code>rollback-bot postmortem &lt;job&gt;</code>.</p>`
+    }`;
 }

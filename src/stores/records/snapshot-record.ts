@@ -16,7 +16,22 @@ export const checklistSchema = z
   .object({
     id: z.string().optional(),
     title: z.string(),
-    items: z.array(z.object({ id: z.string().optional(), text: z.string(), done: z.boolean().optional() })),
+    items: z.array(
+      z.object({
+        id: z.string().optional(),
+        text: z.string(),
+        done: z.boolean().optional(),
+        by: z
+          .object({
+            id: z.string(),
+            name: z.string(),
+            source: z.enum(['slack', 'pagerduty', 'cli', 'console', 'http', 'bot']).optional(),
+          })
+          .optional(),
+        at: z.string().optional(),
+        evidence: z.string().optional(),
+      }),
+    ),
   })
   .transform(({ id, title, items }) => ({
     id: id ?? slug(title),

@@ -1,4 +1,7 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { buildPostmortem } from '../../evidence/postmortem/build-postmortem.js';
+import type { EvidenceStore } from '../../evidence/evidence-store.js';
+import type { ProgressSnapshot } from '../../rollback/progress-snapshot.js';
 import { checkJobId } from '../../commands/validate-arguments.js';
 import type { Logger } from '../../observability/logger.js';
 import { renderMessagePage, renderReportPage } from '../../render/html/render-report-page.js';
@@ -18,7 +21,16 @@ export interface ReportRoutesOptions {
   /** The notification outbox's timeline of each rollback (shown as "Notifications"). */
   notifications?: Pick<NotificationOutbox, 'timeline'>;
   log: Logger;
+  /** Where the rollback's evidence bundles are kept (absent: they are listed, not served). */
+  evidence?: EvidenceStore;
 }
+
+const DOWNLOAD_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+  'content-security-policy': "default-src 'none'; sandbox",
+};
 
 /** Headers for every report response: no script, no framing, no referrer (a signed link stays private). */
 const PAGE_HEADERS = {
@@ -30,59 +42,124 @@ const PAGE_HEADERS = {
   'cache-control': 'no-store',
 };
 
-/** `GET /rollbacks/:jobId`: the report page of one rollback, for createHttpServer's `plugins`. */
+type ReportRequest = FastifyRequest<{ Params: { jobId: string }; Querystring: { sig?: string } }>;
+
+/**
+ * `GET /rollbacks/:jobId`: the report page of one rollback, for createHttpServer's `plugins`; with the same
+ * access rules, `/rollbacks/:jobId/evidence/:n` serves its n-th evidence bundle and
+ * `/rollbacks/:jobId/postmortem.md` its post-mortem draft.
+ */
 export function reportRoutes(options: ReportRoutesOptions): (app: FastifyInstance) => void {
   return (app) => {
-    app.get<{ Params: { jobId: string }; Querystring: { sig?: string } }>(
-      '/rollbacks/:jobId',
-      async (request, reply) => {
-        const { jobId } = request.params;
-        const sig = typeof request.query.sig === 'string' ? request.query.sig : undefined;
-        const access = checkReportAccess(options.access, {
-          jobId,
-          authorization: request.headers.authorization,
-          sig,
-          remoteAddress: request.socket.remoteAddress,
-          forwarded:
-            request.headers['x-forwarded-for'] !== undefined ||
-            request.headers.forwarded !== undefined ||
-            request.headers['x-real-ip'] !== undefined,
-        });
-        if (!access.ok) {
-          if (access.status === 401) reply.header('www-authenticate', 'Bearer realm="rollback reports"');
-          return send(
-            reply,
-            access.status,
-            renderMessagePage(access.status === 401 ? 'Unauthorized' : 'Forbidden', access.message),
-          );
-        }
-        const snapshot = checkJobId(jobId) === undefined ? await options.progress.get(jobId) : undefined;
-        if (!snapshot)
-          return send(
-            reply,
-            404,
-            renderMessagePage(
-              'No such rollback',
-              `No rollback with id "${jobId}" (reports are kept 30 days).`,
-            ),
-          );
-        const [plan, audit, notifications] = await Promise.all([
-          options.index.plan(jobId),
-          readAudit(options, jobId),
-          readTimeline(options, jobId),
-        ]);
-        const approvalsRequired = options.catalog?.get(snapshot.service)?.approval.required;
-        const page = renderReportPage({
-          snapshot,
-          audit,
-          ...(plan ? { plan } : {}),
-          ...(approvalsRequired === undefined ? {} : { approvalsRequired }),
-          ...(notifications ? { notifications } : {}),
-        });
-        return send(reply, 200, page);
+    app.get('/rollbacks/:jobId', async (request: ReportRequest, reply) => {
+      const snapshot = await allowedSnapshot(options, request, reply);
+      if (!snapshot) return reply;
+      const { jobId } = snapshot;
+      const [plan, audit, notifications] = await Promise.all([
+        options.index.plan(jobId),
+        readAudit(options, jobId),
+        readTimeline(options, jobId),
+      ]);
+      const approvalsRequired = options.catalog?.get(snapshot.service)?.approval.required;
+      const query = signedQuery(request);
+      const page = renderReportPage({
+        snapshot,
+        audit,
+        ...(plan ? { plan } : {}),
+        ...(approvalsRequired === undefined ? {} : { approvalsRequired }),
+        ...(notifications ? { notifications } : {}),
+        links: {
+          bundle: (i) => `/rollbacks/${encodeURIComponent(jobId)}/evidence/${i}${query}`,
+          postmortem: `/rollbacks/${encodeURIComponent(jobId)}/postmortem.md${query}`,
+        },
+      });
+      return send(reply, 200, page);
+    });
+
+    app.get(
+      '/rollbacks/:jobId/evidence/:index',
+      async (request: FastifyRequest<{ Params: { jobId: string; index: string } }>, reply) => {
+        const snapshot = await allowedSnapshot(options, request as unknown as ReportRequest, reply);
+        if (!snapshot) return reply;
+        const ref = /^\d{1,3}$/.test(request.params.index)
+          ? snapshot.evidence?.[Number(request.params.index)]
+          : undefined;
+        const data = ref ? await options.evidence?.get(ref.id) : undefined;
+        if (!ref || !data)
+          return send(reply, 404, renderMessagePage('No such bundle', 'This bundle is not kept (any more).'));
+        const name = `${ref.id.replace('/', '_')}.tar.gz`;
+        return reply
+          .code(200)
+          .headers({ ...DOWNLOAD_HEADERS, 'content-type': 'application/gzip' })
+          .header('content-disposition', `attachment; filename="${name}"`)
+          .send(Buffer.from(data));
       },
     );
+
+    app.get('/rollbacks/:jobId/postmortem.md', async (request: ReportRequest, reply) => {
+      const snapshot = await allowedSnapshot(options, request, reply);
+      if (!snapshot) return reply;
+      const draft = await buildPostmortem(
+        {
+          progress: options.progress,
+          ...(options.audit ? { audit: options.audit } : {}),
+          ...(options.evidence ? { store: options.evidence } : {}),
+        },
+        snapshot.jobId,
+      );
+      return reply
+        .code(200)
+        .headers({ ...DOWNLOAD_HEADERS, 'content-type': 'text/markdown; charset=utf-8' })
+        .send(draft ?? '');
+    });
   };
+}
+
+/** The rollback's snapshot when the request may see it; otherwise the refusal (or 404) is sent and undefined returned. */
+async function allowedSnapshot(
+  options: ReportRoutesOptions,
+  request: ReportRequest,
+  reply: FastifyReply,
+): Promise<ProgressSnapshot | undefined> {
+  const { jobId } = request.params;
+  const access = checkReportAccess(options.access, {
+    jobId,
+    authorization: request.headers.authorization,
+    sig: signature(request),
+    remoteAddress: request.socket.remoteAddress,
+    forwarded:
+      request.headers['x-forwarded-for'] !== undefined ||
+      request.headers.forwarded !== undefined ||
+      request.headers['x-real-ip'] !== undefined,
+  });
+  if (!access.ok) {
+    if (access.status === 401) reply.header('www-authenticate', 'Bearer realm="rollback reports"');
+    send(
+      reply,
+      access.status,
+      renderMessagePage(access.status === 401 ? 'Unauthorized' : 'Forbidden', access.message),
+    );
+    return undefined;
+  }
+  const snapshot = checkJobId(jobId) === undefined ? await options.progress.get(jobId) : undefined;
+  if (!snapshot) {
+    send(
+      reply,
+      404,
+      renderMessagePage('No such rollback', `No rollback with id "${jobId}" (reports are kept 30 days).`),
+    );
+  }
+  return snapshot;
+}
+
+function signature(request: ReportRequest): string | undefined {
+  return typeof request.query.sig === 'string' ? request.query.sig : undefined;
+}
+
+/** The page's signed-link query, carried by its links so they open with the same access. */
+function signedQuery(request: ReportRequest): string {
+  const sig = signature(request);
+  return sig === undefined ? '' : `?sig=${encodeURIComponent(sig)}`;
 }
 
 /** The audit trail is an extra: a report is still shown (without it) when the log cannot be read. */

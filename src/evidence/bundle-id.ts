@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { BundleManifest } from '../bundle/bundle-manifest.js';
-import { BadBundleIdError } from '../evidence-errors.js';
-import type { StoredBundle } from '../evidence-store.js';
+import type { BundleManifest } from './bundle/bundle-manifest.js';
+import { BadBundleIdError } from './evidence-errors.js';
+import type { StoredBundle } from './evidence-store.js';
 
 /** `<service>/<yyyymmddThhmmssSSSZ>_<label>_<job or ->_<target>_<6 hex>` */
 const ID =
