@@ -2,6 +2,11 @@ import { z } from 'zod';
 import type { EvidenceStoreConfig } from '../evidence/stores/create-evidence-store.js';
 import { loadEvidenceConfig } from './evidence-config.js';
 import { redisSettingsFromEnv, type RedisSettings } from './redis-settings.js';
+import {
+  durabilityEnvSchema,
+  durabilitySettingsFromEnv,
+  type DurabilitySettings,
+} from './durability-settings.js';
 import { httpEnvSchema, httpSettingsFromEnv, type HttpSettings } from './http-settings.js';
 import { siteEnvSchema, siteSettingsFromEnv, type SiteSettings } from './site-settings.js';
 import {
@@ -85,7 +90,8 @@ const baseEnvSchema = z.object({
 const envSchema = baseEnvSchema
   .extend(siteEnvSchema.shape)
   .extend(pagerDutyEnvSchema.shape)
-  .extend(httpEnvSchema.shape);
+  .extend(httpEnvSchema.shape)
+  .extend(durabilityEnvSchema.shape);
 
 export interface AppConfig {
   /** Registry credentials (`*_REGISTRY_AUTH` variables) that services name in `kubernetes.registry.credentialsEnv`. */
@@ -125,6 +131,8 @@ export interface AppConfig {
   sites?: Partial<SiteSettings> | undefined;
   /** Host names, metrics token, timeouts and limits of the HTTP server (defaults when absent). */
   http?: Partial<HttpSettings> | undefined;
+  /** Redis command timeout, durability required of Redis, audit retention (defaults when absent). */
+  durability?: Partial<DurabilitySettings> | undefined;
   /** PagerDuty webhooks in, REST API out (PAGERDUTY_*); absent: off. */
   pagerDuty?: PagerDutySettings | undefined;
   /** ROLLBACK_STALL_MINUTES, POSTMORTEM_REMINDER_HOURS; absent: 15 minutes, 24 hours. */
@@ -188,6 +196,7 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     workerStalledIntervalMs: e.WORKER_STALLED_INTERVAL_MS,
     sites: siteSettingsFromEnv(e),
     http: httpSettingsFromEnv(e),
+    durability: durabilitySettingsFromEnv(e),
     pagerDuty,
     notifications,
     evidence,

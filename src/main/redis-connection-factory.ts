@@ -7,6 +7,7 @@ import type { AppConfig } from './app-config.js';
 import type { RedisClient } from '../stores/redis-client.js';
 import { redisHost, redisOptionsFromUrl, RedisUnreachableError } from './redis-connection.js';
 import type { RedisEndpoint, RedisSettings } from './redis-settings.js';
+import { DEFAULT_REDIS_COMMAND_TIMEOUT_MS } from './durability-settings.js';
 
 export type RedisMode = 'single' | 'sentinel' | 'cluster';
 
@@ -19,6 +20,8 @@ export interface RedisConnectionFactoryOptions {
   log?: Logger | undefined;
   /** Reads REDIS_TLS_CA_FILE (default: the file system). */
   readFile?: (path: string) => string;
+  /** REDIS_COMMAND_TIMEOUT_MS: a command on the shared connection fails after this (unset: never). */
+  commandTimeoutMs?: number | undefined;
 }
 
 /** Reconnect with capped backoff; the command connection still fails its commands fast. */
@@ -33,7 +36,8 @@ const reconnectOnReadonly = (error: Error): 2 | false => (error.message.startsWi
  * TLS and ACL credentials everywhere.
  *
  * - `command()`: the shared connection of stores and request handlers; fails a command after a few
- *   reconnect attempts so a request never hangs while Redis is away.
+ *   reconnect attempts, or after REDIS_COMMAND_TIMEOUT_MS, so a request never hangs while Redis is away
+ *   or frozen.
  * - `subscriber()`: a new connection for SUBSCRIBE (cancel broadcast, published snapshots), which
  *   retries forever; its owner closes it.
  * - `bullmqConnection()`: what BullMQ queues and workers take as `connection`.
@@ -55,7 +59,7 @@ export class RedisConnectionFactory {
 
   /** The factory for the bot's configuration (REDIS_URL, the Sentinel/Cluster/TLS settings, REDIS_PREFIX). */
   static fromConfig(
-    config: Pick<AppConfig, 'redisUrl' | 'redis' | 'redisPrefix'>,
+    config: Pick<AppConfig, 'redisUrl' | 'redis' | 'redisPrefix' | 'durability'>,
     log?: Logger,
   ): RedisConnectionFactory {
     return new RedisConnectionFactory({
@@ -63,6 +67,7 @@ export class RedisConnectionFactory {
       settings: config.redis,
       prefix: config.redisPrefix,
       log,
+      commandTimeoutMs: config.durability?.redisCommandTimeoutMs ?? DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
     });
   }
 
@@ -108,7 +113,13 @@ export class RedisConnectionFactory {
   command(): RedisClient {
     if (!this.shared) {
       const redis = this.create(
-        { maxRetriesPerRequest: 2, connectTimeout: 5_000, retryStrategy: backoff },
+        {
+          maxRetriesPerRequest: 2,
+          connectTimeout: 5_000,
+          retryStrategy: backoff,
+          // A Redis that stalls (frozen, swapping) must not hold a request longer than this.
+          ...(this.options.commandTimeoutMs ? { commandTimeout: this.options.commandTimeoutMs } : {}),
+        },
         { clusterRetryStrategy: backoff },
       );
       redis.on('error', (error: Error) =>

@@ -12,6 +12,7 @@ import type { RoleHandle } from './role-handle.js';
 import { startWebRole, type WebRole } from './start-web-role.js';
 import { startWorkerRole, type WorkerRole, type WorkerRoleOverrides } from './start-worker-role.js';
 import { checkKubernetesAccess } from './check-kubernetes-access.js';
+import { checkRedisDurability } from './check-redis-durability.js';
 import { siteOfService } from '../config/service-schema.js';
 import { SiteQueueStats } from '../queue/site-queue-stats.js';
 import { distinctSites } from '../queue/site-queues.js';
@@ -57,6 +58,12 @@ export async function startBot(config: AppConfig, overrides: StartBotOverrides =
     ...(overrides.runnerFactory ? { runnerFactory: overrides.runnerFactory } : {}),
     ...(overrides.slackRetries === undefined ? {} : { slackRetries: overrides.slackRetries }),
   });
+  await checkRedisDurability(core.redis, log, config.durability?.requireDurableRedis ?? false).catch(
+    async (error: unknown) => {
+      await core.close();
+      throw error;
+    },
+  );
   const settings = siteSettings(config.sites);
   if (!overrides.clusterFactory) {
     // A web process that plans on the sites' workers never reads their clusters: nothing to warn about.

@@ -32,7 +32,7 @@ export class RollbackPlanner {
     const resolved = await strategy.resolve(service, request, signal ? { signal } : {});
     const admission = admitTarget(service.name, resolved, request);
     const warnings = [...admission.marks, ...(resolved.warnings ?? [])];
-    const jobId = newJobId(service.name, this.options.now());
+    const jobId = request.jobId ?? newJobId(service.name, this.options.now());
     return {
       jobId,
       request,

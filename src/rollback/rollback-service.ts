@@ -8,9 +8,12 @@ import type { PermissionPolicy } from './policy/permission-policy.js';
 import type { AuditEntry, AuditLog } from './ports/audit-log.js';
 import type { EvidenceRecorder } from './ports/evidence-recorder.js';
 import type { RolledBackMark, RolledBackMarks } from './ports/rolled-back-marks.js';
+import type { GitopsHold } from './ports/gitops-holds.js';
+import type { GitopsKeeper, RestoreOutcome } from './gitops/gitops-keeper.js';
 import type { ProgressStore } from './ports/progress-store.js';
 import type { RollbackIndex, RollbackQueue, ServiceLocks } from './ports/rollback-queue.js';
 import type { ApprovalState, ProgressSnapshot, Requester } from './progress-snapshot.js';
+import { newJobId } from './new-job-id.js';
 import { RollbackPlanner } from './rollback-planner.js';
 import { Runbooks } from './runbooks.js';
 import type { ServiceCatalog } from './service-catalog.js';
@@ -32,6 +35,8 @@ export interface RollbackServiceOptions {
   approvals?: ApprovalService;
   audit?: AuditLog;
   marks?: RolledBackMarks;
+  /** CD systems held while a rollback stands: shown in the service's state, restored on release. */
+  gitops?: GitopsKeeper;
   /**
    * The live workers of each site (heartbeats). Absent: no check. Present: a plan whose site's live
    * workers all lack its strategy is refused; one whose site has no live worker is queued and its status
@@ -54,7 +59,12 @@ export interface ServiceState {
   rolledBack: RolledBackMark | undefined;
   /** The rollback holding the service's lock (awaiting approval, queued or running). */
   active: ProgressSnapshot | undefined;
+  /** The CD system the bot holds ("GitOps paused") until release. */
+  gitopsHold?: GitopsHold;
 }
+
+/** What a release did: the mark it cleared and, when a CD system was held, whether it was restored. */
+export type ReleasedMark = RolledBackMark & { gitops?: RestoreOutcome };
 
 /**
  * The application service every surface (Slack, console, CLI, PagerDuty) calls: it validates a request
@@ -97,8 +107,9 @@ export class RollbackService {
    * Checks permissions, plans and, unless it is a dry run, takes the service's lock and either enqueues
    * the job or, when the service needs approvals (and this is not a CLI break-glass), waits for them.
    */
-  async submit(request: RollbackRequest, signal?: AbortSignal): Promise<SubmitResult> {
-    const service = this.options.catalog.require(request.service);
+  async submit(received: RollbackRequest, signal?: AbortSignal): Promise<SubmitResult> {
+    const service = this.options.catalog.require(received.service);
+    const request = { ...received, jobId: received.jobId ?? newJobId(service.name, this.now()) };
     const requester = request.requester;
     const target =
       request.version ?? (request.toRevision === undefined ? 'previous' : `revision ${request.toRevision}`);
@@ -110,10 +121,10 @@ export class RollbackService {
       'requested',
       requester,
       service.name,
-      undefined,
+      request.jobId,
       `to ${target}${request.dryRun ? ' (dry run)' : ''}${where}${request.reason ? `; reason: ${request.reason}` : ''}`,
     );
-    await this.authorize(service, requester, request, signal);
+    await this.authorize(service, requester, request, signal, request.jobId);
     if (request.breakGlass) {
       if (requester.source !== 'cli') {
         throw new InputError('break_glass_not_allowed', '`--break-glass` is only accepted from the CLI.');
@@ -153,7 +164,8 @@ export class RollbackService {
       this.options.locks.holder(service.name),
     ]);
     const active = holder === undefined ? undefined : await this.options.progress.get(holder);
-    return { service, rolledBack, active };
+    const gitopsHold = await this.options.gitops?.get(service.name);
+    return { service, rolledBack, active, ...(gitopsHold ? { gitopsHold } : {}) };
   }
 
   /** `/rollback release <svc> --reason`: clears the rolled-back mark (anyone who may request may release). */
@@ -162,7 +174,7 @@ export class RollbackService {
     reason: string,
     requester: Requester,
     channel: { id?: string; name?: string } = {},
-  ): Promise<RolledBackMark> {
+  ): Promise<ReleasedMark> {
     const service = this.options.catalog.require(name);
     await this.authorize(service, requester, {
       ...(channel.id ? { channel: channel.id } : {}),
@@ -177,7 +189,14 @@ export class RollbackService {
       );
     }
     const at = this.now().toISOString();
-    await this.audit('released', requester, service.name, mark.jobId, `reason: ${reason}`);
+    const gitops = await this.options.gitops?.restore(service.name);
+    await this.audit(
+      'released',
+      requester,
+      service.name,
+      mark.jobId,
+      `reason: ${reason}${gitops ? `; ${gitops.message}` : ''}`,
+    );
     const snapshot = await this.options.progress.get(mark.jobId);
     if (snapshot) {
       await this.options.progress.publish({
@@ -186,7 +205,7 @@ export class RollbackService {
         released: { by: { id: requester.id, name: requester.name }, at, reason },
       });
     }
-    return mark;
+    return gitops ? { ...mark, gitops } : mark;
   }
 
   /** Takes the lock, records the plan and waits for approvals; nothing is enqueued yet. */
@@ -216,6 +235,7 @@ export class RollbackService {
     requester: Requester,
     where: Pick<RollbackRequest, 'channel' | 'channelName'>,
     signal?: AbortSignal,
+    jobId?: string,
   ): Promise<void> {
     if (!this.options.policy) return;
     const channel = {
@@ -224,7 +244,7 @@ export class RollbackService {
     };
     const decision = await this.options.policy.mayRequest(service, requester, channel, signal);
     if (decision.allowed) return;
-    await this.audit('denied', requester, service.name, undefined, `${decision.rule}: ${decision.message}`);
+    await this.audit('denied', requester, service.name, jobId, `${decision.rule}: ${decision.message}`);
     throw new PermissionDeniedError(decision);
   }
 

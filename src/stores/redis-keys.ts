@@ -43,11 +43,23 @@ export class RedisKeys {
   audit(): string {
     return `${this.prefix}:rb:audit`;
   }
+  /** The audit entries of one service (the same entries as the whole log, indexed). */
+  auditOfService(service: string): string {
+    return `${this.prefix}:rb:audit:service:${service}`;
+  }
+  /** The audit entries of one job. */
+  auditOfJob(jobId: string): string {
+    return `${this.prefix}:rb:audit:job:${jobId}`;
+  }
   approval(jobId: string): string {
     return `${this.prefix}:rb:approval:${jobId}`;
   }
   rolledBack(service: string): string {
     return `${this.prefix}:rb:rolledback:${service}`;
+  }
+  /** The CD system the bot holds for a service's rollback (restored on release). */
+  gitopsHold(service: string): string {
+    return `${this.prefix}:rb:gitopshold:${service}`;
   }
   /** A signed inbound request already received (by the hash of its signature or body): replay cache. */
   replay(digest: string): string {

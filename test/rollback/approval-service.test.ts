@@ -27,7 +27,13 @@ describe('ApprovalService: the two-person rule over the real Redis stores', () =
     await domain.close();
   });
 
-  const auditTypes = async (jobId: string) => (await domain.auditOf(jobId)).map((e) => e.type);
+  /** The job's audit trail after its `requested` entry (which carries the job id too, and comes first). */
+  const jobAudit = async (jobId: string) => {
+    const trail = await domain.auditOf(jobId);
+    expect(trail[0]?.type).toBe('requested');
+    return trail.slice(1);
+  };
+  const auditTypes = async (jobId: string) => (await jobAudit(jobId)).map((e) => e.type);
   const approve = (jobId: string, who = BOB) => domain.approvals.approve(jobId, who);
   const messages = (results: PromiseSettledResult<ApprovalAnswer>[]) =>
     results.map((r) => (r.status === 'fulfilled' ? r.value.message : (r.reason as Error).message));
@@ -60,7 +66,7 @@ describe('ApprovalService: the two-person rule over the real Redis stores', () =
     });
     expect(await domain.locks.holder('kaizen-one')).toBe(plan.jobId);
     expect(await domain.approvals.isPending(plan.jobId)).toBe(false);
-    const entries = await domain.auditOf(plan.jobId);
+    const entries = await jobAudit(plan.jobId);
     expect(entries.map((e) => [e.type, e.actor.name, e.detail])).toEqual([
       ['approved', 'bob', '1/1: approvals complete'],
       ['enqueued', 'alice', 'to v0.7.0 after 1 approval(s)'],
@@ -95,7 +101,7 @@ describe('ApprovalService: the two-person rule over the real Redis stores', () =
     });
     expect(await domain.approvalStore.get(plan.jobId)).toMatchObject({ state: 'pending', approvals: [] });
     expect(await domain.queueState(plan.jobId)).toBe('unknown');
-    const entries = await domain.auditOf(plan.jobId);
+    const entries = await jobAudit(plan.jobId);
     expect(entries.map((e) => [e.type, e.actor.id, e.detail])).toEqual([
       ['denied', ALICE.id, 'approval: the requester cannot approve their own rollback'],
     ]);
@@ -113,7 +119,7 @@ describe('ApprovalService: the two-person rule over the real Redis stores', () =
     expect((refusal as PermissionDeniedError).hint).toContain('U0BOB');
     expect(await domain.approvalStore.get(plan.jobId)).toMatchObject({ state: 'pending', approvals: [] });
     expect(await domain.queueState(plan.jobId)).toBe('unknown');
-    const [denied] = await domain.auditOf(plan.jobId);
+    const [denied] = await jobAudit(plan.jobId);
     expect(denied).toMatchObject({ type: 'denied', actor: { id: MALLORY.id } });
     expect(denied?.detail).toMatch(/^permissions\.approve: You are not an approver/);
   });
@@ -176,7 +182,7 @@ describe('ApprovalService: the two-person rule over the real Redis stores', () =
       /^Not approved in time: the plan expired at .* nothing was changed/,
     );
     expect(ended?.steps.every((s) => s.state === 'skipped')).toBe(true);
-    const entries = await domain.auditOf(plan.jobId);
+    const entries = await jobAudit(plan.jobId);
     expect(entries.map((e) => [e.type, e.actor.id])).toEqual([
       ['approved', BOB.id],
       ['approval_expired', 'approval-timer'],
@@ -222,7 +228,7 @@ describe('ApprovalService: the two-person rule over the real Redis stores', () =
       message: 'This rollback is no longer waiting for approval: it was cancelled.',
     });
     expect(await domain.queueState(plan.jobId)).toBe('unknown');
-    const entries = await domain.auditOf(plan.jobId);
+    const entries = await jobAudit(plan.jobId);
     expect(entries.map((e) => [e.type, e.actor.name, e.detail])).toEqual([
       ['cancelled', 'alice', 'withdrawn before approval'],
     ]);
@@ -239,7 +245,7 @@ describe('ApprovalService: the two-person rule over the real Redis stores', () =
 
     expect((await domain.approvals.cancel(plan.jobId, CAROL)).message).toMatch(/^Cancelled/);
     expect(await domain.locks.holder('kaizen-one')).toBeUndefined();
-    expect((await domain.auditOf(plan.jobId)).map((e) => [e.type, e.actor.name])).toEqual([
+    expect((await jobAudit(plan.jobId)).map((e) => [e.type, e.actor.name])).toEqual([
       ['denied', 'mallory'],
       ['cancelled', 'carol'],
     ]);

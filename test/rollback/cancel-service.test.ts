@@ -26,8 +26,12 @@ describe('CancelService over the real queue and Redis stores', () => {
     await domain.close();
   });
 
-  const auditTrail = async (jobId: string) =>
-    (await domain.auditOf(jobId)).map((e) => [e.type, e.actor.name, e.detail]);
+  /** The job's audit trail after its `requested` entry (which carries the job id too, and comes first). */
+  const auditTrail = async (jobId: string) => {
+    const trail = await domain.auditOf(jobId);
+    expect(trail[0]?.type).toBe('requested');
+    return trail.slice(1).map((e) => [e.type, e.actor.name, e.detail]);
+  };
 
   /** Collects the cancel broadcasts every worker process subscribes to. */
   async function listenForBroadcasts(): Promise<{ messages: unknown[]; close(): void }> {

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 
 /** A request as Slack sends it to the bot: the exact raw body and the headers that sign it. */
 export interface SlackRequest {
@@ -58,8 +58,12 @@ const DEFAULTS = {
   teamDomain: 'fake-workspace',
   apiAppId: 'A0FAKEAPP',
   responseUrl: 'https://hooks.slack.com/commands/T0FAKETEAM/1234567890/abcdefABCDEF',
-  triggerId: '1234567890.1234567890.abcdefabcdefabcdefabcdefabcdef12',
-} satisfies Required<WorkspaceOptions>;
+} satisfies Omit<Required<WorkspaceOptions>, 'triggerId'>;
+
+/** Slack gives every invocation a trigger id of its own, so no two real requests have the same body. */
+function freshTriggerId(): string {
+  return `${Date.now()}.1234567890.${randomBytes(16).toString('hex')}`;
+}
 
 /** `v0=` + hex HMAC-SHA256(secret, `v0:<timestamp>:<body>`), as in X-Slack-Signature. */
 export function signSlackBody(secret: string, body: string, timestamp: number): string {
@@ -68,7 +72,7 @@ export function signSlackBody(secret: string, body: string, timestamp: number): 
 
 /** A signed slash command (`/rollback kaizen v0.7.0`) with the field set Slack sends, in Slack's order. */
 export function slashCommandRequest(options: SlashCommandOptions): SlackRequest {
-  const o = { ...DEFAULTS, ...options };
+  const o = { ...DEFAULTS, triggerId: freshTriggerId(), ...options };
   const body = new URLSearchParams({
     token: 'legacy-verification-token',
     team_id: o.teamId,
@@ -89,7 +93,7 @@ export function slashCommandRequest(options: SlashCommandOptions): SlackRequest 
 
 /** A signed interactivity request (a button click): form field `payload=<JSON>` of type block_actions. */
 export function blockActionsRequest(options: BlockActionsOptions): SlackRequest {
-  const o = { ...DEFAULTS, ...options };
+  const o = { ...DEFAULTS, triggerId: freshTriggerId(), ...options };
   const actionTs = `${Math.floor(Date.now() / 1000)}.000001`;
   const payload = {
     type: 'block_actions',
