@@ -5,9 +5,6 @@ import { Catalog } from '../../../src/config/catalog.js';
 import { serviceSchema } from '../../../src/config/service-schema.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { startStatusRendering } from '../../../src/queue/start-status-rendering.js';
-import { newJobId } from '../../../src/rollback/new-job-id.js';
-import type { ProgressSnapshot } from '../../../src/rollback/progress-snapshot.js';
-import { initialSnapshot } from '../../../src/rollback/snapshot-tracker.js';
 import { RedisKeys } from '../../../src/stores/redis-keys.js';
 import { RedisProgressStore } from '../../../src/stores/redis-progress-store.js';
 import { RedisRollbackIndex } from '../../../src/stores/redis-rollback-index.js';
@@ -17,7 +14,7 @@ import { SlackStatusSurface } from '../../../src/surfaces/slack/slack-status-sur
 import { quietLogger, scaledLimits, startFakeSlack } from '../../support/fake-slack/index.js';
 import { kaizenService } from '../../support/kaizen-service.js';
 import { deletePrefix, TEST_REDIS_URL, testPrefix } from '../../support/redis-test-prefix.js';
-import { testPlan } from '../../support/test-plan.js';
+import { SIMULATED_STEPS, simulateRollback } from '../../support/simulated-rollback.js';
 
 const prefix = testPrefix('twenty');
 const redis = new Redis(TEST_REDIS_URL);
@@ -25,50 +22,11 @@ const keys = new RedisKeys(prefix);
 const CHANNEL = 'C0DEPLOYS';
 /** Slack's limits (1 post/s/channel, 50 updates/min) on a clock running this many times faster. */
 const SPEED = 20;
-const STEPS = ['identify', 'precheck', 'rollback', 'rollout', 'verify'];
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 afterAll(async () => {
   await deletePrefix(prefix);
   redis.disconnect();
 });
-
-/** A worker running one rollback: a snapshot every 40 ms (a step starts, says something, ends), then the end. */
-async function runRollback(
-  progress: RedisProgressStore,
-  index: RedisRollbackIndex,
-): Promise<ProgressSnapshot> {
-  const plan = testPlan(newJobId('kaizen'), STEPS);
-  plan.request.channel = CHANNEL;
-  await index.record(plan);
-  let s = initialSnapshot(plan);
-  await progress.publish(s);
-  const publish = async (change: (d: ProgressSnapshot) => void) => {
-    const draft = structuredClone(s);
-    change(draft);
-    draft.version += 1;
-    await progress.publish(draft);
-    s = draft;
-    await sleep(40);
-  };
-  await publish((d) => void (d.state = 'running'));
-  for (const [i, id] of STEPS.entries()) {
-    await publish((d) => void (d.steps[i]!.state = 'running'));
-    for (const line of ['pod 1/2 ready', 'pod 2/2 ready'])
-      await publish(
-        (d) => void d.details.push({ stepId: id, at: new Date().toISOString(), text: `${id}: ${line}` }),
-      );
-    await publish((d) => void (d.steps[i]!.state = 'done'));
-  }
-  await publish((d) => {
-    d.state = 'succeeded';
-    d.endedAt = new Date().toISOString();
-    d.checklists = [
-      { id: 'verify', title: 'Verify by hand', items: [{ id: 'rate', text: 'Error rate normal' }] },
-    ];
-  });
-  return s;
-}
 
 describe('20 rollbacks at once in one channel, against a fake Slack that enforces its limits', () => {
   it('every status message ends in its true final state, none lost, none twice; threads follow', async () => {
@@ -105,7 +63,9 @@ describe('20 rollbacks at once in one channel, against a fake Slack that enforce
     });
     try {
       const started = Date.now();
-      const finals = await Promise.all(Array.from({ length: 20 }, () => runRollback(progress, index)));
+      const finals = await Promise.all(
+        Array.from({ length: 20 }, () => simulateRollback(progress, index, CHANNEL)),
+      );
       // No rollback waits on Slack: publishing ~25 snapshots each took about their own 40 ms steps.
       expect(Date.now() - started).toBeLessThan(5_000);
       const lastEnd = Math.max(...finals.map((f) => Date.parse(f.endedAt ?? '')));
@@ -125,7 +85,7 @@ describe('20 rollbacks at once in one channel, against a fake Slack that enforce
       // The threads come after the statuses, and none is left behind: five step replies, then the checklists.
       const threadsDone = async () =>
         (await Promise.all(finals.map((f) => messageOf(f.jobId)))).every(
-          (m) => m?.replies.length === STEPS.length + 1,
+          (m) => m?.replies.length === SIMULATED_STEPS.length + 1,
         );
       await expect.poll(threadsDone, { timeout: 20_000, interval: 200 }).toBe(true);
       for (const final of finals) {
