@@ -19,6 +19,7 @@ export interface RollbackOptions {
   reason?: string;
   strategy?: string;
   breakGlass?: boolean;
+  force?: boolean;
   forward?: boolean;
   allowUnlisted?: boolean;
   follow?: boolean;
@@ -87,6 +88,7 @@ function parseRollback(
   if (options.reason !== undefined) words.push({ option: '--reason' }, options.reason);
   if (options.dryRun) words.push({ option: '--dry-run' });
   if (options.breakGlass) words.push({ option: '--break-glass' });
+  if (options.force) words.push({ option: '--force' });
   if (options.forward) words.push({ option: '--forward' });
   if (options.allowUnlisted) words.push({ option: '--allow-unlisted' });
   const text = commandText(words);

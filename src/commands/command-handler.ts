@@ -80,6 +80,7 @@ export class CommandHandler {
           ...(context.channel === undefined ? {} : { channel: context.channel }),
           ...(context.channelName === undefined ? {} : { channelName: context.channelName }),
           ...(command.breakGlass ? { breakGlass: true } : {}),
+          ...(command.force ? { force: true } : {}),
           ...(command.forward ? { forward: true } : {}),
           ...(command.allowUnlisted ? { allowUnlisted: true } : {}),
           ...(context.incident ? { incident: context.incident } : {}),
@@ -134,7 +135,9 @@ export class CommandHandler {
         });
         return {
           kind: 'notice',
-          text: `Released ${mark.service}: it is no longer marked rolled back (rolled back to ${mark.to} by ${mark.by.name}, job ${mark.jobId}). Deploys may go ahead. Reason: ${command.reason}`,
+          text:
+            `Released ${mark.service}: it is no longer marked rolled back (rolled back to ${mark.to} by ${mark.by.name}, job ${mark.jobId}). Deploys may go ahead. Reason: ${command.reason}` +
+            (mark.gitops ? `\n${mark.gitops.restored ? '▶️' : '⚠️'} ${mark.gitops.message}` : ''),
         };
       }
       case 'snapshot':

@@ -16,6 +16,12 @@ export function describeServiceState(state: ServiceState): { text: string; next?
   } else {
     lines.push('Not marked rolled back: deploys may go ahead.');
   }
+  if (state.gitopsHold) {
+    const hold = state.gitopsHold;
+    lines.push(
+      `⏸️ GitOps paused: ${hold.description} is held by job ${hold.jobId} since ${hold.at}; /rollback release restores it.`,
+    );
+  }
   if (active) {
     const state = active.state === 'awaiting_approval' ? 'waiting for approval' : active.state;
     lines.push(

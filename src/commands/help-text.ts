@@ -11,6 +11,7 @@ export const HELP_TEXT = [
   '    --strategy NAME   use another configured strategy: ' + STRATEGY_NAMES.join(', '),
   '    --dry-run         show the plan without changing anything',
   '    --reason "..."    why (an unquoted reason runs up to the next --option)',
+  '    --force           roll back although Argo CD/Flux will put the bad version back (see gitops.pause)',
   '    --forward         allow a target newer than the current version (marked and audited)',
   '    --allow-unlisted  allow a version that never ran here but is in the registry (audited)',
   'Other commands:',

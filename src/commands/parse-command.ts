@@ -149,6 +149,7 @@ function parseRollback({ positionals, options }: SplitWords): ParsedCommand {
   if (options.reason !== undefined) command.reason = options.reason;
   command.dryRun = options['dry-run'] !== undefined;
   command.breakGlass = options['break-glass'] !== undefined;
+  if (options.force !== undefined) command.force = true;
   if (options.forward !== undefined) command.forward = true;
   if (options['allow-unlisted'] !== undefined) command.allowUnlisted = true;
   return command;

@@ -37,6 +37,8 @@ export interface RollbackCommand {
   reason?: string;
   /** `--break-glass`: skip approval. Only the CLI path may honour it; other transports must refuse it. */
   breakGlass: boolean;
+  /** `--force`: roll back although the CD system that manages it will put the bad version back (warned). */
+  force?: boolean;
   /** `--forward`: the target may be newer than the current version (marked and audited). */
   forward?: boolean;
   /** `--allow-unlisted`: the target may be a version that never ran here but is in the registry. */

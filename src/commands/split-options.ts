@@ -19,6 +19,7 @@ export type OptionName =
   | 'label'
   | 'forward'
   | 'allow-unlisted'
+  | 'force'
   | 'help';
 
 const TAKES_VALUE: Record<OptionName, boolean> = {
@@ -27,6 +28,7 @@ const TAKES_VALUE: Record<OptionName, boolean> = {
   'dry-run': false,
   reason: true,
   'break-glass': false,
+  force: false,
   label: true,
   forward: false,
   'allow-unlisted': false,
@@ -35,7 +37,16 @@ const TAKES_VALUE: Record<OptionName, boolean> = {
 
 /** Options each command accepts (besides --help, which every command accepts). */
 const ALLOWED: Record<CommandName, readonly OptionName[]> = {
-  rollback: ['to-revision', 'strategy', 'dry-run', 'reason', 'break-glass', 'forward', 'allow-unlisted'],
+  rollback: [
+    'to-revision',
+    'strategy',
+    'dry-run',
+    'reason',
+    'break-glass',
+    'forward',
+    'allow-unlisted',
+    'force',
+  ],
   release: ['reason'],
   status: [],
   versions: [],

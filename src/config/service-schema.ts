@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { gitopsSchema } from './gitops-schema.js';
 import { durationSeconds, toSeconds } from './duration-schema.js';
 import { evidenceSectionSchema } from './evidence-schema.js';
 import { hostStrategySections } from './host-strategy-schema.js';
@@ -171,6 +172,8 @@ export const serviceSchema = z
     /** Where versions come from besides the deployment history and `kubernetes.tags` (a git repository). */
     versions: versionSourcesSchema.optional(),
     evidence: evidenceSectionSchema.optional(),
+    /** The CD system managing the workload (Argo CD, Flux): may the bot hold it while the rollback stands? */
+    gitops: gitopsSchema.optional(),
     /**
      * Where the workers that roll this service back run (a cluster, region or host group). Absent: the
      * default site (`default`); read it with {@link siteOfService}.

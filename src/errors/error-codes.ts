@@ -123,6 +123,8 @@ export type KubernetesErrorCode =
   | 'deployment_paused'
   /** A rollout someone else is driving (healthy so far, or not yet observed): rolling back would race it. */
   | 'deployment_rollout_in_progress'
+  /** A CD system manages the workload with sync on, and the service's config does not let the bot pause it. */
+  | 'gitops_hold_not_allowed'
   /** The revision asked for is older than every ReplicaSet kept (revisionHistoryLimit). */
   | 'revision_pruned'
   /** On resume: the rollback was applied, but someone has changed the Deployment since. */

@@ -24,6 +24,8 @@ import type { AppConfig } from './app-config.js';
 import { buildGovernance, type Governance } from './build-governance.js';
 import { buildEvidence, type Evidence } from './build-evidence.js';
 import { buildStrategies, buildTargets } from './build-strategies.js';
+import { GitopsKeeper } from '../rollback/gitops/gitops-keeper.js';
+import { RedisGitopsHolds } from '../stores/redis-gitops-holds.js';
 import { RedisConnectionFactory } from './redis-connection-factory.js';
 import { RedisSiteHeartbeats } from '../stores/redis-site-heartbeats.js';
 import { RedisIncidentRollbacks } from '../stores/redis-incident-rollbacks.js';
@@ -104,10 +106,12 @@ export async function buildRollbackCore(
   const rollbackQueue = new BullmqRollbackQueue(connection, keys.prefix, { log, sites: sitesOf(catalog) });
   const heartbeats = new RedisSiteHeartbeats(redis, keys);
   const targets = buildTargets({ ...overrides, log, kubeconfigPath: config.kubeconfigPath });
+  const gitopsHolds = new RedisGitopsHolds(redis, keys, log.child({ component: 'store' }));
   const strategies = buildStrategies({
     log,
     kubeconfigPath: config.kubeconfigPath,
     ...targets,
+    gitopsHolds,
     ...(config.registryEnv ? { registryEnv: config.registryEnv } : {}),
   });
   const { evidence, snapshots } = buildEvidence(config.evidence, { ...targets, log, catalog, audit });
@@ -138,6 +142,7 @@ export async function buildRollbackCore(
     policy,
     approvals,
     marks,
+    gitops: new GitopsKeeper(gitopsHolds, targets.clusterFactory),
     ...(evidence ? { evidence: evidence.recorder } : {}),
   });
   const cancellation = new RedisCancellation(redis, keys, log.child({ component: 'cancel' }), () =>

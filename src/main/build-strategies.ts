@@ -14,6 +14,7 @@ import { createMonitoringChecks } from '../targets/monitoring/create-monitoring-
 import { configuredRegistryCredentials } from '../targets/registry/configured-registry-credentials.js';
 import { createImageRegistryFactory } from '../targets/registry/create-image-registry-factory.js';
 import { createKubernetesClusterFactory } from '../targets/kubernetes/create-kubernetes-cluster-factory.js';
+import type { GitopsHolds } from '../rollback/ports/gitops-holds.js';
 import { createCommandRunnerFactory } from '../targets/shell/create-command-runner-factory.js';
 
 export interface StrategyDeps {
@@ -23,6 +24,8 @@ export interface StrategyDeps {
   kubeconfigPath: string | undefined;
   clusterFactory?: KubernetesClusterFactory;
   runnerFactory?: CommandRunnerFactory;
+  /** Where the Kubernetes strategy records the CD systems it holds (restored on release). */
+  gitopsHolds?: GitopsHolds;
 }
 
 /** The clients of the targets (clusters, hosts): the real ones, or the ones a test passes in. */
@@ -50,6 +53,7 @@ export function buildStrategies(deps: StrategyDeps): Map<string, Strategy> {
       clusterFactory,
       commandRunner: local,
       log,
+      ...(deps.gitopsHolds ? { gitopsHolds: deps.gitopsHolds } : {}),
       registryFactory: createImageRegistryFactory({ log }),
       monitoring: createMonitoringChecks({ log }),
       configuredCredentials: (settings) =>

@@ -21,6 +21,11 @@ export interface RollbackRequest {
   channelName?: string;
   /** `--break-glass` from the CLI: skips approvals; needs a reason and is audited. */
   breakGlass?: boolean;
+  /**
+   * `--force`: roll back although a CD system manages the workload and the service's config does not let
+   * the bot hold it (the plan warns that the rollback will be reverted).
+   */
+  force?: boolean;
   /** `--forward`: the target may be newer than the current version. Marked in the plan and audited. */
   forward?: boolean;
   /** `--allow-unlisted`: the target may be a version that never ran here but exists in the registry. */

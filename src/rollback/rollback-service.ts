@@ -8,6 +8,8 @@ import type { PermissionPolicy } from './policy/permission-policy.js';
 import type { AuditEntry, AuditLog } from './ports/audit-log.js';
 import type { EvidenceRecorder } from './ports/evidence-recorder.js';
 import type { RolledBackMark, RolledBackMarks } from './ports/rolled-back-marks.js';
+import type { GitopsHold } from './ports/gitops-holds.js';
+import type { GitopsKeeper, RestoreOutcome } from './gitops/gitops-keeper.js';
 import type { ProgressStore } from './ports/progress-store.js';
 import type { RollbackIndex, RollbackQueue, ServiceLocks } from './ports/rollback-queue.js';
 import type { ApprovalState, ProgressSnapshot, Requester } from './progress-snapshot.js';
@@ -33,6 +35,8 @@ export interface RollbackServiceOptions {
   approvals?: ApprovalService;
   audit?: AuditLog;
   marks?: RolledBackMarks;
+  /** CD systems held while a rollback stands: shown in the service's state, restored on release. */
+  gitops?: GitopsKeeper;
   /**
    * The live workers of each site (heartbeats). Absent: no check. Present: a plan whose site's live
    * workers all lack its strategy is refused; one whose site has no live worker is queued and its status
@@ -55,7 +59,12 @@ export interface ServiceState {
   rolledBack: RolledBackMark | undefined;
   /** The rollback holding the service's lock (awaiting approval, queued or running). */
   active: ProgressSnapshot | undefined;
+  /** The CD system the bot holds ("GitOps paused") until release. */
+  gitopsHold?: GitopsHold;
 }
+
+/** What a release did: the mark it cleared and, when a CD system was held, whether it was restored. */
+export type ReleasedMark = RolledBackMark & { gitops?: RestoreOutcome };
 
 /**
  * The application service every surface (Slack, console, CLI, PagerDuty) calls: it validates a request
@@ -155,7 +164,8 @@ export class RollbackService {
       this.options.locks.holder(service.name),
     ]);
     const active = holder === undefined ? undefined : await this.options.progress.get(holder);
-    return { service, rolledBack, active };
+    const gitopsHold = await this.options.gitops?.get(service.name);
+    return { service, rolledBack, active, ...(gitopsHold ? { gitopsHold } : {}) };
   }
 
   /** `/rollback release <svc> --reason`: clears the rolled-back mark (anyone who may request may release). */
@@ -164,7 +174,7 @@ export class RollbackService {
     reason: string,
     requester: Requester,
     channel: { id?: string; name?: string } = {},
-  ): Promise<RolledBackMark> {
+  ): Promise<ReleasedMark> {
     const service = this.options.catalog.require(name);
     await this.authorize(service, requester, {
       ...(channel.id ? { channel: channel.id } : {}),
@@ -179,7 +189,14 @@ export class RollbackService {
       );
     }
     const at = this.now().toISOString();
-    await this.audit('released', requester, service.name, mark.jobId, `reason: ${reason}`);
+    const gitops = await this.options.gitops?.restore(service.name);
+    await this.audit(
+      'released',
+      requester,
+      service.name,
+      mark.jobId,
+      `reason: ${reason}${gitops ? `; ${gitops.message}` : ''}`,
+    );
     const snapshot = await this.options.progress.get(mark.jobId);
     if (snapshot) {
       await this.options.progress.publish({
@@ -188,7 +205,7 @@ export class RollbackService {
         released: { by: { id: requester.id, name: requester.name }, at, reason },
       });
     }
-    return mark;
+    return gitops ? { ...mark, gitops } : mark;
   }
 
   /** Takes the lock, records the plan and waits for approvals; nothing is enqueued yet. */

@@ -57,6 +57,10 @@ export class RedisKeys {
   rolledBack(service: string): string {
     return `${this.prefix}:rb:rolledback:${service}`;
   }
+  /** The CD system the bot holds for a service's rollback (restored on release). */
+  gitopsHold(service: string): string {
+    return `${this.prefix}:rb:gitopshold:${service}`;
+  }
   /** A signed inbound request already received (by the hash of its signature or body): replay cache. */
   replay(digest: string): string {
     return `${this.prefix}:rb:replay:${digest}`;

@@ -50,6 +50,7 @@ describe('parseCommand: rollbacks', () => {
     ['kaizen v0.7.0 --strategy helm', rollback('kaizen', { version: 'v0.7.0', strategy: 'helm' })],
     ['kaizen --strategy=Kubernetes', rollback('kaizen', { strategy: 'kubernetes' })],
     ['kaizen --break-glass', rollback('kaizen', { breakGlass: true })],
+    ['kaizen --force', rollback('kaizen', { force: true })],
     ['kaizen --reason "error rate above 5%"', rollback('kaizen', { reason: 'error rate above 5%' })],
     [
       'kaizen --reason=“curly quotes” --dry-run',
@@ -143,10 +144,10 @@ describe('parseCommand: other commands', () => {
 describe('parseCommand: mistakes', () => {
   it.each<[string, string, string | RegExp, string | RegExp]>([
     [
-      'kaizen --force',
+      'kaizen --forse',
       'unknown_option',
-      'Unknown option "--force".',
-      /^Options for rollback: --to-revision, --strategy, --dry-run, --reason, --break-glass, --forward, --allow-unlisted\. Usage: \/rollback <service>/,
+      'Unknown option "--forse".',
+      /^Options for rollback: --to-revision, --strategy, --dry-run, --reason, --break-glass, --forward, --allow-unlisted, --force\. Usage: \/rollback <service>/,
     ],
     ['status --dry-run', 'unknown_option', "--dry-run can't be used with status.", usage('status')],
     [

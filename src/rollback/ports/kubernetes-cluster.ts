@@ -26,6 +26,19 @@ export interface WatchHandle {
   stop(): void;
 }
 
+/** A custom resource (an Argo CD Application, a Flux Kustomization or HelmRelease). */
+export interface CustomObjectRef {
+  group: string;
+  version: string;
+  /** The resource's plural name, as in its URL: "applications". */
+  plural: string;
+  namespace: string;
+  name: string;
+}
+
+/** A custom resource as plain JSON. */
+export type CustomObject = Record<string, unknown>;
+
 /**
  * What the rollback domain needs from a Kubernetes cluster. Implemented with @kubernetes/client-node in
  * `targets/kubernetes`. Each method retries transient failures itself where sending again is safe (429;
@@ -69,6 +82,14 @@ export interface KubernetesCluster {
    */
   getSecret(namespace: string, name: string, signal?: AbortSignal): Promise<V1Secret>;
   getConfigMap(namespace: string, name: string, signal?: AbortSignal): Promise<V1ConfigMap>;
+  /** Reads a custom resource; a missing one (or an API group the cluster lacks) is `kubernetes_not_found`. */
+  getCustomObject(ref: CustomObjectRef, signal?: AbortSignal): Promise<CustomObject>;
+  /** A JSON Patch on a custom resource (its `test` ops make it exact: a changed object is a conflict). */
+  patchCustomObject(
+    ref: CustomObjectRef,
+    patch: JsonPatchOperation[],
+    signal?: AbortSignal,
+  ): Promise<CustomObject>;
 }
 
 /** Builds a cluster client for a kubeconfig context (undefined: the current context or in-cluster). */

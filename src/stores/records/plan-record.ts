@@ -16,6 +16,7 @@ const planSchema: z.ZodType<RollbackPlan> = z.object({
     channel: z.string().optional(),
     channelName: z.string().optional(),
     breakGlass: z.boolean().optional(),
+    force: z.boolean().optional(),
     forward: z.boolean().optional(),
     allowUnlisted: z.boolean().optional(),
     incident: z

@@ -2,6 +2,7 @@ import {
   ApiException,
   AppsV1Api,
   CoreV1Api,
+  CustomObjectsApi,
   PatchStrategy,
   type ConfigurationOptions,
   type CoreV1Event,
@@ -16,6 +17,8 @@ import {
 import type { Logger } from '../../observability/logger.js';
 import type { RollbackError } from '../../errors/rollback-error.js';
 import type {
+  CustomObject,
+  CustomObjectRef,
   JsonPatchOperation,
   KubernetesCluster,
   PatchKind,
@@ -57,12 +60,14 @@ export class ClientNodeCluster implements KubernetesCluster {
   readonly description: string;
   private readonly apps: AppsV1Api;
   private readonly core: CoreV1Api;
+  private readonly custom: CustomObjectsApi;
 
   constructor(private readonly options: ClientNodeClusterOptions) {
     const namespace = options.kubeConfig.getContextObject(options.context)?.namespace ?? 'default';
     this.description = `${options.context}/${namespace}`;
     this.apps = options.kubeConfig.makeApiClient(AppsV1Api);
     this.core = options.kubeConfig.makeApiClient(CoreV1Api);
+    this.custom = options.kubeConfig.makeApiClient(CustomObjectsApi);
   }
 
   /**
@@ -216,6 +221,38 @@ export class ClientNodeCluster implements KubernetesCluster {
       (o) => this.core.readNamespacedConfigMap({ name, namespace }, o),
       { ...(signal ? { signal } : {}) },
     );
+  }
+
+  async getCustomObject(ref: CustomObjectRef, signal?: AbortSignal): Promise<CustomObject> {
+    return (await this.call(
+      { verb: 'read', object: `${ref.plural}.${ref.group} "${ref.name}"`, namespace: ref.namespace },
+      (o) => this.custom.getNamespacedCustomObject(ref, o),
+      { ...(signal ? { signal } : {}) },
+    )) as CustomObject;
+  }
+
+  /** Like patchDeployment: a patch with a `test` op is not re-sent after an ambiguous failure. */
+  async patchCustomObject(
+    ref: CustomObjectRef,
+    patch: JsonPatchOperation[],
+    signal?: AbortSignal,
+  ): Promise<CustomObject> {
+    const precondition = patch.some((op) => op.op === 'test');
+    return (await this.call(
+      {
+        verb: 'patch',
+        object: `${ref.plural}.${ref.group} "${ref.name}"`,
+        namespace: ref.namespace,
+        precondition,
+      },
+      (o) => this.custom.patchNamespacedCustomObject({ ...ref, body: patch, fieldManager: FIELD_MANAGER }, o),
+      {
+        contentType: PatchStrategy.JsonPatch,
+        ...(signal ? { signal } : {}),
+        retryWhen: (error) =>
+          httpCode(error) === 429 || (!precondition && error.code === 'kubernetes_unavailable'),
+      },
+    )) as CustomObject;
   }
 
   async listEvents(

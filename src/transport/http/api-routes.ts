@@ -1,3 +1,4 @@
+import type { GitopsHold } from '../../rollback/ports/gitops-holds.js';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { InputError } from '../../errors/rollback-error.js';
@@ -68,13 +69,16 @@ export function apiRoutes(options: ApiRoutesOptions): (app: FastifyInstance) => 
 
     app.get<{ Params: { name: string } }>('/api/services/:name', async (request, reply) => {
       try {
-        const { service, rolledBack, active } = await options.rollbacks.serviceState(request.params.name);
+        const { service, rolledBack, active, gitopsHold } = await options.rollbacks.serviceState(
+          request.params.name,
+        );
         return {
           name: service.name,
           environment: service.environment,
           rolledBack: rolledBack
             ? { by: rolledBack.by, at: rolledBack.at, jobId: rolledBack.jobId, to: rolledBack.to }
             : null,
+          gitops: gitopsJson(gitopsHold),
           activeJob: active
             ? {
                 jobId: active.jobId,
@@ -133,5 +137,18 @@ export function apiRoutes(options: ApiRoutesOptions): (app: FastifyInstance) => 
       });
       return { entries };
     });
+  };
+}
+
+/** "GitOps paused" for other tools: which CD object the bot holds, since when, and what it restores. */
+function gitopsJson(hold: GitopsHold | undefined): Record<string, unknown> {
+  if (!hold) return { paused: false };
+  return {
+    paused: true,
+    object: hold.description,
+    kind: hold.kind,
+    jobId: hold.jobId,
+    since: hold.at,
+    original: hold.original,
   };
 }

@@ -1,9 +1,10 @@
 /**
- * Legacy (unaggregated) discovery documents: /api, /api/v1, /apis, /apis/apps, /apis/apps/v1 and /version.
+ * Legacy (unaggregated) discovery documents: /api, /api/v1, /apis, /apis/<group>, /apis/<group>/<version>
+ * (apps/v1 and the custom resources' groups) and /version.
  * Aggregated discovery is not offered: the documents are served as plain application/json, which tells
  * client-go to fall back to per-group-version discovery.
  */
-import { RESOURCE_TYPES, type ResourceType } from './resource-types.js';
+import { apiGroups, RESOURCE_TYPES, type ResourceType } from './resource-types.js';
 
 export function versionInfo(): Record<string, string> {
   return {
@@ -27,17 +28,22 @@ export function apiVersions(serverAddress: string): Record<string, unknown> {
   };
 }
 
-function appsGroup(): Record<string, unknown> {
-  const version = { groupVersion: 'apps/v1', version: 'v1' };
-  return { name: 'apps', versions: [version], preferredVersion: version };
+function groupEntry(name: string, version: string): Record<string, unknown> {
+  const entry = { groupVersion: `${name}/${version}`, version };
+  return { name, versions: [entry], preferredVersion: entry };
 }
 
 export function apiGroupList(): Record<string, unknown> {
-  return { kind: 'APIGroupList', apiVersion: 'v1', groups: [appsGroup()] };
+  return {
+    kind: 'APIGroupList',
+    apiVersion: 'v1',
+    groups: apiGroups().map((g) => groupEntry(g.name, g.version)),
+  };
 }
 
 export function apiGroup(name: string): Record<string, unknown> | undefined {
-  return name === 'apps' ? { kind: 'APIGroup', apiVersion: 'v1', ...appsGroup() } : undefined;
+  const group = apiGroups().find((g) => g.name === name);
+  return group ? { kind: 'APIGroup', apiVersion: 'v1', ...groupEntry(group.name, group.version) } : undefined;
 }
 
 /** The APIResourceList for a group version ("v1" or "apps/v1"), subresources included. */

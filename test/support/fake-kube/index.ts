@@ -24,7 +24,7 @@ import { ReconcileLoop } from './reconcile-loop.js';
 import { ReplicaSetController } from './replica-set-controller.js';
 import { resourceTypeByName } from './resource-types.js';
 import { waitUntil } from './wait-until.js';
-import type { DeploymentWire, ReplicaSetWire } from './wire-types.js';
+import type { DeploymentWire, KubeObject, ReplicaSetWire } from './wire-types.js';
 import { prepareWrite } from './write-preparation.js';
 
 export interface FakeKubeOptions {
@@ -86,6 +86,12 @@ export interface FakeKube {
    */
   kubeconfigFor(user: string): Promise<string>;
   pause(namespace: string, name: string): void;
+  /** Stores a custom resource (applications, kustomizations, helmreleases) as `kubectl apply` would create it. */
+  createCustomObject(resource: string, object: Record<string, unknown>): Record<string, unknown>;
+  /** A stored custom resource, or undefined. */
+  customObject(resource: string, namespace: string, name: string): Record<string, unknown> | undefined;
+  /** Changes a container's image without waiting for the rollout (a CD controller's or a person's write). */
+  setImage(namespace: string, name: string, container: string, image: string): void;
   deployment(namespace: string, name: string): V1Deployment;
   replicaSets(namespace: string): V1ReplicaSet[];
   pods(namespace: string): V1Pod[];
@@ -221,6 +227,25 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
         'deployments',
         prepareWrite(deploymentType, { ...current, spec: { ...current.spec, paused: true } }, current),
       );
+    },
+    createCustomObject(resource, object) {
+      const type = resourceTypeByName(resource);
+      const written = structuredClone(object) as KubeObject;
+      written.metadata.namespace ??= 'default';
+      return toClientModel(store.create(resource, prepareWrite(type, written)));
+    },
+    customObject(resource, namespace, name) {
+      const found = store.get(resource, namespace, name);
+      return found === undefined ? undefined : toClientModel<Record<string, unknown>>(found);
+    },
+    setImage(namespace, name, container, image) {
+      const current = stored(namespace, name);
+      const next = structuredClone(current);
+      const target = next.spec.template.spec.containers.find((c) => c.name === container);
+      if (!target)
+        throw new Error(`fake-kube: deployment ${namespace}/${name} has no container ${container}`);
+      target.image = image;
+      store.update('deployments', prepareWrite(deploymentType, next, current));
     },
     deployment: (namespace, name) => toClientModel<V1Deployment>(stored(namespace, name)),
     replicaSets: (namespace) => toClientModel<V1ReplicaSet[]>(store.list('replicasets', namespace)),

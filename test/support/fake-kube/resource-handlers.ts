@@ -14,7 +14,7 @@ import { applyMergePatch } from './json-merge-patch.js';
 import { applyJsonPatch, PatchError } from './json-patch.js';
 import type { ObjectStore } from './object-store.js';
 import { randomSuffix } from './pod-template-hash.js';
-import { apiVersionOf, type ResourceType } from './resource-types.js';
+import { apiVersionOf, RESOURCE_TYPES, type ResourceType } from './resource-types.js';
 import {
   labelSelectorString,
   parseFieldSelector,
@@ -55,6 +55,12 @@ export class ResourceHandlers {
     if (method === 'GET') return { status: 200, body: this.mustGet(req.type, req.namespace, name) };
     if (method === 'PUT') return { status: 200, body: this.update(req, name, req.body as KubeObject) };
     if (method === 'PATCH') {
+      // Like the API server for a CRD: no strategic merge patch (kubectl falls back to a merge patch).
+      if (req.type.custom && req.contentType.startsWith('application/strategic-merge-patch+json'))
+        throw unsupportedMediaType(
+          'application/strategic-merge-patch+json',
+          'application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml',
+        );
       const current = this.mustGet(req.type, req.namespace, name);
       return { status: 200, body: this.update(req, name, applyPatch(current, req.contentType, req.body)) };
     }
@@ -161,7 +167,7 @@ export class ResourceHandlers {
 
   private namespaceNames(): string[] {
     const names = new Set(['default', 'kube-system', 'kube-public']);
-    for (const resource of ['deployments', 'replicasets', 'pods', 'events', 'secrets', 'configmaps']) {
+    for (const { resource } of RESOURCE_TYPES.filter((t) => t.namespaced)) {
       for (const o of this.store.list(resource)) if (o.metadata.namespace) names.add(o.metadata.namespace);
     }
     return [...names].sort();

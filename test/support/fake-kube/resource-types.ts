@@ -2,8 +2,8 @@
 export interface ResourceType {
   /** Plural resource name as in the URL: "deployments". */
   resource: string;
-  group: '' | 'apps';
-  version: 'v1';
+  group: string;
+  version: string;
   kind: string;
   singularName: string;
   shortNames: string[];
@@ -11,6 +11,8 @@ export interface ResourceType {
   verbs: string[];
   categories?: string[];
   subresources: string[];
+  /** Defined by a CRD: the API server refuses strategic merge patches on it (415). */
+  custom?: boolean;
 }
 
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -96,7 +98,55 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
     verbs: ['get', 'list'],
     subresources: [],
   },
+  // Custom resources, as their CRDs define them (served like any CRD: no strategic merge patch, status
+  // subresource): Argo CD's Application, Flux's Kustomization and HelmRelease.
+  {
+    resource: 'applications',
+    group: 'argoproj.io',
+    version: 'v1alpha1',
+    kind: 'Application',
+    singularName: 'application',
+    shortNames: ['app', 'apps'],
+    namespaced: true,
+    verbs: ALL_VERBS,
+    categories: ['argo'],
+    subresources: [],
+    custom: true,
+  },
+  {
+    resource: 'kustomizations',
+    group: 'kustomize.toolkit.fluxcd.io',
+    version: 'v1',
+    kind: 'Kustomization',
+    singularName: 'kustomization',
+    shortNames: ['ks'],
+    namespaced: true,
+    verbs: ALL_VERBS,
+    categories: ['all'],
+    subresources: ['status'],
+    custom: true,
+  },
+  {
+    resource: 'helmreleases',
+    group: 'helm.toolkit.fluxcd.io',
+    version: 'v2',
+    kind: 'HelmRelease',
+    singularName: 'helmrelease',
+    shortNames: ['hr'],
+    namespaced: true,
+    verbs: ALL_VERBS,
+    categories: ['all'],
+    subresources: ['status'],
+    custom: true,
+  },
 ];
+
+/** The API groups served besides the core group, in discovery order. */
+export function apiGroups(): { name: string; version: string }[] {
+  const seen = new Map<string, string>();
+  for (const t of RESOURCE_TYPES) if (t.group !== '' && !seen.has(t.group)) seen.set(t.group, t.version);
+  return [...seen].map(([name, version]) => ({ name, version }));
+}
 
 export function apiVersionOf(type: ResourceType): string {
   return type.group === '' ? type.version : `${type.group}/${type.version}`;

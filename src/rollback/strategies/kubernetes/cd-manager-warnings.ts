@@ -2,9 +2,11 @@ import type { V1Deployment } from '@kubernetes/client-node';
 import { describeCdManager, detectCdManagers, type CdManager } from '../../gitops/detect-cd-managers.js';
 
 /** One warning per CD system that manages the Deployment: what it will do to a rollback left alone. */
-export function cdManagerWarnings(deployment: V1Deployment): string[] {
+export function cdManagerWarnings(deployment: V1Deployment, onlyImageUpdaters = false): string[] {
   const name = deployment.metadata?.name ?? '';
-  return detectCdManagers(deployment.metadata).map((m) => warningFor(name, m));
+  return detectCdManagers(deployment.metadata)
+    .filter((m) => !onlyImageUpdaters || m.system === 'image-updater')
+    .map((m) => warningFor(name, m));
 }
 
 function warningFor(deployment: string, manager: CdManager): string {

@@ -14,6 +14,8 @@ import type { KubernetesCluster, KubernetesClusterFactory } from '../../ports/ku
 import type { MonitoringChecks } from '../../ports/monitoring-checks.js';
 import type { RollbackStep } from '../../step.js';
 import type { ResolvedPlan, Strategy, StrategyCallOptions, VersionEntry } from '../../strategy.js';
+import type { GitopsHolds } from '../../ports/gitops-holds.js';
+import { holdGitopsStep } from '../../gitops/hold-gitops-step.js';
 import { identifyStep } from './identify-step.js';
 import { parseKubernetesTarget } from './kubernetes-target.js';
 import { listKubernetesVersions } from './list-kubernetes-versions.js';
@@ -32,6 +34,8 @@ export interface KubernetesStrategyOptions {
   log: Logger;
   /** How often the monitor re-reads the Deployment besides watching it. Default 5 s. */
   pollIntervalMs?: number;
+  /** Where GitOps holds are recorded for `/rollback release` (absent: the hold must be undone by hand). */
+  gitopsHolds?: GitopsHolds;
   /** Alertmanager and Prometheus for `verify.alerts` / `verify.metrics`; absent: those checks are skipped. */
   monitoring?: MonitoringChecks;
   /** Builds registry clients; absent: no registry is ever asked (only history and `tags:` are known). */
@@ -68,6 +72,7 @@ export class KubernetesStrategy implements Strategy {
     const cluster = this.options.clusterFactory(section.context);
     return resolveKubernetesPlan(cluster, section, request, {
       service: service.name,
+      config: service,
       registryFor: (podSpec) => this.registryFor(cluster, section, podSpec),
       ...(options.signal ? { signal: options.signal } : {}),
     });
@@ -106,9 +111,20 @@ export class KubernetesStrategy implements Strategy {
       pollIntervalMs: this.options.pollIntervalMs ?? 5_000,
       ...(this.options.monitoring ? { monitoring: this.options.monitoring } : {}),
     };
+    const hold = parsed.gitops
+      ? [
+          holdGitopsStep({
+            cluster,
+            hold: parsed.gitops,
+            holds: this.options.gitopsHolds,
+            context: parsed.context,
+          }),
+        ]
+      : [];
     return [
       identifyStep(deps),
       precheckStep(deps),
+      ...hold,
       rollbackStep(deps),
       monitorStep(deps, section.rolloutTimeout),
       verifyStep(deps),

@@ -22,6 +22,20 @@ const common = {
   deployment: z.string().min(1),
   container: z.string().min(1),
   from: current,
+  /** The CD system to hold before the rollback (the service's gitops.pause allowed it when planned). */
+  gitops: z
+    .object({
+      ref: z.object({
+        group: z.string(),
+        version: z.string(),
+        plural: z.string(),
+        namespace: z.string(),
+        name: z.string(),
+      }),
+      kind: z.enum(['argocd-automated', 'flux-suspend']),
+      description: z.string(),
+    })
+    .optional(),
 };
 
 export const imageTargetSchema = z.object({

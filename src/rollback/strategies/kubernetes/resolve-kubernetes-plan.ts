@@ -1,4 +1,5 @@
-import type { KubernetesSection } from '../../../config/service-schema.js';
+import type { KubernetesSection, ServiceConfig } from '../../../config/service-schema.js';
+import { planGitopsHold, type GitopsPlan } from '../../gitops/plan-gitops-hold.js';
 import type { V1PodSpec } from '@kubernetes/client-node';
 import { InputError } from '../../../errors/rollback-error.js';
 import type { PlannedAction, RollbackRequest } from '../../plan.js';
@@ -34,6 +35,8 @@ export interface ResolveKubernetesOptions {
   /** The service's registry client for a pod spec (its imagePullSecrets); absent: no registry configured. */
   registryFor?: (podSpec: V1PodSpec | undefined) => ImageRegistry | undefined;
   signal?: AbortSignal;
+  /** The service's configuration: its `gitops` section decides whether the CD system is held. */
+  config?: ServiceConfig;
 }
 
 /**
@@ -51,9 +54,10 @@ export async function resolveKubernetesPlan(
   const name = section.deployment;
   const where = clusterWhere(cluster, section.namespace);
   await checkDeploymentTraps(cluster, section, state, signal);
-  const warnings = cdManagerWarnings(state.deployment);
+  const { gitops, warnings, holdActions } = await gitopsFor(cluster, options, state, request);
   const common = {
     ...(section.context ? { context: section.context } : {}),
+    ...(gitops?.hold ? { gitops: gitops.hold } : {}),
     namespace: section.namespace,
     deployment: name,
     container: section.container,
@@ -82,7 +86,11 @@ export async function resolveKubernetesPlan(
       actionNote: applySafeNote(state),
       ...(signal ? { signal } : {}),
     });
-    return { ...resolved, ...withWarnings([...warnings, ...(resolved.warnings ?? [])]) };
+    return {
+      ...resolved,
+      actions: [...holdActions, ...resolved.actions],
+      ...withWarnings([...warnings, ...(resolved.warnings ?? [])]),
+    };
   }
 
   const requested = toRevision ?? 0;
@@ -125,7 +133,7 @@ export async function resolveKubernetesPlan(
     from,
     to: describeVersion(image, selection.revision),
     target: { ...target },
-    actions: [action],
+    actions: [...holdActions, action],
     knownFrom: 'history',
     versions: { from: imageTag(state.image), to: imageTag(image) },
     ...withWarnings(warnings),
@@ -141,4 +149,21 @@ function applySafeNote(state: DeploymentState): string {
   return state.deployment.metadata?.annotations?.[LAST_APPLIED] === undefined
     ? ''
     : `; ${LAST_APPLIED} is rewritten to match (apply-safe)`;
+}
+
+/** The CD system's part of the plan: the hold (if allowed), its action, and every warning to show. */
+async function gitopsFor(
+  cluster: KubernetesCluster,
+  options: ResolveKubernetesOptions,
+  state: DeploymentState,
+  request: RollbackRequest,
+): Promise<{ gitops: GitopsPlan | undefined; warnings: string[]; holdActions: PlannedAction[] }> {
+  const gitops = options.config
+    ? await planGitopsHold(cluster, options.config, state.deployment, request, options.signal)
+    : undefined;
+  const warnings = [
+    ...(gitops?.warnings ?? []),
+    ...cdManagerWarnings(state.deployment, gitops?.handled === true),
+  ];
+  return { gitops, warnings, holdActions: gitops?.actions ?? [] };
 }

@@ -28,6 +28,8 @@ function staticCluster(d: V1Deployment, replicaSets: V1ReplicaSet[]): Kubernetes
     listEvents: unexpected,
     getSecret: unexpected,
     getConfigMap: unexpected,
+    getCustomObject: unexpected,
+    patchCustomObject: unexpected,
   };
 }
 

@@ -24,7 +24,11 @@ export function strategyFor(fake: FakeKube): KubernetesStrategy {
 }
 
 export function kaizenService(
-  extra: { kubernetes?: Record<string, unknown>; verify?: Record<string, unknown> } = {},
+  extra: {
+    kubernetes?: Record<string, unknown>;
+    verify?: Record<string, unknown>;
+    gitops?: Record<string, unknown>;
+  } = {},
 ): ServiceConfig {
   return serviceSchema.parse({
     name: 'kaizen',
@@ -40,6 +44,7 @@ export function kaizenService(
       ...extra.kubernetes,
     },
     ...(extra.verify ? { verify: extra.verify } : {}),
+    ...(extra.gitops ? { gitops: extra.gitops } : {}),
   });
 }
 
