@@ -128,7 +128,7 @@ describe('local web console in headless Chromium', () => {
   });
 
   it("waits for approval, refuses the requester's own approval, and runs once someone else clicks Approve", async () => {
-    await page.fill('#command', 'gated v0.7.0 --reason "checkout errors"');
+    await page.fill('#command', 'gated v0.7.0 --forward --reason "checkout errors"');
     await page.press('#command', 'Enter');
     const selector = 'article.status-card[data-job-id^="gated-"]';
     await page.waitForSelector(`${selector}[data-state="awaiting_approval"]`, { timeout: 30_000 });
@@ -136,6 +136,8 @@ describe('local web console in headless Chromium', () => {
     expect(await card.locator('[data-testid="outcome"]').textContent()).toMatch(
       /^Waiting for approval to roll back gated from v0\.6\.0 \([0-9a-f]{7}\) to v0\.7\.0 \([0-9a-f]{7}\) \(0 of 1 approvals\)\.$/,
     );
+    // Earlier tests left the shared work tree at v0.6.0, so v0.7.0 is a roll forward: asked for, and marked.
+    expect(await card.textContent()).toContain('v0.7.0 is newer than the current v0.6.0 (--forward)');
     expect(await card.locator('button[data-action]').allTextContents()).toEqual([
       'Approve',
       'Cancel rollback',
