@@ -81,48 +81,10 @@ export async function startWebRole(
     ...(slack ? { slackReceiver: slack.receiver } : {}),
     readiness: [{ name: 'redis', check: async () => void (await core.redis.ping()) }],
     ...httpGuards(config),
-    plugins: [
-      pagerDuty.routes,
-      reportRoutes({
-        progress: core.progress,
-        index: core.index,
-        audit: core.audit,
-        catalog: core.catalog,
-        access: { token: config.reportToken, signingKey: config.reportSigningKey },
-        notifications: notifications.outbox,
-        log: log.child({ component: 'report' }),
-        ...(core.evidence ? { evidence: core.evidence.store } : {}),
-      }),
-      apiRoutes({
-        rollbacks: core.rollbacks,
-        audit: core.audit,
-        token: config.apiToken,
-        snapshots: core.snapshots,
-      }),
-      queueDashboard({
-        queues: () => core.rollbackQueue.sites().map((site) => core.rollbackQueue.of(site)),
-        token: config.apiToken,
-      }),
-    ],
+    plugins: [pagerDuty.routes, ...httpPlugins(config, core, notifications, log)],
   });
   if (!slack) await http.register(consolePlugin(config, core, log));
-  // Expires plans nobody approved in time (a delayed job each; whichever web process is up runs it).
-  const { approvals, approvalExpiry } = core.governance;
-  const expiry = approvalExpiry.startWorker(
-    core.connection,
-    (jobId) => approvals.expire(jobId),
-    log.child({ component: 'approvals' }),
-  );
-  // Keeps the status of jobs whose site has no (suitable) live worker saying so.
-  const waits = new SiteWaitWatcher({
-    queues: core.rollbackQueue,
-    presence: core.heartbeats,
-    progress: core.progress,
-    sites: core.sites,
-    intervalMs: siteSettings(config.sites).siteCheckIntervalMs,
-    log: log.child({ component: 'site-waits' }),
-  });
-  waits.start();
+  const { expiry, waits } = startWebTimers(config, core, log);
   await http.listen({ port: config.port, host: config.host });
   return {
     http,
@@ -136,6 +98,53 @@ export async function startWebRole(
       ...(slack ? [() => slack.rendering.close(), () => slack.close()] : []),
     ],
   };
+}
+
+/** The web role's routes besides Slack and PagerDuty: report pages, the API and the queue dashboard. */
+function httpPlugins(config: AppConfig, core: RollbackCore, notifications: Notifications, log: Logger) {
+  return [
+    reportRoutes({
+      progress: core.progress,
+      index: core.index,
+      audit: core.audit,
+      catalog: core.catalog,
+      access: { token: config.reportToken, signingKey: config.reportSigningKey },
+      notifications: notifications.outbox,
+      log: log.child({ component: 'report' }),
+      ...(core.evidence ? { evidence: core.evidence.store } : {}),
+    }),
+    apiRoutes({
+      rollbacks: core.rollbacks,
+      audit: core.audit,
+      token: config.apiToken,
+      snapshots: core.snapshots,
+    }),
+    queueDashboard({
+      queues: () => core.rollbackQueue.sites().map((site) => core.rollbackQueue.of(site)),
+      token: config.apiToken,
+    }),
+  ];
+}
+
+/** Expires plans nobody approved in time, and keeps jobs whose site has no live worker saying so. */
+function startWebTimers(config: AppConfig, core: RollbackCore, log: Logger) {
+  // A delayed job each; whichever web process is up runs it.
+  const { approvals, approvalExpiry } = core.governance;
+  const expiry = approvalExpiry.startWorker(
+    core.connection,
+    (jobId) => approvals.expire(jobId),
+    log.child({ component: 'approvals' }),
+  );
+  const waits = new SiteWaitWatcher({
+    queues: core.rollbackQueue,
+    presence: core.heartbeats,
+    progress: core.progress,
+    sites: core.sites,
+    intervalMs: siteSettings(config.sites).siteCheckIntervalMs,
+    log: log.child({ component: 'site-waits' }),
+  });
+  waits.start();
+  return { expiry, waits };
 }
 
 /** Local mode: the render queue draws no Slack message, but the notifier still follows every snapshot. */
