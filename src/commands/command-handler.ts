@@ -11,6 +11,8 @@ import { replyError, type CommandReply, type ReplyError } from './command-reply.
 import { invalidCommandError, parseCommand } from './parse-command.js';
 import type { ParsedCommand } from './parsed-command.js';
 import { describeServiceState } from './describe-service-state.js';
+import type { IncidentTracker } from '../rollback/ports/incident-tracker.js';
+import { lookUpResponders, type ServiceResponders } from './service-responders.js';
 
 export interface CommandContext {
   requester: Requester;
@@ -37,11 +39,31 @@ export class CommandHandler {
       approvals?: ApprovalService;
       /** `/rollback snapshot`; without it the command answers that no evidence is kept. */
       snapshots?: EvidenceSnapshots;
+      /** Who is on call (PagerDuty), shown in plans; `timeoutMs` bounds the wait (default 2 s). */
+      oncall?: { tracker: Pick<IncidentTracker, 'oncallsFor'>; timeoutMs?: number };
     } = {},
   ) {}
 
   parse(text: string): ParsedCommand {
     return parseCommand(text);
+  }
+
+  /** On call now, contacts and links for the plan; undefined when the service has none to show. */
+  private async responders(name: string): Promise<ServiceResponders | undefined> {
+    if (!this.rollbacks.isService(name)) return undefined;
+    const service = this.rollbacks.service(name);
+    const oncall = this.extras.oncall;
+    const responders = await lookUpResponders(
+      { tracker: oncall?.tracker, log: this.log, timeoutMs: oncall?.timeoutMs ?? 2000 },
+      service,
+    );
+    const empty =
+      responders.oncall === undefined &&
+      !responders.oncallUnknown &&
+      responders.contacts.length === 0 &&
+      !responders.links?.runbook &&
+      (responders.links?.dashboards ?? []).length === 0;
+    return empty ? undefined : responders;
   }
 
   async handle(text: string, context: CommandContext): Promise<CommandReply> {
@@ -85,12 +107,16 @@ export class CommandHandler {
           ...(command.allowUnlisted ? { allowUnlisted: true } : {}),
           ...(context.incident ? { incident: context.incident } : {}),
         };
+        // Looked up while the plan is made: PagerDuty never slows the plan by more than its timeout.
+        const responders = this.responders(command.service);
         const result = await this.rollbacks.submit(request, signal);
+        const shown = await responders;
         return {
           kind: 'plan',
           plan: result.plan,
           enqueued: result.kind === 'enqueued',
           ...(result.kind === 'awaiting_approval' ? { awaitingApproval: result.approval } : {}),
+          ...(shown ? { responders: shown } : {}),
         };
       }
       case 'versions': {

@@ -1,3 +1,4 @@
+import type { ServiceResponders } from './service-responders.js';
 import type { ErrorCode } from '../errors/error-codes.js';
 import { describeError, type RollbackError } from '../errors/rollback-error.js';
 import type { RollbackPlan } from '../rollback/plan.js';
@@ -37,7 +38,14 @@ export function replyError(error: RollbackError): ReplyError {
  * The platform-neutral answer to a command. Each surface (Slack, web console, CLI) draws it its own way.
  */
 export type CommandReply =
-  | { kind: 'plan'; plan: RollbackPlan; enqueued: boolean; awaitingApproval?: ApprovalState }
+  | {
+      kind: 'plan';
+      plan: RollbackPlan;
+      enqueued: boolean;
+      awaitingApproval?: ApprovalState;
+      /** On call now, contacts and links of the service, when it has any. */
+      responders?: ServiceResponders;
+    }
   | { kind: 'error'; error: ReplyError }
   | { kind: 'help' }
   | { kind: 'versions'; service: string; entries: VersionEntry[] }

@@ -1,7 +1,5 @@
-import type { Contact } from '../config/contacts-schema.js';
-import type { LinksSection } from '../config/links-schema.js';
 import type { ServiceConfig } from '../config/service-schema.js';
-import type { IncidentTracker, OnCallPerson } from '../rollback/ports/incident-tracker.js';
+import type { IncidentTracker } from '../rollback/ports/incident-tracker.js';
 import { describeError } from '../errors/rollback-error.js';
 import type { Logger } from '../observability/logger.js';
 import type { IncidentLink } from '../rollback/plan.js';
@@ -9,6 +7,7 @@ import type { AuditLog } from '../rollback/ports/audit-log.js';
 import type { RollbackIndex } from '../rollback/ports/rollback-queue.js';
 import type { RollbackService } from '../rollback/rollback-service.js';
 import type { VersionEntry } from '../rollback/strategy.js';
+import { lookUpResponders, type ServiceResponders } from './service-responders.js';
 
 /** A version a rollback can go to: what to type, and how to show it. */
 export interface BriefedVersion {
@@ -20,7 +19,7 @@ export interface BriefedVersion {
 }
 
 /** What the incident channel is told when an incident opens on a catalog service. */
-export interface IncidentBriefing {
+export interface IncidentBriefing extends ServiceResponders {
   incident: IncidentLink & { urgency?: string; escalationPolicyId?: string };
   service: string;
   channel: string;
@@ -30,11 +29,6 @@ export interface IncidentBriefing {
   lastKnownGood?: BriefedVersion;
   /** Why the versions could not be read (the cluster did not answer): shown instead. */
   versionsProblem?: string;
-  /** Who is on call now for the service's escalation policy (PagerDuty `/oncalls`), level 1 first. */
-  oncall?: OnCallPerson[];
-  /** The service's `contacts:` and `links:` (dashboards, runbook) from the catalog. */
-  contacts: Contact[];
-  links?: LinksSection | undefined;
 }
 
 export interface BriefingDeps {
@@ -56,19 +50,13 @@ export async function briefIncident(
   service: ServiceConfig,
   incident: IncidentBriefing['incident'],
 ): Promise<IncidentBriefing> {
+  const policy = service.pagerduty?.escalationPolicyId ?? incident.escalationPolicyId;
   const briefing: IncidentBriefing = {
     incident,
     service: service.name,
     channel: service.channel,
-    contacts: service.contacts ?? [],
-    links: service.links,
+    ...(await lookUpResponders(deps, service, policy)),
   };
-  const policy = service.pagerduty?.escalationPolicyId ?? incident.escalationPolicyId;
-  if (deps.tracker && policy)
-    briefing.oncall = await deps.tracker.oncallsFor(policy).catch((error: unknown) => {
-      deps.log.warn({ error: describeError(error) }, 'could not read who is on call');
-      return undefined;
-    });
   let entries: VersionEntry[] = [];
   try {
     entries = (await deps.rollbacks.versions(service.name)).entries;

@@ -1,3 +1,5 @@
+import type { ApprovalService } from '../rollback/approval-service.js';
+import { pagerDutyTracker } from './start-pagerduty.js';
 import type { ConnectionOptions } from 'bullmq';
 import { CommandHandler } from '../commands/command-handler.js';
 import type { Catalog } from '../config/catalog.js';
@@ -149,7 +151,7 @@ export async function buildRollbackCore(
     connections.subscriber(),
   );
   const cancels = new CancelService({ progress, locks, queue: rollbackQueue, signals: cancellation, audit });
-  const commands = new CommandHandler(rollbacks, log, { cancels, approvals, snapshots });
+  const commands = commandHandler(config, rollbacks, log, { cancels, approvals, snapshots });
   return {
     catalog,
     connections,
@@ -211,4 +213,15 @@ function sitePlanning(
     strategies: planOnSites(strategies, planner, (site) => plansOnWorkers(settings, site)),
     close: () => planner.close(),
   };
+}
+
+/** The command handler; plans show who is on call when `PAGERDUTY_API_TOKEN` is set (PagerDuty REST API). */
+function commandHandler(
+  config: AppConfig,
+  rollbacks: RollbackService,
+  log: Logger,
+  extras: { cancels: CancelService; approvals: ApprovalService; snapshots: EvidenceSnapshots },
+): CommandHandler {
+  const tracker = pagerDutyTracker(config.pagerDuty);
+  return new CommandHandler(rollbacks, log, { ...extras, ...(tracker ? { oncall: { tracker } } : {}) });
 }

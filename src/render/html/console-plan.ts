@@ -4,6 +4,8 @@ import { suggestCommand } from '../../errors/suggested-command.js';
 import type { ApprovalState } from '../../rollback/progress-snapshot.js';
 import { html, type SafeHtml } from './safe-html.js';
 import { actionLines } from '../plain-text/action-lines.js';
+import { responderFacts } from '../plain-text/responder-facts.js';
+import type { ServiceResponders } from '../../commands/service-responders.js';
 
 /**
  * The ephemeral answer to an accepted command: what will change, exactly, before it runs. Dry runs say
@@ -13,6 +15,7 @@ export function renderConsolePlan(
   plan: RollbackPlan,
   enqueued: boolean,
   awaitingApproval?: ApprovalState,
+  responders?: ServiceResponders,
 ): SafeHtml {
   const dryRun = plan.request.dryRun;
   const reason = plan.request.reason;
@@ -26,6 +29,7 @@ ${dryRun ? html`<p class="tag-dry">Dry run: nothing will change. These are the s
 <div><dt>Requested by</dt><dd>${plan.request.requester.name} <span class="via">via ${plan.request.requester.source}</span></dd></div>
 ${dryRun ? '' : html`<div><dt>Job</dt><dd><code>${plan.jobId}</code></dd></div>`}
 ${reason === undefined || reason.trim() === '' ? '' : html`<div class="reason"><dt>Reason</dt><dd>${reason}</dd></div>`}
+${responders ? responderFacts(responders).map(([name, value]) => html`<div class="responder"><dt>${name}</dt><dd>${value}</dd></div>`) : ''}
 </dl>
 ${
   (plan.warnings ?? []).length === 0

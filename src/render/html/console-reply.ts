@@ -28,7 +28,7 @@ ${body(reply)}
 function body(reply: CommandReply): SafeHtml {
   switch (reply.kind) {
     case 'plan':
-      return renderConsolePlan(reply.plan, reply.enqueued, reply.awaitingApproval);
+      return renderConsolePlan(reply.plan, reply.enqueued, reply.awaitingApproval, reply.responders);
     case 'error':
       return renderConsoleError(reply.error);
     case 'help':

@@ -20,6 +20,7 @@ export function renderCommandReply(
       return renderPlan(reply.plan, {
         ...(reportUrl ? { reportUrl } : {}),
         ...(reply.awaitingApproval ? { approval: reply.awaitingApproval } : {}),
+        ...(reply.responders ? { responders: reply.responders } : {}),
       });
     }
     case 'error':

@@ -6,7 +6,10 @@ import { context, section, type Block, type SlackMessage } from './block-kit.js'
 import { userText } from './describe-progress.js';
 import { escapeMrkdwn, inlineCode } from './escape-mrkdwn.js';
 import { renderChecklists } from './render-checklists.js';
+import { link, respondersBlocks } from './render-responders.js';
 import { truncateText } from './truncate-text.js';
+
+export { link } from './render-responders.js';
 
 /** The "Roll back to …" button of an incident announcement. */
 export const INCIDENT_ROLLBACK_ACTION = 'pagerduty_rollback';
@@ -17,12 +20,6 @@ export interface IncidentRollbackButton {
   /** A version as `/rollback` takes it; absent: previous. */
   version?: string;
   incident: { id: string; url: string; title?: string; number?: number };
-}
-
-/** A mrkdwn link that cannot be bent: a URL that is not plain http(s) shows as text only. */
-export function link(url: string, text: string): string {
-  if (!/^https?:\/\/[^\s<>|]+$/.test(url)) return userText(text, 200);
-  return `<${url}|${escapeMrkdwn(text).replaceAll('|', '¦')}>`;
 }
 
 function incidentName(incident: IncidentBriefing['incident']): string {
@@ -86,41 +83,10 @@ export function renderIncidentAnnouncement(briefing: IncidentBriefing): SlackMes
         },
       ],
     },
-    ...whoAndWhere(briefing),
+    ...respondersBlocks(briefing),
     context([`Same as ${inlineCode(`/rollback ${service} ${target?.id ?? 'previous'}`)}`]),
   ];
   return { text: `PagerDuty incident ${escapeMrkdwn(name)} on ${escapeMrkdwn(service)}`, blocks };
-}
-
-/** On call now (PagerDuty), the service's contacts, and its dashboards and runbook. */
-function whoAndWhere(briefing: IncidentBriefing): Block[] {
-  const lines: string[] = [];
-  if (briefing.oncall && briefing.oncall.length > 0)
-    lines.push(
-      `*On call now:* ${briefing.oncall
-        .slice(0, 6)
-        .map(
-          (p) =>
-            `${userText(p.name, 60)} (level ${p.level}${p.schedule ? `, ${userText(p.schedule, 60)}` : ''})`,
-        )
-        .join(', ')}`,
-    );
-  if (briefing.contacts.length > 0)
-    lines.push(
-      `*Contacts:* ${briefing.contacts
-        .slice(0, 6)
-        .map(
-          (c) =>
-            `${userText(c.role, 40)}: ${c.slack ? `<@${c.slack}>` : userText(c.name, 60)}${c.phone ? ` ${userText(c.phone, 40)}` : ''}`,
-        )
-        .join(' · ')}`,
-    );
-  const links = [
-    ...(briefing.links?.dashboards ?? []).slice(0, 6).map((d) => link(d.url, d.title)),
-    ...(briefing.links?.runbook ? [link(briefing.links.runbook, 'Runbook')] : []),
-  ];
-  if (links.length > 0) lines.push(`*Have open:* ${links.join(' · ')}`);
-  return lines.length > 0 ? [section(lines.join('\n'))] : [];
 }
 
 /** Posted when the incident is resolved and a rollback happened during it: the post-mortem checklist. */

@@ -20,12 +20,16 @@ import { userText } from './describe-progress.js';
 import { inlineCode, mrkdwnLink } from './escape-mrkdwn.js';
 import { slackTime } from './format-time.js';
 import { actionLines } from '../plain-text/action-lines.js';
+import type { ServiceResponders } from '../../commands/service-responders.js';
+import { respondersBlocks } from './render-responders.js';
 
 export interface PlanOptions {
   /** The report page for this rollback; linked when it is an http(s) URL. */
   reportUrl?: string;
   /** Set when the plan waits for approvals before anything runs. */
   approval?: ApprovalState;
+  /** On call now, contacts, dashboards and runbook of the service. */
+  responders?: ServiceResponders;
 }
 
 /** Blocks besides steps and actions: header, dry-run note, approval note, facts, divider, context, link. */
@@ -57,8 +61,14 @@ export function renderPlan(plan: RollbackPlan, options: PlanOptions = {}): Slack
   if (warnings.length > 0) blocks.push(section(warningsText(warnings)));
   blocks.push(divider());
 
+  const who = options.responders ? respondersBlocks(options.responders) : [];
+  blocks.push(...who);
   const room =
-    LIMITS.blocksPerMessage - FIXED_BLOCKS - (plan.prerequisites ? 1 : 0) - (warnings.length > 0 ? 1 : 0);
+    LIMITS.blocksPerMessage -
+    FIXED_BLOCKS -
+    who.length -
+    (plan.prerequisites ? 1 : 0) -
+    (warnings.length > 0 ? 1 : 0);
   const stepLines = plan.steps.map((step, index) => `${index + 1}. ${userText(step.title, 200)}`);
   const stepTexts = packLines(
     stepLines.length > 0 ? stepLines : ['No steps.'],

@@ -5,6 +5,8 @@ import type { PlannedAction, RollbackPlan } from '../../rollback/plan.js';
 import type { ProgressSnapshot } from '../../rollback/progress-snapshot.js';
 import type { SuggestedCommand } from '../../errors/suggested-command.js';
 import { describeProgressText, stepsFinished } from '../plain-text/describe-progress-text.js';
+import type { ServiceResponders } from '../../commands/service-responders.js';
+import { responderFacts } from '../plain-text/responder-facts.js';
 import { ROLLBACK_SYMBOLS } from './step-symbols.js';
 import { indent, terminalLine, terminalText } from './terminal-text.js';
 
@@ -22,7 +24,7 @@ export interface ReplyTextOptions {
 export function renderReplyText(reply: CommandReply, options: ReplyTextOptions = {}): string {
   switch (reply.kind) {
     case 'plan':
-      return renderPlanText(reply.plan, reply.enqueued, options);
+      return renderPlanText(reply.plan, reply.enqueued, options, reply.responders);
     case 'error':
       return renderErrorText(reply.error);
     case 'help':
@@ -66,7 +68,12 @@ function tryLines(next: readonly SuggestedCommand[], indent: string): string[] {
   );
 }
 
-function renderPlanText(plan: RollbackPlan, enqueued: boolean, options: ReplyTextOptions): string {
+function renderPlanText(
+  plan: RollbackPlan,
+  enqueued: boolean,
+  options: ReplyTextOptions,
+  responders?: ServiceResponders,
+): string {
   const dryRun = plan.request.dryRun;
   const facts: [string, string][] = [
     ['Service', `${plan.service} (${plan.environment})`],
@@ -87,6 +94,7 @@ function renderPlanText(plan: RollbackPlan, enqueued: boolean, options: ReplyTex
   lines.push(...facts.map(([name, value]) => `  ${`${name}:`.padEnd(14)}${terminalLine(value)}`));
   if (plan.warnings && plan.warnings.length > 0)
     lines.push('Watch out:', ...plan.warnings.map((w) => `  ! ${terminalLine(w)}`));
+  if (responders) lines.push(...respondersLines(responders));
   lines.push('Steps:', ...plan.steps.map((s, i) => `  ${i + 1}. ${terminalLine(s.title)}`));
   lines.push(dryRun ? 'Changes a real run would make:' : 'Changes it will make:');
   lines.push(plan.actions.length === 0 ? '  None.' : actionLines(plan.actions));
@@ -96,6 +104,11 @@ function renderPlanText(plan: RollbackPlan, enqueued: boolean, options: ReplyTex
   else if (enqueued) lines.push(`Queued. See where it stands: rollback-bot status ${plan.jobId}`);
   if (options.reportUrl !== undefined && !dryRun) lines.push(`Report: ${terminalLine(options.reportUrl)}`);
   return lines.join('\n');
+}
+
+/** On call now (PagerDuty), contacts, dashboards and runbook, as in the Slack plan. */
+function respondersLines(r: ServiceResponders): string[] {
+  return responderFacts(r).map(([name, value]) => `  ${`${name}:`.padEnd(14)}${terminalLine(value)}`);
 }
 
 function actionLines(actions: PlannedAction[]): string {
