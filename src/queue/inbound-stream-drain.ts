@@ -63,6 +63,8 @@ export class InboundStreamDrain {
     this.#batch = options.batch ?? 500;
     this.#blockMs = options.blockMs ?? 2_000;
     this.#claimIdleMs = options.claimIdleMs ?? 30_000;
+    // Its connection errors surface as failed reads, which the loop logs and retries.
+    options.reader.on('error', () => undefined);
   }
 
   start(): void {
