@@ -100,6 +100,36 @@ export async function resolveKubernetesPlan(
     };
   }
 
+  return resolveUndo(
+    { section, request, options, state, common, from, where, recording, toRevision },
+    {
+      warnings,
+      holdActions,
+    },
+  );
+}
+
+interface UndoInput {
+  section: KubernetesSection;
+  request: RollbackRequest;
+  options: ResolveKubernetesOptions;
+  state: DeploymentState;
+  common: Omit<UndoTarget, 'mode' | 'requested' | 'toRevision' | 'replicaSet' | 'podTemplateHash'>;
+  from: string;
+  where: string;
+  recording: { digests: ImageDigests; service: string } | undefined;
+  toRevision: number | undefined;
+}
+
+/** An undo to a revision ("previous": the one before the current), as `kubectl rollout undo`. */
+async function resolveUndo(
+  input: UndoInput,
+  gitops: { warnings: string[]; holdActions: PlannedAction[] },
+): Promise<ResolvedPlan> {
+  const { section, request, options, state, common, from, where, recording, toRevision } = input;
+  const { signal } = options;
+  const { warnings, holdActions } = gitops;
+  const name = section.deployment;
   const requested = toRevision ?? 0;
   const selection = findRevisionToUndo(state.deployment, state.replicaSets, requested);
   if ('kind' in selection) {
