@@ -101,7 +101,9 @@ export async function startFakeRegistry(options: FakeRegistryOptions = {}): Prom
       if (!image.startsWith(`127.0.0.1:${port}/`)) return undefined;
       const name = image.slice(`127.0.0.1:${port}/`.length);
       const colon = name.lastIndexOf(':');
-      return colon < 0 ? store.digestOf(name, 'latest') : store.digestOf(name.slice(0, colon), name.slice(colon + 1));
+      return colon < 0
+        ? store.digestOf(name, 'latest')
+        : store.digestOf(name.slice(0, colon), name.slice(colon + 1));
     },
     setAccess: (repository, access) => store.setAccess(repository, access),
     injectFault: (fault) => faults.push({ ...fault, left: fault.times ?? 1 }),
