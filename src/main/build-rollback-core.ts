@@ -63,6 +63,8 @@ export interface RollbackCore {
   heartbeats: RedisSiteHeartbeats;
   /** This process's own strategies (the worker role runs these; the web role may plan on the sites'). */
   strategies: Map<string, Strategy>;
+  /** The Kubernetes clients the strategies use (the watch after a rollback reads the Deployment with them). */
+  clusterFactory: KubernetesClusterFactory;
   rollbacks: RollbackService;
   /** Permissions, approvals (and their expiry timer) and rolled-back marks. */
   governance: Governance;
@@ -168,6 +170,7 @@ export async function buildRollbackCore(
     sites: sitesOf(catalog),
     heartbeats,
     strategies,
+    clusterFactory: targets.clusterFactory,
     rollbacks,
     governance,
     cancellation,
