@@ -102,12 +102,8 @@ export async function buildRollbackCore(
   const progress = new RedisProgressStore(redis, keys, storeLog);
   const locks = new StaleLockRecovery(new RedisServiceLocks(redis, keys), progress);
   const index = new RedisRollbackIndex(redis, keys, storeLog);
-  const audit = new RedisAuditLog(
-    redis,
-    keys,
-    log.child({ component: 'audit' }),
-    config.durability?.auditRetention,
-  );
+  const auditLog = log.child({ component: 'audit' });
+  const audit = new RedisAuditLog(redis, keys, auditLog, config.durability?.auditRetention);
   const rollbackQueue = new BullmqRollbackQueue(connection, keys.prefix, { log, sites: sitesOf(catalog) });
   const heartbeats = new RedisSiteHeartbeats(redis, keys);
   const targets = buildTargets({ ...overrides, log, kubeconfigPath: config.kubeconfigPath });
