@@ -11,7 +11,7 @@ import { describeTarget, isAtTarget } from '../strategies/kubernetes/target-stat
 import { whoChanged } from './who-changed.js';
 
 export interface RollbackWatcherOptions {
-  index: Pick<RollbackIndex, 'plan'>;
+  index: Pick<RollbackIndex, 'plan' | 'forService'>;
   progress: ProgressStore;
   clusterFactory: KubernetesClusterFactory;
   audit: Pick<AuditLog, 'append'>;
@@ -39,7 +39,7 @@ export class RollbackWatcher {
     const [plan, snapshot] = await Promise.all([index.plan(jobId), progress.get(jobId)]);
     if (!plan || !snapshot || snapshot.state !== 'succeeded' || snapshot.released) return 'over';
     if (snapshot.steps.some((step) => step.id === 'watch')) return 'over';
-    if (plan.strategy !== 'kubernetes') return 'over';
+    if (plan.strategy !== 'kubernetes' || (await this.supersededBy(plan))) return 'over';
     const target = parseKubernetesTarget(plan.target);
     const cluster = this.options.clusterFactory(target.context);
     const state = await readDeploymentState(cluster, target);
@@ -113,6 +113,17 @@ export class RollbackWatcher {
         label: 'PagerDuty note: rollback reverted',
         payload: { incidentId: incident.id, text },
       });
+  }
+
+  /** A newer rollback of the service (not a dry run) was asked for: its changes are not a revert. */
+  private async supersededBy(plan: RollbackPlan): Promise<boolean> {
+    const newest = await this.options.index.forService(plan.service, 20);
+    for (const jobId of newest) {
+      if (jobId === plan.jobId) return false;
+      const other = await this.options.index.plan(jobId);
+      if (other && !other.request.dryRun) return true;
+    }
+    return newest.length >= 20;
   }
 
   private now(): Date {
