@@ -52,4 +52,10 @@ export type CommandReply =
   | { kind: 'versions'; service: string; entries: VersionEntry[]; notes?: string[] }
   | { kind: 'status'; snapshot: ProgressSnapshot }
   | { kind: 'recent'; title: string; snapshots: ProgressSnapshot[] }
-  | { kind: 'notice'; text: string; next?: readonly SuggestedCommand[] };
+  | {
+      kind: 'notice';
+      text: string;
+      next?: readonly SuggestedCommand[];
+      /** `/rollback status <service>`: on call now, contacts and links, when the service has any. */
+      responders?: ServiceResponders;
+    };

@@ -8,6 +8,8 @@ import { codeSpans } from './code-spans.js';
 import { html, type SafeHtml } from './safe-html.js';
 import { consoleHeadline, ROLLBACK_STATE_LABELS } from './console-headline.js';
 import { renderConsolePlan } from './console-plan.js';
+import { responderFacts } from '../plain-text/responder-facts.js';
+import type { ServiceResponders } from '../../commands/service-responders.js';
 
 /**
  * The neutral answer to a command, drawn as an ephemeral console message ("Only visible to you") under
@@ -42,7 +44,7 @@ function body(reply: CommandReply): SafeHtml {
         ? html`<p>${reply.title}: none yet.</p>`
         : html`<h3>${reply.title}</h3><ul class="recent">${reply.snapshots.map(statusLine)}</ul>`;
     case 'notice':
-      return html`<p>${reply.text}</p>${reply.next && reply.next.length > 0 ? tryCommands(reply.next) : ''}`;
+      return html`<p>${reply.text}</p>${reply.responders ? respondersList(reply.responders) : ''}${reply.next && reply.next.length > 0 ? tryCommands(reply.next) : ''}`;
   }
 }
 
@@ -82,4 +84,10 @@ function tryCommands(next: readonly SuggestedCommand[]): SafeHtml {
 function statusLine(snapshot: ProgressSnapshot): SafeHtml {
   const done = snapshot.steps.filter((s) => s.state === 'done' || s.state === 'skipped').length;
   return html`<li class="status-line"><span class="badge badge-${snapshot.state}">${ROLLBACK_STATE_LABELS[snapshot.state]}</span> <strong>${snapshot.service}</strong> ${snapshot.from} → ${snapshot.to}: ${consoleHeadline(snapshot).line} <span class="via">Job <code>${snapshot.jobId}</code> · ${done}/${snapshot.steps.length} steps · ${snapshot.requester.name}</span></li>`;
+}
+
+/** On call now, contacts, dashboards and runbook, as in the plan. */
+function respondersList(responders: ServiceResponders): SafeHtml {
+  const facts = responderFacts(responders);
+  return html`<dl class="facts">${facts.map(([name, value]) => html`<div class="responder"><dt>${name}</dt><dd>${value}</dd></div>`)}</dl>`;
 }

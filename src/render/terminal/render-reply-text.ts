@@ -47,7 +47,11 @@ export function renderReplyText(reply: CommandReply, options: ReplyTextOptions =
         ? `${terminalLine(reply.title)}: none yet.`
         : [`${terminalLine(reply.title)}:`, ...reply.snapshots.map(renderStatusText)].join('\n\n');
     case 'notice':
-      return [terminalText(reply.text), ...tryLines(reply.next ?? [], '')].join('\n');
+      return [
+        terminalText(reply.text),
+        ...(reply.responders ? respondersLines(reply.responders) : []),
+        ...tryLines(reply.next ?? [], ''),
+      ].join('\n');
   }
 }
 
