@@ -145,6 +145,7 @@ export async function buildRollbackCore(
     approvals,
     marks,
     gitops: new GitopsKeeper(gitopsHolds, targets.clusterFactory),
+    gitRunner: targets.runnerFactory({ name: 'local' }),
     ...(evidence ? { evidence: evidence.recorder } : {}),
   });
   const cancellation = new RedisCancellation(redis, keys, log.child({ component: 'cancel' }), () =>
