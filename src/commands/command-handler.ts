@@ -120,8 +120,8 @@ export class CommandHandler {
         };
       }
       case 'versions': {
-        const { service, entries } = await this.rollbacks.versions(command.service, signal);
-        return { kind: 'versions', service: service.name, entries };
+        const { service, entries, notes } = await this.rollbacks.versions(command.service, signal);
+        return { kind: 'versions', service: service.name, entries, ...(notes.length ? { notes } : {}) };
       }
       case 'status': {
         if (command.jobId === undefined) {

@@ -29,6 +29,7 @@ import { buildEvidence, type Evidence } from './build-evidence.js';
 import { buildStrategies, buildTargets } from './build-strategies.js';
 import { GitopsKeeper } from '../rollback/gitops/gitops-keeper.js';
 import { RedisGitopsHolds } from '../stores/redis-gitops-holds.js';
+import { RedisImageDigests } from '../stores/redis-image-digests.js';
 import { RedisConnectionFactory } from './redis-connection-factory.js';
 import { RedisSiteHeartbeats } from '../stores/redis-site-heartbeats.js';
 import { RedisIncidentRollbacks } from '../stores/redis-incident-rollbacks.js';
@@ -63,6 +64,8 @@ export interface RollbackCore {
   heartbeats: RedisSiteHeartbeats;
   /** This process's own strategies (the worker role runs these; the web role may plan on the sites'). */
   strategies: Map<string, Strategy>;
+  /** The Kubernetes clients the strategies use (the watch after a rollback reads the Deployment with them). */
+  clusterFactory: KubernetesClusterFactory;
   rollbacks: RollbackService;
   /** Permissions, approvals (and their expiry timer) and rolled-back marks. */
   governance: Governance;
@@ -102,12 +105,8 @@ export async function buildRollbackCore(
   const progress = new RedisProgressStore(redis, keys, storeLog);
   const locks = new StaleLockRecovery(new RedisServiceLocks(redis, keys), progress);
   const index = new RedisRollbackIndex(redis, keys, storeLog);
-  const audit = new RedisAuditLog(
-    redis,
-    keys,
-    log.child({ component: 'audit' }),
-    config.durability?.auditRetention,
-  );
+  const auditLog = log.child({ component: 'audit' });
+  const audit = new RedisAuditLog(redis, keys, auditLog, config.durability?.auditRetention);
   const rollbackQueue = new BullmqRollbackQueue(connection, keys.prefix, { log, sites: sitesOf(catalog) });
   const heartbeats = new RedisSiteHeartbeats(redis, keys);
   const targets = buildTargets({ ...overrides, log, kubeconfigPath: config.kubeconfigPath });
@@ -117,6 +116,7 @@ export async function buildRollbackCore(
     kubeconfigPath: config.kubeconfigPath,
     ...targets,
     gitopsHolds,
+    imageDigests: new RedisImageDigests(redis, keys, storeLog),
     ...(config.registryEnv ? { registryEnv: config.registryEnv } : {}),
   });
   const { evidence, snapshots } = buildEvidence(config.evidence, { ...targets, log, catalog, audit });
@@ -148,6 +148,7 @@ export async function buildRollbackCore(
     approvals,
     marks,
     gitops: new GitopsKeeper(gitopsHolds, targets.clusterFactory),
+    gitRunner: targets.runnerFactory({ name: 'local' }),
     ...(evidence ? { evidence: evidence.recorder } : {}),
   });
   const cancellation = new RedisCancellation(redis, keys, log.child({ component: 'cancel' }), () =>
@@ -169,6 +170,7 @@ export async function buildRollbackCore(
     sites: sitesOf(catalog),
     heartbeats,
     strategies,
+    clusterFactory: targets.clusterFactory,
     rollbacks,
     governance,
     cancellation,

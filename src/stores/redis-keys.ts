@@ -61,9 +61,20 @@ export class RedisKeys {
   gitopsHold(service: string): string {
     return `${this.prefix}:rb:gitopshold:${service}`;
   }
+  /** A hash: image → the digest it ran with in the service (pods' imageID). */
+  imageDigests(service: string): string {
+    return `${this.prefix}:rb:digests:${service}`;
+  }
   /** A signed inbound request already received (by the hash of its signature or body): replay cache. */
   replay(digest: string): string {
     return `${this.prefix}:rb:replay:${digest}`;
+  }
+  /**
+   * Stream: verified inbound webhook deliveries (PagerDuty), appended with their dedupe claim and moved into
+   * the BullMQ inbound queue by a consumer group; each entry is deleted once it is queued.
+   */
+  inboundStream(): string {
+    return `${this.prefix}:rb:inbound`;
   }
   /** The heartbeats of a site's live workers (a hash, expiring with the last of them). */
   siteWorkers(site: string): string {

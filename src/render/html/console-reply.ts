@@ -36,7 +36,7 @@ function body(reply: CommandReply): SafeHtml {
     case 'help':
       return html`<pre class="help">${HELP_TEXT}</pre>`;
     case 'versions':
-      return versions(reply.service, reply.entries);
+      return versions(reply.service, reply.entries, reply.notes ?? []);
     case 'status':
       return html`<ul class="recent">${statusLine(reply.snapshot)}</ul>`;
     case 'recent':
@@ -61,13 +61,15 @@ ${suggestions.length === 0 ? '' : html`<p>Did you mean ${suggestions.map((s, i) 
 </div>`;
 }
 
-function versions(service: string, entries: VersionEntry[]): SafeHtml {
-  if (entries.length === 0) return html`<p>No versions of <strong>${service}</strong> to roll back to.</p>`;
+function versions(service: string, entries: VersionEntry[], notes: readonly string[]): SafeHtml {
+  const said = notes.map((note) => html`<p class="plan-warnings">⚠️ ${note}</p>`);
+  if (entries.length === 0)
+    return html`<p>No versions of <strong>${service}</strong> to roll back to.</p>${said}`;
   const items = entries.map(
     (entry) =>
-      html`<li><button type="button" class="fill" data-fill="/rollback ${service} ${entry.id}" title="Put this command in the box">${entry.id}</button> ${entry.description}${entry.current === true ? html` <strong class="current">← current</strong>` : ''}</li>`,
+      html`<li><button type="button" class="fill" data-fill="/rollback ${service} ${entry.id}" title="Put this command in the box">${entry.id}</button> ${entry.description}${entry.current === true ? html` <strong class="current">← current</strong>` : ''}${entry.lastKnownGood === true ? html` <strong class="known-good">← last known good</strong>` : ''}</li>`,
   );
-  return html`<h3>Versions of ${service}</h3><ul class="versions">${items}</ul><p class="plan-foot">Click a version to put <code>/rollback ${service} &lt;version&gt;</code> in the box.</p>`;
+  return html`<h3>Versions of ${service}</h3><ul class="versions">${items}</ul>${said}<p class="plan-foot">Click a version to put <code>/rollback ${service} &lt;version&gt;</code> in the box.</p>`;
 }
 
 /** "Try:" and a button per command that puts it in the command box. */

@@ -29,7 +29,7 @@ export function renderCommandReply(
     case 'help':
       return renderHelp(HELP_TEXT);
     case 'versions':
-      return renderVersions(reply.service, reply.entries);
+      return renderVersions(reply.service, reply.entries, reply.notes);
     case 'status':
       return renderJobStatus(reply.snapshot);
     case 'recent': {
