@@ -1,11 +1,14 @@
 import { buildPostmortem } from '../evidence/postmortem/build-postmortem.js';
+import { OutboxKeys } from '../outbox/outbox-keys.js';
+import { RedisNotificationTimeline } from '../outbox/redis-notification-timeline.js';
 import type { CliContext } from './cli-context.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { cliLogger, openCore } from './open-core.js';
 
 /**
  * `rollback-bot postmortem <job>`: the post-mortem draft of a rollback in Markdown on stdout (timeline from the
- * audit log, versions, evidence and its diff, checklists; root cause and follow-up left empty). Redacted.
+ * audit log and the notification outbox, versions, evidence and its diff, checklists, notifications sent and
+ * waiting; root cause and follow-up left empty). Redacted.
  */
 export async function runPostmortem(jobId: string, context: CliContext): Promise<ExitCode> {
   const config = context.config();
@@ -16,6 +19,10 @@ export async function runPostmortem(jobId: string, context: CliContext): Promise
         progress: core.progress,
         audit: core.audit,
         ...(core.evidence ? { store: core.evidence.store } : {}),
+        notifications: {
+          timeline: (job) =>
+            new RedisNotificationTimeline(core.redis, new OutboxKeys(core.keys.prefix)).read(job),
+        },
       },
       jobId,
     );

@@ -48,7 +48,7 @@ export class CommandHandler {
     return parseCommand(text);
   }
 
-  /** On call now, contacts and links for the plan; undefined when the service has none to show. */
+  /** On call now, contacts and links for the plan and the service status; undefined when the service has none to show. */
   private async responders(name: string): Promise<ServiceResponders | undefined> {
     if (!this.rollbacks.isService(name)) return undefined;
     const service = this.rollbacks.service(name);
@@ -120,8 +120,8 @@ export class CommandHandler {
         };
       }
       case 'versions': {
-        const { service, entries } = await this.rollbacks.versions(command.service, signal);
-        return { kind: 'versions', service: service.name, entries };
+        const { service, entries, notes } = await this.rollbacks.versions(command.service, signal);
+        return { kind: 'versions', service: service.name, entries, ...(notes.length ? { notes } : {}) };
       }
       case 'status': {
         if (command.jobId === undefined) {
@@ -129,9 +129,15 @@ export class CommandHandler {
         }
         // Service names are catalog names; job ids carry a time part, so the two never collide.
         if (this.rollbacks.isService(command.jobId)) {
+          // Looked up alongside the state: PagerDuty never slows the answer by more than its timeout.
+          const [state, responders] = await Promise.all([
+            this.rollbacks.serviceState(command.jobId),
+            this.responders(command.jobId),
+          ]);
           return {
             kind: 'notice',
-            ...describeServiceState(await this.rollbacks.serviceState(command.jobId)),
+            ...describeServiceState(state),
+            ...(responders ? { responders } : {}),
           };
         }
         const snapshot = await this.rollbacks.status(command.jobId);

@@ -48,7 +48,14 @@ export type CommandReply =
     }
   | { kind: 'error'; error: ReplyError }
   | { kind: 'help' }
-  | { kind: 'versions'; service: string; entries: VersionEntry[] }
+  /** `notes`: version sources that did not answer (a git repository), said plainly. */
+  | { kind: 'versions'; service: string; entries: VersionEntry[]; notes?: string[] }
   | { kind: 'status'; snapshot: ProgressSnapshot }
   | { kind: 'recent'; title: string; snapshots: ProgressSnapshot[] }
-  | { kind: 'notice'; text: string; next?: readonly SuggestedCommand[] };
+  | {
+      kind: 'notice';
+      text: string;
+      next?: readonly SuggestedCommand[];
+      /** `/rollback status <service>`: on call now, contacts and links, when the service has any. */
+      responders?: ServiceResponders;
+    };

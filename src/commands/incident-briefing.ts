@@ -6,7 +6,7 @@ import type { IncidentLink } from '../rollback/plan.js';
 import type { AuditLog } from '../rollback/ports/audit-log.js';
 import type { RollbackIndex } from '../rollback/ports/rollback-queue.js';
 import type { RollbackService } from '../rollback/rollback-service.js';
-import type { VersionEntry } from '../rollback/strategy.js';
+import { entryLabel } from '../rollback/versions/last-known-good.js';
 import { lookUpResponders, type ServiceResponders } from './service-responders.js';
 
 /** A version a rollback can go to: what to type, and how to show it. */
@@ -41,9 +41,9 @@ export interface BriefingDeps {
 }
 
 /**
- * The current version (from the strategy's version list) and the last known good one: the target of the
- * service's last successful rollback in the audit log when it named a version, else the release that ran
- * before the current one in the deployment history. Never throws: what cannot be read is said.
+ * The current version (from the strategy's version list) and the last known good one (the last version
+ * that ran without a rollback away from it: see findLastKnownGood), the same one `versions` marks and
+ * `/rollback <service>` proposes. Never throws: what cannot be read is said.
  */
 export async function briefIncident(
   deps: BriefingDeps,
@@ -57,43 +57,19 @@ export async function briefIncident(
     channel: service.channel,
     ...(await lookUpResponders(deps, service, policy)),
   };
-  let entries: VersionEntry[] = [];
   try {
-    entries = (await deps.rollbacks.versions(service.name)).entries;
+    const listing = await deps.rollbacks.versions(service.name);
+    const current = listing.entries.find((entry) => entry.current);
+    if (current) briefing.current = entryLabel(current);
+    const good = listing.lastKnownGood;
+    if (good)
+      briefing.lastKnownGood = {
+        id: good.entry.id,
+        label: entryLabel(good.entry),
+        source: good.from === 'rollback' ? 'last successful rollback' : 'deployment history',
+      };
   } catch (error) {
     briefing.versionsProblem = describeError(error).message;
   }
-  const currentIndex = entries.findIndex((entry) => entry.current);
-  const current = entries[currentIndex];
-  if (current) briefing.current = labelOf(current);
-  const fromAudit = await lastRolledBackTo(deps, service.name).catch((error: unknown) => {
-    deps.log.warn({ error: describeError(error) }, 'could not read the audit log for the last known good');
-    return undefined;
-  });
-  if (fromAudit && fromAudit.id !== current?.id) briefing.lastKnownGood = fromAudit;
-  else {
-    const previous = currentIndex >= 0 ? entries[currentIndex + 1] : undefined;
-    if (previous && !previous.current)
-      briefing.lastKnownGood = { id: previous.id, label: labelOf(previous), source: 'deployment history' };
-  }
   return briefing;
-}
-
-/** The version the service's last successful rollback went to, when it was asked for by name. */
-async function lastRolledBackTo(deps: BriefingDeps, service: string): Promise<BriefedVersion | undefined> {
-  const entries = await deps.audit.list({ service, limit: 50 });
-  for (const entry of entries) {
-    if (entry.type !== 'succeeded' || entry.jobId === undefined) continue;
-    const plan = await deps.index.plan(entry.jobId);
-    const version = plan?.request.version;
-    if (plan && version !== undefined)
-      return { id: version, label: plan.to, source: 'last successful rollback' };
-  }
-  return undefined;
-}
-
-/** "revision 3: kaizen:v0.7.0" from "revision 3: kaizen:v0.7.0, ReplicaSet …, created …". */
-function labelOf(entry: VersionEntry): string {
-  const head = entry.description.split(', ')[0] ?? entry.id;
-  return head.length > 0 ? head : entry.id;
 }

@@ -48,6 +48,11 @@ export const kubernetesSectionSchema = z
     tags: z.array(z.string().regex(VERSION_PATTERN)).optional(),
     /** How to ask the image registry whether a version exists (credentials by reference only). */
     registry: registrySectionSchema.optional(),
+    /**
+     * Roll back to the exact image that ran (`image:tag@sha256:…`, the digest its pods reported) rather
+     * than to whatever the tag points at now. Only for image rollbacks whose digest the bot saw running.
+     */
+    pinDigest: z.boolean().optional(),
   })
   .strict();
 

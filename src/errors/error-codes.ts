@@ -184,6 +184,10 @@ export type StrategyErrorCode =
   | 'helm_revision_gone'
   | 'helm_history_failed'
   | 'helm_rollback_failed'
+  /** The registry no longer has the image a rollback would run (checked before any change). */
+  | 'image_not_pullable'
+  /** A Helm release is not in a pending-* state any more when its recovery runs. */
+  | 'helm_not_pending'
   | 'checkout_failed'
   | 'not_a_git_work_tree'
   /** The commit or tag to check out is not in the work tree. */

@@ -28,6 +28,7 @@ import { buildEvidence, type Evidence } from './build-evidence.js';
 import { buildStrategies, buildTargets } from './build-strategies.js';
 import { GitopsKeeper } from '../rollback/gitops/gitops-keeper.js';
 import { RedisGitopsHolds } from '../stores/redis-gitops-holds.js';
+import { RedisImageDigests } from '../stores/redis-image-digests.js';
 import { RedisConnectionFactory } from './redis-connection-factory.js';
 import { RedisSiteHeartbeats } from '../stores/redis-site-heartbeats.js';
 import { RedisIncidentRollbacks } from '../stores/redis-incident-rollbacks.js';
@@ -114,6 +115,7 @@ export async function buildRollbackCore(
     kubeconfigPath: config.kubeconfigPath,
     ...targets,
     gitopsHolds,
+    imageDigests: new RedisImageDigests(redis, keys, storeLog),
     ...(config.registryEnv ? { registryEnv: config.registryEnv } : {}),
   });
   const { evidence, snapshots } = buildEvidence(config.evidence, { ...targets, log, catalog, audit });
@@ -145,6 +147,7 @@ export async function buildRollbackCore(
     approvals,
     marks,
     gitops: new GitopsKeeper(gitopsHolds, targets.clusterFactory),
+    gitRunner: targets.runnerFactory({ name: 'local' }),
     ...(evidence ? { evidence: evidence.recorder } : {}),
   });
   const cancellation = new RedisCancellation(redis, keys, log.child({ component: 'cancel' }), () =>

@@ -15,6 +15,7 @@ import { configuredRegistryCredentials } from '../targets/registry/configured-re
 import { createImageRegistryFactory } from '../targets/registry/create-image-registry-factory.js';
 import { createKubernetesClusterFactory } from '../targets/kubernetes/create-kubernetes-cluster-factory.js';
 import type { GitopsHolds } from '../rollback/ports/gitops-holds.js';
+import type { ImageDigests } from '../rollback/ports/image-digests.js';
 import { createCommandRunnerFactory } from '../targets/shell/create-command-runner-factory.js';
 
 export interface StrategyDeps {
@@ -26,6 +27,8 @@ export interface StrategyDeps {
   runnerFactory?: CommandRunnerFactory;
   /** Where the Kubernetes strategy records the CD systems it holds (restored on release). */
   gitopsHolds?: GitopsHolds;
+  /** Where the Kubernetes strategy records the digests images ran with (pods' imageID). */
+  imageDigests?: ImageDigests;
 }
 
 /** The clients of the targets (clusters, hosts): the real ones, or the ones a test passes in. */
@@ -54,6 +57,7 @@ export function buildStrategies(deps: StrategyDeps): Map<string, Strategy> {
       commandRunner: local,
       log,
       ...(deps.gitopsHolds ? { gitopsHolds: deps.gitopsHolds } : {}),
+      ...(deps.imageDigests ? { imageDigests: deps.imageDigests } : {}),
       registryFactory: createImageRegistryFactory({ log }),
       monitoring: createMonitoringChecks({ log }),
       configuredCredentials: (settings) =>

@@ -1,3 +1,4 @@
+import type { ThreadAttachmentSource } from '../evidence/thread-attachments.js';
 import { App, LogLevel, webApi } from '@slack/bolt';
 import type { Logger } from '../observability/logger.js';
 import { SlackReplyQueue, type ReplyBackoff } from '../queue/slack-reply-queue.js';
@@ -25,6 +26,8 @@ export interface SlackDeps {
   reportUrl: (jobId: string) => string | undefined;
   /** Drawn before the Slack status message (the notifier only writes to Redis: it never waits on Slack). */
   surfaces?: SnapshotSurface[];
+  /** Files a finished rollback attaches to its thread (evidence bundles, the post-mortem draft). */
+  attachments?: ThreadAttachmentSource;
   /** Slack Web API retries; tests use a short policy. */
   slackRetries?: number;
   /** How queued replies to people are retried while Slack is down; tests use a short one. */
@@ -107,6 +110,7 @@ export async function startSlack(slack: NonNullable<AppConfig['slack']>, deps: S
     index: core.index,
     catalog: core.catalog,
     reportUrl,
+    ...(deps.attachments ? { attachments: deps.attachments } : {}),
   });
   const rendering = await startStatusRendering({
     connection: core.connection,

@@ -1,3 +1,4 @@
+import { EvidenceAttachments } from '../evidence/thread-attachments.js';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -55,12 +56,14 @@ export async function startWebRole(
     slack: config.slack !== undefined,
     outboxPolicy: deps.outboxPolicy,
   });
+  const attachments = threadAttachments(config, core, reportUrl);
   const slack = config.slack
     ? await startSlack(config.slack, {
         core,
         log,
         reportUrl,
         surfaces: [notifications.notifier],
+        ...(attachments ? { attachments } : {}),
         ...(deps.slackRetries === undefined ? {} : { slackRetries: deps.slackRetries }),
         ...(deps.replyBackoff ? { replyBackoff: deps.replyBackoff } : {}),
         ...(deps.slackRateLimits ? { slackRateLimits: deps.slackRateLimits } : {}),
@@ -194,4 +197,21 @@ function announceListening(
     );
   }
   return url;
+}
+
+/** Evidence and the post-mortem draft for the Slack thread; none when EVIDENCE_SLACK_MAX_BYTES is 0. */
+function threadAttachments(
+  config: AppConfig,
+  core: RollbackCore,
+  reportUrl: (jobId: string) => string | undefined,
+): EvidenceAttachments | undefined {
+  const maxBytes = config.evidenceSlackMaxBytes ?? 2 * 1024 * 1024;
+  if (maxBytes === 0) return undefined;
+  return new EvidenceAttachments({
+    progress: core.progress,
+    audit: core.audit,
+    ...(core.evidence ? { store: core.evidence.store } : {}),
+    maxBytes,
+    reportUrl,
+  });
 }

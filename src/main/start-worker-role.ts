@@ -6,6 +6,11 @@ import type { Metrics } from '../observability/metrics.js';
 import { RedisJobMemory } from '../stores/redis-job-memory.js';
 import { createPlanWorker } from '../queue/plan-worker.js';
 import { SiteWorkers } from '../queue/site-workers.js';
+import {
+  DEFAULT_LOCK_DURATION_MS,
+  DEFAULT_STALLED_INTERVAL_MS,
+  stalledResumeBoundMs,
+} from '../queue/rollback-worker.js';
 import { WorkerHeartbeat } from '../queue/worker-heartbeat.js';
 import { finalChecklists } from '../rollback/final-checklists.js';
 import { MarkOnSuccessProgressStore } from '../rollback/mark-on-success-progress-store.js';
@@ -81,8 +86,10 @@ export async function startWorkerRole(
     ttlMs: settings.heartbeatTtlMs,
     log: log.child({ component: 'heartbeat' }),
   });
-  const lockDurationMs = overrides.workerLockDurationMs ?? config.workerLockDurationMs;
-  const stalledIntervalMs = overrides.workerStalledIntervalMs ?? config.workerStalledIntervalMs;
+  const lockDurationMs =
+    overrides.workerLockDurationMs ?? config.workerLockDurationMs ?? DEFAULT_LOCK_DURATION_MS;
+  const stalledIntervalMs =
+    overrides.workerStalledIntervalMs ?? config.workerStalledIntervalMs ?? DEFAULT_STALLED_INTERVAL_MS;
   const siteWorkers = new SiteWorkers({
     sites,
     heartbeat,
@@ -103,13 +110,19 @@ export async function startWorkerRole(
     log: log.child({ component: 'worker' }),
     concurrency: config.workerConcurrency,
     cancellation: core.cancellation,
-    ...(lockDurationMs ? { lockDurationMs } : {}),
-    ...(stalledIntervalMs ? { stalledIntervalMs } : {}),
+    lockDurationMs,
+    stalledIntervalMs,
   });
   await heartbeat.start();
   const http = config.role === 'worker' ? await startWorkerHttp(config, settings, core, deps) : undefined;
   log.info(
-    { sites, strategies: [...strategies.keys()], concurrency: config.workerConcurrency, http: http?.url },
+    {
+      sites,
+      strategies: [...strategies.keys()],
+      concurrency: config.workerConcurrency,
+      http: http?.url,
+      crashedJobsResumeWithinMs: stalledResumeBoundMs(lockDurationMs, stalledIntervalMs),
+    },
     'rollback worker started',
   );
   return {

@@ -41,7 +41,13 @@ const resolvedSchema = z.object({
 });
 
 const versionsSchema = z.array(
-  z.object({ id: z.string(), description: z.string(), current: z.boolean().optional() }),
+  z.object({
+    id: z.string(),
+    description: z.string(),
+    current: z.boolean().optional(),
+    version: z.string().optional(),
+    ran: z.boolean().optional(),
+  }),
 );
 
 /** A worker's answer: what was asked, or the error it ended in. Parsed with its schema on arrival. */

@@ -89,5 +89,9 @@ export interface RollbackPlan {
   knownFrom?: 'history' | 'tags' | 'registry';
   /** Flags the requester had to give for this target: marked in the plan and status, audited. */
   exceptions?: PlanException[];
+  /** The bare versions on both sides (`v0.8.0` → `v0.7.0`), when the strategy said: how history matches. */
+  versions?: { from?: string; to?: string };
+  /** The last version that ran without a rollback away from it, when known; `target`: the plan goes there. */
+  lastKnownGood?: { id: string; label: string; target: boolean };
   createdAt: string;
 }

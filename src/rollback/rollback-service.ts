@@ -18,9 +18,11 @@ import { RollbackPlanner } from './rollback-planner.js';
 import { Runbooks } from './runbooks.js';
 import type { ServiceCatalog } from './service-catalog.js';
 import { initialSnapshot } from './snapshot-tracker.js';
-import type { Strategy, VersionEntry } from './strategy.js';
+import type { Strategy } from './strategy.js';
 import type { SitePresence } from './ports/site-workers.js';
 import { checkSiteWorkers, type WorkerWait } from './worker-wait.js';
+import type { CommandRunner } from './ports/command-runner.js';
+import { ServiceVersions, type VersionListing } from './versions/service-versions.js';
 
 export interface RollbackServiceOptions {
   catalog: ServiceCatalog;
@@ -45,6 +47,8 @@ export interface RollbackServiceOptions {
   workers?: SitePresence;
   /** Present: plans of services that record evidence list the capture steps. */
   evidence?: EvidenceRecorder;
+  /** Runs `git ls-remote` for `versions.git` (the web process's own host); absent: git tags not listed. */
+  gitRunner?: CommandRunner;
   now?: () => Date;
 }
 
@@ -75,12 +79,20 @@ export class RollbackService {
 
   private readonly planner: RollbackPlanner;
 
+  private readonly versionSources: ServiceVersions;
+
   constructor(private readonly options: RollbackServiceOptions) {
     this.now = options.now ?? (() => new Date());
+    this.versionSources = new ServiceVersions({
+      index: options.index,
+      ...(options.audit ? { audit: options.audit } : {}),
+      ...(options.gitRunner ? { gitRunner: options.gitRunner } : {}),
+    });
     this.planner = new RollbackPlanner({
       catalog: options.catalog,
       runbooks: new Runbooks(options.strategies, options.evidence),
       now: this.now,
+      versions: this.versionSources,
     });
   }
 
@@ -339,13 +351,13 @@ export class RollbackService {
     return presence ? checkSiteWorkers(presence, plan, this.now()) : Promise.resolve(undefined);
   }
 
+  /** Every version the service's sources know, the last known good one marked (see ServiceVersions). */
   async versions(
     serviceName: string,
     signal?: AbortSignal,
-  ): Promise<{ service: ServiceConfig; entries: VersionEntry[] }> {
+  ): Promise<{ service: ServiceConfig } & VersionListing> {
     const service = this.options.catalog.require(serviceName);
-    const strategy = this.strategyFor(service);
-    return { service, entries: await strategy.listVersions(service, signal ? { signal } : {}) };
+    return { service, ...(await this.versionSources.list(service, this.strategyFor(service), signal)) };
   }
 
   async status(jobId: string): Promise<ProgressSnapshot | undefined> {

@@ -9,6 +9,12 @@ export interface VersionEntry {
   /** One line description ("revision 3: kaizen:v0.7.0, 2 days ago"). */
   description: string;
   current?: boolean;
+  /** The bare version it stands for (`v0.7.0`, a Helm app version) when `id` is not it (`revision:3`). */
+  version?: string;
+  /** It ran here before (a ReplicaSet of the Deployment, a Helm release that deployed). */
+  ran?: boolean;
+  /** The last version that ran without a rollback away from it: what `/rollback <svc>` proposes. */
+  lastKnownGood?: boolean;
 }
 
 export interface ResolvedPlan {

@@ -61,6 +61,10 @@ export class RedisKeys {
   gitopsHold(service: string): string {
     return `${this.prefix}:rb:gitopshold:${service}`;
   }
+  /** A hash: image → the digest it ran with in the service (pods' imageID). */
+  imageDigests(service: string): string {
+    return `${this.prefix}:rb:digests:${service}`;
+  }
   /** A signed inbound request already received (by the hash of its signature or body): replay cache. */
   replay(digest: string): string {
     return `${this.prefix}:rb:replay:${digest}`;

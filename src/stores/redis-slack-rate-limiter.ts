@@ -16,6 +16,10 @@ export const SLACK_RATE_LIMITS: SlackRateLimits = {
     'chat.postEphemeral': 100,
     'conversations.history': 50,
     'conversations.replies': 50,
+    // Tier 4: the thread's attachments (evidence bundles, the post-mortem draft).
+    'files.getUploadURLExternal': 100,
+    'files.completeUploadExternal': 100,
+    'files.info': 100,
   },
   postsPerSecondPerChannel: 1,
 };

@@ -7,6 +7,7 @@ import type {
   SlackStatusBinding,
   SlackStatusStore,
   StepThreadBinding,
+  UploadRecord,
 } from './slack-status-store.js';
 import type { RedisClient } from './redis-client.js';
 
@@ -19,12 +20,14 @@ export const RENDER_LOCK_MS = 4_000;
 const BINDING_TTL_SECONDS = 30 * 24 * 3600;
 const EXTEND = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+/** Hash fields of thread attachments: `upload:<key>` = `pending|<fileId>` or `done|<fileId>`. */
+const UPLOAD = 'upload:';
 const STEP_FIELD = /^step:(.+):(ts|details|drawnAt)$/;
 
 /**
  * The Slack surface's memory in Redis: a hash per rollback (channel, ts, renderedVersion, drawnAt,
  * checklistsPosted, `step:<id>:ts|details|drawnAt` per step thread reply, `intent:<what>` for posts under
- * way) and beside it a render lock that carries its holder's token, so only the holder extends or releases it.
+ * way, `upload:<key>` per thread attachment) and beside it a render lock that carries its holder's token, so only the holder extends or releases it.
  */
 export class RedisSlackStatusStore implements SlackStatusStore {
   constructor(
@@ -108,6 +111,26 @@ export class RedisSlackStatusStore implements SlackStatusStore {
 
   async intended(jobId: string, intent: PostIntent): Promise<boolean> {
     return (await this.redis.hexists(this.keys.slackBinding(jobId), `intent:${intent}`)) === 1;
+  }
+
+  async uploads(jobId: string): Promise<Record<string, UploadRecord>> {
+    const hash = await this.redis.hgetall(this.keys.slackBinding(jobId));
+    const uploads: Record<string, UploadRecord> = {};
+    for (const [field, value] of Object.entries(hash)) {
+      if (!field.startsWith(UPLOAD)) continue;
+      const [state, fileId = ''] = value.split('|', 2);
+      if (state === 'pending' || state === 'done') uploads[field.slice(UPLOAD.length)] = { fileId, state };
+    }
+    return uploads;
+  }
+
+  async recordUpload(jobId: string, key: string, record: UploadRecord): Promise<void> {
+    const hashKey = this.keys.slackBinding(jobId);
+    await this.redis
+      .multi()
+      .hset(hashKey, `${UPLOAD}${key}`, `${record.state}|${record.fileId}`)
+      .expire(hashKey, BINDING_TTL_SECONDS)
+      .exec();
   }
 
   async lock(jobId: string): Promise<RenderLock | undefined> {

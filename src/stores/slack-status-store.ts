@@ -28,6 +28,16 @@ export interface SlackStatusBinding {
  */
 export type PostIntent = 'status' | 'checklists' | `step:${string}`;
 
+/**
+ * A file the render attaches to the thread (an evidence bundle, the post-mortem draft), by key: `pending`
+ * from the moment Slack gave it a file id until the upload is completed and shared, then `done`. A pending
+ * one left behind is looked up in Slack (files.info) before it is uploaded again.
+ */
+export interface UploadRecord {
+  fileId: string;
+  state: 'pending' | 'done';
+}
+
 /** A held render lock; only its holder can extend or release it. */
 export interface RenderLock {
   /** Keeps the lock for another while; false when it was lost (expired and taken by another render). */
@@ -58,6 +68,10 @@ export interface SlackStatusStore {
   intend(jobId: string, intent: PostIntent): Promise<void>;
   /** Whether a post was intended and never recorded (a crash, or Slack failing after taking it). */
   intended(jobId: string, intent: PostIntent): Promise<boolean>;
+  /** The thread attachments of the rollback, by key ("bundle:<id>", "postmortem"). */
+  uploads(jobId: string): Promise<Record<string, UploadRecord>>;
+  /** Records where one attachment's upload stands. */
+  recordUpload(jobId: string, key: string, record: UploadRecord): Promise<void>;
   /** Takes the render lock of the rollback; undefined when another render holds it. */
   lock(jobId: string): Promise<RenderLock | undefined>;
 }

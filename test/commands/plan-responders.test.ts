@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CommandHandler } from '../../src/commands/command-handler.js';
 import type { CommandReply } from '../../src/commands/command-reply.js';
 import { silentLogger } from '../../src/observability/logger.js';
+import { renderConsoleReply } from '../../src/render/html/console-reply.js';
 import { renderCommandReply } from '../../src/render/slack/render-command-reply.js';
 import { renderReplyText } from '../../src/render/terminal/render-reply-text.js';
 import { PagerDutyRestClient } from '../../src/targets/pagerduty/pagerduty-rest-client.js';
@@ -25,7 +26,12 @@ function shown(reply: CommandReply): string {
   return `${renderReplyText(reply)}\n${JSON.stringify(renderCommandReply(reply))}`;
 }
 
-describe('the rollback plan shows who is on call now, the contacts and the links', () => {
+/** The console's answer (HTML, escaped). */
+function consoleShown(reply: CommandReply): string {
+  return renderConsoleReply(reply, { name: 'alice', text: '/rollback status kaizen' }).value;
+}
+
+describe('the rollback plan and the service status show who is on call now, the contacts and the links', () => {
   let domain: RollbackDomain;
   let pagerDuty: FakePagerDuty;
   let handler: CommandHandler;
@@ -70,5 +76,38 @@ describe('the rollback plan shows who is on call now, the contacts and the links
     expect(down).toMatchObject({ kind: 'plan', enqueued: true });
     expect(shown(down)).toContain('on-call unknown (PagerDuty did not answer)');
     expect(shown(down)).not.toContain('Priya Primary');
+  });
+
+  it('/rollback status <service> shows who is on call now in Slack, the console and the CLI', async () => {
+    const reply = await handler.handle('status kaizen', as);
+    expect(reply.kind).toBe('notice');
+    expect(renderReplyText(reply)).toContain('Not marked rolled back');
+    expect(renderReplyText(reply)).toContain('On call now:  Priya Primary (level 1, Kaizen primary)');
+    expect(JSON.stringify(renderCommandReply(reply))).toContain(
+      '*On call now:* Priya Primary (level 1, Kaizen primary)',
+    );
+    expect(consoleShown(reply)).toContain('<dt>On call now</dt><dd>Priya Primary (level 1, Kaizen primary)');
+    expect(shown(reply)).toContain('Ines Infra');
+    expect(consoleShown(reply)).toContain('https://wiki.example.com/kaizen-runbook');
+    expect(pagerDuty.callsTo('listOnCalls')).toHaveLength(1);
+  });
+
+  it('/rollback status <service> still answers within the 2 s limit when PagerDuty hangs', async () => {
+    const limited = new CommandHandler(domain.rollbacks, silentLogger(), {
+      oncall: {
+        tracker: new PagerDutyRestClient({
+          token: pagerDuty.token,
+          fromEmail: 'rollback-bot@example.com',
+          apiUrl: pagerDuty.url,
+        }),
+      },
+    });
+    pagerDuty.failNext('listOnCalls', { kind: 'hang' });
+    const reply = await limited.handle('status kaizen', as);
+    expect(reply.kind).toBe('notice');
+    expect(renderReplyText(reply)).toContain('Not marked rolled back');
+    expect(renderReplyText(reply)).toContain('On call now:  on-call unknown (PagerDuty did not answer)');
+    expect(consoleShown(reply)).toContain('on-call unknown (PagerDuty did not answer)');
+    expect(pagerDuty.callsTo('listOnCalls')).toHaveLength(1);
   });
 });

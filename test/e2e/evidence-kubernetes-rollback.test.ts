@@ -101,6 +101,21 @@ describe('evidence in a Kubernetes rollback, end to end through Slack, BullMQ an
     const threadPosts = bot.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts !== undefined);
     expect(threadPosts).toHaveLength((statusMessage(bot)?.replies ?? []).length);
 
+    // Both bundles (under EVIDENCE_SLACK_MAX_BYTES, 2 MiB by default) and the draft are attached to the
+    // thread with the external upload flow, each once, after the checklists.
+    await bot.slack.waitFor(() => bot.slack.callsTo('files.completeUploadExternal').length === 3, 10_000);
+    const shared = (statusMessage(bot)?.replies ?? []).flatMap((r) => r.files ?? []).map((f) => f.title);
+    expect(shared).toEqual([
+      expect.stringMatching(/^Evidence \(broken\): deployment default\/kaizen/),
+      expect.stringMatching(/^Evidence \(post-rollback\): deployment default\/kaizen/),
+      expect.stringMatching(/^Post-mortem draft: kaizen v0\.8\.0 .*→ v0\.7\.0$/),
+    ]);
+    const uploaded = bot.slack.files();
+    expect((await readBundle(uploaded[0]!.bytes!)).manifest.label).toBe('broken');
+    expect(uploaded[2]?.content).toContain('## Root cause');
+    for (const secret of PLANTED_SECRETS)
+      for (const file of uploaded) expect(file.bytes!.toString('latin1')).not.toContain(secret);
+
     const files = (await readdir(join(evidenceDir, 'kaizen'))).sort();
     expect(files).toHaveLength(2);
     const bundles = await Promise.all(

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runPostmortem } from '../../src/cli/run-postmortem.js';
 import { startFakeKube, type FakeKube } from '../support/fake-kube/index.js';
 import {
   BOT_USER,
@@ -112,8 +113,39 @@ describe('PagerDuty incident → Slack button → approved rollback → incident
     return JSON.stringify(bot.slack.callsTo('response_url').find((c) => c.responseUrlId === id)?.args);
   }
 
+  /** The post-mortem draft as the report page serves it (`/rollbacks/<job>/postmortem.md`). */
+  async function draftOverHttp(jobId: string): Promise<string> {
+    const answer = await fetch(new URL(`/rollbacks/${jobId}/postmortem.md`, bot.bot.url));
+    expect(answer.status).toBe(200);
+    return answer.text();
+  }
+
+  /** `rollback-bot postmortem <job>` with the bot's configuration: its stdout. */
+  async function draftFromCli(jobId: string): Promise<string> {
+    let out = '';
+    const io = {
+      out: (t: string) => void (out += `${t}\n`),
+      err: () => undefined,
+      isTTY: false,
+      columns: 100,
+    };
+    const context = {
+      config: () => bot.config,
+      io: { ...io, stdout: process.stdout },
+      requester: { id: 'cli', name: 'cli', source: 'cli' as const },
+    };
+    expect(await runPostmortem(jobId, context)).toBe(0);
+    return out;
+  }
+
+  /** The draft's "## Notifications" section. */
+  const notificationsOf = (draft: string) =>
+    draft.split('## Notifications')[1]?.split('## Root cause')[0] ?? '';
+  const row = (section: string, label: string) =>
+    section.split('\n').find((l) => l.startsWith(`| ${label} |`)) ?? '';
+
   /** The incident's button, clicked by Alice; then Bob approves on the status message. */
-  async function rollBackFromIncident(): Promise<void> {
+  async function rollBackFromIncident(): Promise<string> {
     expect((await webhook('incident-triggered.json')).status).toBe(202);
     await bot.slack.waitFor(() => channelMessage('PagerDuty incident') !== undefined, 10_000);
     const announcement = channelMessage('PagerDuty incident') as FakeMessage;
@@ -129,6 +161,7 @@ describe('PagerDuty incident → Slack button → approved rollback → incident
     );
     const status = channelMessage('Rollback of kaizen') as FakeMessage;
     expect(await click('rollback_approve', jobId ?? '', BOB, status.ts)).toMatch(/Approved/);
+    return jobId ?? '';
   }
 
   it('notes at each milestone and status updates at start and end arrive in order; stakeholders, status page and the reminder too', async () => {
@@ -179,6 +212,22 @@ describe('PagerDuty incident → Slack button → approved rollback → incident
     expect(page).toMatch(/Notifications/);
     expect(page).toMatch(/PagerDuty note: requested[\s\S]*sent/);
 
+    // The post-mortem draft (report route and CLI) has the same timeline: every notification sent, and when.
+    const jobId = /job ([a-z0-9-]+)/.exec(written[0] ?? '')?.[1] ?? '';
+    for (const draft of [await draftOverHttp(jobId), await draftFromCli(jobId)]) {
+      const section = notificationsOf(draft);
+      expect(section).toMatch(/^\s*12 sent, 0 still waiting, 0 given up\./);
+      for (const label of [
+        'PagerDuty note: requested',
+        'PagerDuty note: verified',
+        'PagerDuty status update: rollback started',
+      ])
+        expect(row(section, label)).toMatch(/\| sent \| \d{4}-\d\d-\d\dT[\d:.]+Z \|/);
+      expect(row(section, 'Slack C0STAKE: rollback started')).toMatch(/\| sent \|/);
+      expect(row(section, 'Status page: identified')).toMatch(/\| sent \|/);
+      expect(draft).toMatch(/\| Notified: PagerDuty note: started \| rollback-bot \|/);
+    }
+
     // Resolved: the post-mortem checklist in the channel.
     expect((await webhook('incident-resolved.json')).status).toBe(202);
     await bot.slack.waitFor(() => channelMessage('Incident') !== undefined, 10_000);
@@ -188,13 +237,18 @@ describe('PagerDuty incident → Slack button → approved rollback → incident
   it('PagerDuty down (500, then 429) during the rollback: the rollback completes on time and every note arrives, in order, once it is back', async () => {
     pd.failNext('*', { kind: 'http', status: 500 }, 3);
     await pd.down();
-    await rollBackFromIncident();
+    const jobId = await rollBackFromIncident();
     await bot.slack.waitFor(
       () => /Rolled back kaizen/.test(JSON.stringify(channelMessage('Rollback of kaizen')?.blocks)),
       30_000,
     );
     expect(imageOf()).toBe('kaizen:v0.7.0');
     expect(notes()).toHaveLength(0);
+    // Meanwhile the post-mortem draft says which are still waiting, and why.
+    const waiting = notificationsOf(await draftOverHttp(jobId));
+    expect(waiting).toMatch(/[1-9]\d* still waiting/);
+    expect(row(waiting, 'PagerDuty note: requested')).toMatch(/\| waiting \|.*still waiting: retrying/);
+    expect(row(waiting, 'PagerDuty note: started')).toMatch(/\| waiting \|/);
     await pd.up();
     pd.failNext('createNote', { kind: 'rate_limited', retryAfterSeconds: 1 }, 1);
     await pd.waitFor(() => notes().length >= 5 && pd.statusUpdates(KAIZEN_INCIDENT.id).length >= 2, 30_000);
@@ -206,5 +260,8 @@ describe('PagerDuty incident → Slack button → approved rollback → incident
       expect.stringMatching(/^Verified after/),
     ]);
     expect(pd.callsTo('createNote').filter((c) => c.status >= 400).length).toBeGreaterThan(0);
+    const sent = notificationsOf(await draftFromCli(jobId));
+    expect(row(sent, 'PagerDuty note: requested')).toMatch(/\| sent \|/);
+    expect(row(sent, 'PagerDuty note: verified')).toMatch(/\| sent \|/);
   });
 });

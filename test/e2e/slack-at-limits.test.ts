@@ -56,18 +56,28 @@ describe('Slack at real-world limits', () => {
     expect(snapshot?.steps).toHaveLength(5);
     // Whatever is still to draw (thread replies, checklists) arrives within a couple of seconds.
     const stepsWithDetails = new Set(snapshot?.details.map((d) => d.stepId)).size;
+    // ...and then the post-mortem draft, the one file of a rollback without evidence bundles.
     await bot.slack.waitFor(
-      () => (statusOf(bot, 'kaizen')?.replies.length ?? 0) === stepsWithDetails + 1,
+      () => (statusOf(bot, 'kaizen')?.replies.length ?? 0) === stepsWithDetails + 2,
       5_000,
     );
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     const webApi = bot.slack.calls.slice(before).filter((c) => c.method !== 'response_url');
-    expect(webApi.map((c) => c.method).sort()).toEqual(
+    const isUpload = (method: string) => method.startsWith('files.') || method === 'file_upload';
+    const status = webApi.filter((c) => !isUpload(c.method));
+    expect(status.map((c) => c.method).sort()).toEqual(
       expect.arrayContaining(['chat.postMessage', 'chat.update']),
     );
-    expect(webApi.length).toBeLessThanOrEqual(10);
+    expect(status.length).toBeLessThanOrEqual(10);
+    // Uploads are counted apart from the status budget: two Web API calls per file, plus the bytes' POST.
+    expect(webApi.filter((c) => isUpload(c.method)).map((c) => c.method)).toEqual([
+      'files.getUploadURLExternal',
+      'file_upload',
+      'files.completeUploadExternal',
+    ]);
     const replies = statusOf(bot, 'kaizen')?.replies ?? [];
-    expect(replies.at(-1)?.text).toMatch(/Verify|verif/i);
+    expect(replies.at(-2)?.text).toMatch(/Verify|verif/i);
+    expect(replies.at(-1)?.files?.[0]?.title).toMatch(/^Post-mortem draft: kaizen/);
     expect(bot.slack.messages(CHANNEL)).toHaveLength(1);
   });
 });

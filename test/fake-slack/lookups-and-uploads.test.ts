@@ -111,6 +111,41 @@ describe('fake Slack lookups', () => {
   });
 });
 
+describe('fake Slack external uploads', () => {
+  const bytes = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0xff, 0xfe, 0x00, 0x80]);
+
+  it('keeps raw binary bytes, refuses a size other than the one announced, and shows shares in files.info', async () => {
+    const posted = await web.chat.postMessage({ channel: 'C0DEPLOYS', text: 'status' });
+    const wrong = await web.files.getUploadURLExternal({ filename: 'b.tar.gz', length: bytes.length + 1 });
+    const refused = await fetch(wrong.upload_url!, { method: 'POST', body: new Uint8Array(bytes) });
+    expect(refused.status).toBe(400);
+    await expect(
+      web.files.completeUploadExternal({ files: [{ id: wrong.file_id! }], channel_id: 'C0DEPLOYS' }),
+    ).rejects.toMatchObject({ data: { error: 'file_not_found' } });
+
+    const target = await web.files.getUploadURLExternal({ filename: 'b.tar.gz', length: bytes.length });
+    await expect(web.files.info({ file: target.file_id! })).rejects.toMatchObject({
+      data: { error: 'file_not_found' },
+    });
+    const ok = await fetch(target.upload_url!, { method: 'POST', body: new Uint8Array(bytes) });
+    expect(ok.status).toBe(200);
+    await web.files.completeUploadExternal({
+      files: [{ id: target.file_id!, title: 'Evidence' }],
+      channel_id: 'C0DEPLOYS',
+      thread_ts: posted.ts!,
+    });
+    expect(Buffer.compare(slack.files()[1]!.bytes!, bytes)).toBe(0);
+    const info = await web.files.info({ file: target.file_id! });
+    expect(info.file?.shares?.public?.C0DEPLOYS).toEqual([expect.objectContaining({ thread_ts: posted.ts })]);
+    // The upload URL is single-use once the file is completed.
+    expect((await fetch(target.upload_url!, { method: 'POST', body: new Uint8Array(bytes) })).status).toBe(
+      404,
+    );
+    const listed = await web.files.list({ channel: 'C0DEPLOYS' });
+    expect(listed.files?.map((f) => f.id)).toEqual([target.file_id]);
+  });
+});
+
 describe('fake Slack response_url', () => {
   it('records JSON posts under the given id and refuses a sixth use', async () => {
     const url = slack.responseUrl('cmd-1');

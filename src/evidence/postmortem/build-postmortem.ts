@@ -1,10 +1,12 @@
 import type { AuditEntry, AuditLog } from '../../rollback/ports/audit-log.js';
+import type { NotificationTimeline } from '../../rollback/ports/notification-outbox.js';
 import type { ProgressStore } from '../../rollback/ports/progress-store.js';
 import type { ProgressSnapshot } from '../../rollback/progress-snapshot.js';
 import { readBundle } from '../bundle/read-bundle.js';
 import { compareWithBaseline } from '../compare-with-baseline.js';
 import type { EvidenceStore } from '../evidence-store.js';
 import { parseBundleId } from '../bundle-id.js';
+import { notificationStatuses } from './notification-statuses.js';
 import type { PostmortemInput, TimelineEntry } from './postmortem-input.js';
 import { renderPostmortem } from './render-postmortem.js';
 
@@ -15,6 +17,8 @@ export interface PostmortemSources {
   store?: EvidenceStore;
   /** Where a reader downloads the n-th bundle of the rollback (the report page). */
   bundleUrl?: (jobId: string, index: number) => string | undefined;
+  /** The notification outbox's timeline; absent or unreadable: the draft says none were recorded. */
+  notifications?: { timeline(jobId: string): Promise<NotificationTimeline> };
   now?: () => Date;
 }
 
@@ -51,6 +55,8 @@ export async function buildPostmortem(
   const snapshot = await sources.progress.get(jobId);
   if (!snapshot) return undefined;
   const audit = sources.audit ? await sources.audit.list({ jobId, limit: 1000 }) : [];
+  // Like the report page: the notifications are an extra, left out when they cannot be read.
+  const notified = notificationStatuses(await sources.notifications?.timeline(jobId).catch(() => undefined));
   const input: PostmortemInput = {
     service: snapshot.service,
     environment: snapshot.environment,
@@ -59,7 +65,7 @@ export async function buildPostmortem(
     ...(snapshot.reason ? { reason: snapshot.reason } : {}),
     requestedBy: snapshot.requester.name,
     versions: { from: snapshot.from, to: snapshot.to },
-    timeline: timelineOf(snapshot, audit),
+    timeline: [...timelineOf(snapshot, audit), ...notified.timeline],
     bundles: (snapshot.evidence ?? []).map((b, i) => {
       const url = sources.bundleUrl?.(jobId, i);
       return {
@@ -82,7 +88,7 @@ export async function buildPostmortem(
         ...(item.evidence ? { evidence: item.evidence } : {}),
       })),
     })),
-    notifications: [],
+    notifications: notified.rows,
     generatedAt: sources.now?.() ?? new Date(),
   };
   return renderPostmortem(input);

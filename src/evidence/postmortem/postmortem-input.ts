@@ -39,6 +39,7 @@ export interface NotificationStatus {
   /** "Slack #incident-kaizen", "PagerDuty incident P123". */
   target: string;
   status: 'sent' | 'failed' | 'skipped' | 'pending';
+  /** When it was sent or given up (or, still pending, its next try). */
   at?: Date | string;
   detail?: string;
 }

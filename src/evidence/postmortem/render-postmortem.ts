@@ -50,6 +50,15 @@ function checklists(lists: readonly ChecklistState[]): string[] {
   ]);
 }
 
+const STATUS_TEXT = { sent: 'sent', failed: 'failed', skipped: 'skipped', pending: 'waiting' } as const;
+
+/** "5 sent, 1 still waiting, 0 given up." above the table, when there are any. */
+function notificationsSummary(rows: PostmortemInput['notifications']): string[] {
+  if (rows.length === 0) return [];
+  const count = (status: string) => rows.filter((r) => r.status === status).length;
+  return [`${count('sent')} sent, ${count('pending')} still waiting, ${count('failed')} given up.`, ''];
+}
+
 /**
  * A post-mortem draft in Markdown: summary, timeline, versions, evidence bundles and their comparisons,
  * checklist state (who ticked what and when), notifications, and empty "Root cause" and "Follow-up ticket"
@@ -104,9 +113,10 @@ export function renderPostmortem(input: PostmortemInput): string {
     ...checklists(input.checklists),
     '## Notifications',
     '',
+    ...notificationsSummary(input.notifications),
     ...table(
-      ['Where', 'Status', 'When (UTC)', 'Detail'],
-      input.notifications.map((n) => [n.target, n.status, iso(n.at), n.detail ?? '']),
+      ['Notification', 'Status', 'When (UTC)', 'Detail'],
+      input.notifications.map((n) => [n.target, STATUS_TEXT[n.status], iso(n.at), n.detail ?? '']),
     ),
     '',
     '## Root cause',

@@ -1,3 +1,4 @@
+import { knownGoodFacts } from '../plain-text/known-good-fact.js';
 import { commandLine } from '../../commands/command-syntax.js';
 import type { RollbackPlan } from '../../rollback/plan.js';
 import { suggestCommand } from '../../errors/suggested-command.js';
@@ -19,12 +20,14 @@ export function renderConsolePlan(
 ): SafeHtml {
   const dryRun = plan.request.dryRun;
   const reason = plan.request.reason;
+  const knownGood = knownGoodFacts(plan).extra;
   return html`<div class="plan">
 <h2>${dryRun ? 'Dry run plan' : 'Rollback plan'} for ${plan.service} <span class="env">(${plan.environment})</span></h2>
 ${dryRun ? html`<p class="tag-dry">Dry run: nothing will change. These are the steps and changes a real run would make.</p>` : ''}
 <dl class="facts">
 <div><dt>Current version</dt><dd>${plan.from}</dd></div>
-<div><dt>Target</dt><dd><strong>${plan.to}</strong></dd></div>
+<div><dt>Target</dt><dd><strong>${knownGoodFacts(plan).target}</strong></dd></div>
+${knownGood ? html`<div class="known-good"><dt>${knownGood[0]}</dt><dd>${knownGood[1]}</dd></div>` : ''}
 <div><dt>Strategy</dt><dd>${plan.strategy}</dd></div>
 <div><dt>Requested by</dt><dd>${plan.request.requester.name} <span class="via">via ${plan.request.requester.source}</span></dd></div>
 ${dryRun ? '' : html`<div><dt>Job</dt><dd><code>${plan.jobId}</code></dd></div>`}

@@ -8,6 +8,8 @@ import { codeSpans } from './code-spans.js';
 import { html, type SafeHtml } from './safe-html.js';
 import { consoleHeadline, ROLLBACK_STATE_LABELS } from './console-headline.js';
 import { renderConsolePlan } from './console-plan.js';
+import { responderFacts } from '../plain-text/responder-facts.js';
+import type { ServiceResponders } from '../../commands/service-responders.js';
 
 /**
  * The neutral answer to a command, drawn as an ephemeral console message ("Only visible to you") under
@@ -34,7 +36,7 @@ function body(reply: CommandReply): SafeHtml {
     case 'help':
       return html`<pre class="help">${HELP_TEXT}</pre>`;
     case 'versions':
-      return versions(reply.service, reply.entries);
+      return versions(reply.service, reply.entries, reply.notes ?? []);
     case 'status':
       return html`<ul class="recent">${statusLine(reply.snapshot)}</ul>`;
     case 'recent':
@@ -42,7 +44,7 @@ function body(reply: CommandReply): SafeHtml {
         ? html`<p>${reply.title}: none yet.</p>`
         : html`<h3>${reply.title}</h3><ul class="recent">${reply.snapshots.map(statusLine)}</ul>`;
     case 'notice':
-      return html`<p>${reply.text}</p>${reply.next && reply.next.length > 0 ? tryCommands(reply.next) : ''}`;
+      return html`<p>${reply.text}</p>${reply.responders ? respondersList(reply.responders) : ''}${reply.next && reply.next.length > 0 ? tryCommands(reply.next) : ''}`;
   }
 }
 
@@ -59,13 +61,15 @@ ${suggestions.length === 0 ? '' : html`<p>Did you mean ${suggestions.map((s, i) 
 </div>`;
 }
 
-function versions(service: string, entries: VersionEntry[]): SafeHtml {
-  if (entries.length === 0) return html`<p>No versions of <strong>${service}</strong> to roll back to.</p>`;
+function versions(service: string, entries: VersionEntry[], notes: readonly string[]): SafeHtml {
+  const said = notes.map((note) => html`<p class="plan-warnings">⚠️ ${note}</p>`);
+  if (entries.length === 0)
+    return html`<p>No versions of <strong>${service}</strong> to roll back to.</p>${said}`;
   const items = entries.map(
     (entry) =>
-      html`<li><button type="button" class="fill" data-fill="/rollback ${service} ${entry.id}" title="Put this command in the box">${entry.id}</button> ${entry.description}${entry.current === true ? html` <strong class="current">← current</strong>` : ''}</li>`,
+      html`<li><button type="button" class="fill" data-fill="/rollback ${service} ${entry.id}" title="Put this command in the box">${entry.id}</button> ${entry.description}${entry.current === true ? html` <strong class="current">← current</strong>` : ''}${entry.lastKnownGood === true ? html` <strong class="known-good">← last known good</strong>` : ''}</li>`,
   );
-  return html`<h3>Versions of ${service}</h3><ul class="versions">${items}</ul><p class="plan-foot">Click a version to put <code>/rollback ${service} &lt;version&gt;</code> in the box.</p>`;
+  return html`<h3>Versions of ${service}</h3><ul class="versions">${items}</ul>${said}<p class="plan-foot">Click a version to put <code>/rollback ${service} &lt;version&gt;</code> in the box.</p>`;
 }
 
 /** "Try:" and a button per command that puts it in the command box. */
@@ -80,4 +84,10 @@ function tryCommands(next: readonly SuggestedCommand[]): SafeHtml {
 function statusLine(snapshot: ProgressSnapshot): SafeHtml {
   const done = snapshot.steps.filter((s) => s.state === 'done' || s.state === 'skipped').length;
   return html`<li class="status-line"><span class="badge badge-${snapshot.state}">${ROLLBACK_STATE_LABELS[snapshot.state]}</span> <strong>${snapshot.service}</strong> ${snapshot.from} → ${snapshot.to}: ${consoleHeadline(snapshot).line} <span class="via">Job <code>${snapshot.jobId}</code> · ${done}/${snapshot.steps.length} steps · ${snapshot.requester.name}</span></li>`;
+}
+
+/** On call now, contacts, dashboards and runbook, as in the plan. */
+function respondersList(responders: ServiceResponders): SafeHtml {
+  const facts = responderFacts(responders);
+  return html`<dl class="facts">${facts.map(([name, value]) => html`<div class="responder"><dt>${name}</dt><dd>${value}</dd></div>`)}</dl>`;
 }

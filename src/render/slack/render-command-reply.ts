@@ -5,6 +5,7 @@ import { renderError } from './render-error.js';
 import { renderHelp } from './render-help.js';
 import { renderJobStatus } from './render-job-status.js';
 import { renderPlan } from './render-plan.js';
+import { respondersBlocks } from './render-responders.js';
 import { renderVersions } from './render-versions.js';
 import { escapeMrkdwn } from './escape-mrkdwn.js';
 import { tryCommands } from './try-commands.js';
@@ -28,7 +29,7 @@ export function renderCommandReply(
     case 'help':
       return renderHelp(HELP_TEXT);
     case 'versions':
-      return renderVersions(reply.service, reply.entries);
+      return renderVersions(reply.service, reply.entries, reply.notes);
     case 'status':
       return renderJobStatus(reply.snapshot);
     case 'recent': {
@@ -46,7 +47,13 @@ export function renderCommandReply(
     }
     case 'notice': {
       const next = reply.next && reply.next.length > 0 ? `\n${tryCommands(reply.next)}` : '';
-      return { text: reply.text, blocks: [section(`${escapeMrkdwn(reply.text)}${next}`)] };
+      return {
+        text: reply.text,
+        blocks: [
+          section(`${escapeMrkdwn(reply.text)}${next}`),
+          ...(reply.responders ? respondersBlocks(reply.responders) : []),
+        ],
+      };
     }
   }
 }

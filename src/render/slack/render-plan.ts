@@ -1,3 +1,4 @@
+import { knownGoodFacts } from '../plain-text/known-good-fact.js';
 import { commandLine } from '../../commands/command-syntax.js';
 import type { RollbackPlan } from '../../rollback/plan.js';
 import { suggestCommand } from '../../errors/suggested-command.js';
@@ -108,11 +109,13 @@ export function renderPlan(plan: RollbackPlan, options: PlanOptions = {}): Slack
 }
 
 function facts(plan: RollbackPlan): string[] {
+  const good = knownGoodFacts(plan).extra;
   const list = [
     `*Service*\n${userText(plan.service, 100)} (${userText(plan.environment, 60)})`,
     `*Strategy*\n${userText(plan.strategy, 80)}`,
     `*Current version*\n${userText(plan.from, 300)}`,
-    `*Target*\n${userText(plan.to, 300)}`,
+    `*Target*\n${userText(knownGoodFacts(plan).target, 300)}`,
+    ...(good ? [`*${good[0]}*\n${userText(good[1], 300)}`] : []),
     `*Requested by*\n${userText(plan.request.requester.name, 80)} (via ${plan.request.requester.source})`,
     // A dry run is never queued: its id names no job anyone could look up.
     ...(plan.request.dryRun ? [] : [`*Job*\n${inlineCode(plan.jobId)}`]),

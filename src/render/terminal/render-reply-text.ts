@@ -1,3 +1,4 @@
+import { knownGoodFacts } from '../plain-text/known-good-fact.js';
 import type { CommandReply, ReplyError } from '../../commands/command-reply.js';
 import { commandLine, commandUsage } from '../../commands/command-syntax.js';
 import { HELP_TEXT } from '../../commands/help-text.js';
@@ -30,12 +31,14 @@ export function renderReplyText(reply: CommandReply, options: ReplyTextOptions =
     case 'help':
       return terminalText(HELP_TEXT);
     case 'versions': {
-      if (reply.entries.length === 0) return `No versions of ${terminalLine(reply.service)} to roll back to.`;
+      const notes = (reply.notes ?? []).map((n) => `! ${terminalLine(n)}`);
+      if (reply.entries.length === 0)
+        return [`No versions of ${terminalLine(reply.service)} to roll back to.`, ...notes].join('\n');
       const lines = reply.entries.map(
         (e) =>
-          `  ${terminalLine(e.id)}  ${terminalLine(e.description)}${e.current === true ? '  ← current' : ''}`,
+          `  ${terminalLine(e.id)}  ${terminalLine(e.description)}${e.current === true ? '  ← current' : ''}${e.lastKnownGood === true ? '  ← last known good' : ''}`,
       );
-      return [`Versions of ${terminalLine(reply.service)}:`, ...lines].join('\n');
+      return [`Versions of ${terminalLine(reply.service)}:`, ...lines, ...notes].join('\n');
     }
     case 'status':
       return renderStatusText(reply.snapshot);
@@ -44,7 +47,11 @@ export function renderReplyText(reply: CommandReply, options: ReplyTextOptions =
         ? `${terminalLine(reply.title)}: none yet.`
         : [`${terminalLine(reply.title)}:`, ...reply.snapshots.map(renderStatusText)].join('\n\n');
     case 'notice':
-      return [terminalText(reply.text), ...tryLines(reply.next ?? [], '')].join('\n');
+      return [
+        terminalText(reply.text),
+        ...(reply.responders ? respondersLines(reply.responders) : []),
+        ...tryLines(reply.next ?? [], ''),
+      ].join('\n');
   }
 }
 
@@ -79,7 +86,8 @@ function renderPlanText(
     ['Service', `${plan.service} (${plan.environment})`],
     ['Strategy', plan.strategy],
     ['Current', plan.from],
-    ['Target', plan.to],
+    ['Target', knownGoodFacts(plan).target],
+    ...(knownGoodFacts(plan).extra ? [knownGoodFacts(plan).extra as [string, string]] : []),
     ['Requested by', `${plan.request.requester.name} (via ${plan.request.requester.source})`],
   ];
   if (plan.request.reason !== undefined && plan.request.reason.trim() !== '')

@@ -41,6 +41,8 @@ const planSchema: z.ZodType<RollbackPlan> = z.object({
   prerequisites: checklistSchema.optional(),
   knownFrom: z.enum(['history', 'tags', 'registry']).optional(),
   exceptions: z.array(z.enum(['forward', 'unlisted'])).optional(),
+  versions: z.object({ from: z.string().optional(), to: z.string().optional() }).optional(),
+  lastKnownGood: z.object({ id: z.string(), label: z.string(), target: z.boolean() }).optional(),
   createdAt: z.string(),
 });
 

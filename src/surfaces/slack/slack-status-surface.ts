@@ -9,6 +9,8 @@ import type { SnapshotSurface } from '../../rollback/ports/snapshot-surface.js';
 import type { RedisSlackRateLimiter } from '../../stores/redis-slack-rate-limiter.js';
 import type { SlackStatusBinding, SlackStatusStore } from '../../stores/slack-status-store.js';
 import { RENDER_LOCK_MS } from '../../stores/redis-slack-status-store.js';
+import type { ThreadAttachmentSource } from '../../evidence/thread-attachments.js';
+import { attachToThread } from './attach-to-thread.js';
 import { drawStepThreads } from './draw-step-threads.js';
 import { findPostedMessage, postMetadata } from './find-posted-message.js';
 import { SlackCalls } from './slack-calls.js';
@@ -29,6 +31,8 @@ export interface SlackStatusSurfaceOptions {
   reportUrl?: (jobId: string) => string | undefined;
   /** Slack's rate limits, shared by every process; without it only Slack's 429s slow drawing down. */
   limiter?: RedisSlackRateLimiter;
+  /** Files a finished rollback attaches to its thread (evidence bundles, the post-mortem draft). */
+  attachments?: ThreadAttachmentSource;
   /** Intermediate changes of one message are drawn at most this often (ms); final states at once. Default 1000. */
   updateIntervalMs?: number;
   now?: () => number;
@@ -39,7 +43,7 @@ export interface SlackStatusSurfaceOptions {
  * posted once (in the channel the rollback was requested in, else the service's) and updated in place with
  * the newest snapshot, intermediate changes at most once per interval and the final state at once; each
  * step with details gets one thread reply, edited as it adds more; the checklists are posted once at the
- * end. Every post carries metadata naming the rollback, and a post left unrecorded by a crash is found in
+ * end, and then the files the rollback attaches (evidence, the post-mortem draft), each uploaded once. Every post carries metadata naming the rollback, and a post left unrecorded by a crash is found in
  * Slack instead of posted again. What was drawn is remembered in the store, so running it again changes
  * nothing.
  */
@@ -88,6 +92,13 @@ export class SlackStatusSurface implements SnapshotSurface {
     );
     // The checklists close the thread: they wait until every step's reply is drawn.
     if (!later.any()) await later.run(() => this.drawChecklists(snapshot, binding));
+    // Files last: a slow upload never holds back the status, the steps or the checklists.
+    const source = this.options.attachments;
+    const closed = binding.checklistsPosted || snapshot.checklists.length === 0;
+    if (source && !later.any() && isFinished(snapshot) && !snapshot.dryRun && closed) {
+      const { client, store } = this.options;
+      await later.run(() => attachToThread(snapshot, binding, { client, store, calls: this.calls, source }));
+    }
     later.throwIfAny();
     const latest = await this.options.progress.get(jobId);
     return latest !== undefined && latest.version > snapshot.version;
@@ -178,6 +189,7 @@ export class SlackStatusSurface implements SnapshotSurface {
       );
     }
     await store.update(jobId, { checklistsPosted: true });
+    binding.checklistsPosted = true;
   }
 
   /** The channel the rollback was requested in, else the service's incident channel. */

@@ -104,6 +104,7 @@ export function reportRoutes(options: ReportRoutesOptions): (app: FastifyInstanc
           progress: options.progress,
           ...(options.audit ? { audit: options.audit } : {}),
           ...(options.evidence ? { store: options.evidence } : {}),
+          ...(options.notifications ? { notifications: options.notifications } : {}),
         },
         snapshot.jobId,
       );

@@ -205,7 +205,7 @@ describe('known targets only (Kubernetes image rollbacks)', () => {
     registry.deleteTag('team/kaizen', 'v0.6.0');
     const plan = await planner(service()).plan(request('v0.6.0'));
     expect(plan.warnings).toEqual([
-      `The registry has no ${repository}:v0.6.0 (it ran here before): pods may fail to pull it (ImagePullBackOff).`,
+      `The registry has no ${repository}:v0.6.0 (it ran here before): pods may fail to pull it (ImagePullBackOff); the pre-checks stop the rollback before any change if it is still missing then.`,
     ]);
     registry.pushImage('team/kaizen', 'v0.6.0');
   });

@@ -30,6 +30,8 @@ export class FakeKubelet {
   private readonly previousLogs = new Map<string, string[]>();
   private readonly clocks = new Map<string, PodClock>();
   private nextIp = 10;
+  /** What a tag resolves to when a container starts (the fake registry's digest); default a hash of the name. */
+  private resolveDigest: (image: string) => string | undefined = () => undefined;
 
   constructor(
     private readonly store: ObjectStore,
@@ -37,6 +39,11 @@ export class FakeKubelet {
     private readonly readyDelayMs: number,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** Pulls resolve tags through `resolve` (e.g. the fake registry), as a real node asks its registry. */
+  setDigestResolver(resolve: (image: string) => string | undefined): void {
+    this.resolveDigest = resolve;
+  }
 
   markImageBroken(image: string): void {
     this.brokenImages.add(image);
@@ -243,12 +250,10 @@ export class FakeKubelet {
     broken: boolean,
     restarts: number,
   ): ContainerStatusWire {
-    const digest = createHash('sha256').update(image).digest('hex');
-    const repository = image.split(':')[0] ?? image;
     return {
       name,
       image,
-      imageID: `${repository.includes('/') ? '' : 'docker.io/library/'}${repository}@sha256:${digest}`,
+      imageID: this.imageId(image),
       containerID: `containerd://${randomBytes(32).toString('hex')}`,
       ready: !broken,
       started: !broken,
@@ -256,6 +261,19 @@ export class FakeKubelet {
       state: { running: { startedAt: now } },
       lastState: {},
     };
+  }
+
+  /** `repository@sha256:…`: the pinned digest, the resolver's answer, or a hash of the name. */
+  private imageId(image: string): string {
+    const at = image.indexOf('@');
+    const name = at >= 0 ? image.slice(0, at) : image;
+    const colon = name.indexOf(':', name.lastIndexOf('/') + 1);
+    const repository = colon >= 0 ? name.slice(0, colon) : name;
+    const digest =
+      at >= 0
+        ? image.slice(at + 1)
+        : (this.resolveDigest(image) ?? `sha256:${createHash('sha256').update(image).digest('hex')}`);
+    return `${repository.includes('/') ? '' : 'docker.io/library/'}${repository}@${digest}`;
   }
 
   private setReadiness(pod: PodWire, broken: string[], now: string): void {

@@ -66,6 +66,11 @@ export interface FakeKube {
     changeCause?: string,
   ): Promise<void>;
   markImageBroken(image: string): void;
+  /**
+   * How a node resolves a tag when it starts a container (pods' `status.containerStatuses[].imageID`):
+   * e.g. the fake registry's digest of the tag at that moment. Default: a hash of the image name.
+   */
+  setDigestResolver(resolve: (image: string) => string | undefined): void;
   /** Pods with this image stay Pending in ErrImagePull / ImagePullBackOff. */
   markImageUnpullable(image: string): void;
   /** Log lines of containers running `image`; `previous`: what their previous instance wrote before it crashed. */
@@ -213,6 +218,7 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
       );
     },
     markImageBroken: (image) => kubelet.markImageBroken(image),
+    setDigestResolver: (resolve) => kubelet.setDigestResolver(resolve),
     markImageUnpullable: (image) => kubelet.markImageUnpullable(image),
     setPodLogs: (image, lines, previous) => kubelet.setLogs(image, lines, previous),
     ...configObjectApi(store),

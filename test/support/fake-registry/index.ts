@@ -38,6 +38,8 @@ export interface FakeRegistry {
   retag(repository: string, tag: string, digest: string): void;
   deleteTag(repository: string, tag: string): void;
   digestOf(repository: string, tag: string): string | undefined;
+  /** What a node pulling `<host>/<repository>:<tag>` from this registry gets now (undefined: other registry or no tag). */
+  digestOfImage(image: string): string | undefined;
   /** Private repositories are pulled only by the listed users; the rest are public. */
   setAccess(repository: string, access: { public: true } | { public: false; users: string[] }): void;
   injectFault(fault: RegistryFault): void;
@@ -95,6 +97,14 @@ export async function startFakeRegistry(options: FakeRegistryOptions = {}): Prom
     retag: (repository, tag, digest) => store.retag(repository, tag, digest),
     deleteTag: (repository, tag) => store.deleteTag(repository, tag),
     digestOf: (repository, tag) => store.digestOf(repository, tag),
+    digestOfImage(image) {
+      if (!image.startsWith(`127.0.0.1:${port}/`)) return undefined;
+      const name = image.slice(`127.0.0.1:${port}/`.length);
+      const colon = name.lastIndexOf(':');
+      return colon < 0
+        ? store.digestOf(name, 'latest')
+        : store.digestOf(name.slice(0, colon), name.slice(colon + 1));
+    },
     setAccess: (repository, access) => store.setAccess(repository, access),
     injectFault: (fault) => faults.push({ ...fault, left: fault.times ?? 1 }),
     clearFaults: () => faults.splice(0),

@@ -4,7 +4,7 @@ import { FakeWorkspace } from './fake-workspace.js';
 import { FaultQueue } from './fault-queue.js';
 import { parseRequestBody } from './parse-request-body.js';
 import { RateLimits } from './rate-limits.js';
-import type { FakeSlack, FakeSlackOptions, Outage, RecordedCall } from './types.js';
+import type { FakeFile, FakeSlack, FakeSlackOptions, Outage, RecordedCall } from './types.js';
 import { WEB_API_METHODS } from './web-api-methods.js';
 
 /** Slack allows 5 uses of a response_url. */
@@ -88,14 +88,14 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     }
     if (method === 'file_upload') {
       const file = workspace.uploads.get(name);
-      if (file === undefined) return answer(404, 'not found');
-      file.content =
-        typeof args.body === 'string'
-          ? args.body
-          : typeof args.file === 'string'
-            ? args.file
-            : raw.toString('utf8');
-      return answer(200, `OK - ${Buffer.byteLength(file.content)}`);
+      if (file === undefined || file.completed) return answer(404, 'not found');
+      // Slack takes raw bytes or a multipart form; the size must be the one getUploadURLExternal was told.
+      const bytes = await uploadedBytes(raw, req.headers['content-type'], args);
+      if (bytes.length !== file.length)
+        return answer(400, `size mismatch: expected ${file.length} bytes, got ${bytes.length}`);
+      file.bytes = bytes;
+      file.content = bytes.toString('utf8');
+      return answer(200, `OK - ${bytes.length}`);
     }
     if (token === undefined) return answer(200, { ok: false, error: 'not_authed' });
     if (token !== expectedToken) return answer(200, { ok: false, error: 'invalid_auth' });
@@ -126,7 +126,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       faults.add(method, { kind: 'rate_limited', retryAfterSeconds }, times),
     failHttpNext: (method, status, times) => faults.add(method, { kind: 'http', status }, times),
     messages: (channel) => workspace.messages(channel),
-    files: () => structuredClone([...workspace.uploads.values()]),
+    files: () => [...workspace.uploads.values()].map(copyFile),
     waitFor: (predicate, timeoutMs = 2000) => waitFor(predicate, timeoutMs, calls),
     setUserGroups: (groupId, userIds) => void workspace.userGroups.set(groupId, [...userIds]),
     setLatency: (ms) => void (latencyMs = ms),
@@ -143,6 +143,33 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       if (server.listening) await stopListening();
     },
   };
+}
+
+/** A copy a test can hold: later uploads do not change it. */
+function copyFile(file: FakeFile): FakeFile {
+  const { bytes, ...rest } = file;
+  return { ...structuredClone(rest), ...(bytes ? { bytes: Buffer.from(bytes) } : {}) };
+}
+
+/** The file in an upload: the multipart form's file (or `body`/`file` field), a form's `body`, else the raw body. */
+async function uploadedBytes(
+  raw: Buffer,
+  contentType: string | undefined,
+  args: Record<string, unknown>,
+): Promise<Buffer> {
+  const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (type === 'multipart/form-data') {
+    const form = await new Response(new Uint8Array(raw), {
+      headers: { 'content-type': contentType ?? '' },
+    }).formData();
+    for (const [, value] of form)
+      if (typeof value !== 'string') return Buffer.from(await value.arrayBuffer());
+  }
+  if (type === 'multipart/form-data' || type === 'application/x-www-form-urlencoded') {
+    const field = args.body ?? args.file;
+    return Buffer.from(typeof field === 'string' ? field : '', 'utf8');
+  }
+  return raw;
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {

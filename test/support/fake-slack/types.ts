@@ -50,7 +50,11 @@ export interface FakeFile {
   title?: string;
   /** The uploaded bytes as UTF-8 text, once posted to the upload URL. */
   content?: string;
+  /** The uploaded bytes as they arrived (a .tar.gz stays intact). */
+  bytes?: Buffer;
   completed: boolean;
+  /** Where completeUploadExternal shared it: channel and the thread it went into (files.info `shares`). */
+  shares?: { channel: string; ts: string; threadTs?: string }[];
 }
 
 export interface FakeUser {
@@ -91,7 +95,7 @@ export interface FakeSlack {
   failHttpNext(method: string, status: number, times?: number): void;
   /** The channel's current top-level messages, oldest first, with thread replies under each. */
   messages(channel: string): FakeMessage[];
-  /** Files requested through files.getUploadURLExternal, with their uploaded content. */
+  /** Files requested through files.getUploadURLExternal, with their uploaded content and shares. */
   files(): FakeFile[];
   /** Resolves once `predicate()` is true; rejects after `timeoutMs` (default 2000) listing the calls seen. */
   waitFor(predicate: () => boolean, timeoutMs?: number): Promise<void>;

@@ -1,6 +1,6 @@
 import { checkBlocks } from './check-blocks.js';
 import type { FakeWorkspace, MessageContent } from './fake-workspace.js';
-import { FAKE_BOT, type FakeMessage } from './types.js';
+import { FAKE_BOT, type FakeFile, type FakeMessage } from './types.js';
 
 type Args = Record<string, unknown>;
 type Answer = Record<string, unknown>;
@@ -205,12 +205,55 @@ export const WEB_API_METHODS: Record<string, MethodHandler> = {
     if (channel !== undefined) {
       if (!workspace.channelExists(channel)) return fail('channel_not_found');
       const text = typeof args.initial_comment === 'string' ? args.initial_comment : '';
-      if (workspace.post(channel, { text, files }, str(args.thread_ts)) === undefined)
-        return fail('thread_not_found');
+      const threadTs = str(args.thread_ts);
+      const shared = workspace.post(channel, { text, files }, threadTs);
+      if (shared === undefined) return fail('thread_not_found');
+      const share = { channel, ts: shared.ts, ...(shared.thread_ts ? { threadTs: shared.thread_ts } : {}) };
+      for (const f of files) {
+        const file = workspace.uploads.get(f.id);
+        if (file) file.shares = [...(file.shares ?? []), share];
+      }
     }
     return { ok: true, files: files.map((f) => ({ ...f, size: workspace.uploads.get(f.id)?.length })) };
   },
+
+  'files.info': (args, { workspace }) => {
+    const file = workspace.uploads.get(str(args.file) ?? '');
+    if (file === undefined || !file.completed) return fail('file_not_found');
+    return { ok: true, file: apiFile(file) };
+  },
+
+  'files.list': (args, { workspace }) => {
+    const channel = str(args.channel);
+    const files = [...workspace.uploads.values()].filter(
+      (f) => f.completed && (channel === undefined || (f.shares ?? []).some((s) => s.channel === channel)),
+    );
+    return {
+      ok: true,
+      files: files.map(apiFile),
+      paging: { count: files.length, total: files.length, page: 1, pages: 1 },
+    };
+  },
 };
+
+/** A file as files.info and files.list answer it: `shares.public[channel]` lists where it was posted. */
+function apiFile(file: FakeFile): Answer {
+  const shares: Record<string, { ts: string; thread_ts?: string; channel_name: string }[]> = {};
+  for (const share of file.shares ?? [])
+    (shares[share.channel] ??= []).push({
+      ts: share.ts,
+      ...(share.threadTs ? { thread_ts: share.threadTs } : {}),
+      channel_name: share.channel.toLowerCase(),
+    });
+  return {
+    id: file.id,
+    name: file.filename,
+    title: file.title ?? file.filename,
+    size: file.length,
+    channels: Object.keys(shares),
+    shares: { public: shares },
+  };
+}
 
 /** Text and blocks of a post or update, or Slack's error for them. */
 function messageContent(args: Args, kind: 'post' | 'update'): Partial<MessageContent> | Answer {

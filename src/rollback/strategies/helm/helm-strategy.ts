@@ -36,6 +36,8 @@ export class HelmStrategy implements Strategy {
     const current = history[history.length - 1];
     return [...history].reverse().map((r) => ({
       id: `revision:${r.revision}`,
+      ...(r.app_version ? { version: r.app_version } : {}),
+      ...(GOOD_STATUSES.has(r.status) ? { ran: true } : {}),
       description: `${describeRevision(r)}${r.updated ? `, ${r.updated}` : ''}${GOOD_STATUSES.has(r.status) ? '' : ' (cannot roll back to it)'}`,
       ...(r === current ? { current: true } : {}),
     }));

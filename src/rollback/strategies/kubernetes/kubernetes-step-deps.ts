@@ -3,6 +3,9 @@ import type { KubernetesCluster } from '../../ports/kubernetes-cluster.js';
 import type { CommandRunner } from '../../ports/command-runner.js';
 import type { MonitoringChecks } from '../../ports/monitoring-checks.js';
 import type { KubernetesTarget } from './kubernetes-target.js';
+import type { V1PodSpec } from '@kubernetes/client-node';
+import type { ImageRegistry } from '../../ports/image-registry.js';
+import type { DigestRecording } from './plan-digests.js';
 
 /** What every Kubernetes step needs: the cluster, the validated target, where it is, tuning. */
 export interface KubernetesStepDeps {
@@ -15,6 +18,12 @@ export interface KubernetesStepDeps {
   pollIntervalMs: number;
   /** Alertmanager and Prometheus, for `verify.alerts` and `verify.metrics` (absent: not checked). */
   monitoring?: MonitoringChecks;
+  /** The service's registry client for a pod spec (absent or undefined: no registry configured). */
+  registryFor?: (podSpec: V1PodSpec | undefined) => ImageRegistry | undefined;
+  /** `kubernetes.registry.timeout`. */
+  registryTimeoutSeconds: number;
+  /** Where the digests the rolled-back pods run with are recorded (absent: not recorded). */
+  digests?: DigestRecording;
 }
 
 /** Memory keys (JobMemory) the steps write and read back on resume. */

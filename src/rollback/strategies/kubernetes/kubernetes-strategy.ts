@@ -26,6 +26,7 @@ import { resolveKubernetesPlan } from './resolve-kubernetes-plan.js';
 import { rollbackStep } from './rollback-step.js';
 import { verifyStep } from './verify-step.js';
 import { strategySection } from '../strategy-section.js';
+import type { ImageDigests } from '../../ports/image-digests.js';
 
 export interface KubernetesStrategyOptions {
   clusterFactory: KubernetesClusterFactory;
@@ -42,6 +43,8 @@ export interface KubernetesStrategyOptions {
   registryFactory?: ImageRegistryFactory;
   /** Credentials a service's `kubernetes.registry.credentialsEnv`/`credentialsFile` name (built in main). */
   configuredCredentials?: (registry: RegistrySection) => RegistryCredentialsLookup | undefined;
+  /** Where the digests images ran with are recorded and compared (absent: digests are not tracked). */
+  imageDigests?: ImageDigests;
 }
 
 function sectionOf(service: ServiceConfig): KubernetesSection {
@@ -74,6 +77,7 @@ export class KubernetesStrategy implements Strategy {
       service: service.name,
       config: service,
       registryFor: (podSpec) => this.registryFor(cluster, section, podSpec),
+      ...(this.options.imageDigests ? { digests: this.options.imageDigests } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
   }
@@ -110,6 +114,11 @@ export class KubernetesStrategy implements Strategy {
       where: clusterWhere(cluster, parsed.namespace),
       pollIntervalMs: this.options.pollIntervalMs ?? 5_000,
       ...(this.options.monitoring ? { monitoring: this.options.monitoring } : {}),
+      registryFor: (podSpec: V1PodSpec | undefined) => this.registryFor(cluster, section, podSpec),
+      registryTimeoutSeconds: section.registry?.timeout ?? 10,
+      ...(this.options.imageDigests
+        ? { digests: { digests: this.options.imageDigests, service: service.name } }
+        : {}),
     };
     const hold = parsed.gitops
       ? [

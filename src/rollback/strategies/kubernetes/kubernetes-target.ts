@@ -43,8 +43,10 @@ export const imageTargetSchema = z.object({
   ...common,
   /** The version the user asked for (the image tag). */
   version: z.string().min(1),
-  /** The full image reference `<kubernetes.image>:<version>`. */
+  /** The full image reference `<kubernetes.image>:<version>`, or `…@sha256:…` when pinned (kubernetes.pinDigest). */
   image: z.string().min(1),
+  /** The digest this image ran with here, when the bot saw it run. */
+  ranWith: z.string().optional(),
 });
 
 export const undoTargetSchema = z.object({
@@ -58,6 +60,8 @@ export const undoTargetSchema = z.object({
   podTemplateHash: z.string(),
   /** The configured container's image in that template. */
   image: z.string().optional(),
+  /** The digest that image ran with here, when the bot saw it run. */
+  ranWith: z.string().optional(),
 });
 
 export const kubernetesTargetSchema = z.discriminatedUnion('mode', [imageTargetSchema, undoTargetSchema]);

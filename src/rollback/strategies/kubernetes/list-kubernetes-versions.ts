@@ -1,6 +1,7 @@
 import type { KubernetesSection } from '../../../config/service-schema.js';
 import type { KubernetesCluster } from '../../ports/kubernetes-cluster.js';
 import type { VersionEntry } from '../../strategy.js';
+import { imageTag } from './describe-image.js';
 import { readDeploymentState } from './read-deployment-state.js';
 import { containerImage, revisionHistory } from './replica-set-history.js';
 
@@ -27,6 +28,8 @@ export async function listKubernetesVersions(
     const pods = entry.replicaSet.status?.replicas ?? 0;
     return {
       id: `revision:${entry.revision}`,
+      ...(image ? { version: imageTag(image) } : {}),
+      ran: true,
       description: `revision ${entry.revision}: ${image}, ReplicaSet ${entry.replicaSet.metadata?.name ?? '?'}, created ${created}, ${pods} pods`,
       ...(entry.current ? { current: true } : {}),
     };
@@ -35,6 +38,7 @@ export async function listKubernetesVersions(
     const image = `${section.image}:${tag}`;
     entries.push({
       id: tag,
+      version: tag,
       description: `tag ${tag}: ${image}`,
       ...(state.image === image ? { current: true } : {}),
     });

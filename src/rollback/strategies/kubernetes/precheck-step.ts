@@ -4,6 +4,7 @@ import type { RollbackStep } from '../../step.js';
 import { MEMORY, type KubernetesStepDeps } from './kubernetes-step-deps.js';
 import { summarizePods } from './pod-status.js';
 import { toLabelSelector } from './label-selector.js';
+import { checkTargetPullable } from './pull-check.js';
 
 /** Runbook 2: pre-rollback checks: pods, health, and a YAML backup of the Deployment in job memory. */
 export function precheckStep(deps: KubernetesStepDeps): RollbackStep {
@@ -18,10 +19,12 @@ export function precheckStep(deps: KubernetesStepDeps): RollbackStep {
         toLabelSelector(deployment.spec?.selector),
         ctx.signal,
       );
+      const pullable = await checkTargetPullable(deps, deployment.spec?.template?.spec, ctx.signal);
+      if (pullable) await ctx.detail(pullable);
       const podSummary = summarizePods(pods);
       await ctx.detail(`Pods before the rollback: ${podSummary.summary}`);
       for (const line of podSummary.lines.slice(0, 20)) await ctx.detail(line);
-      const parts = [podSummary.summary];
+      const parts = [podSummary.summary, ...(pullable?.startsWith('Registry:') ? ['image pullable'] : [])];
 
       const { healthUrl, expectStatus } = ctx.service.verify;
       if (healthUrl) {

@@ -4,7 +4,9 @@ import { suggestCommand } from '../../../errors/suggested-command.js';
 import type { PlannedAction } from '../../plan.js';
 import type { ImageRegistry } from '../../ports/image-registry.js';
 import type { ResolvedPlan, TargetSource } from '../../strategy.js';
+import type { RanDigest } from '../../ports/image-digests.js';
 import { askRegistry, type RegistryAnswer } from './ask-registry.js';
+import { checkDigest } from './digest-check.js';
 import { computeImagePatch } from './compute-image-patch.js';
 import { imageTag } from './describe-image.js';
 import type { ImageTarget } from './kubernetes-target.js';
@@ -27,6 +29,8 @@ export interface ImageTargetInput {
   kubectlFlags: string;
   /** Appended to the action's description (how the patch stays safe to apply). */
   actionNote?: string;
+  /** The digest this image ran with here, if the bot saw it run. */
+  ranWith?: RanDigest;
   signal?: AbortSignal;
 }
 
@@ -72,15 +76,27 @@ export async function resolveImageTarget(input: ImageTargetInput): Promise<Resol
     ...(input.signal ? { signal: input.signal } : {}),
   });
   const knownFrom = source ?? refuseUnknown(input, image, answer, ran);
-  const target: ImageTarget = { mode: 'image', ...input.common, version, image };
+  const digest = checkDigest(image, input.ranWith, answer, {
+    pin: section.pinDigest === true,
+    mode: 'image',
+  });
+  const setImage = digest.pinned ?? image;
+  const patch = digest.pinned ? computeImagePatch(state.deployment, section.container, setImage) : result;
+  const target: ImageTarget = {
+    mode: 'image',
+    ...input.common,
+    version,
+    image: setImage,
+    ...(input.ranWith ? { ranWith: input.ranWith.digest } : {}),
+  };
   const action: PlannedAction = {
     target: `cluster ${input.where}`,
     description:
-      `PATCH deployment/${name} (strategic merge patch) ${JSON.stringify(result.patch)}, ` +
-      `as kubectl set image deployment/${name} ${section.container}=${image} ${input.kubectlFlags}` +
+      `PATCH deployment/${name} (strategic merge patch) ${JSON.stringify('patch' in patch ? patch.patch : {})}, ` +
+      `as kubectl set image deployment/${name} ${section.container}=${setImage} ${input.kubectlFlags}` +
       (input.actionNote ?? ''),
   };
-  const warnings = source ? registryWarnings(answer, image, source) : [];
+  const warnings = [...(source ? registryWarnings(answer, image, source) : []), ...digest.warnings];
   return {
     from: input.from,
     to: version,
@@ -95,7 +111,9 @@ export async function resolveImageTarget(input: ImageTargetInput): Promise<Resol
 function registryWarnings(answer: RegistryAnswer, image: string, source: TargetSource): string[] {
   const known = source === 'history' ? 'it ran here before' : 'it is in kubernetes.tags';
   if (answer.kind === 'missing')
-    return [`The registry has no ${image} (${known}): pods may fail to pull it (ImagePullBackOff).`];
+    return [
+      `The registry has no ${image} (${known}): pods may fail to pull it (ImagePullBackOff); the pre-checks stop the rollback before any change if it is still missing then.`,
+    ];
   if (answer.kind === 'unavailable')
     return [`Registry not checked: ${answer.message}. Accepted because ${known}.`];
   return [];

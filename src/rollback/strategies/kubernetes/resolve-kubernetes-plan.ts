@@ -17,6 +17,8 @@ import { clusterWhere, readDeploymentState, type DeploymentState } from './read-
 import { containerImage, revisionHistory } from './replica-set-history.js';
 import { POD_TEMPLATE_HASH_LABEL } from './equal-ignore-hash.js';
 import { resolveImageTarget } from './resolve-image-target.js';
+import type { ImageDigests } from '../../ports/image-digests.js';
+import { ranWithOf, recordRunningDigests, undoDigestCheck } from './plan-digests.js';
 
 const REVISION_VERSION = /^revision[:-]?(\d+)$/;
 
@@ -37,6 +39,8 @@ export interface ResolveKubernetesOptions {
   signal?: AbortSignal;
   /** The service's configuration: its `gitops` section decides whether the CD system is held. */
   config?: ServiceConfig;
+  /** Where the digests images ran with are recorded (absent: digests are neither recorded nor compared). */
+  digests?: ImageDigests;
 }
 
 /**
@@ -54,6 +58,8 @@ export async function resolveKubernetesPlan(
   const name = section.deployment;
   const where = clusterWhere(cluster, section.namespace);
   await checkDeploymentTraps(cluster, section, state, signal);
+  const recording = options.digests ? { digests: options.digests, service: options.service } : undefined;
+  if (recording) await recordRunningDigests(cluster, recording, section, state, signal);
   const { gitops, warnings, holdActions } = await gitopsFor(cluster, options, state, request);
   const common = {
     ...(section.context ? { context: section.context } : {}),
@@ -84,6 +90,7 @@ export async function resolveKubernetesPlan(
       where,
       kubectlFlags: kubectlFlags(section),
       actionNote: applySafeNote(state),
+      ...withRan(await ranWithOf(recording, `${section.image}:${version}`)),
       ...(signal ? { signal } : {}),
     });
     return {
@@ -93,6 +100,36 @@ export async function resolveKubernetesPlan(
     };
   }
 
+  return resolveUndo(
+    { section, request, options, state, common, from, where, recording, toRevision },
+    {
+      warnings,
+      holdActions,
+    },
+  );
+}
+
+interface UndoInput {
+  section: KubernetesSection;
+  request: RollbackRequest;
+  options: ResolveKubernetesOptions;
+  state: DeploymentState;
+  common: Omit<UndoTarget, 'mode' | 'requested' | 'toRevision' | 'replicaSet' | 'podTemplateHash'>;
+  from: string;
+  where: string;
+  recording: { digests: ImageDigests; service: string } | undefined;
+  toRevision: number | undefined;
+}
+
+/** An undo to a revision ("previous": the one before the current), as `kubectl rollout undo`. */
+async function resolveUndo(
+  input: UndoInput,
+  gitops: { warnings: string[]; holdActions: PlannedAction[] },
+): Promise<ResolvedPlan> {
+  const { section, request, options, state, common, from, where, recording, toRevision } = input;
+  const { signal } = options;
+  const { warnings, holdActions } = gitops;
+  const name = section.deployment;
   const requested = toRevision ?? 0;
   const selection = findRevisionToUndo(state.deployment, state.replicaSets, requested);
   if ('kind' in selection) {
@@ -107,6 +144,17 @@ export async function resolveKubernetesPlan(
   const rs = selection.replicaSet;
   const rsName = rs.metadata?.name ?? '';
   const image = containerImage(rs.spec?.template, section.container);
+  const ranWith = await ranWithOf(recording, image);
+  const digest = image
+    ? await undoDigestCheck(
+        ranWith,
+        image,
+        section,
+        options.registryFor,
+        state.deployment.spec?.template?.spec,
+        signal,
+      )
+    : { warnings: [] };
   const target: UndoTarget = {
     mode: 'undo',
     ...common,
@@ -118,6 +166,7 @@ export async function resolveKubernetesPlan(
       rs.spec?.template?.metadata?.labels?.[POD_TEMPLATE_HASH_LABEL] ??
       '',
     ...(image ? { image } : {}),
+    ...(ranWith ? { ranWith: ranWith.digest } : {}),
   };
   const annotations = plan.patch[1]?.value as Record<string, string>;
   const action: PlannedAction = {
@@ -136,8 +185,12 @@ export async function resolveKubernetesPlan(
     actions: [...holdActions, action],
     knownFrom: 'history',
     versions: { from: imageTag(state.image), to: imageTag(image) },
-    ...withWarnings(warnings),
+    ...withWarnings([...warnings, ...digest.warnings]),
   };
+}
+
+function withRan<T>(ran: T | undefined): { ranWith?: T } {
+  return ran ? { ranWith: ran } : {};
 }
 
 function withWarnings(warnings: string[]): { warnings?: string[] } {

@@ -10,6 +10,8 @@ import { describeTarget, isAtTarget } from './target-state.js';
 import { runMonitoringChecks } from '../../verify/run-monitoring-checks.js';
 import { verificationFailureHint } from './runbook-hints.js';
 import type { V1Pod } from '@kubernetes/client-node';
+import { recordPodDigests } from './plan-digests.js';
+import { RollbackError } from '../../../errors/rollback-error.js';
 
 const LOG_LINES = 100;
 const MAX_MATCHES_PER_POD = 10;
@@ -36,6 +38,7 @@ export function verifyStep(deps: KubernetesStepDeps): RollbackStep {
         : [];
       const ready = pods.filter(isPodReady);
       for (const pod of pods) await ctx.detail(describePod(pod));
+      await recordDigests(deps, ctx, ready, state);
       parts.push(`${ready.length}/${pods.length} pods ready`);
       if (pods.length === 0 || ready.length < pods.length) {
         failures.push(
@@ -140,4 +143,21 @@ async function errorLogLines(
     lines.push(...matching.slice(0, MAX_MATCHES_PER_POD).map((line) => `${name}: ${line}`));
   }
   return lines;
+}
+
+/** What the rolled-back pods run, by digest, for the next rollback to compare with. Never fails the step. */
+async function recordDigests(
+  deps: KubernetesStepDeps,
+  ctx: StepContext,
+  ready: V1Pod[],
+  state: DeploymentState,
+): Promise<void> {
+  if (!deps.digests || ready.length === 0) return;
+  try {
+    await recordPodDigests(deps.digests, ready, state.replicaSets, deps.target.container);
+  } catch (error) {
+    if (error instanceof CancelledError) throw error;
+    const message = error instanceof RollbackError ? error.message : String(error);
+    await ctx.detail(`The image digests could not be recorded: ${message}`);
+  }
 }

@@ -1,0 +1,116 @@
+import type { AuditLog } from '../rollback/ports/audit-log.js';
+import type { ProgressStore } from '../rollback/ports/progress-store.js';
+import type { EvidenceRef, ProgressSnapshot } from '../rollback/progress-snapshot.js';
+import type { EvidenceStore } from './evidence-store.js';
+import { buildPostmortem } from './postmortem/build-postmortem.js';
+
+/** One file for the rollback's thread. */
+export interface ThreadAttachment {
+  /** Unique within the rollback, the same on every render: "bundle:<store id>", "postmortem". */
+  key: string;
+  filename: string;
+  title: string;
+  /** The message that introduces it in the thread. */
+  comment: string;
+  /** Its bytes; undefined when it is gone (a bundle removed by retention meanwhile). */
+  load(): Promise<Uint8Array | undefined>;
+}
+
+/** What a finished rollback attaches to its thread (evidence bundles, the post-mortem draft). */
+export interface ThreadAttachmentSource {
+  attachmentsOf(snapshot: ProgressSnapshot): Promise<ThreadAttachment[]>;
+}
+
+export interface EvidenceAttachmentsOptions {
+  progress: ProgressStore;
+  audit?: AuditLog;
+  /** Absent: no bundle is attached, only the draft. */
+  store?: EvidenceStore;
+  /** Bundles up to this many bytes are attached; larger ones are linked from the draft's message. */
+  maxBytes: number;
+  /** The report page of a rollback (signed when a key is set): bundles too large for Slack are downloaded there. */
+  reportUrl?: (jobId: string) => string | undefined;
+}
+
+/**
+ * The evidence a finished rollback attaches to its Slack thread: each bundle up to EVIDENCE_SLACK_MAX_BYTES
+ * (the `.tar.gz` as kept, already redacted), then the post-mortem draft, whose message links the larger
+ * bundles to the report page (same access rules as the page).
+ */
+export class EvidenceAttachments implements ThreadAttachmentSource {
+  constructor(private readonly options: EvidenceAttachmentsOptions) {}
+
+  async attachmentsOf(snapshot: ProgressSnapshot): Promise<ThreadAttachment[]> {
+    const { store, maxBytes } = this.options;
+    const refs = snapshot.evidence ?? [];
+    const small = store ? refs.filter((ref) => ref.bytes <= maxBytes) : [];
+    const large = refs.filter((ref) => !small.includes(ref));
+    const bundles = small.map((ref) => this.bundle(ref, store as EvidenceStore));
+    return [...bundles, this.draft(snapshot, refs, large)];
+  }
+
+  private bundle(ref: EvidenceRef, store: EvidenceStore): ThreadAttachment {
+    const file = ref.id.split('/').at(-1) ?? ref.id;
+    return {
+      key: `bundle:${ref.id}`,
+      filename: file,
+      title: `Evidence (${ref.label}): ${ref.target}`,
+      comment: `Evidence bundle, ${ref.label}: ${ref.target} (${size(ref.bytes)})${failedNote(ref)}`,
+      load: () => store.get(ref.id),
+    };
+  }
+
+  private draft(
+    snapshot: ProgressSnapshot,
+    refs: readonly EvidenceRef[],
+    large: EvidenceRef[],
+  ): ThreadAttachment {
+    const { jobId } = snapshot;
+    const links = large.map((ref) => {
+      const url = this.bundleUrl(jobId, refs.indexOf(ref));
+      const where = url ? `: <${url}|download from the report page>` : ': on the report page';
+      return `• ${ref.label}, ${ref.target} (${size(ref.bytes)}, over the ${size(this.options.maxBytes)} Slack limit)${where}`;
+    });
+    return {
+      key: 'postmortem',
+      filename: `postmortem-${jobId}.md`,
+      title: `Post-mortem draft: ${snapshot.service} ${snapshot.from} → ${snapshot.to}`,
+      comment: [
+        'Post-mortem draft (Markdown): the timeline, versions, evidence and checklists; root cause and follow-up to fill in.',
+        ...(links.length > 0 ? ['Evidence too large to attach here:', ...links] : []),
+      ].join('\n'),
+      load: async () => {
+        const { progress, audit, store } = this.options;
+        const draft = await buildPostmortem(
+          {
+            progress,
+            ...(audit ? { audit } : {}),
+            ...(store ? { store } : {}),
+            bundleUrl: (job, index) => this.bundleUrl(job, index),
+          },
+          jobId,
+        );
+        return draft === undefined ? undefined : Buffer.from(draft, 'utf8');
+      },
+    };
+  }
+
+  /** `/rollbacks/<job>/evidence/<n>` on the report page, with its signature when links are signed. */
+  private bundleUrl(jobId: string, index: number): string | undefined {
+    const page = this.options.reportUrl?.(jobId);
+    if (!page) return undefined;
+    const url = new URL(page);
+    url.pathname = `${url.pathname.replace(/\/$/, '')}/evidence/${index}`;
+    return url.toString();
+  }
+}
+
+function size(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+function failedNote(ref: EvidenceRef): string {
+  return ref.failed.length > 0 ? `; failed collectors: ${ref.failed.join('; ')}` : '';
+}
