@@ -11,6 +11,12 @@ import { SlowFirstSequencer } from './test/support/slow-first-sequencer.js';
  */
 const FILES_AT_A_TIME = Math.min(8, Math.max(4, availableParallelism() * 2));
 
+/**
+ * Files that compare their own process's timings with limits (sockets closed within a timeout plus a
+ * margin): they run after all the others, one at a time, with the machine to themselves.
+ */
+const RUN_ALONE = ['test/transport/http/slow-clients.test.ts'];
+
 export default defineConfig({
   test: {
     testTimeout: 30_000,
@@ -24,7 +30,11 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'bot', include: ['test/**/*.test.ts'], exclude: ['test/cli/**'] },
+        test: { name: 'bot', include: ['test/**/*.test.ts'], exclude: ['test/cli/**', ...RUN_ALONE] },
+      },
+      {
+        extends: true,
+        test: { name: 'alone', include: RUN_ALONE, maxWorkers: 1, sequence: { groupOrder: 1 } },
       },
       {
         // The CLI tests run the compiled CLI (dist/cli/main.js) as users do: built once, only when they run.
