@@ -121,5 +121,11 @@ async function readYaml(file: string): Promise<ReadResult> {
       }),
     };
   }
-  return { data: doc.toJS({ maxAliasCount: 100 }) };
+  try {
+    return { data: doc.toJS({ maxAliasCount: 100 }) };
+  } catch (error) {
+    // yaml refuses alias bombs ("billion laughs") and aliases to nothing here, after parsing.
+    const message = error instanceof Error ? error.message : String(error);
+    return { problems: [{ file, path: '', message: `YAML cannot be read: ${message}` }] };
+  }
 }

@@ -64,6 +64,8 @@ export interface RollbackCore {
   heartbeats: RedisSiteHeartbeats;
   /** This process's own strategies (the worker role runs these; the web role may plan on the sites'). */
   strategies: Map<string, Strategy>;
+  /** The Kubernetes clients the strategies use (the watch after a rollback reads the Deployment with them). */
+  clusterFactory: KubernetesClusterFactory;
   rollbacks: RollbackService;
   /** Permissions, approvals (and their expiry timer) and rolled-back marks. */
   governance: Governance;
@@ -110,12 +112,8 @@ export async function buildRollbackCore(
   const progress = new RedisProgressStore(redis, keys, storeLog);
   const locks = new StaleLockRecovery(new RedisServiceLocks(redis, keys), progress);
   const index = new RedisRollbackIndex(redis, keys, storeLog);
-  const audit = new RedisAuditLog(
-    redis,
-    keys,
-    log.child({ component: 'audit' }),
-    config.durability?.auditRetention,
-  );
+  const auditLog = log.child({ component: 'audit' });
+  const audit = new RedisAuditLog(redis, keys, auditLog, config.durability?.auditRetention);
   const rollbackQueue = new BullmqRollbackQueue(connection, keys.prefix, { log, sites: sitesOf(catalog) });
   const heartbeats = new RedisSiteHeartbeats(redis, keys);
   const targets = buildTargets({ ...overrides, log, kubeconfigPath: config.kubeconfigPath });
@@ -178,6 +176,7 @@ export async function buildRollbackCore(
     sites: sitesOf(catalog),
     heartbeats,
     strategies,
+    clusterFactory: targets.clusterFactory,
     rollbacks,
     governance,
     cancellation,

@@ -6,6 +6,11 @@ import type { Metrics } from '../observability/metrics.js';
 import { RedisJobMemory } from '../stores/redis-job-memory.js';
 import { createPlanWorker } from '../queue/plan-worker.js';
 import { SiteWorkers } from '../queue/site-workers.js';
+import {
+  DEFAULT_LOCK_DURATION_MS,
+  DEFAULT_STALLED_INTERVAL_MS,
+  stalledResumeBoundMs,
+} from '../queue/rollback-worker.js';
 import { WorkerHeartbeat } from '../queue/worker-heartbeat.js';
 import { finalChecklists } from '../rollback/final-checklists.js';
 import { MarkOnSuccessProgressStore } from '../rollback/mark-on-success-progress-store.js';
@@ -21,6 +26,8 @@ import type { AppConfig } from './app-config.js';
 import type { RollbackCore } from './build-rollback-core.js';
 import type { RoleHandle } from './role-handle.js';
 import { siteSettings, type SiteSettings } from './site-settings.js';
+import { startRollbackWatch } from './start-rollback-watch.js';
+import { WatchOnSuccessProgressStore } from '../rollback/watch/watch-on-success-progress-store.js';
 
 export interface WorkerRoleOverrides {
   runnerFactory?: CommandRunnerFactory;
@@ -53,12 +60,22 @@ export async function startWorkerRole(
   const settings = siteSettings(config.sites);
   const strategies = servedStrategies(core.strategies, settings);
   await core.cancellation.start();
+  const watch = startRollbackWatch(config, core, log.child({ component: 'watch' }));
   const executor = new RollbackExecutor({
     catalog: core.catalog,
     strategies,
     guardRunner: (overrides.runnerFactory ?? createCommandRunnerFactory({ log }))({ name: 'local' }),
     progress: new MetricsProgressStore(
-      new MarkOnSuccessProgressStore(core.progress, core.governance.marks, log.child({ component: 'marks' })),
+      new WatchOnSuccessProgressStore(
+        new MarkOnSuccessProgressStore(
+          core.progress,
+          core.governance.marks,
+          log.child({ component: 'marks' }),
+        ),
+        watch.queue,
+        watch.windowMs,
+        log.child({ component: 'watch' }),
+      ),
       deps.metrics,
     ),
     locks: core.locks,
@@ -81,8 +98,10 @@ export async function startWorkerRole(
     ttlMs: settings.heartbeatTtlMs,
     log: log.child({ component: 'heartbeat' }),
   });
-  const lockDurationMs = overrides.workerLockDurationMs ?? config.workerLockDurationMs;
-  const stalledIntervalMs = overrides.workerStalledIntervalMs ?? config.workerStalledIntervalMs;
+  const lockDurationMs =
+    overrides.workerLockDurationMs ?? config.workerLockDurationMs ?? DEFAULT_LOCK_DURATION_MS;
+  const stalledIntervalMs =
+    overrides.workerStalledIntervalMs ?? config.workerStalledIntervalMs ?? DEFAULT_STALLED_INTERVAL_MS;
   const siteWorkers = new SiteWorkers({
     sites,
     heartbeat,
@@ -103,21 +122,29 @@ export async function startWorkerRole(
     log: log.child({ component: 'worker' }),
     concurrency: config.workerConcurrency,
     cancellation: core.cancellation,
-    ...(lockDurationMs ? { lockDurationMs } : {}),
-    ...(stalledIntervalMs ? { stalledIntervalMs } : {}),
+    lockDurationMs,
+    stalledIntervalMs,
   });
   await heartbeat.start();
   const http = config.role === 'worker' ? await startWorkerHttp(config, settings, core, deps) : undefined;
   log.info(
-    { sites, strategies: [...strategies.keys()], concurrency: config.workerConcurrency, http: http?.url },
+    {
+      sites,
+      strategies: [...strategies.keys()],
+      concurrency: config.workerConcurrency,
+      http: http?.url,
+      crashedJobsResumeWithinMs: stalledResumeBoundMs(lockDurationMs, stalledIntervalMs),
+    },
     'rollback worker started',
   );
   return {
     siteWorkers,
     http: http?.server,
     httpUrl: http?.url,
-    workers: [],
+    workers: [watch.worker],
     closers: [
+      () => watch.queue.close(),
+      () => watch.outbox?.close() ?? Promise.resolve(),
       () => siteWorkers.close(settings.shutdownGraceMs),
       async () => http?.server.close(),
       () => core.cancellation.close(),

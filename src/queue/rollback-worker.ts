@@ -41,10 +41,29 @@ export interface RollbackWorkerOptions {
   shutdown?: ShutdownSwitch;
   cancellation?: WorkerCancellation;
   concurrency?: number;
-  /** Lock duration in ms; a worker that dies loses its jobs to another after this long. */
+  /** Lock duration in ms; a worker that dies loses its jobs to another after this long (default 20 s). */
   lockDurationMs?: number;
-  /** How often this worker looks for jobs whose worker died (BullMQ stalled-job check). */
+  /** How often this worker looks for jobs whose worker died (BullMQ stalled-job check, default 5 s). */
   stalledIntervalMs?: number;
+}
+
+/**
+ * A job's lock lasts this long without renewal. BullMQ renews it every quarter to half of it (every 5–10 s),
+ * so a worker keeps its job through a blocked event loop or a Redis pause of up to about 10 s; past that the
+ * job is abandoned here and resumed by another worker (never run twice at once).
+ */
+export const DEFAULT_LOCK_DURATION_MS = 20_000;
+/** How often a worker looks for jobs whose worker died. */
+export const DEFAULT_STALLED_INTERVAL_MS = 5_000;
+
+/**
+ * The longest a crashed worker's job waits before another worker resumes it, once a worker runs: its lock
+ * must expire (at most `lockDuration` after the crash), then a stalled check that follows one which marked
+ * the job must see it (at most one `stalledInterval` later; at most two after a worker starts late). With
+ * the defaults: 25 s after the crash, or 10 s after the first worker starts, whichever is later.
+ */
+export function stalledResumeBoundMs(lockDurationMs: number, stalledIntervalMs: number): number {
+  return lockDurationMs + stalledIntervalMs;
 }
 
 /**
@@ -80,8 +99,8 @@ export function createRollbackWorker(options: RollbackWorkerOptions): Worker<Rol
     connection: options.connection,
     prefix: `${options.keys.prefix}:bull`,
     concurrency: options.concurrency ?? 4,
-    lockDuration: options.lockDurationMs ?? 30_000,
-    ...(options.stalledIntervalMs ? { stalledInterval: options.stalledIntervalMs } : {}),
+    lockDuration: options.lockDurationMs ?? DEFAULT_LOCK_DURATION_MS,
+    stalledInterval: options.stalledIntervalMs ?? DEFAULT_STALLED_INTERVAL_MS,
     maxStalledCount: 3,
     autorun: true,
   });

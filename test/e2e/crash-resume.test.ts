@@ -74,11 +74,13 @@ describe('kill -9 of the worker in the middle of a step', () => {
     await kube.close();
   });
 
-  it('another worker process resumes the job in the step it was in; no change is applied twice', async () => {
+  it('with the default lock settings, another worker process resumes the job in the step it was in within the documented 25 s; no change is applied twice', async () => {
     const options = {
       prefix: bot.config.redisPrefix,
       servicesDir: bot.config.servicesDir,
       kubeconfigPath: kube.kubeconfigPath,
+      // As deployed: WORKER_LOCK_DURATION_MS and WORKER_STALLED_INTERVAL_MS unset.
+      lockDurationMs: 'production' as const,
     };
     const first = await startWorkerProcess(options);
     workers.push(first);
@@ -98,10 +100,12 @@ describe('kill -9 of the worker in the middle of a step', () => {
 
     const second = await startWorkerProcess(options);
     workers.push(second);
+    const restartedAt = Date.now();
+    expect(second.output()).toContain('"crashedJobsResumeWithinMs":25000');
     const final = await observer.waitFor(
       jobId,
       (s) => s.state === 'succeeded' || s.state === 'failed',
-      40_000,
+      60_000,
     );
 
     expect(final.state).toBe('succeeded');
@@ -114,9 +118,11 @@ describe('kill -9 of the worker in the middle of a step', () => {
     const startedAt = (s: ProgressSnapshot, id: string) => s.steps.find((x) => x.id === id)?.startedAt;
     for (const id of ['identify', 'precheck', 'rollback'])
       expect(startedAt(final, id)).toBe(startedAt(atKill, id));
-    expect(Date.parse(startedAt(final, 'monitor')!)).toBeGreaterThan(
-      Date.parse(startedAt(atKill, 'monitor')!),
-    );
+    const resumedAt = Date.parse(startedAt(final, 'monitor')!);
+    expect(resumedAt).toBeGreaterThan(Date.parse(startedAt(atKill, 'monitor')!));
+    // The README's promise: resumed within 25 s of the crash, so within 25 s of the restart that followed
+    // it (5 s more allowed for a loaded machine). BullMQ's own defaults took 30–90 s here.
+    expect(resumedAt - restartedAt).toBeLessThanOrEqual(30_000);
     const audit = await observer.auditOf(jobId);
     const starts = audit.filter((e) => e.type === 'step_started').map((e) => e.detail);
     expect(starts).toEqual(['identify', 'precheck', 'rollback', 'monitor', 'monitor', 'verify']);
@@ -133,5 +139,5 @@ describe('kill -9 of the worker in the middle of a step', () => {
       10_000,
     );
     expect(second.alive()).toBe(true);
-  }, 90_000);
+  }, 150_000);
 });

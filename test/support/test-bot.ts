@@ -65,6 +65,8 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
     publicUrl: 'http://rollback.test',
     logLevel: 'silent',
     workerConcurrency: 2,
+    // No watch after success unless a test asks for it: its later looks would draw into other tests' counts.
+    watch: { minutes: 0, intervalSeconds: 10 },
     ...options.config,
     // A worker-only bot serves its probes and metrics on an ephemeral port, never a fixed one.
     sites: { workerHttp: { port: 0, host: '127.0.0.1' }, ...options.config?.sites },

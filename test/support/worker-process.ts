@@ -8,8 +8,11 @@ export interface WorkerProcessOptions {
   prefix: string;
   servicesDir: string;
   kubeconfigPath?: string;
-  /** Short so a killed worker's job is resumed quickly (WORKER_LOCK_DURATION_MS). */
-  lockDurationMs?: number;
+  /**
+   * Short so a killed worker's job is resumed quickly (WORKER_LOCK_DURATION_MS, default here 2 s);
+   * `'production'` leaves it and WORKER_STALLED_INTERVAL_MS unset, as a deployment would.
+   */
+  lockDurationMs?: number | 'production';
   stalledIntervalMs?: number;
   /** WORKER_SITES (default: unset, the default site). */
   sites?: string[];
@@ -52,8 +55,12 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
       ...(options.kubeconfigPath ? { KUBECONFIG: options.kubeconfigPath } : {}),
       LOG_LEVEL: 'info',
       WORKER_CONCURRENCY: '2',
-      WORKER_LOCK_DURATION_MS: String(options.lockDurationMs ?? 2_000),
-      WORKER_STALLED_INTERVAL_MS: String(options.stalledIntervalMs ?? 1_000),
+      ...(options.lockDurationMs === 'production'
+        ? {}
+        : {
+            WORKER_LOCK_DURATION_MS: String(options.lockDurationMs ?? 2_000),
+            WORKER_STALLED_INTERVAL_MS: String(options.stalledIntervalMs ?? 1_000),
+          }),
       WORKER_HTTP_PORT: '0',
       ...(options.sites ? { WORKER_SITES: options.sites.join(',') } : {}),
       ...(options.strategies ? { WORKER_STRATEGIES: options.strategies.join(',') } : {}),

@@ -37,7 +37,12 @@ const actionSchema = z.strictObject({
     z.string().trim().regex(SERVICE_NAME_PATTERN, 'service must be a catalog service name like kaizen'),
   ),
   version: optionalText(
-    z.string().trim().regex(VERSION_PATTERN, 'version must be letters, digits and . _ + - (at most 128)'),
+    z
+      .string()
+      .trim()
+      .regex(VERSION_PATTERN, 'version must be letters, digits and . _ + - (at most 128)')
+      // As /rollback's checkVersion: a leading - could read as an option to a tool, a leading . as a path.
+      .regex(/^[A-Za-z0-9]/, 'version must start with a letter or digit'),
   ),
   requester_email: optionalText(z.email('requester_email must be an e-mail address').trim()),
   reason: optionalText(z.string().trim().max(MAX_REASON, `reason must be at most ${MAX_REASON} characters`)),

@@ -54,12 +54,8 @@ export class SlackRequestReceiver implements Receiver {
       header('x-slack-retry-num'),
     );
     if (repeated) return repeated;
-    let body: Record<string, unknown>;
-    try {
-      body = parseSlackBody(rawBody, header('content-type'));
-    } catch {
-      return { status: 400, body: 'malformed body' };
-    }
+    const body = parseSlackBody(rawBody, header('content-type'));
+    if (!body) return { status: 400, body: 'malformed body' };
     if (body.type === 'url_verification') {
       return {
         status: 200,
@@ -123,10 +119,25 @@ export class SlackRequestReceiver implements Receiver {
   }
 }
 
-function parseSlackBody(raw: string, contentType: string | undefined): Record<string, unknown> {
-  if (contentType?.startsWith('application/json')) return JSON.parse(raw) as Record<string, unknown>;
-  const form = new URLSearchParams(raw);
-  const payload = form.get('payload');
-  if (payload !== null) return JSON.parse(payload) as Record<string, unknown>;
-  return Object.fromEntries(form.entries());
+/**
+ * The body as Bolt reads it, or undefined when it is not one Bolt could dispatch: not JSON where JSON is
+ * due, not an object, or with neither a `command` (slash commands) nor a `type` (events, interactivity).
+ * Such a body would otherwise wait for an acknowledgement no listener gives.
+ */
+function parseSlackBody(raw: string, contentType: string | undefined): Record<string, unknown> | undefined {
+  let body: unknown;
+  try {
+    if (contentType?.startsWith('application/json')) body = JSON.parse(raw);
+    else {
+      const form = new URLSearchParams(raw);
+      const payload = form.get('payload');
+      body = payload === null ? Object.fromEntries(form.entries()) : JSON.parse(payload);
+    }
+  } catch {
+    return undefined;
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const fields = body as Record<string, unknown>;
+  const dispatchable = typeof fields['command'] === 'string' || typeof fields['type'] === 'string';
+  return dispatchable || fields['ssl_check'] !== undefined ? fields : undefined;
 }
