@@ -82,16 +82,24 @@ export class SlackStatusSurface implements SnapshotSurface {
     const { client, store } = this.options;
     const later = new Deferrals();
     const binding = await this.drawStatus(snapshot, later);
-    await later.run(() =>
-      drawStepThreads(snapshot, binding, {
+    let complete = true;
+    await later.run(async () => {
+      complete = await drawStepThreads(snapshot, binding, {
         client: this.options.client,
         store: this.options.store,
         calls: this.calls,
         intervalMs: this.interval,
         now: this.now,
         later,
-      }),
-    );
+        // Final states go first: a rollback that ended meanwhile is drawn before the rest of the thread.
+        finalWaiting: async () => {
+          if (isFinished(snapshot)) return false;
+          const latest = await this.options.progress.get(jobId);
+          return latest !== undefined && latest.version > snapshot.version && isFinished(latest);
+        },
+      });
+    });
+    if (!complete) return true;
     // The checklists close the thread: they wait until every step's reply is drawn.
     if (!later.any())
       await later.run(() => drawChecklists(snapshot, binding, { client, store, calls: this.calls }));
