@@ -1,3 +1,4 @@
+import { RedisDeploymentBackups } from '../stores/redis-deployment-backups.js';
 import type { ApprovalService } from '../rollback/approval-service.js';
 import { pagerDutyTracker } from './start-pagerduty.js';
 import type { ConnectionOptions } from 'bullmq';
@@ -83,6 +84,15 @@ export interface RollbackCore {
   close(): Promise<void>;
 }
 
+/** What the strategies record in Redis: CD holds, image digests, and they read the pre-check backups. */
+function strategyStores(redis: RedisClient, keys: RedisKeys, storeLog: Logger) {
+  return {
+    gitopsHolds: new RedisGitopsHolds(redis, keys, storeLog),
+    imageDigests: new RedisImageDigests(redis, keys, storeLog),
+    backups: new RedisDeploymentBackups(redis, keys),
+  };
+}
+
 /**
  * Builds the rollback model once for the bot (start-bot) and the CLI alike, so both enqueue to the same
  * queue with the same plan, permission and audit rules.
@@ -107,13 +117,12 @@ export async function buildRollbackCore(
   const rollbackQueue = new BullmqRollbackQueue(connection, keys.prefix, { log, sites: sitesOf(catalog) });
   const heartbeats = new RedisSiteHeartbeats(redis, keys);
   const targets = buildTargets({ ...overrides, log, kubeconfigPath: config.kubeconfigPath });
-  const gitopsHolds = new RedisGitopsHolds(redis, keys, log.child({ component: 'store' }));
+  const stores = strategyStores(redis, keys, storeLog);
   const strategies = buildStrategies({
     log,
     kubeconfigPath: config.kubeconfigPath,
     ...targets,
-    gitopsHolds,
-    imageDigests: new RedisImageDigests(redis, keys, storeLog),
+    ...stores,
     ...(config.registryEnv ? { registryEnv: config.registryEnv } : {}),
   });
   const { evidence, snapshots } = buildEvidence(config.evidence, { ...targets, log, catalog, audit });
@@ -144,7 +153,7 @@ export async function buildRollbackCore(
     policy,
     approvals,
     marks,
-    gitops: new GitopsKeeper(gitopsHolds, targets.clusterFactory),
+    gitops: new GitopsKeeper(stores.gitopsHolds, targets.clusterFactory),
     gitRunner: targets.runnerFactory({ name: 'local' }),
     ...(evidence ? { evidence: evidence.recorder } : {}),
   });

@@ -41,7 +41,11 @@ export class RollbackPlanner {
         `--recover is the recovery of a Helm release stuck in pending-*; ${service.name} rolls back with ${strategy.name}.`,
         { hint: 'Leave --recover out to roll back.' },
       );
-    const open = request.version === undefined && request.toRevision === undefined && !request.recover;
+    const open =
+      request.version === undefined &&
+      request.toRevision === undefined &&
+      request.remedy === undefined &&
+      !request.recover;
     // A named target is resolved while the last known good is looked up; no target waits for it.
     const lookup = this.lastKnownGood(service, strategy, signal);
     const proposed = open ? await lookup : undefined;

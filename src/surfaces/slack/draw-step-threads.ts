@@ -1,6 +1,8 @@
 import type { webApi } from '@slack/bolt';
 import { renderStepThread } from '../../render/slack/index.js';
 import { isFinished, isStepEnded, type ProgressSnapshot } from '../../rollback/progress-snapshot.js';
+import { offersRemedies } from '../../rollback/remedy-offer.js';
+import { renderRemedyBlocks } from '../../render/slack/render-remedy-buttons.js';
 import type { SlackStatusBinding, SlackStatusStore } from '../../stores/slack-status-store.js';
 import { findPostedMessage, postMetadata } from './find-posted-message.js';
 import type { SlackCalls } from './slack-calls.js';
@@ -31,7 +33,11 @@ export async function drawStepThreads(
   for (const step of snapshot.steps) {
     const entries = snapshot.details.filter((d) => d.stepId === step.id);
     const drawn = binding.steps[step.id];
-    if (entries.length === 0 || (drawn !== undefined && drawn.details >= entries.length)) continue;
+    // The failed rollout's diagnosis gets the runbook's next moves as buttons: they count as one more
+    // entry, so the reply drawn before the step failed is drawn again with them.
+    const remedies = step.id === 'monitor' && offersRemedies(snapshot);
+    const count = entries.length + (remedies ? 1 : 0);
+    if (entries.length === 0 || (drawn !== undefined && drawn.details >= count)) continue;
     const settled = isFinished(snapshot) || isStepEnded(step);
     const firstAt = Date.parse(entries[0]?.at ?? '');
     const age = now() - (drawn?.drawnAt ?? (Number.isNaN(firstAt) ? 0 : firstAt));
@@ -40,6 +46,7 @@ export async function drawStepThreads(
       continue;
     }
     const text = renderStepThread(step.title, entries);
+    const blocks = remedies ? { blocks: renderRemedyBlocks(text, snapshot) } : {};
     const part = { kind: 'step' as const, stepId: step.id };
     let ts = drawn?.ts;
     if (ts === undefined && (await store.intended(jobId, `step:${step.id}`)))
@@ -54,6 +61,7 @@ export async function drawStepThreads(
             channel,
             thread_ts: binding.ts,
             text,
+            ...blocks,
             metadata: postMetadata(jobId, part),
           }),
         () => store.intend(jobId, `step:${step.id}`),
@@ -62,10 +70,10 @@ export async function drawStepThreads(
     } else {
       const target = ts;
       await calls.call('chat.update', channel, 'thread', () =>
-        client.chat.update({ channel, ts: target, text }),
+        client.chat.update({ channel, ts: target, text, ...blocks }),
       );
     }
-    const record = { ts, details: entries.length, drawnAt: now() };
+    const record = { ts, details: count, drawnAt: now() };
     binding.steps[step.id] = record;
     await store.bindStep(jobId, step.id, record);
   }
