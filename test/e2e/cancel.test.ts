@@ -11,7 +11,7 @@ const CHANNEL = 'C0DEPLOYS';
 const SERVICES = {
   kaizen: {
     name: 'kaizen',
-    channel: 'C0INCIDENT',
+    channel: CHANNEL,
     strategy: 'kubernetes',
     kubernetes: {
       namespace: 'default',
