@@ -20,6 +20,8 @@ const SERVICES = {
       image: 'kaizen',
       rolloutTimeout: '20s',
     },
+    // Bob cancels Alice's rollbacks here: without this section only she could (the safe default).
+    permissions: { request: { users: ['U0ALICE', 'U0BOB'] }, channels: [CHANNEL] },
   },
 };
 
