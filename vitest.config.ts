@@ -1,4 +1,21 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { SlowFirstSequencer } from './test/support/slow-first-sequencer.js';
+
+/**
+ * Test files at a time. vitest's default is one less than the cores: a single worker on the 2-core CI
+ * machine. Most files spend their time waiting (on the bot and worker processes they start, on kubectl,
+ * redis-server, Chromium, the stand-in executables), so twice the cores keeps the CPU busy; more files at
+ * once than that only slows each one down. `VITEST_MAX_WORKERS=<n> npx vitest run` overrides it (the
+ * `--maxWorkers` flag does not reach the projects, which inherit this value).
+ */
+const FILES_AT_A_TIME = Math.min(8, Math.max(4, availableParallelism() * 2));
+
+/**
+ * Files that compare their own process's timings with limits (sockets closed within a timeout plus a
+ * margin): they run after all the others, one at a time, with the machine to themselves.
+ */
+const RUN_ALONE = ['test/transport/http/slow-clients.test.ts'];
 
 export default defineConfig({
   test: {
@@ -6,11 +23,18 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Tests share one real Redis; each test file uses its own key prefix, so files may run in parallel.
     pool: 'forks',
+    maxWorkers: FILES_AT_A_TIME,
+    // The longest files first (test/support/slow-test-files.ts), so the run does not end on one of them.
+    sequence: { sequencer: SlowFirstSequencer },
     reporters: ['default'],
     projects: [
       {
         extends: true,
-        test: { name: 'bot', include: ['test/**/*.test.ts'], exclude: ['test/cli/**'] },
+        test: { name: 'bot', include: ['test/**/*.test.ts'], exclude: ['test/cli/**', ...RUN_ALONE] },
+      },
+      {
+        extends: true,
+        test: { name: 'alone', include: RUN_ALONE, maxWorkers: 1, sequence: { groupOrder: 1 } },
       },
       {
         // The CLI tests run the compiled CLI (dist/cli/main.js) as users do: built once, only when they run.

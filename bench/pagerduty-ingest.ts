@@ -3,14 +3,16 @@
  * dedupe, enqueue) for >= 2,000 events/s on this 2-core machine and >= 0.5x a bare Node server that only
  * checks the HMAC, with 0 events lost or processed twice. Both servers run in their own process, one after
  * the other, under the same autocannon load of distinct signed events (two signatures each, as during a
- * secret rotation). Then the bot's queue is counted (every accepted event has exactly one job) and 200
- * events are delivered again (each must be answered "duplicate" and queue nothing).
+ * secret rotation). Then, once the bot's inbound stream has been moved into its queue, the queue is counted
+ * (every accepted event has exactly one job) and 200 events are delivered again (each must be answered "duplicate" and queue nothing).
  *
  *   npx tsx bench/pagerduty-ingest.ts [--connections 20] [--duration 10]
  */
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { parseArgs } from 'node:util';
 import { INBOUND_EVENT_QUEUE } from '../src/queue/inbound-event-queue.js';
+import { RedisKeys } from '../src/stores/redis-keys.js';
 import { pagerDutySignature } from '../test/support/fake-pagerduty/index.js';
 import { TEST_REDIS_URL } from '../test/support/redis-test-prefix.js';
 import {
@@ -33,21 +35,37 @@ function line(name: string, r: WebhookLoadResult): string {
 }
 
 const floorServer = await startBenchServer('./hmac-floor-server.ts', [secrets[1] as string]);
+const floorCpuBefore = await floorServer.cpuMs();
 const floor = await runSignedWebhookLoad({
   url: `http://127.0.0.1:${floorServer.port}/webhooks/pagerduty`,
   secrets,
   connections,
   durationSeconds: duration,
-}).finally(() => floorServer.stop());
+});
+const floorCpuMs = (await floorServer.cpuMs()) - floorCpuBefore;
+await floorServer.stop();
 
 const botServer = await startBenchServer('./bot-ingest-server.ts', [secrets[1] as string]);
 const url = `http://127.0.0.1:${botServer.port}/webhooks/pagerduty`;
+const botPrefix = botServer.extra[0] ?? '';
 const queue = new Queue(INBOUND_EVENT_QUEUE, {
   connection: { url: TEST_REDIS_URL },
-  prefix: `${botServer.extra[0] ?? ''}:bull`,
+  prefix: `${botPrefix}:bull`,
 });
+const redis = new Redis(TEST_REDIS_URL);
+
+/** Waits until the inbound stream is empty (every accepted delivery moved into the queue); its duration. */
+async function drained(limitMs = 300_000): Promise<number> {
+  const started = Date.now();
+  const stream = new RedisKeys(botPrefix).inboundStream();
+  while ((await redis.xlen(stream)) > 0 && Date.now() - started < limitMs)
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  return Date.now() - started;
+}
 try {
+  const botCpuBefore = await botServer.cpuMs();
   const bot = await runSignedWebhookLoad({ url, secrets, connections, durationSeconds: duration });
+  const botCpuMs = (await botServer.cpuMs()) - botCpuBefore;
   let duplicates = 0;
   for (let n = 1; n <= REPLAYS; n++) {
     const body = benchEventBody(n);
@@ -61,6 +79,8 @@ try {
     });
     if (((await answer.json()) as { status?: string }).status === 'duplicate') duplicates++;
   }
+  const drainMs = await drained();
+  const backgroundCpuMs = (await botServer.cpuMs()) - botCpuBefore - botCpuMs;
   const counts = await queue.getJobCounts(
     'waiting',
     'active',
@@ -75,6 +95,16 @@ try {
   console.log(line('bare HMAC floor', floor));
   console.log(line('bot (verify, dedupe, enqueue)', bot));
   console.log(
+    `  inbound stream moved into the BullMQ queue ${(drainMs / 1000).toFixed(1)} s after the load ended`,
+  );
+  const perEvent = (cpuMs: number, events: number) => (cpuMs * 1000) / Math.max(1, events);
+  const floorPer = perEvent(floorCpuMs, floor.ok);
+  const botPer = perEvent(botCpuMs, bot.ok);
+  console.log(
+    `  server CPU per event during the load (less sensitive to a shared machine): floor ${floorPer.toFixed(0)} µs, ` +
+      `bot ${botPer.toFixed(0)} µs (ratio ${(floorPer / botPer).toFixed(2)}); bot CPU after the load (drain, replays) ${backgroundCpuMs.toFixed(0)} ms`,
+  );
+  console.log(
     `  ratio bot/floor: ${ratio.toFixed(2)} (target >= 0.5); bot >= 2000 events/s: ${bot.perSecond >= 2000 ? 'met' : 'MISSED'}`,
   );
   console.log(
@@ -84,5 +114,6 @@ try {
   );
 } finally {
   await queue.close();
+  redis.disconnect();
   await botServer.stop();
 }

@@ -1,10 +1,13 @@
 import { execa, type ResultPromise } from 'execa';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 export interface BenchServer {
   port: number;
   /** What the server printed after its port (the bot's Redis prefix). */
   extra: string[];
+  /** CPU time (user + system) the server process has used so far, in ms (Linux /proc). */
+  cpuMs(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -29,6 +32,12 @@ export async function startBenchServer(file: string, secrets: readonly string[])
   return {
     port: Number(words[0]),
     extra: words.slice(1),
+    async cpuMs() {
+      // Fields 14 and 15 of /proc/<pid>/stat (after the parenthesised name): utime, stime in clock ticks.
+      const stat = await readFile(`/proc/${child.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    },
     async stop() {
       child.kill('SIGTERM');
       await child;

@@ -105,6 +105,7 @@ export class CommandHandler {
           ...(command.force ? { force: true } : {}),
           ...(command.forward ? { forward: true } : {}),
           ...(command.allowUnlisted ? { allowUnlisted: true } : {}),
+          ...(command.remedy ? { remedy: command.remedy } : {}),
           ...(context.incident ? { incident: context.incident } : {}),
         };
         // Looked up while the plan is made: PagerDuty never slows the plan by more than its timeout.

@@ -1,3 +1,4 @@
+import type { RemedyKind } from '../rollback/plan.js';
 import type { ParseErrorCode } from '../errors/error-codes.js';
 import type { StrategyName } from '../config/service-schema.js';
 import type { SuggestedCommand } from '../errors/suggested-command.js';
@@ -43,6 +44,8 @@ export interface RollbackCommand {
   forward?: boolean;
   /** `--allow-unlisted`: the target may be a version that never ran here but is in the registry. */
   allowUnlisted?: boolean;
+  /** A diagnosis button (never typed): the runbook's next move after the failed rollout `fromJob`. */
+  remedy?: { kind: RemedyKind; fromJob: string };
 }
 
 export interface InvalidCommand {

@@ -50,6 +50,11 @@ export type RequestErrorCode =
   | 'no_previous_revision'
   | 'no_backups'
   | 'backup_not_found'
+  /** A remedy button: the failed rollback it came from has no Deployment backup (or one of another Deployment). */
+  | 'backup_missing'
+  | 'backup_mismatch'
+  /** A remedy button of a job that is not a failed Kubernetes rollout of this service. */
+  | 'remedy_not_offered'
   | 'no_hosts'
   /** The package is not installed on the host, so there is nothing to downgrade. */
   | 'not_installed'

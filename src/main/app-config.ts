@@ -79,6 +79,14 @@ const baseEnvSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).max(600_000).optional(),
   WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).max(600_000).optional(),
+  /** After a successful Kubernetes rollback, watch the Deployment this long (minutes); 0: no watch. */
+  ROLLBACK_WATCH_MINUTES: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 60)
+    .default(15),
+  /** How often the watch looks at the Deployment (seconds). */
+  ROLLBACK_WATCH_INTERVAL_SECONDS: z.coerce.number().min(0.05).max(3600).default(10),
   /** Bundles up to this many bytes are attached to the rollback's Slack thread; 0: never. */
   EVIDENCE_SLACK_MAX_BYTES: z.coerce
     .number()
@@ -144,6 +152,8 @@ export interface AppConfig {
   evidence?: EvidenceStoreConfig | undefined;
   /** Bundles up to this size are attached to the Slack thread (EVIDENCE_SLACK_MAX_BYTES; 0: never). */
   evidenceSlackMaxBytes?: number | undefined;
+  /** ROLLBACK_WATCH_MINUTES and ROLLBACK_WATCH_INTERVAL_SECONDS; absent: 15 minutes, every 10 s. */
+  watch?: { minutes: number; intervalSeconds: number } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -201,6 +211,7 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     notifications,
     evidence,
     evidenceSlackMaxBytes: e.EVIDENCE_SLACK_MAX_BYTES,
+    watch: { minutes: e.ROLLBACK_WATCH_MINUTES, intervalSeconds: e.ROLLBACK_WATCH_INTERVAL_SECONDS },
     registryEnv: registryEnvOf(env),
   };
 }

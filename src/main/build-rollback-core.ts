@@ -1,3 +1,4 @@
+import { RedisDeploymentBackups } from '../stores/redis-deployment-backups.js';
 import type { ApprovalService } from '../rollback/approval-service.js';
 import { pagerDutyTracker } from './start-pagerduty.js';
 import type { ConnectionOptions } from 'bullmq';
@@ -63,6 +64,8 @@ export interface RollbackCore {
   heartbeats: RedisSiteHeartbeats;
   /** This process's own strategies (the worker role runs these; the web role may plan on the sites'). */
   strategies: Map<string, Strategy>;
+  /** The Kubernetes clients the strategies use (the watch after a rollback reads the Deployment with them). */
+  clusterFactory: KubernetesClusterFactory;
   rollbacks: RollbackService;
   /** Permissions, approvals (and their expiry timer) and rolled-back marks. */
   governance: Governance;
@@ -79,6 +82,15 @@ export interface RollbackCore {
   snapshots: EvidenceSnapshots;
   /** Closes the queue producer and every Redis connection. */
   close(): Promise<void>;
+}
+
+/** What the strategies record in Redis: CD holds, image digests, and they read the pre-check backups. */
+function strategyStores(redis: RedisClient, keys: RedisKeys, storeLog: Logger) {
+  return {
+    gitopsHolds: new RedisGitopsHolds(redis, keys, storeLog),
+    imageDigests: new RedisImageDigests(redis, keys, storeLog),
+    backups: new RedisDeploymentBackups(redis, keys),
+  };
 }
 
 /**
@@ -100,22 +112,17 @@ export async function buildRollbackCore(
   const progress = new RedisProgressStore(redis, keys, storeLog);
   const locks = new StaleLockRecovery(new RedisServiceLocks(redis, keys), progress);
   const index = new RedisRollbackIndex(redis, keys, storeLog);
-  const audit = new RedisAuditLog(
-    redis,
-    keys,
-    log.child({ component: 'audit' }),
-    config.durability?.auditRetention,
-  );
+  const auditLog = log.child({ component: 'audit' });
+  const audit = new RedisAuditLog(redis, keys, auditLog, config.durability?.auditRetention);
   const rollbackQueue = new BullmqRollbackQueue(connection, keys.prefix, { log, sites: sitesOf(catalog) });
   const heartbeats = new RedisSiteHeartbeats(redis, keys);
   const targets = buildTargets({ ...overrides, log, kubeconfigPath: config.kubeconfigPath });
-  const gitopsHolds = new RedisGitopsHolds(redis, keys, log.child({ component: 'store' }));
+  const stores = strategyStores(redis, keys, storeLog);
   const strategies = buildStrategies({
     log,
     kubeconfigPath: config.kubeconfigPath,
     ...targets,
-    gitopsHolds,
-    imageDigests: new RedisImageDigests(redis, keys, storeLog),
+    ...stores,
     ...(config.registryEnv ? { registryEnv: config.registryEnv } : {}),
   });
   const { evidence, snapshots } = buildEvidence(config.evidence, { ...targets, log, catalog, audit });
@@ -146,7 +153,7 @@ export async function buildRollbackCore(
     policy,
     approvals,
     marks,
-    gitops: new GitopsKeeper(gitopsHolds, targets.clusterFactory),
+    gitops: new GitopsKeeper(stores.gitopsHolds, targets.clusterFactory),
     gitRunner: targets.runnerFactory({ name: 'local' }),
     ...(evidence ? { evidence: evidence.recorder } : {}),
   });
@@ -169,6 +176,7 @@ export async function buildRollbackCore(
     sites: sitesOf(catalog),
     heartbeats,
     strategies,
+    clusterFactory: targets.clusterFactory,
     rollbacks,
     governance,
     cancellation,

@@ -1,3 +1,4 @@
+import type { DeploymentBackups } from '../rollback/ports/deployment-backups.js';
 import type { Logger } from '../observability/logger.js';
 import type { CommandRunnerFactory } from '../rollback/ports/command-runner.js';
 import type { KubernetesClusterFactory } from '../rollback/ports/kubernetes-cluster.js';
@@ -29,6 +30,8 @@ export interface StrategyDeps {
   gitopsHolds?: GitopsHolds;
   /** Where the Kubernetes strategy records the digests images ran with (pods' imageID). */
   imageDigests?: ImageDigests;
+  /** The pre-check backups of earlier jobs (their job memory), for the "restore from the backup" button. */
+  backups?: DeploymentBackups;
 }
 
 /** The clients of the targets (clusters, hosts): the real ones, or the ones a test passes in. */
@@ -58,6 +61,7 @@ export function buildStrategies(deps: StrategyDeps): Map<string, Strategy> {
       log,
       ...(deps.gitopsHolds ? { gitopsHolds: deps.gitopsHolds } : {}),
       ...(deps.imageDigests ? { imageDigests: deps.imageDigests } : {}),
+      ...(deps.backups ? { backups: deps.backups } : {}),
       registryFactory: createImageRegistryFactory({ log }),
       monitoring: createMonitoringChecks({ log }),
       configuredCredentials: (settings) =>

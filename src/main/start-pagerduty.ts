@@ -4,21 +4,29 @@ import type { webApi } from '@slack/bolt';
 import type { Logger } from '../observability/logger.js';
 import { InboundEventQueue, type InboundEvent } from '../queue/inbound-event-queue.js';
 import { InboundIntake } from '../queue/inbound-intake.js';
+import { InboundStreamDrain, inboundPayload } from '../queue/inbound-stream-drain.js';
 import type { SlackMessage } from '../render/slack/block-kit.js';
 import type { IncidentTracker } from '../rollback/ports/incident-tracker.js';
-import { RedisDeliveryDedupe } from '../stores/redis-delivery-dedupe.js';
+import { RedisInboundStream } from '../stores/redis-inbound-stream.js';
 import { slackChannelPoster } from '../surfaces/slack/slack-channel-poster.js';
 import { PagerDutyRestClient } from '../targets/pagerduty/pagerduty-rest-client.js';
 import { pagerDutyEventHandler } from '../transport/pagerduty/handle-pagerduty-event.js';
 import { rollbackActionHandler } from '../transport/pagerduty/handle-rollback-action.js';
-import { pagerDutyRoutes } from '../transport/pagerduty/pagerduty-routes.js';
+import {
+  pagerDutyRoutes,
+  pagerDutyWebhookRoute,
+  type PagerDutyRoutesOptions,
+} from '../transport/pagerduty/pagerduty-routes.js';
+import type { RawJsonRoute } from '../transport/http/raw-json-route.js';
 import { slackUserLookup } from '../transport/slack/slack-user-lookup.js';
 import type { RollbackCore } from './build-rollback-core.js';
 import type { PagerDutySettings } from './pagerduty-settings.js';
 
 export interface PagerDutyInbound {
-  /** The two webhook routes, for the HTTP server. */
+  /** The rollback action route, for the HTTP server. */
   routes: (app: FastifyInstance) => void;
+  /** `POST /webhooks/pagerduty`, served before Fastify. */
+  rawRoutes: RawJsonRoute[];
   worker: Worker<InboundEvent>;
   close(): Promise<void>;
 }
@@ -36,7 +44,8 @@ export function pagerDutyTracker(settings: PagerDutySettings | undefined): Incid
 }
 
 /**
- * PagerDuty in: the webhook routes (verify, dedupe, enqueue, answer) and the inbound worker that
+ * PagerDuty in: the webhook routes (verify, then dedupe and append to the inbound stream in one script per
+ * batch, answer), the drain that moves the stream into the BullMQ inbound queue, and the inbound worker that
  * announces incidents, reminds of post-mortems and runs rollback actions, posting in Slack (local mode:
  * logged only, there is no channel to post in).
  */
@@ -52,7 +61,21 @@ export function startPagerDutyInbound(
 ): PagerDutyInbound {
   const log = deps.log.child({ component: 'pagerduty' });
   const queue = new InboundEventQueue({ connection: core.connection, prefix: core.keys.prefix, log });
-  const dedupe = new RedisDeliveryDedupe(core.redis, core.keys);
+  const stream = new RedisInboundStream(core.redis, core.keys);
+  const intake = new InboundIntake({
+    appendMany: (items) =>
+      stream.appendMany(
+        items.map(({ dedupeKey, event }) => ({ dedupeKey, payload: inboundPayload(dedupeKey, event) })),
+      ),
+  });
+  const drain = new InboundStreamDrain({
+    stream,
+    reader: core.connections.subscriber(),
+    addMany: (items) => queue.addMany(items),
+    intakePressedAt: () => intake.pressedAt,
+    log,
+  });
+  drain.start();
   const post = deps.slackClient
     ? slackChannelPoster(deps.slackClient)
     : async (channel: string, message: SlackMessage) =>
@@ -80,19 +103,20 @@ export function startPagerDutyInbound(
     (event) => (event.source === 'pagerduty-event' ? onEvent(event) : onAction(event)),
     log,
   );
+  const routeOptions: PagerDutyRoutesOptions = {
+    secrets: settings?.webhookSecrets ?? [],
+    actionToken: settings?.actionToken,
+    intake,
+    knowsService: (name) => core.catalog.get(name) !== undefined,
+    log,
+  };
   return {
-    routes: pagerDutyRoutes({
-      secrets: settings?.webhookSecrets ?? [],
-      actionToken: settings?.actionToken,
-      intake: new InboundIntake({
-        claimMany: (keys) => dedupe.claimMany(keys),
-        releaseMany: (keys) => dedupe.releaseMany(keys),
-        addMany: (items) => queue.addMany(items),
-      }),
-      knowsService: (name) => core.catalog.get(name) !== undefined,
-      log,
-    }),
+    routes: pagerDutyRoutes(routeOptions),
+    rawRoutes: [pagerDutyWebhookRoute(routeOptions)],
     worker,
-    close: () => queue.close(),
+    close: async () => {
+      await drain.stop();
+      await queue.close();
+    },
   };
 }

@@ -85,6 +85,7 @@ export async function startWebRole(
     readiness: [{ name: 'redis', check: async () => void (await core.redis.ping()) }],
     ...httpGuards(config),
     plugins: [pagerDuty.routes, ...httpPlugins(config, core, notifications, log)],
+    rawRoutes: pagerDuty.rawRoutes,
   });
   if (!slack) await http.register(consolePlugin(config, core, log));
   const { expiry, waits } = startWebTimers(config, core, log);

@@ -26,6 +26,8 @@ import type { AppConfig } from './app-config.js';
 import type { RollbackCore } from './build-rollback-core.js';
 import type { RoleHandle } from './role-handle.js';
 import { siteSettings, type SiteSettings } from './site-settings.js';
+import { startRollbackWatch } from './start-rollback-watch.js';
+import { WatchOnSuccessProgressStore } from '../rollback/watch/watch-on-success-progress-store.js';
 
 export interface WorkerRoleOverrides {
   runnerFactory?: CommandRunnerFactory;
@@ -58,12 +60,22 @@ export async function startWorkerRole(
   const settings = siteSettings(config.sites);
   const strategies = servedStrategies(core.strategies, settings);
   await core.cancellation.start();
+  const watch = startRollbackWatch(config, core, log.child({ component: 'watch' }));
   const executor = new RollbackExecutor({
     catalog: core.catalog,
     strategies,
     guardRunner: (overrides.runnerFactory ?? createCommandRunnerFactory({ log }))({ name: 'local' }),
     progress: new MetricsProgressStore(
-      new MarkOnSuccessProgressStore(core.progress, core.governance.marks, log.child({ component: 'marks' })),
+      new WatchOnSuccessProgressStore(
+        new MarkOnSuccessProgressStore(
+          core.progress,
+          core.governance.marks,
+          log.child({ component: 'marks' }),
+        ),
+        watch.queue,
+        watch.windowMs,
+        log.child({ component: 'watch' }),
+      ),
       deps.metrics,
     ),
     locks: core.locks,
@@ -129,8 +141,10 @@ export async function startWorkerRole(
     siteWorkers,
     http: http?.server,
     httpUrl: http?.url,
-    workers: [],
+    workers: [watch.worker],
     closers: [
+      () => watch.queue.close(),
+      () => watch.outbox?.close() ?? Promise.resolve(),
       () => siteWorkers.close(settings.shutdownGraceMs),
       async () => http?.server.close(),
       () => core.cancellation.close(),

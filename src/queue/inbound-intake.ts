@@ -1,11 +1,11 @@
 import type { InboundEvent } from './inbound-event-queue.js';
 
 export interface IntakeDeps {
-  /** SET NX per key, in one round trip; true where this is the first delivery. */
-  claimMany(keys: readonly string[]): Promise<boolean[]>;
-  releaseMany(keys: readonly string[]): Promise<void>;
-  /** Adds the claimed events as jobs, in one round trip. */
-  addMany(items: readonly { dedupeKey: string; event: InboundEvent }[]): Promise<void>;
+  /**
+   * Claims each delivery's dedupe key and, where the claim is new, stores the delivery durably: one
+   * atomic round trip for the batch. True where the delivery was taken now, false for a duplicate.
+   */
+  appendMany(items: readonly { dedupeKey: string; event: InboundEvent }[]): Promise<boolean[]>;
 }
 
 interface Pending {
@@ -17,23 +17,45 @@ interface Pending {
 
 /** At most this many deliveries share a round trip. */
 const MAX_BATCH = 200;
+/** More deliveries than this within RATE_WINDOW_MS (200 a second) is a burst, not a trickle. */
+const PRESSED_RATE = 20;
+const RATE_WINDOW_MS = 100;
 /** Batches sent before the first answers (a different event per batch, so their order does not matter). */
 const MAX_IN_FLIGHT = 4;
 
 /**
  * Takes webhook deliveries in batches: every delivery that arrives while batches are in flight joins the next
- * one, which claims all their dedupe keys in one pipeline and adds all their jobs in one
- * `addBulk`. Under load that is two Redis round trips for many requests instead of two each; alone, a
- * delivery goes at once. A batch whose jobs could not be added releases its claims and fails every
- * delivery in it (answered 5xx, so PagerDuty delivers again): nothing is lost and nothing is taken twice.
+ * one, which claims all their dedupe keys and appends the new ones to the inbound stream in one atomic
+ * script (`RedisInboundStream`); the stream's drain queues them. Under load that is one Redis round trip
+ * for many requests; alone, a delivery goes at once. A batch Redis did not take fails every delivery in it
+ * (answered 5xx, so PagerDuty delivers again): as the claim and the append are one script, nothing is
+ * remembered without being stored, so the retry is taken.
  */
 export class InboundIntake {
   #pending: Pending[] = [];
   #inFlight = 0;
+  #pressedAt = 0;
+  #windowStart = 0;
+  #inWindow = 0;
 
   constructor(private readonly deps: IntakeDeps) {}
 
+  /**
+   * When the intake was last under pressure (epoch ms): deliveries waiting behind a full window of batches in
+   * flight, or more than a trickle arriving (PRESSED_RATE deliveries within 100 ms). The drain yields to an
+   * intake under pressure.
+   */
+  get pressedAt(): number {
+    return this.#pending.length > 0 ? Date.now() : this.#pressedAt;
+  }
+
   accept(dedupeKey: string, event: InboundEvent): Promise<'accepted' | 'duplicate'> {
+    const now = Date.now();
+    if (now - this.#windowStart >= RATE_WINDOW_MS) {
+      this.#windowStart = now;
+      this.#inWindow = 0;
+    }
+    if (++this.#inWindow >= PRESSED_RATE) this.#pressedAt = now;
     return new Promise((settle, fail) => {
       this.#pending.push({ dedupeKey, event, settle, fail });
       if (this.#inFlight < MAX_IN_FLIGHT) void this.#flush();
@@ -50,19 +72,12 @@ export class InboundIntake {
   }
 
   async #take(batch: Pending[]): Promise<void> {
-    let claimedKeys: string[] = [];
     try {
-      // The same event twice in one batch: only its first copy may claim.
-      const keys = batch.map((p) => p.dedupeKey);
-      const claims = await this.deps.claimMany(keys);
-      const firsts = batch.filter(
-        (p, index) => claims[index] === true && keys.indexOf(p.dedupeKey) === index,
+      const taken = await this.deps.appendMany(
+        batch.map((p) => ({ dedupeKey: p.dedupeKey, event: p.event })),
       );
-      claimedKeys = batch.filter((_, index) => claims[index] === true).map((p) => p.dedupeKey);
-      await this.deps.addMany(firsts.map((p) => ({ dedupeKey: p.dedupeKey, event: p.event })));
-      for (const p of batch) p.settle(firsts.includes(p) ? 'accepted' : 'duplicate');
+      batch.forEach((p, index) => p.settle(taken[index] === true ? 'accepted' : 'duplicate'));
     } catch (error) {
-      await this.deps.releaseMany(claimedKeys).catch(() => undefined);
       for (const p of batch) p.fail(error);
     }
   }

@@ -30,9 +30,17 @@ export interface RollbackRequest {
   forward?: boolean;
   /** `--allow-unlisted`: the target may be a version that never ran here but exists in the registry. */
   allowUnlisted?: boolean;
+  /**
+   * A remedy the diagnosis of a failed rollout offered (its buttons): `kubectl rollout restart`, or the
+   * Deployment put back as the failed rollback's pre-checks backed it up. No version: this is the target.
+   */
+  remedy?: { kind: RemedyKind; fromJob: string };
   /** The incident this rollback answers (a PagerDuty incident): its milestones are logged there. */
   incident?: IncidentLink;
 }
+
+/** The runbook's next moves after a failed or stalled rollout. */
+export type RemedyKind = 'restore_backup' | 'rollout_restart';
 
 /** An incident in the incident-management system, as a rollback refers to it. */
 export interface IncidentLink {

@@ -34,7 +34,8 @@ export class RollbackPlanner {
     const service = this.options.catalog.require(request.service);
     const strategy = this.strategyFor(service, request.strategy);
     const options = signal ? { signal } : {};
-    const open = request.version === undefined && request.toRevision === undefined;
+    const open =
+      request.version === undefined && request.toRevision === undefined && request.remedy === undefined;
     // A named target is resolved while the last known good is looked up; no target waits for it.
     const lookup = this.lastKnownGood(service, strategy, signal);
     const proposed = open ? await lookup : undefined;

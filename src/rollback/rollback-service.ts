@@ -20,6 +20,7 @@ import type { ServiceCatalog } from './service-catalog.js';
 import { initialSnapshot } from './snapshot-tracker.js';
 import type { Strategy } from './strategy.js';
 import type { SitePresence } from './ports/site-workers.js';
+import { checkRemedyOffered, REMEDY_LABELS } from './remedy-offer.js';
 import { checkSiteWorkers, type WorkerWait } from './worker-wait.js';
 import type { CommandRunner } from './ports/command-runner.js';
 import { ServiceVersions, type VersionListing } from './versions/service-versions.js';
@@ -123,8 +124,10 @@ export class RollbackService {
     const service = this.options.catalog.require(received.service);
     const request = { ...received, jobId: received.jobId ?? newJobId(service.name, this.now()) };
     const requester = request.requester;
-    const target =
-      request.version ?? (request.toRevision === undefined ? 'previous' : `revision ${request.toRevision}`);
+    const target = request.remedy
+      ? `${REMEDY_LABELS[request.remedy.kind]} after ${request.remedy.fromJob}`
+      : (request.version ??
+        (request.toRevision === undefined ? 'previous' : `revision ${request.toRevision}`));
     const where =
       request.channel === undefined
         ? ''
@@ -137,6 +140,7 @@ export class RollbackService {
       `to ${target}${request.dryRun ? ' (dry run)' : ''}${where}${request.reason ? `; reason: ${request.reason}` : ''}`,
     );
     await this.authorize(service, requester, request, signal, request.jobId);
+    if (request.remedy) await checkRemedyOffered(this.options.progress, service.name, request.remedy);
     if (request.breakGlass) {
       if (requester.source !== 'cli') {
         throw new InputError('break_glass_not_allowed', '`--break-glass` is only accepted from the CLI.');

@@ -69,6 +69,13 @@ export class RedisKeys {
   replay(digest: string): string {
     return `${this.prefix}:rb:replay:${digest}`;
   }
+  /**
+   * Stream: verified inbound webhook deliveries (PagerDuty), appended with their dedupe claim and moved into
+   * the BullMQ inbound queue by a consumer group; each entry is deleted once it is queued.
+   */
+  inboundStream(): string {
+    return `${this.prefix}:rb:inbound`;
+  }
   /** The heartbeats of a site's live workers (a hash, expiring with the last of them). */
   siteWorkers(site: string): string {
     return `${this.prefix}:rb:site:${site}:workers`;

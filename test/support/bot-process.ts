@@ -57,9 +57,10 @@ export async function startBotProcess(options: {
     const line = output.split('\n').find((l) => l.includes('"rollback-bot is listening"'));
     if (line) url = (JSON.parse(line) as { url: string }).url;
     else if (exited) throw new Error(`bot process exited before listening:\n${output}`);
-    else if (Date.now() - started > 20_000) {
+    else if (Date.now() - started > 60_000) {
+      // As long as a worker process gets (worker-process.ts): a loaded machine can be that slow to start one.
       child.kill('SIGKILL');
-      throw new Error(`bot process did not listen within 20 s:\n${output}`);
+      throw new Error(`bot process did not listen within 60 s:\n${output}`);
     } else await new Promise((resolve) => setTimeout(resolve, 50));
   }
   const pid = child.pid ?? -1;

@@ -44,6 +44,10 @@ export interface SlashAck {
 
 /** Starts the real bot (HTTP, Slack adapter, BullMQ worker on real Redis) against local fakes. */
 export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
+  // The bot loads the Kubernetes client at its first call on a cluster (1–3 s here: BENCHMARKS.md, "Idle
+  // RSS"), which would push a test's first plan past the 2.3 s acknowledgement budget. Tests of what a
+  // command answers start from a bot that has loaded it, as one does after its first command.
+  if (options.kubeconfigPath) await import('@kubernetes/client-node');
   const servicesDir = await mkdtemp(join(tmpdir(), 'rollback-services-'));
   for (const [name, doc] of Object.entries(options.services)) {
     await writeFile(join(servicesDir, `${name}.yaml`), stringify(doc));
@@ -65,6 +69,8 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
     publicUrl: 'http://rollback.test',
     logLevel: 'silent',
     workerConcurrency: 2,
+    // No watch after success unless a test asks for it: its later looks would draw into other tests' counts.
+    watch: { minutes: 0, intervalSeconds: 10 },
     ...options.config,
     // A worker-only bot serves its probes and metrics on an ephemeral port, never a fixed one.
     sites: { workerHttp: { port: 0, host: '127.0.0.1' }, ...options.config?.sites },

@@ -20,6 +20,10 @@ export type AuditEventType =
   | 'checklist_unticked'
   /** More responders were asked to join the rollback's incident (it failed or stalled). */
   | 'escalated'
+  /** After a successful rollback, the watch saw the workload changed away from the rolled-back version. */
+  | 'rollback_reverted'
+  /** The watch after a successful rollback ended with the rolled-back version still running. */
+  | 'watch_ended'
   /** A plan going forward or to a never-deployed version, with the flag that allowed it. */
   | 'target_exception';
 

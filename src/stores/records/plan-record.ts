@@ -19,6 +19,7 @@ const planSchema: z.ZodType<RollbackPlan> = z.object({
     force: z.boolean().optional(),
     forward: z.boolean().optional(),
     allowUnlisted: z.boolean().optional(),
+    remedy: z.object({ kind: z.enum(['restore_backup', 'rollout_restart']), fromJob: z.string() }).optional(),
     incident: z
       .object({
         id: z.string(),

@@ -1,6 +1,8 @@
 import type { webApi } from '@slack/bolt';
 import { renderStepThread } from '../../render/slack/index.js';
 import { isFinished, isStepEnded, type ProgressSnapshot } from '../../rollback/progress-snapshot.js';
+import { offersRemedies } from '../../rollback/remedy-offer.js';
+import { renderRemedyBlocks } from '../../render/slack/render-remedy-buttons.js';
 import type { SlackStatusBinding, SlackStatusStore } from '../../stores/slack-status-store.js';
 import { findPostedMessage, postMetadata } from './find-posted-message.js';
 import type { SlackCalls } from './slack-calls.js';
@@ -13,25 +15,34 @@ export interface StepThreadDrawing {
   intervalMs: number;
   now: () => number;
   later: { add(ms: number): void };
+  /**
+   * Whether a newer snapshot that ends the rollback is waiting: checked before each call, so the final
+   * state is drawn next instead of after the rest of this snapshot's replies (they follow it).
+   */
+  finalWaiting?: () => Promise<boolean>;
 }
 
 /**
  * One thread reply per step that has details, under the status message: posted when the step ends (or
  * once it has been talking for an interval), then edited in place when it adds more. A step that says a
- * lot costs one or two calls, not one per line.
+ * lot costs one or two calls, not one per line. Returns false when it stopped early for a final state.
  */
 export async function drawStepThreads(
   snapshot: ProgressSnapshot,
   binding: SlackStatusBinding,
   drawing: StepThreadDrawing,
-): Promise<void> {
+): Promise<boolean> {
   const { client, store, calls, now } = drawing;
   const { jobId } = snapshot;
   const { channel } = binding;
   for (const step of snapshot.steps) {
     const entries = snapshot.details.filter((d) => d.stepId === step.id);
     const drawn = binding.steps[step.id];
-    if (entries.length === 0 || (drawn !== undefined && drawn.details >= entries.length)) continue;
+    // The failed rollout's diagnosis gets the runbook's next moves as buttons: they count as one more
+    // entry, so the reply drawn before the step failed is drawn again with them.
+    const remedies = step.id === 'monitor' && offersRemedies(snapshot);
+    const count = entries.length + (remedies ? 1 : 0);
+    if (entries.length === 0 || (drawn !== undefined && drawn.details >= count)) continue;
     const settled = isFinished(snapshot) || isStepEnded(step);
     const firstAt = Date.parse(entries[0]?.at ?? '');
     const age = now() - (drawn?.drawnAt ?? (Number.isNaN(firstAt) ? 0 : firstAt));
@@ -39,7 +50,9 @@ export async function drawStepThreads(
       drawing.later.add(drawing.intervalMs - age);
       continue;
     }
+    if (await drawing.finalWaiting?.()) return false;
     const text = renderStepThread(step.title, entries);
+    const blocks = remedies ? { blocks: renderRemedyBlocks(text, snapshot) } : {};
     const part = { kind: 'step' as const, stepId: step.id };
     let ts = drawn?.ts;
     if (ts === undefined && (await store.intended(jobId, `step:${step.id}`)))
@@ -54,6 +67,7 @@ export async function drawStepThreads(
             channel,
             thread_ts: binding.ts,
             text,
+            ...blocks,
             metadata: postMetadata(jobId, part),
           }),
         () => store.intend(jobId, `step:${step.id}`),
@@ -62,11 +76,12 @@ export async function drawStepThreads(
     } else {
       const target = ts;
       await calls.call('chat.update', channel, 'thread', () =>
-        client.chat.update({ channel, ts: target, text }),
+        client.chat.update({ channel, ts: target, text, ...blocks }),
       );
     }
-    const record = { ts, details: entries.length, drawnAt: now() };
+    const record = { ts, details: count, drawnAt: now() };
     binding.steps[step.id] = record;
     await store.bindStep(jobId, step.id, record);
   }
+  return true;
 }

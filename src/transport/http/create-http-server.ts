@@ -1,4 +1,5 @@
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { createServer, type IncomingMessage, type ServerOptions, type ServerResponse } from 'node:http';
 import type { Logger } from '../../observability/logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { SlackRequestReceiver } from '../slack/slack-request-receiver.js';
@@ -8,8 +9,10 @@ import {
   capUnauthenticated,
   DEFAULT_HTTP_LIMITS,
   serverLimitOptions,
+  UnauthenticatedCap,
   type HttpLimits,
 } from './http-limits.js';
+import { findRawRoute, serveRawRoute, type RawJsonRoute, type RawRouteLimits } from './raw-json-route.js';
 import { metricsRoute } from './metrics-route.js';
 
 export interface ReadinessCheck {
@@ -33,6 +36,8 @@ export interface HttpServerOptions {
   readinessTimeoutMs?: number;
   /** Other routes (console, report pages, API) registered by their own modules. */
   plugins?: ((app: FastifyInstance) => Promise<void> | void)[];
+  /** Signed webhook routes served before Fastify, with the same limits (see RawJsonRoute). */
+  rawRoutes?: RawJsonRoute[];
 }
 
 /**
@@ -44,12 +49,26 @@ export interface HttpServerOptions {
 export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
   const limits = { ...DEFAULT_HTTP_LIMITS, ...options.limits };
   // Typed as the plain instance every route module takes (Fastify's own type carries the pino logger's).
+  const cap = new UnauthenticatedCap(limits.maxUnauthenticated);
+  const raw: RawRouteLimits = {
+    bodyLimitBytes: limits.bodyLimitBytes,
+    cap,
+    metrics: options.metrics,
+    log: options.log.child({ component: 'http' }),
+  };
+  const rawRoutes = options.rawRoutes ?? [];
   const app = Fastify({
     loggerInstance: options.log.child({ component: 'http' }),
     logController: new LogController({ disableRequestLogging: true }),
     ...serverLimitOptions(limits),
+    serverFactory: (handler, fastifyOptions) =>
+      httpServer(fastifyOptions, (request, response) => {
+        const route = findRawRoute(rawRoutes, request);
+        if (route) serveRawRoute(route, request, response, raw);
+        else handler(request, response);
+      }),
   }) as unknown as FastifyInstance;
-  capUnauthenticated(app, limits.maxUnauthenticated);
+  capUnauthenticated(app, cap);
   new HostPolicy(options.allowedHosts).install(app);
   protectHtmlPages(app);
 
@@ -110,4 +129,16 @@ async function runCheck(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The HTTP/1 server Fastify would make, with its timeouts, whose listener may answer before Fastify. */
+function httpServer(
+  options: FastifyServerOptions & { http?: ServerOptions | null },
+  listener: (request: IncomingMessage, response: ServerResponse) => void,
+) {
+  const server = createServer(options.http ?? {}, listener);
+  if (options.keepAliveTimeout !== undefined) server.keepAliveTimeout = options.keepAliveTimeout;
+  if (options.requestTimeout !== undefined) server.requestTimeout = options.requestTimeout;
+  server.setTimeout(options.connectionTimeout ?? 0);
+  return server;
 }

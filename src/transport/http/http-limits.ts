@@ -44,24 +44,40 @@ export function serverLimitOptions(limits: HttpLimits) {
  * answered 503 at once and its connection closed, so many slow or heavy clients cannot hold the memory
  * of one body each.
  */
-export function capUnauthenticated(app: FastifyInstance, max: number): void {
-  let pending = 0;
+export function capUnauthenticated(app: FastifyInstance, cap: UnauthenticatedCap): void {
   const counted = new WeakSet<object>();
   const release = (request: object) => {
-    if (counted.delete(request)) pending -= 1;
+    if (counted.delete(request)) cap.leave();
   };
   app.addHook('onRequest', async (request, reply) => {
     // However it ends: read and handled, refused (413), aborted by the client or cut off by a timeout.
     reply.raw.once('close', () => release(request));
-    if (pending >= max) {
+    if (!cap.enter()) {
       return reply
         .code(503)
         .header('retry-after', '1')
         .header('connection', 'close')
         .send({ error: 'busy', message: 'Too many requests are being received; try again.' });
     }
-    pending += 1;
     counted.add(request);
   });
   app.addHook('preHandler', async (request) => release(request));
+}
+
+/** The count of requests being received, shared by Fastify's routes and the raw routes served before it. */
+export class UnauthenticatedCap {
+  #pending = 0;
+
+  constructor(readonly max: number) {}
+
+  /** Counts one more request being received; false (not counted) when the cap is reached. */
+  enter(): boolean {
+    if (this.#pending >= this.max) return false;
+    this.#pending += 1;
+    return true;
+  }
+
+  leave(): void {
+    this.#pending -= 1;
+  }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Logger } from '../../observability/logger.js';
+import type { RawAnswer, RawJsonRoute } from '../http/raw-json-route.js';
 import type { InboundEvent } from '../../queue/inbound-event-queue.js';
 import { parsePagerDutyWebhook, type PagerDutyEvent } from './parse-pagerduty-webhook.js';
 import { parseRollbackAction } from './parse-rollback-action.js';
@@ -30,10 +31,9 @@ function header(value: string | string[] | undefined): string | undefined {
 }
 
 /**
- * `POST /webhooks/pagerduty` (V3 webhooks) and `POST /webhooks/pagerduty/rollback` (incident workflow
- * actions): verify on the raw bytes, parse, dedupe, enqueue and answer at once; the inbound queue does the
- * rest. A request that fails verification changes nothing. A well-signed event the bot cannot read or does
- * not act on is logged and acknowledged (a 4xx would make PagerDuty disable the subscription).
+ * `POST /webhooks/pagerduty/rollback` (incident workflow actions): check the token, parse, enqueue and answer
+ * at once; the inbound queue does the rest. A request that fails the check changes nothing.
+ * (`POST /webhooks/pagerduty` is `pagerDutyWebhookRoute`, served before Fastify.)
  */
 export function pagerDutyRoutes(options: PagerDutyRoutesOptions) {
   const { log } = options;
@@ -41,35 +41,7 @@ export function pagerDutyRoutes(options: PagerDutyRoutesOptions) {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
-    // Signed (or token-authenticated) webhooks: exempt from the host policy, whatever name they were sent to.
-    app.post('/webhooks/pagerduty', { config: { hostPolicy: 'exempt' } }, async (request, reply) => {
-      const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      const check = verifyPagerDutySignature(
-        body,
-        header(request.headers['x-pagerduty-signature']),
-        options.secrets,
-      );
-      if (!check.ok) {
-        log.warn({ reason: check.reason }, 'refused a PagerDuty webhook');
-        return reply.code(401).send({ error: check.reason });
-      }
-      const webhookId = header(request.headers['x-webhook-id']);
-      const parsed = parsePagerDutyWebhook(body, { webhookId });
-      if (!parsed.ok) {
-        log.warn({ reason: parsed.reason, webhookId }, 'ignored a PagerDuty webhook it cannot read');
-        return reply.code(202).send({ status: 'ignored', reason: parsed.reason });
-      }
-      if (!acts(parsed.event))
-        return reply.code(202).send({ status: 'ignored', reason: ignoredWhy(parsed.event) });
-      // By event id: the same on every attempt and across subscriptions that cover the same service.
-      return accept(reply, `event:${parsed.event.id}`, {
-        source: 'pagerduty-event',
-        body: body.toString('utf8'),
-        ...(webhookId === undefined ? {} : { webhookId }),
-        receivedAt: new Date().toISOString(),
-      });
-    });
-
+    // Token-authenticated: exempt from the host policy, whatever name it was sent to.
     app.post('/webhooks/pagerduty/rollback', { config: { hostPolicy: 'exempt' } }, async (request, reply) => {
       if (!options.actionToken) return reply.code(401).send({ error: 'PAGERDUTY_ACTION_TOKEN is not set' });
       if (!verifyActionToken(header(request.headers.authorization), options.actionToken)) {
@@ -92,16 +64,60 @@ export function pagerDutyRoutes(options: PagerDutyRoutesOptions) {
     });
 
     async function accept(reply: FastifyReply, dedupeKey: string, event: InboundEvent) {
-      try {
-        const status = await options.intake.accept(dedupeKey, event);
-        return await reply.code(202).send({ status });
-      } catch (error) {
-        log.error({ err: error, source: event.source }, 'could not queue a PagerDuty request');
-        // 5xx: PagerDuty delivers it again later.
-        return reply.code(503).send({ error: 'the bot could not queue this request; try again' });
-      }
+      const answer = await acceptInbound(options, dedupeKey, event);
+      return reply.code(answer.status).send(answer.body);
     }
   };
+}
+
+/**
+ * `POST /webhooks/pagerduty` (V3 webhooks), served before Fastify (a raw route: the hot path under a burst of
+ * events): verify the signature on the raw bytes, parse, then dedupe and store in one round trip per batch
+ * and answer 202 at once. A request that fails verification changes nothing (401). A well-signed event the
+ * bot cannot read or does not act on is logged and acknowledged (a 4xx would make PagerDuty disable the
+ * subscription). Redis not taking it: 503, and PagerDuty delivers it again.
+ */
+export function pagerDutyWebhookRoute(options: PagerDutyRoutesOptions): RawJsonRoute {
+  const { log } = options;
+  return {
+    path: '/webhooks/pagerduty',
+    async handle(body, headers): Promise<RawAnswer> {
+      const check = verifyPagerDutySignature(body, header(headers['x-pagerduty-signature']), options.secrets);
+      if (!check.ok) {
+        log.warn({ reason: check.reason }, 'refused a PagerDuty webhook');
+        return { status: 401, body: { error: check.reason } };
+      }
+      const webhookId = header(headers['x-webhook-id']);
+      const parsed = parsePagerDutyWebhook(body, { webhookId });
+      if (!parsed.ok) {
+        log.warn({ reason: parsed.reason, webhookId }, 'ignored a PagerDuty webhook it cannot read');
+        return { status: 202, body: { status: 'ignored', reason: parsed.reason } };
+      }
+      if (!acts(parsed.event))
+        return { status: 202, body: { status: 'ignored', reason: ignoredWhy(parsed.event) } };
+      // By event id: the same on every attempt and across subscriptions that cover the same service.
+      return acceptInbound(options, `event:${parsed.event.id}`, {
+        source: 'pagerduty-event',
+        body: body.toString('utf8'),
+        ...(webhookId === undefined ? {} : { webhookId }),
+        receivedAt: new Date().toISOString(),
+      });
+    },
+  };
+}
+
+async function acceptInbound(
+  options: PagerDutyRoutesOptions,
+  dedupeKey: string,
+  event: InboundEvent,
+): Promise<RawAnswer> {
+  try {
+    return { status: 202, body: { status: await options.intake.accept(dedupeKey, event) } };
+  } catch (error) {
+    options.log.error({ err: error, source: event.source }, 'could not queue a PagerDuty request');
+    // 5xx: PagerDuty delivers it again later.
+    return { status: 503, body: { error: 'the bot could not queue this request; try again' } };
+  }
 }
 
 function acts(event: PagerDutyEvent): boolean {

@@ -7,6 +7,8 @@ import { incidentReason, requestIncidentRollback } from '../../commands/incident
 import { INCIDENT_ROLLBACK_ACTION, parseIncidentButton } from '../../render/slack/render-incident.js';
 import type { RedisIncidentRollbacks } from '../../stores/redis-incident-rollbacks.js';
 import { renderCommandReply } from '../../render/slack/render-command-reply.js';
+import { parseRemedyButton, REMEDY_ACTION } from '../../render/slack/render-remedy-buttons.js';
+import { REMEDY_LABELS } from '../../rollback/remedy-offer.js';
 import { APPROVE_ACTION, CANCEL_ACTION } from '../../render/slack/render-approval.js';
 import type { ApprovalAnswer, ApprovalService } from '../../rollback/approval-service.js';
 import { describeError, InputError, RollbackError } from '../../errors/rollback-error.js';
@@ -57,6 +59,35 @@ export function registerSlackActions(app: App, options: SlackActionOptions): voi
   app.action<BlockButtonAction>(INCIDENT_ROLLBACK_ACTION, async ({ ack, body, action }) => {
     await ack();
     const reply = await incidentButtonClicked(options, action.value ?? '', clicker(body), body.channel?.id);
+    const reportUrl = options.reportUrl;
+    await replyTo(body)(renderCommandReply(reply, reportUrl ? { reportUrl } : {}));
+  });
+
+  // The diagnosis message's buttons: a new job through the command handler (permissions, approvals, lock,
+  // audit), run by the worker. Nothing is changed here.
+  app.action<BlockButtonAction>(new RegExp(`^${REMEDY_ACTION}:`), async ({ ack, body, action }) => {
+    await ack();
+    const button = parseRemedyButton(action.value ?? '');
+    const reply: CommandReply = button
+      ? await commands.execute(
+          {
+            kind: 'rollback',
+            service: button.service,
+            dryRun: false,
+            breakGlass: false,
+            reason: `${REMEDY_LABELS[button.kind]} after the failed rollout of ${button.fromJob}`,
+            remedy: { kind: button.kind, fromJob: button.fromJob },
+          },
+          {
+            requester: clicker(body),
+            channel: body.channel?.id ?? '',
+            ...(body.channel?.name ? { channelName: body.channel.name } : {}),
+          },
+        )
+      : {
+          kind: 'error',
+          error: { code: 'remedy_not_offered', message: 'This button cannot be read; nothing was done.' },
+        };
     const reportUrl = options.reportUrl;
     await replyTo(body)(renderCommandReply(reply, reportUrl ? { reportUrl } : {}));
   });

@@ -12,6 +12,8 @@ export interface FakeGitopsControllerOptions {
   /** The image Git declares (the bad one). */
   image: string;
   intervalMs?: number;
+  /** The field manager its writes are recorded under (managedFields), as Argo CD's or Flux's controller. */
+  manager?: string;
 }
 
 export interface FakeGitopsController {
@@ -35,7 +37,13 @@ export function startFakeGitopsController(
     const current = fake.deployment(deployment.namespace, deployment.name);
     const image = current.spec?.template.spec?.containers.find((c) => c.name === deployment.container)?.image;
     if (image === options.image) return;
-    fake.setImage(deployment.namespace, deployment.name, deployment.container, options.image);
+    fake.setImage(
+      deployment.namespace,
+      deployment.name,
+      deployment.container,
+      options.image,
+      options.manager,
+    );
     syncs += 1;
   }, options.intervalMs ?? 50);
   return { syncs: () => syncs, stop: () => clearInterval(timer) };

@@ -95,8 +95,11 @@ export interface FakeKube {
   createCustomObject(resource: string, object: Record<string, unknown>): Record<string, unknown>;
   /** A stored custom resource, or undefined. */
   customObject(resource: string, namespace: string, name: string): Record<string, unknown> | undefined;
-  /** Changes a container's image without waiting for the rollout (a CD controller's or a person's write). */
-  setImage(namespace: string, name: string, container: string, image: string): void;
+  /**
+   * Changes a container's image without waiting for the rollout (a CD controller's or a person's write);
+   * `manager`: the field manager the API server records for it in `metadata.managedFields`.
+   */
+  setImage(namespace: string, name: string, container: string, image: string, manager?: string): void;
   deployment(namespace: string, name: string): V1Deployment;
   replicaSets(namespace: string): V1ReplicaSet[];
   pods(namespace: string): V1Pod[];
@@ -244,9 +247,23 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
       const found = store.get(resource, namespace, name);
       return found === undefined ? undefined : toClientModel<Record<string, unknown>>(found);
     },
-    setImage(namespace, name, container, image) {
+    setImage(namespace, name, container, image, manager) {
       const current = stored(namespace, name);
       const next = structuredClone(current);
+      if (manager) {
+        const others = (next.metadata['managedFields'] as { manager?: string }[] | undefined) ?? [];
+        next.metadata['managedFields'] = [
+          ...others.filter((entry) => entry.manager !== manager),
+          {
+            manager,
+            operation: 'Update',
+            apiVersion: 'apps/v1',
+            time: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+            fieldsType: 'FieldsV1',
+            fieldsV1: { 'f:spec': { 'f:template': { 'f:spec': { 'f:containers': {} } } } },
+          },
+        ];
+      }
       const target = next.spec.template.spec.containers.find((c) => c.name === container);
       if (!target)
         throw new Error(`fake-kube: deployment ${namespace}/${name} has no container ${container}`);

@@ -88,7 +88,7 @@ describe('slow and heavy clients against a running bot (separate process, Slack 
     });
     url = new URL(bot.url);
     for (let i = 0; i < 20; i += 1) await fetch(new URL('/healthz', url)); // warm up
-  }, 30_000);
+  }, 90_000); // startBotProcess waits up to 60 s for the process to listen
   afterAll(async () => {
     await bot.stop();
     await deletePrefix(prefix);

@@ -6,6 +6,7 @@ import type { KubernetesTarget } from './kubernetes-target.js';
 import type { V1PodSpec } from '@kubernetes/client-node';
 import type { ImageRegistry } from '../../ports/image-registry.js';
 import type { DigestRecording } from './plan-digests.js';
+import type { DeploymentBackups } from '../../ports/deployment-backups.js';
 
 /** What every Kubernetes step needs: the cluster, the validated target, where it is, tuning. */
 export interface KubernetesStepDeps {
@@ -22,6 +23,8 @@ export interface KubernetesStepDeps {
   registryFor?: (podSpec: V1PodSpec | undefined) => ImageRegistry | undefined;
   /** `kubernetes.registry.timeout`. */
   registryTimeoutSeconds: number;
+  /** The pre-check backups of earlier jobs, for a restore (absent: a restore cannot run). */
+  backups?: DeploymentBackups;
   /** Where the digests the rolled-back pods run with are recorded (absent: not recorded). */
   digests?: DigestRecording;
 }
@@ -34,7 +37,7 @@ export const MEMORY = {
 
 export interface AppliedRecord {
   at: string;
-  mode: 'image' | 'undo';
+  mode: 'image' | 'undo' | 'restart' | 'restore';
   /** The Deployment's resourceVersion and generation the patch produced. */
   resourceVersion?: string;
   generation?: number;
@@ -42,7 +45,7 @@ export interface AppliedRecord {
 
 export const appliedRecordSchema: z.ZodType<AppliedRecord> = z.object({
   at: z.string(),
-  mode: z.enum(['image', 'undo']),
+  mode: z.enum(['image', 'undo', 'restart', 'restore']),
   resourceVersion: z.string().optional(),
   generation: z.number().optional(),
 });

@@ -27,6 +27,8 @@ import { rollbackStep } from './rollback-step.js';
 import { verifyStep } from './verify-step.js';
 import { strategySection } from '../strategy-section.js';
 import type { ImageDigests } from '../../ports/image-digests.js';
+import type { DeploymentBackups } from '../../ports/deployment-backups.js';
+import { resolveRemedyPlan } from './remedies/resolve-remedy-plan.js';
 
 export interface KubernetesStrategyOptions {
   clusterFactory: KubernetesClusterFactory;
@@ -43,6 +45,8 @@ export interface KubernetesStrategyOptions {
   registryFactory?: ImageRegistryFactory;
   /** Credentials a service's `kubernetes.registry.credentialsEnv`/`credentialsFile` name (built in main). */
   configuredCredentials?: (registry: RegistrySection) => RegistryCredentialsLookup | undefined;
+  /** The pre-check backups of earlier jobs, for the "restore from the backup" remedy (absent: refused). */
+  backups?: DeploymentBackups;
   /** Where the digests images ran with are recorded and compared (absent: digests are not tracked). */
   imageDigests?: ImageDigests;
 }
@@ -73,6 +77,18 @@ export class KubernetesStrategy implements Strategy {
   ): Promise<ResolvedPlan> {
     const section = sectionOf(service);
     const cluster = this.options.clusterFactory(section.context);
+    const remedy = request.remedy;
+    if (remedy)
+      return resolveRemedyPlan(
+        cluster,
+        section,
+        { ...request, remedy },
+        {
+          ...(this.options.backups ? { backups: this.options.backups } : {}),
+          now: () => new Date(),
+          ...(options.signal ? { signal: options.signal } : {}),
+        },
+      );
     return resolveKubernetesPlan(cluster, section, request, {
       service: service.name,
       config: service,
@@ -116,6 +132,7 @@ export class KubernetesStrategy implements Strategy {
       ...(this.options.monitoring ? { monitoring: this.options.monitoring } : {}),
       registryFor: (podSpec: V1PodSpec | undefined) => this.registryFor(cluster, section, podSpec),
       registryTimeoutSeconds: section.registry?.timeout ?? 10,
+      ...(this.options.backups ? { backups: this.options.backups } : {}),
       ...(this.options.imageDigests
         ? { digests: { digests: this.options.imageDigests, service: service.name } }
         : {}),

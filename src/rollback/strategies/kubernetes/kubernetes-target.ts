@@ -64,10 +64,50 @@ export const undoTargetSchema = z.object({
   ranWith: z.string().optional(),
 });
 
-export const kubernetesTargetSchema = z.discriminatedUnion('mode', [imageTargetSchema, undoTargetSchema]);
+/**
+ * The runbook's next move after a failed rollout, asked for with a button on the diagnosis message:
+ * `kubectl rollout restart` (the pod template gets `kubectl.kubernetes.io/restartedAt`).
+ */
+export const restartTargetSchema = z.object({
+  mode: z.literal('restart'),
+  ...common,
+  /** The failed rollback whose diagnosis offered it. */
+  fromJob: z.string().min(1),
+  /** The value of the restartedAt annotation this restart sets (planned once: a resumed job does not restart twice). */
+  restartedAt: z.string().min(1),
+  /** The configured container's image now (unchanged by a restart). */
+  image: z.string().optional(),
+});
+
+/** The other move: put back the pod template the pre-checks of `fromJob` backed up (what ran before it). */
+export const restoreTargetSchema = z.object({
+  mode: z.literal('restore'),
+  ...common,
+  fromJob: z.string().min(1),
+  /** The sha256 of the backed-up pod template (canonical JSON): the restore step checks it is unchanged. */
+  templateHash: z.string().min(1),
+  /** The configured container's image in the backup. */
+  image: z.string().optional(),
+});
+
+export const kubernetesTargetSchema = z.discriminatedUnion('mode', [
+  imageTargetSchema,
+  undoTargetSchema,
+  restartTargetSchema,
+  restoreTargetSchema,
+]);
 
 export type ImageTarget = z.infer<typeof imageTargetSchema>;
 export type UndoTarget = z.infer<typeof undoTargetSchema>;
+export type RestartTarget = z.infer<typeof restartTargetSchema>;
+export type RestoreTarget = z.infer<typeof restoreTargetSchema>;
+/** A rollback proper (as opposed to a remedy after a failed rollout). */
+export type RollbackTarget = ImageTarget | UndoTarget;
+
+/** Whether the target is a rollback (image or undo) rather than a remedy (restart, restore). */
+export function isRollbackTarget(target: KubernetesTarget): target is RollbackTarget {
+  return target.mode === 'image' || target.mode === 'undo';
+}
 export type KubernetesTarget = z.infer<typeof kubernetesTargetSchema>;
 
 /** Validates a stored target (a job written by another version of the bot may not match). */

@@ -13,6 +13,7 @@ import {
 } from './kubernetes-step-deps.js';
 import { readDeploymentState, type DeploymentState } from './read-deployment-state.js';
 import { revisionOf } from './replica-set-history.js';
+import { remedyChange } from './remedies/remedy-change.js';
 import { describeTarget, findTargetReplicaSet, isAtTarget } from './target-state.js';
 
 const APPLY_SAFE_NOTE =
@@ -29,7 +30,9 @@ interface Change {
  * resourceVersion just read: if the Deployment changes between our read and our write the server refuses
  * it (conflict), the step is retried, re-reads and decides again instead of overwriting that change.
  */
-function changeFor(target: KubernetesTarget, state: DeploymentState): Change {
+async function changeFor(deps: KubernetesStepDeps, state: DeploymentState): Promise<Change> {
+  const { target } = deps;
+  if (target.mode === 'restart' || target.mode === 'restore') return remedyChange(deps, target, state);
   if (target.mode === 'image') {
     const result = computeImagePatch(state.deployment, target.container, target.image);
     if (result.kind !== 'patch') {
@@ -66,6 +69,20 @@ function changeFor(target: KubernetesTarget, state: DeploymentState): Change {
   };
 }
 
+const STEP_TITLES: Record<KubernetesTarget['mode'], string> = {
+  image: 'Perform rollback (image)',
+  undo: 'Perform rollback (kubectl rollout undo)',
+  restart: 'Restart the pods (kubectl rollout restart)',
+  restore: 'Restore the Deployment from the pre-check backup',
+};
+
+function summaryOf(target: KubernetesTarget): string {
+  if (target.mode === 'image') return `image set to ${target.image}`;
+  if (target.mode === 'undo') return `rolled back to revision ${target.toRevision}`;
+  if (target.mode === 'restart') return 'pods restarted';
+  return `restored the backup of ${target.fromJob}`;
+}
+
 async function alreadyAtTarget(
   ctx: StepContext,
   applied: AppliedRecord | undefined,
@@ -85,7 +102,7 @@ export function rollbackStep(deps: KubernetesStepDeps): RollbackStep {
   const { target, cluster } = deps;
   return {
     id: 'rollback',
-    title: target.mode === 'image' ? 'Perform rollback (image)' : 'Perform rollback (kubectl rollout undo)',
+    title: STEP_TITLES[target.mode],
     // A cancel never aborts the change half-way: the step finishes and no further step runs.
     interruptible: false,
     async run(ctx) {
@@ -111,7 +128,7 @@ export function rollbackStep(deps: KubernetesStepDeps): RollbackStep {
           hint: `Run kubectl rollout resume deployment/${target.deployment} -n ${target.namespace}, then retry.`,
         });
       }
-      const change = changeFor(target, state);
+      const change = await changeFor(deps, state);
       ctx.log.info(
         { deployment: target.deployment, namespace: target.namespace, kind: change.kind },
         'patching deployment',
@@ -134,10 +151,7 @@ export function rollbackStep(deps: KubernetesStepDeps): RollbackStep {
         `Patched deployment/${target.deployment} in ${deps.where}: ${change.description} ` +
           `(generation ${patched.metadata?.generation ?? '?'}, resourceVersion ${patched.metadata?.resourceVersion ?? '?'}).`,
       );
-      const summary =
-        target.mode === 'image'
-          ? `image set to ${target.image}`
-          : `rolled back to revision ${target.toRevision}`;
+      const summary = summaryOf(target);
       await ctx.summary(summary);
       return { summary };
     },

@@ -1,0 +1,149 @@
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { describeError } from '../errors/rollback-error.js';
+import type { Logger } from '../observability/logger.js';
+import type { RedisClient } from '../stores/redis-client.js';
+import type { InboundEntry, RedisInboundStream } from '../stores/redis-inbound-stream.js';
+import { inboundEventSchema, type InboundEvent } from './inbound-event-queue.js';
+import { z } from 'zod';
+
+/** What the intake appends to the stream for one delivery. */
+const payloadSchema = z.object({ dedupeKey: z.string().min(1), event: inboundEventSchema });
+
+/** The stream payload of one delivery. */
+export function inboundPayload(dedupeKey: string, event: InboundEvent): string {
+  return JSON.stringify({ dedupeKey, event });
+}
+
+export interface InboundStreamDrainOptions {
+  stream: RedisInboundStream;
+  /** A connection of the drain's own: its reads block. Closed by `stop`. */
+  reader: RedisClient;
+  /** Queues the events; idempotent by dedupe key (the BullMQ job id), as an entry may be queued again. */
+  addMany(items: readonly { dedupeKey: string; event: InboundEvent }[]): Promise<void>;
+  log: Logger;
+  /** Entries per read (default 500). */
+  batch?: number;
+  /** How long a read waits for new entries (default 2 s). */
+  blockMs?: number;
+  /** Entries another consumer read this long ago without acknowledging them are taken over (default 30 s). */
+  claimIdleMs?: number;
+  /**
+   * When this process's intake was last under pressure (epoch ms). During a burst of webhooks the drain
+   * waits, so answering PagerDuty in time comes first: the backlog is durable in the stream. After
+   * `maxDeferMs` it moves the whole backlog anyway, then waits again. A trickle is moved at once.
+   */
+  intakePressedAt?: () => number;
+  /** Longest wait for a busy intake (default 5 s, PagerDuty's own answer deadline). */
+  maxDeferMs?: number;
+}
+
+/** The intake counts as busy when it was under pressure this recently. */
+const BUSY_WINDOW_MS = 100;
+/** How often a waiting drain looks at the intake again. */
+const YIELD_POLL_MS = 25;
+
+/**
+ * Moves webhook deliveries from the inbound stream into the BullMQ inbound queue, in batches (one read, one
+ * `addBulk`, one acknowledge-and-delete each). At least once: an entry is acknowledged only after its job
+ * was added, a batch that could not be queued is read again from this consumer's pending entries, and
+ * entries left by a consumer that died are claimed by another after `claimIdleMs`. The job id comes from
+ * the delivery's dedupe key, so queuing an entry again never makes a second job.
+ */
+export class InboundStreamDrain {
+  readonly #consumer = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  readonly #batch: number;
+  readonly #blockMs: number;
+  readonly #claimIdleMs: number;
+  #stopped = false;
+  #catchingUp = false;
+  #running: Promise<void> | undefined;
+
+  constructor(private readonly options: InboundStreamDrainOptions) {
+    this.#batch = options.batch ?? 500;
+    this.#blockMs = options.blockMs ?? 2_000;
+    this.#claimIdleMs = options.claimIdleMs ?? 30_000;
+    // Its connection errors surface as failed reads, which the loop logs and retries.
+    options.reader.on('error', () => undefined);
+  }
+
+  start(): void {
+    this.#running ??= this.#run();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    // Ends a blocked read at once; the entries it had not read stay in the stream for the next process.
+    this.options.reader.disconnect();
+    await this.#running;
+  }
+
+  async #run(): Promise<void> {
+    const { stream, log } = this.options;
+    let failures = 0;
+    let ownPending = true;
+    let lastClaim = 0;
+    while (!this.#stopped) {
+      try {
+        if (failures > 0 || ownPending) await stream.ensureGroup();
+        let entries: InboundEntry[] = [];
+        if (ownPending) entries = await stream.readOwnPending(this.#consumer, this.#batch);
+        ownPending = entries.length > 0;
+        if (entries.length === 0 && Date.now() - lastClaim >= this.#claimIdleMs / 2) {
+          lastClaim = Date.now();
+          entries = await stream.claimStale(this.#consumer, this.#claimIdleMs, this.#batch);
+          ownPending = entries.length > 0;
+        }
+        if (entries.length === 0) {
+          if (!this.#catchingUp) await this.#yieldToIntake();
+          entries = await stream.readNew(this.options.reader, this.#consumer, this.#batch, this.#blockMs);
+          // A full batch: more are waiting; move them all before yielding again.
+          this.#catchingUp = entries.length === this.#batch;
+        }
+        await this.#queue(entries);
+        failures = 0;
+      } catch (error) {
+        if (this.#stopped) break;
+        failures++;
+        ownPending = true;
+        log.warn(
+          { error: describeError(error), failures },
+          'inbound stream: could not queue deliveries; retrying',
+        );
+        await new Promise((resolve) =>
+          setTimeout(resolve, Math.min(5_000, 100 * 2 ** Math.min(failures, 6))),
+        );
+      }
+    }
+  }
+
+  /** Waits while the intake is busy answering webhooks, at most `maxDeferMs`. */
+  async #yieldToIntake(): Promise<void> {
+    const pressedAt = this.options.intakePressedAt;
+    if (!pressedAt) return;
+    const until = Date.now() + (this.options.maxDeferMs ?? 5_000);
+    while (!this.#stopped && Date.now() < until && Date.now() - pressedAt() < BUSY_WINDOW_MS)
+      await new Promise((resolve) => setTimeout(resolve, YIELD_POLL_MS));
+  }
+
+  async #queue(entries: readonly InboundEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const items: { dedupeKey: string; event: InboundEvent }[] = [];
+    for (const entry of entries) {
+      const item = readPayload(entry.payload);
+      if (item) items.push(item);
+      else this.options.log.error({ entry: entry.id }, 'inbound stream: dropped an entry it cannot read');
+    }
+    await this.options.addMany(items);
+    await this.options.stream.ack(entries.map((entry) => entry.id));
+  }
+}
+
+function readPayload(payload: string): { dedupeKey: string; event: InboundEvent } | undefined {
+  try {
+    const parsed = payloadSchema.safeParse(JSON.parse(payload));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,160 @@
+import { createHash } from 'node:crypto';
+import type { RedisClient } from './redis-client.js';
+import type { RedisKeys } from './redis-keys.js';
+
+/** PagerDuty retries a delivery for up to 48 hours: remember each one a little longer. */
+const DEFAULT_TTL_SECONDS = 72 * 3600;
+const GROUP = 'inbound';
+
+/**
+ * For each delivery: claim its dedupe key (SET NX EX) and, only if the claim is new, append it to the stream.
+ * One atomic script per batch, so a delivery is never remembered without being appended, nor appended twice.
+ * KEYS: the stream, then one dedupe key per delivery. ARGV: TTL seconds, then one payload per delivery.
+ * Returns 1 (appended) or 0 (a duplicate) per delivery, in order.
+ */
+const APPEND_SCRIPT = `
+local taken = {}
+for i = 2, #KEYS do
+  if redis.call('SET', KEYS[i], '1', 'EX', ARGV[1], 'NX') then
+    redis.call('XADD', KEYS[1], '*', 'p', ARGV[i])
+    taken[i - 1] = 1
+  else
+    taken[i - 1] = 0
+  end
+end
+return taken
+`;
+
+/** One stream entry: its id and the payload appended. */
+export interface InboundEntry {
+  id: string;
+  payload: string;
+}
+
+type RawEntries = [string, string[] | null][];
+
+/**
+ * The inbound stream (`<prefix>:rb:inbound`): webhook deliveries appended with their dedupe claim in one
+ * round trip per batch, read back by a consumer group that queues them and then acknowledges and deletes
+ * them. Entries a consumer read but never acknowledged (it crashed) stay pending and are claimed by
+ * another after a while: at-least-once, so the reader must queue idempotently.
+ *
+ * The dedupe keys are the replay cache's (`<prefix>:rb:replay:<sha256 of "pagerduty:<key>">`).
+ */
+export class RedisInboundStream {
+  readonly #stream: string;
+
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly keys: RedisKeys,
+    private readonly ttlSeconds = DEFAULT_TTL_SECONDS,
+  ) {
+    this.#stream = keys.inboundStream();
+  }
+
+  /** Claims and appends each delivery that was not taken before; true where it was appended now. */
+  async appendMany(items: readonly { dedupeKey: string; payload: string }[]): Promise<boolean[]> {
+    if (items.length === 0) return [];
+    const keys = [this.#stream, ...items.map((item) => this.#dedupeKey(item.dedupeKey))];
+    const answer = (await this.redis.eval(
+      APPEND_SCRIPT,
+      keys.length,
+      ...keys,
+      this.ttlSeconds,
+      ...items.map((item) => item.payload),
+    )) as number[];
+    return items.map((_, index) => answer[index] === 1);
+  }
+
+  /** Creates the consumer group (reading from the stream's start) unless it exists. */
+  async ensureGroup(): Promise<void> {
+    try {
+      await this.redis.xgroup('CREATE', this.#stream, GROUP, '0', 'MKSTREAM');
+    } catch (error) {
+      if (!(error instanceof Error && error.message.startsWith('BUSYGROUP'))) throw error;
+    }
+  }
+
+  /**
+   * New entries for `consumer`, waiting up to `blockMs` for some. Blocks its connection: pass a connection
+   * of the reader's own (`reader`).
+   */
+  async readNew(
+    reader: RedisClient,
+    consumer: string,
+    count: number,
+    blockMs: number,
+  ): Promise<InboundEntry[]> {
+    const answer = (await reader.xreadgroup(
+      'GROUP',
+      GROUP,
+      consumer,
+      'COUNT',
+      count,
+      'BLOCK',
+      blockMs,
+      'STREAMS',
+      this.#stream,
+      '>',
+    )) as [string, RawEntries][] | null;
+    return toEntries(answer?.[0]?.[1] ?? []);
+  }
+
+  /** Entries `consumer` read before and has not acknowledged (its batch could not be queued). */
+  async readOwnPending(consumer: string, count: number): Promise<InboundEntry[]> {
+    const answer = (await this.redis.xreadgroup(
+      'GROUP',
+      GROUP,
+      consumer,
+      'COUNT',
+      count,
+      'STREAMS',
+      this.#stream,
+      '0',
+    )) as [string, RawEntries][] | null;
+    return toEntries(answer?.[0]?.[1] ?? []);
+  }
+
+  /** Takes over entries another consumer read more than `idleMs` ago without acknowledging them. */
+  async claimStale(consumer: string, idleMs: number, count: number): Promise<InboundEntry[]> {
+    const answer = (await this.redis.xautoclaim(
+      this.#stream,
+      GROUP,
+      consumer,
+      idleMs,
+      '0',
+      'COUNT',
+      count,
+    )) as [string, RawEntries, string[]?];
+    return toEntries(answer[1] ?? []);
+  }
+
+  /** Acknowledges and deletes the entries (they are queued): one MULTI. */
+  async ack(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const answer = await this.redis
+      .multi()
+      .xack(this.#stream, GROUP, ...ids)
+      .xdel(this.#stream, ...ids)
+      .exec();
+    const failed = answer?.find(([error]) => error);
+    if (!answer || failed) throw failed?.[0] ?? new Error('inbound stream: acknowledgement discarded');
+  }
+
+  /** Entries appended and not yet queued: in the stream, read or not. */
+  async backlog(): Promise<number> {
+    return this.redis.xlen(this.#stream);
+  }
+
+  #dedupeKey(dedupeKey: string): string {
+    return this.keys.replay(createHash('sha256').update(`pagerduty:${dedupeKey}`, 'utf8').digest('hex'));
+  }
+}
+
+/** Entries whose payload field is missing (deleted while pending, damaged) come back with an empty payload. */
+function toEntries(raw: RawEntries): InboundEntry[] {
+  return raw.map(([id, fields]) => {
+    const at = fields ? fields.indexOf('p') : -1;
+    return { id, payload: at >= 0 && at % 2 === 0 ? (fields?.[at + 1] ?? '') : '' };
+  });
+}
