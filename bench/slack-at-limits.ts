@@ -10,7 +10,7 @@
  *  - idle and loaded RSS of the compiled bot with ROLE=all.
  * Prints figures; never fails on a number.
  *
- *   npx tsx bench/slack-at-limits.ts [--latency 150] [--duration 5] [--runs 5] [--skip-rss]
+ *   npx tsx bench/slack-at-limits.ts [--latency 150] [--duration 5] [--runs 5] [--skip-rss | --rss-only]
  */
 import autocannon from 'autocannon';
 import { parseArgs } from 'node:util';
@@ -29,6 +29,7 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '5' },
     runs: { type: 'string', default: '5' },
     'skip-rss': { type: 'boolean', default: false },
+    'rss-only': { type: 'boolean', default: false },
   },
 });
 const latencyMs = Number(values.latency);
@@ -61,79 +62,84 @@ await kube.createDeployment({ name: 'kaizen', container: 'kaizen', image: 'kaize
 await kube.deploy('default', 'kaizen', 'kaizen', 'kaizen:v0.7.0');
 await kube.deploy('default', 'kaizen', 'kaizen', 'kaizen:v0.8.0');
 const service = kaizenService('60s', { channel: 'C0DEPLOYS' });
-const floor = await startBareSignatureServer(SIGNING_SECRET);
-const bot = await startTestBot({
-  kubeconfigPath: kube.kubeconfigPath,
-  services: { kaizen: service },
-  fakeSlack: { latencyMs },
-  overrides: { slackRetries: 2 },
-});
-console.log(
-  `slack-at-limits: fake Slack latency ${latencyMs} ms, node ${process.version}, ${duration} s per load run`,
-);
-
-// 1. Acks: the floor and the bot, one after the other in this run.
-const events = `${bot.bot.url}/slack/events`;
-for (const [label, text] of [
-  ['/rollback help', 'help'],
-  ['/rollback kaizen v0.7.0 --dry-run', 'kaizen v0.7.0 --dry-run'],
-] as const) {
-  const f10 = await load(floor.url, text, 10);
-  const b10 = await load(events, text, 10);
-  const f50 = await load(floor.url, text, 50);
-  const b50 = await load(events, text, 50);
-  console.log(`  ack ${label}`);
+async function slackLimits(): Promise<void> {
+  const floor = await startBareSignatureServer(SIGNING_SECRET);
+  const bot = await startTestBot({
+    kubeconfigPath: kube.kubeconfigPath,
+    services: { kaizen: service },
+    fakeSlack: { latencyMs },
+    overrides: { slackRetries: 2 },
+  });
   console.log(
-    `    10 concurrent: bot p50 ${b10.p50} ms p99 ${b10.p99} ms | floor p50 ${f10.p50} ms p99 ${f10.p99} ms | p99 ratio ${ratio(b10.p99, f10.p99)}x (target <= 2)`,
+    `slack-at-limits: fake Slack latency ${latencyMs} ms, node ${process.version}, ${duration} s per load run`,
+  );
+
+  // 1. Acks: the floor and the bot, one after the other in this run.
+  const events = `${bot.bot.url}/slack/events`;
+  for (const [label, text] of [
+    ['/rollback help', 'help'],
+    ['/rollback kaizen v0.7.0 --dry-run', 'kaizen v0.7.0 --dry-run'],
+  ] as const) {
+    const f10 = await load(floor.url, text, 10);
+    const b10 = await load(events, text, 10);
+    const f50 = await load(floor.url, text, 50);
+    const b50 = await load(events, text, 50);
+    console.log(`  ack ${label}`);
+    console.log(
+      `    10 concurrent: bot p50 ${b10.p50} ms p99 ${b10.p99} ms | floor p50 ${f10.p50} ms p99 ${f10.p99} ms | p99 ratio ${ratio(b10.p99, f10.p99)}x (target <= 2)`,
+    );
+    console.log(
+      `    50 concurrent: bot ${b50.rps.toFixed(0)} req/s | floor ${f50.rps.toFixed(0)} req/s | throughput ratio ${ratio(b50.rps, f50.rps)} (target >= 0.5); bot non-2xx ${b10.non2xx + b50.non2xx}, errors ${b10.errors + b50.errors}`,
+    );
+  }
+  console.log(
+    `  auth.test calls during all of that: ${bot.slack.callsTo('auth.test').length} (1 = the one at start-up)`,
+  );
+
+  // 2 + 3. Whole rollbacks: calls per rollback, command -> final status drawn, vs kubectl by hand.
+  const image = () => kube.deployment('default', 'kaizen').spec?.template.spec?.containers[0]?.image;
+  const botTimes: number[] = [];
+  const callCounts: number[] = [];
+  const kubectlTimes: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const target = image() === 'kaizen:v0.7.0' ? 'v0.8.0' : 'v0.7.0';
+    const before = bot.slack.calls.length;
+    const posted = bot.slack.messages('C0DEPLOYS').length;
+    const started = performance.now();
+    await bot.slash(`kaizen ${target}`);
+    // This rollback's own status message (a new one), showing its final state.
+    await bot.slack.waitFor(() => {
+      const messages = bot.slack.messages('C0DEPLOYS');
+      return messages.length > posted && /Rolled back kaizen/.test(messages.at(-1)?.text ?? '');
+    }, 60_000);
+    botTimes.push(performance.now() - started);
+    await new Promise((resolve) => setTimeout(resolve, 4_000)); // the thread and checklists finish drawing
+    callCounts.push(bot.slack.calls.slice(before).filter((c) => c.method !== 'response_url').length);
+
+    const back = image() === 'kaizen:v0.7.0' ? 'kaizen:v0.8.0' : 'kaizen:v0.7.0';
+    const byHand = performance.now();
+    await runKubectl(kube, ['set', 'image', 'deployment/kaizen', `kaizen=${back}`]);
+    await runKubectl(kube, ['rollout', 'status', 'deployment/kaizen', '--timeout=60s']);
+    kubectlTimes.push(performance.now() - byHand);
+  }
+  console.log(
+    `  Web API calls per 5-step rollback (status, updates, thread, checklists): ${callCounts.join(', ')} (target <= 10)`,
   );
   console.log(
-    `    50 concurrent: bot ${b50.rps.toFixed(0)} req/s | floor ${f50.rps.toFixed(0)} req/s | throughput ratio ${ratio(b50.rps, f50.rps)} (target >= 0.5); bot non-2xx ${b10.non2xx + b50.non2xx}, errors ${b10.errors + b50.errors}`,
+    `  command -> final status drawn: median ${median(botTimes).toFixed(0)} ms | kubectl set image + rollout status: median ${median(kubectlTimes).toFixed(0)} ms | ratio ${ratio(median(botTimes), median(kubectlTimes))}x (target <= 1.3)`,
   );
+  await bot.close();
+
+  // 4. 20 rollbacks at Slack's real limits.
+  const twenty = await twentyRollbacks(latencyMs, 10_000);
+  const lag = twenty.finalLagMs;
+  console.log(
+    `  20 rollbacks in one channel at Slack's limits: jobs done in ${twenty.rollbackSeconds.toFixed(1)} s (never waiting on Slack); final states shown ${twenty.finalsShown}/20, after each job's end p50 ${median(lag).toFixed(0)} ms, max ${Math.max(...lag).toFixed(0)} ms; threads complete 10 s later ${twenty.threadsComplete}/20; calls ${twenty.calls}, 429 ${twenty.refused}`,
+  );
+  floor.server.close();
 }
-console.log(
-  `  auth.test calls during all of that: ${bot.slack.callsTo('auth.test').length} (1 = the one at start-up)`,
-);
 
-// 2 + 3. Whole rollbacks: calls per rollback, command -> final status drawn, vs kubectl by hand.
-const image = () => kube.deployment('default', 'kaizen').spec?.template.spec?.containers[0]?.image;
-const botTimes: number[] = [];
-const callCounts: number[] = [];
-const kubectlTimes: number[] = [];
-for (let i = 0; i < runs; i++) {
-  const target = image() === 'kaizen:v0.7.0' ? 'v0.8.0' : 'v0.7.0';
-  const before = bot.slack.calls.length;
-  const posted = bot.slack.messages('C0DEPLOYS').length;
-  const started = performance.now();
-  await bot.slash(`kaizen ${target}`);
-  // This rollback's own status message (a new one), showing its final state.
-  await bot.slack.waitFor(() => {
-    const messages = bot.slack.messages('C0DEPLOYS');
-    return messages.length > posted && /Rolled back kaizen/.test(messages.at(-1)?.text ?? '');
-  }, 60_000);
-  botTimes.push(performance.now() - started);
-  await new Promise((resolve) => setTimeout(resolve, 4_000)); // the thread and checklists finish drawing
-  callCounts.push(bot.slack.calls.slice(before).filter((c) => c.method !== 'response_url').length);
-
-  const back = image() === 'kaizen:v0.7.0' ? 'kaizen:v0.8.0' : 'kaizen:v0.7.0';
-  const byHand = performance.now();
-  await runKubectl(kube, ['set', 'image', 'deployment/kaizen', `kaizen=${back}`]);
-  await runKubectl(kube, ['rollout', 'status', 'deployment/kaizen', '--timeout=60s']);
-  kubectlTimes.push(performance.now() - byHand);
-}
-console.log(
-  `  Web API calls per 5-step rollback (status, updates, thread, checklists): ${callCounts.join(', ')} (target <= 10)`,
-);
-console.log(
-  `  command -> final status drawn: median ${median(botTimes).toFixed(0)} ms | kubectl set image + rollout status: median ${median(kubectlTimes).toFixed(0)} ms | ratio ${ratio(median(botTimes), median(kubectlTimes))}x (target <= 1.3)`,
-);
-await bot.close();
-
-// 4. 20 rollbacks at Slack's real limits.
-const twenty = await twentyRollbacks(latencyMs, 10_000);
-const lag = twenty.finalLagMs;
-console.log(
-  `  20 rollbacks in one channel at Slack's limits: jobs done in ${twenty.rollbackSeconds.toFixed(1)} s (never waiting on Slack); final states shown ${twenty.finalsShown}/20, after each job's end p50 ${median(lag).toFixed(0)} ms, max ${Math.max(...lag).toFixed(0)} ms; threads complete 10 s later ${twenty.threadsComplete}/20; calls ${twenty.calls}, 429 ${twenty.refused}`,
-);
+if (!values['rss-only']) await slackLimits();
 
 // 5. Memory of the compiled bot.
 if (!values['skip-rss']) {
@@ -147,5 +153,4 @@ if (!values['skip-rss']) {
     `  RSS, ROLE=all, one service: idle ${rss.idleMb.toFixed(0)} MB (target <= 120), after 400 commands ${rss.loadedMb.toFixed(0)} MB`,
   );
 }
-floor.server.close();
 await kube.close();

@@ -13,8 +13,8 @@ async function rssMb(pid: number): Promise<number> {
 
 /**
  * Idle and loaded RSS of the compiled bot with ROLE=all (web + worker in one process) and one service in
- * the catalog, as `npm start` runs it: idle 3 s after it answers /healthz, loaded after `requests` signed
- * `/rollback help` commands and 20 dry runs.
+ * the catalog, as `npm start` runs it (its command line, read from package.json): idle 3 s after it
+ * answers /healthz, loaded after `requests` signed `/rollback help` commands and 20 dry runs.
  */
 export async function measureRss(options: {
   kubeconfigPath: string;
@@ -28,7 +28,11 @@ export async function measureRss(options: {
   await writeFile(join(dir, 'kaizen.yaml'), stringify(options.service));
   const port = await freePort();
   const secret = 'bench-signing-secret-0123456789';
-  const bot = execa('node', ['dist/main/main.js'], {
+  // `npm start`'s own command line (its node flags matter: source maps, the young generation's size).
+  const start = (JSON.parse(await readFile('package.json', 'utf8')) as { scripts: { start: string } }).scripts
+    .start;
+  const [node = 'node', ...args] = start.split(' ');
+  const bot = execa(node, args, {
     env: {
       ROLE: 'all',
       PORT: String(port),

@@ -1,19 +1,21 @@
 import type { ServiceConfig } from '../config/service-schema.js';
 import type { Logger } from '../observability/logger.js';
 import { describeError } from '../errors/rollback-error.js';
-import { loadKubeConfig } from '../targets/kubernetes/load-kube-config.js';
+import { peekKubeConfig } from '../targets/kubernetes/peek-kube-config.js';
 
 /**
  * At start-up, for the services that roll back through the Kubernetes API (a `kubernetes:` section): loads
  * the kubeconfig of each context they use and warns, naming the services, when there is no cluster
  * (what to set) or the context cannot be used. Commands on those services answer the same message; this
  * says it before anyone types one. Returns the problems found (empty: every context loads).
+ * A kubeconfig that surely loads is read without the Kubernetes client (see peekKubeConfig), which is
+ * loaded only to explain a problem.
  */
-export function checkKubernetesAccess(options: {
+export async function checkKubernetesAccess(options: {
   services: readonly ServiceConfig[];
   kubeconfigPath: string | undefined;
   log: Logger;
-}): { code: string; message: string; services: string[] }[] {
+}): Promise<{ code: string; message: string; services: string[] }[]> {
   const byContext = new Map<string | undefined, string[]>();
   for (const service of options.services) {
     if (service.kubernetes === undefined) continue;
@@ -22,11 +24,14 @@ export function checkKubernetesAccess(options: {
   }
   const problems: { code: string; message: string; services: string[] }[] = [];
   for (const [context, services] of byContext) {
+    const where = {
+      ...(options.kubeconfigPath ? { kubeconfigPath: options.kubeconfigPath } : {}),
+      ...(context === undefined ? {} : { context }),
+    };
+    if (peekKubeConfig(where)) continue;
     try {
-      loadKubeConfig({
-        ...(options.kubeconfigPath ? { kubeconfigPath: options.kubeconfigPath } : {}),
-        ...(context === undefined ? {} : { context }),
-      });
+      const { loadKubeConfig } = await import('../targets/kubernetes/load-kube-config.js');
+      loadKubeConfig(where);
     } catch (error) {
       const { code, message, hint } = describeError(error);
       problems.push({ code, message, services });

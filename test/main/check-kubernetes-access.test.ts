@@ -57,12 +57,12 @@ describe('checkKubernetesAccess at start-up', () => {
     await rm(home, { recursive: true, force: true });
   });
 
-  it('warns once, naming the Kubernetes services and what to set, when no cluster is configured', () => {
+  it('warns once, naming the Kubernetes services and what to set, when no cluster is configured', async () => {
     vi.stubEnv('HOME', home);
     vi.stubEnv('KUBECONFIG', '');
     vi.stubEnv('KUBERNETES_SERVICE_HOST', '');
     const { log, lines } = capturedLog();
-    const problems = checkKubernetesAccess({ services: services(), kubeconfigPath: undefined, log });
+    const problems = await checkKubernetesAccess({ services: services(), kubeconfigPath: undefined, log });
     expect(problems).toEqual([
       expect.objectContaining({ code: 'kubernetes_not_configured', services: ['kaizen', 'billing'] }),
     ]);
@@ -75,25 +75,27 @@ describe('checkKubernetesAccess at start-up', () => {
     expect(JSON.stringify(logged)).not.toContain('localhost:8080');
   });
 
-  it('says nothing when the kubeconfig loads, or when no service uses Kubernetes', () => {
+  it('says nothing when the kubeconfig loads, or when no service uses Kubernetes', async () => {
     const { log, lines } = capturedLog();
-    expect(checkKubernetesAccess({ services: services(), kubeconfigPath: kubeconfig, log })).toEqual([]);
-    vi.stubEnv('HOME', home);
-    vi.stubEnv('KUBECONFIG', '');
-    expect(checkKubernetesAccess({ services: services().slice(2), kubeconfigPath: undefined, log })).toEqual(
+    expect(await checkKubernetesAccess({ services: services(), kubeconfigPath: kubeconfig, log })).toEqual(
       [],
     );
+    vi.stubEnv('HOME', home);
+    vi.stubEnv('KUBECONFIG', '');
+    expect(
+      await checkKubernetesAccess({ services: services().slice(2), kubeconfigPath: undefined, log }),
+    ).toEqual([]);
     expect(lines()).toEqual([]);
   });
 
-  it('names a context the kubeconfig does not have, with the services that use it', () => {
+  it('names a context the kubeconfig does not have, with the services that use it', async () => {
     const { log, lines } = capturedLog();
     const staging = service({
       ...kaizenService(),
       name: 'search',
       kubernetes: { ...(kaizenService().kubernetes as object), context: 'staging' },
     });
-    const problems = checkKubernetesAccess({ services: [staging], kubeconfigPath: kubeconfig, log });
+    const problems = await checkKubernetesAccess({ services: [staging], kubeconfigPath: kubeconfig, log });
     expect(problems).toEqual([
       expect.objectContaining({ code: 'kubernetes_context_unknown', services: ['search'] }),
     ]);

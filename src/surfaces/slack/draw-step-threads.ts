@@ -15,18 +15,23 @@ export interface StepThreadDrawing {
   intervalMs: number;
   now: () => number;
   later: { add(ms: number): void };
+  /**
+   * Whether a newer snapshot that ends the rollback is waiting: checked before each call, so the final
+   * state is drawn next instead of after the rest of this snapshot's replies (they follow it).
+   */
+  finalWaiting?: () => Promise<boolean>;
 }
 
 /**
  * One thread reply per step that has details, under the status message: posted when the step ends (or
  * once it has been talking for an interval), then edited in place when it adds more. A step that says a
- * lot costs one or two calls, not one per line.
+ * lot costs one or two calls, not one per line. Returns false when it stopped early for a final state.
  */
 export async function drawStepThreads(
   snapshot: ProgressSnapshot,
   binding: SlackStatusBinding,
   drawing: StepThreadDrawing,
-): Promise<void> {
+): Promise<boolean> {
   const { client, store, calls, now } = drawing;
   const { jobId } = snapshot;
   const { channel } = binding;
@@ -45,6 +50,7 @@ export async function drawStepThreads(
       drawing.later.add(drawing.intervalMs - age);
       continue;
     }
+    if (await drawing.finalWaiting?.()) return false;
     const text = renderStepThread(step.title, entries);
     const blocks = remedies ? { blocks: renderRemedyBlocks(text, snapshot) } : {};
     const part = { kind: 'step' as const, stepId: step.id };
@@ -77,4 +83,5 @@ export async function drawStepThreads(
     binding.steps[step.id] = record;
     await store.bindStep(jobId, step.id, record);
   }
+  return true;
 }

@@ -80,16 +80,24 @@ export class SlackStatusSurface implements SnapshotSurface {
     if (!snapshot) return false;
     const later = new Deferrals();
     const binding = await this.drawStatus(snapshot, later);
-    await later.run(() =>
-      drawStepThreads(snapshot, binding, {
+    let complete = true;
+    await later.run(async () => {
+      complete = await drawStepThreads(snapshot, binding, {
         client: this.options.client,
         store: this.options.store,
         calls: this.calls,
         intervalMs: this.interval,
         now: this.now,
         later,
-      }),
-    );
+        // Final states go first: a rollback that ended meanwhile is drawn before the rest of the thread.
+        finalWaiting: async () => {
+          if (isFinished(snapshot)) return false;
+          const latest = await this.options.progress.get(jobId);
+          return latest !== undefined && latest.version > snapshot.version && isFinished(latest);
+        },
+      });
+    });
+    if (!complete) return true;
     // The checklists close the thread: they wait until every step's reply is drawn.
     if (!later.any()) await later.run(() => this.drawChecklists(snapshot, binding));
     // Files last: a slow upload never holds back the status, the steps or the checklists.

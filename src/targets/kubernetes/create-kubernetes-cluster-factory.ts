@@ -1,8 +1,8 @@
 import type { Logger } from '../../observability/logger.js';
 import type { KubernetesCluster, KubernetesClusterFactory } from '../../rollback/ports/kubernetes-cluster.js';
 import { DEFAULT_CALL_RETRY } from '../../rollback/retry-with-backoff.js';
-import { ClientNodeCluster } from './client-node-cluster.js';
-import { loadKubeConfig } from './load-kube-config.js';
+import { LazyKubernetesCluster } from './lazy-kubernetes-cluster.js';
+import { peekKubeConfig } from './peek-kube-config.js';
 
 export interface KubernetesClusterFactoryOptions {
   /** A kubeconfig file; omitted: in-cluster config when running in a pod, else the default rules. */
@@ -15,8 +15,11 @@ export interface KubernetesClusterFactoryOptions {
 }
 
 /**
- * Builds one client per kubeconfig context (cached). Throws PermanentError when the kubeconfig cannot be
- * loaded or has no such context. Logs the context and server only, never credentials.
+ * Builds one client per kubeconfig context (cached). @kubernetes/client-node (about 45 MB resident and
+ * 1–3 s to load) is imported at the cluster's first call, not before: a bot that has not yet talked to a
+ * cluster does not hold it. A kubeconfig that cannot be loaded, or has no such context, makes every call
+ * of that cluster fail with loadKubeConfig's PermanentError (and the next call tries again). Logs the
+ * context and server only, never credentials.
  */
 export function createKubernetesClusterFactory(
   options: KubernetesClusterFactoryOptions,
@@ -26,22 +29,33 @@ export function createKubernetesClusterFactory(
     const key = context ?? '';
     const cached = clusters.get(key);
     if (cached) return cached;
-    const loaded = loadKubeConfig({
+    const where = {
       ...(options.kubeconfigPath ? { kubeconfigPath: options.kubeconfigPath } : {}),
       ...(context ? { context } : {}),
-    });
-    const log = options.log.child({ component: 'kubernetes', context: loaded.context });
-    log.info(
-      { source: loaded.source, server: loaded.kubeConfig.getCurrentCluster()?.server },
-      'kubernetes client ready',
+    };
+    const peeked = peekKubeConfig(where);
+    const cluster = new LazyKubernetesCluster(
+      peeked ? `${peeked.context}/${peeked.namespace}` : `${context ?? 'current context'}/default`,
+      async () => {
+        const [{ loadKubeConfig }, { ClientNodeCluster }] = await Promise.all([
+          import('./load-kube-config.js'),
+          import('./client-node-cluster.js'),
+        ]);
+        const loaded = loadKubeConfig(where);
+        const log = options.log.child({ component: 'kubernetes', context: loaded.context });
+        log.info(
+          { source: loaded.source, server: loaded.kubeConfig.getCurrentCluster()?.server },
+          'kubernetes client ready',
+        );
+        return new ClientNodeCluster({
+          kubeConfig: loaded.kubeConfig,
+          context: loaded.context,
+          log,
+          retry: options.retry ? { ...DEFAULT_CALL_RETRY, ...options.retry } : DEFAULT_CALL_RETRY,
+          requestTimeoutMs: options.requestTimeoutMs ?? 15_000,
+        });
+      },
     );
-    const cluster = new ClientNodeCluster({
-      kubeConfig: loaded.kubeConfig,
-      context: loaded.context,
-      log,
-      retry: options.retry ? { ...DEFAULT_CALL_RETRY, ...options.retry } : DEFAULT_CALL_RETRY,
-      requestTimeoutMs: options.requestTimeoutMs ?? 15_000,
-    });
     clusters.set(key, cluster);
     return cluster;
   };

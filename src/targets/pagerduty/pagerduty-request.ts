@@ -1,4 +1,3 @@
-import { api } from '@pagerduty/pdjs';
 // Type-only: the package's index does not re-export these (erased at compile time).
 import type { APIParameters, APIResponse } from '@pagerduty/pdjs/build/src/api.js';
 import { PermanentError, RetryableError, RollbackError } from '../../errors/rollback-error.js';
@@ -74,6 +73,8 @@ export async function pagerDutyRequest(
       return undefined;
     },
   };
+  // Loaded at the first call: a bot without PagerDuty, or not yet calling it, does not hold the client.
+  const { api } = await import('@pagerduty/pdjs');
   let response: APIResponse;
   try {
     response = await api(parameters as APIParameters);

@@ -1,7 +1,9 @@
-import { execa } from 'execa';
 import type { CommandOptions, CommandResult, CommandRunner } from '../../rollback/ports/command-runner.js';
 
-/** Runs commands on the worker's own host with execa: an argument vector, never a shell. */
+/**
+ * Runs commands on the worker's own host with execa: an argument vector, never a shell. execa (about 260
+ * modules) is loaded at the first command, so a bot that runs none does not hold it.
+ */
 export class LocalCommandRunner implements CommandRunner {
   readonly host = 'local';
 
@@ -10,6 +12,7 @@ export class LocalCommandRunner implements CommandRunner {
   async run(argv: readonly string[], options: CommandOptions): Promise<CommandResult> {
     const [file, ...args] = argv;
     if (file === undefined) throw new Error('empty command');
+    const { execa } = await import('execa');
     const started = Date.now();
     const result = await execa(file, args, {
       reject: false,

@@ -1,9 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { createBullBoard } from '@bull-board/api';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { FastifyAdapter } from '@bull-board/fastify';
 import type { Queue } from 'bullmq';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';
 
@@ -19,19 +16,58 @@ export interface QueueDashboardOptions {
  * read-only (a job is cancelled with `/rollback cancel`, which keeps locks, snapshots and the audit trail
  * right; removing or retrying it here would not). Behind API_TOKEN: `Authorization: Bearer <token>`, or
  * Basic with the token as the password (any user name), which a browser asks for and then keeps sending.
+ *
+ * Bull Board is loaded at the first request that passes the guard, not at start-up (a bot whose dashboard
+ * nobody opens does not hold it): it runs in its own Fastify instance, and this app's routes under the
+ * path hand it each request in memory (`inject`) and send back its answer.
  */
 export function queueDashboard(options: QueueDashboardOptions): (app: FastifyInstance) => Promise<void> {
   return async (app) => {
     app.addHook('onRequest', (request, reply) => guard(options.token, request, reply));
-    const serverAdapter = new FastifyAdapter();
-    serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH);
-    createBullBoard({
-      queues: options.queues().map((queue) => new BullMQAdapter(queue, { readOnlyMode: true })),
-      serverAdapter,
-      options: { uiConfig: { boardTitle: 'rollback-bot' } },
-    });
-    await app.register(serverAdapter.registerPlugin(), { prefix: QUEUE_DASHBOARD_PATH });
+    let board: Promise<FastifyInstance> | undefined;
+    const forward = async (request: FastifyRequest, reply: FastifyReply) => {
+      board ??= startBoard(options.queues()).catch((error: unknown) => {
+        board = undefined;
+        throw error;
+      });
+      const answer = await (
+        await board
+      ).inject({
+        method: request.method as 'GET',
+        url: request.url,
+        headers: request.headers,
+        ...(request.body === undefined ? {} : { payload: request.body as string }),
+      });
+      const headers = Object.fromEntries(
+        Object.entries(answer.headers).filter(([name]) => !HOP_BY_HOP.has(name.toLowerCase())),
+      );
+      return reply.code(answer.statusCode).headers(headers).send(answer.rawPayload);
+    };
+    app.all(QUEUE_DASHBOARD_PATH, forward);
+    app.all(`${QUEUE_DASHBOARD_PATH}/*`, forward);
   };
+}
+
+/** Set again by this app for the body it sends. */
+const HOP_BY_HOP = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive']);
+
+async function startBoard(queues: Queue[]): Promise<FastifyInstance> {
+  const [{ createBullBoard }, { BullMQAdapter }, { FastifyAdapter }] = await Promise.all([
+    import('@bull-board/api'),
+    import('@bull-board/api/bullMQAdapter'),
+    import('@bull-board/fastify'),
+  ]);
+  const serverAdapter = new FastifyAdapter();
+  serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH);
+  createBullBoard({
+    queues: queues.map((queue) => new BullMQAdapter(queue, { readOnlyMode: true })),
+    serverAdapter,
+    options: { uiConfig: { boardTitle: 'rollback-bot' } },
+  });
+  const board = Fastify();
+  await board.register(serverAdapter.registerPlugin(), { prefix: QUEUE_DASHBOARD_PATH });
+  await board.ready();
+  return board;
 }
 
 async function guard(token: string | undefined, request: FastifyRequest, reply: FastifyReply): Promise<void> {

@@ -130,6 +130,36 @@ describe('Slack status surface: call budget and crash safety', () => {
     expect(slack.callsTo('chat.postMessage')).toHaveLength(3);
   });
 
+  it('a rollback that ends while thread replies are being drawn shows its final state before the rest of them', async () => {
+    await slack.close();
+    slack = await startFakeSlack({ latencyMs: 100 });
+    let s = await rollback(['precheck', 'rollback', 'verify']);
+    await surface().sync(s.jobId);
+    s = await next(s, (d) => {
+      d.state = 'running';
+      for (const step of d.steps) {
+        step.state = 'done';
+        d.details.push({ stepId: step.id, at: at(), text: `${step.id}: 3/3 pods ready` });
+      }
+    });
+    const drawing = surface().sync(s.jobId);
+    // The first thread reply is on its way to Slack when the rollback ends.
+    await slack.waitFor(() =>
+      slack.callsTo('chat.postMessage').some((c) => c.args['thread_ts'] !== undefined),
+    );
+    s = await next(s, (d) => {
+      d.state = 'succeeded';
+    });
+    await drawing;
+    const order = slack.calls
+      .filter((c) => c.method === 'chat.update' || c.args['thread_ts'] !== undefined)
+      .map((c) => (c.method === 'chat.update' ? 'final status' : String(c.args['text']).split('\n')[0]));
+    expect(order).toEqual(['*Step precheck*', 'final status', '*Step rollback*', '*Step verify*']);
+    const [status] = slack.messages(CHANNEL);
+    expect(status?.text).toMatch(/Rolled back kaizen/);
+    expect(status?.replies).toHaveLength(3);
+  });
+
   it('a post that reached Slack but was not recorded (crash) is found by its metadata, not posted again', async () => {
     let s = await rollback(['precheck']);
     let crash = true;
