@@ -17,8 +17,9 @@ interface Pending {
 
 /** At most this many deliveries share a round trip. */
 const MAX_BATCH = 200;
-/** A batch this large means deliveries arrive faster than single round trips take them. */
-const PRESSED_BATCH = 4;
+/** More deliveries than this within RATE_WINDOW_MS (200 a second) is a burst, not a trickle. */
+const PRESSED_RATE = 20;
+const RATE_WINDOW_MS = 100;
 /** Batches sent before the first answers (a different event per batch, so their order does not matter). */
 const MAX_IN_FLIGHT = 4;
 
@@ -34,19 +35,27 @@ export class InboundIntake {
   #pending: Pending[] = [];
   #inFlight = 0;
   #pressedAt = 0;
+  #windowStart = 0;
+  #inWindow = 0;
 
   constructor(private readonly deps: IntakeDeps) {}
 
   /**
    * When the intake was last under pressure (epoch ms): deliveries waiting behind a full window of batches in
-   * flight, or a batch of many. One delivery at a time (the usual trickle) is no pressure. The drain yields
-   * to an intake under pressure.
+   * flight, or more than a trickle arriving (PRESSED_RATE deliveries within 100 ms). The drain yields to an
+   * intake under pressure.
    */
   get pressedAt(): number {
     return this.#pending.length > 0 ? Date.now() : this.#pressedAt;
   }
 
   accept(dedupeKey: string, event: InboundEvent): Promise<'accepted' | 'duplicate'> {
+    const now = Date.now();
+    if (now - this.#windowStart >= RATE_WINDOW_MS) {
+      this.#windowStart = now;
+      this.#inWindow = 0;
+    }
+    if (++this.#inWindow >= PRESSED_RATE) this.#pressedAt = now;
     return new Promise((settle, fail) => {
       this.#pending.push({ dedupeKey, event, settle, fail });
       if (this.#inFlight < MAX_IN_FLIGHT) void this.#flush();
@@ -63,7 +72,6 @@ export class InboundIntake {
   }
 
   async #take(batch: Pending[]): Promise<void> {
-    if (batch.length >= PRESSED_BATCH) this.#pressedAt = Date.now();
     try {
       const taken = await this.deps.appendMany(
         batch.map((p) => ({ dedupeKey: p.dedupeKey, event: p.event })),
