@@ -1,6 +1,7 @@
 import { stringify } from 'yaml';
 import { CatalogError, formatProblem } from '../config/catalog-error.js';
 import { loadCatalog } from '../config/load-catalog.js';
+import { permissionWarnings } from '../config/permission-warnings.js';
 import { redactConfig } from '../config/redact-config.js';
 import { ConfigError, type AppConfig } from '../main/app-config.js';
 import type { CliContext } from './cli-context.js';
@@ -8,8 +9,9 @@ import { EXIT, type ExitCode } from './exit-codes.js';
 
 /**
  * `config check [--print]`: validates the environment and the service catalog without touching Redis or
- * any cluster. Prints every problem with its file and field (exit 1); on success a summary, and with
- * `--print` the whole configuration with secrets redacted.
+ * any cluster. Prints every problem with its file and field (exit 1); on success a summary, a warning
+ * for each service open to more people than its file names (exit 0), and with `--print` the whole
+ * configuration with secrets redacted.
  */
 export async function runConfigCheck(options: { print?: boolean }, context: CliContext): Promise<ExitCode> {
   const { io } = context;
@@ -33,6 +35,10 @@ export async function runConfigCheck(options: { print?: boolean }, context: CliC
     io.out(
       `✔ Configuration is valid: ${services.length} service${services.length === 1 ? '' : 's'} in ${config.servicesDir} (${catalog.names().join(', ')}).`,
     );
+    const warnings = catalog
+      .all()
+      .flatMap((service) => permissionWarnings(service).map((warning) => `  ${service.name}: ${warning}`));
+    if (warnings.length > 0) io.err(['⚠ Open permissions:', ...warnings].join('\n'));
     if (options.print) io.out(stringify(redactConfig({ environment: config, services }), { lineWidth: 0 }));
     return EXIT.ok;
   } catch (error) {

@@ -20,6 +20,7 @@ export interface RollbackOptions {
   strategy?: string;
   breakGlass?: boolean;
   force?: boolean;
+  recover?: boolean;
   forward?: boolean;
   allowUnlisted?: boolean;
   follow?: boolean;
@@ -89,6 +90,7 @@ function parseRollback(
   if (options.dryRun) words.push({ option: '--dry-run' });
   if (options.breakGlass) words.push({ option: '--break-glass' });
   if (options.force) words.push({ option: '--force' });
+  if (options.recover) words.push({ option: '--recover' });
   if (options.forward) words.push({ option: '--forward' });
   if (options.allowUnlisted) words.push({ option: '--allow-unlisted' });
   const text = commandText(words);

@@ -103,6 +103,7 @@ export class CommandHandler {
           ...(context.channelName === undefined ? {} : { channelName: context.channelName }),
           ...(command.breakGlass ? { breakGlass: true } : {}),
           ...(command.force ? { force: true } : {}),
+          ...(command.recover ? { recover: true } : {}),
           ...(command.forward ? { forward: true } : {}),
           ...(command.allowUnlisted ? { allowUnlisted: true } : {}),
           ...(command.remedy ? { remedy: command.remedy } : {}),

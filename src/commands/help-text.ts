@@ -12,6 +12,7 @@ export const HELP_TEXT = [
   '    --dry-run         show the plan without changing anything',
   '    --reason "..."    why (an unquoted reason runs up to the next --option)',
   '    --force           roll back although Argo CD/Flux will put the bad version back (see gitops.pause)',
+  '    --recover         Helm release stuck in pending-*: helm rollback to its last good revision (approved)',
   '    --forward         allow a target newer than the current version (marked and audited)',
   '    --allow-unlisted  allow a version that never ran here but is in the registry (audited)',
   'Other commands:',

@@ -150,6 +150,7 @@ function parseRollback({ positionals, options }: SplitWords): ParsedCommand {
   command.dryRun = options['dry-run'] !== undefined;
   command.breakGlass = options['break-glass'] !== undefined;
   if (options.force !== undefined) command.force = true;
+  if (options.recover !== undefined) command.recover = true;
   if (options.forward !== undefined) command.forward = true;
   if (options['allow-unlisted'] !== undefined) command.allowUnlisted = true;
   return command;

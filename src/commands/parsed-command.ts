@@ -40,6 +40,8 @@ export interface RollbackCommand {
   breakGlass: boolean;
   /** `--force`: roll back although the CD system that manages it will put the bad version back (warned). */
   force?: boolean;
+  /** `--recover`: run the documented recovery of a Helm release stuck in pending-* (approved as a rollback). */
+  recover?: boolean;
   /** `--forward`: the target may be newer than the current version (marked and audited). */
   forward?: boolean;
   /** `--allow-unlisted`: the target may be a version that never ran here but is in the registry. */

@@ -20,6 +20,7 @@ export type OptionName =
   | 'forward'
   | 'allow-unlisted'
   | 'force'
+  | 'recover'
   | 'help';
 
 const TAKES_VALUE: Record<OptionName, boolean> = {
@@ -29,6 +30,7 @@ const TAKES_VALUE: Record<OptionName, boolean> = {
   reason: true,
   'break-glass': false,
   force: false,
+  recover: false,
   label: true,
   forward: false,
   'allow-unlisted': false,
@@ -46,6 +48,7 @@ const ALLOWED: Record<CommandName, readonly OptionName[]> = {
     'forward',
     'allow-unlisted',
     'force',
+    'recover',
   ],
   release: ['reason'],
   status: [],

@@ -32,6 +32,8 @@ export type RequestErrorCode =
   | 'unknown_version'
   /** A target newer than the current version, asked for without `--forward`. */
   | 'forward_needs_flag'
+  /** `--recover` on a service whose strategy has no recovery (only Helm's pending-* has one). */
+  | 'recover_not_supported'
   /** A version that never ran here (found only in the registry), asked for without `--allow-unlisted`. */
   | 'unlisted_needs_flag'
   /** A version that is not known and the registry could not be asked. */

@@ -8,6 +8,7 @@ import type { RollbackService } from '../rollback/rollback-service.js';
 import type { AppConfig } from './app-config.js';
 import type { OutboxPolicy } from '../outbox/outbox-policy.js';
 import { buildRollbackCore } from './build-rollback-core.js';
+import { permissionWarnings } from '../config/permission-warnings.js';
 import type { RoleHandle } from './role-handle.js';
 import { startWebRole, type WebRole } from './start-web-role.js';
 import { startWorkerRole, type WorkerRole, type WorkerRoleOverrides } from './start-worker-role.js';
@@ -64,6 +65,10 @@ export async function startBot(config: AppConfig, overrides: StartBotOverrides =
       throw error;
     },
   );
+  for (const service of core.catalog.all()) {
+    for (const warning of permissionWarnings(service))
+      log.warn({ service: service.name }, `open permissions: ${warning}`);
+  }
   const settings = siteSettings(config.sites);
   if (!overrides.clusterFactory) {
     // A web process that plans on the sites' workers never reads their clusters: nothing to warn about.

@@ -118,12 +118,18 @@ export class ApprovalService {
     }
   }
 
-  /** Withdraws a plan that is waiting for approvals: the requester or an approver may. */
+  /**
+   * Withdraws a plan that is waiting for approvals: the requester or an approver may (without a
+   * `permissions:` section, only an approver listed by name: an empty list lets anyone approve, not cancel).
+   */
   async cancel(jobId: string, actor: Actor): Promise<ApprovalAnswer> {
     const plan = await this.requirePlan(jobId);
     const service = this.options.catalog.require(plan.service);
     if (actor.id !== plan.request.requester.id) {
-      const decision = await this.options.policy.mayApprove(service, actor);
+      const { policy } = this.options;
+      const decision = service.permissions
+        ? await policy.mayApprove(service, actor)
+        : await policy.mayCancel(service, actor, plan.request.requester.id);
       if (!decision.allowed) {
         await this.audit('denied', actor, plan, `${decision.rule}: may not cancel a plan awaiting approval`);
         throw new PermissionDeniedError({

@@ -26,6 +26,11 @@ export interface RollbackRequest {
    * the bot hold it (the plan warns that the rollback will be reverted).
    */
   force?: boolean;
+  /**
+   * `--recover`: a Helm release stuck in pending-install/upgrade/rollback is recovered the documented way
+   * (`helm rollback` to its last good revision), with the approvals and audit of any rollback.
+   */
+  recover?: boolean;
   /** `--forward`: the target may be newer than the current version. Marked in the plan and audited. */
   forward?: boolean;
   /** `--allow-unlisted`: the target may be a version that never ran here but exists in the registry. */

@@ -1,3 +1,4 @@
+import { InputError } from '../errors/rollback-error.js';
 import { siteOfService, type ServiceConfig } from '../config/service-schema.js';
 import { admitTarget } from './admit-target.js';
 import { prerequisitesChecklist } from './checklists.js';
@@ -34,8 +35,17 @@ export class RollbackPlanner {
     const service = this.options.catalog.require(request.service);
     const strategy = this.strategyFor(service, request.strategy);
     const options = signal ? { signal } : {};
+    if (request.recover && strategy.name !== 'helm')
+      throw new InputError(
+        'recover_not_supported',
+        `--recover is the recovery of a Helm release stuck in pending-*; ${service.name} rolls back with ${strategy.name}.`,
+        { hint: 'Leave --recover out to roll back.' },
+      );
     const open =
-      request.version === undefined && request.toRevision === undefined && request.remedy === undefined;
+      request.version === undefined &&
+      request.toRevision === undefined &&
+      request.remedy === undefined &&
+      !request.recover;
     // A named target is resolved while the last known good is looked up; no target waits for it.
     const lookup = this.lastKnownGood(service, strategy, signal);
     const proposed = open ? await lookup : undefined;

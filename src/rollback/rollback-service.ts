@@ -297,8 +297,9 @@ export class RollbackService {
   }
 
   /**
-   * Who may cancel a rollback: its requester, anyone who may request rollbacks of the service (in this
-   * channel), or one of its approvers. Anyone else is refused, with the rule, and the refusal is audited.
+   * Who may cancel a rollback ({@link PermissionPolicy.mayCancel}): its requester, an approver, and with a
+   * `permissions:` section anyone allowed to request here. Anyone else is refused, with the rule, and the
+   * refusal is audited.
    */
   async authorizeCancel(
     snapshot: ProgressSnapshot,
@@ -313,21 +314,16 @@ export class RollbackService {
       ...(where.channel ? { id: where.channel } : {}),
       ...(where.channelName ? { name: where.channelName } : {}),
     };
-    const asRequester = await policy.mayRequest(service, actor, channel);
-    if (asRequester.allowed) return;
-    // A service that takes no approvals has no approvers: the policy would let anyone "approve" it.
-    if (service.approval.required > 0 && (await policy.mayApprove(service, actor)).allowed) return;
+    const decision = await policy.mayCancel(service, actor, snapshot.requester.id, channel);
+    if (decision.allowed) return;
     await this.audit(
       'denied',
       actor,
       service.name,
       snapshot.jobId,
-      `${asRequester.rule}: may not cancel ${snapshot.jobId}`,
+      `${decision.rule}: may not cancel ${snapshot.jobId}`,
     );
-    throw new PermissionDeniedError({
-      ...asRequester,
-      message: `You may not cancel this rollback of ${service.name}: only its requester, someone allowed to request rollbacks of ${service.name} here, or an approver can.`,
-    });
+    throw new PermissionDeniedError(decision);
   }
 
   /** Takes the lock for an already resolved plan and enqueues it. */

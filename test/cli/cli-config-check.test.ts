@@ -61,6 +61,35 @@ describe('rollback-bot config check', () => {
       expect(result.stdout).not.toContain(value.includes('hunter2') ? 'hunter2' : value);
   });
 
+  it('warns (exit 0) about services open to more people than their file names', async () => {
+    const open = join(dir, 'open');
+    await mkdir(open);
+    await writeFile(join(open, 'kaizen.yaml'), `${GOOD}approval:\n  required: 1\n`);
+    await writeFile(
+      join(open, 'billing.yaml'),
+      GOOD.replace('name: kaizen', 'name: billing').concat('permissions:\n  channels: []\n'),
+    );
+    await writeFile(
+      join(open, 'search.yaml'),
+      GOOD.replace('name: kaizen', 'name: search').concat(
+        'approval:\n  required: 1\n  approvers: [U0LEAD]\npermissions:\n  request: {users: [U0ALICE]}\n  channels: [C0KAIZEN]\n',
+      ),
+    );
+    const result = await runCli(['config', 'check'], { SERVICES_DIR: open });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/Configuration is valid: 3 services/);
+    expect(result.stderr).toContain(
+      'kaizen: no permissions: section: anyone in C0KAIZEN may request, dry-run and release rollbacks of it',
+    );
+    expect(result.stderr).toContain(
+      'kaizen: approval.required is 1 but no approvers are listed (approval.approvers or permissions.approve): anyone but the requester may approve.',
+    );
+    expect(result.stderr).toContain(
+      'billing: permissions: without request: or channels: lets anyone in the workspace, in any channel',
+    );
+    expect(result.stderr).not.toContain('search:');
+  });
+
   it('a bad environment variable is a problem too (exit 1)', async () => {
     const result = await runCli(['config', 'check'], {
       SERVICES_DIR: join(dir, 'good'),

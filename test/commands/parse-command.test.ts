@@ -51,6 +51,7 @@ describe('parseCommand: rollbacks', () => {
     ['kaizen --strategy=Kubernetes', rollback('kaizen', { strategy: 'kubernetes' })],
     ['kaizen --break-glass', rollback('kaizen', { breakGlass: true })],
     ['kaizen --force', rollback('kaizen', { force: true })],
+    ['kaizen --recover', rollback('kaizen', { recover: true })],
     ['kaizen --reason "error rate above 5%"', rollback('kaizen', { reason: 'error rate above 5%' })],
     [
       'kaizen --reason=“curly quotes” --dry-run',
@@ -147,7 +148,7 @@ describe('parseCommand: mistakes', () => {
       'kaizen --forse',
       'unknown_option',
       'Unknown option "--forse".',
-      /^Options for rollback: --to-revision, --strategy, --dry-run, --reason, --break-glass, --forward, --allow-unlisted, --force\. Usage: \/rollback <service>/,
+      /^Options for rollback: --to-revision, --strategy, --dry-run, --reason, --break-glass, --forward, --allow-unlisted, --force, --recover\. Usage: \/rollback <service>/,
     ],
     ['status --dry-run', 'unknown_option', "--dry-run can't be used with status.", usage('status')],
     [

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CatalogError } from '../../src/config/catalog-error.js';
+import { permissionWarnings } from '../../src/config/permission-warnings.js';
 import { loadCatalog } from '../../src/config/load-catalog.js';
 import { RollbackError } from '../../src/errors/rollback-error.js';
 
@@ -217,7 +218,14 @@ describe('loadCatalog', () => {
         smoke: { command: ['pytest', 'tests/smoke/', '-v'], timeout: 120 },
       },
       approval: { required: 1, expiresAfter: 900, approvers: [] },
+      permissions: {
+        request: { groups: ['S0KAIZENONCALL'], users: ['U0KAIZENLEAD'] },
+        approve: { groups: ['S0KAIZENLEADS'], users: [] },
+        channels: ['#incident-kaizen', '#deploys'],
+      },
     });
+    // The example is what config check holds up as closed: it warns about nothing.
+    expect(permissionWarnings(catalog.require('kaizen'))).toEqual([]);
     const pattern = new RegExp(catalog.require('kaizen').verify.logErrorPattern ?? '');
     expect(pattern.test('2024-01-15 ERROR db timeout')).toBe(true);
     expect(pattern.test('no errors here')).toBe(false);

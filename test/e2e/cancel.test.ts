@@ -11,7 +11,7 @@ const CHANNEL = 'C0DEPLOYS';
 const SERVICES = {
   kaizen: {
     name: 'kaizen',
-    channel: 'C0INCIDENT',
+    channel: CHANNEL,
     strategy: 'kubernetes',
     kubernetes: {
       namespace: 'default',
@@ -20,6 +20,8 @@ const SERVICES = {
       image: 'kaizen',
       rolloutTimeout: '20s',
     },
+    // Bob cancels Alice's rollbacks here: without this section only she could (the safe default).
+    permissions: { request: { users: ['U0ALICE', 'U0BOB'] }, channels: [CHANNEL] },
   },
 };
 

@@ -64,7 +64,7 @@ describe('evidence in a Kubernetes rollback, end to end through Slack, BullMQ an
       services: {
         kaizen: {
           name: 'kaizen',
-          channel: 'C0INCIDENT',
+          channel: CHANNEL,
           strategy: 'kubernetes',
           kubernetes: { namespace: 'default', deployment: 'kaizen', container: 'kaizen', image: 'kaizen' },
           verify: { healthUrl: `http://127.0.0.1:${port}/health`, expectStatus: 200 },

@@ -69,17 +69,17 @@ describe('host strategies end to end: Slack -> BullMQ -> worker -> real git, rea
       services: {
         gitapp: {
           name: 'gitapp',
-          channel: 'C0X',
+          channel: CHANNEL,
           strategy: 'git',
           git: { path: git.work, restart: ['true'] },
         },
         filesapp: {
           name: 'filesapp',
-          channel: 'C0X',
+          channel: CHANNEL,
           strategy: 'files',
           files: { path: live, backupDir: backups, unit: 'filesapp.service' },
         },
-        shop: { name: 'shop', channel: 'C0X', strategy: 'helm', helm: { release: 'shop', timeout: '60s' } },
+        shop: { name: 'shop', channel: CHANNEL, strategy: 'helm', helm: { release: 'shop', timeout: '60s' } },
       },
       overrides: {
         runnerFactory: createCommandRunnerFactory({ log: silentLogger(), baseEnv: h.standins.env }),

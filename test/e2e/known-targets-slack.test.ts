@@ -46,7 +46,7 @@ describe('known targets only, through Slack with the bot wired to a registry', (
       services: {
         kaizen: {
           name: 'kaizen',
-          channel: 'C0INCIDENT',
+          channel: 'C0DEPLOYS',
           strategy: 'kubernetes',
           kubernetes: {
             namespace: 'default',

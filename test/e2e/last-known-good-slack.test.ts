@@ -60,7 +60,7 @@ describe('last known good, through Slack: marked in versions, proposed by /rollb
       services: {
         kaizen: {
           name: 'kaizen',
-          channel: 'C0INCIDENT',
+          channel: 'C0DEPLOYS',
           strategy: 'kubernetes',
           kubernetes: {
             namespace: 'default',

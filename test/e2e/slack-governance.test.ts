@@ -264,6 +264,33 @@ describe('permissions, approvals, rolled-back mark and audit, end to end through
     expect(denied.map((e) => e.actor.name)).toContain('mallory');
   });
 
+  it('without a permissions section: requests only in the service channel, cancels only by the requester or a listed approver', async () => {
+    const elsewhere = await bot.slash('kaizen-open v0.7.0 --dry-run', { ...ALICE, channelId: 'C0RANDOM' });
+    expect(textOf(elsewhere.body)).toMatch(/accepted only in its channel, C0DEPLOYS/);
+    expect(patches()).toBe(0);
+
+    // Anyone may approve kaizen-fast (no approver is listed), but that does not let anyone cancel it.
+    const waiting = jobIdOf((await bot.slash('kaizen-fast v0.7.0', ALICE)).body.text);
+    await waitForStatus('kaizen-fast', /Needs 1 more approval/);
+    expect(await click('rollback_cancel', waiting, MALLORY)).toMatch(/Only the requester or an approver/);
+    expect(textOf((await bot.slash(`cancel ${waiting}`, MALLORY)).body)).toMatch(
+      /You may not cancel this rollback of kaizen-fast: only its requester can/,
+    );
+    await waitForStatus('kaizen-fast', /Needs 1 more approval/);
+
+    const running = jobIdOf((await bot.slash('kaizen-open v0.7.0', ALICE)).body.text);
+    expect(textOf((await bot.slash(`cancel ${running}`, MALLORY)).body)).toMatch(
+      /You may not cancel this rollback of kaizen-open: only its requester can/,
+    );
+    await waitForStatus('kaizen-open', /Rolled back kaizen-open/);
+    const denied = [...(await audit('service=kaizen-open')), ...(await audit(`jobId=${waiting}`))].filter(
+      (e) => e.type === 'denied',
+    );
+    expect(denied.map((e) => `${e.actor.name}: ${e.detail?.split(':')[0] ?? ''}`)).toEqual(
+      expect.arrayContaining(['alice: permissions (none set', 'mallory: permissions (none set']),
+    );
+  });
+
   it('two users at the same moment: exactly one job; the other is told which one holds the service', async () => {
     const [a, b] = await Promise.all([
       bot.slash('kaizen-open v0.7.0', ALICE),

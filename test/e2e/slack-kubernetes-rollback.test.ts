@@ -72,7 +72,7 @@ describe('/rollback on Kubernetes, end to end through Slack, BullMQ and the clus
         kaizen: {
           name: 'kaizen',
           environment: 'production',
-          channel: 'C0INCIDENT',
+          channel: CHANNEL,
           strategy: 'kubernetes',
           kubernetes: {
             namespace: 'default',
@@ -89,7 +89,7 @@ describe('/rollback on Kubernetes, end to end through Slack, BullMQ and the clus
         },
         billing: {
           name: 'billing',
-          channel: 'C0BILLING',
+          channel: CHANNEL,
           strategy: 'kubernetes',
           kubernetes: { deployment: 'billing', container: 'billing', image: 'billing' },
         },

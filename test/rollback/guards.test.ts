@@ -106,7 +106,7 @@ describe('a refusing guard, end to end', () => {
       services: {
         kaizen: {
           name: 'kaizen',
-          channel: 'C0INCIDENT',
+          channel: 'C0DEPLOYS',
           strategy: 'kubernetes',
           kubernetes: { namespace: 'default', deployment: 'kaizen', container: 'kaizen', image: 'kaizen' },
           guards: {

@@ -1,6 +1,8 @@
 /**
  * The kaizen service YAML (as an object) that end-to-end tests and benchmarks write to their catalog: a
  * Deployment `kaizen` in `default` on the fake cluster's current context, image repository `kaizen`.
+ * Its `permissions:` accept requests in the two channels the tests post from (`C0DEPLOYS`, the default of
+ * test/support/slack-request.ts, and its incident channel); `extra` may replace them.
  */
 export function kaizenService(
   rolloutTimeout = '60s',
@@ -18,6 +20,7 @@ export function kaizenService(
       image: 'kaizen',
       rolloutTimeout,
     },
+    permissions: { channels: ['C0DEPLOYS', 'C0INCIDENT'] },
     ...extra,
   };
 }

@@ -19,10 +19,15 @@ interface Principals {
 
 const ALLOWED: PermissionDecision = { allowed: true };
 
+/** The rule a denial names when the service has no `permissions:` section (the safe default). */
+export const DEFAULT_PERMISSIONS_RULE = 'permissions (none set: the default)';
+
 /**
- * Who may request and approve a rollback of a service, from its `permissions:` (and `approval.approvers`)
- * section. A service without `permissions:` may be requested by anyone in any channel. Group membership
- * comes from the {@link GroupDirectory}; when it cannot be asked, the answer is "denied", never "allowed".
+ * Who may request, approve and cancel a rollback of a service, from its `permissions:` (and
+ * `approval.approvers`) section. A service without `permissions:` may be requested only in its own
+ * `channel` (surfaces without a channel, such as the CLI, are not limited by it), and a rollback of it may
+ * be cancelled only by its requester or a listed approver. Group membership comes from the
+ * {@link GroupDirectory}; when it cannot be asked, the answer is "denied", never "allowed".
  */
 export class PermissionPolicy {
   constructor(private readonly groups?: GroupDirectory) {}
@@ -34,9 +39,9 @@ export class PermissionPolicy {
     signal?: AbortSignal,
   ): Promise<PermissionDecision> {
     const permissions = service.permissions;
-    if (!permissions) return ALLOWED;
-    const channels = permissions.channels;
     const inChat = channel.id !== undefined || channel.name !== undefined;
+    if (!permissions) return inChat ? ownChannelOnly(service, channel) : ALLOWED;
+    const channels = permissions.channels;
     if (
       channels.length > 0 &&
       inChat &&
@@ -55,6 +60,39 @@ export class PermissionPolicy {
       message: `You are not allowed to request rollbacks of ${service.name} (${service.environment}).`,
       action: 'request a rollback',
     });
+  }
+
+  /**
+   * Who may cancel a rollback: its requester; an approver; and, when the service has a `permissions:`
+   * section, anyone it lets request here. Without one, only the requester and the approvers listed in
+   * `approval.approvers` (an empty list lets anyone approve, but not cancel someone else's rollback).
+   */
+  async mayCancel(
+    service: ServiceConfig,
+    actor: Actor,
+    requesterId: string,
+    channel: RequestChannel = {},
+    signal?: AbortSignal,
+  ): Promise<PermissionDecision> {
+    if (actor.id === requesterId) return ALLOWED;
+    const approvers = service.approval.approvers.length > 0 || service.permissions?.approve !== undefined;
+    // A service that takes no approvals has no approvers: mayApprove would let anyone "approve" it.
+    const countsAsApprover = service.permissions ? service.approval.required > 0 : approvers;
+    if (countsAsApprover && (await this.mayApprove(service, actor, signal)).allowed) return ALLOWED;
+    if (!service.permissions) {
+      return {
+        allowed: false,
+        rule: DEFAULT_PERMISSIONS_RULE,
+        message: `You may not cancel this rollback of ${service.name}: only its requester${approvers ? ' or an approver' : ''} can.`,
+        hint: `Ask the requester${approvers ? ' or an approver' : ''}. A permissions: section in ${service.name}'s file can let more people cancel.`,
+      };
+    }
+    const asRequester = await this.mayRequest(service, actor, channel, signal);
+    if (asRequester.allowed) return ALLOWED;
+    return {
+      ...asRequester,
+      message: `You may not cancel this rollback of ${service.name}: only its requester, someone allowed to request rollbacks of ${service.name} here, or an approver can.`,
+    };
   }
 
   async mayApprove(
@@ -119,4 +157,16 @@ export class PermissionPolicy {
         : `Nobody may ${denial.action} here.`,
     };
   }
+}
+
+/** The default without `permissions:`: requests only in the service's own (incident) channel. */
+function ownChannelOnly(service: ServiceConfig, channel: RequestChannel): PermissionDecision {
+  const own = service.channel;
+  if (own === channel.id || (channel.name !== undefined && own === `#${channel.name}`)) return ALLOWED;
+  return {
+    allowed: false,
+    rule: DEFAULT_PERMISSIONS_RULE,
+    message: `Rollbacks of ${service.name} (${service.environment}) are accepted only in its channel, ${own}.`,
+    hint: `Ask in ${own}, or give ${service.name} a permissions: section listing the channels and people allowed (docs/service-catalog.md#permissions).`,
+  };
 }

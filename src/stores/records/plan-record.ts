@@ -17,6 +17,7 @@ const planSchema: z.ZodType<RollbackPlan> = z.object({
     channelName: z.string().optional(),
     breakGlass: z.boolean().optional(),
     force: z.boolean().optional(),
+    recover: z.boolean().optional(),
     forward: z.boolean().optional(),
     allowUnlisted: z.boolean().optional(),
     remedy: z.object({ kind: z.enum(['restore_backup', 'rollout_restart']), fromJob: z.string() }).optional(),

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { serviceSchema } from '../../../src/config/service-schema.js';
 import type { GroupDirectory } from '../../../src/rollback/policy/group-directory.js';
 import { GroupDirectoryUnavailableError } from '../../../src/rollback/policy/group-directory-unavailable-error.js';
-import { PermissionPolicy } from '../../../src/rollback/policy/permission-policy.js';
+import {
+  DEFAULT_PERMISSIONS_RULE,
+  PermissionPolicy,
+} from '../../../src/rollback/policy/permission-policy.js';
 
 const base = {
   name: 'kaizen',
@@ -30,10 +33,51 @@ function groups(
 }
 
 describe('PermissionPolicy', () => {
-  it('lets anyone request anywhere when the service has no permissions section', async () => {
+  it('without a permissions section, accepts requests only in the service channel (by id or #name)', async () => {
+    const policy = new PermissionPolicy();
     const service = serviceSchema.parse(base);
-    const decision = await new PermissionPolicy().mayRequest(service, dave, { id: 'C0ANY' });
-    expect(decision.allowed).toBe(true);
+    expect(await policy.mayRequest(service, dave, { id: 'C0ANY', name: 'random' })).toMatchObject({
+      allowed: false,
+      rule: DEFAULT_PERMISSIONS_RULE,
+      message: 'Rollbacks of kaizen (production) are accepted only in its channel, C0INCIDENT.',
+    });
+    expect((await policy.mayRequest(service, dave, { id: 'C0INCIDENT' })).allowed).toBe(true);
+    // A direct message is not the service's channel either.
+    expect((await policy.mayRequest(service, dave, { id: 'D0DAVE' })).allowed).toBe(false);
+    const named = serviceSchema.parse({ ...base, channel: '#incident-kaizen' });
+    expect((await policy.mayRequest(named, dave, { id: 'C0X', name: 'incident-kaizen' })).allowed).toBe(true);
+    expect((await policy.mayRequest(named, dave, { id: 'C0X', name: 'random' })).allowed).toBe(false);
+    // Surfaces without a channel (CLI, console) are not limited by a channel rule.
+    expect((await policy.mayRequest(service, dave)).allowed).toBe(true);
+  });
+
+  it('without a permissions section, only the requester or a listed approver may cancel', async () => {
+    const policy = new PermissionPolicy();
+    const open = serviceSchema.parse({ ...base, approval: { required: 1 } });
+    expect((await policy.mayCancel(open, alice, 'U0ALICE', { id: 'C0INCIDENT' })).allowed).toBe(true);
+    // Anyone may approve when no approver is listed, but that does not let anyone cancel.
+    expect(await policy.mayCancel(open, dave, 'U0ALICE', { id: 'C0INCIDENT' })).toMatchObject({
+      allowed: false,
+      rule: DEFAULT_PERMISSIONS_RULE,
+      message: 'You may not cancel this rollback of kaizen: only its requester can.',
+    });
+    const listed = serviceSchema.parse({ ...base, approval: { required: 1, approvers: ['U0DAVE'] } });
+    expect((await policy.mayCancel(listed, dave, 'U0ALICE', { id: 'C0RANDOM' })).allowed).toBe(true);
+    const bob = { id: 'U0BOB', name: 'bob', source: 'slack' } as const;
+    expect(await policy.mayCancel(listed, bob, 'U0ALICE', { id: 'C0INCIDENT' })).toMatchObject({
+      allowed: false,
+      message: 'You may not cancel this rollback of kaizen: only its requester or an approver can.',
+    });
+  });
+
+  it('with a permissions section, whoever may request here may also cancel (as before)', async () => {
+    const policy = new PermissionPolicy();
+    const service = serviceSchema.parse({ ...base, permissions: { channels: ['C0DEPLOYS'] } });
+    expect((await policy.mayCancel(service, dave, 'U0ALICE', { id: 'C0DEPLOYS' })).allowed).toBe(true);
+    expect(await policy.mayCancel(service, dave, 'U0ALICE', { id: 'C0RANDOM' })).toMatchObject({
+      allowed: false,
+      rule: 'permissions.channels',
+    });
   });
 
   it('names the channel rule, and does not ask Slack about a listed user', async () => {

@@ -30,7 +30,8 @@ export function helmSteps(helm: HelmSection, target: HelmTarget, runner: Command
         const history = await readHelmHistory(runner, helm, ctx.signal);
         const latest = history[history.length - 1] as HelmRevision;
         findRevision(history, target.revision, helm);
-        if (latest.status.startsWith('pending-')) {
+        const recovering = target.recovery === true && latest.revision === target.fromRevision;
+        if (latest.status.startsWith('pending-') && !recovering) {
           throw new PermanentError(
             'helm_operation_pending',
             `Helm release ${helm.release} is in ${latest.status} (revision ${latest.revision}).`,
@@ -49,7 +50,13 @@ export function helmSteps(helm: HelmSection, target: HelmTarget, runner: Command
             },
           );
         }
-        return { summary: `${latest.status}, no operation in progress` };
+        if (recovering)
+          await ctx.detail(
+            `Recovery: revision ${latest.revision} is still ${latest.status}, as planned; rolling back from it.`,
+          );
+        return {
+          summary: recovering ? `${latest.status}: recovering` : `${latest.status}, no operation in progress`,
+        };
       },
     },
     helmRollbackStep(helm, target, runner),

@@ -6,14 +6,13 @@ import type { CommandRunner, CommandRunnerFactory } from '../../ports/command-ru
 import type { RollbackStep } from '../../step.js';
 import type { ResolvedPlan, Strategy, StrategyCallOptions, VersionEntry } from '../../strategy.js';
 import { strategySection } from '../strategy-section.js';
-import { formatCommand } from '../host/format-command.js';
 import { createHostVerifyStep } from '../host/host-verify-step.js';
 import { chooseHelmRevision } from './choose-helm-revision.js';
-import { helmRollbackArgv, helmStatusArgv, helmTargetLabel } from './helm-commands.js';
 import { describeRevision, GOOD_STATUSES, readHelmHistory } from './helm-history.js';
 import { helmPendingTrap } from './helm-pending-trap.js';
+import { helmRollbackPlan, resolveHelmRecovery } from './helm-recovery.js';
 import { helmSteps } from './helm-steps.js';
-import { parseHelmTarget, type HelmTarget } from './helm-target.js';
+import { parseHelmTarget } from './helm-target.js';
 
 export interface HelmStrategyOptions {
   runnerFactory: CommandRunnerFactory;
@@ -50,34 +49,11 @@ export class HelmStrategy implements Strategy {
   ): Promise<ResolvedPlan> {
     const helm = this.section(service);
     const history = await readHelmHistory(this.runner(), helm, options.signal);
-    const pending = helmPendingTrap(helm, history);
+    if (request.recover) return resolveHelmRecovery(helm, history);
+    const pending = helmPendingTrap(helm, history, service.name);
     if (pending) throw pending;
     const { current, target } = chooseHelmRevision(helm.release, history, request);
-    const resolved: HelmTarget = {
-      release: helm.release,
-      namespace: helm.namespace,
-      revision: target.revision,
-      chart: target.chart,
-      appVersion: target.app_version,
-      fromRevision: current.revision,
-      fromChart: current.chart,
-      fromAppVersion: current.app_version,
-    };
-    const where = helmTargetLabel(helm);
-    return {
-      from: describeRevision(current),
-      to: describeRevision(target),
-      target: { ...resolved },
-      actions: [
-        { target: where, description: formatCommand(helmRollbackArgv(helm, target.revision)) },
-        { target: where, description: formatCommand(helmStatusArgv(helm)) },
-      ],
-      knownFrom: 'history',
-      versions: {
-        ...(current.app_version ? { from: current.app_version } : {}),
-        ...(target.app_version ? { to: target.app_version } : {}),
-      },
-    };
+    return helmRollbackPlan(helm, current, target);
   }
 
   steps(service: ServiceConfig, target: Record<string, unknown>): RollbackStep[] {

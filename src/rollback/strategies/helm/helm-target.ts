@@ -11,6 +11,8 @@ export const helmTargetSchema = z.object({
   fromRevision: z.number().int().positive(),
   fromChart: z.string(),
   fromAppVersion: z.string(),
+  /** `--recover`: `fromRevision` is stuck in pending-*, and rolling back from it is the point. */
+  recovery: z.boolean().optional(),
 });
 export type HelmTarget = z.output<typeof helmTargetSchema>;
 
