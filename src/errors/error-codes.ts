@@ -72,6 +72,8 @@ export type RequestErrorCode =
   | 'break_glass_needs_reason'
   /** From the CLI, for a service that needs approvals, without `--break-glass`: the CLI cannot collect them. */
   | 'approval_required'
+  /** A checklist tick names a list or an item the rollback does not have (or it has not ended yet). */
+  | 'unknown_checklist_item'
   /** A CLI value holds both kinds of quote followed by spaces: it cannot be passed to the command grammar. */
   | 'unquotable';
 

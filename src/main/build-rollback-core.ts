@@ -21,6 +21,7 @@ import type { CommandRunnerFactory } from '../rollback/ports/command-runner.js';
 import type { KubernetesClusterFactory } from '../rollback/ports/kubernetes-cluster.js';
 import { CancelService } from '../rollback/cancel-service.js';
 import type { EvidenceSnapshots } from '../rollback/evidence-snapshots.js';
+import { ChecklistService } from '../rollback/checklist-service.js';
 import { RollbackService } from '../rollback/rollback-service.js';
 import type { Strategy } from '../rollback/strategy.js';
 import type { AppConfig } from './app-config.js';
@@ -80,6 +81,8 @@ export interface RollbackCore {
   evidence: Evidence | undefined;
   /** On-demand bundles (`/rollback snapshot`, the CLI, the API); refused with a message without evidence. */
   snapshots: EvidenceSnapshots;
+  /** Ticks and unticks the checklists of ended rollbacks, from Slack, the console and the report page. */
+  checklists: ChecklistService;
   /** Closes the queue producer and every Redis connection. */
   close(): Promise<void>;
 }
@@ -185,6 +188,7 @@ export async function buildRollbackCore(
     incidentRollbacks: new RedisIncidentRollbacks(redis, keys),
     evidence,
     snapshots,
+    checklists: new ChecklistService({ progress, audit }),
     async close() {
       await cancellation.close();
       await governance.approvalExpiry.close();

@@ -101,6 +101,7 @@ export async function startSlack(slack: NonNullable<AppConfig['slack']>, deps: S
     log,
     incidentRollbacks: core.incidentRollbacks,
     reportUrl,
+    checklists: core.checklists,
   });
   const surface = new SlackStatusSurface({
     client,

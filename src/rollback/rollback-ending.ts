@@ -1,3 +1,4 @@
+import { BOT_TICKER, tickWhatTheBotKnows } from './bot-ticks.js';
 import { describeCancellation, type CancelPoint } from './cancel-report.js';
 import { CancelledError, describeError } from '../errors/rollback-error.js';
 import type { AuditEntry } from './ports/audit-log.js';
@@ -68,7 +69,21 @@ export function applyEnding(s: ProgressSnapshot, ending: RollbackEnding, context
       };
       break;
   }
-  s.checklists = context.checklists;
+  s.checklists = structuredClone(context.checklists);
+  tickWhatTheBotKnows(s, s.endedAt);
+}
+
+/** The audit entries of the items the bot ticked as the rollback ended (with the evidence that answered each). */
+export function botTickAudit(s: ProgressSnapshot): Omit<AuditEntry, 'service' | 'jobId'>[] {
+  return s.checklists.flatMap((list) =>
+    list.items
+      .filter((item) => item.done && item.by?.source === 'bot')
+      .map((item) => ({
+        type: 'checklist_ticked' as const,
+        actor: { id: BOT_TICKER.id, name: BOT_TICKER.name, source: 'http' as const },
+        detail: `${list.id}/${item.id}: ${item.evidence ?? ''}`,
+      })),
+  );
 }
 
 /** The audit entries of an ending, in order; `summary` is the outcome line the final snapshot carries. */

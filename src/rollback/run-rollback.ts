@@ -17,6 +17,7 @@ import { isFinished, type Checklist, type ProgressSnapshot } from './progress-sn
 import type { RetryPolicy } from './retry-with-backoff.js';
 import {
   applyEnding,
+  botTickAudit,
   endingAudit,
   WORKER_ACTOR,
   type EndingContext,
@@ -162,6 +163,7 @@ class RollbackRun {
     const draft = structuredClone(this.tracker.snapshot);
     applyEnding(draft, ending, context);
     for (const entry of endingAudit(ending, draft.outcome?.summary ?? '')) await this.audit(entry);
+    for (const entry of botTickAudit(draft)) await this.audit(entry);
     await this.tracker.update((s) => applyEnding(s, ending, context));
   }
 

@@ -60,6 +60,8 @@ export class RedisSlackStatusStore implements SlackStatusStore {
           .map(([id, s]) => [id, { ts: s.ts ?? '', details: s.details ?? 0, drawnAt: s.drawnAt ?? 0 }]),
       ),
       checklistsPosted: hash.checklistsPosted === '1',
+      ...(hash.checklistsTs ? { checklistsTs: hash.checklistsTs } : {}),
+      ...(hash.checklistsKey ? { checklistsKey: hash.checklistsKey } : {}),
     };
   }
 
@@ -78,13 +80,20 @@ export class RedisSlackStatusStore implements SlackStatusStore {
 
   async update(
     jobId: string,
-    drawn: Partial<Pick<SlackStatusBinding, 'renderedVersion' | 'drawnAt' | 'checklistsPosted'>>,
+    drawn: Partial<
+      Pick<
+        SlackStatusBinding,
+        'renderedVersion' | 'drawnAt' | 'checklistsPosted' | 'checklistsTs' | 'checklistsKey'
+      >
+    >,
   ): Promise<void> {
     const key = this.keys.slackBinding(jobId);
     const fields: Record<string, string | number> = {};
     if (drawn.renderedVersion !== undefined) fields.renderedVersion = drawn.renderedVersion;
     if (drawn.drawnAt !== undefined) fields.drawnAt = drawn.drawnAt;
     if (drawn.checklistsPosted !== undefined) fields.checklistsPosted = drawn.checklistsPosted ? '1' : '0';
+    if (drawn.checklistsTs !== undefined) fields.checklistsTs = drawn.checklistsTs;
+    if (drawn.checklistsKey !== undefined) fields.checklistsKey = drawn.checklistsKey;
     if (Object.keys(fields).length === 0) return;
     const multi = this.redis.multi().hset(key, fields);
     if (drawn.checklistsPosted) multi.hdel(key, 'intent:checklists');

@@ -19,6 +19,10 @@ export interface SlackStatusBinding {
   /** The thread reply of each step that has details, by step id. */
   steps: Record<string, StepThreadBinding>;
   checklistsPosted: boolean;
+  /** The checklists message (redrawn as people tick items), once recorded. */
+  checklistsTs?: string;
+  /** What the checklists message shows (who ticked what), so a render redraws it only when it changed. */
+  checklistsKey?: string;
 }
 
 /**
@@ -60,7 +64,12 @@ export interface SlackStatusStore {
   /** Records what was drawn of the status message since; clears the 'checklists' intent when they are posted. */
   update(
     jobId: string,
-    drawn: Partial<Pick<SlackStatusBinding, 'renderedVersion' | 'drawnAt' | 'checklistsPosted'>>,
+    drawn: Partial<
+      Pick<
+        SlackStatusBinding,
+        'renderedVersion' | 'drawnAt' | 'checklistsPosted' | 'checklistsTs' | 'checklistsKey'
+      >
+    >,
   ): Promise<void>;
   /** Records a step's thread reply as drawn; clears its intent. */
   bindStep(jobId: string, stepId: string, drawn: StepThreadBinding): Promise<void>;

@@ -1,5 +1,5 @@
 import type { webApi } from '@slack/bolt';
-import { renderChecklists, renderStatusMessage } from '../../render/slack/index.js';
+import { renderStatusMessage } from '../../render/slack/index.js';
 import { PermanentError, RetryableError } from '../../errors/rollback-error.js';
 import type { ProgressStore } from '../../rollback/ports/progress-store.js';
 import type { RollbackIndex } from '../../rollback/ports/rollback-queue.js';
@@ -11,6 +11,7 @@ import type { SlackStatusBinding, SlackStatusStore } from '../../stores/slack-st
 import { RENDER_LOCK_MS } from '../../stores/redis-slack-status-store.js';
 import type { ThreadAttachmentSource } from '../../evidence/thread-attachments.js';
 import { attachToThread } from './attach-to-thread.js';
+import { drawChecklists } from './draw-checklists.js';
 import { drawStepThreads } from './draw-step-threads.js';
 import { findPostedMessage, postMetadata } from './find-posted-message.js';
 import { SlackCalls } from './slack-calls.js';
@@ -78,6 +79,7 @@ export class SlackStatusSurface implements SnapshotSurface {
   private async drawLatest(jobId: string): Promise<boolean> {
     const snapshot = await this.options.progress.get(jobId);
     if (!snapshot) return false;
+    const { client, store } = this.options;
     const later = new Deferrals();
     const binding = await this.drawStatus(snapshot, later);
     let complete = true;
@@ -99,12 +101,12 @@ export class SlackStatusSurface implements SnapshotSurface {
     });
     if (!complete) return true;
     // The checklists close the thread: they wait until every step's reply is drawn.
-    if (!later.any()) await later.run(() => this.drawChecklists(snapshot, binding));
+    if (!later.any())
+      await later.run(() => drawChecklists(snapshot, binding, { client, store, calls: this.calls }));
     // Files last: a slow upload never holds back the status, the steps or the checklists.
     const source = this.options.attachments;
     const closed = binding.checklistsPosted || snapshot.checklists.length === 0;
     if (source && !later.any() && isFinished(snapshot) && !snapshot.dryRun && closed) {
-      const { client, store } = this.options;
       await later.run(() => attachToThread(snapshot, binding, { client, store, calls: this.calls, source }));
     }
     later.throwIfAny();
@@ -168,36 +170,6 @@ export class SlackStatusSurface implements SnapshotSurface {
       await store.update(jobId, { renderedVersion: snapshot.version, drawnAt: this.now() });
     });
     return binding;
-  }
-
-  /** Posts the checklists in the thread once the rollback ended. */
-  private async drawChecklists(snapshot: ProgressSnapshot, binding: SlackStatusBinding): Promise<void> {
-    if (!isFinished(snapshot) || snapshot.checklists.length === 0 || binding.checklistsPosted) return;
-    const { client, store } = this.options;
-    const { jobId } = snapshot;
-    const where = { channel: binding.channel, threadTs: binding.ts };
-    const found = (await store.intended(jobId, 'checklists'))
-      ? await findPostedMessage(client, this.calls, where, jobId, { kind: 'checklists' })
-      : undefined;
-    if (found === undefined) {
-      const lists = renderChecklists(snapshot.checklists);
-      await this.calls.call(
-        'chat.postMessage',
-        binding.channel,
-        'thread',
-        () =>
-          client.chat.postMessage({
-            channel: binding.channel,
-            thread_ts: binding.ts,
-            text: lists.text,
-            blocks: lists.blocks as never,
-            metadata: postMetadata(jobId, { kind: 'checklists' }),
-          }),
-        () => store.intend(jobId, 'checklists'),
-      );
-    }
-    await store.update(jobId, { checklistsPosted: true });
-    binding.checklistsPosted = true;
   }
 
   /** The channel the rollback was requested in, else the service's incident channel. */

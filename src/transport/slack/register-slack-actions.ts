@@ -1,4 +1,4 @@
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { App, BlockButtonAction, BlockCheckboxesAction } from '@slack/bolt';
 import type { SlackReply } from '../../queue/slack-reply-queue.js';
 import type { CommandHandler } from '../../commands/command-handler.js';
 import type { Logger } from '../../observability/logger.js';
@@ -13,6 +13,8 @@ import { APPROVE_ACTION, CANCEL_ACTION } from '../../render/slack/render-approva
 import type { ApprovalAnswer, ApprovalService } from '../../rollback/approval-service.js';
 import { describeError, InputError, RollbackError } from '../../errors/rollback-error.js';
 import type { Requester } from '../../rollback/progress-snapshot.js';
+import type { ChecklistService } from '../../rollback/checklist-service.js';
+import { CHECKLIST_ACTION, parseChecklistBlockId } from '../../render/slack/render-interactive-checklists.js';
 
 export interface SlackActionOptions {
   approvals: ApprovalService;
@@ -24,9 +26,12 @@ export interface SlackActionOptions {
   /** Remembers the rollbacks asked for from an incident announcement (for its post-mortem reminder). */
   incidentRollbacks?: Pick<RedisIncidentRollbacks, 'add'>;
   reportUrl?: (jobId: string) => string | undefined;
+  /** Ticks and unticks the checklist items of ended rollbacks (the checkboxes of the checklists message). */
+  checklists?: Pick<ChecklistService, 'set'>;
 }
 
 /** Sends one ephemeral answer to whoever clicked. */
+type ClickBody = BlockButtonAction | BlockCheckboxesAction;
 type Answer = (message: { text: string; blocks: unknown[] }) => Promise<void>;
 
 /**
@@ -35,7 +40,7 @@ type Answer = (message: { text: string; blocks: unknown[] }) => Promise<void>;
  */
 export function registerSlackActions(app: App, options: SlackActionOptions): void {
   const { approvals, commands, log } = options;
-  const replyTo = (body: BlockButtonAction): Answer => {
+  const replyTo = (body: ClickBody): Answer => {
     const requestedAt = Date.now();
     return (message) =>
       options.replies
@@ -61,6 +66,23 @@ export function registerSlackActions(app: App, options: SlackActionOptions): voi
     const reply = await incidentButtonClicked(options, action.value ?? '', clicker(body), body.channel?.id);
     const reportUrl = options.reportUrl;
     await replyTo(body)(renderCommandReply(reply, reportUrl ? { reportUrl } : {}));
+  });
+
+  app.action<BlockCheckboxesAction>(CHECKLIST_ACTION, async ({ ack, body, action }) => {
+    await ack();
+    const checklists = options.checklists;
+    const target = parseChecklistBlockId(action.block_id);
+    if (!checklists || !target) return;
+    const done = action.selected_options.some((o) => o.value === 'done');
+    const by = clicker(body);
+    try {
+      await checklists.set({ ...target, done, by });
+    } catch (error) {
+      if (!(error instanceof InputError))
+        log.warn({ error: describeError(error) }, 'a checklist tick failed');
+      const described = error instanceof RollbackError ? replyError(error) : internalError();
+      await replyTo(body)(renderCommandReply({ kind: 'error', error: described }));
+    }
   });
 
   // The diagnosis message's buttons: a new job through the command handler (permissions, approvals, lock,
@@ -141,7 +163,7 @@ async function incidentButtonClicked(
   );
 }
 
-function clicker(body: BlockButtonAction): Requester {
+function clicker(body: ClickBody): Requester {
   return { id: body.user.id, name: body.user.username ?? body.user.name ?? body.user.id, source: 'slack' };
 }
 
@@ -151,14 +173,15 @@ async function answer(send: Answer, log: Logger, run: () => Promise<ApprovalAnsw
     await send(renderCommandReply({ kind: 'notice', text: result.message }));
   } catch (error) {
     if (!(error instanceof InputError)) log.warn({ error: describeError(error) }, 'a button click failed');
-    const described =
-      error instanceof RollbackError
-        ? replyError(error)
-        : {
-            code: 'internal' as const,
-            message: 'Something went wrong on the bot; nothing was changed.',
-            hint: 'Try again.',
-          };
+    const described = error instanceof RollbackError ? replyError(error) : internalError();
     await send(renderCommandReply({ kind: 'error', error: described }));
   }
+}
+
+function internalError() {
+  return {
+    code: 'internal' as const,
+    message: 'Something went wrong on the bot; nothing was changed.',
+    hint: 'Try again.',
+  };
 }

@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import type { webApi } from '@slack/bolt';
+import { renderInteractiveChecklists } from '../../render/slack/render-interactive-checklists.js';
+import { isFinished, type Checklist, type ProgressSnapshot } from '../../rollback/progress-snapshot.js';
+import type { SlackStatusBinding, SlackStatusStore } from '../../stores/slack-status-store.js';
+import { findPostedMessage, postMetadata } from './find-posted-message.js';
+import type { SlackCalls } from './slack-calls.js';
+
+export interface ChecklistDrawing {
+  client: webApi.WebClient;
+  store: SlackStatusStore;
+  calls: SlackCalls;
+}
+
+/**
+ * The checklists close the thread once the rollback ended: posted once, with a checkbox per item, then
+ * edited in place whenever someone (or the bot) ticks or unticks an item, so the message shows who did and
+ * when. A render that finds nothing changed since it last drew them makes no call.
+ */
+export async function drawChecklists(
+  snapshot: ProgressSnapshot,
+  binding: SlackStatusBinding,
+  drawing: ChecklistDrawing,
+): Promise<void> {
+  if (!isFinished(snapshot) || snapshot.checklists.length === 0) return;
+  const { client, store, calls } = drawing;
+  const { jobId } = snapshot;
+  const { channel } = binding;
+  const message = renderInteractiveChecklists(jobId, snapshot.checklists);
+  const key = checklistsKey(snapshot.checklists);
+  let ts = binding.checklistsTs;
+  if (!binding.checklistsPosted) {
+    const where = { channel, threadTs: binding.ts };
+    const found = (await store.intended(jobId, 'checklists'))
+      ? await findPostedMessage(client, calls, where, jobId, { kind: 'checklists' })
+      : undefined;
+    if (found === undefined) {
+      const posted = await calls.call(
+        'chat.postMessage',
+        channel,
+        'thread',
+        () =>
+          client.chat.postMessage({
+            channel,
+            thread_ts: binding.ts,
+            text: message.text,
+            blocks: message.blocks as never,
+            metadata: postMetadata(jobId, { kind: 'checklists' }),
+          }),
+        () => store.intend(jobId, 'checklists'),
+      );
+      return record(drawing, jobId, binding, String(posted.ts), key);
+    }
+    // Posted before a crash, never recorded: adopt it and bring it up to date.
+    ts = found;
+    await record(drawing, jobId, binding, found, '');
+  }
+  // Posted by a bot that did not yet record the message: it stays as it was drawn.
+  if (ts === undefined || binding.checklistsKey === key) return;
+  const target = ts;
+  await calls.call('chat.update', channel, 'thread', () =>
+    client.chat.update({ channel, ts: target, text: message.text, blocks: message.blocks as never }),
+  );
+  await record(drawing, jobId, binding, target, key);
+}
+
+async function record(
+  { store }: ChecklistDrawing,
+  jobId: string,
+  binding: SlackStatusBinding,
+  ts: string,
+  key: string,
+): Promise<void> {
+  await store.update(jobId, { checklistsPosted: true, checklistsTs: ts, checklistsKey: key });
+  Object.assign(binding, { checklistsPosted: true, checklistsTs: ts, checklistsKey: key });
+}
+
+/** What the lists show: each item's state, who and when. */
+function checklistsKey(checklists: readonly Checklist[]): string {
+  const state = checklists.flatMap((list) =>
+    list.items.map((i) => [list.id, i.id, i.done === true, i.by?.id ?? '', i.at ?? '']),
+  );
+  return createHash('sha256').update(JSON.stringify(state)).digest('hex').slice(0, 32);
+}
