@@ -147,7 +147,7 @@ describe('Slack status surface: call budget and crash safety', () => {
     await slack.waitFor(() =>
       slack.callsTo('chat.postMessage').some((c) => c.args['thread_ts'] !== undefined),
     );
-    s = await next(s, (d) => {
+    await next(s, (d) => {
       d.state = 'succeeded';
     });
     await drawing;
