@@ -8,7 +8,8 @@ import type { RollbackCore } from './build-rollback-core.js';
 
 export interface RollbackWatch {
   queue: RollbackWatchQueue;
-  worker: Worker;
+  /** One worker per served site: a look reads its site's cluster. */
+  workers: Worker[];
   /** ROLLBACK_WATCH_MINUTES in ms (0: rollbacks are not watched). */
   windowMs: number;
   /** The outbox the watch notes reverts in (only with PagerDuty's API configured). */
@@ -20,7 +21,12 @@ export interface RollbackWatch {
  * ROLLBACK_WATCH_INTERVAL_SECONDS), run by the worker role: its delayed-job queue and worker, and the
  * outbox a revert is noted in when the rollback answers a PagerDuty incident.
  */
-export function startRollbackWatch(config: AppConfig, core: RollbackCore, log: Logger): RollbackWatch {
+export function startRollbackWatch(
+  config: AppConfig,
+  core: RollbackCore,
+  log: Logger,
+  sites: string[],
+): RollbackWatch {
   const settings = config.watch ?? { minutes: 15, intervalSeconds: 10 };
   const queue = new RollbackWatchQueue(
     core.connection,
@@ -43,6 +49,8 @@ export function startRollbackWatch(config: AppConfig, core: RollbackCore, log: L
     audit: core.audit,
     ...(outbox ? { incidentNotes: outbox } : {}),
   });
-  const worker = queue.startWorker(core.connection, (jobId, until) => watcher.check(jobId, until), log);
-  return { queue, worker, windowMs: Math.round(settings.minutes * 60_000), outbox };
+  const workers = sites.map((site) =>
+    queue.startWorker(core.connection, (jobId, until) => watcher.check(jobId, until), log, site),
+  );
+  return { queue, workers, windowMs: Math.round(settings.minutes * 60_000), outbox };
 }

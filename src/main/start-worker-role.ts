@@ -26,7 +26,7 @@ import type { AppConfig } from './app-config.js';
 import type { RollbackCore } from './build-rollback-core.js';
 import type { RoleHandle } from './role-handle.js';
 import { siteSettings, type SiteSettings } from './site-settings.js';
-import { startRollbackWatch } from './start-rollback-watch.js';
+import { startRollbackWatch, type RollbackWatch } from './start-rollback-watch.js';
 import { WatchOnSuccessProgressStore } from '../rollback/watch/watch-on-success-progress-store.js';
 
 export interface WorkerRoleOverrides {
@@ -46,6 +46,24 @@ export interface WorkerRole extends RoleHandle {
 }
 
 /**
+ * The worker's progress store: counted in metrics, starting the watch of a succeeded rollback on a worker
+ * of the service's site, and marking the service rolled back before the success is published.
+ */
+function workerProgressStore(core: RollbackCore, watch: RollbackWatch, log: Logger, metrics: Metrics) {
+  return new MetricsProgressStore(
+    new WatchOnSuccessProgressStore(
+      new MarkOnSuccessProgressStore(core.progress, core.governance.marks, log.child({ component: 'marks' })),
+      watch.queue,
+      watch.windowMs,
+      log.child({ component: 'watch' }),
+      Date.now,
+      (service) => core.catalog.get(service)?.site,
+    ),
+    metrics,
+  );
+}
+
+/**
  * The worker role: the domain's executor (snapshots counted in the metrics, the service marked rolled
  * back on success) behind one BullMQ worker per served site (WORKER_SITES) that listens for cancels from
  * every process, a planning worker per site for web processes that plan on the sites, a heartbeat that
@@ -60,24 +78,12 @@ export async function startWorkerRole(
   const settings = siteSettings(config.sites);
   const strategies = servedStrategies(core.strategies, settings);
   await core.cancellation.start();
-  const watch = startRollbackWatch(config, core, log.child({ component: 'watch' }));
+  const watch = startRollbackWatch(config, core, log.child({ component: 'watch' }), settings.workerSites);
   const executor = new RollbackExecutor({
     catalog: core.catalog,
     strategies,
     guardRunner: (overrides.runnerFactory ?? createCommandRunnerFactory({ log }))({ name: 'local' }),
-    progress: new MetricsProgressStore(
-      new WatchOnSuccessProgressStore(
-        new MarkOnSuccessProgressStore(
-          core.progress,
-          core.governance.marks,
-          log.child({ component: 'marks' }),
-        ),
-        watch.queue,
-        watch.windowMs,
-        log.child({ component: 'watch' }),
-      ),
-      deps.metrics,
-    ),
+    progress: workerProgressStore(core, watch, log, deps.metrics),
     locks: core.locks,
     memory: (jobId) => new RedisJobMemory(core.redis, core.keys, jobId),
     log: log.child({ component: 'worker' }),
@@ -141,7 +147,7 @@ export async function startWorkerRole(
     siteWorkers,
     http: http?.server,
     httpUrl: http?.url,
-    workers: [watch.worker],
+    workers: watch.workers,
     closers: [
       () => watch.queue.close(),
       () => watch.outbox?.close() ?? Promise.resolve(),

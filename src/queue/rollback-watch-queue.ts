@@ -3,8 +3,17 @@ import { describeError } from '../errors/rollback-error.js';
 import type { Logger } from '../observability/logger.js';
 import type { RollbackWatchTimer } from '../rollback/ports/rollback-watch-timer.js';
 import type { WatchResult } from '../rollback/watch/rollback-watcher.js';
+import { DEFAULT_SITE } from './site-queues.js';
 
 export const ROLLBACK_WATCH_QUEUE = 'rollback-watch';
+
+/**
+ * The watch queue of a site: a look reads the site's cluster, so only a worker of that site may take it.
+ * The default site keeps the queue's first name.
+ */
+export function rollbackWatchQueueName(site: string = DEFAULT_SITE): string {
+  return site === DEFAULT_SITE ? ROLLBACK_WATCH_QUEUE : `${ROLLBACK_WATCH_QUEUE}-${site}`;
+}
 
 interface WatchCheckData {
   jobId: string;
@@ -12,6 +21,8 @@ interface WatchCheckData {
   until: string;
   /** Which look this is (0 the first): part of the BullMQ job id, so each look is enqueued once. */
   look: number;
+  /** The service's site: the looks stay in that site's queue. */
+  site?: string;
 }
 
 const KEEP = { age: 24 * 3600 };
@@ -23,24 +34,35 @@ const KEEP = { age: 24 * 3600 };
  * recovery and a look is never scheduled twice. Survives restarts: the chain lives in Redis.
  */
 export class RollbackWatchQueue implements RollbackWatchTimer {
-  readonly queue: Queue<WatchCheckData>;
+  private readonly queues = new Map<string, Queue<WatchCheckData>>();
 
   constructor(
-    connection: ConnectionOptions,
+    private readonly connection: ConnectionOptions,
     private readonly prefix: string,
     private readonly intervalMs: number,
-    log?: Logger,
-  ) {
-    this.queue = new Queue<WatchCheckData>(ROLLBACK_WATCH_QUEUE, { connection, prefix: `${prefix}:bull` });
-    this.queue.on('error', (error) => log?.warn({ err: error }, 'rollback watch queue: Redis error'));
+    private readonly log?: Logger,
+  ) {}
+
+  /** The queue of `site` (the default site's when none is named), opened on first use. */
+  queueFor(site: string = DEFAULT_SITE): Queue<WatchCheckData> {
+    let queue = this.queues.get(site);
+    if (!queue) {
+      queue = new Queue<WatchCheckData>(rollbackWatchQueueName(site), {
+        connection: this.connection,
+        prefix: `${this.prefix}:bull`,
+      });
+      queue.on('error', (error) => this.log?.warn({ err: error }, 'rollback watch queue: Redis error'));
+      this.queues.set(site, queue);
+    }
+    return queue;
   }
 
-  start(jobId: string, until: Date): Promise<void> {
-    return this.enqueue({ jobId, until: until.toISOString(), look: 0 }, 0);
+  start(jobId: string, until: Date, site?: string): Promise<void> {
+    return this.enqueue({ jobId, until: until.toISOString(), look: 0, ...(site ? { site } : {}) }, 0);
   }
 
   private async enqueue(data: WatchCheckData, delay: number): Promise<void> {
-    await this.queue.add('look', data, {
+    await this.queueFor(data.site).add('look', data, {
       jobId: `watch-${data.jobId}-${data.look}`,
       delay,
       attempts: 5,
@@ -50,14 +72,18 @@ export class RollbackWatchQueue implements RollbackWatchTimer {
     });
   }
 
-  /** Runs the looks: `check` answers holding (look again after the interval), reverted or over (stop). */
+  /**
+   * Runs the looks of `site`'s rollbacks: `check` answers holding (look again after the interval), reverted
+   * or over (stop).
+   */
   startWorker(
     connection: ConnectionOptions,
     check: (jobId: string, until: Date) => Promise<WatchResult>,
     log: Logger,
+    site: string = DEFAULT_SITE,
   ): Worker<WatchCheckData> {
     const worker = new Worker<WatchCheckData>(
-      ROLLBACK_WATCH_QUEUE,
+      rollbackWatchQueueName(site),
       async (job) => {
         const result = await check(job.data.jobId, new Date(job.data.until));
         if (result === 'holding')
@@ -77,7 +103,7 @@ export class RollbackWatchQueue implements RollbackWatchTimer {
     return worker;
   }
 
-  close(): Promise<void> {
-    return this.queue.close();
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((queue) => queue.close()));
   }
 }

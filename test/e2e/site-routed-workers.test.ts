@@ -23,6 +23,20 @@ function jobOf(text: string | undefined, service: string): string {
   return id;
 }
 
+/**
+ * The plan a user sees for a command: the ack itself, or, when planning took longer than Slack's ack budget
+ * (a worker's first cluster call loads the Kubernetes client), the follow-up sent to the command's response_url.
+ */
+async function planText(bot: TestBot, command: string, urlId: string): Promise<string | undefined> {
+  const ack = await bot.slash(command, { responseUrl: bot.slack.responseUrl(urlId) });
+  if (!/^Working on it/.test(ack.body.text ?? '')) return ack.body.text;
+  const followUp = () =>
+    bot.slack.calls.find((c) => c.method === 'response_url' && c.responseUrlId === urlId);
+  await bot.slack.waitFor(() => followUp() !== undefined, 20_000);
+  const args = followUp()!.args;
+  return `${String(args['text'] ?? '')} ${JSON.stringify(args['blocks'] ?? [])}`;
+}
+
 function imageOf(kube: FakeKube, name = 'kaizen'): string | undefined {
   return kube.deployment('default', name).spec?.template.spec?.containers[0]?.image;
 }
@@ -80,8 +94,8 @@ describe('site-routed workers: one web process, a worker per site', () => {
   });
 
   it('runs each job on the worker of its site only, planned there too', async () => {
-    const euJob = jobOf((await web.slash('kaizen-eu v0.7.0')).body.text, 'kaizen-eu');
-    const usJob = jobOf((await web.slash('kaizen-us v0.7.0')).body.text, 'kaizen-us');
+    const euJob = jobOf(await planText(web, 'kaizen-eu v0.7.0', 'eu-plan'), 'kaizen-eu');
+    const usJob = jobOf(await planText(web, 'kaizen-us v0.7.0', 'us-plan'), 'kaizen-us');
     const ended = (s: { state: string }) => s.state === 'succeeded' || s.state === 'failed';
     const [euEnd, usEnd] = await Promise.all([
       observer.waitFor(euJob, ended, 30_000),

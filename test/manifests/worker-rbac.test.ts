@@ -52,6 +52,8 @@ describe('RBAC: the manifests grant exactly what the bot uses', () => {
     const service = {
       name: 'kaizen',
       channel: 'C0INCIDENT',
+      // The test posts from C0DEPLOYS; without a permissions section only the service's own channel may ask.
+      permissions: { channels: ['C0DEPLOYS', 'C0INCIDENT'] },
       strategy: 'kubernetes',
       kubernetes: { namespace: 'default', deployment: 'kaizen', container: 'kaizen', image: 'kaizen' },
       verify: {
@@ -83,8 +85,9 @@ describe('RBAC: the manifests grant exactly what the bot uses', () => {
       await web.slack.waitFor(() => finished(web) >= done, 30_000);
     };
     await run('kaizen v0.7.0', 1); // image rollback
-    await run('kaizen', 2); // native undo to the previous revision
-    await run('kaizen --to-revision 1', 3);
+    await run('kaizen', 2); // native undo to the last known good revision
+    // `kaizen` went to the last known good, v0.6.0: revision 1 is now revision 5, and v0.7.0 is revision 4.
+    await run('kaizen --to-revision 4', 3);
     kube.markImageBroken('kaizen:v0.8.0');
     await run('kaizen v0.8.0', 4); // the rollout exceeds its deadline: events and pod logs are read
     expect(web.slack.messages(CHANNEL).at(-1)?.text).toMatch(/failed/i);

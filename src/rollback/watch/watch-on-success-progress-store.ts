@@ -18,6 +18,8 @@ export class WatchOnSuccessProgressStore implements ProgressStore {
     private readonly windowMs: number,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
+    /** The site of a service (from the catalog), so its watch runs on a worker of that site. */
+    private readonly siteOf: (service: string) => string | undefined = () => undefined,
   ) {}
 
   get(jobId: string): Promise<ProgressSnapshot | undefined> {
@@ -34,7 +36,7 @@ export class WatchOnSuccessProgressStore implements ProgressStore {
     await this.inner.publish(snapshot);
     if (!starts) return;
     await this.timer
-      .start(snapshot.jobId, new Date(this.now() + this.windowMs))
+      .start(snapshot.jobId, new Date(this.now() + this.windowMs), this.siteOf(snapshot.service))
       .catch((error: unknown) =>
         this.log.error({ err: error, jobId: snapshot.jobId }, 'could not start watching the rollback'),
       );

@@ -121,7 +121,7 @@ describe('the watch after a successful rollback', () => {
     // The rollback holds for a while: looks run (every 100 ms) and say nothing.
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await watchStep('job-watched')).toBeUndefined();
-    expect((await queue.queue.getCompleted()).length).toBeGreaterThanOrEqual(2);
+    expect((await queue.queueFor().getCompleted()).length).toBeGreaterThanOrEqual(2);
 
     const controller = startFakeGitopsController(kube, {
       object: ['applications', 'argocd', 'kaizen'],
