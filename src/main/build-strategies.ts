@@ -17,6 +17,7 @@ import { createImageRegistryFactory } from '../targets/registry/create-image-reg
 import { createKubernetesClusterFactory } from '../targets/kubernetes/create-kubernetes-cluster-factory.js';
 import type { GitopsHolds } from '../rollback/ports/gitops-holds.js';
 import type { ImageDigests } from '../rollback/ports/image-digests.js';
+import type { RanConfigs } from '../rollback/ports/ran-configs.js';
 import { createCommandRunnerFactory } from '../targets/shell/create-command-runner-factory.js';
 
 export interface StrategyDeps {
@@ -30,6 +31,8 @@ export interface StrategyDeps {
   gitopsHolds?: GitopsHolds;
   /** Where the Kubernetes strategy records the digests images ran with (pods' imageID). */
   imageDigests?: ImageDigests;
+  /** Where the Kubernetes strategy records the ConfigMaps and Secrets each version ran with (hashes). */
+  ranConfigs?: RanConfigs;
   /** The pre-check backups of earlier jobs (their job memory), for the "restore from the backup" button. */
   backups?: DeploymentBackups;
 }
@@ -61,6 +64,7 @@ export function buildStrategies(deps: StrategyDeps): Map<string, Strategy> {
       log,
       ...(deps.gitopsHolds ? { gitopsHolds: deps.gitopsHolds } : {}),
       ...(deps.imageDigests ? { imageDigests: deps.imageDigests } : {}),
+      ...(deps.ranConfigs ? { ranConfigs: deps.ranConfigs } : {}),
       ...(deps.backups ? { backups: deps.backups } : {}),
       registryFactory: createImageRegistryFactory({ log }),
       monitoring: createMonitoringChecks({ log }),
