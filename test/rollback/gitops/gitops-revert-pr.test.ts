@@ -164,7 +164,12 @@ describe('the revert pull request in the GitOps repository', () => {
       ],
       pullRequest: url,
     });
-    const status = describeServiceState({ service: svc, ...(hold ? { gitopsHold: hold } : {}) }).text;
+    const status = describeServiceState({
+      service: svc,
+      rolledBack: undefined,
+      active: undefined,
+      ...(hold ? { gitopsHold: hold } : {}),
+    }).text;
     expect(status).toContain(
       '↩️ Revert these commits in Git, or the controller puts the bad version back when the hold ends:',
     );
