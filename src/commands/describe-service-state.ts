@@ -1,4 +1,4 @@
-import type { ServiceState } from '../rollback/rollback-service.js';
+import type { ServiceState } from '../rollback/service-state.js';
 import { suggestCommand, type SuggestedCommand } from '../errors/suggested-command.js';
 
 /**
