@@ -19,6 +19,10 @@ import type { GitopsHolds } from '../rollback/ports/gitops-holds.js';
 import type { ImageDigests } from '../rollback/ports/image-digests.js';
 import type { RanConfigs } from '../rollback/ports/ran-configs.js';
 import { createCommandRunnerFactory } from '../targets/shell/create-command-runner-factory.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GitopsMirror } from '../rollback/gitops/git/gitops-mirror.js';
+import { GithubPullRequests } from '../targets/git-host/github-pull-requests.js';
 
 export interface StrategyDeps {
   log: Logger;
@@ -35,6 +39,10 @@ export interface StrategyDeps {
   ranConfigs?: RanConfigs;
   /** The pre-check backups of earlier jobs (their job memory), for the "restore from the backup" button. */
   backups?: DeploymentBackups;
+  /** `*_GIT_TOKEN` variables that `gitops.git.pullRequests.tokenEnv` may name. */
+  gitTokens?: Readonly<Record<string, string>>;
+  /** Where GitOps repositories are mirrored (GITOPS_CACHE_DIR). */
+  gitopsCacheDir?: string | undefined;
 }
 
 /** The clients of the targets (clusters, hosts): the real ones, or the ones a test passes in. */
@@ -66,6 +74,12 @@ export function buildStrategies(deps: StrategyDeps): Map<string, Strategy> {
       ...(deps.imageDigests ? { imageDigests: deps.imageDigests } : {}),
       ...(deps.ranConfigs ? { ranConfigs: deps.ranConfigs } : {}),
       ...(deps.backups ? { backups: deps.backups } : {}),
+      gitopsMirror: new GitopsMirror({
+        runner: local,
+        cacheDir: deps.gitopsCacheDir ?? join(tmpdir(), 'rollback-bot-gitops'),
+      }),
+      pullRequests: ({ api, tokenEnv }) =>
+        new GithubPullRequests({ api, tokenEnv, token: deps.gitTokens?.[tokenEnv] }),
       registryFactory: createImageRegistryFactory({ log }),
       monitoring: createMonitoringChecks({ log }),
       configuredCredentials: (settings) =>
