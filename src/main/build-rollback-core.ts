@@ -130,6 +130,8 @@ export async function buildRollbackCore(
     ...targets,
     ...stores,
     ...(config.registryEnv ? { registryEnv: config.registryEnv } : {}),
+    ...(config.gitTokens ? { gitTokens: config.gitTokens } : {}),
+    gitopsCacheDir: config.gitopsCacheDir,
   });
   const { evidence, snapshots } = buildEvidence(config.evidence, { ...targets, log, catalog, audit });
   const governance = buildGovernance({

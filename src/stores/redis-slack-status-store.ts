@@ -26,7 +26,7 @@ const STEP_FIELD = /^step:(.+):(ts|details|drawnAt)$/;
 
 /**
  * The Slack surface's memory in Redis: a hash per rollback (channel, ts, renderedVersion, drawnAt,
- * checklistsPosted, `step:<id>:ts|details|drawnAt` per step thread reply, `intent:<what>` for posts under
+ * statusKey, checklistsPosted, `step:<id>:ts|details|drawnAt` per step thread reply, `intent:<what>` for posts under
  * way, `upload:<key>` per thread attachment) and beside it a render lock that carries its holder's token, so only the holder extends or releases it.
  */
 export class RedisSlackStatusStore implements SlackStatusStore {
@@ -54,6 +54,7 @@ export class RedisSlackStatusStore implements SlackStatusStore {
       ts: hash.ts,
       renderedVersion: Number(hash.renderedVersion ?? 0),
       drawnAt: Number(hash.drawnAt ?? 0),
+      ...(hash.statusKey ? { statusKey: hash.statusKey } : {}),
       steps: Object.fromEntries(
         Object.entries(steps)
           .filter(([, s]) => s.ts !== undefined)
@@ -67,7 +68,8 @@ export class RedisSlackStatusStore implements SlackStatusStore {
 
   async bind(
     jobId: string,
-    posted: Pick<SlackStatusBinding, 'channel' | 'ts' | 'renderedVersion' | 'drawnAt'>,
+    posted: Pick<SlackStatusBinding, 'channel' | 'ts' | 'renderedVersion' | 'drawnAt'> &
+      Partial<Pick<SlackStatusBinding, 'statusKey'>>,
   ): Promise<void> {
     const key = this.keys.slackBinding(jobId);
     await this.redis
@@ -83,7 +85,7 @@ export class RedisSlackStatusStore implements SlackStatusStore {
     drawn: Partial<
       Pick<
         SlackStatusBinding,
-        'renderedVersion' | 'drawnAt' | 'checklistsPosted' | 'checklistsTs' | 'checklistsKey'
+        'renderedVersion' | 'drawnAt' | 'statusKey' | 'checklistsPosted' | 'checklistsTs' | 'checklistsKey'
       >
     >,
   ): Promise<void> {
@@ -91,6 +93,7 @@ export class RedisSlackStatusStore implements SlackStatusStore {
     const fields: Record<string, string | number> = {};
     if (drawn.renderedVersion !== undefined) fields.renderedVersion = drawn.renderedVersion;
     if (drawn.drawnAt !== undefined) fields.drawnAt = drawn.drawnAt;
+    if (drawn.statusKey !== undefined) fields.statusKey = drawn.statusKey;
     if (drawn.checklistsPosted !== undefined) fields.checklistsPosted = drawn.checklistsPosted ? '1' : '0';
     if (drawn.checklistsTs !== undefined) fields.checklistsTs = drawn.checklistsTs;
     if (drawn.checklistsKey !== undefined) fields.checklistsKey = drawn.checklistsKey;

@@ -16,6 +16,11 @@ export interface SlackStatusBinding {
   renderedVersion: number;
   /** When the status message was last drawn (ms since the epoch): intermediate updates are spaced out. */
   drawnAt: number;
+  /**
+   * What the status message shows (a digest of its text and blocks): a newer snapshot that draws the same
+   * message (a checklist tick) makes no Web API call.
+   */
+  statusKey?: string;
   /** The thread reply of each step that has details, by step id. */
   steps: Record<string, StepThreadBinding>;
   checklistsPosted: boolean;
@@ -59,7 +64,8 @@ export interface SlackStatusStore {
   /** Records the status message just posted (nothing of its thread yet); clears the 'status' intent. */
   bind(
     jobId: string,
-    posted: Pick<SlackStatusBinding, 'channel' | 'ts' | 'renderedVersion' | 'drawnAt'>,
+    posted: Pick<SlackStatusBinding, 'channel' | 'ts' | 'renderedVersion' | 'drawnAt'> &
+      Partial<Pick<SlackStatusBinding, 'statusKey'>>,
   ): Promise<void>;
   /** Records what was drawn of the status message since; clears the 'checklists' intent when they are posted. */
   update(
@@ -67,7 +73,7 @@ export interface SlackStatusStore {
     drawn: Partial<
       Pick<
         SlackStatusBinding,
-        'renderedVersion' | 'drawnAt' | 'checklistsPosted' | 'checklistsTs' | 'checklistsKey'
+        'renderedVersion' | 'drawnAt' | 'statusKey' | 'checklistsPosted' | 'checklistsTs' | 'checklistsKey'
       >
     >,
   ): Promise<void>;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { webApi } from '@slack/bolt';
 import { renderStatusMessage } from '../../render/slack/index.js';
 import { PermanentError, RetryableError } from '../../errors/rollback-error.js';
@@ -126,6 +127,7 @@ export class SlackStatusSurface implements SnapshotSurface {
     const reportUrl = this.options.reportUrl?.(jobId);
     const message = renderStatusMessage(snapshot, reportUrl ? { reportUrl } : {});
     const blocks = message.blocks as never;
+    const statusKey = messageKey(message.text, message.blocks);
     const final = isFinished(snapshot);
     let binding = await store.get(jobId);
     if (!binding) {
@@ -153,6 +155,7 @@ export class SlackStatusSurface implements SnapshotSurface {
           ts: String(posted.ts),
           renderedVersion: snapshot.version,
           drawnAt: this.now(),
+          statusKey,
         };
         await store.bind(jobId, bound);
         return { ...bound, steps: {}, checklistsPosted: false };
@@ -163,6 +166,11 @@ export class SlackStatusSurface implements SnapshotSurface {
       binding = { ...adopted, steps: {}, checklistsPosted: false };
     }
     if (binding.renderedVersion >= snapshot.version) return binding;
+    if (binding.statusKey === statusKey) {
+      // A newer snapshot that shows the same (a checklist tick, drawn in its own message): no call.
+      await store.update(jobId, { renderedVersion: snapshot.version });
+      return binding;
+    }
     const since = this.now() - binding.drawnAt;
     if (!final && since < this.interval) {
       later.add(this.interval - since);
@@ -173,7 +181,7 @@ export class SlackStatusSurface implements SnapshotSurface {
       await this.calls.call('chat.update', channel, final ? 'final' : 'status', () =>
         client.chat.update({ channel, ts, text: message.text, blocks }),
       );
-      await store.update(jobId, { renderedVersion: snapshot.version, drawnAt: this.now() });
+      await store.update(jobId, { renderedVersion: snapshot.version, drawnAt: this.now(), statusKey });
     });
     return binding;
   }
@@ -203,4 +211,12 @@ export class SlackStatusSurface implements SnapshotSurface {
       throw new PermanentError('unknown_service', `service ${serviceName} is no longer in the catalog`);
     return service.channel;
   }
+}
+
+/** A digest of what a message shows. */
+function messageKey(text: string, blocks: unknown): string {
+  return createHash('sha256')
+    .update(JSON.stringify([text, blocks]))
+    .digest('hex')
+    .slice(0, 32);
 }

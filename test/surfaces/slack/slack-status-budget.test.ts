@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Catalog } from '../../../src/config/catalog.js';
 import { serviceSchema } from '../../../src/config/service-schema.js';
 import { RetryLaterError } from '../../../src/errors/retry-later-error.js';
+import { ChecklistService } from '../../../src/rollback/checklist-service.js';
 import { newJobId } from '../../../src/rollback/new-job-id.js';
 import type { ProgressSnapshot } from '../../../src/rollback/progress-snapshot.js';
 import { initialSnapshot } from '../../../src/rollback/snapshot-tracker.js';
@@ -158,6 +159,42 @@ describe('Slack status surface: call budget and crash safety', () => {
     const [status] = slack.messages(CHANNEL);
     expect(status?.text).toMatch(/Rolled back kaizen/);
     expect(status?.replies).toHaveLength(3);
+  });
+
+  it('a checklist tick redraws only the checklists message: one Web API call, the status message untouched', async () => {
+    let s = await rollback(['precheck']);
+    s = await next(s, (d) => {
+      d.state = 'succeeded';
+      d.steps[0]!.state = 'done';
+      d.checklists = [
+        { id: 'verify', title: 'Verify by hand', items: [{ id: 'alerts', text: 'Alerts are not firing' }] },
+      ];
+    });
+    await surface().sync(s.jobId);
+    const [status] = slack.messages(CHANNEL);
+    const checklists = status?.replies.find((r) => r.text.startsWith('Checklists:'));
+    expect(checklists).toBeDefined();
+    const before = slack.calls.length;
+    const statusUpdates = status?.updates ?? 0;
+
+    const ticks = new ChecklistService({ progress });
+    const tick = { jobId: s.jobId, listId: 'verify', itemId: 'alerts' };
+    await ticks.set({ ...tick, done: true, by: { id: 'U0ALICE', name: 'alice', source: 'slack' } });
+    clock += 10;
+    await surface().sync(s.jobId);
+    const calls = slack.calls.slice(before);
+    expect(calls.map((c) => `${c.method} ${String(c.args['ts'])}`)).toEqual([
+      `chat.update ${checklists?.ts}`,
+    ]);
+    expect(JSON.stringify(slack.messages(CHANNEL)[0]?.replies.at(-1)?.blocks)).toContain('alice at');
+    expect(slack.messages(CHANNEL)[0]?.updates).toBe(statusUpdates);
+
+    // Unticking is one call too; a render with nothing new makes none.
+    await ticks.set({ ...tick, done: false, by: { id: 'U0BOB', name: 'bob', source: 'slack' } });
+    clock += 10;
+    await surface().sync(s.jobId);
+    await surface().sync(s.jobId);
+    expect(slack.calls.slice(before).map((c) => c.method)).toEqual(['chat.update', 'chat.update']);
   });
 
   it('a post that reached Slack but was not recorded (crash) is found by its metadata, not posted again', async () => {
