@@ -22,6 +22,7 @@ import type { SlackRateLimits } from '../stores/redis-slack-rate-limiter.js';
 import { SiteWaitWatcher } from '../queue/site-wait-watcher.js';
 import { siteSettings } from './site-settings.js';
 import { httpGuards } from './http-settings.js';
+import { redisReadiness } from './redis-readiness.js';
 
 const LOCAL_HOSTS = ['0.0.0.0', '::', '127.0.0.1', '::1', 'localhost'];
 
@@ -83,7 +84,7 @@ export async function startWebRole(
     log,
     metrics: deps.metrics,
     ...(slack ? { slackReceiver: slack.receiver } : {}),
-    readiness: [{ name: 'redis', check: async () => void (await core.redis.ping()) }],
+    readiness: redisReadiness(core),
     ...httpGuards(config),
     plugins: [pagerDuty.routes, ...httpPlugins(config, core, notifications, log)],
     rawRoutes: pagerDuty.rawRoutes,

@@ -4,16 +4,8 @@ import { describeError } from '../errors/rollback-error.js';
 import type { Logger } from '../observability/logger.js';
 import type { RedisClient } from '../stores/redis-client.js';
 import type { InboundEntry, RedisInboundStream } from '../stores/redis-inbound-stream.js';
-import { inboundEventSchema, type InboundEvent } from './inbound-event-queue.js';
-import { z } from 'zod';
-
-/** What the intake appends to the stream for one delivery. */
-const payloadSchema = z.object({ dedupeKey: z.string().min(1), event: inboundEventSchema });
-
-/** The stream payload of one delivery. */
-export function inboundPayload(dedupeKey: string, event: InboundEvent): string {
-  return JSON.stringify({ dedupeKey, event });
-}
+import { type InboundEvent } from './inbound-event-queue.js';
+import { readInboundFields } from './inbound-stream-fields.js';
 
 export interface InboundStreamDrainOptions {
   stream: RedisInboundStream;
@@ -130,20 +122,11 @@ export class InboundStreamDrain {
     if (entries.length === 0) return;
     const items: { dedupeKey: string; event: InboundEvent }[] = [];
     for (const entry of entries) {
-      const item = readPayload(entry.payload);
+      const item = readInboundFields(entry.fields);
       if (item) items.push(item);
       else this.options.log.error({ entry: entry.id }, 'inbound stream: dropped an entry it cannot read');
     }
     await this.options.addMany(items);
     await this.options.stream.ack(entries.map((entry) => entry.id));
-  }
-}
-
-function readPayload(payload: string): { dedupeKey: string; event: InboundEvent } | undefined {
-  try {
-    const parsed = payloadSchema.safeParse(JSON.parse(payload));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
   }
 }

@@ -3,7 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/observability/logger.js';
 import { InboundEventQueue, type InboundEvent } from '../../src/queue/inbound-event-queue.js';
 import { InboundIntake } from '../../src/queue/inbound-intake.js';
-import { InboundStreamDrain, inboundPayload } from '../../src/queue/inbound-stream-drain.js';
+import { InboundStreamDrain } from '../../src/queue/inbound-stream-drain.js';
+import { inboundFields } from '../../src/queue/inbound-stream-fields.js';
 import { RedisInboundStream } from '../../src/stores/redis-inbound-stream.js';
 import { RedisKeys } from '../../src/stores/redis-keys.js';
 import { deletePrefix, TEST_REDIS_URL, testPrefix } from '../support/redis-test-prefix.js';
@@ -16,7 +17,7 @@ const event = (n: number): InboundEvent => ({
 });
 const item = (n: number) => ({
   dedupeKey: `event:EVT${n}`,
-  payload: inboundPayload(`event:EVT${n}`, event(n)),
+  fields: inboundFields(`event:EVT${n}`, event(n)),
 });
 
 async function until(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
@@ -100,7 +101,7 @@ describe('the inbound stream: dedupe and append in one script, drained into Bull
     const intake = new InboundIntake({
       appendMany: (items) =>
         stream.appendMany(
-          items.map((i) => ({ dedupeKey: i.dedupeKey, payload: inboundPayload(i.dedupeKey, i.event) })),
+          items.map((i) => ({ dedupeKey: i.dedupeKey, fields: inboundFields(i.dedupeKey, i.event) })),
         ),
     });
     const answers = await Promise.all([1, 2, 1, 3].map((n) => intake.accept(`event:EVT${n}`, event(n))));
@@ -108,5 +109,31 @@ describe('the inbound stream: dedupe and append in one script, drained into Bull
     expect(await intake.accept('event:EVT2', event(2))).toBe('duplicate');
     await until(async () => (await stream.backlog()) === 0);
     expect(await jobs()).toBe(3);
+  });
+
+  it('stores the body as its own field, exactly as received, and queues it unchanged', async () => {
+    // Quotes, backslashes, non-ASCII and a field separator-like text: nothing is escaped or re-encoded.
+    const body = '{"event":{"id":"EVT9","note":"a \\"quoted\\" \\\\ path, Grüße, p v1=…"}}\n';
+    const delivery: InboundEvent = { ...event(9), body };
+    await stream.appendMany([{ dedupeKey: 'event:EVT9', fields: inboundFields('event:EVT9', delivery) }]);
+    const [[, fields]] = (await redis.xrange(new RedisKeys(prefix).inboundStream(), '-', '+')) as [
+      [string, string[]],
+    ];
+    expect(fields[fields.indexOf('b') + 1]).toBe(body);
+    drain((items) => queue.addMany(items));
+    await until(async () => (await stream.backlog()) === 0);
+    const [job] = await queue.queue.getJobs(['waiting', 'active', 'completed', 'failed', 'delayed']);
+    expect(job?.data).toEqual(delivery);
+  });
+
+  it('still queues entries an earlier version appended (one JSON payload), and drops what it cannot read', async () => {
+    const streamKey = new RedisKeys(prefix).inboundStream();
+    await redis.xadd(streamKey, '*', 'p', JSON.stringify({ dedupeKey: 'event:EVT7', event: event(7) }));
+    await redis.xadd(streamKey, '*', 'p', '{not json');
+    await redis.xadd(streamKey, '*', 'k', 'event:EVT8', 's', 'pagerduty-event');
+    drain((items) => queue.addMany(items));
+    await until(async () => (await stream.backlog()) === 0);
+    const queued = await queue.queue.getJobs(['waiting', 'active', 'completed', 'failed', 'delayed']);
+    expect(queued.map((job) => JSON.parse(job.data.body) as unknown)).toEqual([{ event: { id: 'EVT7' } }]);
   });
 });

@@ -124,7 +124,11 @@ describe('site workers', () => {
     try {
       const plan = await enqueue(queue, ['rollback']);
       await sleep(600);
-      expect(['delayed', 'waiting']).toContain(await queue.of('eu-1').getJobState(plan.jobId));
+      // The refusing worker keeps taking the job (active for a moment) and putting it back (delayed, then
+      // waiting): whenever it is not holding it, the job is back in the queue, neither failed nor completed.
+      await expect
+        .poll(() => queue.of('eu-1').getJobState(plan.jobId), { timeout: 10_000, interval: 20 })
+        .toMatch(/^(delayed|waiting)$/);
       const snapshot = await progress.get(plan.jobId);
       expect(snapshot?.state).toBe('queued');
       expect(snapshot?.version).toBe(1);

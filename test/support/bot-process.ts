@@ -12,6 +12,9 @@ export interface BotProcess {
   output(): string;
   /** Resident memory of the process now, in MB (from /proc). */
   rssMb(): Promise<number>;
+  /** SIGKILL and wait for the exit: no shutdown hook runs, locks are simply not renewed any more. */
+  kill(): Promise<void>;
+  alive(): boolean;
   stop(): Promise<void>;
 }
 
@@ -72,6 +75,11 @@ export async function startBotProcess(options: {
       const status = await readFile(`/proc/${pid}/status`, 'utf8');
       const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
       return kb / 1024;
+    },
+    alive: () => !exited,
+    async kill() {
+      child.kill('SIGKILL');
+      await done;
     },
     async stop() {
       if (exited) return;

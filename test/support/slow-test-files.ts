@@ -9,6 +9,7 @@ export const SLOW_TEST_FILES: Readonly<Record<string, number>> = {
   'test/e2e/worker-shutdown.test.ts': 91,
   'test/rollback/strategies/compose/compose-strategy.test.ts': 82,
   'test/e2e/crash-resume.test.ts': 64,
+  'test/e2e/slack-drawing-crash.test.ts': 60,
   'test/rollback/strategies/yum/yum-strategy.test.ts': 62,
   'test/e2e/cancel-running.test.ts': 42,
   'test/console/console-browser.test.ts': 40,

@@ -24,6 +24,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   let latencyMs = options.latencyMs ?? 0;
   let outage: Outage | undefined;
   let origin = '';
+  let acted: ((call: RecordedCall) => Promise<void> | void) | undefined;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', origin);
@@ -101,7 +102,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     if (token !== expectedToken) return answer(200, { ok: false, error: 'invalid_auth' });
     const handler = WEB_API_METHODS[method];
     if (handler === undefined) return answer(200, { ok: false, error: 'unknown_method' });
-    return answer(200, handler(args, { workspace, origin }));
+    const result = handler(args, { workspace, origin });
+    // Slack has acted on the call (a message is in the channel); the caller has not heard back yet.
+    await acted?.(call);
+    return answer(200, result);
   };
 
   const server = createServer((req, res) => {
@@ -130,6 +134,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     waitFor: (predicate, timeoutMs = 2000) => waitFor(predicate, timeoutMs, calls),
     setUserGroups: (groupId, userIds) => void workspace.userGroups.set(groupId, [...userIds]),
     setLatency: (ms) => void (latencyMs = ms),
+    onActed: (hook) => void (acted = hook),
     async down(mode) {
       outage = mode;
       // Refused connections: stop listening and cut the open ones, as a host that is gone does.

@@ -101,6 +101,12 @@ export interface FakeSlack {
   waitFor(predicate: () => boolean, timeoutMs?: number): Promise<void>;
   setUserGroups(groupId: string, userIds: string[]): void;
   setLatency(ms: number): void;
+  /**
+   * Runs `hook` (awaited) after a Web API method has acted (a post is in the channel) and before its answer
+   * is sent: a test kills the caller there, so the call reached Slack but the caller never heard back.
+   * `undefined` removes it.
+   */
+  onActed(hook: ((call: RecordedCall) => Promise<void> | void) | undefined): void;
   /** Slack is down until `up()`: every request (Web API, response_url) answers the outage. */
   down(outage: Outage): Promise<void>;
   up(): Promise<void>;
