@@ -34,6 +34,7 @@ import { RedisImageDigests } from '../stores/redis-image-digests.js';
 import { RedisRanConfigs } from '../stores/redis-ran-configs.js';
 import { RedisConnectionFactory } from './redis-connection-factory.js';
 import { RedisSiteHeartbeats } from '../stores/redis-site-heartbeats.js';
+import { RedisEpoch } from '../stores/redis-epoch.js';
 import { RedisIncidentRollbacks } from '../stores/redis-incident-rollbacks.js';
 import { SitePlanner } from '../queue/site-planner.js';
 import { planOnSites } from '../queue/site-planning-strategy.js';
@@ -84,6 +85,8 @@ export interface RollbackCore {
   snapshots: EvidenceSnapshots;
   /** Ticks and unticks the checklists of ended rollbacks, from Slack, the console and the report page. */
   checklists: ChecklistService;
+  /** Whether Redis still holds the bot's data (started and stopped by the bot, not the CLI). */
+  epoch: RedisEpoch;
   /** Closes the queue producer and every Redis connection. */
   close(): Promise<void>;
 }
@@ -193,6 +196,7 @@ export async function buildRollbackCore(
     evidence,
     snapshots,
     checklists: new ChecklistService({ progress, audit }),
+    epoch: redisEpoch(config, redis, keys, log),
     async close() {
       await cancellation.close();
       await governance.approvalExpiry.close();
@@ -201,6 +205,14 @@ export async function buildRollbackCore(
       await connections.close();
     },
   };
+}
+
+/** Tells whether Redis still holds the bot's data (REDIS_DATA_CHECK_INTERVAL_MS); the bot starts it. */
+function redisEpoch(config: AppConfig, redis: RedisClient, keys: RedisKeys, log: Logger): RedisEpoch {
+  const interval = config.durability?.dataCheckIntervalMs;
+  return new RedisEpoch(redis, keys, log.child({ component: 'redis' }), {
+    ...(interval ? { intervalMs: interval } : {}),
+  });
 }
 
 /** The sites the catalog's services name, the default one first. */

@@ -80,6 +80,14 @@ export class RedisKeys {
   inboundStream(): string {
     return `${this.prefix}:rb:inbound`;
   }
+  /** Which Redis "life" the bot's data belongs to: written once, missing or changed after Redis lost its data. */
+  epoch(): string {
+    return `${this.prefix}:rb:epoch`;
+  }
+  /** When a process last found that Redis had lost the bot's data (ISO time). */
+  dataLostAt(): string {
+    return `${this.prefix}:rb:epoch:lost-at`;
+  }
   /** The heartbeats of a site's live workers (a hash, expiring with the last of them). */
   siteWorkers(site: string): string {
     return `${this.prefix}:rb:site:${site}:workers`;
