@@ -42,7 +42,7 @@ export interface EvidenceAttachmentsOptions {
  * The draft is uploaded once, when the rollback ended: a snapshot. Later checklist ticks and notifications
  * are in the live draft (`/rollbacks/<job>/postmortem.md`, `rollback-bot postmortem <job>`), which the
  * attached file and its message say at the top, with the link. (Uploading it again on every change would
- * cost three calls and a new file in the thread per tick.)
+ * cost two Web API calls and a new file in the thread per tick.)
  */
 export class EvidenceAttachments implements ThreadAttachmentSource {
   constructor(private readonly options: EvidenceAttachmentsOptions) {}
