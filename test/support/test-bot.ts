@@ -31,8 +31,16 @@ export interface TestBot {
   bot: BotHandle;
   slack: FakeSlack;
   config: AppConfig;
-  /** Sends a signed `/rollback <text>` and returns the HTTP status and the parsed acknowledgement. */
-  slash(text: string, options?: Partial<SlashCommandOptions>): Promise<{ status: number; body: SlashAck }>;
+  /**
+   * Sends a signed `/rollback <text>` and returns the HTTP status and the answer the user sees: the
+   * acknowledgement, or, when the bot acknowledged with "Working on it" (the answer took longer than Slack's
+   * ack budget, as it may on a busy machine), the follow-up it sent to the command's response_url.
+   * `acknowledgement` is the acknowledgement itself. Each command gets a response_url of its own.
+   */
+  slash(
+    text: string,
+    options?: Partial<SlashCommandOptions>,
+  ): Promise<{ status: number; body: SlashAck; acknowledgement: SlashAck }>;
   close(): Promise<void>;
 }
 
@@ -82,22 +90,19 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
     replyBackoff: { baseMs: 100, maxMs: 500 },
     ...options.overrides,
   });
+  let commands = 0;
   return {
     bot,
     slack,
     config,
     async slash(text, extra = {}) {
-      const request = slashCommandRequest({
-        signingSecret: SIGNING_SECRET,
-        text,
-        responseUrl: slack.responseUrl('cmd'),
-        ...extra,
-      });
+      commands += 1;
+      const responseUrl = extra.responseUrl ?? slack.responseUrl(`cmd-${commands}`);
+      const request = slashCommandRequest({ signingSecret: SIGNING_SECRET, text, ...extra, responseUrl });
       const response = await postToBot(bot.url as string, request);
-      const raw = await response.text();
-      let body: SlashAck = {};
-      if (raw) body = raw.startsWith('{') ? (JSON.parse(raw) as SlashAck) : { text: raw };
-      return { status: response.status, body };
+      const acknowledgement = parseAcknowledgement(await response.text());
+      const body = await commandAnswer(slack, acknowledgement, responseUrl);
+      return { status: response.status, body, acknowledgement };
     },
     async close() {
       await bot.close();
@@ -106,4 +111,41 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
       await rm(servicesDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The acknowledgement of a command whose answer follows through its response_url. */
+const WORKING_ON_IT = /^Working on it/;
+
+/** The bot's HTTP answer to a slash command (JSON, or plain text), as an acknowledgement. */
+export function parseAcknowledgement(raw: string): SlashAck {
+  if (!raw) return {};
+  return raw.startsWith('{') ? (JSON.parse(raw) as SlashAck) : { text: raw };
+}
+
+/**
+ * What the user sees in answer to a command: its acknowledgement, or, when that says "Working on it", the
+ * follow-up sent to `responseUrl` (a fake Slack response_url).
+ */
+export async function commandAnswer(
+  slack: FakeSlack,
+  acknowledgement: SlashAck,
+  responseUrl: string,
+): Promise<SlashAck> {
+  if (!WORKING_ON_IT.test(acknowledgement.text ?? '')) return acknowledgement;
+  return (await followUp(slack, responseUrl)) ?? acknowledgement;
+}
+
+/**
+ * The answer the bot sent to a fake Slack response_url (`slack.responseUrl(id)`), once it arrives; undefined
+ * when it does not within 20 s (Slack down) or the URL is not the fake's.
+ */
+async function followUp(slack: FakeSlack, responseUrl: string): Promise<SlashAck | undefined> {
+  const id = /\/response-url\/([^/?]+)$/.exec(responseUrl)?.[1];
+  if (id === undefined) return undefined;
+  const answer = () =>
+    slack
+      .callsTo('response_url')
+      .find((c) => c.responseUrlId === id && c.status !== undefined && c.status < 300);
+  await slack.waitFor(() => answer() !== undefined, 20_000).catch(() => undefined);
+  return answer()?.args as SlashAck | undefined;
 }
