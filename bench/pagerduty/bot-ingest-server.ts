@@ -12,7 +12,9 @@ const bot = await startTestBot({
   slack: false,
   role: 'web',
   services: {
-    // Not mapped to the bench's PagerDuty service: every event is queued, taken and dropped.
+    // Mapped to the bench's PagerDuty service (PBENCH1): every event is queued, taken and announced, as in a
+    // storm of real incidents (no Slack: the announcement is logged; no cluster: the briefing says the
+    // versions could not be read).
     kaizen: {
       name: 'kaizen',
       channel: 'C0KAIZEN',

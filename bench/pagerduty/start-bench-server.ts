@@ -16,7 +16,14 @@ export async function startBenchServer(file: string, secrets: readonly string[])
   const path = fileURLToPath(new URL(file, import.meta.url));
   const child: ResultPromise = execa(
     process.execPath,
-    [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--import', 'tsx', path],
+    [
+      ...(process.env.BENCH_PROF
+        ? ['--cpu-prof', '--cpu-prof-dir=' + (process.env.BENCH_PROF_DIR ?? '/tmp/prof')]
+        : []),
+      '--import',
+      'tsx',
+      path,
+    ],
     {
       env: { PAGERDUTY_WEBHOOK_SECRETS: secrets.join(',') },
       reject: false,

@@ -6,6 +6,7 @@ import { processIo } from './cli-io.js';
 import { commanderExitCode, createCliProgram } from './cli-program.js';
 import { CliExit, EXIT, type ExitCode } from './exit-codes.js';
 import { localRequester } from './local-requester.js';
+import type { NodeRuntime } from './semi-space.js';
 
 /** `rollback-bot`: the CLI's composition root and the only CLI module that reads process.env. */
 async function main(): Promise<ExitCode> {
@@ -16,6 +17,13 @@ async function main(): Promise<ExitCode> {
     {
       io,
       requester: localRequester(),
+      runtime: {
+        execPath: process.execPath,
+        execArgv: process.execArgv,
+        argv: process.argv,
+        nodeOptions: process.env['NODE_OPTIONS'],
+        execve: execveOf(process),
+      },
       // Read when a command first needs it, after commander has parsed --env.
       config: () =>
         (config ??= loadAppConfig(cliEnvironment(process.env, program.opts<{ env?: string }>().env))),
@@ -38,6 +46,12 @@ async function main(): Promise<ExitCode> {
     io.err(`✖ ${error instanceof Error ? error.message : String(error)}`);
     return EXIT.failed;
   }
+}
+
+/** `process.execve` where Node has it (22.15+ on POSIX; Node 20's types do not know it). */
+function execveOf(node: NodeJS.Process): NodeRuntime['execve'] {
+  const execve = (node as { execve?: (file: string, args: string[]) => never }).execve;
+  return typeof execve === 'function' ? execve.bind(node) : undefined;
 }
 
 main().then(

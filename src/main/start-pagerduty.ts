@@ -4,7 +4,8 @@ import type { webApi } from '@slack/bolt';
 import type { Logger } from '../observability/logger.js';
 import { InboundEventQueue, type InboundEvent } from '../queue/inbound-event-queue.js';
 import { InboundIntake } from '../queue/inbound-intake.js';
-import { InboundStreamDrain, inboundPayload } from '../queue/inbound-stream-drain.js';
+import { InboundStreamDrain } from '../queue/inbound-stream-drain.js';
+import { inboundFields } from '../queue/inbound-stream-fields.js';
 import type { SlackMessage } from '../render/slack/block-kit.js';
 import type { IncidentTracker } from '../rollback/ports/incident-tracker.js';
 import { RedisInboundStream } from '../stores/redis-inbound-stream.js';
@@ -65,7 +66,7 @@ export function startPagerDutyInbound(
   const intake = new InboundIntake({
     appendMany: (items) =>
       stream.appendMany(
-        items.map(({ dedupeKey, event }) => ({ dedupeKey, payload: inboundPayload(dedupeKey, event) })),
+        items.map(({ dedupeKey, event }) => ({ dedupeKey, fields: inboundFields(dedupeKey, event) })),
       ),
   });
   const drain = new InboundStreamDrain({

@@ -112,6 +112,7 @@ export async function startSlack(slack: NonNullable<AppConfig['slack']>, deps: S
     catalog: core.catalog,
     reportUrl,
     ...(deps.attachments ? { attachments: deps.attachments } : {}),
+    dataLoss: core.epoch,
   });
   const rendering = await startStatusRendering({
     connection: core.connection,

@@ -4,16 +4,8 @@ import { describeError } from '../errors/rollback-error.js';
 import type { Logger } from '../observability/logger.js';
 import type { RedisClient } from '../stores/redis-client.js';
 import type { InboundEntry, RedisInboundStream } from '../stores/redis-inbound-stream.js';
-import { inboundEventSchema, type InboundEvent } from './inbound-event-queue.js';
-import { z } from 'zod';
-
-/** What the intake appends to the stream for one delivery. */
-const payloadSchema = z.object({ dedupeKey: z.string().min(1), event: inboundEventSchema });
-
-/** The stream payload of one delivery. */
-export function inboundPayload(dedupeKey: string, event: InboundEvent): string {
-  return JSON.stringify({ dedupeKey, event });
-}
+import { type InboundEvent } from './inbound-event-queue.js';
+import { readInboundFields } from './inbound-stream-fields.js';
 
 export interface InboundStreamDrainOptions {
   stream: RedisInboundStream;
@@ -47,7 +39,8 @@ const YIELD_POLL_MS = 25;
  * Moves webhook deliveries from the inbound stream into the BullMQ inbound queue, in batches (one read, one
  * `addBulk`, one acknowledge-and-delete each). At least once: an entry is acknowledged only after its job
  * was added, a batch that could not be queued is read again from this consumer's pending entries, and
- * entries left by a consumer that died are claimed by another after `claimIdleMs`. The job id comes from
+ * entries left by a consumer that died are claimed by another after `claimIdleMs`, which then removes the
+ * dead consumer from the group (once it holds no entries). The job id comes from
  * the delivery's dedupe key, so queuing an entry again never makes a second job.
  */
 export class InboundStreamDrain {
@@ -93,6 +86,7 @@ export class InboundStreamDrain {
           lastClaim = Date.now();
           entries = await stream.claimStale(this.#consumer, this.#claimIdleMs, this.#batch);
           ownPending = entries.length > 0;
+          await this.#removeLeftConsumers();
         }
         if (entries.length === 0) {
           if (!this.#catchingUp) await this.#yieldToIntake();
@@ -117,6 +111,16 @@ export class InboundStreamDrain {
     }
   }
 
+  /**
+   * Forgets the consumers of processes that are gone, once their entries were taken over: without it the
+   * group keeps one name per process that ever ran (each process reads under a name of its own).
+   */
+  async #removeLeftConsumers(): Promise<void> {
+    const removed = await this.options.stream.removeIdleConsumers(this.#consumer, this.#claimIdleMs);
+    if (removed.length > 0)
+      this.options.log.info({ consumers: removed }, 'inbound stream: removed consumers that left');
+  }
+
   /** Waits while the intake is busy answering webhooks, at most `maxDeferMs`. */
   async #yieldToIntake(): Promise<void> {
     const pressedAt = this.options.intakePressedAt;
@@ -130,20 +134,11 @@ export class InboundStreamDrain {
     if (entries.length === 0) return;
     const items: { dedupeKey: string; event: InboundEvent }[] = [];
     for (const entry of entries) {
-      const item = readPayload(entry.payload);
+      const item = readInboundFields(entry.fields);
       if (item) items.push(item);
       else this.options.log.error({ entry: entry.id }, 'inbound stream: dropped an entry it cannot read');
     }
     await this.options.addMany(items);
     await this.options.stream.ack(entries.map((entry) => entry.id));
-  }
-}
-
-function readPayload(payload: string): { dedupeKey: string; event: InboundEvent } | undefined {
-  try {
-    const parsed = payloadSchema.safeParse(JSON.parse(payload));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
   }
 }

@@ -9,26 +9,52 @@ const GROUP = 'inbound';
 /**
  * For each delivery: claim its dedupe key (SET NX EX) and, only if the claim is new, append it to the stream.
  * One atomic script per batch, so a delivery is never remembered without being appended, nor appended twice.
- * KEYS: the stream, then one dedupe key per delivery. ARGV: TTL seconds, then one payload per delivery.
+ * KEYS: the stream, then one dedupe key per delivery. ARGV: TTL seconds, then per delivery the number of its
+ * fields followed by its field/value pairs (the body stored as received, not wrapped in another JSON text).
  * Returns 1 (appended) or 0 (a duplicate) per delivery, in order.
  */
 const APPEND_SCRIPT = `
 local taken = {}
+local at = 2
 for i = 2, #KEYS do
+  local n = tonumber(ARGV[at])
   if redis.call('SET', KEYS[i], '1', 'EX', ARGV[1], 'NX') then
-    redis.call('XADD', KEYS[1], '*', 'p', ARGV[i])
+    redis.call('XADD', KEYS[1], '*', unpack(ARGV, at + 1, at + 2 * n))
     taken[i - 1] = 1
   else
     taken[i - 1] = 0
   end
+  at = at + 1 + 2 * n
 end
 return taken
 `;
 
-/** One stream entry: its id and the payload appended. */
+/**
+ * Deletes the group's consumers that hold no pending entries and were last seen at least ARGV[1] ms ago,
+ * except ARGV[2] (the caller). Checked and deleted in one script, so a consumer that reads entries meanwhile
+ * is never deleted with them (XGROUP DELCONSUMER drops a consumer's pending entries). KEYS: the stream.
+ * ARGV: idle ms, the caller's name, the group. Returns the names deleted.
+ */
+const REMOVE_IDLE_SCRIPT = `
+local removed = {}
+for _, consumer in ipairs(redis.call('XINFO', 'CONSUMERS', KEYS[1], ARGV[3])) do
+  local info = {}
+  for i = 1, #consumer, 2 do info[consumer[i]] = consumer[i + 1] end
+  if info['name'] ~= ARGV[2] and tonumber(info['pending']) == 0 and tonumber(info['idle']) >= tonumber(ARGV[1]) then
+    redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[3], info['name'])
+    removed[#removed + 1] = info['name']
+  end
+end
+return removed
+`;
+
+/** A delivery's stream fields, by name (a few short names; values as stored). */
+export type InboundFields = Readonly<Record<string, string>>;
+
+/** One stream entry: its id and the fields appended (empty when the entry was deleted while pending). */
 export interface InboundEntry {
   id: string;
-  payload: string;
+  fields: InboundFields;
 }
 
 type RawEntries = [string, string[] | null][];
@@ -53,16 +79,16 @@ export class RedisInboundStream {
   }
 
   /** Claims and appends each delivery that was not taken before; true where it was appended now. */
-  async appendMany(items: readonly { dedupeKey: string; payload: string }[]): Promise<boolean[]> {
+  async appendMany(items: readonly { dedupeKey: string; fields: InboundFields }[]): Promise<boolean[]> {
     if (items.length === 0) return [];
     const keys = [this.#stream, ...items.map((item) => this.#dedupeKey(item.dedupeKey))];
-    const answer = (await this.redis.eval(
-      APPEND_SCRIPT,
-      keys.length,
-      ...keys,
-      this.ttlSeconds,
-      ...items.map((item) => item.payload),
-    )) as number[];
+    const args: (string | number)[] = [this.ttlSeconds];
+    for (const { fields } of items) {
+      const names = Object.keys(fields);
+      args.push(names.length);
+      for (const name of names) args.push(name, fields[name] as string);
+    }
+    const answer = (await this.redis.eval(APPEND_SCRIPT, keys.length, ...keys, ...args)) as number[];
     return items.map((_, index) => answer[index] === 1);
   }
 
@@ -129,6 +155,16 @@ export class RedisInboundStream {
     return toEntries(answer[1] ?? []);
   }
 
+  /**
+   * Removes the consumers that left: no pending entries (another consumer took them over, or they never had
+   * any) and not seen for `idleMs`, except `keep`. Each process reads under a name of its own, so without
+   * this the group would keep one name per process that ever ran. A live consumer removed by mistake (it
+   * waited longer than `idleMs` between reads) loses nothing: its next read creates it again.
+   */
+  async removeIdleConsumers(keep: string, idleMs: number): Promise<string[]> {
+    return (await this.redis.eval(REMOVE_IDLE_SCRIPT, 1, this.#stream, idleMs, keep, GROUP)) as string[];
+  }
+
   /** Acknowledges and deletes the entries (they are queued): one MULTI. */
   async ack(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
@@ -151,10 +187,12 @@ export class RedisInboundStream {
   }
 }
 
-/** Entries whose payload field is missing (deleted while pending, damaged) come back with an empty payload. */
+/** Entries deleted while pending come back without fields. */
 function toEntries(raw: RawEntries): InboundEntry[] {
-  return raw.map(([id, fields]) => {
-    const at = fields ? fields.indexOf('p') : -1;
-    return { id, payload: at >= 0 && at % 2 === 0 ? (fields?.[at + 1] ?? '') : '' };
+  return raw.map(([id, pairs]) => {
+    const fields: Record<string, string> = {};
+    for (let i = 0; pairs && i + 1 < pairs.length; i += 2)
+      fields[pairs[i] as string] = pairs[i + 1] as string;
+    return { id, fields };
   });
 }

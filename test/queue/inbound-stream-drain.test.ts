@@ -3,7 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/observability/logger.js';
 import { InboundEventQueue, type InboundEvent } from '../../src/queue/inbound-event-queue.js';
 import { InboundIntake } from '../../src/queue/inbound-intake.js';
-import { InboundStreamDrain, inboundPayload } from '../../src/queue/inbound-stream-drain.js';
+import { InboundStreamDrain } from '../../src/queue/inbound-stream-drain.js';
+import { inboundFields } from '../../src/queue/inbound-stream-fields.js';
 import { RedisInboundStream } from '../../src/stores/redis-inbound-stream.js';
 import { RedisKeys } from '../../src/stores/redis-keys.js';
 import { deletePrefix, TEST_REDIS_URL, testPrefix } from '../support/redis-test-prefix.js';
@@ -16,8 +17,27 @@ const event = (n: number): InboundEvent => ({
 });
 const item = (n: number) => ({
   dedupeKey: `event:EVT${n}`,
-  payload: inboundPayload(`event:EVT${n}`, event(n)),
+  fields: inboundFields(`event:EVT${n}`, event(n)),
 });
+
+/** The consumer group's members: name and entries pending (XINFO CONSUMERS). */
+async function consumers(redis: Redis, prefix: string): Promise<{ name: string; pending: number }[]> {
+  const answer = (await redis.xinfo('CONSUMERS', new RedisKeys(prefix).inboundStream(), 'inbound')) as [
+    string,
+    string | number,
+  ][];
+  return answer.map((fields) => {
+    const info = new Map<string, string | number>();
+    for (let i = 0; i + 1 < fields.length; i += 2)
+      info.set(String(fields[i]), fields[i + 1] as string | number);
+    return { name: String(info.get('name')), pending: Number(info.get('pending')) };
+  });
+}
+
+/** A consumer that never held an entry (Redis 7.2 creates one on every read, 7.0 only on delivery). */
+async function createConsumer(redis: Redis, prefix: string, name: string): Promise<void> {
+  await redis.xgroup('CREATECONSUMER', new RedisKeys(prefix).inboundStream(), 'inbound', name);
+}
 
 async function until(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
   const end = Date.now() + ms;
@@ -100,7 +120,7 @@ describe('the inbound stream: dedupe and append in one script, drained into Bull
     const intake = new InboundIntake({
       appendMany: (items) =>
         stream.appendMany(
-          items.map((i) => ({ dedupeKey: i.dedupeKey, payload: inboundPayload(i.dedupeKey, i.event) })),
+          items.map((i) => ({ dedupeKey: i.dedupeKey, fields: inboundFields(i.dedupeKey, i.event) })),
         ),
     });
     const answers = await Promise.all([1, 2, 1, 3].map((n) => intake.accept(`event:EVT${n}`, event(n))));
@@ -108,5 +128,70 @@ describe('the inbound stream: dedupe and append in one script, drained into Bull
     expect(await intake.accept('event:EVT2', event(2))).toBe('duplicate');
     await until(async () => (await stream.backlog()) === 0);
     expect(await jobs()).toBe(3);
+  });
+
+  it('stores the body as its own field, exactly as received, and queues it unchanged', async () => {
+    // Quotes, backslashes, non-ASCII and a field separator-like text: nothing is escaped or re-encoded.
+    const body = '{"event":{"id":"EVT9","note":"a \\"quoted\\" \\\\ path, Grüße, p v1=…"}}\n';
+    const delivery: InboundEvent = { ...event(9), body };
+    await stream.appendMany([{ dedupeKey: 'event:EVT9', fields: inboundFields('event:EVT9', delivery) }]);
+    const [[, fields]] = (await redis.xrange(new RedisKeys(prefix).inboundStream(), '-', '+')) as [
+      [string, string[]],
+    ];
+    expect(fields[fields.indexOf('b') + 1]).toBe(body);
+    drain((items) => queue.addMany(items));
+    await until(async () => (await stream.backlog()) === 0);
+    const [job] = await queue.queue.getJobs(['waiting', 'active', 'completed', 'failed', 'delayed']);
+    expect(job?.data).toEqual(delivery);
+  });
+
+  it('still queues entries an earlier version appended (one JSON payload), and drops what it cannot read', async () => {
+    const streamKey = new RedisKeys(prefix).inboundStream();
+    await redis.xadd(streamKey, '*', 'p', JSON.stringify({ dedupeKey: 'event:EVT7', event: event(7) }));
+    await redis.xadd(streamKey, '*', 'p', '{not json');
+    await redis.xadd(streamKey, '*', 'k', 'event:EVT8', 's', 'pagerduty-event');
+    drain((items) => queue.addMany(items));
+    await until(async () => (await stream.backlog()) === 0);
+    const queued = await queue.queue.getJobs(['waiting', 'active', 'completed', 'failed', 'delayed']);
+    expect(queued.map((job) => JSON.parse(job.data.body) as unknown)).toEqual([{ event: { id: 'EVT7' } }]);
+  });
+
+  it('after taking over, removes the consumers that left (theirs and ones that never held an entry)', async () => {
+    await stream.ensureGroup();
+    await stream.appendMany([item(1), item(2), item(3)]);
+    const reader = new Redis(TEST_REDIS_URL);
+    expect(await stream.readNew(reader, 'dead-with-entries', 10, 100)).toHaveLength(3);
+    reader.disconnect();
+    await createConsumer(redis, prefix, 'dead-without-entries');
+    expect((await consumers(redis, prefix)).map((c) => c.name).sort()).toEqual([
+      'dead-with-entries',
+      'dead-without-entries',
+    ]);
+    drain((items) => queue.addMany(items));
+    await until(async () => (await consumers(redis, prefix)).length === 1);
+    const [live] = await consumers(redis, prefix);
+    expect(live?.name).not.toMatch(/^dead-/);
+    expect(await stream.backlog()).toBe(0);
+    expect(await jobs()).toBe(3);
+  });
+
+  it('never removes a consumer that holds entries, one seen recently, or the caller', async () => {
+    await stream.ensureGroup();
+    await stream.appendMany([item(1), item(2)]);
+    const reader = new Redis(TEST_REDIS_URL);
+    expect(await stream.readNew(reader, 'holding', 10, 100)).toHaveLength(2);
+    reader.disconnect();
+    await createConsumer(redis, prefix, 'empty-handed');
+    await createConsumer(redis, prefix, 'caller');
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await createConsumer(redis, prefix, 'recent');
+    expect(await stream.removeIdleConsumers('caller', 1_000)).toEqual(['empty-handed']);
+    expect((await consumers(redis, prefix)).sort((a, b) => a.name.localeCompare(b.name))).toEqual([
+      { name: 'caller', pending: 0 },
+      { name: 'holding', pending: 2 },
+      { name: 'recent', pending: 0 },
+    ]);
+    // The entries of the consumer that holds them are still there to be claimed.
+    expect(await stream.claimStale('caller', 0, 10)).toHaveLength(2);
   });
 });

@@ -1,7 +1,7 @@
 import type { Logger } from '../../observability/logger.js';
 import type { KubernetesCluster, KubernetesClusterFactory } from '../../rollback/ports/kubernetes-cluster.js';
 import { DEFAULT_CALL_RETRY } from '../../rollback/retry-with-backoff.js';
-import { LazyKubernetesCluster } from './lazy-kubernetes-cluster.js';
+import { LazyKubernetesCluster, type LazyClusterTiming } from './lazy-kubernetes-cluster.js';
 import { peekKubeConfig } from './peek-kube-config.js';
 
 export interface KubernetesClusterFactoryOptions {
@@ -12,13 +12,16 @@ export interface KubernetesClusterFactoryOptions {
   retry?: { attempts: number; baseDelayMs: number };
   /** Timeout of one API request. Default 15 s. */
   requestTimeoutMs?: number;
+  /** How long a kubeconfig that could not be loaded is the answer before it is read again (default 5 s). */
+  timing?: LazyClusterTiming;
 }
 
 /**
  * Builds one client per kubeconfig context (cached). @kubernetes/client-node (about 45 MB resident and
  * 1–3 s to load) is imported at the cluster's first call, not before: a bot that has not yet talked to a
  * cluster does not hold it. A kubeconfig that cannot be loaded, or has no such context, makes every call
- * of that cluster fail with loadKubeConfig's PermanentError (and the next call tries again). Logs the
+ * of that cluster fail with loadKubeConfig's PermanentError (for a few seconds the same answer without
+ * reading the kubeconfig again, then the next call tries again: see LazyKubernetesCluster). Logs the
  * context and server only, never credentials.
  */
 export function createKubernetesClusterFactory(
@@ -55,6 +58,7 @@ export function createKubernetesClusterFactory(
           requestTimeoutMs: options.requestTimeoutMs ?? 15_000,
         });
       },
+      options.timing,
     );
     clusters.set(key, cluster);
     return cluster;

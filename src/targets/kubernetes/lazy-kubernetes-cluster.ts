@@ -6,18 +6,32 @@ import type {
   PodLogOptions,
 } from '../../rollback/ports/kubernetes-cluster.js';
 
+/** How long a failed build is answered from memory before the next call tries again (default). */
+export const DEFAULT_BUILD_RETRY_MS = 5_000;
+
+export interface LazyClusterTiming {
+  /** A failed build is the answer to every call for this long, then the next call tries again. */
+  retryFailedBuildMs?: number;
+  /** The clock (epoch ms); tests pass their own. */
+  now?: () => number;
+}
+
 /**
  * A KubernetesCluster that builds the real one (and so loads its client library) at its first call.
- * A failed build is not kept: the next call tries again, as an uncached factory would.
+ * A failed build (no kubeconfig, an unknown context) is kept for a few seconds: a burst of calls, such as a
+ * storm of PagerDuty incidents each reading the current version, does not load the kubeconfig once per call.
+ * After that the next call tries again, so a kubeconfig fixed meanwhile is used without a restart.
  */
 export class LazyKubernetesCluster implements KubernetesCluster {
   private built: Promise<KubernetesCluster> | undefined;
   private cluster: KubernetesCluster | undefined;
+  private failedAt: number | undefined;
 
   /** `description`: what the cluster is called until it is built ("context/namespace"). */
   constructor(
     private readonly provisional: string,
     private readonly build: () => Promise<KubernetesCluster>,
+    private readonly timing: LazyClusterTiming = {},
   ) {}
 
   get description(): string {
@@ -25,10 +39,16 @@ export class LazyKubernetesCluster implements KubernetesCluster {
   }
 
   private real(): Promise<KubernetesCluster> {
+    const now = this.timing.now ?? Date.now;
+    const retryMs = this.timing.retryFailedBuildMs ?? DEFAULT_BUILD_RETRY_MS;
+    if (this.failedAt !== undefined && now() - this.failedAt >= retryMs) {
+      this.built = undefined;
+      this.failedAt = undefined;
+    }
     this.built ??= this.build().then(
       (cluster) => (this.cluster = cluster),
       (error: unknown) => {
-        this.built = undefined;
+        this.failedAt = now();
         throw error;
       },
     );

@@ -162,4 +162,42 @@ describe('createKubernetesClusterFactory: the client is built at the first call'
       });
     }
   });
+
+  it('keeps a failed build for a few seconds (a burst of calls reads the kubeconfig once), then reads it again', async () => {
+    let clock = 1_000_000;
+    const path = file('rotating');
+    await writeFile(
+      path,
+      kubeconfig({ clusters: { eu: 'https://eu.example.com' }, contexts: { 'prod-eu': ['eu'] } }),
+    );
+    const clusters = createKubernetesClusterFactory({
+      kubeconfigPath: path,
+      log: createLogger({ level: 'silent' }),
+      retry: { attempts: 1, baseDelayMs: 1 },
+      requestTimeoutMs: 2_000,
+      timing: { now: () => clock },
+    });
+    const dev = clusters('dev');
+    await expect(dev.getDeployment('dev', 'kaizen')).rejects.toMatchObject({
+      code: 'kubernetes_context_unknown',
+    });
+    // The context is added; within the 5 s the kubeconfig is not read again.
+    await writeFile(
+      path,
+      kubeconfig({ clusters: { dev: ['http://127.0.0.1:9', true] }, contexts: { dev: ['dev', 'dev'] } }),
+    );
+    clock += 4_000;
+    await expect(dev.getDeployment('dev', 'kaizen')).rejects.toMatchObject({
+      code: 'kubernetes_context_unknown',
+    });
+    // After them it is: the context is found and the call reaches for the (closed) port.
+    clock += 1_000;
+    const later = await dev.getDeployment('dev', 'kaizen').then(
+      () => undefined,
+      (error: unknown) => error as { code?: string },
+    );
+    expect(later?.code).toBeDefined();
+    expect(later?.code).not.toBe('kubernetes_context_unknown');
+    expect(dev.description).toBe('dev/dev');
+  });
 });
