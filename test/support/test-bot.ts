@@ -34,8 +34,9 @@ export interface TestBot {
   /**
    * Sends a signed `/rollback <text>` and returns the HTTP status and the answer the user sees: the
    * acknowledgement, or, when the bot acknowledged with "Working on it" (the answer took longer than Slack's
-   * ack budget, as it may on a busy machine), the follow-up it sent to the command's response_url.
-   * `acknowledgement` is the acknowledgement itself. Each command gets a response_url of its own.
+   * ack budget, as it may on a busy machine), the follow-up it sent to the command's response_url (unless
+   * Slack refused it: then the acknowledgement). `acknowledgement` is the acknowledgement itself. Each
+   * command gets a response_url of its own.
    */
   slash(
     text: string,
@@ -101,7 +102,7 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
       const request = slashCommandRequest({ signingSecret: SIGNING_SECRET, text, ...extra, responseUrl });
       const response = await postToBot(bot.url as string, request);
       const acknowledgement = parseAcknowledgement(await response.text());
-      const body = await commandAnswer(slack, acknowledgement, responseUrl);
+      const body = await commandAnswer(slack, acknowledgement, responseUrl, { stopAtRefusal: true });
       return { status: response.status, body, acknowledgement };
     },
     async close() {
@@ -124,28 +125,24 @@ export function parseAcknowledgement(raw: string): SlashAck {
 
 /**
  * What the user sees in answer to a command: its acknowledgement, or, when that says "Working on it", the
- * follow-up sent to `responseUrl` (a fake Slack response_url).
+ * follow-up sent to `responseUrl` (a fake Slack response_url) once Slack takes it (up to 20 s). With
+ * `stopAtRefusal`, a follow-up Slack refused (it is down) leaves the acknowledgement, without waiting for
+ * the bot's retries.
  */
 export async function commandAnswer(
   slack: FakeSlack,
   acknowledgement: SlashAck,
   responseUrl: string,
+  { stopAtRefusal = false } = {},
 ): Promise<SlashAck> {
   if (!WORKING_ON_IT.test(acknowledgement.text ?? '')) return acknowledgement;
-  return (await followUp(slack, responseUrl)) ?? acknowledgement;
-}
-
-/**
- * The answer the bot sent to a fake Slack response_url (`slack.responseUrl(id)`), once it arrives; undefined
- * when it does not within 20 s (Slack down) or the URL is not the fake's.
- */
-async function followUp(slack: FakeSlack, responseUrl: string): Promise<SlashAck | undefined> {
   const id = /\/response-url\/([^/?]+)$/.exec(responseUrl)?.[1];
-  if (id === undefined) return undefined;
-  const answer = () =>
-    slack
-      .callsTo('response_url')
-      .find((c) => c.responseUrlId === id && c.status !== undefined && c.status < 300);
-  await slack.waitFor(() => answer() !== undefined, 20_000).catch(() => undefined);
-  return answer()?.args as SlashAck | undefined;
+  if (id === undefined) return acknowledgement;
+  const answered = () => slack.callsTo('response_url').filter((c) => c.responseUrlId === id);
+  const delivered = () => answered().find((c) => c.status !== undefined && c.status < 300);
+  const refused = () => answered().some((c) => c.status !== undefined && c.status >= 300);
+  await slack
+    .waitFor(() => delivered() !== undefined || (stopAtRefusal && refused()), 20_000)
+    .catch(() => undefined);
+  return (delivered()?.args as SlashAck | undefined) ?? acknowledgement;
 }
