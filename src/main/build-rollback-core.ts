@@ -31,6 +31,7 @@ import { buildStrategies, buildTargets } from './build-strategies.js';
 import { GitopsKeeper } from '../rollback/gitops/gitops-keeper.js';
 import { RedisGitopsHolds } from '../stores/redis-gitops-holds.js';
 import { RedisImageDigests } from '../stores/redis-image-digests.js';
+import { RedisRanConfigs } from '../stores/redis-ran-configs.js';
 import { RedisConnectionFactory } from './redis-connection-factory.js';
 import { RedisSiteHeartbeats } from '../stores/redis-site-heartbeats.js';
 import { RedisEpoch } from '../stores/redis-epoch.js';
@@ -90,11 +91,12 @@ export interface RollbackCore {
   close(): Promise<void>;
 }
 
-/** What the strategies record in Redis: CD holds, image digests, and they read the pre-check backups. */
+/** What the strategies record in Redis: CD holds, image digests, config hashes; they read the pre-check backups. */
 function strategyStores(redis: RedisClient, keys: RedisKeys, storeLog: Logger) {
   return {
     gitopsHolds: new RedisGitopsHolds(redis, keys, storeLog),
     imageDigests: new RedisImageDigests(redis, keys, storeLog),
+    ranConfigs: new RedisRanConfigs(redis, keys, storeLog),
     backups: new RedisDeploymentBackups(redis, keys),
   };
 }

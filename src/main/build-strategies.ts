@@ -17,6 +17,7 @@ import { createImageRegistryFactory } from '../targets/registry/create-image-reg
 import { createKubernetesClusterFactory } from '../targets/kubernetes/create-kubernetes-cluster-factory.js';
 import type { GitopsHolds } from '../rollback/ports/gitops-holds.js';
 import type { ImageDigests } from '../rollback/ports/image-digests.js';
+import type { RanConfigs } from '../rollback/ports/ran-configs.js';
 import { createCommandRunnerFactory } from '../targets/shell/create-command-runner-factory.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +35,8 @@ export interface StrategyDeps {
   gitopsHolds?: GitopsHolds;
   /** Where the Kubernetes strategy records the digests images ran with (pods' imageID). */
   imageDigests?: ImageDigests;
+  /** Where the Kubernetes strategy records the ConfigMaps and Secrets each version ran with (hashes). */
+  ranConfigs?: RanConfigs;
   /** The pre-check backups of earlier jobs (their job memory), for the "restore from the backup" button. */
   backups?: DeploymentBackups;
   /** `*_GIT_TOKEN` variables that `gitops.git.pullRequests.tokenEnv` may name. */
@@ -69,6 +72,7 @@ export function buildStrategies(deps: StrategyDeps): Map<string, Strategy> {
       log,
       ...(deps.gitopsHolds ? { gitopsHolds: deps.gitopsHolds } : {}),
       ...(deps.imageDigests ? { imageDigests: deps.imageDigests } : {}),
+      ...(deps.ranConfigs ? { ranConfigs: deps.ranConfigs } : {}),
       ...(deps.backups ? { backups: deps.backups } : {}),
       gitopsMirror: new GitopsMirror({
         runner: local,

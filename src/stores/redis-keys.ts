@@ -65,6 +65,10 @@ export class RedisKeys {
   imageDigests(service: string): string {
     return `${this.prefix}:rb:digests:${service}`;
   }
+  /** A hash: image → the ConfigMaps and Secrets it last ran with in the service (content hashes). */
+  ranConfigs(service: string): string {
+    return `${this.prefix}:rb:ranconfig:${service}`;
+  }
   /** A signed inbound request already received (by the hash of its signature or body): replay cache. */
   replay(digest: string): string {
     return `${this.prefix}:rb:replay:${digest}`;

@@ -29,6 +29,8 @@ import { strategySection } from '../strategy-section.js';
 import type { ImageDigests } from '../../ports/image-digests.js';
 import type { DeploymentBackups } from '../../ports/deployment-backups.js';
 import { resolveRemedyPlan } from './remedies/resolve-remedy-plan.js';
+import type { RanConfigs } from '../../ports/ran-configs.js';
+import type { ConfigRecording } from './config-drift/plan-config-drift.js';
 import type { GitopsMirror } from '../../gitops/git/gitops-mirror.js';
 import { withGitRevert } from '../../gitops/git/with-git-revert.js';
 import type { PullRequestHostFactory } from '../../ports/pull-request-host.js';
@@ -53,6 +55,8 @@ export interface KubernetesStrategyOptions {
   backups?: DeploymentBackups;
   /** Where the digests images ran with are recorded and compared (absent: digests are not tracked). */
   imageDigests?: ImageDigests;
+  /** Where the ConfigMaps and Secrets each version ran with are recorded (absent: no config drift check). */
+  ranConfigs?: RanConfigs;
   /** Mirrors of the GitOps repositories (`gitops.git`): the commits to revert are named in the plan. */
   gitopsMirror?: GitopsMirror;
   /** The Git hosts where revert pull requests are opened (`gitops.git.pullRequests`; absent: none opened). */
@@ -111,8 +115,14 @@ export class KubernetesStrategy implements Strategy {
       config: service,
       registryFor: (podSpec) => this.registryFor(cluster, section, podSpec),
       ...(this.options.imageDigests ? { digests: this.options.imageDigests } : {}),
+      ...this.configRecording(service),
       ...(options.signal ? { signal: options.signal } : {}),
     });
+  }
+
+  private configRecording(service: ServiceConfig): { configs?: ConfigRecording } {
+    const configs = this.options.ranConfigs;
+    return configs ? { configs: { configs, service: service.name } } : {};
   }
 
   /** The service's registry client: credentials from its configuration, its Secret, then imagePullSecrets. */
@@ -153,6 +163,7 @@ export class KubernetesStrategy implements Strategy {
       ...(this.options.imageDigests
         ? { digests: { digests: this.options.imageDigests, service: service.name } }
         : {}),
+      ...this.configRecording(service),
     };
     const hold = parsed.gitops
       ? [
