@@ -35,6 +35,7 @@ describe('a signed Slack request that no listener handles', () => {
       blockActionsRequest({
         signingSecret: SIGNING_SECRET,
         responseUrl: bot.slack.responseUrl(responseId),
+        messageTs: '1764790000.000100',
         actions: [{ action_id, value }],
       }),
     );
