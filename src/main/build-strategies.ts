@@ -65,6 +65,7 @@ export function buildStrategies(deps: StrategyDeps): Map<string, Strategy> {
   const { log } = deps;
   const { clusterFactory, runnerFactory: runners } = buildTargets(deps);
   const local = runners({ name: 'local' });
+  const monitoring = createMonitoringChecks({ log });
   const strategies: Strategy[] = [
     new KubernetesStrategy({
       clusterFactory,
@@ -81,16 +82,16 @@ export function buildStrategies(deps: StrategyDeps): Map<string, Strategy> {
       pullRequests: ({ api, tokenEnv }) =>
         new GithubPullRequests({ api, tokenEnv, token: deps.gitTokens?.[tokenEnv] }),
       registryFactory: createImageRegistryFactory({ log }),
-      monitoring: createMonitoringChecks({ log }),
+      monitoring,
       configuredCredentials: (settings) =>
         configuredRegistryCredentials(settings, { env: deps.registryEnv ?? {} }),
     }),
     new HelmStrategy({ runnerFactory: runners, log }),
-    new AptStrategy({ runnerFactory: runners, log }),
-    new YumStrategy({ runnerFactory: runners, log }),
-    new ComposeStrategy({ runnerFactory: runners, log }),
-    new GitStrategy({ runners }),
-    new FilesStrategy({ runners, localFiles: nodeLocalFiles() }),
+    new AptStrategy({ runnerFactory: runners, log, monitoring }),
+    new YumStrategy({ runnerFactory: runners, log, monitoring }),
+    new ComposeStrategy({ runnerFactory: runners, log, monitoring }),
+    new GitStrategy({ runners, monitoring }),
+    new FilesStrategy({ runners, localFiles: nodeLocalFiles(), monitoring }),
   ];
   return new Map(strategies.map((s) => [s.name, s]));
 }
