@@ -287,7 +287,9 @@ export type PagerDutyErrorCode =
   /** A queued rollback action body that no longer parses (it was checked when it arrived). */
   | 'pagerduty_action_invalid'
   /** An incident announcement's button whose value is not one the bot wrote. */
-  | 'incident_button_invalid';
+  | 'incident_button_invalid'
+  /** A click (or a command) no listener of the bot handles: a button of an older message, another app's. */
+  | 'button_not_handled';
 
 /** The status-page webhook. */
 export type StatusPageErrorCode =
