@@ -79,7 +79,13 @@ export class KubernetesStrategy implements Strategy {
 
   listVersions(service: ServiceConfig, options: StrategyCallOptions = {}): Promise<VersionEntry[]> {
     const section = sectionOf(service);
-    return listKubernetesVersions(this.options.clusterFactory(section.context), section, options.signal);
+    const digests = this.options.imageDigests;
+    return listKubernetesVersions(
+      this.options.clusterFactory(section.context),
+      section,
+      options.signal,
+      digests ? (image) => digests.ranWith(service.name, image) : undefined,
+    );
   }
 
   async resolve(
