@@ -21,6 +21,9 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // `expect.poll` waits for something that must happen; its default of 1 s is too short for a worker to
+    // start and a lazily loaded client to answer on a busy machine. Waiting longer weakens no assertion.
+    expect: { poll: { timeout: 10_000 } },
     // Tests share one real Redis; each test file uses its own key prefix, so files may run in parallel.
     pool: 'forks',
     maxWorkers: FILES_AT_A_TIME,
