@@ -17,3 +17,10 @@ export function remedyDoing(kind: RemedyKind, service: string): string {
     ? `Restoring ${service} from the pre-check backup`
     : `Restarting ${service} (rollout restart)`;
 }
+
+/** What the job is to do, after "Queued to": "restore kaizen from the pre-check backup". */
+export function remedyTask(kind: RemedyKind, service: string): string {
+  return kind === 'restore_backup'
+    ? `restore ${service} from the pre-check backup`
+    : `restart ${service} (rollout restart)`;
+}

@@ -6,7 +6,7 @@ import type {
 } from '../../rollback/progress-snapshot.js';
 import { elapsedMs, formatDuration } from '../slack/format-time.js';
 import { describeWorkerWait } from '../../rollback/worker-wait.js';
-import { remedyDone } from '../../rollback/remedy-wording.js';
+import { remedyDone, remedyTask } from '../../rollback/remedy-wording.js';
 
 /** Short, loud words for a rollback's state: the badge of a status card. */
 export const ROLLBACK_STATE_LABELS: Record<RollbackState, string> = {
@@ -33,6 +33,9 @@ export const STEP_STATE_ICONS: Record<StepState, string> = {
  */
 export function consoleHeadline(snapshot: ProgressSnapshot): { line: string; hint?: string } {
   const fromTo = `from ${snapshot.from} to ${snapshot.to}`;
+  const task = snapshot.remedy
+    ? remedyTask(snapshot.remedy, snapshot.service)
+    : `roll back ${snapshot.service} ${fromTo}`;
   const took = elapsedMs(snapshot.startedAt, snapshot.endedAt);
   const inTime = took === undefined ? '' : ` in ${consoleDuration(took)}`;
   const afterTime = took === undefined ? '' : ` after ${consoleDuration(took)}`;
@@ -41,14 +44,14 @@ export function consoleHeadline(snapshot: ProgressSnapshot): { line: string; hin
       const approval = snapshot.approval;
       const count =
         approval === undefined ? '' : ` (${approval.approvals.length} of ${approval.required} approvals)`;
-      return { line: `Waiting for approval to roll back ${snapshot.service} ${fromTo}${count}.` };
+      return { line: `Waiting for approval to ${task}${count}.` };
     }
     case 'queued':
       return snapshot.waitingForWorker
         ? {
-            line: `Queued to roll back ${snapshot.service} ${fromTo}. ${describeWorkerWait(snapshot.waitingForWorker)}`,
+            line: `Queued to ${task}. ${describeWorkerWait(snapshot.waitingForWorker)}`,
           }
-        : { line: `Queued: waiting for a worker to roll back ${snapshot.service} ${fromTo}.` };
+        : { line: `Queued: waiting for a worker to ${task}.` };
     case 'running': {
       const index = snapshot.steps.findIndex((step) => step.state === 'running');
       const current = snapshot.steps[index];

@@ -1,7 +1,7 @@
 import { isStepEnded, type ProgressSnapshot } from '../../rollback/progress-snapshot.js';
 import { elapsedMs, formatDuration } from '../slack/format-time.js';
 import { describeWorkerWait } from '../../rollback/worker-wait.js';
-import { remedyDone } from '../../rollback/remedy-wording.js';
+import { remedyDone, remedyTask } from '../../rollback/remedy-wording.js';
 
 /**
  * Where a rollback stands, as plain unescaped sentences (the headline first, then the error's hint and the
@@ -17,6 +17,9 @@ export function describeProgressText(snapshot: ProgressSnapshot): string[] {
 
 function describe(snapshot: ProgressSnapshot): string[] {
   const fromTo = `from ${snapshot.from} to ${snapshot.to}`;
+  const task = snapshot.remedy
+    ? remedyTask(snapshot.remedy, snapshot.service)
+    : `roll back ${snapshot.service} ${fromTo}`;
   const took = elapsedMs(snapshot.startedAt, snapshot.endedAt);
   const inTime = took === undefined ? '' : ` in ${formatDuration(took)}`;
   const afterTime = took === undefined ? '' : ` after ${formatDuration(took)}`;
@@ -26,13 +29,11 @@ function describe(snapshot: ProgressSnapshot): string[] {
 
   switch (snapshot.state) {
     case 'awaiting_approval':
-      return [`Waiting for approval to roll back ${snapshot.service} ${fromTo}.`];
+      return [`Waiting for approval to ${task}.`];
     case 'queued':
       return snapshot.waitingForWorker
-        ? [
-            `Queued to roll back ${snapshot.service} ${fromTo}. ${describeWorkerWait(snapshot.waitingForWorker)}`,
-          ]
-        : [`Queued: waiting for a worker to roll back ${snapshot.service} ${fromTo}.`];
+        ? [`Queued to ${task}. ${describeWorkerWait(snapshot.waitingForWorker)}`]
+        : [`Queued: waiting for a worker to ${task}.`];
     case 'running': {
       const index = snapshot.steps.findIndex((step) => step.state === 'running');
       const current = snapshot.steps[index];

@@ -4,7 +4,7 @@ import { escapeMrkdwn } from './escape-mrkdwn.js';
 import { elapsedMs, formatDuration } from './format-time.js';
 import { ROLLBACK_ICONS } from './state-icons.js';
 import { truncateText } from './truncate-text.js';
-import { remedyDoing, remedyDone } from '../../rollback/remedy-wording.js';
+import { remedyDoing, remedyDone, remedyTask } from '../../rollback/remedy-wording.js';
 
 /** Escaped, and short enough to sit in a line of a status message. */
 export function userText(text: string, max = 500): string {
@@ -20,6 +20,9 @@ export function describeProgress(snapshot: ProgressSnapshot): string[] {
   const icon = ROLLBACK_ICONS[snapshot.state];
   const service = userText(snapshot.service, 100);
   const fromTo = `from ${userText(snapshot.from, 200)} to ${userText(snapshot.to, 200)}`;
+  const task = snapshot.remedy
+    ? userText(remedyTask(snapshot.remedy, snapshot.service))
+    : `roll back ${service} ${fromTo}`;
   const took = elapsedMs(snapshot.startedAt, snapshot.endedAt);
   const inTime = took === undefined ? '' : ` in ${formatDuration(took)}`;
   const afterTime = took === undefined ? '' : ` after ${formatDuration(took)}`;
@@ -28,13 +31,11 @@ export function describeProgress(snapshot: ProgressSnapshot): string[] {
 
   switch (snapshot.state) {
     case 'awaiting_approval':
-      return [`${icon} Waiting for approval to roll back ${service} ${fromTo}.`];
+      return [`${icon} Waiting for approval to ${task}.`];
     case 'queued':
       return snapshot.waitingForWorker
-        ? [
-            `${icon} Queued to roll back ${service} ${fromTo}. ${userText(describeWorkerWait(snapshot.waitingForWorker))}`,
-          ]
-        : [`${icon} Queued: waiting for a worker to roll back ${service} ${fromTo}.`];
+        ? [`${icon} Queued to ${task}. ${userText(describeWorkerWait(snapshot.waitingForWorker))}`]
+        : [`${icon} Queued: waiting for a worker to ${task}.`];
     case 'running': {
       const index = snapshot.steps.findIndex((step) => step.state === 'running');
       const current = snapshot.steps[index];
