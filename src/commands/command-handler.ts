@@ -1,5 +1,6 @@
 import type { Logger } from '../observability/logger.js';
 import { describeError, InputError, RollbackError } from '../errors/rollback-error.js';
+import { isStoreUnavailable, storeUnavailable } from '../errors/store-unavailable.js';
 import type { IncidentLink, RollbackRequest } from '../rollback/plan.js';
 import type { Requester } from '../rollback/progress-snapshot.js';
 import type { ApprovalService } from '../rollback/approval-service.js';
@@ -244,6 +245,10 @@ export class CommandHandler {
     if (error instanceof RollbackError) {
       this.log.warn({ error: describeError(error) }, 'command failed');
       return replyError(error);
+    }
+    if (isStoreUnavailable(error)) {
+      this.log.warn({ err: error }, 'command failed: Redis did not answer');
+      return replyError(storeUnavailable(error));
     }
     this.log.error({ err: error }, 'command failed unexpectedly');
     return {

@@ -21,6 +21,14 @@ export function describeServiceState(state: ServiceState): { text: string; next?
     lines.push(
       `⏸️ GitOps paused: ${hold.description} is held by job ${hold.jobId} since ${hold.at}; /rollback release restores it.`,
     );
+    const revert = hold.revert;
+    if (revert && revert.commits.length > 0) {
+      const commits = revert.commits.map((c) => `${c.short} "${c.subject}"`).join('; ');
+      lines.push(
+        `↩️ Revert these commits in Git, or the controller puts the bad version back when the hold ends: ${commits}` +
+          (revert.pullRequest ? `. Revert pull request: ${revert.pullRequest}` : '.'),
+      );
+    }
   }
   if (active) {
     const state = active.state === 'awaiting_approval' ? 'waiting for approval' : active.state;

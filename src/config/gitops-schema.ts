@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { gitopsGitSchema } from './gitops-git-schema.js';
 
 const k8sName = z
   .string()
@@ -28,6 +29,8 @@ export const gitopsSchema = z
       })
       .strict()
       .optional(),
+    /** The GitOps repository: the commits to revert are named in the plan, and a revert PR opened. */
+    git: gitopsGitSchema.optional(),
   })
   .strict();
 

@@ -237,6 +237,25 @@ export type RegistryErrorCode =
 /** Versions listed from a git repository (`git ls-remote --tags`). */
 export type GitSourceErrorCode = 'git_url_invalid' | 'git_unavailable' | 'git_remote_rejected';
 
+/** The GitOps repository (`gitops.git`) and the Git host where the revert pull request is opened. */
+export type GitopsGitErrorCode =
+  /** git could not reach the repository (network, timeout). */
+  | 'gitops_repo_unavailable'
+  /** The repository refused or does not exist (no access, wrong URL or branch). */
+  | 'gitops_repo_rejected'
+  | 'gitops_path_missing'
+  /** `git revert` of the commits conflicts with later changes: the revert is left to people. */
+  | 'gitops_revert_conflict'
+  | 'gitops_push_rejected'
+  | 'git_host_unreachable'
+  /** 5xx or 429 from the Git host's REST API. */
+  | 'git_host_unavailable'
+  | 'git_host_unauthorized'
+  | 'git_host_forbidden'
+  | 'git_host_rejected'
+  | 'git_host_token_missing'
+  | 'git_host_bad_response';
+
 /** Alertmanager and Prometheus checks after a rollback. */
 export type MonitoringErrorCode = 'monitoring_unavailable' | 'monitoring_forbidden' | 'monitoring_rejected';
 
@@ -268,7 +287,9 @@ export type PagerDutyErrorCode =
   /** A queued rollback action body that no longer parses (it was checked when it arrived). */
   | 'pagerduty_action_invalid'
   /** An incident announcement's button whose value is not one the bot wrote. */
-  | 'incident_button_invalid';
+  | 'incident_button_invalid'
+  /** A click (or a command) no listener of the bot handles: a button of an older message, another app's. */
+  | 'button_not_handled';
 
 /** The status-page webhook. */
 export type StatusPageErrorCode =
@@ -295,6 +316,7 @@ export type ErrorCode =
   | SlackErrorCode
   | RegistryErrorCode
   | GitSourceErrorCode
+  | GitopsGitErrorCode
   | MonitoringErrorCode
   | EvidenceErrorCode
   | PagerDutyErrorCode

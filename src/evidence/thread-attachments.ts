@@ -30,12 +30,19 @@ export interface EvidenceAttachmentsOptions {
   maxBytes: number;
   /** The report page of a rollback (signed when a key is set): bundles too large for Slack are downloaded there. */
   reportUrl?: (jobId: string) => string | undefined;
+  /** When the draft is taken (it says so at its top). */
+  now?: () => Date;
 }
 
 /**
  * The evidence a finished rollback attaches to its Slack thread: each bundle up to EVIDENCE_SLACK_MAX_BYTES
  * (the `.tar.gz` as kept, already redacted), then the post-mortem draft, whose message links the larger
  * bundles to the report page (same access rules as the page).
+ *
+ * The draft is uploaded once, when the rollback ended: a snapshot. Later checklist ticks and notifications
+ * are in the live draft (`/rollbacks/<job>/postmortem.md`, `rollback-bot postmortem <job>`), which the
+ * attached file and its message say at the top, with the link. (Uploading it again on every change would
+ * cost two Web API calls and a new file in the thread per tick.)
  */
 export class EvidenceAttachments implements ThreadAttachmentSource {
   constructor(private readonly options: EvidenceAttachmentsOptions) {}
@@ -66,6 +73,7 @@ export class EvidenceAttachments implements ThreadAttachmentSource {
     large: EvidenceRef[],
   ): ThreadAttachment {
     const { jobId } = snapshot;
+    const live = this.liveDraftUrl(jobId);
     const links = large.map((ref) => {
       const url = this.bundleUrl(jobId, refs.indexOf(ref));
       const where = url ? `: <${url}|download from the report page>` : ': on the report page';
@@ -77,6 +85,7 @@ export class EvidenceAttachments implements ThreadAttachmentSource {
       title: `Post-mortem draft: ${snapshot.service} ${snapshot.from} → ${snapshot.to}`,
       comment: [
         'Post-mortem draft (Markdown): the timeline, versions, evidence and checklists; root cause and follow-up to fill in.',
+        `This file is a snapshot taken when the rollback ended; ${live ? `the live draft (later checklist ticks and notifications): <${live}|postmortem.md on the report page>` : `the live draft: \`rollback-bot postmortem ${jobId}\` or the report page`}.`,
         ...(links.length > 0 ? ['Evidence too large to attach here:', ...links] : []),
       ].join('\n'),
       load: async () => {
@@ -90,9 +99,22 @@ export class EvidenceAttachments implements ThreadAttachmentSource {
           },
           jobId,
         );
-        return draft === undefined ? undefined : Buffer.from(draft, 'utf8');
+        if (draft === undefined) return undefined;
+        const taken = (this.options.now?.() ?? new Date()).toISOString();
+        // Under the title: the draft as the report page serves it, marked as the copy it is.
+        const [title = '', ...rest] = draft.split('\n');
+        return Buffer.from([title, '', snapshotNote(jobId, taken, live), ...rest].join('\n'), 'utf8');
       },
     };
+  }
+
+  /** `/rollbacks/<job>/postmortem.md`: the live draft, with the page's signature when links are signed. */
+  private liveDraftUrl(jobId: string): string | undefined {
+    const page = this.options.reportUrl?.(jobId);
+    if (!page) return undefined;
+    const url = new URL(page);
+    url.pathname = `${url.pathname.replace(/\/$/, '')}/postmortem.md`;
+    return url.toString();
   }
 
   /** `/rollbacks/<job>/evidence/<n>` on the report page, with its signature when links are signed. */
@@ -103,6 +125,14 @@ export class EvidenceAttachments implements ThreadAttachmentSource {
     url.pathname = `${url.pathname.replace(/\/$/, '')}/evidence/${index}`;
     return url.toString();
   }
+}
+
+/** The attached draft's first lines: a snapshot, and where the live one is. */
+function snapshotNote(jobId: string, taken: string, live: string | undefined): string {
+  const where = live
+    ? `the live draft, with every later checklist tick and notification, is at <${live}>`
+    : `the live draft, with every later checklist tick and notification: \`rollback-bot postmortem ${jobId}\` or the rollback's report page (\`/rollbacks/${jobId}/postmortem.md\`)`;
+  return `> **Snapshot** of this post-mortem draft, taken ${taken} when the rollback ended (attached to the Slack thread); ${where}.`;
 }
 
 function size(bytes: number): string {

@@ -64,6 +64,8 @@ const baseEnvSchema = z.object({
   REDIS_TLS_SERVERNAME: optionalString,
   SERVICES_DIR: z.string().default('config/services'),
   KUBECONFIG: z.string().optional(),
+  /** Where the mirrors of GitOps repositories (`gitops.git`) are kept. Default: <tmpdir>/rollback-bot-gitops. */
+  GITOPS_CACHE_DIR: optionalString,
   SLACK_SIGNING_SECRET: z.string().optional(),
   SLACK_BOT_TOKEN: z.string().optional(),
   SLACK_API_URL: z.string().url().optional(),
@@ -102,6 +104,10 @@ const envSchema = baseEnvSchema
   .extend(durabilityEnvSchema.shape);
 
 export interface AppConfig {
+  /** Git host tokens (`*_GIT_TOKEN` variables) that services name in `gitops.git.pullRequests.tokenEnv`. */
+  gitTokens?: Readonly<Record<string, string>>;
+  /** GITOPS_CACHE_DIR: where GitOps repositories are mirrored (absent: the default under the tmpdir). */
+  gitopsCacheDir?: string | undefined;
   /** Registry credentials (`*_REGISTRY_AUTH` variables) that services name in `kubernetes.registry.credentialsEnv`. */
   registryEnv?: Readonly<Record<string, string>>;
   port: number;
@@ -213,6 +219,8 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     evidenceSlackMaxBytes: e.EVIDENCE_SLACK_MAX_BYTES,
     watch: { minutes: e.ROLLBACK_WATCH_MINUTES, intervalSeconds: e.ROLLBACK_WATCH_INTERVAL_SECONDS },
     registryEnv: registryEnvOf(env),
+    gitTokens: envMatching(env, /^(?:[A-Z0-9_]+_)?GIT_TOKEN$/),
+    gitopsCacheDir: e.GITOPS_CACHE_DIR,
   };
 }
 
@@ -233,11 +241,18 @@ function evidenceOrProblems(
  * `REGISTRY_AUTH`), copied once here so nothing else reads the environment.
  */
 function registryEnvOf(env: Record<string, string | undefined>): Readonly<Record<string, string>> {
+  return envMatching(env, /^(?:[A-Z0-9_]+_)?REGISTRY_AUTH$/);
+}
+
+/** The variables whose names match (`*_GIT_TOKEN` for `gitops.git.pullRequests.tokenEnv`), copied once. */
+function envMatching(
+  env: Record<string, string | undefined>,
+  name: RegExp,
+): Readonly<Record<string, string>> {
   return Object.freeze(
     Object.fromEntries(
       Object.entries(env).filter(
-        (entry): entry is [string, string] =>
-          /^(?:[A-Z0-9_]+_)?REGISTRY_AUTH$/.test(entry[0]) && entry[1] !== undefined,
+        (entry): entry is [string, string] => name.test(entry[0]) && entry[1] !== undefined,
       ),
     ),
   );

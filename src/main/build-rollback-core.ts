@@ -31,8 +31,10 @@ import { buildStrategies, buildTargets } from './build-strategies.js';
 import { GitopsKeeper } from '../rollback/gitops/gitops-keeper.js';
 import { RedisGitopsHolds } from '../stores/redis-gitops-holds.js';
 import { RedisImageDigests } from '../stores/redis-image-digests.js';
+import { RedisRanConfigs } from '../stores/redis-ran-configs.js';
 import { RedisConnectionFactory } from './redis-connection-factory.js';
 import { RedisSiteHeartbeats } from '../stores/redis-site-heartbeats.js';
+import { RedisEpoch } from '../stores/redis-epoch.js';
 import { RedisIncidentRollbacks } from '../stores/redis-incident-rollbacks.js';
 import { SitePlanner } from '../queue/site-planner.js';
 import { planOnSites } from '../queue/site-planning-strategy.js';
@@ -83,15 +85,18 @@ export interface RollbackCore {
   snapshots: EvidenceSnapshots;
   /** Ticks and unticks the checklists of ended rollbacks, from Slack, the console and the report page. */
   checklists: ChecklistService;
+  /** Whether Redis still holds the bot's data (started and stopped by the bot, not the CLI). */
+  epoch: RedisEpoch;
   /** Closes the queue producer and every Redis connection. */
   close(): Promise<void>;
 }
 
-/** What the strategies record in Redis: CD holds, image digests, and they read the pre-check backups. */
+/** What the strategies record in Redis: CD holds, image digests, config hashes; they read the pre-check backups. */
 function strategyStores(redis: RedisClient, keys: RedisKeys, storeLog: Logger) {
   return {
     gitopsHolds: new RedisGitopsHolds(redis, keys, storeLog),
     imageDigests: new RedisImageDigests(redis, keys, storeLog),
+    ranConfigs: new RedisRanConfigs(redis, keys, storeLog),
     backups: new RedisDeploymentBackups(redis, keys),
   };
 }
@@ -127,6 +132,8 @@ export async function buildRollbackCore(
     ...targets,
     ...stores,
     ...(config.registryEnv ? { registryEnv: config.registryEnv } : {}),
+    ...(config.gitTokens ? { gitTokens: config.gitTokens } : {}),
+    gitopsCacheDir: config.gitopsCacheDir,
   });
   const { evidence, snapshots } = buildEvidence(config.evidence, { ...targets, log, catalog, audit });
   const governance = buildGovernance({
@@ -189,6 +196,7 @@ export async function buildRollbackCore(
     evidence,
     snapshots,
     checklists: new ChecklistService({ progress, audit }),
+    epoch: redisEpoch(config, redis, keys, log),
     async close() {
       await cancellation.close();
       await governance.approvalExpiry.close();
@@ -197,6 +205,14 @@ export async function buildRollbackCore(
       await connections.close();
     },
   };
+}
+
+/** Tells whether Redis still holds the bot's data (REDIS_DATA_CHECK_INTERVAL_MS); the bot starts it. */
+function redisEpoch(config: AppConfig, redis: RedisClient, keys: RedisKeys, log: Logger): RedisEpoch {
+  const interval = config.durability?.dataCheckIntervalMs;
+  return new RedisEpoch(redis, keys, log.child({ component: 'redis' }), {
+    ...(interval ? { intervalMs: interval } : {}),
+  });
 }
 
 /** The sites the catalog's services name, the default one first. */

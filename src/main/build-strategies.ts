@@ -17,7 +17,12 @@ import { createImageRegistryFactory } from '../targets/registry/create-image-reg
 import { createKubernetesClusterFactory } from '../targets/kubernetes/create-kubernetes-cluster-factory.js';
 import type { GitopsHolds } from '../rollback/ports/gitops-holds.js';
 import type { ImageDigests } from '../rollback/ports/image-digests.js';
+import type { RanConfigs } from '../rollback/ports/ran-configs.js';
 import { createCommandRunnerFactory } from '../targets/shell/create-command-runner-factory.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GitopsMirror } from '../rollback/gitops/git/gitops-mirror.js';
+import { GithubPullRequests } from '../targets/git-host/github-pull-requests.js';
 
 export interface StrategyDeps {
   log: Logger;
@@ -30,8 +35,14 @@ export interface StrategyDeps {
   gitopsHolds?: GitopsHolds;
   /** Where the Kubernetes strategy records the digests images ran with (pods' imageID). */
   imageDigests?: ImageDigests;
+  /** Where the Kubernetes strategy records the ConfigMaps and Secrets each version ran with (hashes). */
+  ranConfigs?: RanConfigs;
   /** The pre-check backups of earlier jobs (their job memory), for the "restore from the backup" button. */
   backups?: DeploymentBackups;
+  /** `*_GIT_TOKEN` variables that `gitops.git.pullRequests.tokenEnv` may name. */
+  gitTokens?: Readonly<Record<string, string>>;
+  /** Where GitOps repositories are mirrored (GITOPS_CACHE_DIR). */
+  gitopsCacheDir?: string | undefined;
 }
 
 /** The clients of the targets (clusters, hosts): the real ones, or the ones a test passes in. */
@@ -54,6 +65,7 @@ export function buildStrategies(deps: StrategyDeps): Map<string, Strategy> {
   const { log } = deps;
   const { clusterFactory, runnerFactory: runners } = buildTargets(deps);
   const local = runners({ name: 'local' });
+  const monitoring = createMonitoringChecks({ log });
   const strategies: Strategy[] = [
     new KubernetesStrategy({
       clusterFactory,
@@ -61,18 +73,25 @@ export function buildStrategies(deps: StrategyDeps): Map<string, Strategy> {
       log,
       ...(deps.gitopsHolds ? { gitopsHolds: deps.gitopsHolds } : {}),
       ...(deps.imageDigests ? { imageDigests: deps.imageDigests } : {}),
+      ...(deps.ranConfigs ? { ranConfigs: deps.ranConfigs } : {}),
       ...(deps.backups ? { backups: deps.backups } : {}),
+      gitopsMirror: new GitopsMirror({
+        runner: local,
+        cacheDir: deps.gitopsCacheDir ?? join(tmpdir(), 'rollback-bot-gitops'),
+      }),
+      pullRequests: ({ api, tokenEnv }) =>
+        new GithubPullRequests({ api, tokenEnv, token: deps.gitTokens?.[tokenEnv] }),
       registryFactory: createImageRegistryFactory({ log }),
-      monitoring: createMonitoringChecks({ log }),
+      monitoring,
       configuredCredentials: (settings) =>
         configuredRegistryCredentials(settings, { env: deps.registryEnv ?? {} }),
     }),
     new HelmStrategy({ runnerFactory: runners, log }),
-    new AptStrategy({ runnerFactory: runners, log }),
-    new YumStrategy({ runnerFactory: runners, log }),
-    new ComposeStrategy({ runnerFactory: runners, log }),
-    new GitStrategy({ runners }),
-    new FilesStrategy({ runners, localFiles: nodeLocalFiles() }),
+    new AptStrategy({ runnerFactory: runners, log, monitoring }),
+    new YumStrategy({ runnerFactory: runners, log, monitoring }),
+    new ComposeStrategy({ runnerFactory: runners, log, monitoring }),
+    new GitStrategy({ runners, monitoring }),
+    new FilesStrategy({ runners, localFiles: nodeLocalFiles(), monitoring }),
   ];
   return new Map(strategies.map((s) => [s.name, s]));
 }

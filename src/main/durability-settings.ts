@@ -9,6 +9,8 @@ export interface DurabilitySettings {
   requireDurableRedis: boolean;
   /** AUDIT_RETENTION_DAYS, AUDIT_MAX_ENTRIES. */
   auditRetention: AuditRetention;
+  /** REDIS_DATA_CHECK_INTERVAL_MS: how often a process looks whether Redis lost the bot's data (default 5000). */
+  dataCheckIntervalMs?: number;
 }
 
 export const DEFAULT_REDIS_COMMAND_TIMEOUT_MS = 2_000;
@@ -21,6 +23,7 @@ export const durabilityEnvSchema = z.object({
     .transform((value) => value === 'true' || value === '1'),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
   AUDIT_MAX_ENTRIES: z.coerce.number().int().min(1_000).max(100_000_000).optional(),
+  REDIS_DATA_CHECK_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).optional(),
 });
 
 export function durabilitySettingsFromEnv(e: z.infer<typeof durabilityEnvSchema>): DurabilitySettings {
@@ -31,5 +34,6 @@ export function durabilitySettingsFromEnv(e: z.infer<typeof durabilityEnvSchema>
       days: e.AUDIT_RETENTION_DAYS ?? DEFAULT_AUDIT_RETENTION.days,
       maxEntries: e.AUDIT_MAX_ENTRIES ?? DEFAULT_AUDIT_RETENTION.maxEntries,
     },
+    ...(e.REDIS_DATA_CHECK_INTERVAL_MS ? { dataCheckIntervalMs: e.REDIS_DATA_CHECK_INTERVAL_MS } : {}),
   };
 }

@@ -65,6 +65,7 @@ export async function startBot(config: AppConfig, overrides: StartBotOverrides =
       throw error;
     },
   );
+  await core.epoch.start();
   for (const service of core.catalog.all()) {
     for (const warning of permissionWarnings(service))
       log.warn({ service: service.name }, `open permissions: ${warning}`);
@@ -107,6 +108,7 @@ export async function startBot(config: AppConfig, overrides: StartBotOverrides =
     commands: core.commands,
     cancels: core.cancels,
     async close() {
+      core.epoch.stop();
       await web?.http.close();
       await Promise.all(roles.flatMap((role) => role.workers).map((w) => w.close()));
       for (const close of roles.flatMap((role) => role.closers)) await close();

@@ -16,6 +16,7 @@ import { CachedBotIdentity } from '../transport/slack/cached-bot-identity.js';
 import { registerSlackActions } from '../transport/slack/register-slack-actions.js';
 import { registerSlackHandlers } from '../transport/slack/register-slack-handlers.js';
 import { SlackRequestReceiver } from '../transport/slack/slack-request-receiver.js';
+import { answerUnhandledClick } from '../transport/slack/answer-unhandled-click.js';
 import type { AppConfig } from './app-config.js';
 import type { SnapshotSurface } from '../rollback/ports/snapshot-surface.js';
 import type { RollbackCore } from './build-rollback-core.js';
@@ -54,10 +55,15 @@ export interface Slack {
 export async function startSlack(slack: NonNullable<AppConfig['slack']>, deps: SlackDeps): Promise<Slack> {
   const { core, reportUrl } = deps;
   const log = deps.log.child({ component: 'slack' });
+  const replies = new SlackReplyQueue(core.connection, core.keys.prefix, {
+    ...(deps.replyBackoff ? { backoff: deps.replyBackoff } : {}),
+    log,
+  });
   const receiver = new SlackRequestReceiver(
     slack.signingSecret,
     log,
     new RedisReplayCache(core.redis, core.keys),
+    answerUnhandledClick(replies),
   );
   const clientOptions = {
     ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
@@ -85,10 +91,6 @@ export async function startSlack(slack: NonNullable<AppConfig['slack']>, deps: S
   });
   void identity.start();
   const app = new App({ authorize: identity.authorize, receiver, logLevel: LogLevel.WARN, clientOptions });
-  const replies = new SlackReplyQueue(core.connection, core.keys.prefix, {
-    ...(deps.replyBackoff ? { backoff: deps.replyBackoff } : {}),
-    log,
-  });
   const replyWorker = replies.startWorker(
     slackReplyDeliverer({ client }),
     log.child({ component: 'replies' }),
@@ -112,6 +114,7 @@ export async function startSlack(slack: NonNullable<AppConfig['slack']>, deps: S
     catalog: core.catalog,
     reportUrl,
     ...(deps.attachments ? { attachments: deps.attachments } : {}),
+    dataLoss: core.epoch,
   });
   const rendering = await startStatusRendering({
     connection: core.connection,

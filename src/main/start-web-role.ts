@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { EvidenceAttachments } from '../evidence/thread-attachments.js';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../observability/logger.js';
@@ -21,6 +22,7 @@ import type { SlackRateLimits } from '../stores/redis-slack-rate-limiter.js';
 import { SiteWaitWatcher } from '../queue/site-wait-watcher.js';
 import { siteSettings } from './site-settings.js';
 import { httpGuards } from './http-settings.js';
+import { redisReadiness } from './redis-readiness.js';
 
 const LOCAL_HOSTS = ['0.0.0.0', '::', '127.0.0.1', '::1', 'localhost'];
 
@@ -82,7 +84,7 @@ export async function startWebRole(
     log,
     metrics: deps.metrics,
     ...(slack ? { slackReceiver: slack.receiver } : {}),
-    readiness: [{ name: 'redis', check: async () => void (await core.redis.ping()) }],
+    readiness: redisReadiness(core),
     ...httpGuards(config),
     plugins: [pagerDuty.routes, ...httpPlugins(config, core, notifications, log)],
     rawRoutes: pagerDuty.rawRoutes,
@@ -116,6 +118,7 @@ function httpPlugins(config: AppConfig, core: RollbackCore, notifications: Notif
       notifications: notifications.outbox,
       log: log.child({ component: 'report' }),
       ...(core.evidence ? { evidence: core.evidence.store } : {}),
+      ticking: { checklists: core.checklists, formKey: checklistFormKey(config) },
     }),
     apiRoutes({
       rollbacks: core.rollbacks,
@@ -128,6 +131,14 @@ function httpPlugins(config: AppConfig, core: RollbackCore, notifications: Notif
       token: config.apiToken,
     }),
   ];
+}
+
+/**
+ * The key of the report page's checklist-form tokens: a secret every web process of the installation
+ * shares (the signing key, else the report token), else one of this process (local mode: one process).
+ */
+function checklistFormKey(config: AppConfig): string {
+  return config.reportSigningKey ?? config.reportToken ?? randomBytes(32).toString('hex');
 }
 
 /** Expires plans nobody approved in time, and keeps jobs whose site has no live worker saying so. */
@@ -169,6 +180,7 @@ function consolePlugin(config: AppConfig, core: RollbackCore, log: Logger) {
     commands: core.commands,
     rollbacks: core.rollbacks,
     approvals: core.governance.approvals,
+    checklists: core.checklists,
     catalog: core.catalog,
     subscriber: () => core.connections.subscriber(),
     keys: core.keys,

@@ -21,12 +21,16 @@ import { RollbackExecutor } from '../rollback/rollback-executor.js';
 import type { Strategy } from '../rollback/strategy.js';
 import { createCommandRunnerFactory } from '../targets/shell/create-command-runner-factory.js';
 import { httpGuards } from './http-settings.js';
+import { redisReadiness } from './redis-readiness.js';
 import { createHttpServer } from '../transport/http/create-http-server.js';
 import type { AppConfig } from './app-config.js';
 import type { RollbackCore } from './build-rollback-core.js';
 import type { RoleHandle } from './role-handle.js';
 import { siteSettings, type SiteSettings } from './site-settings.js';
 import { startRollbackWatch, type RollbackWatch } from './start-rollback-watch.js';
+import { LostStateReconciler } from '../rollback/lost-state-reconciler.js';
+import { RunningRollbacks } from '../rollback/running-rollbacks.js';
+import { describeLoss } from '../stores/redis-epoch.js';
 import { WatchOnSuccessProgressStore } from '../rollback/watch/watch-on-success-progress-store.js';
 
 export interface WorkerRoleOverrides {
@@ -79,6 +83,7 @@ export async function startWorkerRole(
   const strategies = servedStrategies(core.strategies, settings);
   await core.cancellation.start();
   const watch = startRollbackWatch(config, core, log.child({ component: 'watch' }), settings.workerSites);
+  const running = reconcileAfterDataLoss(core, log);
   const executor = new RollbackExecutor({
     catalog: core.catalog,
     strategies,
@@ -91,6 +96,7 @@ export async function startWorkerRole(
     checklists: finalChecklists,
     ...(core.evidence ? { evidence: core.evidence.recorder } : {}),
     ...(overrides.stepRetry ? { stepRetry: overrides.stepRetry } : {}),
+    running,
   });
   const sites = settings.workerSites;
   const heartbeat = new WorkerHeartbeat({
@@ -158,6 +164,22 @@ export async function startWorkerRole(
   };
 }
 
+/** The rollbacks this process runs, put back (plan, lock, status) whenever Redis is found to have lost its data. */
+function reconcileAfterDataLoss(core: RollbackCore, log: Logger): RunningRollbacks {
+  const running = new RunningRollbacks();
+  const reconciler = new LostStateReconciler({
+    running,
+    locks: core.locks,
+    index: core.index,
+    audit: core.audit,
+    log: log.child({ component: 'reconcile' }),
+  });
+  core.epoch.onLoss(async (loss) => {
+    await reconciler.reconcile({ at: loss.at, how: describeLoss(loss) });
+  });
+  return running;
+}
+
 /** WORKER_STRATEGIES narrows what this worker runs (and says it runs); unset: every strategy it has. */
 function servedStrategies(all: Map<string, Strategy>, settings: SiteSettings): Map<string, Strategy> {
   const names = settings.workerStrategies;
@@ -175,7 +197,7 @@ async function startWorkerHttp(
   const server = await createHttpServer({
     log: deps.log,
     metrics: deps.metrics,
-    readiness: [{ name: 'redis', check: async () => void (await core.redis.ping()) }],
+    readiness: redisReadiness(core),
     ...httpGuards(config),
   });
   await server.listen(settings.workerHttp);

@@ -39,7 +39,8 @@ const YIELD_POLL_MS = 25;
  * Moves webhook deliveries from the inbound stream into the BullMQ inbound queue, in batches (one read, one
  * `addBulk`, one acknowledge-and-delete each). At least once: an entry is acknowledged only after its job
  * was added, a batch that could not be queued is read again from this consumer's pending entries, and
- * entries left by a consumer that died are claimed by another after `claimIdleMs`. The job id comes from
+ * entries left by a consumer that died are claimed by another after `claimIdleMs`, which then removes the
+ * dead consumer from the group (once it holds no entries). The job id comes from
  * the delivery's dedupe key, so queuing an entry again never makes a second job.
  */
 export class InboundStreamDrain {
@@ -85,6 +86,7 @@ export class InboundStreamDrain {
           lastClaim = Date.now();
           entries = await stream.claimStale(this.#consumer, this.#claimIdleMs, this.#batch);
           ownPending = entries.length > 0;
+          await this.#removeLeftConsumers();
         }
         if (entries.length === 0) {
           if (!this.#catchingUp) await this.#yieldToIntake();
@@ -107,6 +109,16 @@ export class InboundStreamDrain {
         );
       }
     }
+  }
+
+  /**
+   * Forgets the consumers of processes that are gone, once their entries were taken over: without it the
+   * group keeps one name per process that ever ran (each process reads under a name of its own).
+   */
+  async #removeLeftConsumers(): Promise<void> {
+    const removed = await this.options.stream.removeIdleConsumers(this.#consumer, this.#claimIdleMs);
+    if (removed.length > 0)
+      this.options.log.info({ consumers: removed }, 'inbound stream: removed consumers that left');
   }
 
   /** Waits while the intake is busy answering webhooks, at most `maxDeferMs`. */

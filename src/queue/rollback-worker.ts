@@ -1,11 +1,4 @@
-import {
-  DelayedError,
-  UnrecoverableError,
-  WaitingError,
-  Worker,
-  type ConnectionOptions,
-  type Job,
-} from 'bullmq';
+import { DelayedError, Job, UnrecoverableError, WaitingError, Worker, type ConnectionOptions } from 'bullmq';
 import type { Logger } from '../observability/logger.js';
 import { describeError, JobAbandonedError, JobHandedBackError } from '../errors/rollback-error.js';
 import type { RollbackPlan } from '../rollback/plan.js';
@@ -108,7 +101,7 @@ export function createRollbackWorker(options: RollbackWorkerOptions): Worker<Rol
   // Redis failed over, or the event loop was blocked past the lock: another worker may take the job now.
   // Stop driving it here at once instead of running its steps twice.
   worker.on('lockRenewalFailed', (jobIds) => {
-    for (const jobId of jobIds) running.get(jobId)?.abort(new JobAbandonedError(jobId));
+    for (const jobId of jobIds) void abandonUnlessLost(worker, jobId, running, log);
   });
   // A job BullMQ fails without running our processor (stalled more than maxStalledCount times, e.g. its
   // worker was OOM-killed again and again) must still end visibly and free its service.
@@ -122,6 +115,31 @@ export function createRollbackWorker(options: RollbackWorkerOptions): Worker<Rol
     });
   });
   return worker;
+}
+
+/**
+ * A job whose lock could not be renewed is abandoned (another worker may own it now), unless Redis lost
+ * the job itself (restarted without persistence, flushed): then no other worker can ever take it, and
+ * stopping here would leave the rollback half-done with its status stuck. This worker finishes it.
+ */
+async function abandonUnlessLost(
+  worker: Worker<RollbackJobData>,
+  jobId: string,
+  running: Map<string, AbortController>,
+  log: Logger,
+): Promise<void> {
+  const job = await Job.fromId(worker, jobId).then(
+    (found) => found ?? null,
+    () => undefined,
+  );
+  if (job === null) {
+    log.error(
+      { jobId, code: 'redis_data_lost' },
+      'Redis lost this rollback job (its data is gone): no other worker can take it, so this worker finishes it',
+    );
+    return;
+  }
+  running.get(jobId)?.abort(new JobAbandonedError(jobId));
 }
 
 /** Runs the plan; a rollback that failed, was cancelled or could not run is failed in BullMQ, never retried. */

@@ -17,6 +17,7 @@ import type { ServiceCatalog } from './service-catalog.js';
 import { failSnapshot } from './snapshot-tracker.js';
 import type { JobMemory } from './step.js';
 import type { Strategy } from './strategy.js';
+import type { RunningRollbacks } from './running-rollbacks.js';
 
 export interface RollbackExecutorOptions {
   catalog: ServiceCatalog;
@@ -36,6 +37,8 @@ export interface RollbackExecutorOptions {
   stepRetry?: RetryPolicy;
   /** Takes the evidence bundles of plans that list the capture steps (absent: those steps are skipped). */
   evidence?: EvidenceRecorder;
+  /** Lists the rollbacks this process runs (what it puts back if Redis loses its data). */
+  running?: RunningRollbacks;
 }
 
 export interface ExecuteOptions {
@@ -123,6 +126,7 @@ export class RollbackExecutor {
       ...(audit ? { audit } : {}),
       checklists: (outcome) => checklists?.(service, plan, outcome) ?? [],
       ...(stepRetry ? { retry: stepRetry } : {}),
+      ...(this.options.running ? { running: this.options.running } : {}),
     });
   }
 

@@ -27,6 +27,7 @@ import {
 import { runStep } from './run-step.js';
 import { initialSnapshot, SnapshotTracker } from './snapshot-tracker.js';
 import type { JobMemory, RollbackStep } from './step.js';
+import type { RunningRollbacks } from './running-rollbacks.js';
 
 export interface RunRollbackOptions {
   plan: RollbackPlan;
@@ -45,6 +46,8 @@ export interface RunRollbackOptions {
   checklists?: (outcome: FinalState) => Checklist[];
   retry?: RetryPolicy;
   now?: () => Date;
+  /** Where this run is listed while it runs (what a worker puts back if Redis loses its data). */
+  running?: RunningRollbacks;
 }
 
 /**
@@ -66,12 +69,17 @@ export interface RunRollbackOptions {
 export async function runRollback(options: RunRollbackOptions): Promise<ProgressSnapshot> {
   const run = await RollbackRun.resume(options);
   if (isFinished(run.snapshot)) return run.snapshot;
-  await run.start();
-  const stopNoting = run.noteCancelRequests();
+  const unlist = options.running?.add(options.plan, run.tracker);
   try {
-    await run.end(await run.runSteps());
+    await run.start();
+    const stopNoting = run.noteCancelRequests();
+    try {
+      await run.end(await run.runSteps());
+    } finally {
+      stopNoting();
+    }
   } finally {
-    stopNoting();
+    unlist?.();
   }
   return run.snapshot;
 }
@@ -84,7 +92,7 @@ class RollbackRun {
 
   private constructor(
     private readonly options: RunRollbackOptions,
-    private readonly tracker: SnapshotTracker,
+    readonly tracker: SnapshotTracker,
   ) {
     this.now = options.now ?? (() => new Date());
     this.plan = options.plan;

@@ -15,6 +15,8 @@ export interface VersionEntry {
   ran?: boolean;
   /** The last version that ran without a rollback away from it: what `/rollback <svc>` proposes. */
   lastKnownGood?: boolean;
+  /** The digest (`sha256:…`) its image ran with here, as the bot recorded it from the pods' imageID. */
+  digest?: string;
 }
 
 export interface ResolvedPlan {

@@ -29,6 +29,25 @@ end
 return taken
 `;
 
+/**
+ * Deletes the group's consumers that hold no pending entries and were last seen at least ARGV[1] ms ago,
+ * except ARGV[2] (the caller). Checked and deleted in one script, so a consumer that reads entries meanwhile
+ * is never deleted with them (XGROUP DELCONSUMER drops a consumer's pending entries). KEYS: the stream.
+ * ARGV: idle ms, the caller's name, the group. Returns the names deleted.
+ */
+const REMOVE_IDLE_SCRIPT = `
+local removed = {}
+for _, consumer in ipairs(redis.call('XINFO', 'CONSUMERS', KEYS[1], ARGV[3])) do
+  local info = {}
+  for i = 1, #consumer, 2 do info[consumer[i]] = consumer[i + 1] end
+  if info['name'] ~= ARGV[2] and tonumber(info['pending']) == 0 and tonumber(info['idle']) >= tonumber(ARGV[1]) then
+    redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[3], info['name'])
+    removed[#removed + 1] = info['name']
+  end
+end
+return removed
+`;
+
 /** A delivery's stream fields, by name (a few short names; values as stored). */
 export type InboundFields = Readonly<Record<string, string>>;
 
@@ -134,6 +153,16 @@ export class RedisInboundStream {
       count,
     )) as [string, RawEntries, string[]?];
     return toEntries(answer[1] ?? []);
+  }
+
+  /**
+   * Removes the consumers that left: no pending entries (another consumer took them over, or they never had
+   * any) and not seen for `idleMs`, except `keep`. Each process reads under a name of its own, so without
+   * this the group would keep one name per process that ever ran. A live consumer removed by mistake (it
+   * waited longer than `idleMs` between reads) loses nothing: its next read creates it again.
+   */
+  async removeIdleConsumers(keep: string, idleMs: number): Promise<string[]> {
+    return (await this.redis.eval(REMOVE_IDLE_SCRIPT, 1, this.#stream, idleMs, keep, GROUP)) as string[];
   }
 
   /** Acknowledges and deletes the entries (they are queued): one MULTI. */

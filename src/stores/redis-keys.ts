@@ -65,6 +65,10 @@ export class RedisKeys {
   imageDigests(service: string): string {
     return `${this.prefix}:rb:digests:${service}`;
   }
+  /** A hash: image → the ConfigMaps and Secrets it last ran with in the service (content hashes). */
+  ranConfigs(service: string): string {
+    return `${this.prefix}:rb:ranconfig:${service}`;
+  }
   /** A signed inbound request already received (by the hash of its signature or body): replay cache. */
   replay(digest: string): string {
     return `${this.prefix}:rb:replay:${digest}`;
@@ -75,6 +79,14 @@ export class RedisKeys {
    */
   inboundStream(): string {
     return `${this.prefix}:rb:inbound`;
+  }
+  /** Which Redis "life" the bot's data belongs to: written once, missing or changed after Redis lost its data. */
+  epoch(): string {
+    return `${this.prefix}:rb:epoch`;
+  }
+  /** When a process last found that Redis had lost the bot's data (ISO time). */
+  dataLostAt(): string {
+    return `${this.prefix}:rb:epoch:lost-at`;
   }
   /** The heartbeats of a site's live workers (a hash, expiring with the last of them). */
   siteWorkers(site: string): string {

@@ -96,6 +96,49 @@ describe('local web console in headless Chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'console-rollback.png') });
   });
 
+  it('ticks a checklist item with a click: the card is redrawn live with who ticked it, and the tick is audited', async () => {
+    const card = page.locator('article.status-card[data-job-id^="demo-"]').first();
+    const jobId = (await card.getAttribute('data-job-id')) as string;
+    await card.locator('details.thread').evaluate((el) => el.setAttribute('open', ''));
+    const box = card.locator('input[data-tick]:not(:checked)').first();
+    const listId = (await box.getAttribute('data-list')) as string;
+    const itemId = (await box.getAttribute('data-item')) as string;
+    const input = `input[data-list="${listId}"][data-item="${itemId}"]`;
+    const item = `article.status-card[data-job-id="${jobId}"] ${input}`;
+    const version = Number(await card.getAttribute('data-version'));
+
+    // Not from the console page: a page of another site (its Origin), or a form it posts (not JSON).
+    const untick = { action: 'untick', jobId, listId: 'verify', itemId: 'health', name: 'Mallory' };
+    const forged = await fetch(`${env.url}/console/actions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'https://evil.example' },
+      body: JSON.stringify(untick),
+    });
+    expect(forged.status).toBe(403);
+    const form = await fetch(`${env.url}/console/actions`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify(untick),
+    });
+    expect(form.status).toBe(415);
+    expect(Number(await card.getAttribute('data-version'))).toBe(version);
+
+    await box.click();
+    await expect
+      .poll(async () => Number(await card.getAttribute('data-version')), { timeout: 10_000 })
+      .toBeGreaterThan(version);
+    expect(await page.locator(item).isChecked()).toBe(true);
+    expect(await card.locator(`label:has(${input}) .ticked-by`).textContent()).toMatch(/^— Alice \S/);
+
+    const listed = (await (await fetch(`${env.url}/api/audit?jobId=${jobId}&limit=100`)).json()) as {
+      entries: { type: string; actor: { name: string; source: string }; detail?: string }[];
+    };
+    expect(listed.entries.find((e) => e.type === 'checklist_ticked')).toMatchObject({
+      actor: { name: 'Alice', source: 'console' },
+      detail: `${listId}/${itemId}`,
+    });
+  });
+
   it('cancels a running rollback with the Cancel button; the card turns cancelled live', async () => {
     await page.fill('#command', 'slow v0.6.0');
     await page.press('#command', 'Enter');

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../src/rollback/ports/audit-log.js';
@@ -23,6 +23,23 @@ const itemBlock = (bot: TestBot, listId: string, itemId: string): ItemBlock | un
   (checklistsMessage(bot)?.blocks as ItemBlock[] | undefined)?.find((b) =>
     b.block_id?.endsWith(`|${listId}|${itemId}`),
   );
+
+/** A form post naming another Host (a DNS-rebinding page): fetch cannot set Host, node:http can. */
+function rawPost(url: string, form: Record<string, string>, host: string): Promise<number | undefined> {
+  const body = new URLSearchParams(form).toString();
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      { method: 'POST', headers: { host, 'content-type': 'application/x-www-form-urlencoded' } },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
 
 describe('interactive checklists: Slack checkboxes, the bot ticking what it verified, every tick audited', () => {
   let kube: FakeKube;
@@ -140,6 +157,60 @@ describe('interactive checklists: Slack checkboxes, the bot ticking what it veri
     expect(draft).toMatch(/\[x\] All pods are running.*rollback-bot.*verified: 2\/2 pods ready/);
     expect(draft).toMatch(/\[ \] Alerts are not firing/);
     expect(draft).toMatch(/Checklist item ticked: after-rollback\/schedule-post-mortem.*alice/);
+  });
+
+  it('the report page ticks through a plain form (same access, its token): audited, the Slack message redrawn; forged posts are refused', async () => {
+    const { body } = await bot.slash('kaizen v0.7.0');
+    const jobId = /job (kaizen-[a-z0-9]+-[a-z0-9]{4})/.exec(JSON.stringify(body))?.[1] as string;
+    await bot.slack.waitFor(() => checklistsMessage(bot) !== undefined, 20_000);
+    const url = bot.bot.url as string;
+    const page = await (await fetch(`${url}/rollbacks/${jobId}`)).text();
+    const token = /name="token" value="([0-9a-f]{64})"/.exec(page)?.[1] as string;
+    expect(token).toBeDefined();
+    expect(page).toContain(`action="/rollbacks/${jobId}/checklists"`);
+    expect(page).toContain('value="after-rollback|lessons|1"');
+    const post = (form: Record<string, string>, headers: Record<string, string> = {}) =>
+      fetch(`${url}/rollbacks/${jobId}/checklists`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        body: new URLSearchParams(form).toString(),
+      });
+    const tick = { toggle: 'after-rollback|lessons|1', name: 'Carol Ops', token };
+    const version = async () => (await bot.bot.rollbacks.status(jobId))?.version;
+    const before = await version();
+
+    // A page of another site posting the form is refused by the Origin, a post without the page's token by
+    // the token (the page sends `Origin: null`: no-referrer), and a wrong Host too: nothing changes.
+    expect((await post(tick, { origin: 'https://evil.example' })).status).toBe(403);
+    expect((await post({ ...tick, token: '0'.repeat(64) }, { origin: 'null' })).status).toBe(403);
+    expect((await post({ toggle: tick.toggle, name: tick.name })).status).toBe(403);
+    // The page's own access rules: here (no REPORT_TOKEN or key) this machine only, not through a proxy.
+    expect((await post(tick, { 'x-forwarded-for': '203.0.113.9' })).status).toBe(403);
+    expect(await rawPost(`${url}/rollbacks/${jobId}/checklists`, tick, 'evil.example')).toBe(421);
+    expect((await post({ ...tick, name: '' })).status).toBe(400);
+    expect((await post({ ...tick, toggle: 'after-rollback|no-such-item|1' })).status).toBe(400);
+    expect(await version()).toBe(before);
+
+    const updates = checklistsMessage(bot)?.updates ?? 0;
+    const ok = await post(tick, { origin: 'null' });
+    expect(ok.status).toBe(303);
+    expect(ok.headers.get('location')).toBe(`/rollbacks/${jobId}#checklists`);
+    await bot.slack.waitFor(
+      () => /Carol Ops at/.test(itemBlock(bot, 'after-rollback', 'lessons')?.text?.text ?? ''),
+      5_000,
+    );
+    expect(checklistsMessage(bot)?.updates).toBe(updates + 1);
+    const after = await (await fetch(`${url}/rollbacks/${jobId}`)).text();
+    expect(after).toMatch(/☑ [^<]*[\s\S]*?— Carol Ops at/);
+    expect(after).toContain('value="after-rollback|lessons|0"');
+
+    const listed = (await (await fetch(`${url}/api/audit?jobId=${jobId}&limit=100`)).json()) as {
+      entries: AuditEntry[];
+    };
+    const entry = listed.entries.find((e) => e.type === 'checklist_ticked' && e.actor.name === 'Carol Ops');
+    expect(entry).toMatchObject({ actor: { id: 'report:carol.ops', source: 'http' } });
+    expect(entry?.detail).toBe('after-rollback/lessons');
   });
 
   it('a click naming an item the rollback does not have is refused to the clicker and changes nothing', async () => {

@@ -40,12 +40,19 @@ describe('RBAC: the manifests grant exactly what the bot uses', () => {
     health = createServer((_req, res) => res.end('{"status":"ok"}'));
     await new Promise<void>((resolve) => health.listen(0, '127.0.0.1', resolve));
     kube = await startFakeKube({ readyDelayMs: 20 });
+    // The template references a ConfigMap and a Secret: plans and verification read them (config drift).
+    kube.createConfigMap({ name: 'kaizen-config', data: { LOG_LEVEL: 'info' } });
+    kube.createSecret({ name: 'kaizen-db', data: { password: 'rbac-test-password' } });
     await kube.createDeployment({
       name: 'kaizen',
       container: 'kaizen',
       image: 'kaizen:v0.6.0',
       replicas: 2,
       progressDeadlineSeconds: 2,
+      podSpec: { volumes: [{ name: 'config', configMap: { name: 'kaizen-config' } }] },
+      containerSpec: {
+        env: [{ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'kaizen-db', key: 'password' } } }],
+      },
     });
     await kube.deploy('default', 'kaizen', 'kaizen', 'kaizen:v0.7.0');
     await kube.deploy('default', 'kaizen', 'kaizen', 'kaizen:v0.8.0');
@@ -113,7 +120,12 @@ describe('RBAC: the manifests grant exactly what the bot uses', () => {
     const worker = requestsOf('worker');
     // Sanity: the scenarios reached the calls the Role is about.
     expect(worker.map(describeRbac)).toEqual(
-      expect.arrayContaining(['patch deployments.apps in default', 'get pods/log in default']),
+      expect.arrayContaining([
+        'patch deployments.apps in default',
+        'get pods/log in default',
+        'get configmaps in default',
+        'get secrets in default',
+      ]),
     );
     for (const overlay of ['overlays/web-and-workers/worker', 'overlays/all-in-one']) {
       const roles = ofKind(await renderOverlay(overlay), 'Role').filter(

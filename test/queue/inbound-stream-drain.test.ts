@@ -20,6 +20,25 @@ const item = (n: number) => ({
   fields: inboundFields(`event:EVT${n}`, event(n)),
 });
 
+/** The consumer group's members: name and entries pending (XINFO CONSUMERS). */
+async function consumers(redis: Redis, prefix: string): Promise<{ name: string; pending: number }[]> {
+  const answer = (await redis.xinfo('CONSUMERS', new RedisKeys(prefix).inboundStream(), 'inbound')) as [
+    string,
+    string | number,
+  ][];
+  return answer.map((fields) => {
+    const info = new Map<string, string | number>();
+    for (let i = 0; i + 1 < fields.length; i += 2)
+      info.set(String(fields[i]), fields[i + 1] as string | number);
+    return { name: String(info.get('name')), pending: Number(info.get('pending')) };
+  });
+}
+
+/** A consumer that never held an entry (Redis 7.2 creates one on every read, 7.0 only on delivery). */
+async function createConsumer(redis: Redis, prefix: string, name: string): Promise<void> {
+  await redis.xgroup('CREATECONSUMER', new RedisKeys(prefix).inboundStream(), 'inbound', name);
+}
+
 async function until(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
   const end = Date.now() + ms;
   while (!(await check())) {
@@ -135,5 +154,44 @@ describe('the inbound stream: dedupe and append in one script, drained into Bull
     await until(async () => (await stream.backlog()) === 0);
     const queued = await queue.queue.getJobs(['waiting', 'active', 'completed', 'failed', 'delayed']);
     expect(queued.map((job) => JSON.parse(job.data.body) as unknown)).toEqual([{ event: { id: 'EVT7' } }]);
+  });
+
+  it('after taking over, removes the consumers that left (theirs and ones that never held an entry)', async () => {
+    await stream.ensureGroup();
+    await stream.appendMany([item(1), item(2), item(3)]);
+    const reader = new Redis(TEST_REDIS_URL);
+    expect(await stream.readNew(reader, 'dead-with-entries', 10, 100)).toHaveLength(3);
+    reader.disconnect();
+    await createConsumer(redis, prefix, 'dead-without-entries');
+    expect((await consumers(redis, prefix)).map((c) => c.name).sort()).toEqual([
+      'dead-with-entries',
+      'dead-without-entries',
+    ]);
+    drain((items) => queue.addMany(items));
+    await until(async () => (await consumers(redis, prefix)).length === 1);
+    const [live] = await consumers(redis, prefix);
+    expect(live?.name).not.toMatch(/^dead-/);
+    expect(await stream.backlog()).toBe(0);
+    expect(await jobs()).toBe(3);
+  });
+
+  it('never removes a consumer that holds entries, one seen recently, or the caller', async () => {
+    await stream.ensureGroup();
+    await stream.appendMany([item(1), item(2)]);
+    const reader = new Redis(TEST_REDIS_URL);
+    expect(await stream.readNew(reader, 'holding', 10, 100)).toHaveLength(2);
+    reader.disconnect();
+    await createConsumer(redis, prefix, 'empty-handed');
+    await createConsumer(redis, prefix, 'caller');
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await createConsumer(redis, prefix, 'recent');
+    expect(await stream.removeIdleConsumers('caller', 1_000)).toEqual(['empty-handed']);
+    expect((await consumers(redis, prefix)).sort((a, b) => a.name.localeCompare(b.name))).toEqual([
+      { name: 'caller', pending: 0 },
+      { name: 'holding', pending: 2 },
+      { name: 'recent', pending: 0 },
+    ]);
+    // The entries of the consumer that holds them are still there to be claimed.
+    expect(await stream.claimStale('caller', 0, 10)).toHaveLength(2);
   });
 });

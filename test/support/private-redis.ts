@@ -7,7 +7,12 @@ export interface PrivateRedis {
   url: string;
   port: number;
   stop(): Promise<void>;
+  /** Starts it again: empty, as it keeps nothing on disk (a Redis without persistence after a restart). */
   start(): Promise<void>;
+  /** Freezes the process (SIGSTOP): connections stay open and nothing answers, as with a stalled Redis. */
+  freeze(): void;
+  /** Lets a frozen Redis go on (SIGCONT). */
+  thaw(): void;
 }
 
 async function answers(port: number): Promise<boolean> {
@@ -49,5 +54,12 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     server = undefined;
   };
   await start();
-  return { url: `redis://127.0.0.1:${port}`, port, start, stop };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    start,
+    stop,
+    freeze: () => void server?.kill('SIGSTOP'),
+    thaw: () => void server?.kill('SIGCONT'),
+  };
 }

@@ -15,6 +15,8 @@ import { warningList } from './warning-list.js';
 export interface ConsoleCardOptions {
   /** Whether the console can approve (an approval service is wired); the Approve button shows only then. */
   canApprove: boolean;
+  /** Whether the console can tick checklist items (a checklist service is wired): checkboxes then. */
+  canTick?: boolean;
   /** Link to the rollback's report page, when there is one. */
   reportUrl?: string;
 }
@@ -46,7 +48,7 @@ ${warningList(snapshot.warnings)}
 ${actions(snapshot, options)}
 <p class="times">Requested ${consoleTime(snapshot.createdAt, true)}${snapshot.startedAt === undefined ? '' : html` · started ${consoleTime(snapshot.startedAt)}`}${snapshot.endedAt === undefined ? '' : html` · ended ${consoleTime(snapshot.endedAt)}`}${reportLink(options.reportUrl)}</p>
 </div>
-${renderConsoleThread(snapshot)}
+${renderConsoleThread(snapshot, { canTick: options.canTick === true })}
 </article>`;
 }
 

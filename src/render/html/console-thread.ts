@@ -1,4 +1,9 @@
-import { isFinished, type Checklist, type ProgressSnapshot } from '../../rollback/progress-snapshot.js';
+import {
+  isFinished,
+  type Checklist,
+  type ChecklistItem,
+  type ProgressSnapshot,
+} from '../../rollback/progress-snapshot.js';
 import { codeSpans } from './code-spans.js';
 import { html, type SafeHtml } from './safe-html.js';
 import { consoleTime } from './console-time.js';
@@ -10,7 +15,10 @@ const MAX_DETAIL_CHARS = 6000;
  * The status message's thread: one reply per detail entry (what each step saw), then the runbook's
  * checklists once the rollback has ended. Open while the rollback runs or when it failed.
  */
-export function renderConsoleThread(snapshot: ProgressSnapshot): SafeHtml {
+export function renderConsoleThread(
+  snapshot: ProgressSnapshot,
+  options: { canTick?: boolean } = {},
+): SafeHtml {
   const finished = isFinished(snapshot);
   const lists = finished ? snapshot.checklists : [];
   const count = snapshot.details.length + lists.length;
@@ -22,22 +30,34 @@ export function renderConsoleThread(snapshot: ProgressSnapshot): SafeHtml {
   });
   return html`<details class="thread" data-thread${open ? html` open` : ''}>
 <summary>${count} ${count === 1 ? 'reply' : 'replies'} in thread${lists.length > 0 ? ' · checklists' : ''}</summary>
-<ol class="replies">${replies}${lists.length > 0 ? html`<li class="reply reply-checklists">${renderChecklists(lists)}</li>` : ''}</ol>
+<ol class="replies">${replies}${lists.length > 0 ? html`<li class="reply reply-checklists">${renderChecklists(lists, options.canTick ? snapshot.jobId : undefined)}</li>` : ''}</ol>
 </details>`;
 }
 
 /**
  * The verification and post-mortem checklists: what a person still has to check and do, `code` spans
- * drawn as code. Nobody can tick them here, so there is no "n/m done".
+ * drawn as code, and who ticked each item and when (what the bot saw, for what it ticked). With a job id,
+ * each item has a checkbox the page's script posts as a tick or an untick (the card is then redrawn from
+ * the new snapshot); without, a read-only box.
  */
-export function renderChecklists(lists: Checklist[]): SafeHtml {
+export function renderChecklists(lists: Checklist[], jobId?: string): SafeHtml {
   return html`${lists.map((list) => {
-    const items = list.items.map(
-      (item) =>
-        html`<li class="${item.done === true ? 'item-done' : 'item-open'}"><span class="box" aria-hidden="true">${item.done === true ? '☑' : '☐'}</span> ${codeSpans(item.text)}</li>`,
-    );
+    const items = list.items.map((item) => {
+      const done = item.done === true;
+      const text = html`${codeSpans(item.text)}${tickedBy(item)}`;
+      if (jobId === undefined)
+        return html`<li class="${done ? 'item-done' : 'item-open'}"><span class="box" aria-hidden="true">${done ? '☑' : '☐'}</span> ${text}</li>`;
+      return html`<li class="${done ? 'item-done' : 'item-open'}"><label><input type="checkbox" data-tick data-job-id="${jobId}" data-list="${list.id}" data-item="${item.id}"${done ? html` checked` : ''} /> ${text}</label></li>`;
+    });
     return html`<section class="checklist"><h3>${list.title}</h3><ul>${items.length > 0 ? items : html`<li>Nothing to check.</li>`}</ul></section>`;
   })}`;
+}
+
+/** " — alice 12:03", " — unticked by bob 12:04", " — rollback-bot 12:02: verified: health 200". */
+function tickedBy(item: ChecklistItem): SafeHtml | '' {
+  if (!item.by) return '';
+  const verb = item.done === true ? '' : 'unticked by ';
+  return html` <span class="ticked-by">— ${verb}${item.by.name}${item.at ? html` ${consoleTime(item.at)}` : ''}${item.evidence ? `: ${item.evidence}` : ''}</span>`;
 }
 
 function tail(text: string): string {

@@ -5,7 +5,6 @@ import { describeProgressText, utcTime } from '../plain-text/describe-progress-t
 import { elapsedMs, formatDuration } from '../slack/format-time.js';
 import {
   auditSection,
-  checklistsSection,
   laterSections,
   peopleSection,
   type ReportLinks,
@@ -14,6 +13,7 @@ import {
   stepsSection,
   timeTag,
 } from './report-sections.js';
+import { checklistsSection, type ChecklistForm } from './report-checklists.js';
 import { REPORT_STYLES } from './report-styles.js';
 import { notificationsSection } from './notifications-section.js';
 import type { NotificationTimeline } from '../../rollback/ports/notification-outbox.js';
@@ -33,6 +33,8 @@ export interface ReportPageInput {
   now?: Date;
   /** Downloads of the evidence and the post-mortem draft (absent: listed without links). */
   links?: ReportLinks;
+  /** The checklist form (absent: the checklists are shown read-only). Only used once the rollback ended. */
+  checklistForm?: ChecklistForm;
 }
 
 /** While a rollback runs, the page reloads itself this often (no script needed). */
@@ -88,7 +90,11 @@ export function renderReportPage(input: ReportPageInput): string {
           <dd>${took === undefined ? html`<span class="muted">—</span>` : formatDuration(took)}</dd>
         </dl>
         ${peopleSection(snapshot, audit, input.approvalsRequired)} ${planSection(snapshot, input.plan)}
-        ${stepsSection(snapshot)} ${checklistsSection(snapshot.checklists, snapshot.prerequisites)}
+        ${stepsSection(snapshot)} ${checklistsSection(
+          snapshot.checklists,
+          snapshot.prerequisites,
+          isFinished(snapshot) ? input.checklistForm : undefined,
+        )}
         ${notificationsSection(input.notifications)} ${auditSection(audit)}
         ${laterSections(snapshot.evidence ?? [], input.links)}
         <footer>

@@ -1,11 +1,6 @@
 import type { AuditEntry } from '../../rollback/ports/audit-log.js';
 import type { PlannedAction, RollbackPlan } from '../../rollback/plan.js';
-import type {
-  Checklist,
-  EvidenceRef,
-  ProgressSnapshot,
-  StepSnapshot,
-} from '../../rollback/progress-snapshot.js';
+import type { EvidenceRef, ProgressSnapshot, StepSnapshot } from '../../rollback/progress-snapshot.js';
 import { utcTime } from '../plain-text/describe-progress-text.js';
 import { elapsedMs, formatDuration } from '../slack/format-time.js';
 import { codeSpans } from './code-spans.js';
@@ -147,24 +142,6 @@ function stepRows(snapshot: ProgressSnapshot, step: StepSnapshot, index: number)
           </tr>`
         : ''
     }`;
-}
-
-export function checklistsSection(
-  checklists: readonly Checklist[],
-  prerequisites: Checklist | undefined,
-): SafeHtml {
-  const lists = [...(prerequisites ? [prerequisites] : []), ...checklists];
-  if (lists.length === 0)
-    return html`<h2 id="checklists">Checklists</h2>
-      <p class="muted">Posted when the rollback ends.</p>`;
-  return html`<h2 id="checklists">Checklists</h2>
-    ${lists.map(
-      (list) =>
-        html`<h3>${list.title}</h3>
-          <ul class="checklist">
-            ${list.items.map((item) => html`<li>${item.done === true ? '☑' : '☐'} ${codeSpans(item.text)}</li>`)}
-          </ul>`,
-    )}`;
 }
 
 export function auditSection(audit: readonly AuditEntry[]): SafeHtml {

@@ -13,6 +13,7 @@ dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px;
 table { border-collapse: collapse; width: 100%; } th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid #eee; }
 pre { background: #f6f8fa; padding: 8px 12px; overflow-x: auto; white-space: pre-wrap; word-break: break-word; margin: 4px 0; }
 .error { color: #a11; } .muted { color: #777; } ul.checklist { list-style: none; padding-left: 0; }
+.checklist-form button { font-size: .85em; margin-left: 6px; } .ticked-by { font-size: .9em; }
 .placeholder { border: 1px dashed #bbb; padding: 8px 12px; color: #555; }
 @media print { .state { border: 1px solid #999; } }
 `);

@@ -18,6 +18,8 @@ export function holdGitopsStep(deps: {
   hold: PlannedHold;
   holds: GitopsHolds | undefined;
   context: string | undefined;
+  /** The commits of the GitOps repository to revert (recorded with the hold, for the status). */
+  revert?: { commits: { short: string; subject: string }[] };
 }): RollbackStep {
   const { cluster, hold, holds } = deps;
   return {
@@ -46,6 +48,9 @@ export function holdGitopsStep(deps: {
         original: field,
         description: hold.description,
         at,
+        ...(deps.revert
+          ? { revert: { commits: deps.revert.commits.map(({ short, subject }) => ({ short, subject })) } }
+          : {}),
       });
       await cluster.patchCustomObject(hold.ref, holdPatch(hold.kind, field), ctx.signal);
       await ctx.memory.set(MEMORY_KEY, { at });

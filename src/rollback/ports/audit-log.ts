@@ -25,7 +25,9 @@ export type AuditEventType =
   /** The watch after a successful rollback ended with the rolled-back version still running. */
   | 'watch_ended'
   /** A plan going forward or to a never-deployed version, with the flag that allowed it. */
-  | 'target_exception';
+  | 'target_exception'
+  /** Redis lost the bot's data while this job ran; the worker put its plan, lock and status back. */
+  | 'state_lost';
 
 export interface AuditEntry {
   type: AuditEventType;

@@ -18,6 +18,8 @@ export interface GitopsHold {
   /** "Argo CD Application argocd/kaizen". */
   description: string;
   at: string;
+  /** The Git side: the commits to revert (newest first) and, once opened, the revert pull request. */
+  revert?: { commits: { short: string; subject: string }[]; pullRequest?: string };
 }
 
 /** Where holds are kept until `/rollback release` restores them (one per service). */

@@ -17,6 +17,12 @@ const holdSchema: z.ZodType<GitopsHold> = z.object({
   original: z.object({ present: z.boolean(), value: z.unknown().optional() }),
   description: z.string(),
   at: z.string(),
+  revert: z
+    .object({
+      commits: z.array(z.object({ short: z.string(), subject: z.string() })),
+      pullRequest: z.string().optional(),
+    })
+    .optional(),
 });
 
 /** A CD system the bot holds (no expiry: `/rollback release` restores and clears it). Malformed: missing. */

@@ -35,6 +35,11 @@ export interface SlackStatusSurfaceOptions {
   limiter?: RedisSlackRateLimiter;
   /** Files a finished rollback attaches to its thread (evidence bundles, the post-mortem draft). */
   attachments?: ThreadAttachmentSource;
+  /**
+   * When Redis last lost the bot's data (it forgot what was drawn). A rollback requested before then may
+   * have its status message and thread in Slack already: they are looked up before anything is posted.
+   */
+  dataLoss?: { lostAt(): Promise<Date | undefined> };
   /** Intermediate changes of one message are drawn at most this often (ms); final states at once. Default 1000. */
   updateIntervalMs?: number;
   now?: () => number;
@@ -126,6 +131,7 @@ export class SlackStatusSurface implements SnapshotSurface {
     const final = isFinished(snapshot);
     let binding = await store.get(jobId);
     if (!binding) {
+      await this.recallForgotten(snapshot);
       const channel = await this.channelFor(jobId, snapshot.service);
       const found = (await store.intended(jobId, 'status'))
         ? await findPostedMessage(client, this.calls, { channel }, jobId, { kind: 'status' })
@@ -178,6 +184,21 @@ export class SlackStatusSurface implements SnapshotSurface {
       await store.update(jobId, { renderedVersion: snapshot.version, drawnAt: this.now(), statusKey });
     });
     return binding;
+  }
+
+  /**
+   * No record of what was drawn: for a rollback requested before Redis lost its data, every part may be in
+   * Slack already. Marks each as intended, so it is looked up (by its metadata) before it is posted.
+   */
+  private async recallForgotten(snapshot: ProgressSnapshot): Promise<void> {
+    const lostAt = await this.options.dataLoss?.lostAt();
+    if (lostAt === undefined || Date.parse(snapshot.createdAt) > lostAt.getTime()) return;
+    const { store } = this.options;
+    const { jobId } = snapshot;
+    await store.intend(jobId, 'status');
+    for (const stepId of new Set(snapshot.details.map((d) => d.stepId)))
+      await store.intend(jobId, `step:${stepId}`);
+    if (isFinished(snapshot)) await store.intend(jobId, 'checklists');
   }
 
   /** The channel the rollback was requested in, else the service's incident channel. */

@@ -9,7 +9,7 @@ import type { SafeHtml } from '../../render/html/safe-html.js';
 import type { ProgressSnapshot } from '../../rollback/progress-snapshot.js';
 import type { ServiceCatalog } from '../../rollback/service-catalog.js';
 import type { RedisClient } from '../../stores/redis-client.js';
-import { consoleAction, type ConsoleApprovals } from './console-actions.js';
+import { consoleAction, type ConsoleActionDeps, type ConsoleApprovals } from './console-actions.js';
 import { loadConsoleAssets } from './console-assets.js';
 import { ConsoleEventHub } from './console-event-hub.js';
 import {
@@ -36,6 +36,8 @@ export interface ConsoleRoutesOptions {
   log: Logger;
   /** Without it, the Approve button is not shown and approving answers that it is not available. */
   approvals?: ConsoleApprovals;
+  /** Ticks checklist items (the checkboxes of the checklists in each card's thread); without it they are read-only. */
+  checklists?: ConsoleActionDeps['checklists'];
   reportUrl?: (jobId: string) => string | undefined;
   /** Shown as the channel's name. Default "#incidents". */
   channel?: string;
@@ -62,7 +64,8 @@ const CONSOLE_CSP = [
 type Card = (snapshot: ProgressSnapshot) => SafeHtml;
 
 /**
- * The local web console (GET /, POST /console/commands, POST /console/actions, GET /console/events):
+ * The local web console (GET /, POST /console/commands, POST /console/actions (buttons and checklist
+ * ticks), GET /console/events):
  * an incident channel in the browser, drawing the same command replies and snapshots as Slack.
  */
 export function consoleRoutes(options: ConsoleRoutesOptions): (app: FastifyInstance) => Promise<void> {
@@ -71,6 +74,7 @@ export function consoleRoutes(options: ConsoleRoutesOptions): (app: FastifyInsta
       const reportUrl = options.reportUrl?.(snapshot.jobId);
       return renderConsoleStatusCard(snapshot, {
         canApprove: options.approvals !== undefined,
+        canTick: options.checklists !== undefined,
         ...(reportUrl ? { reportUrl } : {}),
       });
     };

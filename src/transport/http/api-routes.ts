@@ -150,5 +150,6 @@ function gitopsJson(hold: GitopsHold | undefined): Record<string, unknown> {
     jobId: hold.jobId,
     since: hold.at,
     original: hold.original,
+    ...(hold.revert ? { revert: hold.revert } : {}),
   };
 }

@@ -17,7 +17,8 @@ import { metricsRoute } from './metrics-route.js';
 
 export interface ReadinessCheck {
   name: string;
-  check(): Promise<void>;
+  /** Throws (or takes too long) when not ready; a string it returns is shown as the check's `detail`. */
+  check(): Promise<void | string>;
 }
 
 export interface HttpServerOptions {
@@ -116,14 +117,14 @@ function probeRoutes(app: FastifyInstance, readiness: ReadinessCheck[], timeoutM
 async function runCheck(
   readiness: ReadinessCheck,
   timeoutMs: number,
-): Promise<{ name: string; ok: boolean; error?: string }> {
+): Promise<{ name: string; ok: boolean; error?: string; detail?: string }> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
   });
   try {
-    await Promise.race([readiness.check(), timeout]);
-    return { name: readiness.name, ok: true };
+    const detail = await Promise.race([readiness.check(), timeout]);
+    return { name: readiness.name, ok: true, ...(typeof detail === 'string' ? { detail } : {}) };
   } catch (error) {
     return { name: readiness.name, ok: false, error: error instanceof Error ? error.message : String(error) };
   } finally {

@@ -10,6 +10,15 @@ import type { ProgressStore } from '../../rollback/ports/progress-store.js';
 import type { NotificationOutbox, NotificationTimeline } from '../../rollback/ports/notification-outbox.js';
 import type { RollbackIndex } from '../../rollback/ports/rollback-queue.js';
 import type { ServiceCatalog } from '../../rollback/service-catalog.js';
+import type { ChecklistService } from '../../rollback/checklist-service.js';
+import { InputError } from '../../errors/rollback-error.js';
+import {
+  CHECKLIST_FORM_MAX_BYTES,
+  ChecklistFormError,
+  checklistFormToken,
+  parseFormBody,
+  readChecklistForm,
+} from './checklist-form.js';
 import { checkReportAccess, type ReportAccessConfig } from './report-access.js';
 
 export interface ReportRoutesOptions {
@@ -23,6 +32,11 @@ export interface ReportRoutesOptions {
   log: Logger;
   /** Where the rollback's evidence bundles are kept (absent: they are listed, not served). */
   evidence?: EvidenceStore;
+  /**
+   * Ticking from the page: the checklist service and the key of the form's token (any secret of this
+   * installation's web processes). Without both the checklists are shown read-only.
+   */
+  ticking?: { checklists: Pick<ChecklistService, 'set'>; formKey: string };
 }
 
 const DOWNLOAD_HEADERS = {
@@ -72,9 +86,19 @@ export function reportRoutes(options: ReportRoutesOptions): (app: FastifyInstanc
           bundle: (i) => `/rollbacks/${encodeURIComponent(jobId)}/evidence/${i}${query}`,
           postmortem: `/rollbacks/${encodeURIComponent(jobId)}/postmortem.md${query}`,
         },
+        ...(options.ticking
+          ? {
+              checklistForm: {
+                action: `/rollbacks/${encodeURIComponent(jobId)}/checklists${query}`,
+                token: checklistFormToken(options.ticking.formKey, jobId),
+              },
+            }
+          : {}),
       });
       return send(reply, 200, page);
     });
+
+    if (options.ticking) checklistRoute(app, options, options.ticking);
 
     app.get(
       '/rollbacks/:jobId/evidence/:index',
@@ -114,6 +138,41 @@ export function reportRoutes(options: ReportRoutesOptions): (app: FastifyInstanc
         .send(draft ?? '');
     });
   };
+}
+
+/**
+ * `POST /rollbacks/:jobId/checklists`: the page's checklist form (see checklist-form.ts): same access as the
+ * page, the form's token, then the checklist service (who and when, audited; every surface redraws); back
+ * to the page's checklists with 303.
+ */
+function checklistRoute(
+  app: FastifyInstance,
+  options: ReportRoutesOptions,
+  ticking: NonNullable<ReportRoutesOptions['ticking']>,
+): void {
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: CHECKLIST_FORM_MAX_BYTES },
+    (_request, body, done) => done(null, parseFormBody(String(body))),
+  );
+  app.post('/rollbacks/:jobId/checklists', async (request: ReportRequest, reply) => {
+    const snapshot = await allowedSnapshot(options, request, reply);
+    if (!snapshot) return reply;
+    try {
+      const tick = readChecklistForm(ticking.formKey, snapshot.jobId, request.body);
+      await ticking.checklists.set(tick);
+    } catch (error) {
+      if (error instanceof ChecklistFormError)
+        return send(reply, error.status, renderMessagePage('Not ticked', error.message));
+      if (error instanceof InputError) {
+        const status = error.code === 'rollback_in_progress' ? 409 : 400;
+        return send(reply, status, renderMessagePage('Not ticked', error.message));
+      }
+      throw error;
+    }
+    const page = `/rollbacks/${encodeURIComponent(snapshot.jobId)}${signedQuery(request)}#checklists`;
+    return reply.code(303).headers({ 'cache-control': 'no-store' }).header('location', page).send();
+  });
 }
 
 /** The rollback's snapshot when the request may see it; otherwise the refusal (or 404) is sent and undefined returned. */

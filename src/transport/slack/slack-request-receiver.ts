@@ -26,6 +26,11 @@ export class SlackRequestReceiver implements Receiver {
     private readonly log: Logger,
     /** Without it, a replayed request acts again (tests of the receiver alone). */
     private readonly replays?: ReplayCache,
+    /**
+     * Called for a request no listener acknowledged (a button of an older message, an action or command
+     * the bot does not handle), after it was acknowledged at once: tells whoever clicked, if it can.
+     */
+    private readonly unhandled?: (body: Record<string, unknown>) => Promise<void>,
   ) {}
 
   init(app: App): void {
@@ -89,14 +94,28 @@ export class SlackRequestReceiver implements Receiver {
     if (retryNum !== undefined) event.retryNum = Number(retryNum);
     const retryReason = header('x-slack-retry-reason');
     if (retryReason !== undefined) event.retryReason = retryReason;
-    this.app.processEvent(event).catch((error: unknown) => {
-      this.log.error({ err: error }, 'Slack listener failed');
-      if (!acked) {
+    this.app.processEvent(event).then(
+      () => {
+        // Bolt has run every listener that matched: none acknowledged, so none will. Answer now, not
+        // at the timer, and say so to whoever clicked.
+        if (acked) return;
         acked = true;
         clearTimeout(timer);
-        settle({ status: 500 });
-      }
-    });
+        settle(unhandledAnswer(body));
+        this.log.warn({ type: body.type, command: body.command }, 'no listener handled a Slack request');
+        void this.unhandled?.(body).catch((error: unknown) =>
+          this.log.warn({ err: error }, 'could not answer a request no listener handled'),
+        );
+      },
+      (error: unknown) => {
+        this.log.error({ err: error }, 'Slack listener failed');
+        if (!acked) {
+          acked = true;
+          clearTimeout(timer);
+          settle({ status: 500 });
+        }
+      },
+    );
     return answered;
   }
 
@@ -117,6 +136,21 @@ export class SlackRequestReceiver implements Receiver {
       contentType: 'text/plain',
     };
   }
+}
+
+/**
+ * The acknowledgement of a request no listener took: a slash command's is shown to its user, so it says
+ * what to type instead; other requests (clicks, events) only need the 200, the click gets its answer
+ * through its response_url.
+ */
+function unhandledAnswer(body: Record<string, unknown>): HttpAnswer {
+  if (typeof body['command'] !== 'string') return { status: 200 };
+  const text = `${body['command']} is not a command this bot handles; nothing was done. Type /rollback help.`;
+  return {
+    status: 200,
+    body: JSON.stringify({ response_type: 'ephemeral', text }),
+    contentType: 'application/json',
+  };
 }
 
 /**

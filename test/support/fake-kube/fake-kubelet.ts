@@ -26,6 +26,8 @@ interface PodClock {
 export class FakeKubelet {
   private readonly brokenImages = new Set<string>();
   private readonly unpullableImages = new Set<string>();
+  /** Images whose pull is still under way: their pods stay Pending (ContainerCreating) until it ends. */
+  private readonly pullingImages = new Set<string>();
   private readonly logs = new Map<string, string[]>();
   private readonly previousLogs = new Map<string, string[]>();
   private readonly clocks = new Map<string, PodClock>();
@@ -47,6 +49,12 @@ export class FakeKubelet {
 
   markImageBroken(image: string): void {
     this.brokenImages.add(image);
+  }
+
+  /** Pods with this image stay Pending in ContainerCreating until the returned function ends the pull. */
+  holdImagePull(image: string): () => void {
+    this.pullingImages.add(image);
+    return () => void this.pullingImages.delete(image);
   }
 
   markImageUnpullable(image: string): void {
@@ -84,7 +92,11 @@ export class FakeKubelet {
       }
       if (clock.pullFailures !== undefined) {
         if (now >= (clock.nextPullAt ?? 0)) this.failPull(pod, clock, now);
-      } else if (pod.status.phase === 'Pending' && now >= clock.seenAt + this.readyDelayMs)
+      } else if (
+        pod.status.phase === 'Pending' &&
+        now >= clock.seenAt + this.readyDelayMs &&
+        !pod.spec.containers.some((c) => this.pullingImages.has(c.image))
+      )
         this.start(pod, clock, now);
       else if (clock.nextCrashAt !== undefined && now >= clock.nextCrashAt) this.crash(pod, clock, now);
     }

@@ -66,6 +66,8 @@ export interface FakeKube {
     changeCause?: string,
   ): Promise<void>;
   markImageBroken(image: string): void;
+  /** A slow pull: pods with this image stay Pending (ContainerCreating) until the returned function is called. */
+  holdImagePull(image: string): () => void;
   /**
    * How a node resolves a tag when it starts a container (pods' `status.containerStatuses[].imageID`):
    * e.g. the fake registry's digest of the tag at that moment. Default: a hash of the image name.
@@ -221,6 +223,7 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
       );
     },
     markImageBroken: (image) => kubelet.markImageBroken(image),
+    holdImagePull: (image) => kubelet.holdImagePull(image),
     setDigestResolver: (resolve) => kubelet.setDigestResolver(resolve),
     markImageUnpullable: (image) => kubelet.markImageUnpullable(image),
     setPodLogs: (image, lines, previous) => kubelet.setLogs(image, lines, previous),

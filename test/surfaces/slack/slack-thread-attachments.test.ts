@@ -55,7 +55,13 @@ function surface(store: SlackStatusStore = statusStore, maxBytes = limit): Slack
     index,
     catalog,
     updateIntervalMs: 0,
-    attachments: new EvidenceAttachments({ progress, store: evidence, maxBytes, reportUrl }),
+    attachments: new EvidenceAttachments({
+      progress,
+      store: evidence,
+      maxBytes,
+      reportUrl,
+      now: () => new Date('2026-01-02T03:20:00Z'),
+    }),
   });
 }
 
@@ -144,6 +150,18 @@ describe('Slack thread attachments: evidence bundles and the post-mortem draft',
     const draftNote = thread().at(-1)?.text ?? '';
     expect(draftNote).toContain('Evidence too large to attach here');
     expect(draftNote).toContain(`${REPORT}/${snapshot.jobId}/evidence/1?sig=abc`);
+    // The attached draft is a snapshot and says so, in the file and in its message, with the live one's link.
+    const live = `${REPORT}/${snapshot.jobId}/postmortem.md?sig=abc`;
+    expect(draftNote).toContain(`snapshot taken when the rollback ended; the live draft`);
+    expect(draftNote).toContain(`<${live}|postmortem.md on the report page>`);
+    const [title, blank, note] = (files[1]?.content ?? '').split('\n');
+    expect(title).toMatch(/^# Post-mortem draft: kaizen/);
+    expect(blank).toBe('');
+    expect(note).toBe(
+      `> **Snapshot** of this post-mortem draft, taken 2026-01-02T03:20:00.000Z when the rollback ended ` +
+        `(attached to the Slack thread); the live draft, with every later checklist tick and notification, ` +
+        `is at <${live}>.`,
+    );
     // Two Web API calls per file, plus the POST of its bytes.
     expect(uploadCalls()).toEqual([
       'files.getUploadURLExternal',
@@ -166,6 +184,19 @@ describe('Slack thread attachments: evidence bundles and the post-mortem draft',
     await progress.publish(snapshot);
     await surface().sync(snapshot.jobId);
     expect(uploadCalls()).toHaveLength(6);
+  });
+
+  it('without report links (no PUBLIC_URL) the snapshot note names the command and path of the live draft', async () => {
+    const { snapshot } = await finishedRollback();
+    const source = new EvidenceAttachments({ progress, store: evidence, maxBytes: limit });
+    const draft = (await source.attachmentsOf(snapshot)).find((f) => f.key === 'postmortem');
+    expect(draft?.comment).toContain(`the live draft: \`rollback-bot postmortem ${snapshot.jobId}\``);
+    const text = Buffer.from((await draft?.load()) ?? []).toString('utf8');
+    expect(text.split('\n')[2]).toMatch(
+      new RegExp(
+        `^> \\*\\*Snapshot\\*\\* .*: \`rollback-bot postmortem ${snapshot.jobId}\` or .*\`/rollbacks/${snapshot.jobId}/postmortem\\.md\`\\)\\.$`,
+      ),
+    );
   });
 
   it('retries an upload Slack refused, without sharing anything twice', async () => {

@@ -21,10 +21,13 @@ import { resolveHostRollout } from '../host/host-rollout.js';
 import { hostChangeSteps } from '../host/host-change-steps.js';
 import { hostFinishSteps } from '../host/host-finish-steps.js';
 import { unitActions } from '../host/unit-actions.js';
+import type { MonitoringChecks } from '../../ports/monitoring-checks.js';
 
 export interface AptStrategyOptions {
   runnerFactory: CommandRunnerFactory;
   log: Logger;
+  /** Alertmanager and Prometheus, for `verify.alerts` and `verify.metrics` (absent: not checked). */
+  monitoring?: MonitoringChecks;
 }
 
 /** Downgrades a Debian package on each host with apt-get (host runbook, Option A). */
@@ -105,6 +108,7 @@ export class AptStrategy implements Strategy {
         restart: apt.restart,
         rollout,
         runnerFactory,
+        monitoring: this.options.monitoring,
         situation: `${apt.package} ${parsed.version} is installed on the hosts the change step reached.`,
       }),
     ];

@@ -18,10 +18,13 @@ import { composeChangeCommands } from './compose-commands.js';
 import { parseComposeTarget } from './compose-target.js';
 import { composeTool } from './compose-tool.js';
 import { readLocalTags, readRunningTag } from './read-compose.js';
+import type { MonitoringChecks } from '../../ports/monitoring-checks.js';
 
 export interface ComposeStrategyOptions {
   runnerFactory: CommandRunnerFactory;
   log: Logger;
+  /** Alertmanager and Prometheus, for `verify.alerts` and `verify.metrics` (absent: not checked). */
+  monitoring?: MonitoringChecks;
 }
 
 /** Runs a Docker Compose service with an earlier image tag on each host (host runbook, Option C). */
@@ -100,6 +103,7 @@ export class ComposeStrategy implements Strategy {
         restart: false,
         rollout,
         runnerFactory,
+        monitoring: this.options.monitoring,
         situation: `${compose.image}:${parsed.tag} runs on the hosts the change step reached.`,
       }),
     ];

@@ -1,4 +1,5 @@
 import type { CommandRunnerFactory } from '../../ports/command-runner.js';
+import type { MonitoringChecks } from '../../ports/monitoring-checks.js';
 import type { RollbackStep } from '../../step.js';
 import type { HostRollout } from './host-rollout.js';
 import { createHostVerifyStep } from './host-verify-step.js';
@@ -13,11 +14,16 @@ export interface HostFinishOptions {
   runnerFactory: CommandRunnerFactory;
   /** Where things stand once the change is made ("kaizen 0.7.0-1 is installed on every host"). */
   situation: string;
+  /** Alertmanager and Prometheus, for `verify.alerts` and `verify.metrics` (absent: not checked). */
+  monitoring?: MonitoringChecks | undefined;
 }
 
 /** restart (when a unit is configured and `restart`), then the runbook's "After Rollback" checks. */
 export function hostFinishSteps(options: HostFinishOptions): RollbackStep[] {
-  const deps = { runners: options.runnerFactory };
+  const deps = {
+    runners: options.runnerFactory,
+    ...(options.monitoring ? { monitoring: options.monitoring } : {}),
+  };
   const common = {
     sudo: options.sudo,
     hosts: options.rollout.hosts,

@@ -8,6 +8,7 @@ import type {
 } from '../../ports/command-runner.js';
 import { lastLines } from '../../verify/run-smoke-test.js';
 import { formatCommand } from './format-command.js';
+import type { MonitoringChecks } from '../../ports/monitoring-checks.js';
 
 export const DEFAULT_COMMAND_TIMEOUT_MS = 120_000;
 
@@ -18,6 +19,8 @@ export interface HostStepDeps {
   commandTimeoutMs?: number;
   /** Health URL attempts while the service starts; default 5 attempts 2 s apart. */
   healthRetry?: { attempts: number; intervalMs: number };
+  /** Alertmanager and Prometheus, for `verify.alerts` and `verify.metrics` (absent: not checked). */
+  monitoring?: MonitoringChecks;
 }
 
 export type HostCommandOptions = Partial<Omit<CommandOptions, 'signal'>> & {

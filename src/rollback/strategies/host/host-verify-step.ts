@@ -10,6 +10,7 @@ import { hostShell, type HostShell, type HostStepDeps } from './host-shell.js';
 import { journalArgv, statusArgv } from './systemctl-argv.js';
 import { readUnitState } from './read-unit-state.js';
 import { unitStartedAtKey } from './unit-action-step.js';
+import { runMonitoringChecks } from '../../verify/run-monitoring-checks.js';
 
 export interface HostVerifyStepOptions {
   id?: string;
@@ -27,8 +28,9 @@ export interface HostVerifyStepOptions {
 /**
  * The runbook's "After Rollback": on each host `systemctl is-active` and `systemctl status --no-pager`,
  * `journalctl -u <unit> -n 20 --no-pager` (lines matching `verify.logErrorPattern`, default /error|fail/i,
- * fail the step), then the service's health URL and smoke test (run on the worker). All checks run; the
- * step fails once at the end with every problem as a detail.
+ * fail the step), then the service's health URL and smoke test (run on the worker), then its alert and
+ * metric checks (`verify.alerts`, `verify.metrics`, as for Kubernetes). All checks run; the step fails
+ * once at the end with every problem as a detail.
  */
 export function createHostVerifyStep(options: HostVerifyStepOptions): RollbackStep {
   return {
@@ -65,6 +67,10 @@ export function createHostVerifyStep(options: HostVerifyStepOptions): RollbackSt
             `smoke test failed (exit ${smoke.result.exitCode}${smoke.result.timedOut ? ', timed out' : ''})`,
           );
       }
+      const monitoring = await runMonitoringChecks(options.deps.monitoring, verify, ctx.signal);
+      for (const line of monitoring.details) await ctx.detail(line);
+      passed.push(...monitoring.parts);
+      problems.push(...monitoring.failures);
       if (problems.length > 0) {
         throw new PermanentError(
           'verify_failed',

@@ -7,6 +7,7 @@ import type { V1PodSpec } from '@kubernetes/client-node';
 import type { ImageRegistry } from '../../ports/image-registry.js';
 import type { DigestRecording } from './plan-digests.js';
 import type { DeploymentBackups } from '../../ports/deployment-backups.js';
+import type { ConfigRecording } from './config-drift/plan-config-drift.js';
 
 /** What every Kubernetes step needs: the cluster, the validated target, where it is, tuning. */
 export interface KubernetesStepDeps {
@@ -27,6 +28,8 @@ export interface KubernetesStepDeps {
   backups?: DeploymentBackups;
   /** Where the digests the rolled-back pods run with are recorded (absent: not recorded). */
   digests?: DigestRecording;
+  /** Where the ConfigMaps and Secrets the rolled-back version runs with are recorded (absent: not recorded). */
+  configs?: ConfigRecording;
 }
 
 /** Memory keys (JobMemory) the steps write and read back on resume. */

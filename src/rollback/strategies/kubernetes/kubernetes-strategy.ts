@@ -17,7 +17,7 @@ import type { ResolvedPlan, Strategy, StrategyCallOptions, VersionEntry } from '
 import type { GitopsHolds } from '../../ports/gitops-holds.js';
 import { holdGitopsStep } from '../../gitops/hold-gitops-step.js';
 import { identifyStep } from './identify-step.js';
-import { parseKubernetesTarget } from './kubernetes-target.js';
+import { parseKubernetesTarget, type KubernetesTarget } from './kubernetes-target.js';
 import { listKubernetesVersions } from './list-kubernetes-versions.js';
 import { monitorStep } from './monitor-step.js';
 import { precheckStep } from './precheck-step.js';
@@ -29,6 +29,12 @@ import { strategySection } from '../strategy-section.js';
 import type { ImageDigests } from '../../ports/image-digests.js';
 import type { DeploymentBackups } from '../../ports/deployment-backups.js';
 import { resolveRemedyPlan } from './remedies/resolve-remedy-plan.js';
+import type { RanConfigs } from '../../ports/ran-configs.js';
+import type { ConfigRecording } from './config-drift/plan-config-drift.js';
+import type { GitopsMirror } from '../../gitops/git/gitops-mirror.js';
+import { withGitRevert } from '../../gitops/git/with-git-revert.js';
+import type { PullRequestHostFactory } from '../../ports/pull-request-host.js';
+import { revertPullRequestStep } from '../../gitops/git/revert-pull-request-step.js';
 
 export interface KubernetesStrategyOptions {
   clusterFactory: KubernetesClusterFactory;
@@ -49,6 +55,12 @@ export interface KubernetesStrategyOptions {
   backups?: DeploymentBackups;
   /** Where the digests images ran with are recorded and compared (absent: digests are not tracked). */
   imageDigests?: ImageDigests;
+  /** Where the ConfigMaps and Secrets each version ran with are recorded (absent: no config drift check). */
+  ranConfigs?: RanConfigs;
+  /** Mirrors of the GitOps repositories (`gitops.git`): the commits to revert are named in the plan. */
+  gitopsMirror?: GitopsMirror;
+  /** The Git hosts where revert pull requests are opened (`gitops.git.pullRequests`; absent: none opened). */
+  pullRequests?: PullRequestHostFactory;
 }
 
 function sectionOf(service: ServiceConfig): KubernetesSection {
@@ -67,13 +79,28 @@ export class KubernetesStrategy implements Strategy {
 
   listVersions(service: ServiceConfig, options: StrategyCallOptions = {}): Promise<VersionEntry[]> {
     const section = sectionOf(service);
-    return listKubernetesVersions(this.options.clusterFactory(section.context), section, options.signal);
+    const digests = this.options.imageDigests;
+    return listKubernetesVersions(
+      this.options.clusterFactory(section.context),
+      section,
+      options.signal,
+      digests ? (image) => digests.ranWith(service.name, image) : undefined,
+    );
   }
 
-  resolve(
+  async resolve(
     service: ServiceConfig,
     request: RollbackRequest,
     options: StrategyCallOptions = {},
+  ): Promise<ResolvedPlan> {
+    const resolved = await this.resolveTarget(service, request, options);
+    return withGitRevert(resolved, service, this.options.gitopsMirror, options.signal);
+  }
+
+  private resolveTarget(
+    service: ServiceConfig,
+    request: RollbackRequest,
+    options: StrategyCallOptions,
   ): Promise<ResolvedPlan> {
     const section = sectionOf(service);
     const cluster = this.options.clusterFactory(section.context);
@@ -94,8 +121,14 @@ export class KubernetesStrategy implements Strategy {
       config: service,
       registryFor: (podSpec) => this.registryFor(cluster, section, podSpec),
       ...(this.options.imageDigests ? { digests: this.options.imageDigests } : {}),
+      ...this.configRecording(service),
       ...(options.signal ? { signal: options.signal } : {}),
     });
+  }
+
+  private configRecording(service: ServiceConfig): { configs?: ConfigRecording } {
+    const configs = this.options.ranConfigs;
+    return configs ? { configs: { configs, service: service.name } } : {};
   }
 
   /** The service's registry client: credentials from its configuration, its Secret, then imagePullSecrets. */
@@ -136,6 +169,7 @@ export class KubernetesStrategy implements Strategy {
       ...(this.options.imageDigests
         ? { digests: { digests: this.options.imageDigests, service: service.name } }
         : {}),
+      ...this.configRecording(service),
     };
     const hold = parsed.gitops
       ? [
@@ -144,6 +178,7 @@ export class KubernetesStrategy implements Strategy {
             hold: parsed.gitops,
             holds: this.options.gitopsHolds,
             context: parsed.context,
+            ...(parsed.revert ? { revert: parsed.revert } : {}),
           }),
         ]
       : [];
@@ -154,6 +189,24 @@ export class KubernetesStrategy implements Strategy {
       rollbackStep(deps),
       monitorStep(deps, section.rolloutTimeout),
       verifyStep(deps),
+      ...this.revertSteps(service, parsed),
+    ];
+  }
+
+  /** Opens the revert pull request last, when the plan named commits and the service has a Git host. */
+  private revertSteps(service: ServiceConfig, target: KubernetesTarget): RollbackStep[] {
+    const settings = service.gitops?.git?.pullRequests;
+    const { gitopsMirror: mirror, pullRequests } = this.options;
+    if (!target.revert || target.revert.commits.length === 0 || !settings || !mirror || !pullRequests)
+      return [];
+    return [
+      revertPullRequestStep({
+        mirror,
+        host: pullRequests(settings),
+        settings,
+        revert: target.revert,
+        ...(this.options.gitopsHolds ? { holds: this.options.gitopsHolds } : {}),
+      }),
     ];
   }
 }

@@ -36,6 +36,23 @@ const common = {
       description: z.string(),
     })
     .optional(),
+  /** The Git side: the commits of the GitOps repository that brought the bad version (gitops.git). */
+  revert: z
+    .object({
+      repo: z.string(),
+      branch: z.string(),
+      path: z.string(),
+      commits: z.array(
+        z.object({
+          sha: z.string(),
+          short: z.string(),
+          author: z.string(),
+          date: z.string(),
+          subject: z.string(),
+        }),
+      ),
+    })
+    .optional(),
 };
 
 export const imageTargetSchema = z.object({

@@ -19,6 +19,11 @@ import { POD_TEMPLATE_HASH_LABEL } from './equal-ignore-hash.js';
 import { resolveImageTarget } from './resolve-image-target.js';
 import type { ImageDigests } from '../../ports/image-digests.js';
 import { ranWithOf, recordRunningDigests, undoDigestCheck } from './plan-digests.js';
+import {
+  planConfigDrift,
+  type ConfigRecording,
+  type TemplateVersion,
+} from './config-drift/plan-config-drift.js';
 
 const REVISION_VERSION = /^revision[:-]?(\d+)$/;
 
@@ -41,6 +46,8 @@ export interface ResolveKubernetesOptions {
   config?: ServiceConfig;
   /** Where the digests images ran with are recorded (absent: digests are neither recorded nor compared). */
   digests?: ImageDigests;
+  /** Where the ConfigMaps and Secrets each version ran with are recorded (absent: no config drift check). */
+  configs?: ConfigRecording;
 }
 
 /**
@@ -99,15 +106,20 @@ export async function resolveKubernetesPlan(
       ...withRan(await ranWithOf(recording, `${section.image}:${version}`)),
       ...(signal ? { signal } : {}),
     });
+    const template = state.deployment.spec?.template;
+    const drift = await configDrift(cluster, section.namespace, options, state, {
+      image: `${section.image}:${version}`,
+      template,
+    });
     return {
       ...resolved,
       actions: [...holdActions, ...resolved.actions],
-      ...withWarnings([...warnings, ...(resolved.warnings ?? [])]),
+      ...withWarnings([...warnings, ...(resolved.warnings ?? []), ...drift]),
     };
   }
 
   return resolveUndo(
-    { section, request, options, state, common, from, where, recording, toRevision },
+    { cluster, section, request, options, state, common, from, where, recording, toRevision },
     {
       warnings,
       holdActions,
@@ -116,6 +128,7 @@ export async function resolveKubernetesPlan(
 }
 
 interface UndoInput {
+  cluster: KubernetesCluster;
   section: KubernetesSection;
   request: RollbackRequest;
   options: ResolveKubernetesOptions;
@@ -161,6 +174,11 @@ async function resolveUndo(
         signal,
       )
     : { warnings: [] };
+  const drift = await configDrift(input.cluster, section.namespace, options, state, {
+    image,
+    revision: selection.revision,
+    template: rs.spec?.template,
+  });
   const target: UndoTarget = {
     mode: 'undo',
     ...common,
@@ -191,8 +209,21 @@ async function resolveUndo(
     actions: [...holdActions, action],
     knownFrom: 'history',
     versions: { from: imageTag(state.image), to: imageTag(image) },
-    ...withWarnings([...warnings, ...digest.warnings]),
+    ...withWarnings([...warnings, ...digest.warnings, ...drift]),
   };
+}
+
+/** What the running version's config holds is recorded; the target's is compared with its last run. */
+function configDrift(
+  cluster: KubernetesCluster,
+  namespace: string,
+  options: ResolveKubernetesOptions,
+  state: DeploymentState,
+  target: TemplateVersion,
+): Promise<string[]> {
+  if (!options.configs) return Promise.resolve([]);
+  const current = { image: state.image, revision: state.revision, template: state.deployment.spec?.template };
+  return planConfigDrift(cluster, options.configs, namespace, { current, target }, options.signal);
 }
 
 function withRan<T>(ran: T | undefined): { ranWith?: T } {

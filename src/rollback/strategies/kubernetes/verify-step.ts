@@ -11,6 +11,7 @@ import { runMonitoringChecks } from '../../verify/run-monitoring-checks.js';
 import { verificationFailureHint } from './runbook-hints.js';
 import type { V1Pod } from '@kubernetes/client-node';
 import { recordPodDigests } from './plan-digests.js';
+import { recordRunningConfig } from './config-drift/plan-config-drift.js';
 import { RollbackError } from '../../../errors/rollback-error.js';
 
 const LOG_LINES = 100;
@@ -90,6 +91,7 @@ export function verifyStep(deps: KubernetesStepDeps): RollbackStep {
           details,
         });
       }
+      await recordConfig(deps, ctx, state);
       return { summary };
     },
   };
@@ -159,5 +161,27 @@ async function recordDigests(
     if (error instanceof CancelledError) throw error;
     const message = error instanceof RollbackError ? error.message : String(error);
     await ctx.detail(`The image digests could not be recorded: ${message}`);
+  }
+}
+
+/** What the rolled-back version's ConfigMaps and Secrets hold now, for the next plan. Never fails the step. */
+async function recordConfig(
+  deps: KubernetesStepDeps,
+  ctx: StepContext,
+  state: DeploymentState,
+): Promise<void> {
+  if (!deps.configs) return;
+  try {
+    await recordRunningConfig(
+      deps.cluster,
+      deps.configs,
+      deps.target.namespace,
+      { image: state.image, revision: state.revision, template: state.deployment.spec?.template },
+      ctx.signal,
+    );
+  } catch (error) {
+    if (error instanceof CancelledError) throw error;
+    const message = error instanceof RollbackError ? error.message : String(error);
+    await ctx.detail(`The ConfigMaps and Secrets it runs with could not be recorded: ${message}`);
   }
 }

@@ -17,10 +17,13 @@ import { readYumHistory, readYumList } from './read-yum.js';
 import { describeTransaction, isUndoable } from './yum-output.js';
 import { parseYumTarget } from './yum-target.js';
 import { yumChangeArgv, yumTool } from './yum-tool.js';
+import type { MonitoringChecks } from '../../ports/monitoring-checks.js';
 
 export interface YumStrategyOptions {
   runnerFactory: CommandRunnerFactory;
   log: Logger;
+  /** Alertmanager and Prometheus, for `verify.alerts` and `verify.metrics` (absent: not checked). */
+  monitoring?: MonitoringChecks;
 }
 
 /** Undoes a yum transaction, or downgrades an RPM package, on each host (host runbook, Option A). */
@@ -91,6 +94,7 @@ export class YumStrategy implements Strategy {
         restart: yum.restart,
         rollout,
         runnerFactory,
+        monitoring: this.options.monitoring,
         situation: `${yum.package} is rolled back on the hosts the change step reached.`,
       }),
     ];

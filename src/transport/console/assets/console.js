@@ -202,6 +202,42 @@
       });
   });
 
+  /**
+   * A checklist item's checkbox: posted as a tick or an untick in the reader's name. The card is redrawn
+   * from the event stream with who ticked it; a refusal is shown to the clicker and the box put back.
+   */
+  feed.addEventListener('change', function (event) {
+    var box = event.target;
+    if (!box.matches || !box.matches('input[data-tick]')) return;
+    var done = box.checked;
+    var name = requireName();
+    if (!name) {
+      box.checked = !done;
+      return;
+    }
+    box.disabled = true;
+    post('/console/actions', {
+      action: done ? 'tick' : 'untick',
+      jobId: box.getAttribute('data-job-id'),
+      listId: box.getAttribute('data-list'),
+      itemId: box.getAttribute('data-item'),
+      name: name,
+    })
+      .then(function (data) {
+        if (data.html) {
+          box.checked = !done;
+          append(fromHtml(data.html));
+        }
+      })
+      .catch(function (error) {
+        box.checked = !done;
+        append(localNote(error.message));
+      })
+      .finally(function () {
+        box.disabled = false;
+      });
+  });
+
   /** Server times are UTC; show them in the reader's time zone. */
   function localize(root) {
     root.querySelectorAll('time[datetime]').forEach(function (time) {

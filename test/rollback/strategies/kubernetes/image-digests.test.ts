@@ -12,6 +12,8 @@ import { startFakeKube, type FakeKube } from '../../../support/fake-kube/index.j
 import { runKubectl } from '../../../support/fake-kube/run-kubectl.js';
 import { startFakeRegistry, type FakeRegistry } from '../../../support/fake-registry/index.js';
 import { deletePrefix, TEST_REDIS_URL, testPrefix } from '../../../support/redis-test-prefix.js';
+import { renderVersions } from '../../../../src/render/slack/render-versions.js';
+import { renderReplyText } from '../../../../src/render/terminal/render-reply-text.js';
 import { kaizenService, plan, rollbackRequest, type PlannedRun } from './strategy-harness.js';
 
 const prefix = testPrefix('image-digests');
@@ -124,6 +126,26 @@ describe('image digests: what each revision ran with', () => {
     expect(resolved.warnings?.[0]).toContain(`${repository}:v0.7.0 now points at`);
     expect(resolved.warnings?.[0]).toContain(
       'an image rollback to v0.7.0 with kubernetes.pinDigest: true rolls back to the exact image',
+    );
+  });
+
+  it('versions shows the digest each version ran with (short form), where the bot recorded one', async () => {
+    const entries = await strategy().listVersions(service());
+    const v080 = (await digests.ranWith('kaizen', `${repository}:v0.8.0`))?.digest ?? '';
+    expect(v080).toMatch(/^sha256:[0-9a-f]{64}$/);
+    const byId = Object.fromEntries(entries.map((e) => [e.id, e]));
+    expect(byId['revision:3']).toMatchObject({ current: true, digest: v080 });
+    expect(byId['revision:3']?.description).toMatch(new RegExp(`, ran as ${v080.slice(0, 19)}$`));
+    expect(byId['revision:2']).toMatchObject({ digest: ranDigest });
+    expect(byId['revision:2']?.description).toMatch(new RegExp(`, ran as ${ranDigest.slice(0, 19)}$`));
+    // v0.6.0 ran before the bot ever looked: nothing recorded, nothing shown.
+    expect(byId['revision:1']?.digest).toBeUndefined();
+    expect(byId['revision:1']?.description).not.toContain('ran as');
+    // As the CLI and Slack print it.
+    const text = renderReplyText({ kind: 'versions', service: 'kaizen', entries });
+    expect(text).toContain(`ran as ${ranDigest.slice(0, 19)}`);
+    expect(JSON.stringify(renderVersions('kaizen', entries).blocks)).toContain(
+      `ran as ${ranDigest.slice(0, 19)}`,
     );
   });
 

@@ -10,8 +10,10 @@ export type ConfigFingerprint = ConfigReference &
 
 /**
  * Reads every ConfigMap and Secret the pod template references and keeps only their identity and content
- * hash (Secret values are hashed and dropped at once). A referenced object that does not exist is
- * `missing`; any other read failure is thrown.
+ * hash (Secret values are hashed and dropped at once). Without the bot's `key` a Secret's content is not
+ * hashed at all (a plain hash of a short secret could be brute-forced by whoever reads the record): its
+ * "hash" is then its uid and resourceVersion, so any write to it counts as a change. A referenced object
+ * that does not exist is `missing`; any other read failure is thrown.
  */
 export async function readConfigFingerprints(
   cluster: KubernetesCluster,
@@ -37,7 +39,10 @@ export async function readConfigFingerprints(
           ...reference,
           state: 'present',
           ...identity(object.metadata),
-          contentHash: secretContentHash(object, hashOptions),
+          contentHash:
+            options.key === undefined
+              ? secretVersionMark(object.metadata)
+              : secretContentHash(object, hashOptions),
         };
       } catch (error) {
         if (error instanceof RollbackError && error.code === 'kubernetes_not_found')
@@ -53,4 +58,10 @@ function identity(metadata: { uid?: string; resourceVersion?: string } | undefin
   resourceVersion: string;
 } {
   return { uid: metadata?.uid ?? '', resourceVersion: metadata?.resourceVersion ?? '' };
+}
+
+/** A Secret's identity as its "hash" when the bot has no key: `resourceVersion:<uid>/<resourceVersion>`. */
+function secretVersionMark(metadata: { uid?: string; resourceVersion?: string } | undefined): string {
+  const { uid, resourceVersion } = identity(metadata);
+  return `resourceVersion:${uid}/${resourceVersion}`;
 }
