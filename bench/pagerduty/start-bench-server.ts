@@ -12,7 +12,11 @@ export interface BenchServer {
 }
 
 /** Starts one of the bench servers in its own Node process and waits for its `listening <port>` line. */
-export async function startBenchServer(file: string, secrets: readonly string[]): Promise<BenchServer> {
+export async function startBenchServer(
+  file: string,
+  secrets: readonly string[],
+  env: Record<string, string> = {},
+): Promise<BenchServer> {
   const path = fileURLToPath(new URL(file, import.meta.url));
   const child: ResultPromise = execa(
     process.execPath,
@@ -25,7 +29,7 @@ export async function startBenchServer(file: string, secrets: readonly string[])
       path,
     ],
     {
-      env: { PAGERDUTY_WEBHOOK_SECRETS: secrets.join(',') },
+      env: { ...env, PAGERDUTY_WEBHOOK_SECRETS: secrets.join(',') },
       reject: false,
     },
   );

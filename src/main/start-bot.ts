@@ -32,6 +32,8 @@ export interface StartBotOverrides extends WorkerRoleOverrides {
   outboxPolicy?: Partial<OutboxPolicy>;
   /** Slack's rate limits the bot keeps to; tests compress them to match the fake's. */
   slackRateLimits?: SlackRateLimits;
+  /** How long the inbound drain waits for a burst of webhooks to end (default 5 s); the bench holds it. */
+  inboundMaxDeferMs?: number;
 }
 
 export interface BotHandle {
@@ -95,6 +97,9 @@ export async function startBot(config: AppConfig, overrides: StartBotOverrides =
           ...(overrides.replyBackoff ? { replyBackoff: overrides.replyBackoff } : {}),
           ...(overrides.outboxPolicy ? { outboxPolicy: overrides.outboxPolicy } : {}),
           ...(overrides.slackRateLimits ? { slackRateLimits: overrides.slackRateLimits } : {}),
+          ...(overrides.inboundMaxDeferMs === undefined
+            ? {}
+            : { inboundMaxDeferMs: overrides.inboundMaxDeferMs }),
         });
   const worker: WorkerRole | undefined =
     config.role === 'web' ? undefined : await startWorkerRole(config, core, { log, metrics, overrides });

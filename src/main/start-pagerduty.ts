@@ -58,6 +58,8 @@ export function startPagerDutyInbound(
     slackClient: webApi.WebClient | undefined;
     tracker: IncidentTracker | undefined;
     reportUrl: (jobId: string) => string | undefined;
+    /** How long the drain waits for a burst to end (default 5 s). */
+    maxDeferMs?: number;
   },
 ): PagerDutyInbound {
   const log = deps.log.child({ component: 'pagerduty' });
@@ -74,6 +76,7 @@ export function startPagerDutyInbound(
     reader: core.connections.subscriber(),
     addMany: (items) => queue.addMany(items),
     intakePressedAt: () => intake.pressedAt,
+    ...(deps.maxDeferMs === undefined ? {} : { maxDeferMs: deps.maxDeferMs }),
     log,
   });
   drain.start();

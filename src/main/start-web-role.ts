@@ -46,6 +46,7 @@ export async function startWebRole(
     replyBackoff?: Partial<ReplyBackoff>;
     outboxPolicy?: Partial<OutboxPolicy>;
     slackRateLimits?: SlackRateLimits;
+    inboundMaxDeferMs?: number;
   },
 ): Promise<WebRole> {
   const { log } = deps;
@@ -79,6 +80,7 @@ export async function startWebRole(
     slackClient: slack?.client,
     tracker,
     reportUrl,
+    ...(deps.inboundMaxDeferMs === undefined ? {} : { maxDeferMs: deps.inboundMaxDeferMs }),
   });
   const http = await createHttpServer({
     log,

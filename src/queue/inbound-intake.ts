@@ -20,8 +20,14 @@ const MAX_BATCH = 200;
 /** More deliveries than this within RATE_WINDOW_MS (200 a second) is a burst, not a trickle. */
 const PRESSED_RATE = 20;
 const RATE_WINDOW_MS = 100;
-/** Batches sent before the first answers (a different event per batch, so their order does not matter). */
-const MAX_IN_FLIGHT = 4;
+/**
+ * Batches sent before the first answers (a different event per batch, so their order does not matter).
+ * One: everything arriving during a round trip goes in the next batch, so a burst costs few, large writes to
+ * Redis (each write is a system call and a wake-up of Redis on the same cores). Side by side under the same
+ * load, one batch in flight took 4 to 50 % more webhooks per second than four, with less CPU per event
+ * (BENCHMARKS.md, 21:55).
+ */
+const MAX_IN_FLIGHT = 1;
 
 /**
  * Takes webhook deliveries in batches: every delivery that arrives while batches are in flight joins the next

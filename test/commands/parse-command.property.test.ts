@@ -50,6 +50,12 @@ const KINDS = [
 const BAD = /(?![\t\n\r])[\p{Cc}\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
 const SAFE_VERSION = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$/;
 
+/**
+ * The tests that hand hundreds of command lines to a real `sh` (one process each) may take as long as a
+ * busy machine needs to start them: a minute or more when every core is taken.
+ */
+const SPAWNING_TIMEOUT_MS = 180_000;
+
 /** How a POSIX shell splits a command line into words, without running it: `eval set --` then print. */
 function shellWords(commandLine: string): string[] {
   const { stdout } = execaSync('sh', ['-c', 'eval "set -- $1"; printf "%s\\0" "$@"', 'sh', commandLine]);
@@ -85,54 +91,62 @@ describe('parseCommand under fuzzing (fast-check)', () => {
     );
   });
 
-  it('a version it accepts reaches the apt argv as one word, survives ssh quoting, and only changes the image', () => {
-    const deployment: V1Deployment = {
-      spec: {
-        selector: { matchLabels: { app: 'kaizen' } },
-        template: { spec: { containers: [{ name: 'kaizen', image: 'kaizen:v0.8.0' }] } },
-      },
-    };
-    let accepted = 0;
-    fc.assert(
-      fc.property(word, fc.option(word), (version, extra) => {
-        const parsed = parseCommand(`kaizen ${version}${extra === null ? '' : ` --reason ${extra}`}`);
-        if (parsed.kind !== 'rollback' || parsed.version === undefined) return;
-        accepted += 1;
-        expect(parsed.version).toMatch(SAFE_VERSION);
-        const apt = { package: 'kaizen', sudo: true, restart: true, timeout: 600 };
-        const argv = aptInstallArgv(apt, parsed.version);
-        expect(argv.at(-1)).toBe(`kaizen=${parsed.version}`);
-        // The remote shell an ssh host hands the command to gets back exactly these words, and runs nothing.
-        expect(shellWords(quoteForRemoteShell(argv))).toEqual(argv);
-        const patch = computeImagePatch(deployment, 'kaizen', `kaizen:${parsed.version}`);
-        expect(patch.kind).toBe('patch');
-        if (patch.kind === 'patch')
-          expect(patch.patch).toEqual({
-            spec: {
-              template: {
-                spec: {
-                  '$setElementOrder/containers': [{ name: 'kaizen' }],
-                  containers: [{ image: `kaizen:${parsed.version}`, name: 'kaizen' }],
+  it(
+    'a version it accepts reaches the apt argv as one word, survives ssh quoting, and only changes the image',
+    () => {
+      const deployment: V1Deployment = {
+        spec: {
+          selector: { matchLabels: { app: 'kaizen' } },
+          template: { spec: { containers: [{ name: 'kaizen', image: 'kaizen:v0.8.0' }] } },
+        },
+      };
+      let accepted = 0;
+      fc.assert(
+        fc.property(word, fc.option(word), (version, extra) => {
+          const parsed = parseCommand(`kaizen ${version}${extra === null ? '' : ` --reason ${extra}`}`);
+          if (parsed.kind !== 'rollback' || parsed.version === undefined) return;
+          accepted += 1;
+          expect(parsed.version).toMatch(SAFE_VERSION);
+          const apt = { package: 'kaizen', sudo: true, restart: true, timeout: 600 };
+          const argv = aptInstallArgv(apt, parsed.version);
+          expect(argv.at(-1)).toBe(`kaizen=${parsed.version}`);
+          // The remote shell an ssh host hands the command to gets back exactly these words, and runs nothing.
+          expect(shellWords(quoteForRemoteShell(argv))).toEqual(argv);
+          const patch = computeImagePatch(deployment, 'kaizen', `kaizen:${parsed.version}`);
+          expect(patch.kind).toBe('patch');
+          if (patch.kind === 'patch')
+            expect(patch.patch).toEqual({
+              spec: {
+                template: {
+                  spec: {
+                    '$setElementOrder/containers': [{ name: 'kaizen' }],
+                    containers: [{ image: `kaizen:${parsed.version}`, name: 'kaizen' }],
+                  },
                 },
               },
-            },
-          });
-      }),
-      { numRuns: 300 },
-    );
-    expect(accepted).toBeGreaterThan(10);
-    expect(existsSync(MARKER)).toBe(false);
-  });
+            });
+        }),
+        { numRuns: 300 },
+      );
+      expect(accepted).toBeGreaterThan(10);
+      expect(existsSync(MARKER)).toBe(false);
+    },
+    SPAWNING_TIMEOUT_MS,
+  );
 
-  it('any argv, however hostile, reaches the remote shell as exactly those words and runs nothing else', () => {
-    // Process arguments cannot hold NUL or a lone surrogate (no encoding carries them): the rest can.
-    const argument = hostileText(MARKER).map((text) => text.replace(/\0|\p{Cs}/gu, ''));
-    fc.assert(
-      fc.property(fc.array(argument, { minLength: 1, maxLength: 4 }), (argv) => {
-        expect(shellWords(quoteForRemoteShell(argv))).toEqual(argv);
-      }),
-      { numRuns: 200 },
-    );
-    expect(existsSync(MARKER)).toBe(false);
-  });
+  it(
+    'any argv, however hostile, reaches the remote shell as exactly those words and runs nothing else',
+    () => {
+      // Process arguments cannot hold NUL or a lone surrogate (no encoding carries them): the rest can.
+      const argument = hostileText(MARKER).map((text) => text.replace(/\0|\p{Cs}/gu, ''));
+      fc.assert(
+        fc.property(fc.array(argument, { minLength: 1, maxLength: 4 }), (argv) => {
+          expect(shellWords(quoteForRemoteShell(argv))).toEqual(argv);
+        }),
+        { numRuns: 200 },
+      );
+      expect(existsSync(MARKER)).toBe(false);
+    },
+    SPAWNING_TIMEOUT_MS,
+  );
 });

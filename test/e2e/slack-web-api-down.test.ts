@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeKube, type FakeKube } from '../support/fake-kube/index.js';
 import type { FakeMessage, Outage } from '../support/fake-slack/types.js';
 import { blockActionsRequest, postToBot } from '../support/slack-request.js';
-import { SIGNING_SECRET, startTestBot, type TestBot } from '../support/test-bot.js';
+import { commandAnswer, SIGNING_SECRET, startTestBot, type TestBot } from '../support/test-bot.js';
 
 const CHANNEL = 'C0DEPLOYS';
 const ALICE = { userId: 'U0ALICE', userName: 'alice' };
@@ -73,8 +73,12 @@ describe('Slack Web API down while commands and approval clicks arrive', () => {
         responseUrl: bot.slack.responseUrl('command'),
       });
       expect(command.status).toBe(200);
-      expect(textOf(command.body)).toMatch(/Waiting for 1 approval/);
-      const jobId = /job (kaizen-[a-z0-9-]+)/.exec(command.body.text ?? '')?.[1] as string;
+      // The plan is in the acknowledgement, or, when planning took longer than Slack's ack budget (a busy
+      // machine), it follows through the response_url once Slack is back (checked below).
+      await expect
+        .poll(async () => (await bot.bot.rollbacks.recent(1, 'kaizen'))[0]?.state)
+        .toBe('awaiting_approval');
+      const jobId = (await bot.bot.rollbacks.recent(1, 'kaizen'))[0]?.jobId as string;
 
       const click = await postToBot(
         bot.bot.url as string,
@@ -97,6 +101,9 @@ describe('Slack Web API down while commands and approval clicks arrive', () => {
       expect(answerTo('click')).toBeUndefined();
 
       await bot.slack.up();
+      const plan = await commandAnswer(bot.slack, command.body, bot.slack.responseUrl('command'));
+      expect(textOf(plan)).toMatch(/Waiting for 1 approval/);
+      expect(plan.text).toContain(jobId);
       await bot.slack.waitFor(() => answerTo('click') !== undefined, 10_000);
       expect(textOf(answerTo('click')?.args)).toMatch(/Approved: the rollback of kaizen is queued/);
       await bot.slack.waitFor(() => /Rolled back kaizen/.test(textOf(statusMessage())), 10_000);

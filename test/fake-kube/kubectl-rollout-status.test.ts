@@ -5,6 +5,8 @@ import { runKubectl } from '../support/fake-kube/run-kubectl.js';
 const WAITING =
   /^Waiting for deployment "kaizen" rollout to finish: (\d+ out of \d+ new replicas have been updated|\d+ old replicas are pending termination|\d+ of \d+ updated replicas are available)\.\.\.$/;
 
+const SPEC_UPDATE = /^Waiting for deployment spec update to be observed\.\.\.$/;
+
 describe('kubectl rollout status against the fake API server', () => {
   let fake: FakeKube | undefined;
 
@@ -15,21 +17,32 @@ describe('kubectl rollout status against the fake API server', () => {
 
   it('prints progress lines from the watch and then success', async () => {
     fake = await startFakeKube({ readyDelayMs: 150 });
-    await fake.createDeployment({ name: 'kaizen', container: 'kaizen', image: 'kaizen:v0.7.0' });
-    await runKubectl(fake, ['set', 'image', 'deployment/kaizen', 'kaizen=kaizen:v0.8.0']);
+    const kube = fake;
+    await kube.createDeployment({ name: 'kaizen', container: 'kaizen', image: 'kaizen:v0.7.0' });
+    // The rollout is held (paused) until `rollout status` watches it, however slowly kubectl starts, so
+    // it always sees the rollout in progress and then its end.
+    await runKubectl(kube, ['rollout', 'pause', 'deployment/kaizen']);
+    await runKubectl(kube, ['set', 'image', 'deployment/kaizen', 'kaizen=kaizen:v0.8.0']);
 
-    const result = await runKubectl(fake, ['rollout', 'status', 'deployment/kaizen', '--timeout=20s']);
+    const status = runKubectl(kube, ['rollout', 'status', 'deployment/kaizen', '--timeout=60s']);
+    await expect
+      .poll(() => kube.requests.some((r) => r.path.includes('watch=true')), { timeout: 30_000 })
+      .toBe(true);
+    expect((await runKubectl(kube, ['rollout', 'resume', 'deployment/kaizen'])).exitCode).toBe(0);
+    const result = await status;
 
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toBe('');
     const lines = result.stdout.split('\n');
     expect(lines.pop()).toBe('deployment "kaizen" successfully rolled out');
     expect(lines.length).toBeGreaterThan(0);
-    for (const line of lines) expect(line).toMatch(WAITING);
+    // Right after the resume, kubectl also says it waits for the controller to see the new spec.
+    for (const line of lines) expect(line).toMatch(new RegExp(`${WAITING.source}|${SPEC_UPDATE.source}`));
+    expect(lines.filter((line) => WAITING.test(line)).length).toBeGreaterThan(0);
     const watch = fake.requests.find((r) => r.path.includes('watch=true'));
     expect(watch?.path).toMatch(/fieldSelector=metadata.name%3Dkaizen/);
     expect(watch?.path).toMatch(/resourceVersion=\d+/);
-  });
+  }, 60_000);
 
   it('reports the exceeded progress deadline of a broken image and exits 1', async () => {
     fake = await startFakeKube({ readyDelayMs: 20 });

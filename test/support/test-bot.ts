@@ -31,8 +31,17 @@ export interface TestBot {
   bot: BotHandle;
   slack: FakeSlack;
   config: AppConfig;
-  /** Sends a signed `/rollback <text>` and returns the HTTP status and the parsed acknowledgement. */
-  slash(text: string, options?: Partial<SlashCommandOptions>): Promise<{ status: number; body: SlashAck }>;
+  /**
+   * Sends a signed `/rollback <text>` and returns the HTTP status and the answer the user sees: the
+   * acknowledgement, or, when the bot acknowledged with "Working on it" (the answer took longer than Slack's
+   * ack budget, as it may on a busy machine), the follow-up it sent to the command's response_url (unless
+   * Slack refused it: then the acknowledgement). `acknowledgement` is the acknowledgement itself. Each
+   * command gets a response_url of its own.
+   */
+  slash(
+    text: string,
+    options?: Partial<SlashCommandOptions>,
+  ): Promise<{ status: number; body: SlashAck; acknowledgement: SlashAck }>;
   close(): Promise<void>;
 }
 
@@ -82,22 +91,19 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
     replyBackoff: { baseMs: 100, maxMs: 500 },
     ...options.overrides,
   });
+  let commands = 0;
   return {
     bot,
     slack,
     config,
     async slash(text, extra = {}) {
-      const request = slashCommandRequest({
-        signingSecret: SIGNING_SECRET,
-        text,
-        responseUrl: slack.responseUrl('cmd'),
-        ...extra,
-      });
+      commands += 1;
+      const responseUrl = extra.responseUrl ?? slack.responseUrl(`cmd-${commands}`);
+      const request = slashCommandRequest({ signingSecret: SIGNING_SECRET, text, ...extra, responseUrl });
       const response = await postToBot(bot.url as string, request);
-      const raw = await response.text();
-      let body: SlashAck = {};
-      if (raw) body = raw.startsWith('{') ? (JSON.parse(raw) as SlashAck) : { text: raw };
-      return { status: response.status, body };
+      const acknowledgement = parseAcknowledgement(await response.text());
+      const body = await commandAnswer(slack, acknowledgement, responseUrl, { stopAtRefusal: true });
+      return { status: response.status, body, acknowledgement };
     },
     async close() {
       await bot.close();
@@ -106,4 +112,37 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
       await rm(servicesDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The acknowledgement of a command whose answer follows through its response_url. */
+const WORKING_ON_IT = /^Working on it/;
+
+/** The bot's HTTP answer to a slash command (JSON, or plain text), as an acknowledgement. */
+export function parseAcknowledgement(raw: string): SlashAck {
+  if (!raw) return {};
+  return raw.startsWith('{') ? (JSON.parse(raw) as SlashAck) : { text: raw };
+}
+
+/**
+ * What the user sees in answer to a command: its acknowledgement, or, when that says "Working on it", the
+ * follow-up sent to `responseUrl` (a fake Slack response_url) once Slack takes it (up to 20 s). With
+ * `stopAtRefusal`, a follow-up Slack refused (it is down) leaves the acknowledgement, without waiting for
+ * the bot's retries.
+ */
+export async function commandAnswer(
+  slack: FakeSlack,
+  acknowledgement: SlashAck,
+  responseUrl: string,
+  { stopAtRefusal = false } = {},
+): Promise<SlashAck> {
+  if (!WORKING_ON_IT.test(acknowledgement.text ?? '')) return acknowledgement;
+  const id = /\/response-url\/([^/?]+)$/.exec(responseUrl)?.[1];
+  if (id === undefined) return acknowledgement;
+  const answered = () => slack.callsTo('response_url').filter((c) => c.responseUrlId === id);
+  const delivered = () => answered().find((c) => c.status !== undefined && c.status < 300);
+  const refused = () => answered().some((c) => c.status !== undefined && c.status >= 300);
+  await slack
+    .waitFor(() => delivered() !== undefined || (stopAtRefusal && refused()), 20_000)
+    .catch(() => undefined);
+  return (delivered()?.args as SlashAck | undefined) ?? acknowledgement;
 }

@@ -119,9 +119,10 @@ describe('the watch after a successful rollback', () => {
   it('reports in the thread, the status, the incident and the audit log when a CD sync puts the bad image back', async () => {
     await rollBack('job-watched', 60_000);
     // The rollback holds for a while: looks run (every 100 ms) and say nothing.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await expect
+      .poll(async () => (await queue.queueFor().getCompleted()).length, { timeout: 10_000 })
+      .toBeGreaterThanOrEqual(2);
     expect(await watchStep('job-watched')).toBeUndefined();
-    expect((await queue.queueFor().getCompleted()).length).toBeGreaterThanOrEqual(2);
 
     const controller = startFakeGitopsController(kube, {
       object: ['applications', 'argocd', 'kaizen'],
@@ -136,7 +137,7 @@ describe('the watch after a successful rollback', () => {
       spec: { project: 'default', syncPolicy: { automated: { prune: true, selfHeal: true } } },
     });
     try {
-      const snapshot = await until(() => watchStep('job-watched'), 'the revert to be reported', 5_000);
+      const snapshot = await until(() => watchStep('job-watched'), 'the revert to be reported', 20_000);
       const text = snapshot.details.find((d) => d.stepId === 'watch')?.text ?? '';
       expect(text).toMatch(
         /^⚠️ deployment\/kaizen no longer runs the rolled-back version \(\d+ s after the rollback\): its image is now kaizen:v0\.8\.0, not image kaizen:v0\.7\.0 for container kaizen\. Changed by field manager argocd-application-controller \(Update at .*\)\./,
@@ -174,7 +175,7 @@ describe('the watch after a successful rollback', () => {
     } finally {
       controller.stop();
     }
-  });
+  }, 60_000);
 
   it('ends quietly, audited, when the rolled-back version still runs at the end of the window', async () => {
     await kube.deploy('default', 'kaizen', 'kaizen', 'kaizen:v0.9.0');

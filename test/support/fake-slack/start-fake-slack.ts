@@ -131,7 +131,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     failHttpNext: (method, status, times) => faults.add(method, { kind: 'http', status }, times),
     messages: (channel) => workspace.messages(channel),
     files: () => [...workspace.uploads.values()].map(copyFile),
-    waitFor: (predicate, timeoutMs = 2000) => waitFor(predicate, timeoutMs, calls),
+    waitFor: (predicate, timeoutMs = 10_000) => waitFor(predicate, timeoutMs, calls),
     setUserGroups: (groupId, userIds) => void workspace.userGroups.set(groupId, [...userIds]),
     setLatency: (ms) => void (latencyMs = ms),
     onActed: (hook) => void (acted = hook),

@@ -97,7 +97,10 @@ export interface FakeSlack {
   messages(channel: string): FakeMessage[];
   /** Files requested through files.getUploadURLExternal, with their uploaded content and shares. */
   files(): FakeFile[];
-  /** Resolves once `predicate()` is true; rejects after `timeoutMs` (default 2000) listing the calls seen. */
+  /**
+   * Resolves once `predicate()` is true; rejects after `timeoutMs` listing the calls seen. The default (10 s)
+   * is what something that must happen may take on a busy machine: pass a shorter one only to bound a wait.
+   */
   waitFor(predicate: () => boolean, timeoutMs?: number): Promise<void>;
   setUserGroups(groupId: string, userIds: string[]): void;
   setLatency(ms: number): void;

@@ -11,6 +11,7 @@ import { createHttpServer } from '../../../src/transport/http/create-http-server
 import { checkReportAccess, type ReportAccessConfig } from '../../../src/transport/http/report-access.js';
 import { reportLink, reportSignature } from '../../../src/transport/http/report-link.js';
 import { reportRoutes } from '../../../src/transport/http/report-routes.js';
+import { ChecklistService } from '../../../src/rollback/checklist-service.js';
 import { deletePrefix, TEST_REDIS_URL, testPrefix } from '../../support/redis-test-prefix.js';
 import { failedRollback, HOSTILE } from './report-page-fixture.js';
 
@@ -26,8 +27,10 @@ describe('GET /rollbacks/<job-id>: the report page', () => {
   let local: FastifyInstance;
   let exposed: FastifyInstance;
 
-  async function serve(access: ReportAccessConfig): Promise<FastifyInstance> {
+  async function serve(access: ReportAccessConfig, formKey?: string): Promise<FastifyInstance> {
     const audit = new RedisAuditLog(redis, keys);
+    const progress = new RedisProgressStore(redis, keys);
+    const checklists = new ChecklistService({ progress, audit });
     const app = await createHttpServer({
       log,
       readiness: [],
@@ -38,6 +41,7 @@ describe('GET /rollbacks/<job-id>: the report page', () => {
           audit,
           access,
           log,
+          ...(formKey ? { ticking: { checklists, formKey } } : {}),
         }),
       ],
     });
@@ -169,6 +173,44 @@ describe('GET /rollbacks/<job-id>: the report page', () => {
     const signed = await get(exposed, `${link.pathname}${link.search}`);
     expect(signed.status).toBe(200);
     expect(await signed.text()).toContain('Monitor rollout');
+  });
+
+  it('when exposed: the signed link ticks through the page form (its action keeps the signature); without the signature, 401', async () => {
+    const job = 'kaizen-mabc1234-tick';
+    const { snapshot, plan } = failedRollback(job);
+    await new RedisRollbackIndex(redis, keys).record({ ...plan, jobId: job });
+    await new RedisProgressStore(redis, keys).publish({ ...snapshot, jobId: job });
+    const app = await serve({ token: TOKEN, signingKey: SIGNING_KEY }, SIGNING_KEY);
+    try {
+      const sig = reportSignature(SIGNING_KEY, job);
+      const page = await (await get(app, `/rollbacks/${job}?sig=${sig}`)).text();
+      expect(page).toContain(`action="/rollbacks/${job}/checklists?sig=${sig}"`);
+      const token = /name="token" value="([0-9a-f]{64})"/.exec(page)?.[1] as string;
+      const form = new URLSearchParams({ toggle: 'post-mortem|schedule|1', name: 'Dana', token }).toString();
+      const post = (path: string) =>
+        fetch(`${base(app)}${path}`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'null' },
+          body: form,
+        });
+      expect((await post(`/rollbacks/${job}/checklists`)).status).toBe(401);
+      // Another rollback's token does not tick this one.
+      const otherToken = /name="token" value="([0-9a-f]{64})"/.exec(
+        await (await get(app, `/rollbacks/${JOB}?sig=${reportSignature(SIGNING_KEY, JOB)}`)).text(),
+      )?.[1] as string;
+      expect(otherToken).not.toBe(token);
+      const ok = await post(`/rollbacks/${job}/checklists?sig=${sig}`);
+      expect(ok.status).toBe(303);
+      expect(ok.headers.get('location')).toBe(`/rollbacks/${job}?sig=${sig}#checklists`);
+      const item = (await new RedisProgressStore(redis, keys).get(job))?.checklists[0]?.items[0];
+      expect(item).toMatchObject({ done: true, by: { id: 'report:dana', name: 'Dana', source: 'http' } });
+      const after = await (await get(app, `/rollbacks/${job}?sig=${sig}`)).text();
+      expect(after).toContain('value="post-mortem|schedule|0"');
+      expect(after).toMatch(/— Dana at <time/);
+    } finally {
+      await app.close();
+    }
   });
 
   it('an unknown job is a 404 page that shows the id escaped', async () => {

@@ -2,7 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeKube, type FakeKube } from '../../support/fake-kube/index.js';
 import { kaizenService } from '../../support/kaizen-service.js';
 import { postToBot, signSlackBody, slashCommandRequest } from '../../support/slack-request.js';
-import { SIGNING_SECRET, startTestBot, type TestBot } from '../../support/test-bot.js';
+import {
+  commandAnswer,
+  parseAcknowledgement,
+  SIGNING_SECRET,
+  startTestBot,
+  type TestBot,
+} from '../../support/test-bot.js';
 
 const CHANNEL = 'C0INCIDENT';
 
@@ -29,14 +35,16 @@ describe('a signed Slack request received again', () => {
     bot.slack.messages(CHANNEL).filter((m) => m.text.startsWith('Rollback of kaizen')).length;
 
   it('is answered without a second rollback, after the first one has ended', async () => {
+    const responseUrl = bot.slack.responseUrl('cmd');
     const request = slashCommandRequest({
       signingSecret: SIGNING_SECRET,
       text: 'kaizen v0.7.0',
       channelId: CHANNEL,
-      responseUrl: bot.slack.responseUrl('cmd'),
+      responseUrl,
     });
     const first = await postToBot(bot.bot.url as string, request);
-    expect(await first.text()).toMatch(/job kaizen-/);
+    const answer = await commandAnswer(bot.slack, parseAcknowledgement(await first.text()), responseUrl);
+    expect(answer.text).toMatch(/job kaizen-/);
     await bot.slack.waitFor(
       () => bot.slack.messages(CHANNEL).some((m) => /Rolled back kaizen/.test(m.text)),
       20_000,
