@@ -30,6 +30,7 @@ import { siteSettings, type SiteSettings } from './site-settings.js';
 import { startRollbackWatch, type RollbackWatch } from './start-rollback-watch.js';
 import { LostStateReconciler } from '../rollback/lost-state-reconciler.js';
 import { RunningRollbacks } from '../rollback/running-rollbacks.js';
+import { RememberedJobMemory } from '../rollback/remembered-job-memory.js';
 import { describeLoss } from '../stores/redis-epoch.js';
 import { WatchOnSuccessProgressStore } from '../rollback/watch/watch-on-success-progress-store.js';
 
@@ -90,7 +91,9 @@ export async function startWorkerRole(
     guardRunner: (overrides.runnerFactory ?? createCommandRunnerFactory({ log }))({ name: 'local' }),
     progress: workerProgressStore(core, watch, log, deps.metrics),
     locks: core.locks,
-    memory: (jobId) => new RedisJobMemory(core.redis, core.keys, jobId),
+    // What this run wrote is kept beside Redis too, so a Redis that comes back empty does not make a
+    // later step forget what an earlier one did.
+    memory: (jobId) => new RememberedJobMemory(new RedisJobMemory(core.redis, core.keys, jobId)),
     log: log.child({ component: 'worker' }),
     audit: core.audit,
     checklists: finalChecklists,

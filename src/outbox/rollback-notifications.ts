@@ -2,6 +2,7 @@ import type { ServiceConfig } from '../config/service-schema.js';
 import type { IncidentLink } from '../rollback/plan.js';
 import type { Notification } from '../rollback/ports/notification-outbox.js';
 import type { ProgressSnapshot } from '../rollback/progress-snapshot.js';
+import { remedyDone } from '../rollback/remedy-wording.js';
 
 /** What can be delivered in this installation (a channel without its client is never enqueued). */
 export interface NotificationReach {
@@ -67,7 +68,9 @@ function endLine(snapshot: ProgressSnapshot): string {
   const summary = snapshot.outcome?.summary;
   switch (snapshot.state) {
     case 'succeeded':
-      return `Rolled back ${snapshot.service} to ${snapshot.to}.${summary ? ` ${summary}.` : ''}`;
+      return snapshot.remedy
+        ? `${remedyDone(snapshot.remedy, snapshot.service)}: now ${snapshot.to}.`
+        : `Rolled back ${snapshot.service} to ${snapshot.to}.${summary ? ` ${summary}.` : ''}`;
     case 'failed':
       return `Rollback of ${snapshot.service} to ${snapshot.to} FAILED${snapshot.outcome?.error ? `: ${snapshot.outcome.error.message}` : ''}.`;
     default:

@@ -4,7 +4,7 @@ import type { RolledBackMarks } from './ports/rolled-back-marks.js';
 import type { ProgressSnapshot } from './progress-snapshot.js';
 
 /**
- * The worker's progress store, wrapped: when a real (not dry-run) rollback succeeds, the service is marked
+ * The worker's progress store, wrapped: when a real (not dry-run, not a remedy) rollback succeeds, the service is marked
  * rolled back before the success is published, so nobody sees "succeeded" while deploys still look free.
  * The runner knows nothing of marks.
  */
@@ -20,7 +20,8 @@ export class MarkOnSuccessProgressStore implements ProgressStore {
   }
 
   async publish(snapshot: ProgressSnapshot): Promise<void> {
-    if (snapshot.state === 'succeeded' && !snapshot.dryRun) {
+    // A remedy (restore from the backup, rollout restart) is not a rollback: it leaves no mark.
+    if (snapshot.state === 'succeeded' && !snapshot.dryRun && snapshot.remedy === undefined) {
       const previous = await this.inner.get(snapshot.jobId);
       if (previous?.state !== 'succeeded') {
         await this.marks

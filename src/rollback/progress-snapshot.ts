@@ -1,4 +1,5 @@
 import type { WorkerWait } from './worker-wait.js';
+import type { RemedyKind } from './plan.js';
 
 /**
  * The platform-neutral progress state of one rollback. The worker publishes a whole snapshot after every
@@ -124,6 +125,8 @@ export interface ProgressSnapshot {
   prerequisites?: Checklist;
   /** Flags the target needed (`forward`: newer than the current version; `unlisted`: never ran here). */
   exceptions?: ('forward' | 'unlisted')[];
+  /** Set on a remedy job (a diagnosis button): told as "Restored"/"Restarted", never as a rollback. */
+  remedy?: RemedyKind;
   /** The plan's warnings (config changed since the target ran, registry unreachable...), shown in the status. */
   warnings?: string[];
   /**

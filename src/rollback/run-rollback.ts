@@ -28,6 +28,7 @@ import { runStep } from './run-step.js';
 import { initialSnapshot, SnapshotTracker } from './snapshot-tracker.js';
 import type { JobMemory, RollbackStep } from './step.js';
 import type { RunningRollbacks } from './running-rollbacks.js';
+import { remedyDone } from './remedy-wording.js';
 
 export interface RunRollbackOptions {
   plan: RollbackPlan;
@@ -155,6 +156,12 @@ class RollbackRun {
     }
     const seconds = Math.max(0, Math.round((this.now().getTime() - this.startedAt) / 1000));
     const { service, from, to } = this.plan;
+    const remedy = this.plan.request.remedy;
+    if (remedy)
+      return {
+        state: 'succeeded',
+        summary: `${remedyDone(remedy.kind, service)}: now ${to}, in ${seconds} s`,
+      };
     return { state: 'succeeded', summary: `Rolled back ${service} from ${from} to ${to} in ${seconds} s` };
   }
 

@@ -28,6 +28,7 @@ export function initialSnapshot(
     ...(plan.prerequisites === undefined ? {} : { prerequisites: plan.prerequisites }),
     ...(plan.exceptions?.length ? { exceptions: plan.exceptions } : {}),
     ...(plan.warnings?.length ? { warnings: plan.warnings } : {}),
+    ...(plan.request.remedy ? { remedy: plan.request.remedy.kind } : {}),
     createdAt: plan.createdAt,
   };
 }

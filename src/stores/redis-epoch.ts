@@ -109,8 +109,9 @@ export class RedisEpoch {
     this.known = current ?? (await this.write());
     this.runId = runId;
     this.lastLoss = loss;
+    // The loss took the previous mark with it: the first process to notice this one sets it.
     await this.redis
-      .set(this.keys.dataLostAt(), loss.at.toISOString(), 'EX', LOST_AT_TTL_SECONDS)
+      .set(this.keys.dataLostAt(), loss.at.toISOString(), 'EX', LOST_AT_TTL_SECONDS, 'NX')
       .catch(() => undefined);
     this.log.error(
       { code: 'redis_data_lost', restarted: loss.restarted, runId },

@@ -66,6 +66,20 @@ describe('the diagnosis of a failed rollout offers the runbook next moves as but
   };
   const statusMessages = () =>
     bot.slack.messages(CHANNEL).filter((m) => m.thread_ts === undefined && /kaizen/.test(m.text));
+  /** The status message of one job: its text and blocks. */
+  const statusOf = (jobId: string): string =>
+    statusMessages()
+      .filter((m) => JSON.stringify(m.blocks ?? []).includes(jobId))
+      .map((m) => `${m.text}\n${JSON.stringify(m.blocks ?? [])}`)
+      .join('\n');
+  /** The service's rolled-back mark as other tools read it (null: deploys are free). */
+  const rolledBackMark = async (): Promise<unknown> => {
+    const response = await fetch(new URL('/api/services/kaizen', bot.bot.url), {
+      headers: { authorization: `Bearer ${API_TOKEN}` },
+    });
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { rolledBack: unknown }).rolledBack;
+  };
   const diagnosisMessage = (): FakeMessage | undefined =>
     bot.slack
       .messages(CHANNEL)
@@ -124,11 +138,14 @@ describe('the diagnosis of a failed rollout offers the runbook next moves as but
     expect(answer).toContain('Restore the Deployment from the pre-check backup');
     const jobId = /job `?(kaizen-[a-z0-9-]+)/.exec(answer)?.[1] ?? '';
     expect(jobId).not.toBe('');
+    // Not a rollback: the status says what was done, never "Rolled back", and leaves no rolled-back mark.
     await bot.slack.waitFor(
-      () => statusMessages().some((m) => /Rolled back kaizen/.test(m.text) && m.text.includes('backup')),
+      () => statusOf(jobId).includes('Restored kaizen from the pre-check backup'),
       30_000,
     );
+    expect(statusOf(jobId)).not.toMatch(/Rolled back/);
     expect(template()?.spec?.containers[0]?.image).toBe('kaizen:v0.8.0');
+    expect(await rolledBackMark()).toBeNull();
     const entries = await audit(jobId);
     const requested = entries.find((e) => e.type === 'requested');
     expect(requested?.actor).toMatchObject({ id: 'U0ALICE', source: 'slack' });
@@ -140,10 +157,9 @@ describe('the diagnosis of a failed rollout offers the runbook next moves as but
     expect(template()?.metadata?.annotations?.[RESTARTED_AT]).toBeUndefined();
     const answer = await click(buttonsOf(diagnosisMessage())[1] as Button);
     const jobId = /job `?(kaizen-[a-z0-9-]+)/.exec(answer)?.[1] ?? '';
-    await bot.slack.waitFor(
-      () => statusMessages().some((m) => /Rolled back kaizen/.test(m.text) && m.text.includes('restarted')),
-      30_000,
-    );
+    await bot.slack.waitFor(() => statusOf(jobId).includes('Restarted kaizen (rollout restart)'), 30_000);
+    expect(statusOf(jobId)).not.toMatch(/Rolled back/);
+    expect(await rolledBackMark()).toBeNull();
     expect(template()?.metadata?.annotations?.[RESTARTED_AT]).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(template()?.spec?.containers[0]?.image).toBe('kaizen:v0.8.0');
     expect((await audit(jobId)).map((e) => e.type)).toEqual(

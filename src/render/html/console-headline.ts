@@ -6,6 +6,7 @@ import type {
 } from '../../rollback/progress-snapshot.js';
 import { elapsedMs, formatDuration } from '../slack/format-time.js';
 import { describeWorkerWait } from '../../rollback/worker-wait.js';
+import { remedyDone } from '../../rollback/remedy-wording.js';
 
 /** Short, loud words for a rollback's state: the badge of a status card. */
 export const ROLLBACK_STATE_LABELS: Record<RollbackState, string> = {
@@ -65,7 +66,9 @@ export function consoleHeadline(snapshot: ProgressSnapshot): { line: string; hin
         ? {
             line: `Dry run finished${inTime}: nothing changed. A real run would roll back ${snapshot.service} ${fromTo}.`,
           }
-        : { line: `Rolled back ${snapshot.service} ${fromTo}${inTime}.` };
+        : snapshot.remedy
+          ? { line: `${remedyDone(snapshot.remedy, snapshot.service)}${inTime}.` }
+          : { line: `Rolled back ${snapshot.service} ${fromTo}${inTime}.` };
     case 'failed': {
       const step = snapshot.steps.find((s) => s.state === 'failed');
       const error = step?.error ?? snapshot.outcome?.error;

@@ -1,6 +1,7 @@
 import { isStepEnded, type ProgressSnapshot } from '../../rollback/progress-snapshot.js';
 import { elapsedMs, formatDuration } from '../slack/format-time.js';
 import { describeWorkerWait } from '../../rollback/worker-wait.js';
+import { remedyDone } from '../../rollback/remedy-wording.js';
 
 /**
  * Where a rollback stands, as plain unescaped sentences (the headline first, then the error's hint and the
@@ -50,7 +51,9 @@ function describe(snapshot: ProgressSnapshot): string[] {
             `Dry run finished${inTime}: nothing changed. A real run would roll back ${snapshot.service} ${fromTo}.`,
             ...summary,
           ]
-        : [`Rolled back ${snapshot.service} ${fromTo}${inTime}.`, ...summary];
+        : snapshot.remedy
+          ? [`${remedyDone(snapshot.remedy, snapshot.service)}${inTime}.`, ...summary]
+          : [`Rolled back ${snapshot.service} ${fromTo}${inTime}.`, ...summary];
     case 'failed': {
       const step = snapshot.steps.find((s) => s.state === 'failed');
       const error = step?.error ?? snapshot.outcome?.error;

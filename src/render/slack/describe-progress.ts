@@ -4,6 +4,7 @@ import { escapeMrkdwn } from './escape-mrkdwn.js';
 import { elapsedMs, formatDuration } from './format-time.js';
 import { ROLLBACK_ICONS } from './state-icons.js';
 import { truncateText } from './truncate-text.js';
+import { remedyDoing, remedyDone } from '../../rollback/remedy-wording.js';
 
 /** Escaped, and short enough to sit in a line of a status message. */
 export function userText(text: string, max = 500): string {
@@ -44,6 +45,8 @@ export function describeProgress(snapshot: ProgressSnapshot): string[] {
           `${ROLLBACK_ICONS.queued} Paused${at}. ${userText(describeWorkerWait(snapshot.waitingForWorker))}`,
         ];
       }
+      if (current === undefined && snapshot.remedy)
+        return [`${icon} ${userText(remedyDoing(snapshot.remedy, snapshot.service))}.`];
       return current === undefined
         ? [`${icon} Rolling back ${service} ${fromTo}.`]
         : [`${icon} Running step ${index + 1} of ${total}: ${userText(current.title, 150)}.`];
@@ -54,7 +57,9 @@ export function describeProgress(snapshot: ProgressSnapshot): string[] {
             `${icon} Dry run finished${inTime}: nothing changed. A real run would roll back ${service} ${fromTo}.`,
             ...summary,
           ]
-        : [`${icon} Rolled back ${service} ${fromTo}${inTime}.`, ...summary];
+        : snapshot.remedy
+          ? [`${icon} ${userText(remedyDone(snapshot.remedy, snapshot.service))}${inTime}.`, ...summary]
+          : [`${icon} Rolled back ${service} ${fromTo}${inTime}.`, ...summary];
     case 'failed': {
       const step = snapshot.steps.find((s) => s.state === 'failed');
       const error = step?.error ?? snapshot.outcome?.error;

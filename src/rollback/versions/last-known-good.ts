@@ -44,7 +44,8 @@ export async function successfulRollbacks(
   for (const entry of entries) {
     if (entry.type !== 'succeeded' || entry.jobId === undefined) continue;
     const plan = await index.plan(entry.jobId);
-    if (!plan) continue;
+    // A remedy job (restore from the backup, rollout restart) moved nothing away from a version.
+    if (!plan || plan.request.remedy) continue;
     const { from, to } = planVersions(plan);
     moves.push({
       jobId: entry.jobId,

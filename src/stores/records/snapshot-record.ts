@@ -91,6 +91,7 @@ const snapshotSchema: z.ZodType<ProgressSnapshot> = z.object({
   prerequisites: checklistSchema.optional(),
   exceptions: z.array(z.enum(['forward', 'unlisted'])).optional(),
   warnings: z.array(z.string()).optional(),
+  remedy: z.enum(['restore_backup', 'rollout_restart']).optional(),
   waitingForWorker: z
     .object({
       site: z.string(),

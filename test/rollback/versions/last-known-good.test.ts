@@ -4,7 +4,7 @@ import type { RollbackPlan } from '../../../src/rollback/plan.js';
 import type { AuditEntry, AuditLog } from '../../../src/rollback/ports/audit-log.js';
 import type { RollbackIndex } from '../../../src/rollback/ports/rollback-queue.js';
 import type { Strategy, VersionEntry } from '../../../src/rollback/strategy.js';
-import { findLastKnownGood } from '../../../src/rollback/versions/last-known-good.js';
+import { findLastKnownGood, successfulRollbacks } from '../../../src/rollback/versions/last-known-good.js';
 import { ServiceVersions } from '../../../src/rollback/versions/service-versions.js';
 import { LocalCommandRunner } from '../../../src/targets/shell/local-command-runner.js';
 
@@ -39,6 +39,50 @@ describe('findLastKnownGood', () => {
     const found = findLastKnownGood(history, [{ jobId: 'kaizen-1', from: 'v0.8.0', to: 'v0.7.0' }]);
     expect(found?.entry.id).toBe('revision:1');
     expect(found?.skipped.map((s) => s.entry.id)).toEqual(['revision:3']);
+  });
+});
+
+describe('successfulRollbacks', () => {
+  const planOf = (jobId: string, remedy?: RollbackPlan['request']['remedy']): RollbackPlan => ({
+    jobId,
+    request: {
+      service: 'kaizen',
+      dryRun: false,
+      requester: { id: 'U1', name: 'ada', source: 'slack' },
+      ...(remedy ? { remedy } : {}),
+    },
+    service: 'kaizen',
+    environment: 'production',
+    strategy: 'kubernetes',
+    from: 'v0.7.0',
+    to: 'v0.8.0',
+    target: { image: 'kaizen:v0.8.0', from: { image: 'kaizen:v0.7.0' } },
+    steps: [],
+    actions: [],
+    createdAt: '2026-12-03T20:00:00.000Z',
+  });
+  const plans = new Map([
+    ['kaizen-restore', planOf('kaizen-restore', { kind: 'restore_backup', fromJob: 'kaizen-failed' })],
+    ['kaizen-restart', planOf('kaizen-restart', { kind: 'rollout_restart', fromJob: 'kaizen-failed' })],
+    ['kaizen-rollback', { ...planOf('kaizen-rollback'), versions: { from: 'v0.9.0', to: 'v0.8.0' } }],
+  ]);
+  const index: RollbackIndex = {
+    record: () => Promise.resolve(),
+    recent: () => Promise.resolve([]),
+    forService: () => Promise.resolve([]),
+    plan: (jobId) => Promise.resolve(plans.get(jobId)),
+  };
+  const entry = (jobId: string): AuditEntry =>
+    ({ type: 'succeeded', jobId, service: 'kaizen', at: '2026-12-03T21:00:00.000Z' }) as AuditEntry;
+  const audit: AuditLog = {
+    append: () => Promise.resolve(),
+    list: () => Promise.resolve([entry('kaizen-restore'), entry('kaizen-restart'), entry('kaizen-rollback')]),
+  };
+
+  it('leaves out remedy jobs (restore from the backup, rollout restart): they moved away from no version', async () => {
+    expect(await successfulRollbacks(audit, index, 'kaizen')).toEqual([
+      { jobId: 'kaizen-rollback', from: 'v0.9.0', to: 'v0.8.0', at: '2026-12-03T21:00:00.000Z' },
+    ]);
   });
 });
 
