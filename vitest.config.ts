@@ -12,8 +12,8 @@ import { SlowFirstSequencer } from './test/support/slow-first-sequencer.js';
 const FILES_AT_A_TIME = Math.min(8, Math.max(4, availableParallelism() * 2));
 
 /**
- * Files that compare their own process's timings with limits (sockets closed within a timeout plus a
- * margin): they run after all the others, one at a time, with the machine to themselves.
+ * Files that flood a bot process with hundreds of connections and bound its memory (RSS): they run after all
+ * the others, one at a time, so neither they nor the other files disturb each other.
  */
 const RUN_ALONE = ['test/transport/http/slow-clients.test.ts'];
 

@@ -9,6 +9,16 @@ export interface RestoreOutcome {
   message: string;
 }
 
+/** What the release must not forget: the commits still to revert in Git, and the revert pull request. */
+function gitSide(hold: GitopsHold): string {
+  const revert = hold.revert;
+  if (!revert || revert.commits.length === 0) return '';
+  const commits = revert.commits.map((c) => c.short).join(', ');
+  return revert.pullRequest
+    ? ` It now applies what Git says: make sure the revert pull request ${revert.pullRequest} (reverting ${commits}) is merged.`
+    : ` It now applies what Git says: make sure ${commits} are reverted in Git.`;
+}
+
 /** Reads the holds for status and API, and restores one exactly on `/rollback release`. */
 export class GitopsKeeper {
   constructor(
@@ -34,7 +44,7 @@ export class GitopsKeeper {
       const was = hold.original.present ? JSON.stringify(hold.original.value) : 'unset';
       return {
         restored: true,
-        message: `GitOps resumed: ${hold.description} has ${path} ${was} again, as before the rollback.`,
+        message: `GitOps resumed: ${hold.description} has ${path} ${was} again, as before the rollback.${gitSide(hold)}`,
       };
     } catch (error) {
       const { message } = describeError(error);

@@ -6,6 +6,8 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { describeServiceState } from '../../../src/commands/describe-service-state.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { GitopsMirror } from '../../../src/rollback/gitops/git/gitops-mirror.js';
+import { GitopsKeeper } from '../../../src/rollback/gitops/gitops-keeper.js';
+import type { KubernetesClusterFactory } from '../../../src/rollback/ports/kubernetes-cluster.js';
 import { KubernetesStrategy } from '../../../src/rollback/strategies/kubernetes/kubernetes-strategy.js';
 import { RedisGitopsHolds } from '../../../src/stores/redis-gitops-holds.js';
 import { RedisKeys } from '../../../src/stores/redis-keys.js';
@@ -44,6 +46,7 @@ interface World {
   fake: FakeKube;
   repo: GitopsRepoFixture;
   strategy: KubernetesStrategy;
+  clusters: KubernetesClusterFactory;
 }
 
 /** kaizen at v0.8.0 under Argo CD (sync on), its GitOps repository, and the bot (with `token`, or none). */
@@ -70,12 +73,13 @@ async function world(name: string, token: string | null = TOKEN): Promise<World>
   });
   open.push({ close: () => controller.stop() });
   const repo = createGitopsRepo(mkdtempSync(join(dir, `${name}-`)));
+  const clusters = createKubernetesClusterFactory({
+    kubeconfigPath: await fake.kubeconfigFor('worker'),
+    log: silentLogger(),
+    retry: { attempts: 3, baseDelayMs: 5 },
+  });
   const strategy = new KubernetesStrategy({
-    clusterFactory: createKubernetesClusterFactory({
-      kubeconfigPath: await fake.kubeconfigFor('worker'),
-      log: silentLogger(),
-      retry: { attempts: 3, baseDelayMs: 5 },
-    }),
+    clusterFactory: clusters,
     commandRunner: new LocalCommandRunner(),
     log: silentLogger(),
     pollIntervalMs: 100,
@@ -87,7 +91,7 @@ async function world(name: string, token: string | null = TOKEN): Promise<World>
     pullRequests: (settings) =>
       new GithubPullRequests({ ...settings, token: token ?? undefined, timeoutMs: 2_000 }),
   });
-  return { fake, repo, strategy };
+  return { fake, repo, strategy, clusters };
 }
 
 function service(repo: GitopsRepoFixture, api: string) {
@@ -186,7 +190,17 @@ describe('the revert pull request in the GitOps repository', () => {
     expect(gh.requests.map((r) => r.method)).toEqual(['POST', 'POST', 'GET']);
     expect(gh.pulls).toHaveLength(1);
     expect(fresh.details[0]).toMatch(new RegExp(`^Revert pull request already open: ${url} `));
-    await holds.remove('kaizen');
+
+    // /rollback release puts sync back and says what Git must say first.
+    const keeper = new GitopsKeeper(holds, w.clusters);
+    const released = await keeper.restore('kaizen');
+    expect(released?.restored).toBe(true);
+    expect(released?.message).toMatch(
+      new RegExp(
+        `It now applies what Git says: make sure the revert pull request ${url} \\(reverting [0-9a-f]{7,}, [0-9a-f]{7,}\\) is merged\\.$`,
+      ),
+    );
+    expect(await holds.get('kaizen')).toBeUndefined();
   });
 
   it('an unreachable Git host is said plainly, with the commits to revert by hand, and the rollback stands', async () => {

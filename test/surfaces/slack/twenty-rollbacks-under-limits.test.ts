@@ -62,13 +62,11 @@ describe('20 rollbacks at once in one channel, against a fake Slack that enforce
       log: silentLogger(),
     });
     try {
-      const started = Date.now();
+      // How long the rollbacks take, and how soon after them Slack shows them, is measured side by side with
+      // a floor in bench/slack/twenty-rollbacks.ts (BENCHMARKS.md); this test checks what ends up in Slack.
       const finals = await Promise.all(
         Array.from({ length: 20 }, () => simulateRollback(progress, index, CHANNEL)),
       );
-      // No rollback waits on Slack: publishing ~25 snapshots each took about their own 40 ms steps.
-      expect(Date.now() - started).toBeLessThan(5_000);
-      const lastEnd = Math.max(...finals.map((f) => Date.parse(f.endedAt ?? '')));
 
       const messageOf = async (jobId: string) => {
         const ts = (await store.get(jobId))?.ts;
@@ -78,8 +76,7 @@ describe('20 rollbacks at once in one channel, against a fake Slack that enforce
         (await Promise.all(finals.map((f) => messageOf(f.jobId)))).every((m) =>
           /Rolled back/.test(m?.text ?? ''),
         );
-      await expect.poll(allFinal, { timeout: 15_000, interval: 100 }).toBe(true);
-      const finalShownMs = Date.now() - lastEnd;
+      await expect.poll(allFinal, { timeout: 60_000, interval: 100 }).toBe(true);
       expect(slack.messages(CHANNEL)).toHaveLength(20);
 
       // The threads come after the statuses, and none is left behind: five step replies, then the checklists.
@@ -87,7 +84,7 @@ describe('20 rollbacks at once in one channel, against a fake Slack that enforce
         (await Promise.all(finals.map((f) => messageOf(f.jobId)))).every(
           (m) => m?.replies.length === SIMULATED_STEPS.length + 1,
         );
-      await expect.poll(threadsDone, { timeout: 20_000, interval: 200 }).toBe(true);
+      await expect.poll(threadsDone, { timeout: 90_000, interval: 200 }).toBe(true);
       for (const final of finals) {
         const replies = (await messageOf(final.jobId))?.replies ?? [];
         expect(replies.at(-1)?.text).toMatch(/Verify by hand/);
@@ -96,10 +93,9 @@ describe('20 rollbacks at once in one channel, against a fake Slack that enforce
       // The bot keeps to the limits itself: Slack seldom has to refuse it.
       const chat = slack.calls.filter((c) => c.method.startsWith('chat.'));
       expect(chat.filter((c) => c.status === 429).length).toBeLessThanOrEqual(chat.length / 10);
-      expect(finalShownMs).toBeLessThan(10_000);
     } finally {
       await rendering.close();
       await slack.close();
     }
-  }, 60_000);
+  }, 180_000);
 });
