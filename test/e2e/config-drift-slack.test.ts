@@ -48,6 +48,9 @@ describe('config drift, through Slack: the plan warns about ConfigMaps and Secre
     plans.push(shown);
     return shown;
   };
+  /** GETs of ConfigMaps and Secrets the bot sent to the API server so far. */
+  const configReads = (): number =>
+    kube.requests.filter((r) => r.method === 'GET' && /\/(configmaps|secrets)\//.test(r.path)).length;
   const image = () => kube.deployment('default', 'kaizen').spec?.template.spec?.containers[0]?.image;
 
   beforeAll(async () => {
@@ -133,11 +136,20 @@ describe('config drift, through Slack: the plan warns about ConfigMaps and Secre
     expect(status).toContain('ConfigMap kaizen-config changed since v0.7.0 last ran');
   });
 
-  it('gives no warning when nothing changed since the target ran', async () => {
+  it('gives no warning when nothing changed since the target ran, reading each object once per plan', async () => {
     await kube.deploy('default', 'kaizen', 'kaizen', 'kaizen:v0.8.0');
+    let before = configReads();
     const shown = await plan('kaizen v0.7.0 --dry-run');
     expect(shown).toContain('v0.7.0');
     expect(shown).not.toMatch(/kaizen-config|kaizen-features|kaizen-db|Config drift/);
+    expect(configReads() - before).toBe(3);
+
+    // The same through an undo: revision 4 is v0.7.0 since the rollback, its template uses the same objects.
+    before = configReads();
+    const undo = await plan('kaizen --to-revision 4 --dry-run');
+    expect(undo).toContain('v0.7.0 (revision 4)');
+    expect(undo).not.toMatch(/kaizen-config|kaizen-features|kaizen-db|Config drift/);
+    expect(configReads() - before).toBe(3);
   });
 
   it('sees a changed Secret without ever showing or storing its value', async () => {

@@ -5,6 +5,7 @@ import type { RanConfigs } from '../../../ports/ran-configs.js';
 import { imageTag } from '../describe-image.js';
 import { compareConfigFingerprints } from './compare-config-fingerprints.js';
 import { readConfigFingerprints, type ConfigFingerprint } from './read-config-fingerprints.js';
+import { referencedConfig } from './referenced-config.js';
 
 export interface ConfigRecording {
   configs: RanConfigs;
@@ -71,10 +72,15 @@ export async function planConfigDrift(
   const { current, target } = versions;
   try {
     const running = await recordRunningConfig(cluster, recording, namespace, current, signal);
-    const now =
-      target.template === current.template
-        ? running
-        : await fingerprintsOf(cluster, recording, namespace, target.template, signal);
+    // The same references (an image rollback, or an undo to a template that uses the same objects in the
+    // same places): what was just read is what the target will use, so nothing is read twice.
+    const sameReferences =
+      target.template === current.template ||
+      JSON.stringify(referencedConfig(target.template)) ===
+        JSON.stringify(referencedConfig(current.template));
+    const now = sameReferences
+      ? running
+      : await fingerprintsOf(cluster, recording, namespace, target.template, signal);
     if (now.length === 0) return [];
     const label = imageTag(target.image);
     const ran = target.image ? await recording.configs.lastRan(recording.service, target.image) : undefined;
