@@ -11,13 +11,14 @@
  * Prints figures; never fails on a number.
  *
  *   npx tsx bench/slack-at-limits.ts [--latency 150] [--duration 5] [--runs 5] [--skip-rss | --rss-only]
+ *     [--rollbacks-only]   (only the whole rollbacks against kubectl by hand: no ack load, no 20 rollbacks, no RSS)
  */
 import autocannon from 'autocannon';
 import { parseArgs } from 'node:util';
 import { runKubectl } from '../test/support/fake-kube/run-kubectl.js';
 import { startFakeKube } from '../test/support/fake-kube/index.js';
 import { slashCommandRequest } from '../test/support/slack-request.js';
-import { SIGNING_SECRET, startTestBot } from '../test/support/test-bot.js';
+import { SIGNING_SECRET, startTestBot, type TestBot } from '../test/support/test-bot.js';
 import { kaizenService } from '../test/support/kaizen-service.js';
 import { startBareSignatureServer } from './slack/bare-signature-server.js';
 import { measureRss } from './slack/measure-rss.js';
@@ -30,6 +31,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '5' },
     'skip-rss': { type: 'boolean', default: false },
     'rss-only': { type: 'boolean', default: false },
+    'rollbacks-only': { type: 'boolean', default: false },
   },
 });
 const latencyMs = Number(values.latency);
@@ -74,15 +76,23 @@ async function slackLimits(): Promise<void> {
     `slack-at-limits: fake Slack latency ${latencyMs} ms, node ${process.version}, ${duration} s per load run`,
   );
 
-  // 1. Acks: the floor and the bot, one after the other in this run.
+  if (!values['rollbacks-only']) await acks(bot, floor.url);
+  await rollbacks(bot);
+  await bot.close();
+  if (!values['rollbacks-only']) await twenty();
+  floor.server.close();
+}
+
+/** 1. Acks: the floor and the bot, one after the other in this run. */
+async function acks(bot: TestBot, floorUrl: string): Promise<void> {
   const events = `${bot.bot.url}/slack/events`;
   for (const [label, text] of [
     ['/rollback help', 'help'],
     ['/rollback kaizen v0.7.0 --dry-run', 'kaizen v0.7.0 --dry-run'],
   ] as const) {
-    const f10 = await load(floor.url, text, 10);
+    const f10 = await load(floorUrl, text, 10);
     const b10 = await load(events, text, 10);
-    const f50 = await load(floor.url, text, 50);
+    const f50 = await load(floorUrl, text, 50);
     const b50 = await load(events, text, 50);
     console.log(`  ack ${label}`);
     console.log(
@@ -95,11 +105,14 @@ async function slackLimits(): Promise<void> {
   console.log(
     `  auth.test calls during all of that: ${bot.slack.callsTo('auth.test').length} (1 = the one at start-up)`,
   );
+}
 
-  // 2 + 3. Whole rollbacks: calls per rollback, command -> final status drawn, vs kubectl by hand.
+/** 2 + 3. Whole rollbacks: calls per rollback, command -> final status drawn, vs kubectl by hand. */
+async function rollbacks(bot: TestBot): Promise<void> {
   const image = () => kube.deployment('default', 'kaizen').spec?.template.spec?.containers[0]?.image;
   const botTimes: number[] = [];
   const callCounts: number[] = [];
+  const otherCounts: string[] = [];
   const kubectlTimes: number[] = [];
   for (let i = 0; i < runs; i++) {
     const target = image() === 'kaizen:v0.7.0' ? 'v0.8.0' : 'v0.7.0';
@@ -114,7 +127,14 @@ async function slackLimits(): Promise<void> {
     }, 60_000);
     botTimes.push(performance.now() - started);
     await new Promise((resolve) => setTimeout(resolve, 4_000)); // the thread and checklists finish drawing
-    callCounts.push(bot.slack.calls.slice(before).filter((c) => c.method !== 'response_url').length);
+    // The status surface's calls; file uploads (the post-mortem draft) and the post-mortem reminder apart.
+    const calls = bot.slack.calls.slice(before).filter((c) => c.method !== 'response_url');
+    const apart = (m: string) =>
+      m.startsWith('files.') || m === 'file_upload' || m === 'chat.scheduleMessage';
+    callCounts.push(calls.filter((c) => !apart(c.method)).length);
+    otherCounts.push(
+      `${calls.filter((c) => c.method.startsWith('files.') || c.method === 'file_upload').length}+${calls.filter((c) => c.method === 'chat.scheduleMessage').length}`,
+    );
 
     const back = image() === 'kaizen:v0.7.0' ? 'kaizen:v0.8.0' : 'kaizen:v0.7.0';
     const byHand = performance.now();
@@ -123,26 +143,29 @@ async function slackLimits(): Promise<void> {
     kubectlTimes.push(performance.now() - byHand);
   }
   console.log(
-    `  Web API calls per 5-step rollback (status, updates, thread, checklists): ${callCounts.join(', ')} (target <= 10)`,
+    `  Web API calls per 5-step rollback (status, updates, thread, checklists): ${callCounts.join(', ')} (target <= 10); besides, upload + reminder calls: ${otherCounts.join(', ')}`,
   );
   console.log(
     `  command -> final status drawn: median ${median(botTimes).toFixed(0)} ms | kubectl set image + rollout status: median ${median(kubectlTimes).toFixed(0)} ms | ratio ${ratio(median(botTimes), median(kubectlTimes))}x (target <= 1.3)`,
   );
-  await bot.close();
+  console.log(
+    `    each run (bot / kubectl, ms): ${botTimes.map((b, i) => `${b.toFixed(0)}/${kubectlTimes[i]?.toFixed(0)}`).join(', ')}`,
+  );
+}
 
-  // 4. 20 rollbacks at Slack's real limits.
+/** 4. 20 rollbacks at Slack's real limits. */
+async function twenty(): Promise<void> {
   const twenty = await twentyRollbacks(latencyMs, 10_000);
   const lag = twenty.finalLagMs;
   console.log(
     `  20 rollbacks in one channel at Slack's limits: jobs done in ${twenty.rollbackSeconds.toFixed(1)} s (never waiting on Slack); final states shown ${twenty.finalsShown}/20, after each job's end p50 ${median(lag).toFixed(0)} ms, max ${Math.max(...lag).toFixed(0)} ms; threads complete 10 s later ${twenty.threadsComplete}/20; calls ${twenty.calls}, 429 ${twenty.refused}`,
   );
-  floor.server.close();
 }
 
 if (!values['rss-only']) await slackLimits();
 
 // 5. Memory of the compiled bot.
-if (!values['skip-rss']) {
+if (!values['skip-rss'] && !values['rollbacks-only']) {
   const rss = await measureRss({
     kubeconfigPath: kube.kubeconfigPath,
     slackApiUrl: 'http://127.0.0.1:9/api/',

@@ -19,7 +19,7 @@ import type { ServiceLocks } from '../rollback/ports/rollback-queue.js';
 import { StaleLockRecovery } from '../rollback/stale-lock-recovery.js';
 import type { CommandRunnerFactory } from '../rollback/ports/command-runner.js';
 import type { KubernetesClusterFactory } from '../rollback/ports/kubernetes-cluster.js';
-import { CancelService } from '../rollback/cancel-service.js';
+import { CancelService, type CancelServiceOptions } from '../rollback/cancel-service.js';
 import type { EvidenceSnapshots } from '../rollback/evidence-snapshots.js';
 import { ChecklistService } from '../rollback/checklist-service.js';
 import { RollbackService } from '../rollback/rollback-service.js';
@@ -167,10 +167,8 @@ export async function buildRollbackCore(
     gitRunner: targets.runnerFactory({ name: 'local' }),
     ...(evidence ? { evidence: evidence.recorder } : {}),
   });
-  const cancellation = new RedisCancellation(redis, keys, log.child({ component: 'cancel' }), () =>
-    connections.subscriber(),
-  );
-  const cancels = new CancelService({ progress, locks, queue: rollbackQueue, signals: cancellation, audit });
+  const domain = { progress, locks, queue: rollbackQueue, audit };
+  const { cancellation, cancels } = cancelling({ redis, keys, log, connections }, domain);
   const commands = commandHandler(config, rollbacks, log, { cancels, approvals, snapshots });
   return {
     catalog,
@@ -205,6 +203,20 @@ export async function buildRollbackCore(
       await connections.close();
     },
   };
+}
+
+/** The cancel broadcast (workers subscribe to it) and the cancel service every surface calls. */
+function cancelling(
+  deps: { redis: RedisClient; keys: RedisKeys; log: Logger; connections: RedisConnectionFactory },
+  domain: Omit<CancelServiceOptions, 'signals'>,
+): { cancellation: RedisCancellation; cancels: CancelService } {
+  const cancellation = new RedisCancellation(
+    deps.redis,
+    deps.keys,
+    deps.log.child({ component: 'cancel' }),
+    () => deps.connections.subscriber(),
+  );
+  return { cancellation, cancels: new CancelService({ ...domain, signals: cancellation }) };
 }
 
 /** Tells whether Redis still holds the bot's data (REDIS_DATA_CHECK_INTERVAL_MS); the bot starts it. */

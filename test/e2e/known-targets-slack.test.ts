@@ -4,24 +4,9 @@ import { startFakeKube, type FakeKube } from '../support/fake-kube/index.js';
 import { startFakeRegistry, type FakeRegistry } from '../support/fake-registry/index.js';
 import type { FakeMessage } from '../support/fake-slack/types.js';
 import { startTestBot, type TestBot } from '../support/test-bot.js';
+import { blocksText } from '../support/blocks-text.js';
 
 const API_TOKEN = 'known-targets-api-token';
-
-/** Every text a person would read in a message: the fallback text and each block's text, in order. */
-function blocksText(message: { blocks?: unknown[]; text?: string }): string {
-  const texts: string[] = [message.text ?? ''];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      for (const [key, value] of Object.entries(node)) {
-        if (key === 'text' && typeof value === 'string') texts.push(value);
-        else walk(value);
-      }
-    }
-  };
-  walk(message.blocks ?? []);
-  return texts.join('\n');
-}
 
 describe('known targets only, through Slack with the bot wired to a registry', () => {
   let kube: FakeKube;

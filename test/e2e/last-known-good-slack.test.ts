@@ -6,22 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeKube, type FakeKube } from '../support/fake-kube/index.js';
 import type { FakeMessage } from '../support/fake-slack/types.js';
 import { startTestBot, type TestBot } from '../support/test-bot.js';
-
-/** Every text a person would read in a message: the fallback text and each block's text, in order. */
-function blocksText(message: { blocks?: unknown[]; text?: string }): string {
-  const texts: string[] = [message.text ?? ''];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      for (const [key, value] of Object.entries(node)) {
-        if (key === 'text' && typeof value === 'string') texts.push(value);
-        else walk(value);
-      }
-    }
-  };
-  walk(message.blocks ?? []);
-  return texts.join('\n');
-}
+import { blocksText } from '../support/blocks-text.js';
 
 const git = (cwd: string, ...args: string[]) =>
   execa('git', ['-c', 'user.name=Release', '-c', 'user.email=r@example.com', ...args], {

@@ -6,6 +6,7 @@ import type { FakeMessage, RecordedCall } from '../support/fake-slack/types.js';
 import { TEST_REDIS_URL } from '../support/redis-test-prefix.js';
 import { blockActionsRequest, postToBot } from '../support/slack-request.js';
 import { SIGNING_SECRET, startTestBot, type TestBot } from '../support/test-bot.js';
+import { blocksText } from '../support/blocks-text.js';
 
 const CHANNEL = 'C0DEPLOYS';
 const API_TOKEN = 'api-token-0123456789abcdef';
@@ -24,22 +25,6 @@ const permissions = {
   approve: { users: ['U0BOB', 'U0CAROL'] },
   channels: [CHANNEL],
 };
-
-/** Every text a person would read in a message: the fallback text and each block's text. */
-function textOf(message: { blocks?: unknown[]; text?: string } | undefined): string {
-  const texts: string[] = [message?.text ?? ''];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      for (const [key, value] of Object.entries(node)) {
-        if (key === 'text' && typeof value === 'string') texts.push(value);
-        else walk(value);
-      }
-    }
-  };
-  walk(message?.blocks ?? []);
-  return texts.join('\n');
-}
 
 describe('permissions, approvals, rolled-back mark and audit, end to end through Slack', () => {
   let kube: FakeKube;
@@ -90,7 +75,7 @@ describe('permissions, approvals, rolled-back mark and audit, end to end through
   const statusMessage = (service: string): FakeMessage | undefined =>
     bot.slack.messages(CHANNEL).find((m) => m.text.startsWith(`Rollback of ${service} `));
   const waitForStatus = async (service: string, pattern: RegExp, timeoutMs = 20_000) => {
-    await bot.slack.waitFor(() => pattern.test(textOf(statusMessage(service))), timeoutMs);
+    await bot.slack.waitFor(() => pattern.test(blocksText(statusMessage(service))), timeoutMs);
     return statusMessage(service) as FakeMessage;
   };
   const jobIdOf = (text: string | undefined) =>
@@ -124,20 +109,20 @@ describe('permissions, approvals, rolled-back mark and audit, end to end through
     const answered = (): RecordedCall | undefined =>
       bot.slack.callsTo('response_url').find((c) => c.responseUrlId === id);
     await bot.slack.waitFor(() => answered() !== undefined, 5_000);
-    return textOf(answered()?.args as { text?: string; blocks?: unknown[] });
+    return blocksText(answered()?.args as { text?: string; blocks?: unknown[] });
   }
 
   it('denies by user, by channel and when Slack cannot be asked about a group, saying which rule; a group member may request', async () => {
     bot.slack.failHttpNext('usergroups.users.list', 503);
     const slackDown = await bot.slash('kaizen v0.7.0', { userId: 'U0DAVE', userName: 'dave' });
     expect(slackDown.body.response_type).toBe('ephemeral');
-    expect(textOf(slackDown.body)).toMatch(
+    expect(blocksText(slackDown.body)).toMatch(
       /S0ONCALL[\s\S]*could not be checked[\s\S]*permissions\.request\.groups/,
     );
 
     bot.slack.setUserGroups('S0ONCALL', ['U0DAVE']);
     const byUser = await bot.slash('kaizen v0.7.0', MALLORY);
-    expect(textOf(byUser.body)).toMatch(
+    expect(blocksText(byUser.body)).toMatch(
       /not allowed to request rollbacks of kaizen[\s\S]*S0ONCALL[\s\S]*permissions\.request\)/,
     );
 
@@ -146,12 +131,12 @@ describe('permissions, approvals, rolled-back mark and audit, end to end through
       channelId: 'C0RANDOM',
       channelName: 'random',
     });
-    expect(textOf(byChannel.body)).toMatch(
+    expect(blocksText(byChannel.body)).toMatch(
       /not accepted in this channel[\s\S]*C0DEPLOYS[\s\S]*permissions\.channels/,
     );
 
     const member = await bot.slash('kaizen v0.7.0', { userId: 'U0DAVE', userName: 'dave' });
-    expect(textOf(member.body)).toMatch(/Waiting for 1 approval/);
+    expect(blocksText(member.body)).toMatch(/Waiting for 1 approval/);
 
     const denied = (await audit('service=kaizen')).filter((e) => e.type === 'denied');
     expect(denied.map((e) => e.actor.id).sort()).toEqual(['U0ALICE', 'U0DAVE', 'U0MALLORY']);
@@ -164,7 +149,7 @@ describe('permissions, approvals, rolled-back mark and audit, end to end through
 
   it('two-person rule: the requester cannot approve, a non-approver does not count, a double click counts once, then it runs', async () => {
     const request = await bot.slash('kaizen v0.7.0 --reason "error rate 12%"', ALICE);
-    expect(textOf(request.body)).toMatch(/Waiting for 1 approval[\s\S]*nothing runs until then/);
+    expect(blocksText(request.body)).toMatch(/Waiting for 1 approval[\s\S]*nothing runs until then/);
     const jobId = jobIdOf(request.body.text);
     const waiting = await waitForStatus('kaizen', /Needs 1 more approval/);
     const buttons = JSON.stringify(waiting.blocks);
@@ -173,7 +158,7 @@ describe('permissions, approvals, rolled-back mark and audit, end to end through
     expect(buttons).toContain('"confirm"');
 
     const second = await bot.slash('kaizen v0.6.0', BOB);
-    expect(textOf(second.body)).toMatch(
+    expect(blocksText(second.body)).toMatch(
       new RegExp(`already in progress by alice[\\s\\S]*waiting for approval[\\s\\S]*${jobId}`),
     );
 
@@ -195,8 +180,8 @@ describe('permissions, approvals, rolled-back mark and audit, end to end through
 
     const done = await waitForStatus('kaizen', /Rolled back kaizen/);
     expect(imageOf()).toBe('kaizen:v0.7.0');
-    expect(textOf(done)).toMatch(/Approved by bob/);
-    expect(textOf(done)).toMatch(/kaizen is marked rolled back/);
+    expect(blocksText(done)).toMatch(/Approved by bob/);
+    expect(blocksText(done)).toMatch(/kaizen is marked rolled back/);
     expect(JSON.stringify(done.blocks)).not.toContain('rollback_approve');
 
     const entries = await audit(`jobId=${jobId}`);
@@ -219,7 +204,7 @@ describe('permissions, approvals, rolled-back mark and audit, end to end through
     expect(patches()).toBe(0);
     expect((await audit(`jobId=${jobId}`)).map((e) => e.type)).toContain('approval_expired');
     const again = await bot.slash('kaizen-fast v0.7.0', BOB);
-    expect(textOf(again.body)).toMatch(/Waiting for 1 approval/);
+    expect(blocksText(again.body)).toMatch(/Waiting for 1 approval/);
   });
 
   it('Cancel on a waiting plan: it can never be approved afterwards and the lock is released', async () => {
@@ -242,7 +227,7 @@ describe('permissions, approvals, rolled-back mark and audit, end to end through
     const jobId = jobIdOf(request.body.text);
     await waitForStatus('kaizen', /Needs 1 more approval/);
     const cancel = await bot.slash(`cancel ${jobId}`, ALICE);
-    expect(textOf(cancel.body)).toMatch(/Cancelled: the rollback of kaizen will not run/);
+    expect(blocksText(cancel.body)).toMatch(/Cancelled: the rollback of kaizen will not run/);
     await waitForStatus('kaizen', /Cancelled before approval/);
     expect(await click('rollback_approve', jobId, BOB)).toMatch(
       /no longer waiting for approval: it was cancelled/,
@@ -257,7 +242,7 @@ describe('permissions, approvals, rolled-back mark and audit, end to end through
     const jobId = jobIdOf(request.body.text);
     await waitForStatus('kaizen', /Needs 1 more approval/);
     const refused = await bot.slash(`cancel ${jobId}`, MALLORY);
-    expect(textOf(refused.body)).toMatch(/You may not cancel this rollback of kaizen/);
+    expect(blocksText(refused.body)).toMatch(/You may not cancel this rollback of kaizen/);
     expect(await click('rollback_cancel', jobId, MALLORY)).toMatch(/Only the requester or an approver/);
     expect(await click('rollback_approve', jobId, BOB)).toMatch(/queued/i);
     const denied = (await audit(`jobId=${jobId}`)).filter((e) => e.type === 'denied');
@@ -266,20 +251,20 @@ describe('permissions, approvals, rolled-back mark and audit, end to end through
 
   it('without a permissions section: requests only in the service channel, cancels only by the requester or a listed approver', async () => {
     const elsewhere = await bot.slash('kaizen-open v0.7.0 --dry-run', { ...ALICE, channelId: 'C0RANDOM' });
-    expect(textOf(elsewhere.body)).toMatch(/accepted only in its channel, C0DEPLOYS/);
+    expect(blocksText(elsewhere.body)).toMatch(/accepted only in its channel, C0DEPLOYS/);
     expect(patches()).toBe(0);
 
     // Anyone may approve kaizen-fast (no approver is listed), but that does not let anyone cancel it.
     const waiting = jobIdOf((await bot.slash('kaizen-fast v0.7.0', ALICE)).body.text);
     await waitForStatus('kaizen-fast', /Needs 1 more approval/);
     expect(await click('rollback_cancel', waiting, MALLORY)).toMatch(/Only the requester or an approver/);
-    expect(textOf((await bot.slash(`cancel ${waiting}`, MALLORY)).body)).toMatch(
+    expect(blocksText((await bot.slash(`cancel ${waiting}`, MALLORY)).body)).toMatch(
       /You may not cancel this rollback of kaizen-fast: only its requester can/,
     );
     await waitForStatus('kaizen-fast', /Needs 1 more approval/);
 
     const running = jobIdOf((await bot.slash('kaizen-open v0.7.0', ALICE)).body.text);
-    expect(textOf((await bot.slash(`cancel ${running}`, MALLORY)).body)).toMatch(
+    expect(blocksText((await bot.slash(`cancel ${running}`, MALLORY)).body)).toMatch(
       /You may not cancel this rollback of kaizen-open: only its requester can/,
     );
     await waitForStatus('kaizen-open', /Rolled back kaizen-open/);
@@ -296,7 +281,7 @@ describe('permissions, approvals, rolled-back mark and audit, end to end through
       bot.slash('kaizen-open v0.7.0', ALICE),
       bot.slash('kaizen-open v0.6.0', BOB),
     ]);
-    const texts = [textOf(a.body), textOf(b.body)];
+    const texts = [blocksText(a.body), blocksText(b.body)];
     expect(texts.filter((t) => /already in progress/.test(t))).toHaveLength(1);
     await waitForStatus('kaizen-open', /Rolled back kaizen-open/);
     expect(
@@ -311,7 +296,7 @@ describe('permissions, approvals, rolled-back mark and audit, end to end through
     await waitForStatus('kaizen-open', /marked rolled back/);
 
     const status = await bot.slash('status kaizen-open', BOB);
-    expect(textOf(status.body)).toMatch(
+    expect(blocksText(status.body)).toMatch(
       new RegExp(`Marked rolled back: alice rolled it back to [\\s\\S]*${jobId}`),
     );
     const api = () =>
@@ -327,11 +312,11 @@ describe('permissions, approvals, rolled-back mark and audit, end to end through
     });
 
     const release = await bot.slash('release kaizen-open --reason "fixed forward in v0.8.1"', BOB);
-    expect(textOf(release.body)).toMatch(/Released kaizen-open[\s\S]*Deploys may go ahead/);
+    expect(blocksText(release.body)).toMatch(/Released kaizen-open[\s\S]*Deploys may go ahead/);
     await waitForStatus('kaizen-open', /Released[\s\S]*by bob[\s\S]*fixed forward/);
     expect(((await (await api()).json()) as Record<string, unknown>).rolledBack).toBeNull();
-    expect(textOf((await bot.slash('status kaizen-open', BOB)).body)).toMatch(/Not marked rolled back/);
-    expect(textOf((await bot.slash('release kaizen-open --reason "again"', BOB)).body)).toMatch(
+    expect(blocksText((await bot.slash('status kaizen-open', BOB)).body)).toMatch(/Not marked rolled back/);
+    expect(blocksText((await bot.slash('release kaizen-open --reason "again"', BOB)).body)).toMatch(
       /not marked rolled back/,
     );
     const released = (await audit('service=kaizen-open')).filter((e) => e.type === 'released');
@@ -373,7 +358,7 @@ describe('permissions, approvals, rolled-back mark and audit, end to end through
     const noReason = await bot.bot.commands.handle('kaizen v0.7.0 --break-glass', cli);
     expect(noReason).toMatchObject({ kind: 'error', error: { code: 'break_glass_needs_reason' } });
     const chat = await bot.slash('kaizen v0.7.0 --break-glass --reason "slack approvals down"', ALICE);
-    expect(textOf(chat.body)).toMatch(/only accepted from the CLI/);
+    expect(blocksText(chat.body)).toMatch(/only accepted from the CLI/);
     const reply = await bot.bot.commands.handle(
       'kaizen v0.7.0 --break-glass --reason "approvers unreachable"',
       cli,

@@ -5,6 +5,7 @@ import { startFakeKube, type FakeKube } from '../support/fake-kube/index.js';
 import type { FakeMessage } from '../support/fake-slack/types.js';
 import { SIGNING_SECRET, startTestBot, type TestBot } from '../support/test-bot.js';
 import { postToBot, slashCommandRequest } from '../support/slack-request.js';
+import { blocksText } from '../support/blocks-text.js';
 
 const CHANNEL = 'C0DEPLOYS';
 
@@ -19,22 +20,6 @@ function statusMessage(bot: TestBot): FakeMessage | undefined {
 async function waitForOutcome(bot: TestBot, pattern: RegExp, timeoutMs = 20_000): Promise<FakeMessage> {
   await bot.slack.waitFor(() => pattern.test(statusMessage(bot)?.text ?? ''), timeoutMs);
   return statusMessage(bot) as FakeMessage;
-}
-
-/** Every text a person would read in a message: the fallback text and each block's text, in order. */
-function blocksText(message: { blocks?: unknown[]; text?: string }): string {
-  const texts: string[] = [message.text ?? ''];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      for (const [key, value] of Object.entries(node)) {
-        if (key === 'text' && typeof value === 'string') texts.push(value);
-        else walk(value);
-      }
-    }
-  };
-  walk(message.blocks ?? []);
-  return texts.join('\n');
 }
 
 describe('/rollback on Kubernetes, end to end through Slack, BullMQ and the cluster', () => {

@@ -3,26 +3,11 @@ import { startFakeKube, type FakeKube } from '../support/fake-kube/index.js';
 import type { FakeMessage, Outage } from '../support/fake-slack/types.js';
 import { blockActionsRequest, postToBot } from '../support/slack-request.js';
 import { commandAnswer, SIGNING_SECRET, startTestBot, type TestBot } from '../support/test-bot.js';
+import { blocksText } from '../support/blocks-text.js';
 
 const CHANNEL = 'C0DEPLOYS';
 const ALICE = { userId: 'U0ALICE', userName: 'alice' };
 const BOB = { userId: 'U0BOB', userName: 'bob' };
-
-/** Every text a person would read in a message or reply: the fallback text and each block's text. */
-function textOf(message: { blocks?: unknown; text?: unknown } | undefined): string {
-  const texts: string[] = [typeof message?.text === 'string' ? message.text : ''];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      for (const [key, value] of Object.entries(node)) {
-        if (key === 'text' && typeof value === 'string') texts.push(value);
-        else walk(value);
-      }
-    }
-  };
-  walk(message?.blocks ?? []);
-  return texts.join('\n');
-}
 
 const outages: [string, Outage][] = [
   ['HTTP 500', { kind: 'http', status: 500 }],
@@ -102,11 +87,11 @@ describe('Slack Web API down while commands and approval clicks arrive', () => {
 
       await bot.slack.up();
       const plan = await commandAnswer(bot.slack, command.body, bot.slack.responseUrl('command'));
-      expect(textOf(plan)).toMatch(/Waiting for 1 approval/);
+      expect(blocksText(plan)).toMatch(/Waiting for 1 approval/);
       expect(plan.text).toContain(jobId);
       await bot.slack.waitFor(() => answerTo('click') !== undefined, 10_000);
-      expect(textOf(answerTo('click')?.args)).toMatch(/Approved: the rollback of kaizen is queued/);
-      await bot.slack.waitFor(() => /Rolled back kaizen/.test(textOf(statusMessage())), 10_000);
+      expect(blocksText(answerTo('click')?.args)).toMatch(/Approved: the rollback of kaizen is queued/);
+      await bot.slack.waitFor(() => /Rolled back kaizen/.test(blocksText(statusMessage())), 10_000);
       // No request waited on auth.test: it was asked once, at start-up.
       expect(bot.slack.callsTo('auth.test')).toHaveLength(1);
       expect(

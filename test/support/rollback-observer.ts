@@ -61,18 +61,4 @@ export function stepStates(snapshot: ProgressSnapshot): Record<string, string> {
   return Object.fromEntries(snapshot.steps.map((s) => [s.id, s.state]));
 }
 
-/** Every text a person would read in a message: the fallback text and each block's text, in order. */
-export function blocksText(message: { blocks?: unknown[]; text?: string }): string {
-  const texts: string[] = [message.text ?? ''];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      for (const [key, value] of Object.entries(node)) {
-        if (key === 'text' && typeof value === 'string') texts.push(value);
-        else walk(value);
-      }
-    }
-  };
-  walk(message.blocks ?? []);
-  return texts.join('\n');
-}
+export { blocksText } from './blocks-text.js';

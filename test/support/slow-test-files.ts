@@ -5,6 +5,7 @@
  * a few seconds; the figures only order the files, nothing asserts them.
  */
 export const SLOW_TEST_FILES: Readonly<Record<string, number>> = {
+  'test/e2e/twenty-rollbacks-one-channel.test.ts': 200,
   'test/rollback/strategies/apt/apt-strategy.test.ts': 128,
   'test/e2e/worker-shutdown.test.ts': 91,
   'test/rollback/strategies/compose/compose-strategy.test.ts': 82,

@@ -14,21 +14,19 @@ export function precheckStep(deps: KubernetesStepDeps): RollbackStep {
     title: 'Pre-rollback checks',
     async run(ctx) {
       const deployment = await cluster.getDeployment(target.namespace, target.deployment, ctx.signal);
-      const pods = await cluster.listPods(
-        target.namespace,
-        toLabelSelector(deployment.spec?.selector),
-        ctx.signal,
-      );
-      const pullable = await checkTargetPullable(deps, deployment.spec?.template?.spec, ctx.signal);
+      // The pods, the registry and the health URL are independent reads: asked at once, reported in order.
+      const { healthUrl, expectStatus } = ctx.service.verify;
+      const [pods, pullable, health] = await Promise.all([
+        cluster.listPods(target.namespace, toLabelSelector(deployment.spec?.selector), ctx.signal),
+        checkTargetPullable(deps, deployment.spec?.template?.spec, ctx.signal),
+        healthUrl ? checkHealth(healthUrl, expectStatus, { signal: ctx.signal }) : undefined,
+      ]);
       if (pullable) await ctx.detail(pullable);
       const podSummary = summarizePods(pods);
       await ctx.detail(`Pods before the rollback: ${podSummary.summary}`);
       for (const line of podSummary.lines.slice(0, 20)) await ctx.detail(line);
       const parts = [podSummary.summary, ...(pullable?.startsWith('Registry:') ? ['image pullable'] : [])];
-
-      const { healthUrl, expectStatus } = ctx.service.verify;
-      if (healthUrl) {
-        const health = await checkHealth(healthUrl, expectStatus, { signal: ctx.signal });
+      if (health) {
         await ctx.detail(
           `Health ${health.url}: ${health.status ?? 'no answer'} (expected ${expectStatus}) in ${health.durationMs} ms${health.ok ? '' : `: ${health.body.slice(0, 200)}`}`,
         );

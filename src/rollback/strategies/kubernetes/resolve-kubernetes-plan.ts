@@ -64,10 +64,16 @@ export async function resolveKubernetesPlan(
   const state = await readDeploymentState(cluster, section, signal);
   const name = section.deployment;
   const where = clusterWhere(cluster, section.namespace);
-  await checkDeploymentTraps(cluster, section, state, signal);
   const recording = options.digests ? { digests: options.digests, service: options.service } : undefined;
-  if (recording) await recordRunningDigests(cluster, recording, section, state, signal);
-  const { gitops, warnings, holdActions } = await gitopsFor(cluster, options, state, request);
+  // Independent reads of the state just read, asked at once; a refusal is the one the order below names
+  // first (a trap before the CD system), as when they ran one after the other.
+  const [traps, digests, cd] = await Promise.allSettled([
+    checkDeploymentTraps(cluster, section, state, signal),
+    recording ? recordRunningDigests(cluster, recording, section, state, signal) : undefined,
+    gitopsFor(cluster, options, state, request),
+  ]);
+  for (const settled of [traps, digests, cd]) if (settled.status === 'rejected') throw settled.reason;
+  const { gitops, warnings, holdActions } = (cd as PromiseFulfilledResult<GitopsPart>).value;
   const common = {
     ...(section.context ? { context: section.context } : {}),
     ...(gitops?.hold ? { gitops: gitops.hold } : {}),
@@ -235,13 +241,19 @@ function applySafeNote(state: DeploymentState): string {
     : `; ${LAST_APPLIED} is rewritten to match (apply-safe)`;
 }
 
+interface GitopsPart {
+  gitops: GitopsPlan | undefined;
+  warnings: string[];
+  holdActions: PlannedAction[];
+}
+
 /** The CD system's part of the plan: the hold (if allowed), its action, and every warning to show. */
 async function gitopsFor(
   cluster: KubernetesCluster,
   options: ResolveKubernetesOptions,
   state: DeploymentState,
   request: RollbackRequest,
-): Promise<{ gitops: GitopsPlan | undefined; warnings: string[]; holdActions: PlannedAction[] }> {
+): Promise<GitopsPart> {
   const gitops = options.config
     ? await planGitopsHold(cluster, options.config, state.deployment, request, options.signal)
     : undefined;
