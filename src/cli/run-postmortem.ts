@@ -18,6 +18,7 @@ export async function runPostmortem(jobId: string, context: CliContext): Promise
       {
         progress: core.progress,
         audit: core.audit,
+        plans: core.index,
         ...(core.evidence ? { store: core.evidence.store } : {}),
         notifications: {
           timeline: (job) =>

@@ -1,4 +1,5 @@
 import type { AuditLog } from '../rollback/ports/audit-log.js';
+import type { RollbackIndex } from '../rollback/ports/rollback-queue.js';
 import type { ProgressStore } from '../rollback/ports/progress-store.js';
 import type { EvidenceRef, ProgressSnapshot } from '../rollback/progress-snapshot.js';
 import type { EvidenceStore } from './evidence-store.js';
@@ -24,6 +25,8 @@ export interface ThreadAttachmentSource {
 export interface EvidenceAttachmentsOptions {
   progress: ProgressStore;
   audit?: AuditLog;
+  /** The rollback index's plans (the linked incident dates the draft's "detected"). */
+  plans?: Pick<RollbackIndex, 'plan'>;
   /** Absent: no bundle is attached, only the draft. */
   store?: EvidenceStore;
   /** Bundles up to this many bytes are attached; larger ones are linked from the draft's message. */
@@ -89,11 +92,12 @@ export class EvidenceAttachments implements ThreadAttachmentSource {
         ...(links.length > 0 ? ['Evidence too large to attach here:', ...links] : []),
       ].join('\n'),
       load: async () => {
-        const { progress, audit, store } = this.options;
+        const { progress, audit, store, plans } = this.options;
         const draft = await buildPostmortem(
           {
             progress,
             ...(audit ? { audit } : {}),
+            ...(plans ? { plans } : {}),
             ...(store ? { store } : {}),
             bundleUrl: (job, index) => this.bundleUrl(job, index),
           },

@@ -225,6 +225,7 @@ function threadAttachments(
   return new EvidenceAttachments({
     progress: core.progress,
     audit: core.audit,
+    plans: core.index,
     ...(core.evidence ? { store: core.evidence.store } : {}),
     maxBytes,
     reportUrl,

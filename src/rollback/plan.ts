@@ -54,6 +54,8 @@ export interface IncidentLink {
   url: string;
   title?: string;
   number?: number;
+  /** When the incident was opened (ISO): the post-mortem's "detected". Absent when the source did not say. */
+  createdAt?: string;
 }
 
 /** Why a plan goes somewhere a rollback normally does not: newer than now, or never deployed here. */

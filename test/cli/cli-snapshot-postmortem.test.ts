@@ -8,6 +8,7 @@ import { newJobId } from '../../src/rollback/new-job-id.js';
 import { initialSnapshot } from '../../src/rollback/snapshot-tracker.js';
 import { RedisKeys } from '../../src/stores/redis-keys.js';
 import { RedisProgressStore } from '../../src/stores/redis-progress-store.js';
+import { RedisRollbackIndex } from '../../src/stores/redis-rollback-index.js';
 import { PLANTED_SECRETS, SECRETS } from '../support/planted-secrets.js';
 import { deletePrefix, TEST_REDIS_URL, testPrefix } from '../support/redis-test-prefix.js';
 import { standinPath, type StandinPath } from '../support/standins/standin-path.js';
@@ -16,10 +17,17 @@ import { runCli } from './run-cli.js';
 
 const UNIT = 'filesapp.service';
 
+/** The rows of the draft's timeline table, in order (header and rule left out). */
+const timelineRows = (draft: string): string[] =>
+  (draft.split('## Timeline')[1]?.split('## Versions')[0] ?? '')
+    .split('\n')
+    .filter((l) => l.startsWith('| ') && !l.startsWith('| Time (UTC)'));
+
 describe('rollback-bot snapshot and postmortem, the compiled CLI against real Redis and command stand-ins', () => {
   const prefix = testPrefix('cli-evidence');
   const redis = new Redis(TEST_REDIS_URL);
   const progress = new RedisProgressStore(redis, new RedisKeys(prefix));
+  const index = new RedisRollbackIndex(redis, new RedisKeys(prefix));
   let standins: StandinPath;
   let servicesDir: string;
   let evidenceDir: string;
@@ -112,9 +120,34 @@ describe('rollback-bot snapshot and postmortem, the compiled CLI against real Re
     expect(draft.stdout).toMatch(/\[x\] Document the root cause.*alice/);
     expect(draft.stdout).toContain('## Root cause');
     expect(draft.stdout).not.toContain(SECRETS.slackBot);
+    // No incident linked: the timeline opens with an undated line asking for when it was first seen.
+    expect(timelineRows(draft.stdout)[0]).toBe(
+      '|   | Detected: not recorded (no incident linked); fill in when the problem was first seen |   |',
+    );
 
     const unknown = await runCli(['postmortem', 'filesapp-zzzzzz-0000'], env);
     expect(unknown.exitCode).toBe(2);
     expect(unknown.stderr).toMatch(/No rollback with id "filesapp-zzzzzz-0000"/);
+  });
+
+  it("postmortem opens the timeline with the linked PagerDuty incident's triggering, at its time", async () => {
+    const jobId = newJobId('filesapp');
+    const plan = testPlan(jobId, ['restore']);
+    plan.service = 'filesapp';
+    plan.request.incident = {
+      id: 'Q2KPW3SL0BGXXN',
+      url: 'https://acme.pagerduty.com/incidents/Q2KPW3SL0BGXXN',
+      number: 2,
+      createdAt: '2026-04-09T15:16:27Z',
+    };
+    await index.record(plan);
+    await progress.publish({ ...initialSnapshot(plan), state: 'succeeded' });
+
+    const draft = await runCli(['postmortem', jobId], env);
+    expect(draft.exitCode).toBe(0);
+    const rows = timelineRows(draft.stdout);
+    expect(rows[0]).toBe('| 2026-04-09T15:16:27Z | Detected: PagerDuty incident #2 triggered | PagerDuty |');
+    expect(rows[1]).toMatch(/^\| \d{4}-\d\d-\d\dT[\d:.]+Z \| Rollback requested \| alice \|$/);
+    expect(draft.stdout).not.toContain('Detected: not recorded');
   });
 });

@@ -226,6 +226,12 @@ describe('PagerDuty incident → Slack button → approved rollback → incident
       expect(row(section, 'Slack C0STAKE: rollback started')).toMatch(/\| sent \|/);
       expect(row(section, 'Status page: identified')).toMatch(/\| sent \|/);
       expect(draft).toMatch(/\| Notified: PagerDuty note: started \| rollback-bot \|/);
+      // Detected: the incident's created_at from the webhook, carried through the button into the plan.
+      const timeline = draft.split('## Timeline')[1]?.split('## Versions')[0] ?? '';
+      const first = timeline.split('\n').find((l) => /^\| \d{4}-/.test(l) || l.startsWith('|   |'));
+      expect(first).toBe(
+        `| ${KAIZEN_INCIDENT.createdAt} | Detected: PagerDuty incident #2 triggered | PagerDuty |`,
+      );
     }
 
     // Resolved: the post-mortem checklist in the channel.

@@ -1,6 +1,8 @@
 import type { AuditEntry, AuditLog } from '../../rollback/ports/audit-log.js';
 import type { NotificationTimeline } from '../../rollback/ports/notification-outbox.js';
 import type { ProgressStore } from '../../rollback/ports/progress-store.js';
+import type { RollbackIndex } from '../../rollback/ports/rollback-queue.js';
+import type { IncidentLink } from '../../rollback/plan.js';
 import type { ProgressSnapshot } from '../../rollback/progress-snapshot.js';
 import { readBundle } from '../bundle/read-bundle.js';
 import { compareWithBaseline } from '../compare-with-baseline.js';
@@ -13,6 +15,8 @@ import { renderPostmortem } from './render-postmortem.js';
 export interface PostmortemSources {
   progress: ProgressStore;
   audit?: AuditLog;
+  /** The rollback index's plans: the incident the rollback answers gives the timeline its "detected". */
+  plans?: Pick<RollbackIndex, 'plan'>;
   /** Absent: bundles are listed from the snapshot, without their comparison. */
   store?: EvidenceStore;
   /** Where a reader downloads the n-th bundle of the rollback (the report page). */
@@ -56,6 +60,7 @@ export async function buildPostmortem(
   if (!snapshot) return undefined;
   const audit = sources.audit ? await sources.audit.list({ jobId, limit: 1000 }) : [];
   // Like the report page: the notifications are an extra, left out when they cannot be read.
+  const incident = (await sources.plans?.plan(jobId).catch(() => undefined))?.request.incident;
   const notified = notificationStatuses(await sources.notifications?.timeline(jobId).catch(() => undefined));
   const input: PostmortemInput = {
     service: snapshot.service,
@@ -65,7 +70,7 @@ export async function buildPostmortem(
     ...(snapshot.reason ? { reason: snapshot.reason } : {}),
     requestedBy: snapshot.requester.name,
     versions: { from: snapshot.from, to: snapshot.to },
-    timeline: [...timelineOf(snapshot, audit), ...notified.timeline],
+    timeline: [detectedOf(incident), ...timelineOf(snapshot, audit), ...notified.timeline],
     bundles: (snapshot.evidence ?? []).map((b, i) => {
       const url = sources.bundleUrl?.(jobId, i);
       return {
@@ -92,6 +97,20 @@ export async function buildPostmortem(
     generatedAt: sources.now?.() ?? new Date(),
   };
   return renderPostmortem(input);
+}
+
+/**
+ * When the problem was first seen: the linked PagerDuty incident's opening. Without one, an undated line
+ * (first in the timeline) asks the humans to fill it in.
+ */
+function detectedOf(incident: IncidentLink | undefined): TimelineEntry {
+  if (!incident)
+    return { what: 'Detected: not recorded (no incident linked); fill in when the problem was first seen' };
+  const name = incident.number === undefined ? incident.id : `#${incident.number}`;
+  const what = `Detected: PagerDuty incident ${name} triggered`;
+  if (!incident.createdAt)
+    return { what: `${what} (its time not recorded; fill in when the problem was first seen)` };
+  return { at: incident.createdAt, what, who: 'PagerDuty' };
 }
 
 function timelineOf(snapshot: ProgressSnapshot, audit: readonly AuditEntry[]): TimelineEntry[] {

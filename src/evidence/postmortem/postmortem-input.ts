@@ -2,7 +2,8 @@ import type { DiffSummary } from '../diff/summarise-diff.js';
 
 /** One line of the timeline, from the audit log: detected, requested, approved, each step, verified, notified. */
 export interface TimelineEntry {
-  at: Date | string;
+  /** Absent: not known (such entries come first, with an empty time). */
+  at?: Date | string;
   what: string;
   who?: string;
 }

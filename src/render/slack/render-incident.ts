@@ -19,7 +19,7 @@ export interface IncidentRollbackButton {
   service: string;
   /** A version as `/rollback` takes it; absent: previous. */
   version?: string;
-  incident: { id: string; url: string; title?: string; number?: number };
+  incident: { id: string; url: string; title?: string; number?: number; createdAt?: string };
 }
 
 function incidentName(incident: IncidentBriefing['incident']): string {
@@ -53,6 +53,7 @@ export function renderIncidentAnnouncement(briefing: IncidentBriefing): SlackMes
       url: incident.url,
       ...(incident.title ? { title: truncateText(incident.title, 300) } : {}),
       ...(incident.number === undefined ? {} : { number: incident.number }),
+      ...(incident.createdAt ? { createdAt: incident.createdAt } : {}),
     },
   };
   const label = `Roll back to ${target ? target.id : 'previous'}`;
@@ -118,6 +119,7 @@ const buttonSchema = z.object({
     url: z.string().max(500),
     title: z.string().max(300).optional(),
     number: z.number().int().optional(),
+    createdAt: z.iso.datetime({ offset: true }).optional().catch(undefined),
   }),
 });
 
@@ -135,6 +137,7 @@ export function parseIncidentButton(value: string): IncidentRollbackButton | und
         url: incident.url,
         ...(incident.title === undefined ? {} : { title: incident.title }),
         ...(incident.number === undefined ? {} : { number: incident.number }),
+        ...(incident.createdAt === undefined ? {} : { createdAt: incident.createdAt }),
       },
     };
   } catch {

@@ -15,6 +15,8 @@ export interface TrackedIncident {
   url: string;
   service: { id: string; name: string };
   escalationPolicy?: { id: string; name: string };
+  /** When the incident was opened (ISO), if the answer had a readable time. */
+  createdAt?: string;
 }
 
 export interface OnCallPerson {

@@ -27,6 +27,7 @@ const planSchema: z.ZodType<RollbackPlan> = z.object({
         url: z.string(),
         title: z.string().optional(),
         number: z.number().optional(),
+        createdAt: z.iso.datetime({ offset: true }).optional().catch(undefined),
       })
       .optional(),
   }),

@@ -73,6 +73,7 @@ export class PagerDutyRestClient implements IncidentTracker {
       service: { id: incident.service.id, name: incident.service.summary ?? incident.service.id },
       ...(typeof incident.incident_number === 'number' ? { number: incident.incident_number } : {}),
       ...(incident.urgency ? { urgency: incident.urgency } : {}),
+      ...(incident.created_at ? { createdAt: incident.created_at } : {}),
       ...(incident.escalation_policy
         ? {
             escalationPolicy: {

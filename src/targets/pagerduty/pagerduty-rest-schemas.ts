@@ -17,6 +17,7 @@ export const incidentAnswer = z.looseObject({
     html_url: z.string(),
     service: reference,
     escalation_policy: reference.nullish(),
+    created_at: z.iso.datetime({ offset: true }).optional().catch(undefined),
   }),
 });
 

@@ -126,6 +126,7 @@ export function reportRoutes(options: ReportRoutesOptions): (app: FastifyInstanc
       const draft = await buildPostmortem(
         {
           progress: options.progress,
+          plans: options.index,
           ...(options.audit ? { audit: options.audit } : {}),
           ...(options.evidence ? { store: options.evidence } : {}),
           ...(options.notifications ? { notifications: options.notifications } : {}),

@@ -62,6 +62,7 @@ function linkOf(incident: PagerDutyIncident) {
     url: incident.url,
     title: incident.title,
     ...(incident.number === undefined ? {} : { number: incident.number }),
+    ...(incident.createdAt ? { createdAt: incident.createdAt } : {}),
     ...(incident.urgency ? { urgency: incident.urgency } : {}),
     ...(incident.escalationPolicy ? { escalationPolicyId: incident.escalationPolicy.id } : {}),
   };

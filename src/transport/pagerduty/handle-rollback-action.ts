@@ -92,6 +92,7 @@ function linkOf(incidentId: string, tracked: TrackedIncident | undefined): Incid
     url: tracked.url,
     title: tracked.title,
     ...(tracked.number === undefined ? {} : { number: tracked.number }),
+    ...(tracked.createdAt ? { createdAt: tracked.createdAt } : {}),
   };
 }
 

@@ -35,6 +35,8 @@ export const incidentDataSchema = z.object({
   html_url: z.string().min(1),
   service: reference,
   escalation_policy: reference.nullish(),
+  /** When the incident was opened; an unreadable time is dropped, not the event. */
+  created_at: z.iso.datetime({ offset: true }).optional().catch(undefined),
 });
 
 /** `event.data` of the other incident events (notes, status updates, responders): it names its incident. */

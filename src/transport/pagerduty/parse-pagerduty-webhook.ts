@@ -35,6 +35,8 @@ export interface PagerDutyIncident {
   url: string;
   service: PagerDutyRef;
   escalationPolicy?: PagerDutyRef;
+  /** When the incident was opened (ISO), if PagerDuty said and it reads as a time. */
+  createdAt?: string;
 }
 
 interface EventCommon {
@@ -112,6 +114,7 @@ function toEvent(raw: EventEnvelope['event']): PagerDutyEvent {
       ...(typeof d.number === 'number' ? { number: d.number } : {}),
       ...(d.urgency ? { urgency: d.urgency } : {}),
       ...(d.escalation_policy ? { escalationPolicy: toRef(d.escalation_policy) } : {}),
+      ...(d.created_at ? { createdAt: d.created_at } : {}),
     };
     return { ...common, kind: 'incident', eventType: raw.event_type, incident };
   }

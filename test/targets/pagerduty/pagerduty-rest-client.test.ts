@@ -80,6 +80,7 @@ describe('PagerDutyRestClient against a PagerDuty REST API v2 server', () => {
       url: `https://acme.pagerduty.com/incidents/${KAIZEN_INCIDENT.id}`,
       service: { id: 'PF9KMXH', name: 'Kaizen API' },
       escalationPolicy: { id: 'PUS0KTE', name: 'Kaizen on-call' },
+      createdAt: KAIZEN_INCIDENT.createdAt,
     });
   });
 

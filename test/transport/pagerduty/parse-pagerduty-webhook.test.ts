@@ -40,10 +40,29 @@ describe('parsePagerDutyWebhook (recorded V3 payloads)', () => {
             summary: 'Kaizen on-call',
             url: 'https://acme.pagerduty.com/escalation_policies/PUS0KTE',
           },
+          createdAt: '2026-04-09T15:16:27Z',
         },
       },
     });
   });
+
+  it.each([['yesterday'], [''], [12345], [null]])(
+    'an unreadable created_at (%j) is left out; the incident still reads',
+    (createdAt) => {
+      const body = JSON.parse(pagerDutyFixture('incident-triggered.json').toString('utf8')) as {
+        event: { data: Record<string, unknown> };
+      };
+      body.event.data.created_at = createdAt;
+      const parsed = parsePagerDutyWebhook(Buffer.from(JSON.stringify(body)));
+      expect(parsed.ok && parsed.event.kind === 'incident' && parsed.event.incident).toMatchObject({
+        id: 'Q2KPW3SL0BGXXN',
+        number: 2,
+      });
+      expect(parsed.ok && parsed.event.kind === 'incident' && parsed.event.incident).not.toHaveProperty(
+        'createdAt',
+      );
+    },
+  );
 
   it.each([
     ['incident-acknowledged.json', 'incident.acknowledged', 'acknowledged'],
