@@ -58,6 +58,8 @@ describe('SIGTERM to a worker process mid-rollback', () => {
     await observer.waitFor(jobId, (s) => stepStates(s)['monitor'] === 'running');
     // SIGTERM goes to the worker running the job; the other one is idle.
     const running = (w: WorkerProcess) => w.output().includes(`"jobId":"${jobId}"`);
+    // The step is running; the worker's log line saying so may still be on its way through the pipe.
+    await expect.poll(() => workers.some(running), { timeout: 10_000 }).toBe(true);
     const first = workers.find(running)!;
     const second = workers.find((w) => w !== first)!;
     expect(running(second)).toBe(false);
