@@ -3,7 +3,7 @@ import type { webApi } from '@slack/bolt';
 import { renderInteractiveChecklists } from '../../render/slack/render-interactive-checklists.js';
 import { isFinished, type Checklist, type ProgressSnapshot } from '../../rollback/progress-snapshot.js';
 import type { SlackStatusBinding, SlackStatusStore } from '../../stores/slack-status-store.js';
-import { findPostedMessage, postMetadata } from './find-posted-message.js';
+import { postOnce } from './post-once.js';
 import type { SlackCalls } from './slack-calls.js';
 
 export interface ChecklistDrawing {
@@ -23,37 +23,26 @@ export async function drawChecklists(
   drawing: ChecklistDrawing,
 ): Promise<void> {
   if (!isFinished(snapshot) || snapshot.checklists.length === 0) return;
-  const { client, store, calls } = drawing;
+  const { client, calls } = drawing;
   const { jobId } = snapshot;
   const { channel } = binding;
   const message = renderInteractiveChecklists(jobId, snapshot.checklists);
   const key = checklistsKey(snapshot.checklists);
   let ts = binding.checklistsTs;
   if (!binding.checklistsPosted) {
-    const where = { channel, threadTs: binding.ts };
-    const found = (await store.intended(jobId, 'checklists'))
-      ? await findPostedMessage(client, calls, where, jobId, { kind: 'checklists' })
-      : undefined;
-    if (found === undefined) {
-      const posted = await calls.call(
-        'chat.postMessage',
-        channel,
-        'thread',
-        () =>
-          client.chat.postMessage({
-            channel,
-            thread_ts: binding.ts,
-            text: message.text,
-            blocks: message.blocks as never,
-            metadata: postMetadata(jobId, { kind: 'checklists' }),
-          }),
-        () => store.intend(jobId, 'checklists'),
-      );
-      return record(drawing, jobId, binding, String(posted.ts), key);
-    }
+    const posted = await postOnce(drawing, {
+      jobId,
+      part: { kind: 'checklists' },
+      channel,
+      threadTs: binding.ts,
+      priority: 'thread',
+      text: message.text,
+      blocks: message.blocks,
+    });
+    if (!posted.adopted) return record(drawing, jobId, binding, posted.ts, key);
     // Posted before a crash, never recorded: adopt it and bring it up to date.
-    ts = found;
-    await record(drawing, jobId, binding, found, '');
+    ts = posted.ts;
+    await record(drawing, jobId, binding, posted.ts, '');
   }
   // Posted by a bot that did not yet record the message: it stays as it was drawn.
   if (ts === undefined || binding.checklistsKey === key) return;

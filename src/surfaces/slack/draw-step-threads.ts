@@ -4,7 +4,7 @@ import { isFinished, isStepEnded, type ProgressSnapshot } from '../../rollback/p
 import { offersRemedies } from '../../rollback/remedy-offer.js';
 import { renderRemedyBlocks } from '../../render/slack/render-remedy-buttons.js';
 import type { SlackStatusBinding, SlackStatusStore } from '../../stores/slack-status-store.js';
-import { findPostedMessage, postMetadata } from './find-posted-message.js';
+import { postOnce } from './post-once.js';
 import type { SlackCalls } from './slack-calls.js';
 
 export interface StepThreadDrawing {
@@ -52,31 +52,21 @@ export async function drawStepThreads(
     }
     if (await drawing.finalWaiting?.()) return false;
     const text = renderStepThread(step.title, entries);
-    const blocks = remedies ? { blocks: renderRemedyBlocks(text, snapshot) } : {};
-    const part = { kind: 'step' as const, stepId: step.id };
+    const blocks = remedies ? renderRemedyBlocks(text, snapshot) : undefined;
     let ts = drawn?.ts;
-    if (ts === undefined && (await store.intended(jobId, `step:${step.id}`)))
-      ts = await findPostedMessage(client, calls, { channel, threadTs: binding.ts }, jobId, part);
+    let drawnNow = false;
     if (ts === undefined) {
-      const posted = await calls.call(
-        'chat.postMessage',
-        channel,
-        'thread',
-        () =>
-          client.chat.postMessage({
-            channel,
-            thread_ts: binding.ts,
-            text,
-            ...blocks,
-            metadata: postMetadata(jobId, part),
-          }),
-        () => store.intend(jobId, `step:${step.id}`),
-      );
-      ts = String(posted.ts);
-    } else {
+      const part = { kind: 'step' as const, stepId: step.id };
+      const where = { jobId, part, channel, threadTs: binding.ts, priority: 'thread' as const };
+      const posted = await postOnce({ client, store, calls }, { ...where, text, blocks });
+      ts = posted.ts;
+      drawnNow = !posted.adopted;
+    }
+    if (!drawnNow) {
+      // Edited in place (or, found after a crash, brought up to date).
       const target = ts;
       await calls.call('chat.update', channel, 'thread', () =>
-        client.chat.update({ channel, ts: target, text, ...blocks }),
+        client.chat.update({ channel, ts: target, text, ...(blocks ? { blocks } : {}) }),
       );
     }
     const record = { ts, details: count, drawnAt: now() };

@@ -14,7 +14,7 @@ import type { ThreadAttachmentSource } from '../../evidence/thread-attachments.j
 import { attachToThread } from './attach-to-thread.js';
 import { drawChecklists } from './draw-checklists.js';
 import { drawStepThreads } from './draw-step-threads.js';
-import { findPostedMessage, postMetadata } from './find-posted-message.js';
+import { postOnce } from './post-once.js';
 import { SlackCalls } from './slack-calls.js';
 import { Deferrals } from './deferrals.js';
 
@@ -133,26 +133,21 @@ export class SlackStatusSurface implements SnapshotSurface {
     if (!binding) {
       await this.recallForgotten(snapshot);
       const channel = await this.channelFor(jobId, snapshot.service);
-      const found = (await store.intended(jobId, 'status'))
-        ? await findPostedMessage(client, this.calls, { channel }, jobId, { kind: 'status' })
-        : undefined;
-      if (found === undefined) {
-        const posted = await this.calls.call(
-          'chat.postMessage',
+      const posted = await postOnce(
+        { client, store, calls: this.calls },
+        {
+          jobId,
+          part: { kind: 'status' },
           channel,
-          final ? 'final' : 'status',
-          () =>
-            client.chat.postMessage({
-              channel,
-              text: message.text,
-              blocks,
-              metadata: postMetadata(jobId, { kind: 'status' }),
-            }),
-          () => store.intend(jobId, 'status'),
-        );
+          priority: final ? 'final' : 'status',
+          text: message.text,
+          blocks: message.blocks,
+        },
+      );
+      if (!posted.adopted) {
         const bound = {
-          channel: String(posted.channel ?? channel),
-          ts: String(posted.ts),
+          channel: posted.channel,
+          ts: posted.ts,
           renderedVersion: snapshot.version,
           drawnAt: this.now(),
           statusKey,
@@ -161,7 +156,7 @@ export class SlackStatusSurface implements SnapshotSurface {
         return { ...bound, steps: {}, checklistsPosted: false };
       }
       // Posted before a crash, never recorded: adopt it, and bring it up to date below.
-      const adopted = { channel, ts: found, renderedVersion: 0, drawnAt: 0 };
+      const adopted = { channel, ts: posted.ts, renderedVersion: 0, drawnAt: 0 };
       await store.bind(jobId, adopted);
       binding = { ...adopted, steps: {}, checklistsPosted: false };
     }
