@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { CommanderError } from 'commander';
-import { loadAppConfig, type AppConfig } from '../main/app-config.js';
+import { kubeConfigEnvironmentOf, loadAppConfig, type AppConfig } from '../main/app-config.js';
 import { cliEnvironment } from './cli-environment.js';
 import { processIo } from './cli-io.js';
 import { commanderExitCode, createCliProgram } from './cli-program.js';
@@ -24,9 +24,13 @@ async function main(): Promise<ExitCode> {
         nodeOptions: process.env['NODE_OPTIONS'],
         execve: execveOf(process),
       },
-      // Read when a command first needs it, after commander has parsed --env.
+      // Read when a command first needs it, after commander has parsed --env. The Kubernetes client reads
+      // its variables from the process itself, so an env file does not change where it looks.
       config: () =>
-        (config ??= loadAppConfig(cliEnvironment(process.env, program.opts<{ env?: string }>().env))),
+        (config ??= {
+          ...loadAppConfig(cliEnvironment(process.env, program.opts<{ env?: string }>().env)),
+          kubeEnvironment: kubeConfigEnvironmentOf(process.env),
+        }),
     },
     (exit) => (code = exit),
   );

@@ -3,6 +3,7 @@ import { CatalogError, formatProblem } from '../config/catalog-error.js';
 import { loadCatalog } from '../config/load-catalog.js';
 import { permissionWarnings } from '../config/permission-warnings.js';
 import { redactConfig } from '../config/redact-config.js';
+import { unsetVariableWarnings } from '../config/unset-variable-warnings.js';
 import { ConfigError, type AppConfig } from '../main/app-config.js';
 import type { CliContext } from './cli-context.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
@@ -10,8 +11,8 @@ import { EXIT, type ExitCode } from './exit-codes.js';
 /**
  * `config check [--print]`: validates the environment and the service catalog without touching Redis or
  * any cluster. Prints every problem with its file and field (exit 1); on success a summary, a warning
- * for each service open to more people than its file names (exit 0), and with `--print` the whole
- * configuration with secrets redacted.
+ * for each service open to more people than its file names or naming a variable that is not set (exit 0),
+ * and with `--print` the whole configuration with secrets redacted.
  */
 export async function runConfigCheck(options: { print?: boolean }, context: CliContext): Promise<ExitCode> {
   const { io } = context;
@@ -39,6 +40,12 @@ export async function runConfigCheck(options: { print?: boolean }, context: CliC
       .all()
       .flatMap((service) => permissionWarnings(service).map((warning) => `  ${service.name}: ${warning}`));
     if (warnings.length > 0) io.err(['⚠ Open permissions:', ...warnings].join('\n'));
+    const unset = catalog
+      .all()
+      .flatMap((service) =>
+        unsetVariableWarnings(service, config.gitTokens).map((warning) => `  ${service.name}: ${warning}`),
+      );
+    if (unset.length > 0) io.err(['⚠ Unset variables:', ...unset].join('\n'));
     if (options.print) io.out(stringify(redactConfig({ environment: config, services }), { lineWidth: 0 }));
     return EXIT.ok;
   } catch (error) {

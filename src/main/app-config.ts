@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { KubeConfigEnvironment } from '../targets/kubernetes/peek-kube-config.js';
 import type { EvidenceStoreConfig } from '../evidence/stores/create-evidence-store.js';
 import { loadEvidenceConfig } from './evidence-config.js';
 import { redisSettingsFromEnv, type RedisSettings } from './redis-settings.js';
@@ -120,6 +121,8 @@ export interface AppConfig {
   redisPrefix: string;
   servicesDir: string;
   kubeconfigPath: string | undefined;
+  /** What the kubeconfig look-up reads (in a pod, KUBERNETES_SERVICE_HOST and _PORT); absent: none set. */
+  kubeEnvironment?: KubeConfigEnvironment | undefined;
   slack:
     | {
         signingSecret: string;
@@ -201,6 +204,7 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     redisPrefix: e.REDIS_PREFIX,
     servicesDir: e.SERVICES_DIR,
     kubeconfigPath: e.KUBECONFIG,
+    kubeEnvironment: kubeConfigEnvironmentOf(env),
     slack,
     publicUrl: e.PUBLIC_URL,
     reportToken: e.REPORT_TOKEN,
@@ -222,6 +226,15 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     gitTokens: envMatching(env, /^(?:[A-Z0-9_]+_)?GIT_TOKEN$/),
     gitopsCacheDir: e.GITOPS_CACHE_DIR,
   };
+}
+
+/**
+ * The variables @kubernetes/client-node reads from the process to find a cluster, copied once here so the
+ * kubeconfig look-up reads them from its caller. Pass the process's own environment: client-node does.
+ */
+export function kubeConfigEnvironmentOf(env: Record<string, string | undefined>): KubeConfigEnvironment {
+  const { KUBERNETES_SERVICE_HOST, KUBERNETES_SERVICE_PORT, KUBECONFIG, HOME } = env;
+  return { KUBERNETES_SERVICE_HOST, KUBERNETES_SERVICE_PORT, KUBECONFIG, HOME };
 }
 
 function evidenceOrProblems(

@@ -124,7 +124,8 @@ export async function buildRollbackCore(
   const audit = new RedisAuditLog(redis, keys, auditLog, config.durability?.auditRetention);
   const rollbackQueue = new BullmqRollbackQueue(connection, keys.prefix, { log, sites: sitesOf(catalog) });
   const heartbeats = new RedisSiteHeartbeats(redis, keys);
-  const targets = buildTargets({ ...overrides, log, kubeconfigPath: config.kubeconfigPath });
+  const { kubeconfigPath, kubeEnvironment } = config;
+  const targets = buildTargets({ ...overrides, log, kubeconfigPath, kubeEnvironment });
   const stores = strategyStores(redis, keys, storeLog);
   const strategies = buildStrategies({
     log,

@@ -15,6 +15,7 @@ import { createMonitoringChecks } from '../targets/monitoring/create-monitoring-
 import { configuredRegistryCredentials } from '../targets/registry/configured-registry-credentials.js';
 import { createImageRegistryFactory } from '../targets/registry/create-image-registry-factory.js';
 import { createKubernetesClusterFactory } from '../targets/kubernetes/create-kubernetes-cluster-factory.js';
+import type { KubeConfigEnvironment } from '../targets/kubernetes/peek-kube-config.js';
 import type { GitopsHolds } from '../rollback/ports/gitops-holds.js';
 import type { ImageDigests } from '../rollback/ports/image-digests.js';
 import type { RanConfigs } from '../rollback/ports/ran-configs.js';
@@ -29,6 +30,8 @@ export interface StrategyDeps {
   /** `*_REGISTRY_AUTH` variables that `kubernetes.registry.credentialsEnv` may name. */
   registryEnv?: Readonly<Record<string, string>>;
   kubeconfigPath: string | undefined;
+  /** The in-cluster and kubeconfig variables (KUBERNETES_SERVICE_HOST, _PORT, KUBECONFIG, HOME). */
+  kubeEnvironment?: KubeConfigEnvironment | undefined;
   clusterFactory?: KubernetesClusterFactory;
   runnerFactory?: CommandRunnerFactory;
   /** Where the Kubernetes strategy records the CD systems it holds (restored on release). */
@@ -56,6 +59,7 @@ export function buildTargets(deps: StrategyDeps): {
     createKubernetesClusterFactory({
       log,
       ...(deps.kubeconfigPath ? { kubeconfigPath: deps.kubeconfigPath } : {}),
+      ...(deps.kubeEnvironment ? { environment: deps.kubeEnvironment } : {}),
     });
   return { clusterFactory, runnerFactory: deps.runnerFactory ?? createCommandRunnerFactory({ log }) };
 }

@@ -1,7 +1,7 @@
 import type { ServiceConfig } from '../config/service-schema.js';
 import type { Logger } from '../observability/logger.js';
 import { describeError } from '../errors/rollback-error.js';
-import { peekKubeConfig } from '../targets/kubernetes/peek-kube-config.js';
+import { peekKubeConfig, type KubeConfigEnvironment } from '../targets/kubernetes/peek-kube-config.js';
 
 /**
  * At start-up, for the services that roll back through the Kubernetes API (a `kubernetes:` section): loads
@@ -14,6 +14,7 @@ import { peekKubeConfig } from '../targets/kubernetes/peek-kube-config.js';
 export async function checkKubernetesAccess(options: {
   services: readonly ServiceConfig[];
   kubeconfigPath: string | undefined;
+  kubeEnvironment: KubeConfigEnvironment;
   log: Logger;
 }): Promise<{ code: string; message: string; services: string[] }[]> {
   const byContext = new Map<string | undefined, string[]>();
@@ -27,6 +28,7 @@ export async function checkKubernetesAccess(options: {
     const where = {
       ...(options.kubeconfigPath ? { kubeconfigPath: options.kubeconfigPath } : {}),
       ...(context === undefined ? {} : { context }),
+      environment: options.kubeEnvironment,
     };
     if (peekKubeConfig(where)) continue;
     try {

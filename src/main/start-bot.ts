@@ -77,7 +77,12 @@ export async function startBot(config: AppConfig, overrides: StartBotOverrides =
     // A web process that plans on the sites' workers never reads their clusters: nothing to warn about.
     const planned = (site: string) => config.role === 'web' && plansOnWorkers(settings, site);
     const services = core.catalog.all().filter((service) => !planned(siteOfService(service)));
-    await checkKubernetesAccess({ services, kubeconfigPath: config.kubeconfigPath, log });
+    await checkKubernetesAccess({
+      services,
+      kubeconfigPath: config.kubeconfigPath,
+      kubeEnvironment: config.kubeEnvironment ?? {},
+      log,
+    });
   }
   const metrics = new Metrics();
   const queueSites = distinctSites([...core.sites, ...(config.role === 'web' ? [] : settings.workerSites)]);

@@ -5,6 +5,7 @@ import { followPublishedSnapshots } from '../stores/follow-published-snapshots.j
 import type { RedisKeys } from '../stores/redis-keys.js';
 import type { RedisProgressStore } from '../stores/redis-progress-store.js';
 import { RenderQueue } from './render-queue.js';
+import { RequestedVersions } from './requested-versions.js';
 import type { RedisClient } from '../stores/redis-client.js';
 
 export interface StatusRenderingOptions {
@@ -32,8 +33,12 @@ export interface StatusRendering {
 export async function startStatusRendering(options: StatusRenderingOptions): Promise<StatusRendering> {
   const { connection, keys, progress, log } = options;
   const renderQueue = new RenderQueue(connection, keys.prefix, log);
+  const requested = new RequestedVersions();
   progress.onPublished((snapshot) => {
+    requested.note(snapshot.jobId, snapshot.version);
     void renderQueue.request(snapshot.jobId, snapshot.version).catch((error: unknown) => {
+      // Left to the pub/sub path (or the next version) to request.
+      requested.forget(snapshot.jobId, snapshot.version);
       log.warn({ err: error, jobId: snapshot.jobId }, 'could not queue a status render');
     });
   });
@@ -42,7 +47,11 @@ export async function startStatusRendering(options: StatusRenderingOptions): Pro
     keys,
     progress,
     log,
-    onSnapshot: (snapshot) => renderQueue.request(snapshot.jobId, snapshot.version),
+    // This process's own snapshots were requested as they were published: only newer ones need a job.
+    onSnapshot: async (snapshot) => {
+      if (!requested.note(snapshot.jobId, snapshot.version)) return;
+      await renderQueue.request(snapshot.jobId, snapshot.version);
+    },
   });
   const worker = renderQueue.startWorker(
     connection,

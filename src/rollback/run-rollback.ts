@@ -90,6 +90,8 @@ class RollbackRun {
   private readonly now: () => Date;
   private readonly plan: RollbackPlan;
   private startedAt = 0;
+  /** The last step's end, audited while the next step's cancel flag is read; both before it starts. */
+  private stepEnd: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly options: RunRollbackOptions,
@@ -175,6 +177,7 @@ class RollbackRun {
       now: this.now,
       checklists: this.options.checklists?.(ending.state) ?? [],
     };
+    await this.stepEnd;
     const draft = structuredClone(this.tracker.snapshot);
     applyEnding(draft, ending, context);
     for (const entry of endingAudit(ending, draft.outcome?.summary ?? '')) await this.audit(entry);
@@ -184,7 +187,7 @@ class RollbackRun {
 
   /** A cancel that arrived before step `index` (the aborted signal or the durable flag) ends the run there. */
   private async cancelBefore(index: number): Promise<RollbackEnding | undefined> {
-    const pending = await this.pendingCancel();
+    const [pending] = await Promise.all([this.pendingCancel(), this.stepEnd]);
     if (pending === undefined) return undefined;
     const point: CancelPoint = this.tracker.snapshot.steps.some((s) => s.endedAt)
       ? { kind: 'between_steps' }
@@ -194,11 +197,11 @@ class RollbackRun {
 
   /** Runs one step; the ending it brought about, or undefined to go on with the next. */
   private async attempt(step: RollbackStep, index: number): Promise<RollbackEnding | undefined> {
-    await this.audit({ type: 'step_started', actor: WORKER_ACTOR, detail: step.id });
+    const started = this.audit({ type: 'step_started', actor: WORKER_ACTOR, detail: step.id });
     try {
-      await runStep(step, this.tracker, { ...this.options, now: this.now });
+      await runStep(step, this.tracker, { ...this.options, now: this.now, stored: started });
       const state = this.tracker.step(step.id)?.state ?? 'done';
-      await this.audit({ type: 'step_ended', actor: WORKER_ACTOR, detail: `${step.id}: ${state}` });
+      this.stepEnd = this.audit({ type: 'step_ended', actor: WORKER_ACTOR, detail: `${step.id}: ${state}` });
     } catch (error) {
       return this.stepStopped(step, index, error);
     }

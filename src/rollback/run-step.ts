@@ -15,6 +15,8 @@ export interface RunStepOptions {
   signal: AbortSignal;
   retry?: RetryPolicy;
   now: () => Date;
+  /** Stored before the step acts, alongside its "running" state (the audit entry of its start). */
+  stored?: Promise<void>;
 }
 
 const NEVER_ABORTED = new AbortController().signal;
@@ -31,12 +33,13 @@ export async function runStep(
   options: RunStepOptions,
 ): Promise<void> {
   const { plan, signal, log, now } = options;
-  await tracker.updateStep(step.id, (s) => {
+  const running = tracker.updateStep(step.id, (s) => {
     s.state = 'running';
     s.startedAt = now().toISOString();
     delete s.endedAt;
     delete s.error;
   });
+  await Promise.all([running, options.stored]);
   const context: StepContext = {
     plan,
     service: options.service,
@@ -44,16 +47,19 @@ export async function runStep(
     memory: options.memory,
     log: log.child({ jobId: plan.jobId, step: step.id }),
     now,
-    detail: (text) =>
-      tracker.update((s) => {
+    // What a step saw is shown, never waited for: published with the rest of its burst, and stored before
+    // the step's end is (the tracker publishes in order).
+    detail: async (text) =>
+      tracker.note((s) => {
         s.details.push({ stepId: step.id, at: now().toISOString(), text });
       }),
-    summary: (text) =>
-      tracker.updateStep(step.id, (s) => {
-        s.summary = text;
+    summary: async (text) =>
+      tracker.note((s) => {
+        const current = s.steps.find((x) => x.id === step.id);
+        if (current) current.summary = text;
       }),
-    evidence: (bundles) =>
-      tracker.update((s) => {
+    evidence: async (bundles) =>
+      tracker.note((s) => {
         const known = new Set(bundles.map((b) => b.id));
         s.evidence = [...(s.evidence ?? []).filter((b) => !known.has(b.id)), ...bundles];
       }),

@@ -35,10 +35,14 @@ export function initialSnapshot(
 
 /**
  * Holds the latest snapshot of one rollback and publishes every change as a whole new snapshot with a
- * higher version. Publishing is serialised so versions arrive in order.
+ * higher version. Publishing is serialised so versions arrive in order, and coalesced: changes made while
+ * a publish is on its way are published together by the next one (each snapshot is whole, so the newest
+ * carries them all), so a burst of changes costs one store write and one render, not one each.
  */
 export class SnapshotTracker {
   private chain: Promise<void> = Promise.resolve();
+  /** The publish queued behind the one on its way; it takes the newest snapshot when it starts. */
+  private queued: Promise<void> | undefined;
 
   constructor(
     private current: ProgressSnapshot,
@@ -55,18 +59,46 @@ export class SnapshotTracker {
   }
 
   /**
-   * Applies a change to a copy of the snapshot and publishes it. A publish that fails (Redis briefly away)
-   * is retried with backoff; if it still fails the rollback goes on — every snapshot is whole, so the next
-   * publish carries this change too — and the failure is reported through `onPublishError`.
+   * Applies a change to a copy of the snapshot and publishes it; resolves once a snapshot carrying the
+   * change is stored. A publish that fails (Redis briefly away) is retried with backoff; if it still fails
+   * the rollback goes on — every snapshot is whole, so the next publish carries this change too — and the
+   * failure is reported through `onPublishError`.
    */
   update(change: (draft: ProgressSnapshot) => void): Promise<void> {
+    this.apply(change);
+    return this.schedule(false);
+  }
+
+  /**
+   * Applies a change that need not be stored before the caller goes on (a detail line, a summary): it is
+   * published with whatever else changes in the same burst, without making the caller wait for Redis.
+   * The next {@link update} (a step's state, the outcome) is stored only after it, in order.
+   */
+  note(change: (draft: ProgressSnapshot) => void): void {
+    this.apply(change);
+    void this.schedule(true);
+  }
+
+  private apply(change: (draft: ProgressSnapshot) => void): void {
     const draft = structuredClone(this.current);
     change(draft);
     draft.version = this.current.version + 1;
     this.current = draft;
-    const published = this.chain.then(() => this.publishWithRetry(draft));
-    this.chain = published;
-    return published;
+  }
+
+  /** The publish that will carry the current snapshot: the queued one, else a new one behind the chain. */
+  private schedule(gather: boolean): Promise<void> {
+    if (this.queued) return this.queued;
+    const queued = this.chain
+      // A noted change waits for the caller's current burst (until its next I/O) to join it.
+      .then(() => (gather ? new Promise<void>((resolve) => setImmediate(resolve)) : undefined))
+      .then(() => {
+        this.queued = undefined;
+        return this.publishWithRetry(this.current);
+      });
+    this.queued = queued;
+    this.chain = queued;
+    return queued;
   }
 
   private async publishWithRetry(snapshot: ProgressSnapshot): Promise<void> {

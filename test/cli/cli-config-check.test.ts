@@ -90,6 +90,41 @@ describe('rollback-bot config check', () => {
     expect(result.stderr).not.toContain('search:');
   });
 
+  it('warns (exit 0), naming the variable and the service, when a GitOps tokenEnv is not set; never prints a token', async () => {
+    const tokens = join(dir, 'tokens');
+    await mkdir(tokens);
+    const withToken = (name: string, tokenEnv?: string) =>
+      GOOD.replace('name: kaizen', `name: ${name}`).concat(
+        `gitops:\n  pause: true\n  git:\n    repo: /srv/deploy.git\n    path: apps/${name}/deployment.yaml\n`,
+        `    pullRequests: {owner: acme, repo: deploy${tokenEnv ? `, tokenEnv: ${tokenEnv}` : ''}}\n`,
+      );
+    await writeFile(join(tokens, 'kaizen.yaml'), withToken('kaizen', 'KAIZEN_GIT_TOKEN'));
+    await writeFile(join(tokens, 'billing.yaml'), withToken('billing', 'BILLING_GIT_TOKEN'));
+    await writeFile(join(tokens, 'search.yaml'), withToken('search'));
+    await writeFile(join(tokens, 'plain.yaml'), GOOD.replace('name: kaizen', 'name: plain'));
+    const token = 'ghp_billingTokenValue0123456789abcdef';
+    const env = { SERVICES_DIR: tokens, BILLING_GIT_TOKEN: token, GIT_TOKEN: '' };
+    for (const args of [
+      ['config', 'check'],
+      ['config', 'check', '--print'],
+    ]) {
+      const result = await runCli(args, env);
+      expect(result.exitCode).toBe(0);
+      expect(result.stdout).toMatch(/Configuration is valid: 4 services/);
+      const unset = result.stderr.slice(result.stderr.indexOf('⚠ Unset variables:'));
+      expect(unset.split('\n').filter((line) => line.startsWith('  '))).toEqual([
+        expect.stringMatching(
+          /^ {2}kaizen: gitops\.git\.pullRequests\.tokenEnv names KAIZEN_GIT_TOKEN, which is not set/,
+        ),
+        expect.stringMatching(
+          /^ {2}search: gitops\.git\.pullRequests\.tokenEnv names GIT_TOKEN, which is not set/,
+        ),
+      ]);
+      expect(unset).toContain('Set KAIZEN_GIT_TOKEN in the bot');
+      expect(`${result.stdout}${result.stderr}`).not.toContain(token);
+    }
+  });
+
   it('a bad environment variable is a problem too (exit 1)', async () => {
     const result = await runCli(['config', 'check'], {
       SERVICES_DIR: join(dir, 'good'),

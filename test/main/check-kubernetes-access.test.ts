@@ -62,7 +62,12 @@ describe('checkKubernetesAccess at start-up', () => {
     vi.stubEnv('KUBECONFIG', '');
     vi.stubEnv('KUBERNETES_SERVICE_HOST', '');
     const { log, lines } = capturedLog();
-    const problems = await checkKubernetesAccess({ services: services(), kubeconfigPath: undefined, log });
+    const problems = await checkKubernetesAccess({
+      services: services(),
+      kubeconfigPath: undefined,
+      kubeEnvironment: process.env,
+      log,
+    });
     expect(problems).toEqual([
       expect.objectContaining({ code: 'kubernetes_not_configured', services: ['kaizen', 'billing'] }),
     ]);
@@ -77,13 +82,23 @@ describe('checkKubernetesAccess at start-up', () => {
 
   it('says nothing when the kubeconfig loads, or when no service uses Kubernetes', async () => {
     const { log, lines } = capturedLog();
-    expect(await checkKubernetesAccess({ services: services(), kubeconfigPath: kubeconfig, log })).toEqual(
-      [],
-    );
+    expect(
+      await checkKubernetesAccess({
+        services: services(),
+        kubeconfigPath: kubeconfig,
+        kubeEnvironment: process.env,
+        log,
+      }),
+    ).toEqual([]);
     vi.stubEnv('HOME', home);
     vi.stubEnv('KUBECONFIG', '');
     expect(
-      await checkKubernetesAccess({ services: services().slice(2), kubeconfigPath: undefined, log }),
+      await checkKubernetesAccess({
+        services: services().slice(2),
+        kubeconfigPath: undefined,
+        kubeEnvironment: process.env,
+        log,
+      }),
     ).toEqual([]);
     expect(lines()).toEqual([]);
   });
@@ -95,7 +110,12 @@ describe('checkKubernetesAccess at start-up', () => {
       name: 'search',
       kubernetes: { ...(kaizenService().kubernetes as object), context: 'staging' },
     });
-    const problems = await checkKubernetesAccess({ services: [staging], kubeconfigPath: kubeconfig, log });
+    const problems = await checkKubernetesAccess({
+      services: [staging],
+      kubeconfigPath: kubeconfig,
+      kubeEnvironment: process.env,
+      log,
+    });
     expect(problems).toEqual([
       expect.objectContaining({ code: 'kubernetes_context_unknown', services: ['search'] }),
     ]);

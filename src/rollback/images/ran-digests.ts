@@ -23,6 +23,18 @@ export function pinnedDigest(image: string): string | undefined {
 }
 
 /**
+ * The tag an image pinned to its digest stands for: `kaizen:v0.7.0@sha256:…` → `kaizen:v0.7.0`, the
+ * version people type. A reference without a pinned digest, or one with a digest and no tag
+ * (`kaizen@sha256:…`), is returned as it is.
+ */
+export function tagOfPinned(image: string): string {
+  const digest = pinnedDigest(image);
+  if (digest === undefined) return image;
+  const named = image.slice(0, image.length - digest.length - 1);
+  return named.includes(':', named.lastIndexOf('/') + 1) ? named : image;
+}
+
+/**
  * What the pods of a Deployment ran, for one container: the template's image and the digest of each
  * started container, with the revision of the pod's ReplicaSet (by pod-template-hash). Pods still
  * pulling and images already pinned by digest are left out (the latter carry their digest already).

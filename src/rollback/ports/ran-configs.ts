@@ -18,6 +18,9 @@ export interface RanConfig {
 export interface RanConfigs {
   /** Records what `ran.image` runs with now (replacing an older record of the same image). */
   record(service: string, ran: RanConfig): Promise<void>;
-  /** What `image` last ran with in `service`, or undefined if the bot never recorded it. */
+  /**
+   * What `image` last ran with in `service`, or undefined if the bot never recorded it. A pinned image
+   * (`kaizen:v0.7.0@sha256:…`) and its tag (`kaizen:v0.7.0`) share one record.
+   */
   lastRan(service: string, image: string): Promise<RanConfig | undefined>;
 }

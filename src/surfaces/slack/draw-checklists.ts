@@ -3,13 +3,16 @@ import type { webApi } from '@slack/bolt';
 import { renderInteractiveChecklists } from '../../render/slack/render-interactive-checklists.js';
 import { isFinished, type Checklist, type ProgressSnapshot } from '../../rollback/progress-snapshot.js';
 import type { SlackStatusBinding, SlackStatusStore } from '../../stores/slack-status-store.js';
-import { findPostedMessage, postMetadata } from './find-posted-message.js';
+import { postOnce } from './post-once.js';
 import type { SlackCalls } from './slack-calls.js';
+import type { CallAllowance } from './call-allowance.js';
 
 export interface ChecklistDrawing {
   client: webApi.WebClient;
   store: SlackStatusStore;
   calls: SlackCalls;
+  /** The rollback's call allowance: the post and its catch-up after a crash count; ticks count apart. */
+  allowance: CallAllowance;
 }
 
 /**
@@ -23,43 +26,40 @@ export async function drawChecklists(
   drawing: ChecklistDrawing,
 ): Promise<void> {
   if (!isFinished(snapshot) || snapshot.checklists.length === 0) return;
-  const { client, store, calls } = drawing;
+  const { client, calls } = drawing;
   const { jobId } = snapshot;
   const { channel } = binding;
   const message = renderInteractiveChecklists(jobId, snapshot.checklists);
   const key = checklistsKey(snapshot.checklists);
   let ts = binding.checklistsTs;
   if (!binding.checklistsPosted) {
-    const where = { channel, threadTs: binding.ts };
-    const found = (await store.intended(jobId, 'checklists'))
-      ? await findPostedMessage(client, calls, where, jobId, { kind: 'checklists' })
-      : undefined;
-    if (found === undefined) {
-      const posted = await calls.call(
-        'chat.postMessage',
-        channel,
-        'thread',
-        () =>
-          client.chat.postMessage({
-            channel,
-            thread_ts: binding.ts,
-            text: message.text,
-            blocks: message.blocks as never,
-            metadata: postMetadata(jobId, { kind: 'checklists' }),
-          }),
-        () => store.intend(jobId, 'checklists'),
-      );
-      return record(drawing, jobId, binding, String(posted.ts), key);
-    }
+    const posted = await postOnce(drawing, {
+      jobId,
+      part: { kind: 'checklists' },
+      channel,
+      threadTs: binding.ts,
+      priority: 'thread',
+      text: message.text,
+      blocks: message.blocks,
+      charge: drawing.allowance.must,
+      chargeLookUp: drawing.allowance.must,
+    });
+    if (!posted.adopted) return record(drawing, jobId, binding, posted.ts, key);
     // Posted before a crash, never recorded: adopt it and bring it up to date.
-    ts = found;
-    await record(drawing, jobId, binding, found, '');
+    ts = posted.ts;
+    await record(drawing, jobId, binding, posted.ts, '');
   }
   // Posted by a bot that did not yet record the message: it stays as it was drawn.
   if (ts === undefined || binding.checklistsKey === key) return;
   const target = ts;
-  await calls.call('chat.update', channel, 'thread', () =>
-    client.chat.update({ channel, ts: target, text: message.text, blocks: message.blocks as never }),
+  // Brought up to date after a crash (no key drawn): part of the drawing; a tick answers a person.
+  const charge = binding.checklistsKey === '' ? drawing.allowance.must : drawing.allowance.apart;
+  await calls.call(
+    'chat.update',
+    channel,
+    'thread',
+    () => client.chat.update({ channel, ts: target, text: message.text, blocks: message.blocks as never }),
+    { before: charge },
   );
   await record(drawing, jobId, binding, target, key);
 }

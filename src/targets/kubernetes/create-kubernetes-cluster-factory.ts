@@ -2,11 +2,13 @@ import type { Logger } from '../../observability/logger.js';
 import type { KubernetesCluster, KubernetesClusterFactory } from '../../rollback/ports/kubernetes-cluster.js';
 import { DEFAULT_CALL_RETRY } from '../../rollback/retry-with-backoff.js';
 import { LazyKubernetesCluster, type LazyClusterTiming } from './lazy-kubernetes-cluster.js';
-import { peekKubeConfig } from './peek-kube-config.js';
+import { peekKubeConfig, type KubeConfigEnvironment } from './peek-kube-config.js';
 
 export interface KubernetesClusterFactoryOptions {
   /** A kubeconfig file; omitted: in-cluster config when running in a pod, else the default rules. */
   kubeconfigPath?: string;
+  /** The in-cluster and kubeconfig variables, from the composition root (absent: none is set). */
+  environment?: KubeConfigEnvironment;
   log: Logger;
   /** Retries of transient failures (reads, and patches when safe). Default DEFAULT_CALL_RETRY: 4 attempts from 250 ms. */
   retry?: { attempts: number; baseDelayMs: number };
@@ -35,6 +37,7 @@ export function createKubernetesClusterFactory(
     const where = {
       ...(options.kubeconfigPath ? { kubeconfigPath: options.kubeconfigPath } : {}),
       ...(context ? { context } : {}),
+      environment: options.environment ?? {},
     };
     const peeked = peekKubeConfig(where);
     const cluster = new LazyKubernetesCluster(

@@ -1,5 +1,6 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { PermanentError } from '../../errors/rollback-error.js';
+import type { KubeConfigEnvironment } from './peek-kube-config.js';
 
 export type KubeConfigSource = 'file' | 'in-cluster' | 'default';
 
@@ -9,20 +10,24 @@ export const NO_CLUSTER_HINT =
 
 /**
  * Loads the kubeconfig: from `kubeconfigPath` when given, else the pod's service account when running in
- * a pod (KUBERNETES_SERVICE_HOST is set), else the default rules ($KUBECONFIG, ~/.kube/config).
- * Then selects `context` (undefined: the file's current context).
+ * a pod (KUBERNETES_SERVICE_HOST and _PORT are set in `environment`), else the default rules ($KUBECONFIG,
+ * ~/.kube/config). Then selects `context` (undefined: the file's current context). `environment` holds the
+ * process's own values: client-node reads the same variables from the process environment as it loads.
  *
  * Throws PermanentError `kubernetes_not_configured` when none of these exists (client-node would quietly
  * use http://localhost:8080 and fail at the first request with a TLS message), and `kubernetes_config`
  * for a plain-http server without `insecure-skip-tls-verify`, which client-node refuses to call.
  */
-export function loadKubeConfig(options: { kubeconfigPath?: string; context?: string }): {
+export function loadKubeConfig(options: {
+  kubeconfigPath?: string;
+  context?: string;
+  environment: KubeConfigEnvironment;
+}): {
   kubeConfig: KubeConfig;
   source: KubeConfigSource;
   context: string;
 } {
-  // client-node's loadFromCluster reads these same variables from process.env.
-  const env = process.env;
+  const env = options.environment;
   const kubeConfig = new KubeConfig();
   let source: KubeConfigSource;
   try {

@@ -11,6 +11,18 @@ export interface PeekedKubeConfig {
   namespace: string;
 }
 
+/**
+ * The variables the kubeconfig look-up depends on, passed in by the composition root. @kubernetes/client-node's
+ * loadFromDefault and loadFromCluster read the same ones from the process environment, so the root passes
+ * the process's own values.
+ */
+export interface KubeConfigEnvironment {
+  KUBERNETES_SERVICE_HOST?: string | undefined;
+  KUBERNETES_SERVICE_PORT?: string | undefined;
+  KUBECONFIG?: string | undefined;
+  HOME?: string | undefined;
+}
+
 interface NamedEntry {
   name?: unknown;
   cluster?: { server?: unknown; 'insecure-skip-tls-verify'?: unknown };
@@ -28,9 +40,9 @@ interface NamedEntry {
 export function peekKubeConfig(options: {
   kubeconfigPath?: string;
   context?: string;
+  environment: KubeConfigEnvironment;
 }): PeekedKubeConfig | undefined {
-  // client-node's loadFromDefault and loadFromCluster read these same variables from process.env.
-  const env = process.env;
+  const env = options.environment;
   if (!options.kubeconfigPath && env['KUBERNETES_SERVICE_HOST'] && env['KUBERNETES_SERVICE_PORT']) {
     const plainHttp = ['80', '8080', '8001'].includes(env['KUBERNETES_SERVICE_PORT']);
     const context = 'inClusterContext';
@@ -48,7 +60,7 @@ export function peekKubeConfig(options: {
   }
 }
 
-function kubeconfigFiles(path: string | undefined, env: NodeJS.ProcessEnv): string[] | undefined {
+function kubeconfigFiles(path: string | undefined, env: KubeConfigEnvironment): string[] | undefined {
   if (path) return [path];
   const listed = (env['KUBECONFIG'] ?? '').split(delimiter).filter((file) => file !== '');
   if ((env['KUBECONFIG'] ?? '').length > 0) return listed.length > 0 ? listed : undefined;

@@ -41,8 +41,8 @@ afterAll(async () => {
 
 describe('loadKubeConfig', () => {
   it('loads the given file and selects the requested context, else the current one', () => {
-    expect(loadKubeConfig({ kubeconfigPath: path }).context).toBe('prod-eu');
-    const us = loadKubeConfig({ kubeconfigPath: path, context: 'prod-us' });
+    expect(loadKubeConfig({ kubeconfigPath: path, environment: {} }).context).toBe('prod-eu');
+    const us = loadKubeConfig({ kubeconfigPath: path, context: 'prod-us', environment: {} });
     expect(us).toMatchObject({ source: 'file', context: 'prod-us' });
     expect(us.kubeConfig.getCurrentCluster()?.server).toBe('https://us.example.com');
   });
@@ -50,7 +50,7 @@ describe('loadKubeConfig', () => {
   it('names the known contexts when the requested one does not exist', () => {
     const error = (() => {
       try {
-        loadKubeConfig({ kubeconfigPath: path, context: 'staging' });
+        loadKubeConfig({ kubeconfigPath: path, context: 'staging', environment: {} });
       } catch (e) {
         return e;
       }
@@ -69,7 +69,7 @@ describe('loadKubeConfig', () => {
     vi.stubEnv('KUBECONFIG', '');
     vi.stubEnv('KUBERNETES_SERVICE_HOST', '');
     try {
-      expect(() => loadKubeConfig({})).toThrow(
+      expect(() => loadKubeConfig({ environment: process.env })).toThrow(
         expect.objectContaining({
           code: 'kubernetes_not_configured',
           message: expect.stringMatching(/^No Kubernetes cluster is configured/) as unknown,
@@ -94,7 +94,7 @@ describe('loadKubeConfig', () => {
         'current-context': 'dev',
       }),
     );
-    expect(() => loadKubeConfig({ kubeconfigPath: plain })).toThrow(
+    expect(() => loadKubeConfig({ kubeconfigPath: plain, environment: {} })).toThrow(
       expect.objectContaining({
         code: 'kubernetes_config',
         message: expect.stringContaining('plain http (http://127.0.0.1:8001)') as unknown,
@@ -106,7 +106,7 @@ describe('loadKubeConfig', () => {
   it('uses the pod service account when running in a pod and no file is given', () => {
     vi.stubEnv('KUBERNETES_SERVICE_HOST', '10.96.0.1');
     vi.stubEnv('KUBERNETES_SERVICE_PORT', '443');
-    const loaded = loadKubeConfig({});
+    const loaded = loadKubeConfig({ environment: process.env });
     expect(loaded.source).toBe('in-cluster');
     expect(loaded.kubeConfig.getCurrentCluster()?.server).toBe('https://10.96.0.1:443');
   });

@@ -41,7 +41,7 @@ function kubeconfig(options: {
 /** What loadKubeConfig (@kubernetes/client-node) makes of the same input: the reference. */
 function reference(where: { kubeconfigPath?: string; context?: string }) {
   try {
-    const loaded = loadKubeConfig(where);
+    const loaded = loadKubeConfig({ ...where, environment: process.env });
     const namespace = loaded.kubeConfig.getContextObject(loaded.context)?.namespace ?? 'default';
     return { source: loaded.source, context: loaded.context, namespace };
   } catch (error) {
@@ -99,40 +99,58 @@ describe('peekKubeConfig: the start-up look-up without the Kubernetes client', (
     ];
     for (const where of cases) {
       const expected = reference({ kubeconfigPath: file('prod'), ...where });
-      const peeked = peekKubeConfig({ kubeconfigPath: file('prod'), ...where });
+      const peeked = peekKubeConfig({ kubeconfigPath: file('prod'), ...where, environment: process.env });
       if ('error' in expected) expect(peeked, JSON.stringify(where)).toBeUndefined();
       else expect(peeked, JSON.stringify(where)).toEqual(expected);
     }
     expect(reference({ kubeconfigPath: file('prod'), context: 'lab' })).toEqual({
       error: 'kubernetes_config',
     });
-    expect(peekKubeConfig({ kubeconfigPath: file('broken') })).toBeUndefined();
-    expect(peekKubeConfig({ kubeconfigPath: file('missing') })).toBeUndefined();
+    expect(peekKubeConfig({ kubeconfigPath: file('broken'), environment: process.env })).toBeUndefined();
+    expect(peekKubeConfig({ kubeconfigPath: file('missing'), environment: process.env })).toBeUndefined();
   });
 
   it('merges KUBECONFIG files as client-node does (the last current-context wins)', () => {
     vi.stubEnv('KUBERNETES_SERVICE_HOST', '');
     vi.stubEnv('KUBECONFIG', [file('prod'), file('staging')].join(delimiter));
-    expect(peekKubeConfig({})).toEqual(reference({}));
-    expect(peekKubeConfig({})).toEqual({ source: 'default', context: 'staging', namespace: 'web' });
-    expect(peekKubeConfig({ context: 'prod-eu' })).toEqual(reference({ context: 'prod-eu' }));
+    expect(peekKubeConfig({ environment: process.env })).toEqual(reference({}));
+    expect(peekKubeConfig({ environment: process.env })).toEqual({
+      source: 'default',
+      context: 'staging',
+      namespace: 'web',
+    });
+    expect(peekKubeConfig({ context: 'prod-eu', environment: process.env })).toEqual(
+      reference({ context: 'prod-eu' }),
+    );
     vi.stubEnv('KUBECONFIG', [file('prod'), file('prod')].join(delimiter)); // duplicate names
     expect(reference({})).toHaveProperty('error');
-    expect(peekKubeConfig({})).toBeUndefined();
+    expect(peekKubeConfig({ environment: process.env })).toBeUndefined();
   });
 
   it("reads a pod's service account as client-node does, and defers plain-http ports to it", () => {
     vi.stubEnv('KUBERNETES_SERVICE_HOST', '10.0.0.1');
     vi.stubEnv('KUBERNETES_SERVICE_PORT', '443');
-    expect(peekKubeConfig({})).toEqual({
+    expect(peekKubeConfig({ environment: process.env })).toEqual({
       source: 'in-cluster',
       context: 'inClusterContext',
       namespace: 'default',
     });
     expect(reference({})).toMatchObject({ source: 'in-cluster', context: 'inClusterContext' });
-    expect(peekKubeConfig({ context: 'prod' })).toBeUndefined();
+    expect(peekKubeConfig({ context: 'prod', environment: process.env })).toBeUndefined();
     vi.stubEnv('KUBERNETES_SERVICE_PORT', '8080');
-    expect(peekKubeConfig({})).toBeUndefined();
+    expect(peekKubeConfig({ environment: process.env })).toBeUndefined();
+  });
+
+  it('looks at the variables it is given, not at the process environment', () => {
+    vi.stubEnv('KUBERNETES_SERVICE_HOST', '');
+    vi.stubEnv('KUBECONFIG', file('staging'));
+    const inPod = { KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '443' };
+    expect(peekKubeConfig({ environment: inPod })).toMatchObject({ source: 'in-cluster' });
+    expect(peekKubeConfig({ environment: { KUBECONFIG: file('prod') } })).toEqual({
+      source: 'default',
+      context: 'prod-eu',
+      namespace: 'shop',
+    });
   });
 
   it('defers to client-node when there is no kubeconfig at all, which then says what to set', async () => {
@@ -140,7 +158,7 @@ describe('peekKubeConfig: the start-up look-up without the Kubernetes client', (
     vi.stubEnv('HOME', home);
     vi.stubEnv('KUBECONFIG', '');
     vi.stubEnv('KUBERNETES_SERVICE_HOST', '');
-    expect(peekKubeConfig({})).toBeUndefined();
+    expect(peekKubeConfig({ environment: process.env })).toBeUndefined();
     expect(reference({})).toEqual({ error: 'kubernetes_not_configured' });
     await rm(home, { recursive: true, force: true });
   });

@@ -11,7 +11,7 @@ export function identifyStep(deps: KubernetesStepDeps): RollbackStep {
     id: 'identify',
     title: 'Identify current and target versions',
     async run(ctx) {
-      const state = await readDeploymentState(cluster, target, ctx.signal);
+      const state = await readDeploymentState(cluster, target, ctx.signal, deps.seen);
       const status = state.deployment.status;
       await ctx.detail(
         `Current: deployment/${target.deployment} in ${deps.where} at revision ${state.revision ?? '?'}, ` +

@@ -8,6 +8,7 @@ import type { ImageRegistry } from '../../ports/image-registry.js';
 import type { DigestRecording } from './plan-digests.js';
 import type { DeploymentBackups } from '../../ports/deployment-backups.js';
 import type { ConfigRecording } from './config-drift/plan-config-drift.js';
+import type { SeenSelector } from './read-deployment-state.js';
 
 /** What every Kubernetes step needs: the cluster, the validated target, where it is, tuning. */
 export interface KubernetesStepDeps {
@@ -30,6 +31,8 @@ export interface KubernetesStepDeps {
   digests?: DigestRecording;
   /** Where the ConfigMaps and Secrets the rolled-back version runs with are recorded (absent: not recorded). */
   configs?: ConfigRecording;
+  /** The Deployment's selector as this job's steps last read it (one object per job). */
+  seen?: SeenSelector;
 }
 
 /** Memory keys (JobMemory) the steps write and read back on resume. */

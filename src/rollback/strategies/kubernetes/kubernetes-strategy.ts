@@ -170,6 +170,7 @@ export class KubernetesStrategy implements Strategy {
         ? { digests: { digests: this.options.imageDigests, service: service.name } }
         : {}),
       ...this.configRecording(service),
+      seen: {},
     };
     const hold = parsed.gitops
       ? [

@@ -13,11 +13,18 @@ export function precheckStep(deps: KubernetesStepDeps): RollbackStep {
     id: 'precheck',
     title: 'Pre-rollback checks',
     async run(ctx) {
-      const deployment = await cluster.getDeployment(target.namespace, target.deployment, ctx.signal);
+      // The pods are listed by the selector this job saw (it cannot change) while the Deployment is read.
+      const guess = deps.seen?.selector;
+      const listPods = (selector: string) => cluster.listPods(target.namespace, selector, ctx.signal);
+      const [deployment, early] = await Promise.all([
+        cluster.getDeployment(target.namespace, target.deployment, ctx.signal),
+        guess === undefined ? undefined : listPods(guess),
+      ]);
+      const selector = toLabelSelector(deployment.spec?.selector);
       // The pods, the registry and the health URL are independent reads: asked at once, reported in order.
       const { healthUrl, expectStatus } = ctx.service.verify;
       const [pods, pullable, health] = await Promise.all([
-        cluster.listPods(target.namespace, toLabelSelector(deployment.spec?.selector), ctx.signal),
+        early !== undefined && selector === guess ? early : listPods(selector),
         checkTargetPullable(deps, deployment.spec?.template?.spec, ctx.signal),
         healthUrl ? checkHealth(healthUrl, expectStatus, { signal: ctx.signal }) : undefined,
       ]);

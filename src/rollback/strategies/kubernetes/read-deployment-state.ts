@@ -20,15 +20,36 @@ export interface DeploymentState {
   selector: string;
 }
 
-/** Reads the Deployment and its ReplicaSets (listed by the Deployment's selector, kept by owner UID). */
+/**
+ * The Deployment's label selector as one read saw it. A Deployment's selector cannot change (apps/v1), so
+ * the steps of one job list what it selects while they read the Deployment again, instead of after.
+ */
+export interface SeenSelector {
+  selector?: string;
+}
+
+/**
+ * Reads the Deployment and its ReplicaSets (listed by the Deployment's selector, kept by owner UID). With
+ * `seen`, the ReplicaSets are listed while the Deployment is read, by the selector seen before; should the
+ * Deployment's own differ (deleted and created again), they are listed again by it.
+ */
 export async function readDeploymentState(
   cluster: KubernetesCluster,
   where: { namespace: string; deployment: string; container: string },
   signal?: AbortSignal,
+  seen?: SeenSelector,
 ): Promise<DeploymentState> {
-  const deployment = await cluster.getDeployment(where.namespace, where.deployment, signal);
+  const guess = seen?.selector;
+  const [deployment, early] = await Promise.all([
+    cluster.getDeployment(where.namespace, where.deployment, signal),
+    guess === undefined ? undefined : cluster.listReplicaSets(where.namespace, guess, signal),
+  ]);
   const selector = toLabelSelector(deployment.spec?.selector);
-  const all = await cluster.listReplicaSets(where.namespace, selector, signal);
+  if (seen) seen.selector = selector;
+  const all =
+    early !== undefined && selector === guess
+      ? early
+      : await cluster.listReplicaSets(where.namespace, selector, signal);
   const replicaSets = controlledReplicaSets(deployment, all);
   return {
     deployment,

@@ -110,8 +110,10 @@ export function rollbackStep(deps: KubernetesStepDeps): RollbackStep {
         await ctx.summary('dry run: nothing changed');
         return { skipped: true, summary: 'dry run: nothing changed' };
       }
-      const state = await readDeploymentState(cluster, target, ctx.signal);
-      const applied = await ctx.memory.get(MEMORY.applied, appliedRecordSchema);
+      const [state, applied] = await Promise.all([
+        readDeploymentState(cluster, target, ctx.signal, deps.seen),
+        ctx.memory.get(MEMORY.applied, appliedRecordSchema),
+      ]);
       if (isAtTarget(target, state)) return alreadyAtTarget(ctx, applied);
       if (applied) {
         throw new PermanentError(

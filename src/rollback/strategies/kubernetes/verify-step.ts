@@ -27,7 +27,7 @@ export function verifyStep(deps: KubernetesStepDeps): RollbackStep {
       const failures: string[] = [];
       const details: string[] = [];
       const parts: string[] = [];
-      const state = await readDeploymentState(cluster, target, ctx.signal);
+      const state = await readDeploymentState(cluster, target, ctx.signal, deps.seen);
       if (!isAtTarget(target, state)) throw changedSince(deps, state);
       const hash = state.newReplicaSet?.metadata?.labels?.[POD_TEMPLATE_HASH_LABEL];
       const pods = hash
