@@ -8,12 +8,12 @@
  * 1. the floor: a bare `node:http` server that only checks the HMAC;
  * 2. the bot's web role with the handling of the events held until the burst ends: the ingest alone, what
  *    the issue's target names (the headline figure);
- * 3. the bot as deployed: during a burst its drain waits at most 5 s, then the events are moved into BullMQ
- *    and handled in the same process while the load goes on (printed too; skipped with `--hold-handling`).
+ * 3. the bot as deployed: during a burst its drain waits at most 5 s, then reads the backlog and handles the
+ *    events in the same process while the load goes on (printed too; skipped with `--hold-handling`).
  *
- * After each bot run, once its inbound stream has been moved into its queue, the queue is counted (every
- * accepted event has exactly one job) and 200 events are delivered again (each must be answered
- * "duplicate" and queue nothing). CPU time per event is printed for each server and for Redis: a shared
+ * After each bot run 200 events are delivered again (each must be answered "duplicate" and queue nothing)
+ * and, once its inbound stream is read to its end, the events handled are counted from its `/metrics` (every
+ * accepted event handled exactly once; one whose handling failed counts as its BullMQ job). CPU time per event is printed for each server and for Redis: a shared
  * machine disturbs it less than events/s.
  *
  *   npx tsx bench/pagerduty-ingest.ts [--connections 20] [--duration 10] [--hold-handling]
@@ -68,11 +68,11 @@ function report(name: string, run: BotRunResult): void {
   );
   console.log(
     `    CPU per event during the load: bot ${botPer.toFixed(0)} µs (floor/bot ${(floorPer / botPer).toFixed(2)}), Redis ${redis}; ` +
-      `bot CPU after the load (backlog, replays) ${run.afterCpuMs.toFixed(0)} ms; stream moved into the queue ${(run.drainMs / 1000).toFixed(1)} s after the load`,
+      `bot CPU after the load (backlog, replays) ${run.afterCpuMs.toFixed(0)} ms; stream read to its end ${(run.drainMs / 1000).toFixed(1)} s after the load`,
   );
   console.log(
     // Requests cut off in flight when the run ends may be queued without their answer being counted.
-    `    sent ${load.sent}, answered 2xx ${load.ok}, jobs queued ${run.queued} (lost ${Math.max(0, load.ok - run.queued)}, more jobs than events ${Math.max(0, run.queued - load.sent)}); ` +
+    `    sent ${load.sent}, answered 2xx ${load.ok}, handled ${run.handled} (lost ${Math.max(0, load.ok - run.handled)}, handled more than sent ${Math.max(0, run.handled - load.sent)}); ` +
       `redelivered ${REPLAYS}: answered duplicate ${run.duplicates}, processed twice ${REPLAYS - run.duplicates}`,
   );
 }

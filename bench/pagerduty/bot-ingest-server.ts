@@ -1,12 +1,12 @@
 /**
- * The bot side of the PagerDuty ingest bench: the real web role (Fastify, signature check, Redis dedupe,
- * BullMQ enqueue, the inbound worker taking jobs off the queue) on real Redis, in its own process like the
+ * The bot side of the PagerDuty ingest bench: the real web role (signature check, dedupe and append to the
+ * inbound stream, the drain reading it and handling the events) on real Redis, in its own process like the
  * floor server. Prints `listening <port> <redis prefix>`; SIGTERM stops it and deletes its keys.
  *
  *   PAGERDUTY_WEBHOOK_SECRETS=s1,s2 [BENCH_HOLD_HANDLING=1] npx tsx bench/pagerduty/bot-ingest-server.ts
  *
  * BENCH_HOLD_HANDLING=1: the drain waits for the whole burst (not at most 5 s), so the load measures the
- * ingest alone (verify, dedupe, append) and the events are queued and handled after it.
+ * ingest alone (verify, dedupe, append) and the events are handled after it.
  */
 import { parseWebhookSecrets } from '../../src/transport/pagerduty/verify-pagerduty-signature.js';
 import { startTestBot } from '../../test/support/test-bot.js';

@@ -2,7 +2,9 @@ import type { Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { webApi } from '@slack/bolt';
 import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
 import { InboundEventQueue, type InboundEvent } from '../queue/inbound-event-queue.js';
+import { handleInline } from '../queue/inbound-inline-handling.js';
 import { InboundIntake } from '../queue/inbound-intake.js';
 import { InboundStreamDrain } from '../queue/inbound-stream-drain.js';
 import { inboundRecord } from '../queue/inbound-stream-fields.js';
@@ -22,6 +24,9 @@ import type { RawJsonRoute } from '../transport/http/raw-json-route.js';
 import { slackUserLookup } from '../transport/slack/slack-user-lookup.js';
 import type { RollbackCore } from './build-rollback-core.js';
 import type { PagerDutySettings } from './pagerduty-settings.js';
+
+/** How long an event whose handling failed waits for its first retry (then BullMQ's exponential backoff). */
+const RETRY_DELAY_MS = 1_000;
 
 export interface PagerDutyInbound {
   /** The rollback action route, for the HTTP server. */
@@ -46,15 +51,16 @@ export function pagerDutyTracker(settings: PagerDutySettings | undefined): Incid
 
 /**
  * PagerDuty in: the webhook routes (verify, then dedupe and append to the inbound stream in one script per
- * batch, answer), the drain that moves the stream into the BullMQ inbound queue, and the inbound worker that
- * announces incidents, reminds of post-mortems and runs rollback actions, posting in Slack (local mode:
- * logged only, there is no channel to post in).
+ * batch, answer), and the drain that reads the stream and handles the events (announces incidents, reminds
+ * of post-mortems, runs rollback actions, posting in Slack; local mode: logged only, there is no channel to
+ * post in). An event whose handling fails goes to the BullMQ inbound queue, whose worker retries it.
  */
 export function startPagerDutyInbound(
   settings: PagerDutySettings | undefined,
   core: RollbackCore,
   deps: {
     log: Logger;
+    metrics?: Metrics;
     slackClient: webApi.WebClient | undefined;
     tracker: IncidentTracker | undefined;
     reportUrl: (jobId: string) => string | undefined;
@@ -71,15 +77,6 @@ export function startPagerDutyInbound(
         items.map(({ dedupeKey, event }) => ({ dedupeKey, record: inboundRecord(dedupeKey, event) })),
       ),
   });
-  const drain = new InboundStreamDrain({
-    stream,
-    reader: core.connections.subscriber(),
-    addMany: (items) => queue.addMany(items),
-    intakePressedAt: () => intake.pressedAt,
-    ...(deps.maxDeferMs === undefined ? {} : { maxDeferMs: deps.maxDeferMs }),
-    log,
-  });
-  drain.start();
   const post = deps.slackClient
     ? slackChannelPoster(deps.slackClient)
     : async (channel: string, message: SlackMessage) =>
@@ -102,11 +99,24 @@ export function startPagerDutyInbound(
     reportUrl: deps.reportUrl,
     log,
   });
-  const worker = queue.startWorker(
-    core.connection,
-    (event) => (event.source === 'pagerduty-event' ? onEvent(event) : onAction(event)),
+  const handle = (event: InboundEvent) =>
+    event.source === 'pagerduty-event' ? onEvent(event) : onAction(event);
+  // Events are handled as the drain reads them; a failed one is retried through the BullMQ queue.
+  const worker = queue.startWorker(core.connection, handle, log);
+  const drain = new InboundStreamDrain({
+    stream,
+    reader: core.connections.subscriber(),
+    deliver: handleInline({
+      handle,
+      retryLater: (items) => queue.addMany(items, RETRY_DELAY_MS),
+      counted: (outcome, count) => deps.metrics?.inboundEvents.inc({ outcome }, count),
+      log,
+    }),
+    intakePressedAt: () => intake.pressedAt,
+    ...(deps.maxDeferMs === undefined ? {} : { maxDeferMs: deps.maxDeferMs }),
     log,
-  );
+  });
+  drain.start();
   const routeOptions: PagerDutyRoutesOptions = {
     secrets: settings?.webhookSecrets ?? [],
     actionToken: settings?.actionToken,

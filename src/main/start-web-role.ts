@@ -77,6 +77,7 @@ export async function startWebRole(
   const delivery = notifications.start(slack?.client);
   const pagerDuty = startPagerDutyInbound(config.pagerDuty, core, {
     log,
+    metrics: deps.metrics,
     slackClient: slack?.client,
     tracker,
     reportUrl,

@@ -21,6 +21,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly inboundEvents = new Counter({
+    name: 'rollbackbot_inbound_events_total',
+    help: 'PagerDuty events and actions read from the inbound stream, by outcome (handled at once, queued for a retry, dropped).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly rollbackDuration = new Histogram({
     name: 'rollbackbot_rollback_duration_seconds',
     help: 'From the first step to the end of a rollback.',

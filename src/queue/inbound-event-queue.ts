@@ -45,8 +45,11 @@ export class InboundEventQueue {
     await this.addMany([{ dedupeKey, event }]);
   }
 
-  /** One `addBulk` (a single MULTI) for many events. */
-  async addMany(items: readonly { dedupeKey: string; event: InboundEvent }[]): Promise<void> {
+  /** One `addBulk` (a single MULTI) for many events; `delayMs`: their first attempt waits that long. */
+  async addMany(
+    items: readonly { dedupeKey: string; event: InboundEvent }[],
+    delayMs?: number,
+  ): Promise<void> {
     if (items.length === 0) return;
     await this.queue.addBulk(
       items.map(({ dedupeKey, event }) => ({
@@ -55,6 +58,7 @@ export class InboundEventQueue {
         opts: {
           jobId: `in-${createHash('sha256').update(dedupeKey).digest('hex').slice(0, 40)}`,
           attempts: 12,
+          ...(delayMs === undefined ? {} : { delay: delayMs }),
           backoff: { type: 'exponential' as const, delay: 1_000 },
           removeOnComplete: { age: 3 * 24 * 3600, count: 10_000 },
           removeOnFail: { age: 7 * 24 * 3600 },

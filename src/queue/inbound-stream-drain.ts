@@ -11,8 +11,12 @@ export interface InboundStreamDrainOptions {
   stream: RedisInboundStream;
   /** A connection of the drain's own: its reads block. Closed by `stop`. */
   reader: RedisClient;
-  /** Queues the events; idempotent by dedupe key (the BullMQ job id), as an entry may be queued again. */
-  addMany(items: readonly { dedupeKey: string; event: InboundEvent }[]): Promise<void>;
+  /**
+   * Handles or queues a batch of events. The batch is acknowledged once it resolves; when it throws (or the
+   * process dies first) its entries are delivered again: at least once. While it runs its entries stay
+   * claimed by this consumer, so a slow batch is not taken over by another process.
+   */
+  deliver(items: readonly { dedupeKey: string; event: InboundEvent }[]): Promise<void>;
   log: Logger;
   /** Entries per read (default 500). */
   batch?: number;
@@ -36,12 +40,12 @@ const BUSY_WINDOW_MS = 100;
 const YIELD_POLL_MS = 25;
 
 /**
- * Moves webhook deliveries from the inbound stream into the BullMQ inbound queue, in batches (one read, one
- * `addBulk`, one acknowledge-and-delete each). At least once: an entry is acknowledged only after its job
- * was added, a batch that could not be queued is read again from this consumer's pending entries, and
- * entries left by a consumer that died are claimed by another after `claimIdleMs`, which then removes the
- * dead consumer from the group (once it holds no entries). The job id comes from
- * the delivery's dedupe key, so queuing an entry again never makes a second job.
+ * Reads webhook deliveries from the inbound stream in batches and hands each batch to `deliver` (handled in
+ * this process, or queued), then acknowledges and deletes it (one read, one acknowledge-and-delete a batch).
+ * At least once: a batch is acknowledged only after `deliver` resolved, a batch it threw on is read again
+ * from this consumer's pending entries, and entries left by a consumer that died are claimed by another after
+ * `claimIdleMs` (a live consumer renews its claim while it works), which then removes the dead consumer from
+ * the group (once it holds no entries).
  */
 export class InboundStreamDrain {
   readonly #consumer = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -138,7 +142,17 @@ export class InboundStreamDrain {
       if (item) items.push(item);
       else this.options.log.error({ entry: entry.id }, 'inbound stream: dropped an entry it cannot read');
     }
-    await this.options.addMany(items);
-    await this.options.stream.ack(entries.map((entry) => entry.id));
+    const ids = entries.map((entry) => entry.id);
+    // Taken over only after claimIdleMs without news: renewed while the batch is being handled.
+    const keep = setInterval(
+      () => void this.options.stream.keepClaimed(this.#consumer, ids).catch(() => undefined),
+      this.#claimIdleMs / 3,
+    );
+    try {
+      await this.options.deliver(items);
+    } finally {
+      clearInterval(keep);
+    }
+    await this.options.stream.ack(ids);
   }
 }

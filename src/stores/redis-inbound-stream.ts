@@ -158,6 +158,15 @@ export class RedisInboundStream {
   }
 
   /**
+   * Tells the group that `consumer` still works on these entries (XCLAIM to itself, JUSTID: their idle time
+   * starts again and their delivery count stays), so they are not taken over as a dead consumer's.
+   */
+  async keepClaimed(consumer: string, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.redis.xclaim(this.#stream, GROUP, consumer, 0, ...ids, 'JUSTID');
+  }
+
+  /**
    * Removes the consumers that left: no pending entries (another consumer took them over, or they never had
    * any) and not seen for `idleMs`, except `keep`. Each process reads under a name of its own, so without
    * this the group would keep one name per process that ever ran. A live consumer removed by mistake (it

@@ -69,11 +69,11 @@ describe('the inbound stream: dedupe and append in one script, drained into Bull
 
   const jobs = async () =>
     (await queue.queue.getJobs(['waiting', 'active', 'completed', 'failed', 'delayed'])).length;
-  function drain(addMany: (items: readonly { dedupeKey: string; event: InboundEvent }[]) => Promise<void>) {
+  function drain(deliver: (items: readonly { dedupeKey: string; event: InboundEvent }[]) => Promise<void>) {
     const d = new InboundStreamDrain({
       stream,
       reader: new Redis(TEST_REDIS_URL),
-      addMany,
+      deliver,
       log: silentLogger(),
       blockMs: 100,
       claimIdleMs: 300,
