@@ -9,17 +9,8 @@ export function kaizenService(
   extra: Record<string, unknown> = {},
 ): Record<string, unknown> {
   return {
-    name: 'kaizen',
+    ...kaizenServiceIn('C0INCIDENT', { kubernetes: { rolloutTimeout } }),
     environment: 'production',
-    channel: 'C0INCIDENT',
-    strategy: 'kubernetes',
-    kubernetes: {
-      namespace: 'default',
-      deployment: 'kaizen',
-      container: 'kaizen',
-      image: 'kaizen',
-      rolloutTimeout,
-    },
     permissions: { channels: ['C0DEPLOYS', 'C0INCIDENT'] },
     ...extra,
   };
