@@ -159,7 +159,13 @@ async function rollbacks(bot: TestBot): Promise<void> {
     await bot.slash(`kaizen ${target}`);
     await bot.slack.waitFor(() => drawnAt !== undefined, 60_000);
     botTimes.push((drawnAt ?? Number.NaN) - started);
-    await new Promise((resolve) => setTimeout(resolve, 4_000)); // the thread and checklists finish drawing
+    // The thread, the checklists and the post-mortem draft finish drawing (one post a second per channel).
+    const status = () => bot.slack.messages('C0DEPLOYS').at(-1);
+    await bot.slack.waitFor(() => {
+      const replies = status()?.replies ?? [];
+      return replies.some((r) => r.text.startsWith('Checklists:')) && replies.some((r) => r.files?.length);
+    }, 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
     // The status surface's calls; file uploads (the post-mortem draft) and the post-mortem reminder apart.
     const calls = bot.slack.calls.slice(before).filter((c) => c.method !== 'response_url');
     const apart = (m: string) =>

@@ -5,7 +5,7 @@ import type { Logger } from '../observability/logger.js';
 import { InboundEventQueue, type InboundEvent } from '../queue/inbound-event-queue.js';
 import { InboundIntake } from '../queue/inbound-intake.js';
 import { InboundStreamDrain } from '../queue/inbound-stream-drain.js';
-import { inboundFields } from '../queue/inbound-stream-fields.js';
+import { inboundRecord } from '../queue/inbound-stream-fields.js';
 import type { SlackMessage } from '../render/slack/block-kit.js';
 import type { IncidentTracker } from '../rollback/ports/incident-tracker.js';
 import { RedisInboundStream } from '../stores/redis-inbound-stream.js';
@@ -68,7 +68,7 @@ export function startPagerDutyInbound(
   const intake = new InboundIntake({
     appendMany: (items) =>
       stream.appendMany(
-        items.map(({ dedupeKey, event }) => ({ dedupeKey, fields: inboundFields(dedupeKey, event) })),
+        items.map(({ dedupeKey, event }) => ({ dedupeKey, record: inboundRecord(dedupeKey, event) })),
       ),
   });
   const drain = new InboundStreamDrain({

@@ -33,7 +33,8 @@ const MAX_IN_FLIGHT = 1;
  * Takes webhook deliveries in batches: every delivery that arrives while batches are in flight joins the next
  * one, which claims all their dedupe keys and appends the new ones to the inbound stream in one atomic
  * script (`RedisInboundStream`); the stream's drain queues them. Under load that is one Redis round trip
- * for many requests; alone, a delivery goes at once. A batch Redis did not take fails every delivery in it
+ * for many requests; alone, a delivery goes at once (once the requests read in the same turn of the event
+ * loop have joined it). A batch Redis did not take fails every delivery in it
  * (answered 5xx, so PagerDuty delivers again): as the claim and the append are one script, nothing is
  * remembered without being stored, so the retry is taken.
  */
@@ -43,6 +44,7 @@ export class InboundIntake {
   #pressedAt = 0;
   #windowStart = 0;
   #inWindow = 0;
+  #starting = false;
 
   constructor(private readonly deps: IntakeDeps) {}
 
@@ -64,7 +66,14 @@ export class InboundIntake {
     if (++this.#inWindow >= PRESSED_RATE) this.#pressedAt = now;
     return new Promise((settle, fail) => {
       this.#pending.push({ dedupeKey, event, settle, fail });
-      if (this.#inFlight < MAX_IN_FLIGHT) void this.#flush();
+      if (this.#inFlight < MAX_IN_FLIGHT && !this.#starting) {
+        // Sent once the event loop has read every request that arrived together, so they share a batch.
+        this.#starting = true;
+        setImmediate(() => {
+          this.#starting = false;
+          void this.#flush();
+        });
+      }
     });
   }
 

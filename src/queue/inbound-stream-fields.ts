@@ -1,32 +1,47 @@
 import { z } from 'zod';
-import type { InboundFields } from '../stores/redis-inbound-stream.js';
+import type { InboundFields, InboundRecord } from '../stores/redis-inbound-stream.js';
 import { inboundEventSchema, type InboundEvent } from './inbound-event-queue.js';
 
 /** One delivery as the drain reads it back from the stream. */
 const deliverySchema = z.object({ dedupeKey: z.string().min(1), event: inboundEventSchema });
 type Delivery = z.output<typeof deliverySchema>;
 
+/** The short JSON text next to the body: dedupe key, source, when it arrived, the webhook id if sent. */
+const metaSchema = z.object({
+  k: z.string(),
+  s: z.string(),
+  t: z.string(),
+  w: z.string().optional(),
+});
+
 /**
- * The stream fields of one delivery: the dedupe key, the source, the body exactly as received (its own
- * field, so it is neither escaped into another JSON text on the way in nor parsed out of one on the way
- * out), the webhook id when PagerDuty sent one, and when it arrived.
+ * What the stream keeps of one delivery: the body exactly as received (its own field, neither escaped into
+ * another JSON text on the way in nor parsed out of one on the way out) and a short JSON text with the
+ * dedupe key, the source, when it arrived and the webhook id when PagerDuty sent one. Two fields, so a
+ * batch of deliveries costs few arguments to send and to store.
  */
-export function inboundFields(dedupeKey: string, event: InboundEvent): InboundFields {
-  return {
-    k: dedupeKey,
-    s: event.source,
-    b: event.body,
-    t: event.receivedAt,
-    ...(event.webhookId === undefined ? {} : { w: event.webhookId }),
-  };
+export function inboundRecord(dedupeKey: string, event: InboundEvent): InboundRecord {
+  const meta: z.input<typeof metaSchema> = { k: dedupeKey, s: event.source, t: event.receivedAt };
+  if (event.webhookId !== undefined) meta.w = event.webhookId;
+  return { meta: JSON.stringify(meta), body: event.body };
 }
 
 /**
  * A delivery read back from the stream, checked with its schema (data from the past); undefined when it
- * cannot be read. Entries appended by an earlier version (one JSON text in the field `p`) still read.
+ * cannot be read. Entries appended by earlier versions still read: one field per value (`k`, `s`, `b`,
+ * `t`, `w`), or one JSON text wrapping it all (`p`).
  */
 export function readInboundFields(fields: InboundFields): Delivery | undefined {
-  if (fields['p'] !== undefined) return readLegacyPayload(fields['p']);
+  if (fields['p'] !== undefined) return readJson(fields['p'], (value) => value);
+  if (fields['m'] !== undefined)
+    return readJson(fields['m'], (value) => {
+      const meta = metaSchema.safeParse(value);
+      return meta.success ? fromFields({ ...meta.data, b: fields['b'] }) : undefined;
+    });
+  return fromFields(fields);
+}
+
+function fromFields(fields: Readonly<Record<string, string | undefined>>): Delivery | undefined {
   const parsed = deliverySchema.safeParse({
     dedupeKey: fields['k'],
     event: {
@@ -39,9 +54,9 @@ export function readInboundFields(fields: InboundFields): Delivery | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
-function readLegacyPayload(payload: string): Delivery | undefined {
+function readJson(text: string, read: (value: unknown) => unknown): Delivery | undefined {
   try {
-    const parsed = deliverySchema.safeParse(JSON.parse(payload));
+    const parsed = deliverySchema.safeParse(read(JSON.parse(text)));
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;

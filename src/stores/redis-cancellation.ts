@@ -2,7 +2,7 @@ import type { Logger } from '../observability/logger.js';
 import type { CancelRequest, CancelSignals } from '../rollback/ports/cancellation.js';
 import type { RedisKeys } from './redis-keys.js';
 import { CANCEL_REQUEST_RECORD } from './records/cancel-request-record.js';
-import { decodeFields, decodeRecord, encodeRecord, MalformedRecords } from './stored-record.js';
+import { decodeFields, encodeRecord, MalformedRecords, readStoredRecord } from './stored-record.js';
 import type { RedisClient } from './redis-client.js';
 
 /** A cancel flag outlives any job it could apply to (locks expire after a day too). */
@@ -47,12 +47,7 @@ export class RedisCancellation implements CancelSignals {
 
   async requested(jobId: string): Promise<CancelRequest | undefined> {
     const key = this.keys.cancelRequested(jobId);
-    const raw = await this.redis.get(key);
-    if (raw === null) return undefined;
-    const decoded = decodeRecord(CANCEL_REQUEST_RECORD, raw);
-    if (decoded.ok) return decoded.value;
-    this.malformed.report(key, CANCEL_REQUEST_RECORD.name, decoded.reason);
-    return undefined;
+    return readStoredRecord(CANCEL_REQUEST_RECORD, key, await this.redis.get(key), this.malformed);
   }
 
   /** Worker side: subscribes to the broadcast (one extra connection per process). */

@@ -3,7 +3,7 @@ import type { GitopsHold, GitopsHolds } from '../rollback/ports/gitops-holds.js'
 import { GITOPS_HOLD_RECORD } from './records/gitops-hold-record.js';
 import type { RedisClient } from './redis-client.js';
 import type { RedisKeys } from './redis-keys.js';
-import { decodeRecord, encodeRecord, MalformedRecords } from './stored-record.js';
+import { encodeRecord, MalformedRecords, readStoredRecord } from './stored-record.js';
 
 /** One key per service holding its GitOps hold as a versioned JSON record, until a release restores it. */
 export class RedisGitopsHolds implements GitopsHolds {
@@ -22,12 +22,8 @@ export class RedisGitopsHolds implements GitopsHolds {
   }
 
   async get(service: string): Promise<GitopsHold | undefined> {
-    const raw = await this.redis.get(this.keys.gitopsHold(service));
-    if (raw === null) return undefined;
-    const decoded = decodeRecord(GITOPS_HOLD_RECORD, raw);
-    if (decoded.ok) return decoded.value;
-    this.malformed.report(this.keys.gitopsHold(service), GITOPS_HOLD_RECORD.name, decoded.reason);
-    return undefined;
+    const key = this.keys.gitopsHold(service);
+    return readStoredRecord(GITOPS_HOLD_RECORD, key, await this.redis.get(key), this.malformed);
   }
 
   async remove(service: string): Promise<void> {

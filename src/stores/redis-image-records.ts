@@ -1,6 +1,6 @@
 import type { Logger } from '../observability/logger.js';
 import type { RedisClient } from './redis-client.js';
-import { decodeRecord, encodeRecord, MalformedRecords, type RecordKind } from './stored-record.js';
+import { encodeRecord, MalformedRecords, readStoredRecord, type RecordKind } from './stored-record.js';
 
 /** How long a service's records are kept after the last one was written: about 13 months. */
 const KEEP_SECONDS = 400 * 24 * 3600;
@@ -34,11 +34,6 @@ export class RedisImageRecords<T extends object> {
 
   async read(service: string, image: string): Promise<T | undefined> {
     const key = this.keyOf(service);
-    const raw = await this.redis.hget(key, image);
-    if (raw === null) return undefined;
-    const decoded = decodeRecord(this.kind, raw);
-    if (decoded.ok) return decoded.value;
-    this.malformed.report(`${key} ${image}`, this.kind.name, decoded.reason);
-    return undefined;
+    return readStoredRecord(this.kind, `${key} ${image}`, await this.redis.hget(key, image), this.malformed);
   }
 }

@@ -3,7 +3,7 @@ import type { RollbackPlan } from '../rollback/plan.js';
 import type { RollbackIndex } from '../rollback/ports/rollback-queue.js';
 import type { RedisKeys } from './redis-keys.js';
 import { PLAN_RECORD } from './records/plan-record.js';
-import { decodeRecord, encodeRecord, MalformedRecords } from './stored-record.js';
+import { encodeRecord, MalformedRecords, readStoredRecord } from './stored-record.js';
 import type { RedisClient } from './redis-client.js';
 
 const KEEP = 500;
@@ -42,11 +42,6 @@ export class RedisRollbackIndex implements RollbackIndex {
 
   async plan(jobId: string): Promise<RollbackPlan | undefined> {
     const key = this.keys.plan(jobId);
-    const raw = await this.redis.get(key);
-    if (raw === null) return undefined;
-    const decoded = decodeRecord(PLAN_RECORD, raw);
-    if (decoded.ok) return decoded.value;
-    this.malformed.report(key, PLAN_RECORD.name, decoded.reason);
-    return undefined;
+    return readStoredRecord(PLAN_RECORD, key, await this.redis.get(key), this.malformed);
   }
 }

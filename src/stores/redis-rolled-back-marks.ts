@@ -2,7 +2,7 @@ import type { Logger } from '../observability/logger.js';
 import type { RolledBackMark, RolledBackMarks } from '../rollback/ports/rolled-back-marks.js';
 import type { RedisKeys } from './redis-keys.js';
 import { ROLLED_BACK_MARK_RECORD, unreadableMark } from './records/rolled-back-mark-record.js';
-import { decodeRecord, encodeRecord, MalformedRecords } from './stored-record.js';
+import { encodeRecord, MalformedRecords, readStoredRecord } from './stored-record.js';
 import type { RedisClient } from './redis-client.js';
 
 /** GET and DEL in one step, so two releases at once release (and audit) once. */
@@ -41,10 +41,8 @@ export class RedisRolledBackMarks implements RolledBackMarks {
   }
 
   private read(service: string, raw: string | null): RolledBackMark | undefined {
-    if (raw === null) return undefined;
-    const decoded = decodeRecord(ROLLED_BACK_MARK_RECORD, raw);
-    if (decoded.ok) return decoded.value;
-    this.malformed.report(this.keys.rolledBack(service), ROLLED_BACK_MARK_RECORD.name, decoded.reason);
-    return unreadableMark(service);
+    return readStoredRecord(ROLLED_BACK_MARK_RECORD, this.keys.rolledBack(service), raw, this.malformed, () =>
+      unreadableMark(service),
+    );
   }
 }

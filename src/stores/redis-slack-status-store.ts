@@ -20,13 +20,23 @@ export const RENDER_LOCK_MS = 4_000;
 const BINDING_TTL_SECONDS = 30 * 24 * 3600;
 const EXTEND = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+/**
+ * Counts one call of a rollback's drawing (hash field `calls`): ARGV[1] the limit ('' for none), ARGV[2] the
+ * TTL. Returns the new count, or -1 when it would pass the limit (nothing counted).
+ */
+const SPEND = `
+local n = tonumber(redis.call('HGET', KEYS[1], 'calls') or '0')
+if ARGV[1] ~= '' and n + 1 > tonumber(ARGV[1]) then return -1 end
+n = redis.call('HINCRBY', KEYS[1], 'calls', 1)
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return n`;
 /** Hash fields of thread attachments: `upload:<key>` = `pending|<fileId>` or `done|<fileId>`. */
 const UPLOAD = 'upload:';
 const STEP_FIELD = /^step:(.+):(ts|details|drawnAt)$/;
 
 /**
  * The Slack surface's memory in Redis: a hash per rollback (channel, ts, renderedVersion, drawnAt,
- * statusKey, checklistsPosted, `step:<id>:ts|details|drawnAt` per step thread reply, `intent:<what>` for posts under
+ * statusKey, drawnStage, checklistsPosted, `calls` (the Web API calls of its drawing so far), `step:<id>:ts|details|drawnAt` per step thread reply, `intent:<what>` for posts under
  * way, `upload:<key>` per thread attachment) and beside it a render lock that carries its holder's token, so only the holder extends or releases it.
  */
 export class RedisSlackStatusStore implements SlackStatusStore {
@@ -63,13 +73,15 @@ export class RedisSlackStatusStore implements SlackStatusStore {
       checklistsPosted: hash.checklistsPosted === '1',
       ...(hash.checklistsTs ? { checklistsTs: hash.checklistsTs } : {}),
       ...(hash.checklistsKey ? { checklistsKey: hash.checklistsKey } : {}),
+      ...(hash.drawnStage ? { drawnStage: Number(hash.drawnStage) } : {}),
+      callsSpent: Number(hash.calls ?? 0),
     };
   }
 
   async bind(
     jobId: string,
     posted: Pick<SlackStatusBinding, 'channel' | 'ts' | 'renderedVersion' | 'drawnAt'> &
-      Partial<Pick<SlackStatusBinding, 'statusKey'>>,
+      Partial<Pick<SlackStatusBinding, 'statusKey' | 'drawnStage'>>,
   ): Promise<void> {
     const key = this.keys.slackBinding(jobId);
     await this.redis
@@ -85,7 +97,13 @@ export class RedisSlackStatusStore implements SlackStatusStore {
     drawn: Partial<
       Pick<
         SlackStatusBinding,
-        'renderedVersion' | 'drawnAt' | 'statusKey' | 'checklistsPosted' | 'checklistsTs' | 'checklistsKey'
+        | 'renderedVersion'
+        | 'drawnAt'
+        | 'statusKey'
+        | 'drawnStage'
+        | 'checklistsPosted'
+        | 'checklistsTs'
+        | 'checklistsKey'
       >
     >,
   ): Promise<void> {
@@ -94,6 +112,7 @@ export class RedisSlackStatusStore implements SlackStatusStore {
     if (drawn.renderedVersion !== undefined) fields.renderedVersion = drawn.renderedVersion;
     if (drawn.drawnAt !== undefined) fields.drawnAt = drawn.drawnAt;
     if (drawn.statusKey !== undefined) fields.statusKey = drawn.statusKey;
+    if (drawn.drawnStage !== undefined) fields.drawnStage = drawn.drawnStage;
     if (drawn.checklistsPosted !== undefined) fields.checklistsPosted = drawn.checklistsPosted ? '1' : '0';
     if (drawn.checklistsTs !== undefined) fields.checklistsTs = drawn.checklistsTs;
     if (drawn.checklistsKey !== undefined) fields.checklistsKey = drawn.checklistsKey;
@@ -101,6 +120,14 @@ export class RedisSlackStatusStore implements SlackStatusStore {
     const multi = this.redis.multi().hset(key, fields);
     if (drawn.checklistsPosted) multi.hdel(key, 'intent:checklists');
     await multi.exec();
+  }
+
+  async spendCall(jobId: string, limit?: number): Promise<number | undefined> {
+    const key = this.keys.slackBinding(jobId);
+    const spent = Number(
+      await this.redis.eval(SPEND, 1, key, limit === undefined ? '' : String(limit), BINDING_TTL_SECONDS),
+    );
+    return spent < 0 ? undefined : spent;
   }
 
   async bindStep(jobId: string, stepId: string, drawn: StepThreadBinding): Promise<void> {
@@ -119,6 +146,10 @@ export class RedisSlackStatusStore implements SlackStatusStore {
   async intend(jobId: string, intent: PostIntent): Promise<void> {
     const key = this.keys.slackBinding(jobId);
     await this.redis.multi().hset(key, `intent:${intent}`, '1').expire(key, BINDING_TTL_SECONDS).exec();
+  }
+
+  async withdraw(jobId: string, intent: PostIntent): Promise<void> {
+    await this.redis.hdel(this.keys.slackBinding(jobId), `intent:${intent}`);
   }
 
   async intended(jobId: string, intent: PostIntent): Promise<boolean> {

@@ -28,6 +28,13 @@ export interface SlackStatusBinding {
   checklistsTs?: string;
   /** What the checklists message shows (who ticked what), so a render redraws it only when it changed. */
   checklistsKey?: string;
+  /**
+   * How far along the rollback the status message shows (see `progressStage`): an intermediate update that
+   * shows a step starting or ending comes before one that only changes a line within a step.
+   */
+  drawnStage?: number;
+  /** Web API calls the drawing of this rollback has made so far (its budget; see `CallAllowance`). */
+  callsSpent?: number;
 }
 
 /**
@@ -65,7 +72,7 @@ export interface SlackStatusStore {
   bind(
     jobId: string,
     posted: Pick<SlackStatusBinding, 'channel' | 'ts' | 'renderedVersion' | 'drawnAt'> &
-      Partial<Pick<SlackStatusBinding, 'statusKey'>>,
+      Partial<Pick<SlackStatusBinding, 'statusKey' | 'drawnStage'>>,
   ): Promise<void>;
   /** Records what was drawn of the status message since; clears the 'checklists' intent when they are posted. */
   update(
@@ -73,14 +80,27 @@ export interface SlackStatusStore {
     drawn: Partial<
       Pick<
         SlackStatusBinding,
-        'renderedVersion' | 'drawnAt' | 'statusKey' | 'checklistsPosted' | 'checklistsTs' | 'checklistsKey'
+        | 'renderedVersion'
+        | 'drawnAt'
+        | 'statusKey'
+        | 'drawnStage'
+        | 'checklistsPosted'
+        | 'checklistsTs'
+        | 'checklistsKey'
       >
     >,
   ): Promise<void>;
+  /**
+   * Counts one Web API call of the rollback's drawing, before it goes, in one atomic step: with `limit`, only
+   * if the count stays within it. The new count, or undefined when the limit refused it.
+   */
+  spendCall(jobId: string, limit?: number): Promise<number | undefined>;
   /** Records a step's thread reply as drawn; clears its intent. */
   bindStep(jobId: string, stepId: string, drawn: StepThreadBinding): Promise<void>;
   /** Records that a post is about to be made. */
   intend(jobId: string, intent: PostIntent): Promise<void>;
+  /** Forgets a post intent: Slack refused the post (429), so there is nothing to look for. */
+  withdraw(jobId: string, intent: PostIntent): Promise<void>;
   /** Whether a post was intended and never recorded (a crash, or Slack failing after taking it). */
   intended(jobId: string, intent: PostIntent): Promise<boolean>;
   /** The thread attachments of the rollback, by key ("bundle:<id>", "postmortem"). */

@@ -61,6 +61,24 @@ export function decodeFields<T>(kind: RecordKind<T>, fields: Record<string, unkn
   };
 }
 
+/**
+ * A record of `kind` as Redis answered it (GET, or a script that returns the value): absent for null; one that
+ * does not parse is reported by `malformed` (once per key) and reads as `otherwise()`, absent by default.
+ */
+export function readStoredRecord<T>(
+  kind: RecordKind<T>,
+  key: string,
+  raw: string | null,
+  malformed: MalformedRecords,
+  otherwise: () => T | undefined = () => undefined,
+): T | undefined {
+  if (raw === null) return undefined;
+  const decoded = decodeRecord(kind, raw);
+  if (decoded.ok) return decoded.value;
+  malformed.report(key, kind.name, decoded.reason);
+  return otherwise();
+}
+
 /** Remembers which keys were reported, so a malformed record polled every second is logged once. */
 export class MalformedRecords {
   readonly #reported = new Set<string>();

@@ -4,7 +4,7 @@ import { silentLogger } from '../../src/observability/logger.js';
 import { InboundEventQueue, type InboundEvent } from '../../src/queue/inbound-event-queue.js';
 import { InboundIntake } from '../../src/queue/inbound-intake.js';
 import { InboundStreamDrain } from '../../src/queue/inbound-stream-drain.js';
-import { inboundFields } from '../../src/queue/inbound-stream-fields.js';
+import { inboundRecord } from '../../src/queue/inbound-stream-fields.js';
 import { RedisInboundStream } from '../../src/stores/redis-inbound-stream.js';
 import { RedisKeys } from '../../src/stores/redis-keys.js';
 import { deletePrefix, TEST_REDIS_URL, testPrefix } from '../support/redis-test-prefix.js';
@@ -17,7 +17,7 @@ const event = (n: number): InboundEvent => ({
 });
 const item = (n: number) => ({
   dedupeKey: `event:EVT${n}`,
-  fields: inboundFields(`event:EVT${n}`, event(n)),
+  record: inboundRecord(`event:EVT${n}`, event(n)),
 });
 
 /** The consumer group's members: name and entries pending (XINFO CONSUMERS). */
@@ -120,7 +120,7 @@ describe('the inbound stream: dedupe and append in one script, drained into Bull
     const intake = new InboundIntake({
       appendMany: (items) =>
         stream.appendMany(
-          items.map((i) => ({ dedupeKey: i.dedupeKey, fields: inboundFields(i.dedupeKey, i.event) })),
+          items.map((i) => ({ dedupeKey: i.dedupeKey, record: inboundRecord(i.dedupeKey, i.event) })),
         ),
     });
     const answers = await Promise.all([1, 2, 1, 3].map((n) => intake.accept(`event:EVT${n}`, event(n))));
@@ -134,7 +134,7 @@ describe('the inbound stream: dedupe and append in one script, drained into Bull
     // Quotes, backslashes, non-ASCII and a field separator-like text: nothing is escaped or re-encoded.
     const body = '{"event":{"id":"EVT9","note":"a \\"quoted\\" \\\\ path, Grüße, p v1=…"}}\n';
     const delivery: InboundEvent = { ...event(9), body };
-    await stream.appendMany([{ dedupeKey: 'event:EVT9', fields: inboundFields('event:EVT9', delivery) }]);
+    await stream.appendMany([{ dedupeKey: 'event:EVT9', record: inboundRecord('event:EVT9', delivery) }]);
     const [[, fields]] = (await redis.xrange(new RedisKeys(prefix).inboundStream(), '-', '+')) as [
       [string, string[]],
     ];
@@ -145,15 +145,21 @@ describe('the inbound stream: dedupe and append in one script, drained into Bull
     expect(job?.data).toEqual(delivery);
   });
 
-  it('still queues entries an earlier version appended (one JSON payload), and drops what it cannot read', async () => {
+  it('still queues entries earlier versions appended (one JSON payload; one field per value), and drops what it cannot read', async () => {
     const streamKey = new RedisKeys(prefix).inboundStream();
     await redis.xadd(streamKey, '*', 'p', JSON.stringify({ dedupeKey: 'event:EVT7', event: event(7) }));
+    const six = event(6);
+    await redis.xadd(streamKey, '*', 'k', 'event:EVT6', 's', six.source, 'b', six.body, 't', six.receivedAt);
+    await redis.xadd(streamKey, '*', 'm', '{"k":"event:EVT5"}', 'b', '{}');
     await redis.xadd(streamKey, '*', 'p', '{not json');
     await redis.xadd(streamKey, '*', 'k', 'event:EVT8', 's', 'pagerduty-event');
     drain((items) => queue.addMany(items));
     await until(async () => (await stream.backlog()) === 0);
     const queued = await queue.queue.getJobs(['waiting', 'active', 'completed', 'failed', 'delayed']);
-    expect(queued.map((job) => JSON.parse(job.data.body) as unknown)).toEqual([{ event: { id: 'EVT7' } }]);
+    expect(queued.map((job) => JSON.parse(job.data.body) as unknown)).toEqual(
+      expect.arrayContaining([{ event: { id: 'EVT7' } }, { event: { id: 'EVT6' } }]),
+    );
+    expect(queued).toHaveLength(2);
   });
 
   it('after taking over, removes the consumers that left (theirs and ones that never held an entry)', async () => {

@@ -36,6 +36,7 @@ describe('Redis Slack status store', () => {
       drawnAt: 1000,
       steps: {},
       checklistsPosted: false,
+      callsSpent: 0,
     });
     await store.update(id, { renderedVersion: 5, drawnAt: 2000 });
     await store.intend(id, 'step:roll:out');
@@ -51,6 +52,36 @@ describe('Redis Slack status store', () => {
       checklistsPosted: true,
     });
     expect(await redis.ttl(keys.slackBinding(id))).toBeGreaterThan(29 * 24 * 3600);
+  });
+
+  it('counts the Web API calls of a rollback atomically, within a limit when given, across processes', async () => {
+    const id = jobId();
+    expect(await store.spendCall(id)).toBe(1);
+    expect(await store.spendCall(id, 3)).toBe(2);
+    expect(await store.spendCall(id, 3)).toBe(3);
+    // The limit refuses the call and counts nothing; a call that must go is counted past it.
+    expect(await store.spendCall(id, 3)).toBeUndefined();
+    const restarted = new RedisSlackStatusStore(redis, keys);
+    expect(await restarted.spendCall(id)).toBe(4);
+    await restarted.bind(id, {
+      channel: 'C0DEPLOYS',
+      ts: '1700000000.000100',
+      renderedVersion: 1,
+      drawnAt: 1,
+    });
+    expect(await restarted.get(id)).toMatchObject({ callsSpent: 4 });
+    // Twenty calls at once, each limited to 10 in all: exactly six more go.
+    const raced = await Promise.all(Array.from({ length: 20 }, () => store.spendCall(id, 10)));
+    expect(raced.filter((n) => n !== undefined)).toHaveLength(6);
+    expect(await store.get(id)).toMatchObject({ callsSpent: 10 });
+    expect(await redis.ttl(keys.slackBinding(id))).toBeGreaterThan(29 * 24 * 3600);
+  });
+
+  it('forgets a post intent Slack refused, so the next post does not look for it first', async () => {
+    const id = jobId();
+    await store.intend(id, 'step:monitor');
+    await store.withdraw(id, 'step:monitor');
+    expect(await store.intended(id, 'step:monitor')).toBe(false);
   });
 
   it('a render lock left by a dead process frees itself within seconds', async () => {

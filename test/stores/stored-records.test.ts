@@ -8,6 +8,7 @@ import type { ProgressSnapshot } from '../../src/rollback/progress-snapshot.js';
 import { initialSnapshot } from '../../src/rollback/snapshot-tracker.js';
 import { RedisApprovalStore } from '../../src/stores/redis-approval-store.js';
 import { RedisCancellation } from '../../src/stores/redis-cancellation.js';
+import { RedisGitopsHolds } from '../../src/stores/redis-gitops-holds.js';
 import { RedisJobMemory } from '../../src/stores/redis-job-memory.js';
 import { RedisKeys } from '../../src/stores/redis-keys.js';
 import { RedisProgressStore } from '../../src/stores/redis-progress-store.js';
@@ -173,6 +174,45 @@ describe('stored rolled-back marks', () => {
     expect(unreadable).toMatchObject({ service: 'web', by: { name: 'unknown' } });
     expect(await marks.release('web')).toMatchObject({ service: 'web' });
     expect(await marks.get('web')).toBeUndefined();
+  });
+});
+
+describe('stored GitOps holds', () => {
+  it('round-trip with their version, read without one, and read as missing when malformed, logged once', async () => {
+    const { log, lines } = recordingLogger();
+    const holds = new RedisGitopsHolds(redis, keys, log);
+    const hold = {
+      service: 'kaizen',
+      jobId: 'kaizen-h1',
+      ref: {
+        group: 'argoproj.io',
+        version: 'v1alpha1',
+        plural: 'applications',
+        namespace: 'argocd',
+        name: 'kaizen',
+      },
+      kind: 'argocd-automated' as const,
+      original: { present: true, value: { prune: true } },
+      description: 'Argo CD Application argocd/kaizen',
+      at: '2026-01-01T00:00:00Z',
+    };
+    await holds.set(hold);
+    expect(JSON.parse((await redis.get(keys.gitopsHold('kaizen'))) ?? '{}')).toHaveProperty(
+      'schemaVersion',
+      1,
+    );
+    expect(await holds.get('kaizen')).toEqual(hold);
+    await redis.set(keys.gitopsHold('api'), JSON.stringify({ ...hold, service: 'api' }));
+    expect(await holds.get('api')).toEqual({ ...hold, service: 'api' });
+
+    await redis.set(keys.gitopsHold('web'), JSON.stringify({ service: 'web' }));
+    expect(await holds.get('web')).toBeUndefined();
+    expect(await holds.get('web')).toBeUndefined();
+    expect(lines()).toEqual([
+      expect.objectContaining({ key: keys.gitopsHold('web'), record: 'gitops hold' }),
+    ]);
+    await holds.remove('kaizen');
+    expect(await holds.get('kaizen')).toBeUndefined();
   });
 });
 

@@ -5,11 +5,14 @@ import { isFinished, type Checklist, type ProgressSnapshot } from '../../rollbac
 import type { SlackStatusBinding, SlackStatusStore } from '../../stores/slack-status-store.js';
 import { postOnce } from './post-once.js';
 import type { SlackCalls } from './slack-calls.js';
+import type { CallAllowance } from './call-allowance.js';
 
 export interface ChecklistDrawing {
   client: webApi.WebClient;
   store: SlackStatusStore;
   calls: SlackCalls;
+  /** The rollback's call allowance: the post and its catch-up after a crash count; ticks count apart. */
+  allowance: CallAllowance;
 }
 
 /**
@@ -38,6 +41,8 @@ export async function drawChecklists(
       priority: 'thread',
       text: message.text,
       blocks: message.blocks,
+      charge: drawing.allowance.must,
+      chargeLookUp: drawing.allowance.must,
     });
     if (!posted.adopted) return record(drawing, jobId, binding, posted.ts, key);
     // Posted before a crash, never recorded: adopt it and bring it up to date.
@@ -47,8 +52,14 @@ export async function drawChecklists(
   // Posted by a bot that did not yet record the message: it stays as it was drawn.
   if (ts === undefined || binding.checklistsKey === key) return;
   const target = ts;
-  await calls.call('chat.update', channel, 'thread', () =>
-    client.chat.update({ channel, ts: target, text: message.text, blocks: message.blocks as never }),
+  // Brought up to date after a crash (no key drawn): part of the drawing; a tick answers a person.
+  const charge = binding.checklistsKey === '' ? drawing.allowance.must : drawing.allowance.apart;
+  await calls.call(
+    'chat.update',
+    channel,
+    'thread',
+    () => client.chat.update({ channel, ts: target, text: message.text, blocks: message.blocks as never }),
+    { before: charge },
   );
   await record(drawing, jobId, binding, target, key);
 }

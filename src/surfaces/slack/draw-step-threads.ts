@@ -6,11 +6,15 @@ import { renderRemedyBlocks } from '../../render/slack/render-remedy-buttons.js'
 import type { SlackStatusBinding, SlackStatusStore } from '../../stores/slack-status-store.js';
 import { postOnce } from './post-once.js';
 import type { SlackCalls } from './slack-calls.js';
+import type { CallAllowance } from './call-allowance.js';
+import { stepsToStart, stillToDraw } from './still-to-draw.js';
 
 export interface StepThreadDrawing {
   client: webApi.WebClient;
   store: SlackStatusStore;
   calls: SlackCalls;
+  /** The rollback's call allowance: a running step's reply is drawn only with what the status leaves. */
+  allowance: CallAllowance;
   /** A running step's reply is drawn at most this often (ms); an ended step's at once. */
   intervalMs: number;
   now: () => number;
@@ -23,16 +27,18 @@ export interface StepThreadDrawing {
 }
 
 /**
- * One thread reply per step that has details, under the status message: posted when the step ends (or
- * once it has been talking for an interval), then edited in place when it adds more. A step that says a
- * lot costs one or two calls, not one per line. Returns false when it stopped early for a final state.
+ * One thread reply per step that has details, under the status message, posted once the step ended with
+ * all it said: one call. A long step whose reply the allowance can afford (after the status message's
+ * updates: see {@link threadCharge}) is posted once it has been talking for an interval and edited in place
+ * as it adds more, at most once per interval, and once more when it ends. Returns false when it stopped
+ * early for a final state.
  */
 export async function drawStepThreads(
   snapshot: ProgressSnapshot,
   binding: SlackStatusBinding,
   drawing: StepThreadDrawing,
 ): Promise<boolean> {
-  const { client, store, calls, now } = drawing;
+  const { client, store, calls, now, allowance } = drawing;
   const { jobId } = snapshot;
   const { channel } = binding;
   for (const step of snapshot.steps) {
@@ -44,6 +50,8 @@ export async function drawStepThreads(
     const count = entries.length + (remedies ? 1 : 0);
     if (entries.length === 0 || (drawn !== undefined && drawn.details >= count)) continue;
     const settled = isFinished(snapshot) || isStepEnded(step);
+    const charge = settled ? allowance.must : threadCharge(snapshot, binding, allowance);
+    if (charge === undefined) continue;
     const firstAt = Date.parse(entries[0]?.at ?? '');
     const age = now() - (drawn?.drawnAt ?? (Number.isNaN(firstAt) ? 0 : firstAt));
     if (!settled && age < drawing.intervalMs) {
@@ -58,15 +66,23 @@ export async function drawStepThreads(
     if (ts === undefined) {
       const part = { kind: 'step' as const, stepId: step.id };
       const where = { jobId, part, channel, threadTs: binding.ts, priority: 'thread' as const };
-      const posted = await postOnce({ client, store, calls }, { ...where, text, blocks });
+      const chargeLookUp = allowance.must;
+      const posted = await postOnce(
+        { client, store, calls },
+        { ...where, text, blocks, charge, chargeLookUp },
+      );
       ts = posted.ts;
       drawnNow = !posted.adopted;
     }
     if (!drawnNow) {
-      // Edited in place (or, found after a crash, brought up to date).
+      // Edited in place, or, found after a crash, brought up to date (that must go).
       const target = ts;
-      await calls.call('chat.update', channel, 'thread', () =>
-        client.chat.update({ channel, ts: target, text, ...(blocks ? { blocks } : {}) }),
+      await calls.call(
+        'chat.update',
+        channel,
+        'thread',
+        () => client.chat.update({ channel, ts: target, text, ...(blocks ? { blocks } : {}) }),
+        { before: drawn === undefined ? allowance.must : charge },
       );
     }
     const record = { ts, details: count, drawnAt: now() };
@@ -74,4 +90,17 @@ export async function drawStepThreads(
     await store.bindStep(jobId, step.id, record);
   }
   return true;
+}
+
+/**
+ * A running step's reply is intermediate: posting it early costs its final edit later, and each edit one
+ * more. It goes only while it leaves what the final state needs plus one status update per step still to
+ * start (users watch the status message first). Undefined when withheld: the step's end posts it.
+ */
+function threadCharge(
+  snapshot: ProgressSnapshot,
+  binding: SlackStatusBinding,
+  allowance: CallAllowance,
+): (() => Promise<void>) | undefined {
+  return allowance.intermediate(stillToDraw(snapshot, binding) + stepsToStart(snapshot));
 }

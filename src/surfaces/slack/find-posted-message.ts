@@ -1,5 +1,5 @@
 import type { webApi } from '@slack/bolt';
-import type { SlackCalls } from './slack-calls.js';
+import type { CallHooks, SlackCalls } from './slack-calls.js';
 
 /** Message metadata every post of the status surface carries: which rollback, and which part of it. */
 export const STATUS_EVENT_TYPE = 'rollback_status';
@@ -37,15 +37,25 @@ export async function findPostedMessage(
   where: { channel: string; threadTs?: string },
   jobId: string,
   part: PostedPart,
+  hooks: CallHooks = {},
 ): Promise<string | undefined> {
   const { channel, threadTs } = where;
   const listed =
     threadTs === undefined
-      ? await calls.call('conversations.history', channel, 'status', () =>
-          client.conversations.history({ channel, limit: 100, include_all_metadata: true }),
+      ? await calls.call(
+          'conversations.history',
+          channel,
+          'status',
+          () => client.conversations.history({ channel, limit: 100, include_all_metadata: true }),
+          hooks,
         )
-      : await calls.call('conversations.replies', channel, 'status', () =>
-          client.conversations.replies({ channel, ts: threadTs, limit: 200, include_all_metadata: true }),
+      : await calls.call(
+          'conversations.replies',
+          channel,
+          'status',
+          () =>
+            client.conversations.replies({ channel, ts: threadTs, limit: 200, include_all_metadata: true }),
+          hooks,
         );
   const messages = (listed.messages ?? []) as ListedMessage[];
   return messages.find((m) => matches(m, jobId, part))?.ts;

@@ -19,6 +19,10 @@ export interface PostOnceRequest {
   priority: CallPriority;
   text: string;
   blocks?: unknown;
+  /** Counts the post against the rollback's call allowance before it goes. */
+  charge?: () => Promise<void>;
+  /** Counts the look-up for a post left by a crash (it must go, whatever the post's own charge). */
+  chargeLookUp?: () => Promise<void>;
 }
 
 /** Where the part is in Slack; `adopted` when it was found there (posted before a crash, never recorded). */
@@ -37,15 +41,15 @@ export function intentOf(part: PostedPart): PostIntent {
  * Posts one part of a rollback's drawing (the status message, a step's thread reply, the checklists) at most
  * once: when a post intent was left behind (a crash between Slack's answer and the record), the part is first
  * looked for in Slack by its metadata and adopted; otherwise it is posted with that metadata, the intent
- * recorded right before the call goes. The caller records the returned ts (which clears the intent).
+ * recorded right before the call goes (and forgotten when Slack refuses the post with 429). The caller records the returned ts (which clears the intent).
  */
 export async function postOnce(drawing: PostOnceDrawing, request: PostOnceRequest): Promise<PostedOnce> {
   const { client, store, calls } = drawing;
-  const { jobId, part, channel, threadTs, priority, text, blocks } = request;
+  const { jobId, part, channel, threadTs, priority, text, blocks, charge, chargeLookUp } = request;
   const intent = intentOf(part);
   const where = threadTs === undefined ? { channel } : { channel, threadTs };
   const found = (await store.intended(jobId, intent))
-    ? await findPostedMessage(client, calls, where, jobId, part)
+    ? await findPostedMessage(client, calls, where, jobId, part, chargeLookUp ? { before: chargeLookUp } : {})
     : undefined;
   if (found !== undefined) return { channel, ts: found, adopted: true };
   const posted = await calls.call(
@@ -60,7 +64,14 @@ export async function postOnce(drawing: PostOnceDrawing, request: PostOnceReques
         ...(blocks === undefined ? {} : { blocks: blocks as never }),
         metadata: postMetadata(jobId, part),
       }),
-    () => store.intend(jobId, intent),
+    {
+      before: async () => {
+        await charge?.();
+        await store.intend(jobId, intent);
+      },
+      // Refused with 429: Slack took nothing, so the next attempt posts without looking first.
+      refused: () => store.withdraw(jobId, intent),
+    },
   );
   return { channel: String(posted.channel ?? channel), ts: String(posted.ts), adopted: false };
 }

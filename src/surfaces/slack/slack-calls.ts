@@ -3,6 +3,16 @@ import { RetryLaterError } from '../../errors/retry-later-error.js';
 import type { CallPriority, RedisSlackRateLimiter } from '../../stores/redis-slack-rate-limiter.js';
 import { slackFailure } from './call-slack.js';
 
+export interface CallHooks {
+  /**
+   * Runs once the call may go, right before it is sent: counts it against the rollback's call allowance,
+   * records a post intent. A call the rate limiter defers first never reaches it.
+   */
+  before?: () => Promise<void>;
+  /** Runs when Slack refused the call with 429: it took nothing (a post intent can be forgotten). */
+  refused?: () => Promise<void>;
+}
+
 /** A wait this short is slept through inside the render; a longer one hands the render back to the queue. */
 const SLEEP_THROUGH_MS = 300;
 
@@ -15,21 +25,21 @@ const SLEEP_THROUGH_MS = 300;
 export class SlackCalls {
   constructor(private readonly limiter: RedisSlackRateLimiter | undefined) {}
 
-  /** `before` runs once the call may go, right before it (a post intent is recorded there). */
   async call<T>(
     method: string,
     channel: string,
     priority: CallPriority,
     fn: () => Promise<T>,
-    before?: () => Promise<void>,
+    hooks: CallHooks = {},
   ): Promise<T> {
     await this.waitForToken(method, channel, priority);
-    await before?.();
+    await hooks.before?.();
     try {
       return await fn();
     } catch (error) {
       const retryAfterSeconds = rateLimitedFor(error);
       if (retryAfterSeconds === undefined) throw slackFailure(error);
+      await hooks.refused?.();
       const retryAfterMs = retryAfterSeconds * 1_000;
       await this.limiter?.pause(method, channel, retryAfterMs);
       throw new RetryLaterError('render_deferred', `Slack rate-limited ${method}`, retryAfterMs, {

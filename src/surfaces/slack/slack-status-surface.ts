@@ -16,6 +16,8 @@ import { drawChecklists } from './draw-checklists.js';
 import { drawStepThreads } from './draw-step-threads.js';
 import { postOnce } from './post-once.js';
 import { SlackCalls } from './slack-calls.js';
+import { CallAllowance, callBudget } from './call-allowance.js';
+import { progressStage, stepsToStart, stillToDraw } from './still-to-draw.js';
 import { Deferrals } from './deferrals.js';
 
 /** Rounds one render draws at most before it leaves newer versions to their own render jobs. */
@@ -40,19 +42,24 @@ export interface SlackStatusSurfaceOptions {
    * have its status message and thread in Slack already: they are looked up before anything is posted.
    */
   dataLoss?: { lostAt(): Promise<Date | undefined> };
-  /** Intermediate changes of one message are drawn at most this often (ms); final states at once. Default 1000. */
+  /**
+   * Intermediate changes of one message are drawn at most this often (ms), while the rollback's call allowance
+   * lasts; final states at once. Default 1000.
+   */
   updateIntervalMs?: number;
   now?: () => number;
 }
 
 /**
- * Draws the latest snapshot of a rollback in Slack within a budget of Web API calls: the status message is
- * posted once (in the channel the rollback was requested in, else the service's) and updated in place with
- * the newest snapshot, intermediate changes at most once per interval and the final state at once; each
- * step with details gets one thread reply, edited as it adds more; the checklists are posted once at the
- * end, and then the files the rollback attaches (evidence, the post-mortem draft), each uploaded once. Every post carries metadata naming the rollback, and a post left unrecorded by a crash is found in
- * Slack instead of posted again. What was drawn is remembered in the store, so running it again changes
- * nothing.
+ * Draws the latest snapshot of a rollback in Slack within a budget of Web API calls ({@link callBudget}: 10
+ * for 5 steps, however slow the rollback): the status message is posted once (in the channel the rollback
+ * was requested in, else the service's) and updated in place with the newest snapshot, the final state at
+ * once and intermediate changes at most once per interval while the allowance lasts; each step with details
+ * gets one thread reply, posted when it ends (a long step's earlier, and edited, if the allowance has room);
+ * the checklists are posted once at the end, and then the files the rollback attaches (evidence, the
+ * post-mortem draft), each uploaded once. Every post carries metadata naming the rollback, and a post left
+ * unrecorded by a crash is found in Slack instead of posted again. What was drawn, and the calls spent, are
+ * remembered in the store, so running it again changes nothing.
  */
 export class SlackStatusSurface implements SnapshotSurface {
   readonly name = 'slack';
@@ -87,13 +94,15 @@ export class SlackStatusSurface implements SnapshotSurface {
     if (!snapshot) return false;
     const { client, store } = this.options;
     const later = new Deferrals();
-    const binding = await this.drawStatus(snapshot, later);
+    const allowance = new CallAllowance(store, jobId, callBudget(snapshot.steps.length));
+    const binding = await this.drawStatus(snapshot, later, allowance);
     let complete = true;
     await later.run(async () => {
       complete = await drawStepThreads(snapshot, binding, {
         client: this.options.client,
         store: this.options.store,
         calls: this.calls,
+        allowance,
         intervalMs: this.interval,
         now: this.now,
         later,
@@ -108,7 +117,9 @@ export class SlackStatusSurface implements SnapshotSurface {
     if (!complete) return true;
     // The checklists close the thread: they wait until every step's reply is drawn.
     if (!later.any())
-      await later.run(() => drawChecklists(snapshot, binding, { client, store, calls: this.calls }));
+      await later.run(() =>
+        drawChecklists(snapshot, binding, { client, store, calls: this.calls, allowance }),
+      );
     // Files last: a slow upload never holds back the status, the steps or the checklists.
     const source = this.options.attachments;
     const closed = binding.checklistsPosted || snapshot.checklists.length === 0;
@@ -121,7 +132,11 @@ export class SlackStatusSurface implements SnapshotSurface {
   }
 
   /** Posts the status message the first time (or finds it), then updates it in place when due. */
-  private async drawStatus(snapshot: ProgressSnapshot, later: Deferrals): Promise<SlackStatusBinding> {
+  private async drawStatus(
+    snapshot: ProgressSnapshot,
+    later: Deferrals,
+    allowance: CallAllowance,
+  ): Promise<SlackStatusBinding> {
     const { client, store } = this.options;
     const { jobId } = snapshot;
     const reportUrl = this.options.reportUrl?.(jobId);
@@ -129,7 +144,9 @@ export class SlackStatusSurface implements SnapshotSurface {
     const blocks = message.blocks as never;
     const statusKey = messageKey(message.text, message.blocks);
     const final = isFinished(snapshot);
+    const stage = progressStage(snapshot);
     let binding = await store.get(jobId);
+    allowance.seen(binding?.callsSpent);
     if (!binding) {
       await this.recallForgotten(snapshot);
       const channel = await this.channelFor(jobId, snapshot.service);
@@ -142,6 +159,8 @@ export class SlackStatusSurface implements SnapshotSurface {
           priority: final ? 'final' : 'status',
           text: message.text,
           blocks: message.blocks,
+          charge: allowance.must,
+          chargeLookUp: allowance.must,
         },
       );
       if (!posted.adopted) {
@@ -151,6 +170,7 @@ export class SlackStatusSurface implements SnapshotSurface {
           renderedVersion: snapshot.version,
           drawnAt: this.now(),
           statusKey,
+          drawnStage: stage,
         };
         await store.bind(jobId, bound);
         return { ...bound, steps: {}, checklistsPosted: false };
@@ -166,6 +186,9 @@ export class SlackStatusSurface implements SnapshotSurface {
       await store.update(jobId, { renderedVersion: snapshot.version });
       return binding;
     }
+    const charge = statusCharge(snapshot, binding, allowance);
+    // Withheld: the allowance is kept for what the final state needs, and the final state draws it.
+    if (charge === undefined) return binding;
     const since = this.now() - binding.drawnAt;
     if (!final && since < this.interval) {
       later.add(this.interval - since);
@@ -173,10 +196,15 @@ export class SlackStatusSurface implements SnapshotSurface {
     }
     const { channel, ts } = binding;
     await later.run(async () => {
-      await this.calls.call('chat.update', channel, final ? 'final' : 'status', () =>
-        client.chat.update({ channel, ts, text: message.text, blocks }),
+      await this.calls.call(
+        'chat.update',
+        channel,
+        final ? 'final' : 'status',
+        () => client.chat.update({ channel, ts, text: message.text, blocks }),
+        { before: charge },
       );
-      await store.update(jobId, { renderedVersion: snapshot.version, drawnAt: this.now(), statusKey });
+      const drawn = { renderedVersion: snapshot.version, drawnAt: this.now(), statusKey, drawnStage: stage };
+      await store.update(jobId, drawn);
     });
     return binding;
   }
@@ -206,6 +234,24 @@ export class SlackStatusSurface implements SnapshotSurface {
       throw new PermanentError('unknown_service', `service ${serviceName} is no longer in the catalog`);
     return service.channel;
   }
+}
+
+/**
+ * How an update of the status message is counted: the final state must go; while the rollback waits for
+ * approval, updates answer people's clicks and are counted apart; an intermediate update goes while it
+ * leaves the calls the final state still needs, and one that shows no step started since the message was
+ * drawn (a step's line changed, or it ended) also leaves one for each step still to start: updates go to
+ * showing the next step running first. Undefined when the update is withheld.
+ */
+function statusCharge(
+  snapshot: ProgressSnapshot,
+  binding: SlackStatusBinding,
+  allowance: CallAllowance,
+): (() => Promise<void>) | undefined {
+  if (isFinished(snapshot)) return allowance.must;
+  if (snapshot.state === 'awaiting_approval') return allowance.apart;
+  const moved = progressStage(snapshot) > (binding.drawnStage ?? -1);
+  return allowance.intermediate(stillToDraw(snapshot, binding) + (moved ? 0 : stepsToStart(snapshot)));
 }
 
 /** A digest of what a message shows. */

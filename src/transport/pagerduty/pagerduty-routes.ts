@@ -3,13 +3,11 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Logger } from '../../observability/logger.js';
 import type { RawAnswer, RawJsonRoute } from '../http/raw-json-route.js';
 import type { InboundEvent } from '../../queue/inbound-event-queue.js';
-import { parsePagerDutyWebhook, type PagerDutyEvent } from './parse-pagerduty-webhook.js';
+import { parseJsonBody, readPagerDutyWebhook, type PagerDutyEvent } from './parse-pagerduty-webhook.js';
 import { parseRollbackAction } from './parse-rollback-action.js';
 import { verifyActionToken } from './verify-action-token.js';
 import { verifyPagerDutySignature } from './verify-pagerduty-signature.js';
-
-/** The event types the bot acts on; every other well-signed event is acknowledged and dropped. */
-const HANDLED = new Set(['incident.triggered', 'incident.resolved']);
+import { HANDLED_EVENT_TYPES, peekHandledEventId } from './peek-handled-event.js';
 
 export interface PagerDutyRoutesOptions {
   /** PAGERDUTY_WEBHOOK_SECRETS; empty: every webhook is refused (401). */
@@ -88,15 +86,19 @@ export function pagerDutyWebhookRoute(options: PagerDutyRoutesOptions): RawJsonR
         return { status: 401, body: { error: check.reason } };
       }
       const webhookId = header(headers['x-webhook-id']);
-      const parsed = parsePagerDutyWebhook(body, { webhookId });
-      if (!parsed.ok) {
-        log.warn({ reason: parsed.reason, webhookId }, 'ignored a PagerDuty webhook it cannot read');
-        return { status: 202, body: { status: 'ignored', reason: parsed.reason } };
+      const read = readWebhook(body, webhookId);
+      if ('ignored' in read) {
+        if (read.unreadable)
+          log.warn({ reason: read.ignored, webhookId }, 'ignored a PagerDuty webhook it cannot read');
+        else
+          log.info(
+            { reason: read.ignored, webhookId },
+            'ignored a PagerDuty webhook the bot does not act on',
+          );
+        return { status: 202, body: { status: 'ignored', reason: read.ignored } };
       }
-      if (!acts(parsed.event))
-        return { status: 202, body: { status: 'ignored', reason: ignoredWhy(parsed.event) } };
       // By event id: the same on every attempt and across subscriptions that cover the same service.
-      return acceptInbound(options, `event:${parsed.event.id}`, {
+      return acceptInbound(options, `event:${read.eventId}`, {
         source: 'pagerduty-event',
         body: body.toString('utf8'),
         ...(webhookId === undefined ? {} : { webhookId }),
@@ -104,6 +106,25 @@ export function pagerDutyWebhookRoute(options: PagerDutyRoutesOptions): RawJsonR
       });
     },
   };
+}
+
+/**
+ * What a verified webhook body asks for: the id of an event to act on, or why it is ignored. An event the
+ * bot acts on (the common case under a burst) is read in a few property checks; anything else is parsed
+ * with the schemas for its answer.
+ */
+function readWebhook(
+  body: Buffer,
+  webhookId: string | undefined,
+): { eventId: string } | { ignored: string; unreadable: boolean } {
+  const json = parseJsonBody(body);
+  if (!json.ok) return { ignored: json.reason, unreadable: true };
+  const handledId = peekHandledEventId(json.json);
+  if (handledId !== undefined) return { eventId: handledId };
+  const parsed = readPagerDutyWebhook(json.json, { webhookId });
+  if (!parsed.ok) return { ignored: parsed.reason, unreadable: true };
+  if (!acts(parsed.event)) return { ignored: ignoredWhy(parsed.event), unreadable: false };
+  return { eventId: parsed.event.id };
 }
 
 async function acceptInbound(
@@ -121,7 +142,7 @@ async function acceptInbound(
 }
 
 function acts(event: PagerDutyEvent): boolean {
-  return event.kind === 'incident' && HANDLED.has(event.eventType);
+  return event.kind === 'incident' && HANDLED_EVENT_TYPES.has(event.eventType);
 }
 
 function ignoredWhy(event: PagerDutyEvent): string {

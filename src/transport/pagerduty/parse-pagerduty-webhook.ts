@@ -60,6 +60,15 @@ export type PagerDutyEvent =
 export type ParsedPagerDutyWebhook =
   { ok: true; dedupeKey: string; event: PagerDutyEvent } | { ok: false; reason: string };
 
+/** A webhook body as JSON; malformed JSON is a reason, never an exception. */
+export function parseJsonBody(rawBody: Buffer): { ok: true; json: unknown } | { ok: false; reason: string } {
+  try {
+    return { ok: true, json: JSON.parse(rawBody.toString('utf8')) as unknown };
+  } catch {
+    return { ok: false, reason: 'body is not JSON' };
+  }
+}
+
 /**
  * Parses a verified V3 webhook body. Never throws: malformed JSON or an envelope without the V3 event
  * fields is `{ ok: false }` (log and acknowledge it), an event type the bot does not act on is
@@ -70,12 +79,15 @@ export function parsePagerDutyWebhook(
   rawBody: Buffer,
   headers: { webhookId?: string | undefined } = {},
 ): ParsedPagerDutyWebhook {
-  let json: unknown;
-  try {
-    json = JSON.parse(rawBody.toString('utf8'));
-  } catch {
-    return { ok: false, reason: 'body is not JSON' };
-  }
+  const body = parseJsonBody(rawBody);
+  return body.ok ? readPagerDutyWebhook(body.json, headers) : body;
+}
+
+/** `parsePagerDutyWebhook` of a body already parsed as JSON. */
+export function readPagerDutyWebhook(
+  json: unknown,
+  headers: { webhookId?: string | undefined } = {},
+): ParsedPagerDutyWebhook {
   const envelope = eventEnvelopeSchema.safeParse(json);
   if (!envelope.success) {
     const fields = envelope.error.issues.map((issue) => issue.path.join('.') || '(body)');

@@ -2,6 +2,10 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parsePagerDutyWebhook } from '../../../src/transport/pagerduty/parse-pagerduty-webhook.js';
+import {
+  HANDLED_EVENT_TYPES,
+  peekHandledEventId,
+} from '../../../src/transport/pagerduty/peek-handled-event.js';
 import { parseRollbackAction } from '../../../src/transport/pagerduty/parse-rollback-action.js';
 import { SERVICE_NAME_PATTERN } from '../../../src/commands/validate-arguments.js';
 import { hostileText } from '../../support/hostile-text.js';
@@ -11,7 +15,20 @@ const fixture = (name: string): Record<string, unknown> =>
     readFileSync(new URL(`../../fixtures/pagerduty/${name}.json`, import.meta.url), 'utf8'),
   ) as Record<string, unknown>;
 const TRIGGERED = fixture('incident-triggered');
+const RESOLVED = fixture('incident-resolved');
 const ACTION = fixture('rollback-action');
+const FIXTURES = Object.fromEntries(
+  [
+    'incident-acknowledged',
+    'incident-annotated',
+    'incident-priority-updated',
+    'incident-resolved',
+    'incident-responder-added',
+    'incident-status-update-published',
+    'incident-triggered',
+    'service-updated',
+  ].map((name) => [name, fixture(name)]),
+);
 
 /** Replaces the value at a random path of a JSON tree (walking only into objects and arrays). */
 function mutateAt(tree: unknown, steps: readonly number[], value: unknown): unknown {
@@ -90,6 +107,33 @@ describe('PagerDuty webhook bodies under fuzzing (fast-check)', () => {
         expect(typeof action.dryRun).toBe('boolean');
       }),
       { numRuns: 2_000 },
+    );
+  });
+
+  it("the route's fast path accepts only events the full parse reads as an incident the bot acts on, with the same id", () => {
+    for (const name of Object.keys(FIXTURES)) {
+      const body = FIXTURES[name] as Record<string, unknown>;
+      const parsed = parsePagerDutyWebhook(Buffer.from(JSON.stringify(body)));
+      const acted =
+        parsed.ok && parsed.event.kind === 'incident' && HANDLED_EVENT_TYPES.has(parsed.event.eventType);
+      // The recorded events the bot acts on take the fast path; the others are parsed fully.
+      expect([name, peekHandledEventId(body) !== undefined]).toEqual([name, acted]);
+    }
+    fc.assert(
+      fc.property(fc.oneof(anyBody(TRIGGERED), anyBody(RESOLVED)), (raw) => {
+        let json: unknown;
+        try {
+          json = JSON.parse(raw.toString('utf8'));
+        } catch {
+          return;
+        }
+        const id = peekHandledEventId(json);
+        if (id === undefined) return;
+        const parsed = parsePagerDutyWebhook(raw);
+        expect(parsed.ok && parsed.event.kind === 'incident' && parsed.event.id).toBe(id);
+        if (parsed.ok) expect(HANDLED_EVENT_TYPES.has(parsed.event.eventType)).toBe(true);
+      }),
+      { numRuns: 5_000 },
     );
   });
 });

@@ -1,0 +1,120 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { readFile } from 'node:fs/promises';
+import { INBOUND_EVENT_QUEUE } from '../../src/queue/inbound-event-queue.js';
+import { RedisKeys } from '../../src/stores/redis-keys.js';
+import { pagerDutySignature } from '../../test/support/fake-pagerduty/index.js';
+import { TEST_REDIS_URL } from '../../test/support/redis-test-prefix.js';
+import { benchEventBody, runSignedWebhookLoad, type WebhookLoadResult } from './signed-webhook-load.js';
+import { startBenchServer } from './start-bench-server.js';
+
+export interface BotRunOptions {
+  secrets: readonly string[];
+  connections: number;
+  durationSeconds: number;
+  /** The drain waits for the whole burst: the load measures the ingest alone. */
+  holdHandling: boolean;
+  redelivered: number;
+}
+
+export interface BotRunResult {
+  load: WebhookLoadResult;
+  /** CPU time of the bot process during the load, and of Redis (undefined when Redis is not local). */
+  botCpuMs: number;
+  redisCpuMs: number | undefined;
+  /** Bot CPU after the load: the backlog moved and handled, the redeliveries. */
+  afterCpuMs: number;
+  drainMs: number;
+  queued: number;
+  duplicates: number;
+}
+
+/** CPU time (user + system) a local process has used so far, in ms (Linux /proc). */
+export async function processCpuMs(pid: number): Promise<number> {
+  // Fields 14 and 15 of /proc/<pid>/stat (after the parenthesised name): utime, stime in clock ticks.
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+async function redisCpuMs(redis: Redis): Promise<number | undefined> {
+  const pid = /process_id:(\d+)/.exec(await redis.info('server'))?.[1];
+  return pid === undefined ? undefined : processCpuMs(Number(pid)).catch(() => undefined);
+}
+
+/** Delivers events 1..count again: each must be answered `duplicate`. Returns how many were. */
+async function redeliver(url: string, secrets: readonly string[], count: number): Promise<number> {
+  let duplicates = 0;
+  for (let n = 1; n <= count; n++) {
+    const body = benchEventBody(n);
+    const answer = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-pagerduty-signature': pagerDutySignature(body, secrets),
+      },
+      body,
+    });
+    if (((await answer.json()) as { status?: string }).status === 'duplicate') duplicates++;
+  }
+  return duplicates;
+}
+
+/**
+ * One run of the bot's real web role in its own process (bot-ingest-server.ts) under the signed load, then
+ * the checks: the inbound stream moved into the queue, the queue counted (every accepted event exactly one
+ * job), `redelivered` events delivered again.
+ */
+export async function runBotIngest(options: BotRunOptions): Promise<BotRunResult> {
+  const server = await startBenchServer(
+    './bot-ingest-server.ts',
+    [options.secrets[1] as string],
+    options.holdHandling ? { BENCH_HOLD_HANDLING: '1' } : {},
+  );
+  const url = `http://127.0.0.1:${server.port}/webhooks/pagerduty`;
+  const prefix = server.extra[0] ?? '';
+  const queue = new Queue(INBOUND_EVENT_QUEUE, {
+    connection: { url: TEST_REDIS_URL },
+    prefix: `${prefix}:bull`,
+  });
+  const redis = new Redis(TEST_REDIS_URL);
+  try {
+    const [botBefore, redisBefore] = [await server.cpuMs(), await redisCpuMs(redis)];
+    const load = await runSignedWebhookLoad({
+      url,
+      secrets: options.secrets,
+      connections: options.connections,
+      durationSeconds: options.durationSeconds,
+    });
+    const botCpuMs = (await server.cpuMs()) - botBefore;
+    const redisAfter = await redisCpuMs(redis);
+    const duplicates = await redeliver(url, options.secrets, options.redelivered);
+    const started = Date.now();
+    const stream = new RedisKeys(prefix).inboundStream();
+    while ((await redis.xlen(stream)) > 0 && Date.now() - started < 300_000)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    const drainMs = Date.now() - started;
+    const counts = await queue.getJobCounts(
+      'waiting',
+      'active',
+      'completed',
+      'failed',
+      'delayed',
+      'prioritized',
+    );
+    return {
+      load,
+      botCpuMs,
+      redisCpuMs:
+        redisBefore === undefined || redisAfter === undefined ? undefined : redisAfter - redisBefore,
+      afterCpuMs: (await server.cpuMs()) - botBefore - botCpuMs,
+      drainMs,
+      queued: Object.values(counts).reduce((a, b) => a + b, 0),
+      duplicates,
+    };
+  } finally {
+    await queue.close();
+    redis.disconnect();
+    await server.stop();
+  }
+}
