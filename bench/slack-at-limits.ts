@@ -12,15 +12,19 @@
  *
  *   npx tsx bench/slack-at-limits.ts [--latency 150] [--duration 5] [--runs 5] [--skip-rss | --rss-only]
  *     [--rollbacks-only]   (only the whole rollbacks against kubectl by hand: no ack load, no 20 rollbacks, no RSS)
+ *     [--kube-in-process]  (the fake cluster on the bench's own thread, sharing the bot's event loop, as the
+ *                           bench ran until 2026-12-04; by default it runs in a worker thread of its own)
  */
 import autocannon from 'autocannon';
 import { parseArgs } from 'node:util';
 import { runKubectl } from '../test/support/fake-kube/run-kubectl.js';
 import { startFakeKube } from '../test/support/fake-kube/index.js';
+import type { RecordedCall } from '../test/support/fake-slack/index.js';
 import { slashCommandRequest } from '../test/support/slack-request.js';
 import { SIGNING_SECRET, startTestBot, type TestBot } from '../test/support/test-bot.js';
 import { kaizenService } from '../test/support/kaizen-service.js';
 import { startBareSignatureServer } from './slack/bare-signature-server.js';
+import { startFakeKubeThread, type FakeKubeThread } from './slack/fake-kube-thread.js';
 import { measureRss } from './slack/measure-rss.js';
 import { twentyRollbacks } from './slack/twenty-rollbacks.js';
 
@@ -32,6 +36,7 @@ const { values } = parseArgs({
     'skip-rss': { type: 'boolean', default: false },
     'rss-only': { type: 'boolean', default: false },
     'rollbacks-only': { type: 'boolean', default: false },
+    'kube-in-process': { type: 'boolean', default: false },
   },
 });
 const latencyMs = Number(values.latency);
@@ -59,7 +64,20 @@ async function load(url: string, text: string, connections: number) {
   };
 }
 
-const kube = await startFakeKube({ readyDelayMs: 20 });
+/** The fake cluster, by default in a thread of its own (fake-kube-thread.ts says why). */
+async function startKube(): Promise<Omit<FakeKubeThread, 'url'>> {
+  if (!values['kube-in-process']) return startFakeKubeThread({ readyDelayMs: 20 });
+  const fake = await startFakeKube({ readyDelayMs: 20 });
+  return {
+    kubeconfigPath: fake.kubeconfigPath,
+    createDeployment: (spec) => fake.createDeployment(spec),
+    deploy: (...args) => fake.deploy(...args),
+    deployment: async (namespace, name) => fake.deployment(namespace, name),
+    close: () => fake.close(),
+  };
+}
+
+const kube = await startKube();
 await kube.createDeployment({ name: 'kaizen', container: 'kaizen', image: 'kaizen:v0.6.0' });
 await kube.deploy('default', 'kaizen', 'kaizen', 'kaizen:v0.7.0');
 await kube.deploy('default', 'kaizen', 'kaizen', 'kaizen:v0.8.0');
@@ -73,7 +91,7 @@ async function slackLimits(): Promise<void> {
     overrides: { slackRetries: 2 },
   });
   console.log(
-    `slack-at-limits: fake Slack latency ${latencyMs} ms, node ${process.version}, ${duration} s per load run`,
+    `slack-at-limits: fake Slack latency ${latencyMs} ms, node ${process.version}, ${duration} s per load run, fake cluster ${values['kube-in-process'] ? "on the bot's thread" : 'in its own thread'}`,
   );
 
   if (!values['rollbacks-only']) await acks(bot, floor.url);
@@ -109,24 +127,45 @@ async function acks(bot: TestBot, floorUrl: string): Promise<void> {
 
 /** 2 + 3. Whole rollbacks: calls per rollback, command -> final status drawn, vs kubectl by hand. */
 async function rollbacks(bot: TestBot): Promise<void> {
-  const image = () => kube.deployment('default', 'kaizen').spec?.template.spec?.containers[0]?.image;
+  const image = async () =>
+    (await kube.deployment('default', 'kaizen')).spec?.template.spec?.containers[0]?.image;
+  // When this rollback's own status message (the channel's newest) showed its final state: the moment the
+  // fake Slack acted on that call, taken as it happens (no polling between it and the clock).
+  let drawnAt: number | undefined;
+  let newest = (): unknown => undefined;
+  const isFinal = (call: RecordedCall) => {
+    const { channel, text, ts, thread_ts: thread } = call.args;
+    if (channel !== 'C0DEPLOYS' || thread !== undefined || !/Rolled back kaizen/.test(String(text)))
+      return false;
+    return call.method === 'chat.postMessage' || (call.method === 'chat.update' && ts === newest());
+  };
+  bot.slack.onActed((call) => {
+    if (drawnAt === undefined && isFinal(call)) drawnAt = performance.now();
+  });
   const botTimes: number[] = [];
   const callCounts: number[] = [];
   const otherCounts: string[] = [];
   const kubectlTimes: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const target = image() === 'kaizen:v0.7.0' ? 'v0.8.0' : 'v0.7.0';
+    const target = (await image()) === 'kaizen:v0.7.0' ? 'v0.8.0' : 'v0.7.0';
     const before = bot.slack.calls.length;
     const posted = bot.slack.messages('C0DEPLOYS').length;
+    newest = () => {
+      const messages = bot.slack.messages('C0DEPLOYS');
+      return messages.length > posted ? messages.at(-1)?.ts : undefined;
+    };
+    drawnAt = undefined;
     const started = performance.now();
     await bot.slash(`kaizen ${target}`);
-    // This rollback's own status message (a new one), showing its final state.
+    await bot.slack.waitFor(() => drawnAt !== undefined, 60_000);
+    botTimes.push((drawnAt ?? Number.NaN) - started);
+    // The thread, the checklists and the post-mortem draft finish drawing (one post a second per channel).
+    const status = () => bot.slack.messages('C0DEPLOYS').at(-1);
     await bot.slack.waitFor(() => {
-      const messages = bot.slack.messages('C0DEPLOYS');
-      return messages.length > posted && /Rolled back kaizen/.test(messages.at(-1)?.text ?? '');
+      const replies = status()?.replies ?? [];
+      return replies.some((r) => r.text.startsWith('Checklists:')) && replies.some((r) => r.files?.length);
     }, 60_000);
-    botTimes.push(performance.now() - started);
-    await new Promise((resolve) => setTimeout(resolve, 4_000)); // the thread and checklists finish drawing
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
     // The status surface's calls; file uploads (the post-mortem draft) and the post-mortem reminder apart.
     const calls = bot.slack.calls.slice(before).filter((c) => c.method !== 'response_url');
     const apart = (m: string) =>
@@ -136,12 +175,13 @@ async function rollbacks(bot: TestBot): Promise<void> {
       `${calls.filter((c) => c.method.startsWith('files.') || c.method === 'file_upload').length}+${calls.filter((c) => c.method === 'chat.scheduleMessage').length}`,
     );
 
-    const back = image() === 'kaizen:v0.7.0' ? 'kaizen:v0.8.0' : 'kaizen:v0.7.0';
+    const back = (await image()) === 'kaizen:v0.7.0' ? 'kaizen:v0.8.0' : 'kaizen:v0.7.0';
     const byHand = performance.now();
     await runKubectl(kube, ['set', 'image', 'deployment/kaizen', `kaizen=${back}`]);
     await runKubectl(kube, ['rollout', 'status', 'deployment/kaizen', '--timeout=60s']);
     kubectlTimes.push(performance.now() - byHand);
   }
+  bot.slack.onActed(undefined);
   console.log(
     `  Web API calls per 5-step rollback (status, updates, thread, checklists): ${callCounts.join(', ')} (target <= 10); besides, upload + reminder calls: ${otherCounts.join(', ')}`,
   );

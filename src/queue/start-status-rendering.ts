@@ -4,6 +4,7 @@ import type { SnapshotSurface } from '../rollback/ports/snapshot-surface.js';
 import { followPublishedSnapshots } from '../stores/follow-published-snapshots.js';
 import type { RedisKeys } from '../stores/redis-keys.js';
 import type { RedisProgressStore } from '../stores/redis-progress-store.js';
+import { isFinished, type ProgressSnapshot } from '../rollback/progress-snapshot.js';
 import { RenderQueue } from './render-queue.js';
 import { RequestedVersions } from './requested-versions.js';
 import type { RedisClient } from '../stores/redis-client.js';
@@ -28,14 +29,26 @@ export interface StatusRendering {
  * Draws every published snapshot on the surfaces. Each version gets a render job: snapshots published in
  * this process are queued directly, without making the publisher (the worker's step loop) wait, and
  * those published by worker processes (ROLE=worker) arrive through Redis pub/sub; the render job id
- * dedupes the two. A render worker draws them, retrying with backoff.
+ * dedupes the two. A render worker draws them, retrying with backoff. A final state is also drawn at
+ * once, without the queue's round trip; its render job then finds it drawn, or draws what failed.
  */
 export async function startStatusRendering(options: StatusRenderingOptions): Promise<StatusRendering> {
   const { connection, keys, progress, log } = options;
   const renderQueue = new RenderQueue(connection, keys.prefix, log);
   const requested = new RequestedVersions();
+  const drawing = new Set<Promise<void>>();
+  const drawFinalNow = (snapshot: ProgressSnapshot) => {
+    if (!isFinished(snapshot)) return;
+    for (const surface of options.surfaces) {
+      // Failures (a render already drawing, Slack's limits, Slack down) are the render job's to retry.
+      const draw = surface.sync(snapshot.jobId).catch(() => undefined);
+      drawing.add(draw);
+      void draw.finally(() => drawing.delete(draw));
+    }
+  };
   progress.onPublished((snapshot) => {
     requested.note(snapshot.jobId, snapshot.version);
+    drawFinalNow(snapshot);
     void renderQueue.request(snapshot.jobId, snapshot.version).catch((error: unknown) => {
       // Left to the pub/sub path (or the next version) to request.
       requested.forget(snapshot.jobId, snapshot.version);
@@ -50,6 +63,7 @@ export async function startStatusRendering(options: StatusRenderingOptions): Pro
     // This process's own snapshots were requested as they were published: only newer ones need a job.
     onSnapshot: async (snapshot) => {
       if (!requested.note(snapshot.jobId, snapshot.version)) return;
+      drawFinalNow(snapshot);
       await renderQueue.request(snapshot.jobId, snapshot.version);
     },
   });
@@ -62,6 +76,7 @@ export async function startStatusRendering(options: StatusRenderingOptions): Pro
   return {
     async close() {
       await unfollow();
+      await Promise.all(drawing);
       await worker.close();
       await renderQueue.close();
     },

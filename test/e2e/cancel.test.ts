@@ -6,23 +6,15 @@ import { RedisServiceLocks } from '../../src/stores/redis-service-locks.js';
 import { startFakeKube, type FakeKube } from '../support/fake-kube/index.js';
 import { blocksText, jobIdOf, RollbackObserver, stepStates } from '../support/rollback-observer.js';
 import { startTestBot, type TestBot } from '../support/test-bot.js';
+import { kaizenServiceIn } from '../support/kaizen-service.js';
 
 const CHANNEL = 'C0DEPLOYS';
 const SERVICES = {
-  kaizen: {
-    name: 'kaizen',
-    channel: CHANNEL,
-    strategy: 'kubernetes',
-    kubernetes: {
-      namespace: 'default',
-      deployment: 'kaizen',
-      container: 'kaizen',
-      image: 'kaizen',
-      rolloutTimeout: '20s',
-    },
+  kaizen: kaizenServiceIn(CHANNEL, {
+    kubernetes: { rolloutTimeout: '20s' },
     // Bob cancels Alice's rollbacks here: without this section only she could (the safe default).
     permissions: { request: { users: ['U0ALICE', 'U0BOB'] }, channels: [CHANNEL] },
-  },
+  }),
 };
 
 function imageOf(kube: FakeKube): string | undefined {

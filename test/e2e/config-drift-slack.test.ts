@@ -4,6 +4,7 @@ import { startFakeKube, type FakeKube } from '../support/fake-kube/index.js';
 import type { FakeMessage } from '../support/fake-slack/types.js';
 import { TEST_REDIS_URL } from '../support/redis-test-prefix.js';
 import { startTestBot, type TestBot } from '../support/test-bot.js';
+import { kaizenServiceIn } from '../support/kaizen-service.js';
 
 const CHANNEL = 'C0DEPLOYS';
 const SECRET_VALUE = 'hunter2-db-password';
@@ -76,20 +77,7 @@ describe('config drift, through Slack: the plan warns about ConfigMaps and Secre
     await kube.deploy('default', 'kaizen', 'kaizen', 'kaizen:v0.7.0');
     bot = await startTestBot({
       kubeconfigPath: kube.kubeconfigPath,
-      services: {
-        kaizen: {
-          name: 'kaizen',
-          channel: CHANNEL,
-          strategy: 'kubernetes',
-          kubernetes: {
-            namespace: 'default',
-            deployment: 'kaizen',
-            container: 'kaizen',
-            image: 'kaizen',
-            rolloutTimeout: '20s',
-          },
-        },
-      },
+      services: { kaizen: kaizenServiceIn(CHANNEL, { kubernetes: { rolloutTimeout: '20s' } }) },
     });
     redis = new Redis(TEST_REDIS_URL);
   });

@@ -4,6 +4,7 @@ import { startFakeKube, type FakeKube } from '../support/fake-kube/index.js';
 import type { FakeMessage } from '../support/fake-slack/types.js';
 import { blockActionsRequest, postToBot } from '../support/slack-request.js';
 import { SIGNING_SECRET, startTestBot, type TestBot } from '../support/test-bot.js';
+import { kaizenServiceIn } from '../support/kaizen-service.js';
 
 const CHANNEL = 'C0DEPLOYS';
 const API_TOKEN = 'remedies-api-token';
@@ -35,19 +36,10 @@ describe('the diagnosis of a failed rollout offers the runbook next moves as but
       kubeconfigPath: kube.kubeconfigPath,
       config: { apiToken: API_TOKEN },
       services: {
-        kaizen: {
-          name: 'kaizen',
-          channel: CHANNEL,
-          strategy: 'kubernetes',
-          kubernetes: {
-            namespace: 'default',
-            deployment: 'kaizen',
-            container: 'kaizen',
-            image: 'kaizen',
-            rolloutTimeout: '3s',
-          },
+        kaizen: kaizenServiceIn(CHANNEL, {
+          kubernetes: { rolloutTimeout: '3s' },
           permissions: { request: { users: ['U0ALICE'] } },
-        },
+        }),
       },
     });
   });

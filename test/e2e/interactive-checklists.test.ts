@@ -6,6 +6,7 @@ import { startFakeKube, type FakeKube } from '../support/fake-kube/index.js';
 import type { FakeMessage } from '../support/fake-slack/types.js';
 import { blockActionsRequest, postToBot } from '../support/slack-request.js';
 import { SIGNING_SECRET, startTestBot, type TestBot } from '../support/test-bot.js';
+import { kaizenServiceIn } from '../support/kaizen-service.js';
 
 const CHANNEL = 'C0DEPLOYS';
 
@@ -60,16 +61,12 @@ describe('interactive checklists: Slack checkboxes, the bot ticking what it veri
     bot = await startTestBot({
       kubeconfigPath: kube.kubeconfigPath,
       services: {
-        kaizen: {
-          name: 'kaizen',
-          channel: CHANNEL,
-          strategy: 'kubernetes',
-          kubernetes: { namespace: 'default', deployment: 'kaizen', container: 'kaizen', image: 'kaizen' },
+        kaizen: kaizenServiceIn(CHANNEL, {
           verify: {
             healthUrl: `http://127.0.0.1:${(health.address() as AddressInfo).port}/health`,
             logErrorPattern: 'FATAL',
           },
-        },
+        }),
       },
     });
   });

@@ -12,6 +12,7 @@ import {
 } from '../support/fake-pagerduty/index.js';
 import { blockActionsRequest, postToBot } from '../support/slack-request.js';
 import { SIGNING_SECRET, startTestBot, type TestBot } from '../support/test-bot.js';
+import { kaizenServiceIn } from '../support/kaizen-service.js';
 
 const ACTION_TOKEN = 'pd-action-token-0123456789';
 const CHANNEL = 'C0KAIZEN';
@@ -49,14 +50,11 @@ describe('PagerDuty rollback action → rollback → post-mortem draft opens wit
         },
       },
       services: {
-        kaizen: {
-          name: 'kaizen',
-          channel: CHANNEL,
-          strategy: 'kubernetes',
-          kubernetes: { deployment: 'kaizen', container: 'kaizen', image: 'kaizen', rolloutTimeout: '20s' },
+        kaizen: kaizenServiceIn(CHANNEL, {
+          kubernetes: { rolloutTimeout: '20s' },
           approval: { required: 1, expiresAfter: '5m' },
           pagerduty: { serviceIds: [KAIZEN_INCIDENT.serviceId], escalationPolicyId: KAIZEN_POLICY.id },
-        },
+        }),
       },
     });
   });

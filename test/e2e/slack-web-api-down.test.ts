@@ -4,6 +4,7 @@ import type { FakeMessage, Outage } from '../support/fake-slack/types.js';
 import { blockActionsRequest, postToBot } from '../support/slack-request.js';
 import { commandAnswer, SIGNING_SECRET, startTestBot, type TestBot } from '../support/test-bot.js';
 import { blocksText } from '../support/blocks-text.js';
+import { kaizenServiceIn } from '../support/kaizen-service.js';
 
 const CHANNEL = 'C0DEPLOYS';
 const ALICE = { userId: 'U0ALICE', userName: 'alice' };
@@ -26,14 +27,10 @@ describe('Slack Web API down while commands and approval clicks arrive', () => {
     bot = await startTestBot({
       kubeconfigPath: kube.kubeconfigPath,
       services: {
-        kaizen: {
-          name: 'kaizen',
-          channel: CHANNEL,
-          strategy: 'kubernetes',
-          kubernetes: { namespace: 'default', deployment: 'kaizen', container: 'kaizen', image: 'kaizen' },
+        kaizen: kaizenServiceIn(CHANNEL, {
           approval: { required: 1, expiresAfter: '5m' },
           permissions: { approve: { users: [BOB.userId] } },
-        },
+        }),
       },
     });
     await bot.slack.waitFor(() => bot.slack.callsTo('auth.test').length === 1);

@@ -9,18 +9,34 @@ export function kaizenService(
   extra: Record<string, unknown> = {},
 ): Record<string, unknown> {
   return {
-    name: 'kaizen',
+    ...kaizenServiceIn('C0INCIDENT', { kubernetes: { rolloutTimeout } }),
     environment: 'production',
-    channel: 'C0INCIDENT',
+    permissions: { channels: ['C0DEPLOYS', 'C0INCIDENT'] },
+    ...extra,
+  };
+}
+
+/**
+ * The same Deployment as {@link kaizenService}, requested in `channel` alone and with no `permissions:`
+ * section (anyone in that channel: the default), as most Slack end-to-end tests write it. `extra` adds
+ * top-level fields (approval, permissions, verify); its `kubernetes` fields are merged into the section.
+ */
+export function kaizenServiceIn(
+  channel: string,
+  extra: { kubernetes?: Record<string, unknown>; [field: string]: unknown } = {},
+): Record<string, unknown> {
+  const { kubernetes, ...fields } = extra;
+  return {
+    name: 'kaizen',
+    channel,
     strategy: 'kubernetes',
     kubernetes: {
       namespace: 'default',
       deployment: 'kaizen',
       container: 'kaizen',
       image: 'kaizen',
-      rolloutTimeout,
+      ...kubernetes,
     },
-    permissions: { channels: ['C0DEPLOYS', 'C0INCIDENT'] },
-    ...extra,
+    ...fields,
   };
 }

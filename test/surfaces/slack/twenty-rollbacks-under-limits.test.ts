@@ -10,6 +10,7 @@ import { RedisProgressStore } from '../../../src/stores/redis-progress-store.js'
 import { RedisRollbackIndex } from '../../../src/stores/redis-rollback-index.js';
 import { RedisSlackRateLimiter, SLACK_RATE_LIMITS } from '../../../src/stores/redis-slack-rate-limiter.js';
 import { RedisSlackStatusStore } from '../../../src/stores/redis-slack-status-store.js';
+import { callBudget } from '../../../src/surfaces/slack/call-allowance.js';
 import { SlackStatusSurface } from '../../../src/surfaces/slack/slack-status-surface.js';
 import { quietLogger, scaledLimits, startFakeSlack } from '../../support/fake-slack/index.js';
 import { kaizenService } from '../../support/kaizen-service.js';
@@ -89,6 +90,21 @@ describe('20 rollbacks at once in one channel, against a fake Slack that enforce
         const replies = (await messageOf(final.jobId))?.replies ?? [];
         expect(replies.at(-1)?.text).toMatch(/Verify by hand/);
         expect(replies[4]?.text).toMatch(/verify: pod 1\/2 ready[\s\S]*verify: pod 2\/2 ready/);
+      }
+      // Each within its call budget, as Slack saw the calls (a 429 counts) and as the bot counted them in Redis.
+      for (const final of finals) {
+        const message = await messageOf(final.jobId);
+        const ours = new Set([message?.ts, ...(message?.replies ?? []).map((r) => r.ts)]);
+        const jobOf = (args: Record<string, unknown>) =>
+          (args.metadata as { event_payload?: { job_id?: string } } | undefined)?.event_payload?.job_id;
+        const sent = slack.calls.filter(
+          (c) => jobOf(c.args) === final.jobId || (c.method === 'chat.update' && ours.has(String(c.args.ts))),
+        ).length;
+        const counted = (await store.get(final.jobId))?.callsSpent ?? 0;
+        // At least the posts: the status message (perhaps first drawn final), five replies, the checklists.
+        expect(sent).toBeGreaterThanOrEqual(SIMULATED_STEPS.length + 2);
+        expect(sent).toBeLessThanOrEqual(counted);
+        expect(counted).toBeLessThanOrEqual(callBudget(SIMULATED_STEPS.length));
       }
       // The bot keeps to the limits itself: Slack seldom has to refuse it.
       const chat = slack.calls.filter((c) => c.method.startsWith('chat.'));

@@ -23,6 +23,7 @@ import { monitorStep } from './monitor-step.js';
 import { precheckStep } from './precheck-step.js';
 import { clusterWhere } from './read-deployment-state.js';
 import { resolveKubernetesPlan } from './resolve-kubernetes-plan.js';
+import type { SeenSelector } from './read-deployment-state.js';
 import { rollbackStep } from './rollback-step.js';
 import { verifyStep } from './verify-step.js';
 import { strategySection } from '../strategy-section.js';
@@ -71,7 +72,17 @@ function sectionOf(service: ServiceConfig): KubernetesSection {
 export class KubernetesStrategy implements Strategy {
   readonly name = 'kubernetes';
 
+  /** Each Deployment's selector as last read (it cannot change): later reads list by it at once. */
+  private readonly selectors = new Map<string, SeenSelector>();
+
   constructor(private readonly options: KubernetesStrategyOptions) {}
+
+  private seen(where: { context?: string | undefined; namespace: string; deployment: string }): SeenSelector {
+    const key = JSON.stringify([where.context ?? '', where.namespace, where.deployment]);
+    let seen = this.selectors.get(key);
+    if (!seen) this.selectors.set(key, (seen = {}));
+    return seen;
+  }
 
   supports(service: ServiceConfig): boolean {
     return service.kubernetes !== undefined;
@@ -85,6 +96,7 @@ export class KubernetesStrategy implements Strategy {
       section,
       options.signal,
       digests ? (image) => digests.ranWith(service.name, image) : undefined,
+      this.seen(section),
     );
   }
 
@@ -123,6 +135,7 @@ export class KubernetesStrategy implements Strategy {
       ...(this.options.imageDigests ? { digests: this.options.imageDigests } : {}),
       ...this.configRecording(service),
       ...(options.signal ? { signal: options.signal } : {}),
+      seen: this.seen(section),
     });
   }
 
@@ -170,7 +183,7 @@ export class KubernetesStrategy implements Strategy {
         ? { digests: { digests: this.options.imageDigests, service: service.name } }
         : {}),
       ...this.configRecording(service),
-      seen: {},
+      seen: this.seen(parsed),
     };
     const hold = parsed.gitops
       ? [

@@ -3,7 +3,7 @@ import type { KubernetesCluster } from '../../ports/kubernetes-cluster.js';
 import type { VersionEntry } from '../../strategy.js';
 import type { RanDigest } from '../../ports/image-digests.js';
 import { imageTag } from './describe-image.js';
-import { readDeploymentState } from './read-deployment-state.js';
+import { readDeploymentState, type SeenSelector } from './read-deployment-state.js';
 import { containerImage, revisionHistory } from './replica-set-history.js';
 
 function day(value: Date | string | undefined): string {
@@ -44,8 +44,9 @@ export async function listKubernetesVersions(
   section: KubernetesSection,
   signal?: AbortSignal,
   ranWith?: (image: string) => Promise<RanDigest | undefined>,
+  seen?: SeenSelector,
 ): Promise<VersionEntry[]> {
-  const state = await readDeploymentState(cluster, section, signal);
+  const state = await readDeploymentState(cluster, section, signal, seen);
   const entries: Promise<VersionEntry>[] = revisionHistory(state.deployment, state.replicaSets).map(
     (entry) => {
       const own = containerImage(entry.replicaSet.spec?.template, section.container);

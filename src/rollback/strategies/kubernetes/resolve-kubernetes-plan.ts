@@ -13,7 +13,12 @@ import { checkDeploymentTraps, kubectlFlags } from './deployment-traps.js';
 import { prunedRevisionError } from './pruned-revision.js';
 import { describeVersion, imageTag } from './describe-image.js';
 import type { UndoTarget } from './kubernetes-target.js';
-import { clusterWhere, readDeploymentState, type DeploymentState } from './read-deployment-state.js';
+import {
+  clusterWhere,
+  readDeploymentState,
+  type DeploymentState,
+  type SeenSelector,
+} from './read-deployment-state.js';
 import { containerImage, revisionHistory } from './replica-set-history.js';
 import { POD_TEMPLATE_HASH_LABEL } from './equal-ignore-hash.js';
 import { resolveImageTarget } from './resolve-image-target.js';
@@ -48,6 +53,8 @@ export interface ResolveKubernetesOptions {
   digests?: ImageDigests;
   /** Where the ConfigMaps and Secrets each version ran with are recorded (absent: no config drift check). */
   configs?: ConfigRecording;
+  /** The Deployment's selector as last read, to list its ReplicaSets while it is read again. */
+  seen?: SeenSelector;
 }
 
 /**
@@ -61,7 +68,7 @@ export async function resolveKubernetesPlan(
   options: ResolveKubernetesOptions,
 ): Promise<ResolvedPlan> {
   const { signal } = options;
-  const state = await readDeploymentState(cluster, section, signal);
+  const state = await readDeploymentState(cluster, section, signal, options.seen);
   const name = section.deployment;
   const where = clusterWhere(cluster, section.namespace);
   const recording = options.digests ? { digests: options.digests, service: options.service } : undefined;
