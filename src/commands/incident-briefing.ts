@@ -35,6 +35,11 @@ export interface BriefingDeps {
   rollbacks: RollbackService;
   audit: AuditLog;
   index: RollbackIndex;
+  /**
+   * Lists a service's versions; default `rollbacks.versions`. The inbound handler shares one listing per
+   * service for a few seconds (`recentReads`), so a storm of incidents on one service reads it once.
+   */
+  versions?: (service: string) => ReturnType<RollbackService['versions']>;
   /** PagerDuty's REST API, for who is on call; absent: not shown. */
   tracker?: Pick<IncidentTracker, 'oncallsFor'> | undefined;
   log: Logger;
@@ -58,7 +63,7 @@ export async function briefIncident(
     ...(await lookUpResponders(deps, service, policy)),
   };
   try {
-    const listing = await deps.rollbacks.versions(service.name);
+    const listing = await (deps.versions ?? ((name) => deps.rollbacks.versions(name)))(service.name);
     const current = listing.entries.find((entry) => entry.current);
     if (current) briefing.current = entryLabel(current);
     const good = listing.lastKnownGood;

@@ -4,6 +4,7 @@ import type { webApi } from '@slack/bolt';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { InboundEventQueue, type InboundEvent } from '../queue/inbound-event-queue.js';
+import { recentReads } from '../commands/recent-reads.js';
 import { handleInline } from '../queue/inbound-inline-handling.js';
 import { InboundIntake } from '../queue/inbound-intake.js';
 import { InboundStreamDrain } from '../queue/inbound-stream-drain.js';
@@ -24,6 +25,9 @@ import type { RawJsonRoute } from '../transport/http/raw-json-route.js';
 import { slackUserLookup } from '../transport/slack/slack-user-lookup.js';
 import type { RollbackCore } from './build-rollback-core.js';
 import type { PagerDutySettings } from './pagerduty-settings.js';
+
+/** How long incident announcements on one service share its version listing. */
+const BRIEFING_VERSIONS_TTL_MS = 5_000;
 
 /** How long an event whose handling failed waits for its first retry (then BullMQ's exponential backoff). */
 const RETRY_DELAY_MS = 1_000;
@@ -83,7 +87,14 @@ export function startPagerDutyInbound(
         log.info({ channel, text: message.text }, 'no Slack configured: not posted');
   const onEvent = pagerDutyEventHandler({
     catalog: core.catalog,
-    briefing: { rollbacks: core.rollbacks, audit: core.audit, index: core.index, tracker: deps.tracker, log },
+    briefing: {
+      rollbacks: core.rollbacks,
+      versions: recentReads((service) => core.rollbacks.versions(service), BRIEFING_VERSIONS_TTL_MS),
+      audit: core.audit,
+      index: core.index,
+      tracker: deps.tracker,
+      log,
+    },
     incidentRollbacks: core.incidentRollbacks,
     progress: core.progress,
     post,

@@ -18,6 +18,9 @@ export const inboundEventSchema = z.object({
 });
 export type InboundEvent = z.output<typeof inboundEventSchema>;
 
+/** An inbound event as a route hands it over: the body may still be the bytes received (stored as they are). */
+export type IncomingEvent = Omit<InboundEvent, 'body'> & { body: string | Buffer };
+
 export interface InboundEventQueueOptions {
   /** Producer connection (fail fast: the HTTP handler answers 500 rather than hang). */
   connection: ConnectionOptions;

@@ -1,16 +1,16 @@
-import type { InboundEvent } from './inbound-event-queue.js';
+import type { IncomingEvent } from './inbound-event-queue.js';
 
 export interface IntakeDeps {
   /**
    * Claims each delivery's dedupe key and, where the claim is new, stores the delivery durably: one
    * atomic round trip for the batch. True where the delivery was taken now, false for a duplicate.
    */
-  appendMany(items: readonly { dedupeKey: string; event: InboundEvent }[]): Promise<boolean[]>;
+  appendMany(items: readonly { dedupeKey: string; event: IncomingEvent }[]): Promise<boolean[]>;
 }
 
 interface Pending {
   dedupeKey: string;
-  event: InboundEvent;
+  event: IncomingEvent;
   settle: (answer: 'accepted' | 'duplicate') => void;
   fail: (error: unknown) => void;
 }
@@ -57,7 +57,7 @@ export class InboundIntake {
     return this.#pending.length > 0 ? Date.now() : this.#pressedAt;
   }
 
-  accept(dedupeKey: string, event: InboundEvent): Promise<'accepted' | 'duplicate'> {
+  accept(dedupeKey: string, event: IncomingEvent): Promise<'accepted' | 'duplicate'> {
     const now = Date.now();
     if (now - this.#windowStart >= RATE_WINDOW_MS) {
       this.#windowStart = now;

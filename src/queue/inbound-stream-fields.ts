@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { InboundFields, InboundRecord } from '../stores/redis-inbound-stream.js';
-import { inboundEventSchema, type InboundEvent } from './inbound-event-queue.js';
+import { inboundEventSchema, type IncomingEvent } from './inbound-event-queue.js';
 
 /** One delivery as the drain reads it back from the stream. */
 const deliverySchema = z.object({ dedupeKey: z.string().min(1), event: inboundEventSchema });
@@ -20,7 +20,7 @@ const metaSchema = z.object({
  * dedupe key, the source, when it arrived and the webhook id when PagerDuty sent one. Two fields, so a
  * batch of deliveries costs few arguments to send and to store.
  */
-export function inboundRecord(dedupeKey: string, event: InboundEvent): InboundRecord {
+export function inboundRecord(dedupeKey: string, event: IncomingEvent): InboundRecord {
   const meta: z.input<typeof metaSchema> = { k: dedupeKey, s: event.source, t: event.receivedAt };
   if (event.webhookId !== undefined) meta.w = event.webhookId;
   return { meta: JSON.stringify(meta), body: event.body };

@@ -48,10 +48,13 @@ return removed
 /** A delivery's stream fields, by name (a few short names; values as stored). */
 export type InboundFields = Readonly<Record<string, string>>;
 
-/** What is appended for one delivery: a short text about it (`m`) and its body as received (`b`). */
+/**
+ * What is appended for one delivery: a short text about it (`m`) and its body as received (`b`; the bytes
+ * of a request are sent as they are, never decoded and encoded again). Read back as text.
+ */
 export interface InboundRecord {
   meta: string;
-  body: string;
+  body: string | Buffer;
 }
 
 /** One stream entry: its id and the fields appended (empty when the entry was deleted while pending). */
@@ -85,7 +88,7 @@ export class RedisInboundStream {
   async appendMany(items: readonly { dedupeKey: string; record: InboundRecord }[]): Promise<boolean[]> {
     if (items.length === 0) return [];
     const keys = [this.#stream];
-    const values = [String(this.ttlSeconds)];
+    const values: (string | Buffer)[] = [String(this.ttlSeconds)];
     for (const { dedupeKey, record } of items) {
       keys.push(this.#dedupeKey(dedupeKey));
       values.push(record.meta, record.body);

@@ -145,6 +145,20 @@ describe('the inbound stream: dedupe and append in one script, drained into Bull
     expect(job?.data).toEqual(delivery);
   });
 
+  it('stores a body handed over as the bytes received unchanged, and reads it back as the same text', async () => {
+    const body = '{"event":{"id":"EVT8","note":"Grüße, 日本, \\u0000 \\"q\\""}}';
+    await stream.appendMany([
+      {
+        dedupeKey: 'event:EVT8',
+        record: inboundRecord('event:EVT8', { ...event(8), body: Buffer.from(body) }),
+      },
+    ]);
+    drain((items) => queue.addMany(items));
+    await until(async () => (await stream.backlog()) === 0);
+    const [job] = await queue.queue.getJobs(['waiting', 'active', 'completed', 'failed', 'delayed']);
+    expect(job?.data).toEqual({ ...event(8), body, receivedAt: job?.data.receivedAt });
+  });
+
   it('still queues entries earlier versions appended (one JSON payload; one field per value), and drops what it cannot read', async () => {
     const streamKey = new RedisKeys(prefix).inboundStream();
     await redis.xadd(streamKey, '*', 'p', JSON.stringify({ dedupeKey: 'event:EVT7', event: event(7) }));

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Logger } from '../../observability/logger.js';
 import type { RawAnswer, RawJsonRoute } from '../http/raw-json-route.js';
-import type { InboundEvent } from '../../queue/inbound-event-queue.js';
+import type { IncomingEvent } from '../../queue/inbound-event-queue.js';
 import { parseJsonBody, readPagerDutyWebhook, type PagerDutyEvent } from './parse-pagerduty-webhook.js';
 import { parseRollbackAction } from './parse-rollback-action.js';
 import { verifyActionToken } from './verify-action-token.js';
@@ -18,7 +18,7 @@ export interface PagerDutyRoutesOptions {
    * Remembers the delivery and queues it, or says it was taken before (a redelivered webhook is
    * acknowledged without acting again). Throws when Redis does not take it.
    */
-  intake: { accept(dedupeKey: string, event: InboundEvent): Promise<'accepted' | 'duplicate'> };
+  intake: { accept(dedupeKey: string, event: IncomingEvent): Promise<'accepted' | 'duplicate'> };
   /** Whether a service named in an action exists (checked before answering, so the author sees a typo). */
   knowsService: (name: string) => boolean;
   log: Logger;
@@ -61,7 +61,7 @@ export function pagerDutyRoutes(options: PagerDutyRoutesOptions) {
       });
     });
 
-    async function accept(reply: FastifyReply, dedupeKey: string, event: InboundEvent) {
+    async function accept(reply: FastifyReply, dedupeKey: string, event: IncomingEvent) {
       const answer = await acceptInbound(options, dedupeKey, event);
       return reply.code(answer.status).send(answer.body);
     }
@@ -100,7 +100,7 @@ export function pagerDutyWebhookRoute(options: PagerDutyRoutesOptions): RawJsonR
       // By event id: the same on every attempt and across subscriptions that cover the same service.
       return acceptInbound(options, `event:${read.eventId}`, {
         source: 'pagerduty-event',
-        body: body.toString('utf8'),
+        body,
         ...(webhookId === undefined ? {} : { webhookId }),
         receivedAt: new Date().toISOString(),
       });
@@ -130,7 +130,7 @@ function readWebhook(
 async function acceptInbound(
   options: PagerDutyRoutesOptions,
   dedupeKey: string,
-  event: InboundEvent,
+  event: IncomingEvent,
 ): Promise<RawAnswer> {
   try {
     return { status: 202, body: { status: await options.intake.accept(dedupeKey, event) } };
