@@ -27,15 +27,16 @@ export function verifyStep(deps: KubernetesStepDeps): RollbackStep {
       const failures: string[] = [];
       const details: string[] = [];
       const parts: string[] = [];
-      const state = await readDeploymentState(cluster, target, ctx.signal, deps.seen);
+      // The Deployment's pods are listed by the selector this job saw while the Deployment is read.
+      const guess = deps.seen?.selector;
+      const [state, early] = await Promise.all([
+        readDeploymentState(cluster, target, ctx.signal, deps.seen),
+        guess === undefined ? undefined : cluster.listPods(target.namespace, guess, ctx.signal),
+      ]);
       if (!isAtTarget(target, state)) throw changedSince(deps, state);
       const hash = state.newReplicaSet?.metadata?.labels?.[POD_TEMPLATE_HASH_LABEL];
       const pods = hash
-        ? await cluster.listPods(
-            target.namespace,
-            `${state.selector},${POD_TEMPLATE_HASH_LABEL}=${hash}`,
-            ctx.signal,
-          )
+        ? await podsOf(deps, state, hash, early && state.selector === guess ? early : undefined, ctx.signal)
         : [];
       const ready = pods.filter(isPodReady);
       for (const pod of pods) await ctx.detail(describePod(pod));
@@ -95,6 +96,19 @@ export function verifyStep(deps: KubernetesStepDeps): RollbackStep {
       return { summary };
     },
   };
+}
+
+/** The pods of the new ReplicaSet: those listed by the Deployment's selector with its hash, else asked for. */
+async function podsOf(
+  deps: KubernetesStepDeps,
+  state: DeploymentState,
+  hash: string,
+  listed: V1Pod[] | undefined,
+  signal: AbortSignal,
+): Promise<V1Pod[]> {
+  if (listed) return listed.filter((pod) => pod.metadata?.labels?.[POD_TEMPLATE_HASH_LABEL] === hash);
+  const selector = `${state.selector},${POD_TEMPLATE_HASH_LABEL}=${hash}`;
+  return deps.cluster.listPods(deps.target.namespace, selector, signal);
 }
 
 /**
