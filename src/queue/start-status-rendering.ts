@@ -30,7 +30,8 @@ export interface StatusRendering {
  * this process are queued directly, without making the publisher (the worker's step loop) wait, and
  * those published by worker processes (ROLE=worker) arrive through Redis pub/sub; the render job id
  * dedupes the two. A render worker draws them, retrying with backoff. A final state is also drawn at
- * once, without the queue's round trip; its render job then finds it drawn, or draws what failed.
+ * once, without the queue's round trip and beside a render busy with the thread; its render job then
+ * finds it drawn, or draws what failed.
  */
 export async function startStatusRendering(options: StatusRenderingOptions): Promise<StatusRendering> {
   const { connection, keys, progress, log } = options;
@@ -41,7 +42,9 @@ export async function startStatusRendering(options: StatusRenderingOptions): Pro
     if (!isFinished(snapshot)) return;
     for (const surface of options.surfaces) {
       // Failures (a render already drawing, Slack's limits, Slack down) are the render job's to retry.
-      const draw = surface.sync(snapshot.jobId).catch(() => undefined);
+      const draw = (surface.drawFinal?.(snapshot.jobId) ?? surface.sync(snapshot.jobId)).catch(
+        () => undefined,
+      );
       drawing.add(draw);
       void draw.finally(() => drawing.delete(draw));
     }

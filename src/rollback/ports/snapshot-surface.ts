@@ -11,4 +11,9 @@ export interface SnapshotSurface {
    * PermanentError when retrying cannot help.
    */
   sync(jobId: string): Promise<void>;
+  /**
+   * Draws a final state at once, beside a render that may be busy with intermediate parts (optional;
+   * idempotent). The render still draws everything else, and retries what this could not draw.
+   */
+  drawFinal?(jobId: string): Promise<void>;
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { webApi } from '@slack/bolt';
 import { renderStatusMessage } from '../../render/slack/index.js';
 import { PermanentError, RetryableError } from '../../errors/rollback-error.js';
@@ -88,6 +89,38 @@ export class SlackStatusSurface implements SnapshotSurface {
     }
   }
 
+  /**
+   * Draws a final state on the status message at once, even while a render holds the lock to draw the
+   * thread (a reply on its way to Slack): a final state never waits behind an intermediate call. The status
+   * message has a lock of its own; the thread, the checklists and the files stay with the render.
+   */
+  async drawFinal(jobId: string): Promise<void> {
+    const snapshot = await this.options.progress.get(jobId);
+    // Not posted yet: the render posting it draws the final state next.
+    if (!snapshot || !isFinished(snapshot) || !(await this.options.store.get(jobId))) return;
+    const allowance = new CallAllowance(this.options.store, jobId, callBudget(snapshot.steps.length));
+    const later = new Deferrals();
+    await this.statusLocked(jobId, () => this.drawStatus(snapshot, later, allowance));
+    later.throwIfAny();
+  }
+
+  /** Runs `draw` holding the status message's own lock (held for one call at most: waited for). */
+  private async statusLocked<T>(jobId: string, draw: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + RENDER_LOCK_MS;
+    for (;;) {
+      const lock = await this.options.store.lock(`${jobId}#status`);
+      if (lock) {
+        try {
+          return await draw();
+        } finally {
+          await lock.release();
+        }
+      }
+      if (Date.now() > deadline) throw new RetryableError('render_busy', 'the status message is being drawn');
+      await sleep(20);
+    }
+  }
+
   /** Draws the latest snapshot; true when a newer snapshot arrived meanwhile and another round is due. */
   private async drawLatest(jobId: string): Promise<boolean> {
     const snapshot = await this.options.progress.get(jobId);
@@ -95,7 +128,7 @@ export class SlackStatusSurface implements SnapshotSurface {
     const { client, store } = this.options;
     const later = new Deferrals();
     const allowance = new CallAllowance(store, jobId, callBudget(snapshot.steps.length));
-    const binding = await this.drawStatus(snapshot, later, allowance);
+    const binding = await this.statusLocked(jobId, () => this.drawStatus(snapshot, later, allowance));
     let complete = true;
     await later.run(async () => {
       complete = await drawStepThreads(snapshot, binding, {
