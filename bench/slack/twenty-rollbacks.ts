@@ -1,108 +1,115 @@
-import { webApi } from '@slack/bolt';
-import { Redis } from 'ioredis';
-import { Catalog } from '../../src/config/catalog.js';
-import { serviceSchema } from '../../src/config/service-schema.js';
-import { silentLogger } from '../../src/observability/logger.js';
-import { startStatusRendering } from '../../src/queue/start-status-rendering.js';
-import { RedisKeys } from '../../src/stores/redis-keys.js';
-import { RedisProgressStore } from '../../src/stores/redis-progress-store.js';
-import { RedisRollbackIndex } from '../../src/stores/redis-rollback-index.js';
-import { RedisSlackRateLimiter, SLACK_RATE_LIMITS } from '../../src/stores/redis-slack-rate-limiter.js';
-import { RedisSlackStatusStore } from '../../src/stores/redis-slack-status-store.js';
-import { SlackStatusSurface } from '../../src/surfaces/slack/slack-status-surface.js';
-import { quietLogger, SLACK_LIMITS, startFakeSlack } from '../../test/support/fake-slack/index.js';
-import { kaizenService } from '../../test/support/kaizen-service.js';
-import { deletePrefix, TEST_REDIS_URL, testPrefix } from '../../test/support/redis-test-prefix.js';
-import { SIMULATED_STEPS, simulateRollback } from '../../test/support/simulated-rollback.js';
+import { SLACK_LIMITS } from '../../test/support/fake-slack/index.js';
+import { startTestBot } from '../../test/support/test-bot.js';
 
 export interface TwentyRollbacksResult {
+  /** From the first command to the last job's end (s). */
   rollbackSeconds: number;
+  succeeded: number;
   finalsShown: number;
-  /** After the last job ended, when the last status showed its final state (ms). */
-  lastFinalAfterMs: number;
-  /** Per status message: final shown minus its job's end (ms), sorted. */
+  /** Per status message: its final state shown minus its job's end (ms), sorted. */
   finalLagMs: number[];
   threadsComplete: number;
   calls: number;
   refused: number;
 }
 
+const CHANNEL = 'C0DEPLOYS';
+const SERVICES = Array.from({ length: 20 }, (_, i) => `svc${i + 1}`);
+
+/** The fake cluster the rollbacks run on (in-process or in its own thread). */
+export interface TwentyCluster {
+  kubeconfigPath: string;
+  createDeployment(spec: {
+    name: string;
+    container: string;
+    image: string;
+    replicas?: number;
+  }): Promise<unknown>;
+  deploy(namespace: string, name: string, container: string, image: string): Promise<void>;
+}
+
+function service(name: string): Record<string, unknown> {
+  return {
+    name,
+    channel: CHANNEL,
+    strategy: 'kubernetes',
+    kubernetes: {
+      namespace: 'default',
+      deployment: name,
+      container: name,
+      image: name,
+      rolloutTimeout: '60s',
+    },
+  };
+}
+
 /**
- * 20 rollbacks at once in one channel against a fake Slack that enforces Slack's own limits (1 post per
- * second per channel, chat.update 50 per minute) and answers in `latencyMs`: the real render queue, status
- * surface and limiter over Redis, the rollbacks' snapshots published as a worker does.
+ * 20 real Kubernetes rollbacks at once in one channel, through the whole bot (signed commands, queue,
+ * 10 jobs at a time, the fake cluster), against a fake Slack that answers in `latencyMs` and enforces
+ * Slack's own limits (1 post per second per channel, chat.update 50 per minute): how long after each job
+ * ended its status message showed the final state, as test/e2e/twenty-rollbacks-one-channel.test.ts runs
+ * it at 20× Slack's rates.
  */
 export async function twentyRollbacks(
+  kube: TwentyCluster,
   latencyMs: number,
   waitThreadsMs: number,
 ): Promise<TwentyRollbacksResult> {
-  const prefix = testPrefix('bench-twenty');
-  const redis = new Redis(TEST_REDIS_URL);
-  const keys = new RedisKeys(prefix);
-  const slack = await startFakeSlack({ latencyMs, limits: SLACK_LIMITS });
-  const progress = new RedisProgressStore(redis, keys);
-  const index = new RedisRollbackIndex(redis, keys);
-  const store = new RedisSlackStatusStore(redis, keys);
-  const client = new webApi.WebClient('xoxb-test', {
-    slackApiUrl: slack.url,
-    logger: quietLogger,
-    retryConfig: { retries: 0 },
-    rejectRateLimitedCalls: true,
-  });
-  const surface = new SlackStatusSurface({
-    client,
-    store,
-    progress,
-    index,
-    catalog: new Catalog([serviceSchema.parse(kaizenService())]),
-    limiter: new RedisSlackRateLimiter(redis, keys, SLACK_RATE_LIMITS),
-  });
-  const rendering = await startStatusRendering({
-    connection: { host: '127.0.0.1', port: 6379 },
-    subscriber: () => redis.duplicate(),
-    keys,
-    progress,
-    surfaces: [surface],
-    log: silentLogger(),
+  for (const name of SERVICES) {
+    await kube.createDeployment({ name, container: name, image: `${name}:v0.7.0`, replicas: 2 });
+    await kube.deploy('default', name, name, `${name}:v0.8.0`);
+  }
+  const bot = await startTestBot({
+    kubeconfigPath: kube.kubeconfigPath,
+    services: Object.fromEntries(SERVICES.map((name) => [name, service(name)])),
+    fakeSlack: { latencyMs, limits: SLACK_LIMITS },
+    config: { workerConcurrency: 10 },
   });
   try {
-    const started = Date.now();
-    const finals = await Promise.all(
-      Array.from({ length: 20 }, () => simulateRollback(progress, index, 'C0DEPLOYS')),
-    );
-    const rollbackSeconds = (Date.now() - started) / 1000;
+    // When each status message (never a thread reply) first showed "Rolled back", as the fake acted on it.
     const shownAt = new Map<string, number>();
-    const messageOf = async (jobId: string) => {
-      const ts = (await store.get(jobId))?.ts;
-      return slack.messages('C0DEPLOYS').find((m) => m.ts === ts);
-    };
-    const deadline = Date.now() + 120_000;
-    while (shownAt.size < finals.length && Date.now() < deadline) {
-      for (const f of finals) {
-        if (!shownAt.has(f.jobId) && /Rolled back/.test((await messageOf(f.jobId))?.text ?? ''))
-          shownAt.set(f.jobId, Date.now());
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
+    bot.slack.onActed((call) => {
+      const { channel, text, thread_ts: thread } = call.args;
+      const name = /^Rollback of (svc\d+) /.exec(String(text))?.[1];
+      const final = /Rolled back/.test(String(text));
+      if (channel === CHANNEL && thread === undefined && final && name && !shownAt.has(name))
+        shownAt.set(name, Date.now());
+    });
+    const before = bot.slack.calls.length;
+    const started = Date.now();
+    const acks = await Promise.all(
+      SERVICES.map((name) => bot.slash(`${name} v0.7.0`, { responseUrl: bot.slack.responseUrl(name) })),
+    );
+    const jobIds = acks.map((ack) => /job ([a-z0-9]+-[a-z0-9]+-[a-z0-9]{4})/.exec(ack.body.text ?? '')?.[1]);
+    const finals = async () =>
+      Promise.all(jobIds.map((id) => (id ? bot.bot.rollbacks.status(id) : undefined)));
+    const deadline = Date.now() + 180_000;
+    let ended = await finals();
+    while (Date.now() < deadline && !ended.every((s) => s?.state === 'succeeded' || s?.state === 'failed')) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      ended = await finals();
     }
-    const lastEnd = Math.max(...finals.map((f) => Date.parse(f.endedAt ?? '')));
-    const finalLagMs = finals
-      .map((f) => (shownAt.get(f.jobId) ?? Number.NaN) - Date.parse(f.endedAt ?? ''))
-      .sort((a, b) => a - b);
+    const endOf = (i: number) => Date.parse(ended[i]?.endedAt ?? '');
+    const lastEnd = Math.max(...SERVICES.map((_, i) => endOf(i)));
+    while (Date.now() < deadline && shownAt.size < SERVICES.length)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    const finalLagMs = SERVICES.map((name, i) => (shownAt.get(name) ?? Number.NaN) - endOf(i)).sort(
+      (a, b) => a - b,
+    );
     await new Promise((resolve) => setTimeout(resolve, waitThreadsMs));
-    const threads = await Promise.all(finals.map((f) => messageOf(f.jobId)));
+    const messages = bot.slack.messages(CHANNEL);
+    const calls = bot.slack.calls.slice(before).filter((c) => c.method !== 'response_url');
     return {
-      rollbackSeconds,
+      rollbackSeconds: (lastEnd - started) / 1000,
+      succeeded: ended.filter((s) => s?.state === 'succeeded').length,
       finalsShown: shownAt.size,
-      lastFinalAfterMs: Math.max(...shownAt.values()) - lastEnd,
       finalLagMs,
-      threadsComplete: threads.filter((m) => m?.replies.length === SIMULATED_STEPS.length + 1).length,
-      calls: slack.calls.length,
-      refused: slack.calls.filter((c) => c.status === 429).length,
+      threadsComplete: messages.filter((m) => m.replies.some((r) => r.text.startsWith('Checklists:'))).length,
+      calls: calls.length,
+      refused: calls.filter((c) => c.status === 429).length,
     };
   } finally {
-    await rendering.close();
-    await slack.close();
-    await deletePrefix(prefix);
-    redis.disconnect();
+    bot.slack.onActed(undefined);
+    await bot.close();
   }
 }
