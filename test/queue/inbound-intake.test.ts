@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { IncomingEvent } from '../../src/queue/inbound-event-queue.js';
@@ -84,5 +85,14 @@ describe('the webhook intake: deliveries arriving together share one round trip 
     await turn();
     expect(batches).toEqual([1]);
     expect(await answer).toBe('accepted');
+  });
+
+  it('remembers a delivery under the key earlier versions used, so a redelivery across an upgrade is a duplicate', async () => {
+    // Claimed as an earlier version did: SET NX on <prefix>:rb:replay:<sha256 of "pagerduty:<dedupe key>">.
+    const digest = (key: string) => createHash('sha256').update(`pagerduty:${key}`, 'utf8').digest('hex');
+    await redis.set(new RedisKeys(prefix).replay(digest('event:EVT7')), '1', 'EX', 60, 'NX');
+    expect(await intake.accept('event:EVT7', event(7))).toBe('duplicate');
+    expect(await intake.accept('event:EVT8', event(8))).toBe('accepted');
+    expect(await redis.exists(new RedisKeys(prefix).replay(digest('event:EVT8')))).toBe(1);
   });
 });
