@@ -42,9 +42,7 @@ export async function startStatusRendering(options: StatusRenderingOptions): Pro
     if (!isFinished(snapshot)) return;
     for (const surface of options.surfaces) {
       // Failures (a render already drawing, Slack's limits, Slack down) are the render job's to retry.
-      const draw = (surface.drawFinal?.(snapshot.jobId) ?? surface.sync(snapshot.jobId)).catch(
-        () => undefined,
-      );
+      const draw = (surface.drawFinal?.(snapshot) ?? surface.sync(snapshot.jobId)).catch(() => undefined);
       drawing.add(draw);
       void draw.finally(() => drawing.delete(draw));
     }
