@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { FailureSummaryReporter } from './test/support/failure-summary-reporter.js';
 import { SlowFirstSequencer } from './test/support/slow-first-sequencer.js';
 
 /**
@@ -29,7 +30,8 @@ export default defineConfig({
     maxWorkers: FILES_AT_A_TIME,
     // The longest files first (test/support/slow-test-files.ts), so the run does not end on one of them.
     sequence: { sequencer: SlowFirstSequencer },
-    reporters: ['default'],
+    // After the default summary, failures again in a few lines: CI logs are often read from their end.
+    reporters: ['default', new FailureSummaryReporter()],
     projects: [
       {
         extends: true,

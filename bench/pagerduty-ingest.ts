@@ -11,6 +11,9 @@
  * 3. the bot as deployed: during a burst its drain waits at most 5 s, then reads the backlog and handles the
  *    events in the same process while the load goes on (printed too; skipped with `--hold-handling`).
  *
+ * The bot runs with the node flags of `npm start` and the Docker image (`--max-semi-space-size=4`: V8's
+ * young generation capped, as deployed); the floor with node's defaults.
+ *
  * After each bot run 200 events are delivered again (each must be answered "duplicate" and queue nothing)
  * and, once its inbound stream is read to its end, the events handled are counted from its `/metrics` (every
  * accepted event handled exactly once; one whose handling failed counts as its BullMQ job). CPU time per event is printed for each server and for Redis: a shared
@@ -21,7 +24,8 @@
 import { parseArgs } from 'node:util';
 import { runBotIngest, type BotRunResult } from './pagerduty/bot-ingest-run.js';
 import { runSignedWebhookLoad, type WebhookLoadResult } from './pagerduty/signed-webhook-load.js';
-import { startBenchServer } from './pagerduty/start-bench-server.js';
+import { othersCores } from './pagerduty/machine-cpu.js';
+import { deployedNodeFlags, startBenchServer } from './pagerduty/start-bench-server.js';
 
 const { values } = parseArgs({
   options: {
@@ -42,12 +46,16 @@ const perEvent = (cpuMs: number, events: number) => (cpuMs * 1000) / Math.max(1,
 
 const floorServer = await startBenchServer('./hmac-floor-server.ts', [secrets[1] as string]);
 const floorCpuBefore = await floorServer.cpuMs();
-const floor = await runSignedWebhookLoad({
-  url: `http://127.0.0.1:${floorServer.port}/webhooks/pagerduty`,
-  secrets,
-  connections,
-  durationSeconds: duration,
-});
+const { result: floor, others: floorOthers } = await othersCores(
+  () => floorServer.cpuMs(),
+  () =>
+    runSignedWebhookLoad({
+      url: `http://127.0.0.1:${floorServer.port}/webhooks/pagerduty`,
+      secrets,
+      connections,
+      durationSeconds: duration,
+    }),
+);
 const floorPer = perEvent((await floorServer.cpuMs()) - floorCpuBefore, floor.ok);
 await floorServer.stop();
 
@@ -68,7 +76,8 @@ function report(name: string, run: BotRunResult): void {
   );
   console.log(
     `    CPU per event during the load: bot ${botPer.toFixed(0)} µs (floor/bot ${(floorPer / botPer).toFixed(2)}), Redis ${redis}; ` +
-      `bot CPU after the load (backlog, replays) ${run.afterCpuMs.toFixed(0)} ms; stream read to its end ${(run.drainMs / 1000).toFixed(1)} s after the load`,
+      `bot CPU after the load (backlog, replays) ${run.afterCpuMs.toFixed(0)} ms; stream read to its end ${(run.drainMs / 1000).toFixed(1)} s after the load; ` +
+      `other processes on the machine meanwhile ${run.othersCores.toFixed(2)} cores`,
   );
   console.log(
     // Requests cut off in flight when the run ends may be queued without their answer being counted.
@@ -77,7 +86,12 @@ function report(name: string, run: BotRunResult): void {
   );
 }
 
-console.log(`pagerduty-ingest: ${connections} connections, ${duration} s each, node ${process.version}`);
-console.log(line('bare HMAC floor', floor) + `; CPU per event ${floorPer.toFixed(0)} µs`);
+console.log(
+  `pagerduty-ingest: ${connections} connections, ${duration} s each, node ${process.version}; bot started with ${(await deployedNodeFlags()).join(' ')} (as npm start)`,
+);
+console.log(
+  line('bare HMAC floor', floor) +
+    `; CPU per event ${floorPer.toFixed(0)} µs; other processes on the machine meanwhile ${floorOthers.toFixed(2)} cores`,
+);
 report('bot ingest (verify, dedupe, enqueue; handling held until the burst ends) [issue 12 target]', ingest);
 if (deployed) report('bot as deployed (the same process handles the events after at most 5 s)', deployed);

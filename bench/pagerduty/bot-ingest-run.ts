@@ -6,7 +6,8 @@ import { RedisKeys } from '../../src/stores/redis-keys.js';
 import { pagerDutySignature } from '../../test/support/fake-pagerduty/index.js';
 import { TEST_REDIS_URL } from '../../test/support/redis-test-prefix.js';
 import { benchEventBody, runSignedWebhookLoad, type WebhookLoadResult } from './signed-webhook-load.js';
-import { startBenchServer } from './start-bench-server.js';
+import { othersCores } from './machine-cpu.js';
+import { deployedNodeFlags, startBenchServer } from './start-bench-server.js';
 
 export interface BotRunOptions {
   secrets: readonly string[];
@@ -22,6 +23,8 @@ export interface BotRunResult {
   /** CPU time of the bot process during the load, and of Redis (undefined when Redis is not local). */
   botCpuMs: number;
   redisCpuMs: number | undefined;
+  /** CPU the rest of the machine used during the load, in cores (other sessions on a shared machine). */
+  othersCores: number;
   /** Bot CPU after the load: the backlog handled, the redeliveries. */
   afterCpuMs: number;
   drainMs: number;
@@ -78,6 +81,8 @@ export async function runBotIngest(options: BotRunOptions): Promise<BotRunResult
     './bot-ingest-server.ts',
     [options.secrets[1] as string],
     options.holdHandling ? { BENCH_HOLD_HANDLING: '1' } : {},
+    // As `npm start` and the Docker image run it (its young generation's size matters under a burst).
+    await deployedNodeFlags(),
   );
   const url = `http://127.0.0.1:${server.port}/webhooks/pagerduty`;
   const prefix = server.extra[0] ?? '';
@@ -88,12 +93,16 @@ export async function runBotIngest(options: BotRunOptions): Promise<BotRunResult
   const redis = new Redis(TEST_REDIS_URL);
   try {
     const [botBefore, redisBefore] = [await server.cpuMs(), await redisCpuMs(redis)];
-    const load = await runSignedWebhookLoad({
-      url,
-      secrets: options.secrets,
-      connections: options.connections,
-      durationSeconds: options.durationSeconds,
-    });
+    const { result: load, others } = await othersCores(
+      async () => (await server.cpuMs()) + ((await redisCpuMs(redis)) ?? 0),
+      () =>
+        runSignedWebhookLoad({
+          url,
+          secrets: options.secrets,
+          connections: options.connections,
+          durationSeconds: options.durationSeconds,
+        }),
+    );
     const botCpuMs = (await server.cpuMs()) - botBefore;
     const redisAfter = await redisCpuMs(redis);
     const duplicates = await redeliver(url, options.secrets, options.redelivered);
@@ -116,6 +125,7 @@ export async function runBotIngest(options: BotRunOptions): Promise<BotRunResult
       botCpuMs,
       redisCpuMs:
         redisBefore === undefined || redisAfter === undefined ? undefined : redisAfter - redisBefore,
+      othersCores: others,
       afterCpuMs: (await server.cpuMs()) - botBefore - botCpuMs,
       drainMs,
       handled: jobs + (await handledInline(`http://127.0.0.1:${server.port}/metrics`)),

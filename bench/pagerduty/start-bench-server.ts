@@ -11,16 +11,31 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-/** Starts one of the bench servers in its own Node process and waits for its `listening <port>` line. */
+/**
+ * The node flags of `npm start` (package.json), which the Docker image's command repeats: the bot runs with
+ * them as deployed (V8's young generation capped by `--max-semi-space-size`, source maps).
+ */
+export async function deployedNodeFlags(): Promise<string[]> {
+  const packageJson = fileURLToPath(new URL('../../package.json', import.meta.url));
+  const { scripts } = JSON.parse(await readFile(packageJson, 'utf8')) as { scripts: { start: string } };
+  return scripts.start.split(/\s+/).filter((word) => word.startsWith('--'));
+}
+
+/**
+ * Starts one of the bench servers in its own Node process (with `nodeFlags` before the script) and waits
+ * for its `listening <port>` line.
+ */
 export async function startBenchServer(
   file: string,
   secrets: readonly string[],
   env: Record<string, string> = {},
+  nodeFlags: readonly string[] = [],
 ): Promise<BenchServer> {
   const path = fileURLToPath(new URL(file, import.meta.url));
   const child: ResultPromise = execa(
     process.execPath,
     [
+      ...nodeFlags,
       ...(process.env.BENCH_PROF
         ? ['--cpu-prof', '--cpu-prof-dir=' + (process.env.BENCH_PROF_DIR ?? '/tmp/prof')]
         : []),

@@ -29,6 +29,9 @@ import type { PagerDutySettings } from './pagerduty-settings.js';
 /** How long incident announcements on one service share its version listing. */
 const BRIEFING_VERSIONS_TTL_MS = 5_000;
 
+/** Webhooks arrived this recently: the handling lets them be answered between two events. */
+const INTAKE_BUSY_MS = 100;
+
 /** How long an event whose handling failed waits for its first retry (then BullMQ's exponential backoff). */
 const RETRY_DELAY_MS = 1_000;
 
@@ -121,6 +124,7 @@ export function startPagerDutyInbound(
       handle,
       retryLater: (items) => queue.addMany(items, RETRY_DELAY_MS),
       counted: (outcome, count) => deps.metrics?.inboundEvents.inc({ outcome }, count),
+      yieldWhile: () => Date.now() - intake.pressedAt < INTAKE_BUSY_MS,
       log,
     }),
     intakePressedAt: () => intake.pressedAt,

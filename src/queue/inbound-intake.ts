@@ -6,6 +6,8 @@ export interface IntakeDeps {
    * atomic round trip for the batch. True where the delivery was taken now, false for a duplicate.
    */
   appendMany(items: readonly { dedupeKey: string; event: IncomingEvent }[]): Promise<boolean[]>;
+  /** Epoch ms (default Date.now): when a burst began and ended. */
+  clock?: () => number;
 }
 
 interface Pending {
@@ -28,6 +30,15 @@ const RATE_WINDOW_MS = 100;
  * (BENCHMARKS.md, 21:55).
  */
 const MAX_IN_FLIGHT = 1;
+/**
+ * During a burst, a batch waits up to GATHER_TURNS turns of the event loop (each reads the requests that
+ * arrived meanwhile) while it holds fewer than GATHER_BATCH deliveries. Each round trip costs a system call
+ * each way and a wake-up of Redis on the same cores: a burst from 20 connections went out 7.5 deliveries a
+ * batch without it, about 10 with it, and Redis's CPU per delivery fell by a third (BENCHMARKS.md, 2026-12-04 03:19–03:50).
+ * A turn with nothing to read takes microseconds, and a trickle (no burst) is sent at once.
+ */
+const GATHER_TURNS = 4;
+const GATHER_BATCH = 20;
 
 /**
  * Takes webhook deliveries in batches: every delivery that arrives while batches are in flight joins the next
@@ -46,7 +57,11 @@ export class InboundIntake {
   #inWindow = 0;
   #starting = false;
 
-  constructor(private readonly deps: IntakeDeps) {}
+  readonly #now: () => number;
+
+  constructor(private readonly deps: IntakeDeps) {
+    this.#now = deps.clock ?? Date.now;
+  }
 
   /**
    * When the intake was last under pressure (epoch ms): deliveries waiting behind a full window of batches in
@@ -54,11 +69,11 @@ export class InboundIntake {
    * intake under pressure.
    */
   get pressedAt(): number {
-    return this.#pending.length > 0 ? Date.now() : this.#pressedAt;
+    return this.#pending.length > 0 ? this.#now() : this.#pressedAt;
   }
 
   accept(dedupeKey: string, event: IncomingEvent): Promise<'accepted' | 'duplicate'> {
-    const now = Date.now();
+    const now = this.#now();
     if (now - this.#windowStart >= RATE_WINDOW_MS) {
       this.#windowStart = now;
       this.#inWindow = 0;
@@ -80,10 +95,23 @@ export class InboundIntake {
   async #flush(): Promise<void> {
     this.#inFlight++;
     while (this.#pending.length > 0) {
+      await this.#gather();
       const batch = this.#pending.splice(0, MAX_BATCH);
       await this.#take(batch);
     }
     this.#inFlight--;
+  }
+
+  /** Under a burst, lets a few more turns of the event loop add the requests that arrived to the batch. */
+  async #gather(): Promise<void> {
+    for (
+      let turn = 0;
+      turn < GATHER_TURNS &&
+      this.#pending.length < GATHER_BATCH &&
+      this.#now() - this.#pressedAt < RATE_WINDOW_MS;
+      turn++
+    )
+      await new Promise((resolve) => setImmediate(resolve));
   }
 
   async #take(batch: Pending[]): Promise<void> {

@@ -122,4 +122,28 @@ describe('inbound events handled as the stream is read: once each, failures retr
     // 1.2 s per event against a take-over after 0.3 s without news: the other process never took them.
     expect(Object.fromEntries(handled)).toEqual({ EVT1: 1, EVT2: 1 });
   });
+
+  it('while webhooks are arriving, the event loop turns between handled events (a request waits for one, not the batch)', async () => {
+    const items = Array.from({ length: 200 }, (_, n) => ({ dedupeKey: `event:EVT${n}`, event: event(n) }));
+    const run = (busy: boolean) => {
+      let done = 0;
+      let doneWhenTurned = -1;
+      // Stands for a request that arrived meanwhile: read in the next turn of the event loop.
+      setImmediate(() => (doneWhenTurned = done));
+      const deliver = handleInline({
+        handle: async () => void done++,
+        retryLater: async () => undefined,
+        yieldWhile: () => busy,
+        log: silentLogger(),
+      });
+      return deliver(items).then(() => ({ done, doneWhenTurned }));
+    };
+    // Webhooks arriving: the request is read after a few events (one per lane), the batch is still handled.
+    const busy = await run(true);
+    expect(busy.done).toBe(200);
+    expect(busy.doneWhenTurned).toBeGreaterThanOrEqual(0);
+    expect(busy.doneWhenTurned).toBeLessThanOrEqual(4);
+    // None arriving: the batch is handled in one go, before the loop turns.
+    expect(await run(false)).toEqual({ done: 200, doneWhenTurned: -1 });
+  });
 });

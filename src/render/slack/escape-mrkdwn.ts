@@ -3,6 +3,7 @@
  * `<http://evil|x>` shows as typed instead of pinging or linking. Slack asks for exactly these three.
  */
 export function escapeMrkdwn(text: string): string {
+  if (!/[&<>]/.test(text)) return text;
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
 

@@ -10,7 +10,8 @@ import { renderIncidentAnnouncement, renderPostmortemReminder } from '../../rend
 import { postMortemChecklist } from '../../rollback/checklists.js';
 import type { ProgressStore } from '../../rollback/ports/progress-store.js';
 import type { RedisIncidentRollbacks } from '../../stores/redis-incident-rollbacks.js';
-import { parsePagerDutyWebhook, type PagerDutyIncident } from './parse-pagerduty-webhook.js';
+import type { PagerDutyIncident } from './parse-pagerduty-webhook.js';
+import { readStoredPagerDutyEvent } from './read-stored-pagerduty-event.js';
 
 /** Posts a message in a Slack channel (chat.postMessage); throws RetryableError to be retried. */
 export type ChannelPoster = (channel: string, message: SlackMessage) => Promise<void>;
@@ -38,9 +39,7 @@ export function pagerDutyEventHandler(deps: PagerDutyEventDeps): (event: Inbound
     return name === undefined ? undefined : deps.catalog.get(name);
   };
   return async (inbound) => {
-    const parsed = parsePagerDutyWebhook(Buffer.from(inbound.body, 'utf8'), {
-      webhookId: inbound.webhookId,
-    });
+    const parsed = readStoredPagerDutyEvent(inbound.body, { webhookId: inbound.webhookId });
     if (!parsed.ok || parsed.event.kind !== 'incident') return;
     const { event } = parsed;
     const service = serviceOf(event.incident);

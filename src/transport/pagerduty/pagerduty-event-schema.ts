@@ -24,6 +24,9 @@ export const eventEnvelopeSchema = z.object({
   }),
 });
 
+/** An incident's `created_at`: an ISO time, with an offset or Z. */
+export const incidentTimeSchema = z.iso.datetime({ offset: true });
+
 /** `event.data` when `data.type` is `incident` (triggered, acknowledged, resolved, ...). */
 export const incidentDataSchema = z.object({
   id: z.string().min(1),
@@ -36,7 +39,7 @@ export const incidentDataSchema = z.object({
   service: reference,
   escalation_policy: reference.nullish(),
   /** When the incident was opened; an unreadable time is dropped, not the event. */
-  created_at: z.iso.datetime({ offset: true }).optional().catch(undefined),
+  created_at: incidentTimeSchema.optional().catch(undefined),
 });
 
 /** `event.data` of the other incident events (notes, status updates, responders): it names its incident. */

@@ -7,6 +7,7 @@ import { parseJsonBody, readPagerDutyWebhook, type PagerDutyEvent } from './pars
 import { parseRollbackAction } from './parse-rollback-action.js';
 import { verifyActionToken } from './verify-action-token.js';
 import { verifyPagerDutySignature } from './verify-pagerduty-signature.js';
+import { handledEventText } from './handled-event-text.js';
 import { HANDLED_EVENT_TYPES, peekHandledEventId } from './peek-handled-event.js';
 
 export interface PagerDutyRoutesOptions {
@@ -100,7 +101,7 @@ export function pagerDutyWebhookRoute(options: PagerDutyRoutesOptions): RawJsonR
       // By event id: the same on every attempt and across subscriptions that cover the same service.
       return acceptInbound(options, `event:${read.eventId}`, {
         source: 'pagerduty-event',
-        body,
+        body: read.kept ?? body,
         ...(webhookId === undefined ? {} : { webhookId }),
         receivedAt: new Date().toISOString(),
       });
@@ -110,17 +111,18 @@ export function pagerDutyWebhookRoute(options: PagerDutyRoutesOptions): RawJsonR
 
 /**
  * What a verified webhook body asks for: the id of an event to act on, or why it is ignored. An event the
- * bot acts on (the common case under a burst) is read in a few property checks; anything else is parsed
- * with the schemas for its answer.
+ * bot acts on (the common case under a burst) is read in a few property checks, and what is stored of it
+ * is the text of the fields the handler reads (`handledEventText`); anything else is parsed with the
+ * schemas for its answer (an event acted on that way is stored as received).
  */
 function readWebhook(
   body: Buffer,
   webhookId: string | undefined,
-): { eventId: string } | { ignored: string; unreadable: boolean } {
+): { eventId: string; kept?: string } | { ignored: string; unreadable: boolean } {
   const json = parseJsonBody(body);
   if (!json.ok) return { ignored: json.reason, unreadable: true };
   const handledId = peekHandledEventId(json.json);
-  if (handledId !== undefined) return { eventId: handledId };
+  if (handledId !== undefined) return { eventId: handledId, kept: handledEventText(json.json) };
   const parsed = readPagerDutyWebhook(json.json, { webhookId });
   if (!parsed.ok) return { ignored: parsed.reason, unreadable: true };
   if (!acts(parsed.event)) return { ignored: ignoredWhy(parsed.event), unreadable: false };

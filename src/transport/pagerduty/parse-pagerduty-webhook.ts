@@ -61,9 +61,12 @@ export type ParsedPagerDutyWebhook =
   { ok: true; dedupeKey: string; event: PagerDutyEvent } | { ok: false; reason: string };
 
 /** A webhook body as JSON; malformed JSON is a reason, never an exception. */
-export function parseJsonBody(rawBody: Buffer): { ok: true; json: unknown } | { ok: false; reason: string } {
+export function parseJsonBody(
+  rawBody: Buffer | string,
+): { ok: true; json: unknown } | { ok: false; reason: string } {
   try {
-    return { ok: true, json: JSON.parse(rawBody.toString('utf8')) as unknown };
+    const text = typeof rawBody === 'string' ? rawBody : rawBody.toString('utf8');
+    return { ok: true, json: JSON.parse(text) as unknown };
   } catch {
     return { ok: false, reason: 'body is not JSON' };
   }
@@ -76,7 +79,7 @@ export function parseJsonBody(rawBody: Buffer): { ok: true; json: unknown } | { 
  * sent one, else `event.id`.
  */
 export function parsePagerDutyWebhook(
-  rawBody: Buffer,
+  rawBody: Buffer | string,
   headers: { webhookId?: string | undefined } = {},
 ): ParsedPagerDutyWebhook {
   const body = parseJsonBody(rawBody);
@@ -94,12 +97,15 @@ export function readPagerDutyWebhook(
     return { ok: false, reason: `not a V3 webhook event (check ${[...new Set(fields)].join(', ')})` };
   }
   const event = toEvent(envelope.data.event);
+  return { ok: true, dedupeKey: dedupeKeyOf(event.id, headers), event };
+}
+
+/** `X-Webhook-Id` when it is a plain id (the same on every delivery attempt), else the event id. */
+export function dedupeKeyOf(eventId: string, headers: { webhookId?: string | undefined }): string {
   const webhookId = headers.webhookId?.trim();
-  const dedupeKey =
-    webhookId !== undefined && /^[\w.-]{1,200}$/.test(webhookId)
-      ? `webhook:${webhookId}`
-      : `event:${event.id}`;
-  return { ok: true, dedupeKey, event };
+  return webhookId !== undefined && /^[\w.-]{1,200}$/.test(webhookId)
+    ? `webhook:${webhookId}`
+    : `event:${eventId}`;
 }
 
 function toEvent(raw: EventEnvelope['event']): PagerDutyEvent {
@@ -142,7 +148,7 @@ function isIncidentEventType(type: string): type is IncidentEventType {
   return (INCIDENT_EVENT_TYPES as readonly string[]).includes(type);
 }
 
-function toRef(ref: { id: string; summary?: string | null; html_url?: string | null }): PagerDutyRef {
+export function toRef(ref: { id: string; summary?: string | null; html_url?: string | null }): PagerDutyRef {
   return {
     id: ref.id,
     ...(ref.summary ? { summary: ref.summary } : {}),

@@ -63,8 +63,10 @@ describe('20 rollbacks at once in one channel, against a fake Slack that enforce
       log: silentLogger(),
     });
     try {
-      // How long the rollbacks take, and how soon after them Slack shows them, is measured side by side with
-      // a floor in bench/slack/twenty-rollbacks.ts (BENCHMARKS.md); this test checks what ends up in Slack.
+      // The rollbacks here are simulated snapshots, to test the drawing alone. How soon after 20 real Kubernetes
+      // rollbacks through the whole bot Slack shows their final states is measured in bench/slack/twenty-rollbacks.ts
+      // (BENCHMARKS.md) and tested in test/e2e/twenty-rollbacks-one-channel.test.ts; this test checks what ends
+      // up in Slack.
       const finals = await Promise.all(
         Array.from({ length: 20 }, () => simulateRollback(progress, index, CHANNEL)),
       );

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parsePagerDutyWebhook } from '../../../src/transport/pagerduty/parse-pagerduty-webhook.js';
+import { handledEventText } from '../../../src/transport/pagerduty/handled-event-text.js';
+import { readStoredPagerDutyEvent } from '../../../src/transport/pagerduty/read-stored-pagerduty-event.js';
 import {
   HANDLED_EVENT_TYPES,
   peekHandledEventId,
@@ -132,6 +134,49 @@ describe('PagerDuty webhook bodies under fuzzing (fast-check)', () => {
         const parsed = parsePagerDutyWebhook(raw);
         expect(parsed.ok && parsed.event.kind === 'incident' && parsed.event.id).toBe(id);
         if (parsed.ok) expect(HANDLED_EVENT_TYPES.has(parsed.event.eventType)).toBe(true);
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+
+  it('what the route stores of an event it acts on reads exactly as the whole body, without the fields the bot never reads', () => {
+    for (const body of [TRIGGERED, RESOLVED]) {
+      const kept = handledEventText(body);
+      expect(parsePagerDutyWebhook(kept)).toEqual(parsePagerDutyWebhook(Buffer.from(JSON.stringify(body))));
+      // Assignees, teams, priority, the conference bridge and API links are not stored: about a third is.
+      expect(kept).not.toMatch(/assignees|teams|conference|"self"|incident_key|priority/);
+      expect(kept.length).toBeLessThan(JSON.stringify(body).length / 2);
+    }
+    fc.assert(
+      fc.property(fc.oneof(anyBody(TRIGGERED), anyBody(RESOLVED)), fc.string(), (raw, webhookId) => {
+        let json: unknown;
+        try {
+          json = JSON.parse(raw.toString('utf8'));
+        } catch {
+          return;
+        }
+        if (peekHandledEventId(json) === undefined) return;
+        const kept = handledEventText(json);
+        expect(parsePagerDutyWebhook(kept, { webhookId })).toEqual(parsePagerDutyWebhook(raw, { webhookId }));
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+
+  it('the handler reads a stored event (its quick path for incidents it acts on) exactly as the schemas do', () => {
+    for (const body of Object.values(FIXTURES)) {
+      const text = JSON.stringify(body);
+      expect(readStoredPagerDutyEvent(text)).toEqual(parsePagerDutyWebhook(Buffer.from(text)));
+      expect(readStoredPagerDutyEvent(handledEventText(body))).toEqual(
+        parsePagerDutyWebhook(Buffer.from(handledEventText(body))),
+      );
+    }
+    fc.assert(
+      fc.property(fc.oneof(anyBody(TRIGGERED), anyBody(RESOLVED)), fc.string(), (raw, webhookId) => {
+        const text = raw.toString('utf8');
+        expect(readStoredPagerDutyEvent(text, { webhookId })).toEqual(
+          parsePagerDutyWebhook(Buffer.from(text), { webhookId }),
+        );
       }),
       { numRuns: 5_000 },
     );
