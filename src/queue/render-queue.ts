@@ -9,6 +9,12 @@ export const RENDER_QUEUE = 'renders';
 export interface RenderJobData {
   jobId: string;
   version: number;
+  /**
+   * Draw the newest snapshot even if it is newer than `version` (a throttled request: it stands for every
+   * version heard since the last one). Without it, a job of a version that is no longer the newest ends
+   * at once, leaving the drawing to the newest version's own job.
+   */
+  newest?: boolean;
 }
 
 /**
@@ -28,10 +34,10 @@ export class RenderQueue {
     this.queue.on('error', (error) => log?.warn({ err: error }, 'render queue: Redis error'));
   }
 
-  async request(jobId: string, version: number): Promise<void> {
+  async request(jobId: string, version: number, options: { newest?: boolean } = {}): Promise<void> {
     await this.queue.add(
       'render',
-      { jobId, version },
+      { jobId, version, ...(options.newest ? { newest: true } : {}) },
       {
         jobId: `render-${jobId}-${version}`,
         attempts: 15,
@@ -55,7 +61,7 @@ export class RenderQueue {
     const worker = new Worker<RenderJobData>(
       RENDER_QUEUE,
       async (job, token) => {
-        const latest = await latestVersion?.(job.data.jobId);
+        const latest = job.data.newest ? undefined : await latestVersion?.(job.data.jobId);
         if (latest !== undefined && latest > job.data.version) return;
         for (const surface of surfaces) {
           try {

@@ -180,8 +180,9 @@ class RollbackRun {
     await this.stepEnd;
     const draft = structuredClone(this.tracker.snapshot);
     applyEnding(draft, ending, context);
-    for (const entry of endingAudit(ending, draft.outcome?.summary ?? '')) await this.audit(entry);
-    for (const entry of botTickAudit(draft)) await this.audit(entry);
+    // Sent together, in order (one connection, one script each): one round trip, not one per entry.
+    const entries = [...endingAudit(ending, draft.outcome?.summary ?? ''), ...botTickAudit(draft)];
+    await Promise.all(entries.map((entry) => this.audit(entry)));
     await this.tracker.update((s) => applyEnding(s, ending, context));
   }
 

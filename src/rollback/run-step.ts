@@ -23,7 +23,8 @@ const NEVER_ABORTED = new AbortController().signal;
 
 /**
  * Runs one step, retrying transient failures with backoff, and marks it done (or skipped) only after it
- * returned. A non-interruptible step gets a signal that never aborts; the backoff between attempts always
+ * returned. Its end is stored without the run waiting for it: the tracker stores in order, so the next
+ * step's start (awaited before that step acts) and the outcome are stored only after it. A non-interruptible step gets a signal that never aborts; the backoff between attempts always
  * listens to the job's signal, so a cancel stops retries. An interruptible step that returned after the
  * signal aborted is not trusted: it throws {@link CancelledError}.
  */
@@ -74,7 +75,7 @@ export async function runStep(
     },
   });
   if (signal.aborted && step.interruptible !== false) throw new CancelledError();
-  await tracker.updateStep(step.id, (s) => {
+  void tracker.updateStep(step.id, (s) => {
     s.state = outcome?.skipped ? 'skipped' : 'done';
     s.endedAt = now().toISOString();
     if (outcome?.summary !== undefined) s.summary = outcome.summary;

@@ -61,4 +61,55 @@ describe('status rendering', () => {
       workerRedis.disconnect();
     }
   });
+
+  it('spaces out the renders of a burst of intermediate versions, but draws the first and a final state at once', async () => {
+    const progress = new RedisProgressStore(redis, keys);
+    const surface = new RecordingSurface(progress);
+    const rendering = await startStatusRendering({
+      connection,
+      subscriber: () => redis.duplicate(),
+      keys,
+      progress,
+      surfaces: [surface],
+      log: silentLogger(),
+      renderIntervalMs: 60_000,
+    });
+    try {
+      const first = initialSnapshot(testPlan(newJobId('kaizen'), ['a', 'b']));
+      await progress.publish(first);
+      await expect.poll(() => surface.drawn.get(first.jobId), { timeout: 10_000 }).toBe(1);
+      // A burst of step changes: the next render waits for the interval (a minute here).
+      for (let version = 2; version <= 6; version++)
+        await progress.publish({ ...first, version, state: 'running' });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(surface.drawn.get(first.jobId)).toBe(1);
+      // The rollback ends: drawn at once, with everything before it.
+      await progress.publish({ ...first, version: 7, state: 'succeeded', endedAt: new Date().toISOString() });
+      await expect.poll(() => surface.drawn.get(first.jobId), { timeout: 2_000 }).toBe(7);
+    } finally {
+      await rendering.close();
+    }
+  });
+
+  it('draws the newest version of a burst within the interval', async () => {
+    const progress = new RedisProgressStore(redis, keys);
+    const surface = new RecordingSurface(progress);
+    const rendering = await startStatusRendering({
+      connection,
+      subscriber: () => redis.duplicate(),
+      keys,
+      progress,
+      surfaces: [surface],
+      log: silentLogger(),
+      renderIntervalMs: 200,
+    });
+    try {
+      const first = initialSnapshot(testPlan(newJobId('kaizen'), ['a', 'b']));
+      for (let version = 1; version <= 6; version++)
+        await progress.publish({ ...first, version, state: version === 1 ? 'queued' : 'running' });
+      await expect.poll(() => surface.drawn.get(first.jobId), { timeout: 5_000 }).toBe(6);
+    } finally {
+      await rendering.close();
+    }
+  });
 });

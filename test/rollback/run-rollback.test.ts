@@ -82,6 +82,49 @@ describe('runRollback', () => {
     expect(stored).toEqual(final);
   });
 
+  it('lets a step act only once its start is stored and audited after the end of the step before it, even when storing is slow', async () => {
+    const p = plan(['a', 'b', 'c']);
+    const slow = {
+      get: (jobId: string) => store.get(jobId),
+      publish: async (snapshot: Parameters<typeof store.publish>[0]) => {
+        await new Promise((resolve) => setTimeout(resolve, 15));
+        await store.publish(snapshot);
+      },
+    };
+    const audited: string[] = [];
+    const seen: string[] = [];
+    const acting = (id: string) => async () => {
+      const stored = await store.get(p.jobId);
+      seen.push(`${id}: ${stored?.steps.map((x) => x.state).join(' ') ?? 'nothing stored'}`);
+      seen.push(`${id}: audited ${audited.join(', ')}`);
+    };
+    const final = await runRollback({
+      plan: p,
+      service,
+      steps: [step('a', acting('a')), step('b', acting('b')), step('c', acting('c'))],
+      progress: slow,
+      memory: new RedisJobMemory(redis, keys, p.jobId),
+      log: silentLogger(),
+      signal: new AbortController().signal,
+      retry: fastRetry,
+      audit: {
+        append: async (entry) => void audited.push(`${entry.type} ${entry.detail ?? ''}`.trim()),
+        list: async () => [],
+      },
+    });
+    expect(seen).toEqual([
+      'a: running pending pending',
+      'a: audited step_started a',
+      'b: done running pending',
+      'b: audited step_started a, step_ended a: done, step_started b',
+      'c: done done running',
+      'c: audited step_started a, step_ended a: done, step_started b, step_ended b: done, step_started c',
+    ]);
+    expect(final.state).toBe('succeeded');
+    expect(await store.get(p.jobId)).toEqual(final);
+    expect(audited.slice(-2).map((line) => line.split(' ')[0])).toEqual(['step_ended', 'succeeded']);
+  });
+
   it('retries a step that fails for a transient reason and says so in the thread', async () => {
     let attempts = 0;
     const final = await run(plan(['flaky']), [

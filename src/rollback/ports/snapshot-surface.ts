@@ -1,3 +1,5 @@
+import type { ProgressSnapshot } from '../progress-snapshot.js';
+
 /**
  * Something that draws the latest snapshot of a rollback somewhere: a Slack status message and its
  * thread today, a PagerDuty incident note later. The render queue calls every surface for every
@@ -12,8 +14,9 @@ export interface SnapshotSurface {
    */
   sync(jobId: string): Promise<void>;
   /**
-   * Draws a final state at once, beside a render that may be busy with intermediate parts (optional;
-   * idempotent). The render still draws everything else, and retries what this could not draw.
+   * Draws a final state at once, as it was just published, beside a render that may be busy with
+   * intermediate parts (optional; idempotent; a version older than one drawn is not drawn). The render
+   * still draws everything else, and retries what this could not draw.
    */
-  drawFinal?(jobId: string): Promise<void>;
+  drawFinal?(snapshot: ProgressSnapshot): Promise<void>;
 }

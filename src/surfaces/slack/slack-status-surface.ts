@@ -94,10 +94,10 @@ export class SlackStatusSurface implements SnapshotSurface {
    * thread (a reply on its way to Slack): a final state never waits behind an intermediate call. The status
    * message has a lock of its own; the thread, the checklists and the files stay with the render.
    */
-  async drawFinal(jobId: string): Promise<void> {
-    const snapshot = await this.options.progress.get(jobId);
+  async drawFinal(snapshot: ProgressSnapshot): Promise<void> {
+    const { jobId } = snapshot;
     // Not posted yet: the render posting it draws the final state next.
-    if (!snapshot || !isFinished(snapshot) || !(await this.options.store.get(jobId))) return;
+    if (!isFinished(snapshot) || !(await this.options.store.get(jobId))) return;
     const allowance = new CallAllowance(this.options.store, jobId, callBudget(snapshot.steps.length));
     const later = new Deferrals();
     await this.statusLocked(jobId, () => this.drawStatus(snapshot, later, allowance));

@@ -27,6 +27,7 @@ import type {
 } from '../../rollback/ports/kubernetes-cluster.js';
 import { retryWithBackoff, type RetryPolicy } from '../../rollback/retry-with-backoff.js';
 import { mapKubernetesError, type KubernetesCall } from './map-kubernetes-error.js';
+import { KeepAliveAgents } from './keep-alive-agents.js';
 import { requestOptions, requestSignal } from './request-options.js';
 import { watchDeployment } from './watch-deployment.js';
 
@@ -61,6 +62,8 @@ export class ClientNodeCluster implements KubernetesCluster {
   private readonly apps: AppsV1Api;
   private readonly core: CoreV1Api;
   private readonly custom: CustomObjectsApi;
+  /** One cluster's connections, reused from call to call. */
+  private readonly agents = new KeepAliveAgents();
 
   constructor(private readonly options: ClientNodeClusterOptions) {
     const namespace = options.kubeConfig.getContextObject(options.context)?.namespace ?? 'default';
@@ -86,9 +89,8 @@ export class ClientNodeCluster implements KubernetesCluster {
       async () => {
         const signal = requestSignal(this.options.requestTimeoutMs, extra.signal);
         try {
-          return await run(
-            requestOptions({ signal, ...(extra.contentType ? { contentType: extra.contentType } : {}) }),
-          );
+          const contentType = extra.contentType ? { contentType: extra.contentType } : {};
+          return await run(requestOptions({ signal, agents: this.agents, ...contentType }));
         } catch (error) {
           throw mapKubernetesError(error, full, extra.signal);
         }

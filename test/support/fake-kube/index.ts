@@ -106,6 +106,10 @@ export interface FakeKube {
   replicaSets(namespace: string): V1ReplicaSet[];
   pods(namespace: string): V1Pod[];
   requests: RecordedRequest[];
+  /** How many TCP connections clients opened to the server so far (a client that reuses them opens few). */
+  connectionsOpened(): number;
+  /** Closes the connections that wait idle between requests (as a server's idle timeout does). */
+  closeIdleConnections(): void;
   close(): Promise<void>;
 }
 
@@ -135,6 +139,8 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
       serverAddress: () => new URL(url).host,
     }),
   );
+  let connectionsOpened = 0;
+  server.on('connection', () => void (connectionsOpened += 1));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', resolve);
@@ -165,6 +171,8 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
     url,
     kubeconfigPath,
     requests,
+    connectionsOpened: () => connectionsOpened,
+    closeIdleConnections: () => server.closeIdleConnections(),
     async createDeployment(spec) {
       const namespace = spec.namespace ?? 'default';
       const labels = spec.labels ?? { app: spec.name };
