@@ -23,22 +23,22 @@ const MAX_BATCH = 200;
 const PRESSED_RATE = 20;
 const RATE_WINDOW_MS = 100;
 /**
- * Batches sent before the first answers (a different event per batch, so their order does not matter).
- * One: everything arriving during a round trip goes in the next batch, so a burst costs few, large writes to
- * Redis (each write is a system call and a wake-up of Redis on the same cores). Side by side under the same
- * load, one batch in flight took 4 to 50 % more webhooks per second than four, with less CPU per event
- * (BENCHMARKS.md, 21:55).
+ * Batches sent before the first answers (a different event per batch, so their order does not matter; Redis
+ * runs the scripts one after the other, so a redelivery split across two batches is still told apart).
+ * Under a burst each batch first gathers: it waits up to GATHER_TURNS turns of the event loop (each reads
+ * the requests that arrived meanwhile) while it holds fewer than GATHER_BATCH deliveries, so a burst costs
+ * few round trips (each a system call each way and a wake-up of Redis on the same cores). A turn with nothing
+ * to read takes microseconds, and a trickle (no burst) is sent at once.
+ *
+ * Measured side by side (BENCHMARKS.md, 2026-12-04 03:19–04:17, 20 connections): gathering took a burst from
+ * 7.5 to about 10 deliveries a batch and cut Redis's CPU per delivery by a third; then two batches in flight
+ * of at least 10 took about 10 % more webhooks per second than one of at least 20 (the second batch no longer
+ * waits for the first's answer while the process has nothing else to do). Without gathering, one batch in
+ * flight had been ahead of four (21:55).
  */
-const MAX_IN_FLIGHT = 1;
-/**
- * During a burst, a batch waits up to GATHER_TURNS turns of the event loop (each reads the requests that
- * arrived meanwhile) while it holds fewer than GATHER_BATCH deliveries. Each round trip costs a system call
- * each way and a wake-up of Redis on the same cores: a burst from 20 connections went out 7.5 deliveries a
- * batch without it, about 10 with it, and Redis's CPU per delivery fell by a third (BENCHMARKS.md, 2026-12-04 03:19–03:50).
- * A turn with nothing to read takes microseconds, and a trickle (no burst) is sent at once.
- */
+const MAX_IN_FLIGHT = 2;
 const GATHER_TURNS = 4;
-const GATHER_BATCH = 20;
+const GATHER_BATCH = 10;
 
 /**
  * Takes webhook deliveries in batches: every delivery that arrives while batches are in flight joins the next
@@ -96,6 +96,8 @@ export class InboundIntake {
     this.#inFlight++;
     while (this.#pending.length > 0) {
       await this.#gather();
+      // The other batch in flight may have taken them meanwhile.
+      if (this.#pending.length === 0) break;
       const batch = this.#pending.splice(0, MAX_BATCH);
       await this.#take(batch);
     }

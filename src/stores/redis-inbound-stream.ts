@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { RedisClient } from './redis-client.js';
 import type { RedisKeys } from './redis-keys.js';
 
@@ -197,7 +197,8 @@ export class RedisInboundStream {
   }
 
   #dedupeKey(dedupeKey: string): string {
-    return this.keys.replay(createHash('sha256').update(`pagerduty:${dedupeKey}`, 'utf8').digest('hex'));
+    // One-shot hash (no Hash object per delivery): the same hex digest of the same UTF-8 text.
+    return this.keys.replay(hash('sha256', `pagerduty:${dedupeKey}`, 'hex'));
   }
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { IncomingEvent } from '../../src/queue/inbound-event-queue.js';
@@ -57,13 +58,14 @@ describe('the webhook intake: deliveries arriving together share one round trip 
       }
       await turn();
     }
-    // A redelivery in the same burst is still told apart.
+    // A redelivery in the same burst is still told apart, though its batch is in flight with the first.
     later.push(intake.accept('event:EVT100', event(100)));
     const answers = await Promise.all(later);
     expect(answers.filter((a) => a === 'accepted')).toHaveLength(12);
     expect(answers.at(-1)).toBe('duplicate');
-    // One round trip for the thirteen (each turn alone would have been a round trip of its own).
-    expect(batches.slice(before)).toEqual([13]);
+    // One round trip for the twelve read over four turns (each turn alone would have been one of its own);
+    // the redelivery, read after they left, goes in a second batch in flight at the same time.
+    expect(batches.slice(before)).toEqual([12, 1]);
     expect(await stream.backlog()).toBe(32);
   });
 
@@ -84,5 +86,14 @@ describe('the webhook intake: deliveries arriving together share one round trip 
     await turn();
     expect(batches).toEqual([1]);
     expect(await answer).toBe('accepted');
+  });
+
+  it('remembers a delivery under the key earlier versions used, so a redelivery across an upgrade is a duplicate', async () => {
+    // Claimed as an earlier version did: SET NX on <prefix>:rb:replay:<sha256 of "pagerduty:<dedupe key>">.
+    const digest = (key: string) => createHash('sha256').update(`pagerduty:${key}`, 'utf8').digest('hex');
+    await redis.set(new RedisKeys(prefix).replay(digest('event:EVT7')), '1', 'EX', 60, 'NX');
+    expect(await intake.accept('event:EVT7', event(7))).toBe('duplicate');
+    expect(await intake.accept('event:EVT8', event(8))).toBe('accepted');
+    expect(await redis.exists(new RedisKeys(prefix).replay(digest('event:EVT8')))).toBe(1);
   });
 });
