@@ -201,7 +201,7 @@ async function twenty(): Promise<void> {
   const twenty = await twentyRollbacks(kube, latencyMs, 10_000);
   const lag = twenty.finalLagMs;
   console.log(
-    `  20 rollbacks in one channel at Slack's limits (real, on the fake cluster): ${twenty.succeeded}/20 succeeded, the last job ended ${twenty.rollbackSeconds.toFixed(1)} s after the commands; final states shown ${twenty.finalsShown}/20, after each job's end p50 ${median(lag).toFixed(0)} ms, max ${Math.max(...lag).toFixed(0)} ms; threads closed by their checklists 10 s later ${twenty.threadsComplete}/20; calls ${twenty.calls}, 429 ${twenty.refused}`,
+    `  20 rollbacks in one channel at Slack's limits (real, on the fake cluster): ${twenty.succeeded}/20 succeeded, the last job ended ${twenty.rollbackSeconds.toFixed(1)} s after the commands; final states shown ${twenty.finalsShown}/20, after each job's end p50 ${median(lag).toFixed(0)} ms, max ${Math.max(...lag).toFixed(0)} ms, the last ${twenty.allShownSeconds.toFixed(1)} s after the commands; threads closed by their checklists 10 s later ${twenty.threadsComplete}/20; calls ${twenty.calls}, 429 ${twenty.refused}`,
   );
 }
 if (!values['rss-only']) await slackLimits();

@@ -8,6 +8,9 @@ export interface TwentyRollbacksResult {
   finalsShown: number;
   /** Per status message: its final state shown minus its job's end (ms), sorted. */
   finalLagMs: number[];
+  /** From the first command to the last final state shown (s): faster jobs lengthen the lags above
+   * when posts at one a second per channel are the bottleneck, not this. */
+  allShownSeconds: number;
   threadsComplete: number;
   calls: number;
   refused: number;
@@ -104,6 +107,7 @@ export async function twentyRollbacks(
       succeeded: ended.filter((s) => s?.state === 'succeeded').length,
       finalsShown: shownAt.size,
       finalLagMs,
+      allShownSeconds: (Math.max(...shownAt.values()) - started) / 1000,
       threadsComplete: messages.filter((m) => m.replies.some((r) => r.text.startsWith('Checklists:'))).length,
       calls: calls.length,
       refused: calls.filter((c) => c.status === 429).length,
