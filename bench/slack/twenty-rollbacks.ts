@@ -1,5 +1,6 @@
 import { SLACK_LIMITS } from '../../test/support/fake-slack/index.js';
 import { startTestBot } from '../../test/support/test-bot.js';
+import { deploymentServiceIn } from '../../test/support/kaizen-service.js';
 
 export interface TwentyRollbacksResult {
   /** From the first command to the last job's end (s). */
@@ -31,20 +32,8 @@ export interface TwentyCluster {
   deploy(namespace: string, name: string, container: string, image: string): Promise<void>;
 }
 
-function service(name: string): Record<string, unknown> {
-  return {
-    name,
-    channel: CHANNEL,
-    strategy: 'kubernetes',
-    kubernetes: {
-      namespace: 'default',
-      deployment: name,
-      container: name,
-      image: name,
-      rolloutTimeout: '60s',
-    },
-  };
-}
+const service = (name: string) =>
+  deploymentServiceIn(name, CHANNEL, { kubernetes: { rolloutTimeout: '60s' } });
 
 /**
  * 20 real Kubernetes rollbacks at once in one channel, through the whole bot (signed commands, queue,

@@ -6,26 +6,15 @@ import { callBudget } from '../../src/surfaces/slack/call-allowance.js';
 import { startFakeKube, type FakeKube } from '../support/fake-kube/index.js';
 import { scaledLimits, type FakeMessage, type RecordedCall } from '../support/fake-slack/index.js';
 import { startTestBot, type TestBot } from '../support/test-bot.js';
+import { deploymentServiceIn } from '../support/kaizen-service.js';
 
 const CHANNEL = 'C0DEPLOYS';
 const SERVICES = Array.from({ length: 20 }, (_, i) => `svc${i + 1}`);
 /** Slack's limits (1 post/s/channel, 50 updates/min) on a clock running this many times faster, bot and fake alike. */
 const SPEED = 20;
 
-function service(name: string): Record<string, unknown> {
-  return {
-    name,
-    channel: CHANNEL,
-    strategy: 'kubernetes',
-    kubernetes: {
-      namespace: 'default',
-      deployment: name,
-      container: name,
-      image: name,
-      rolloutTimeout: '60s',
-    },
-  };
-}
+const service = (name: string) =>
+  deploymentServiceIn(name, CHANNEL, { kubernetes: { rolloutTimeout: '60s' } });
 
 const jobIdOf = (text: string | undefined) => /job ([a-z0-9]+-[a-z0-9]+-[a-z0-9]{4})/.exec(text ?? '')?.[1];
 const metadataJob = (call: RecordedCall) =>

@@ -31,18 +31,25 @@ afterAll(async () => {
   redis.disconnect();
 });
 
+/** Status rendering in this process, drawing on a {@link RecordingSurface}; renders spaced by the interval given. */
+async function startRecordedRendering(renderIntervalMs?: number) {
+  const progress = new RedisProgressStore(redis, keys);
+  const surface = new RecordingSurface(progress);
+  const rendering = await startStatusRendering({
+    connection,
+    subscriber: () => redis.duplicate(),
+    keys,
+    progress,
+    surfaces: [surface],
+    log: silentLogger(),
+    ...(renderIntervalMs === undefined ? {} : { renderIntervalMs }),
+  });
+  return { progress, surface, rendering };
+}
+
 describe('status rendering', () => {
   it('draws snapshots published in this process and, through pub/sub, by worker processes', async () => {
-    const progress = new RedisProgressStore(redis, keys);
-    const surface = new RecordingSurface(progress);
-    const rendering = await startStatusRendering({
-      connection,
-      subscriber: () => redis.duplicate(),
-      keys,
-      progress,
-      surfaces: [surface],
-      log: silentLogger(),
-    });
+    const { progress, surface, rendering } = await startRecordedRendering();
     // Another process: its own connection and store, which knows nothing of this process's listeners.
     const workerRedis = new Redis(TEST_REDIS_URL);
     const workerProgress = new RedisProgressStore(workerRedis, keys);
@@ -63,17 +70,7 @@ describe('status rendering', () => {
   });
 
   it('spaces out the renders of a burst of intermediate versions, but draws the first and a final state at once', async () => {
-    const progress = new RedisProgressStore(redis, keys);
-    const surface = new RecordingSurface(progress);
-    const rendering = await startStatusRendering({
-      connection,
-      subscriber: () => redis.duplicate(),
-      keys,
-      progress,
-      surfaces: [surface],
-      log: silentLogger(),
-      renderIntervalMs: 60_000,
-    });
+    const { progress, surface, rendering } = await startRecordedRendering(60_000);
     try {
       const first = initialSnapshot(testPlan(newJobId('kaizen'), ['a', 'b']));
       await progress.publish(first);
@@ -92,17 +89,7 @@ describe('status rendering', () => {
   });
 
   it('draws the newest version of a burst within the interval', async () => {
-    const progress = new RedisProgressStore(redis, keys);
-    const surface = new RecordingSurface(progress);
-    const rendering = await startStatusRendering({
-      connection,
-      subscriber: () => redis.duplicate(),
-      keys,
-      progress,
-      surfaces: [surface],
-      log: silentLogger(),
-      renderIntervalMs: 200,
-    });
+    const { progress, surface, rendering } = await startRecordedRendering(200);
     try {
       const first = initialSnapshot(testPlan(newJobId('kaizen'), ['a', 'b']));
       for (let version = 1; version <= 6; version++)

@@ -25,16 +25,28 @@ export function kaizenServiceIn(
   channel: string,
   extra: { kubernetes?: Record<string, unknown>; [field: string]: unknown } = {},
 ): Record<string, unknown> {
+  return deploymentServiceIn('kaizen', channel, extra);
+}
+
+/**
+ * A Kubernetes service named `name` on the fake cluster: its Deployment, container and image repository all
+ * called `name` in `default`, requested in `channel`; `extra` as for {@link kaizenServiceIn}.
+ */
+export function deploymentServiceIn(
+  name: string,
+  channel: string,
+  extra: { kubernetes?: Record<string, unknown>; [field: string]: unknown } = {},
+): Record<string, unknown> {
   const { kubernetes, ...fields } = extra;
   return {
-    name: 'kaizen',
+    name,
     channel,
     strategy: 'kubernetes',
     kubernetes: {
       namespace: 'default',
-      deployment: 'kaizen',
-      container: 'kaizen',
-      image: 'kaizen',
+      deployment: name,
+      container: name,
+      image: name,
       ...kubernetes,
     },
     ...fields,
