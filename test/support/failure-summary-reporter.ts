@@ -4,7 +4,9 @@ import type { Reporter, SerializedError, TestCase, TestModule, TestSuite } from 
 function brief(error: SerializedError): string {
   const lines = `${error.name ?? 'Error'}: ${error.message ?? ''}\n${error.stack ?? ''}`.split('\n');
   const where = lines.find((line) => /^\s+at /.test(line) && !line.includes('node_modules'));
-  return [lines[0], where?.trim()].filter(Boolean).join(' ');
+  // An assertion's actual value says what went wrong where its message only says "to equal" (cut short).
+  const actual = error.actual === undefined ? undefined : `actual: ${String(error.actual).slice(0, 4000)}`;
+  return [lines[0], where?.trim(), actual].filter(Boolean).join(' ');
 }
 
 function describeFailures(module: TestModule): string[] {
