@@ -1,11 +1,16 @@
-/** The tag (or short digest) of an image reference: `registry:5000/kaizen:v0.8.0` → `v0.8.0`. */
+/**
+ * The version an image reference stands for: its tag (`registry:5000/kaizen:v0.8.0` → `v0.8.0`), also when
+ * a digest is pinned after it (`kaizen:v0.7.0@sha256:…` → `v0.7.0`, the version people type); the short
+ * digest for an image pinned without a tag (`kaizen@sha256:…` → `sha256:<12 hex>`); `latest` for neither.
+ */
 export function imageTag(image: string | undefined): string {
   if (!image) return 'unknown image';
   const at = image.indexOf('@');
-  if (at >= 0) return image.slice(at + 1, at + 1 + 'sha256:'.length + 12);
-  const lastSlash = image.lastIndexOf('/');
-  const colon = image.indexOf(':', lastSlash + 1);
-  return colon >= 0 ? image.slice(colon + 1) : 'latest';
+  const named = at >= 0 ? image.slice(0, at) : image;
+  const lastSlash = named.lastIndexOf('/');
+  const colon = named.indexOf(':', lastSlash + 1);
+  if (colon >= 0) return named.slice(colon + 1);
+  return at >= 0 ? image.slice(at + 1, at + 1 + 'sha256:'.length + 12) : 'latest';
 }
 
 /** "v0.8.0 (revision 5)". */

@@ -21,13 +21,14 @@ function ranAs(ran: RanDigest): string {
 /**
  * Compares the digest `image` ran with here to the one its tag names in the registry now. A moved tag
  * (a mutable tag pushed again, an image rebuilt) is flagged: rolling back to the tag would run an image
- * that never ran here. `pin` (image rollbacks with `kubernetes.pinDigest`) pins the digest that ran.
+ * that never ran here. `pin` (image rollbacks with `kubernetes.pinDigest`, or to a version that ran only
+ * pinned) pins the digest that ran; `pinnedBecause` says why when it is not `kubernetes.pinDigest`.
  */
 export function checkDigest(
   image: string,
   ran: RanDigest | undefined,
   answer: RegistryAnswer,
-  options: { pin: boolean; mode: 'image' | 'undo'; pinCommand?: string },
+  options: { pin: boolean; mode: 'image' | 'undo'; pinCommand?: string; pinnedBecause?: string },
 ): DigestCheck {
   if (!ran) return { warnings: [] };
   const pinned = options.pin && options.mode === 'image' ? `${image}@${ran.digest}` : undefined;
@@ -36,7 +37,7 @@ export function checkDigest(
     const what = `${image} now points at ${shortDigest(answer.digest)} in the registry, but it ran here as ${ranAs(ran)}: the tag was moved since.`;
     warnings.push(
       pinned
-        ? `${what} Pinned to the image that ran: ${pinned} (kubernetes.pinDigest).`
+        ? `${what} Pinned to the image that ran: ${pinned} (${options.pinnedBecause ?? 'kubernetes.pinDigest'}).`
         : options.mode === 'image'
           ? `${what} The rollback would run the new image; set kubernetes.pinDigest: true to roll back to ${image}@${ran.digest}.`
           : `${what} Pods of the restored template pull the new image wherever a node lacks the old one${options.pinCommand ? `; ${options.pinCommand} with kubernetes.pinDigest: true rolls back to the exact image` : ''}.`,

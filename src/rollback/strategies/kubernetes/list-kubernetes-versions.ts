@@ -2,6 +2,7 @@ import type { KubernetesSection } from '../../../config/service-schema.js';
 import type { KubernetesCluster } from '../../ports/kubernetes-cluster.js';
 import type { VersionEntry } from '../../strategy.js';
 import type { RanDigest } from '../../ports/image-digests.js';
+import { tagOfPinned } from '../../images/ran-digests.js';
 import { imageTag } from './describe-image.js';
 import { readDeploymentState, type SeenSelector } from './read-deployment-state.js';
 import { containerImage, revisionHistory } from './replica-set-history.js';
@@ -36,7 +37,8 @@ async function withDigest(
 
 /**
  * The Deployment's revisions (from its ReplicaSets) with their images, newest first, the current one
- * marked; then the tags configured in `kubernetes.tags`. With `ranWith`, each names the digest its image
+ * marked (a revision pinned by digest, `kaizen:v0.7.0@sha256:…`, is version v0.7.0); then the tags
+ * configured in `kubernetes.tags`. With `ranWith`, each names the digest its image
  * ran with here (short form), when the bot recorded it.
  */
 export async function listKubernetesVersions(
@@ -69,7 +71,7 @@ export async function listKubernetesVersions(
       id: tag,
       version: tag,
       description: `tag ${tag}: ${image}`,
-      ...(state.image === image ? { current: true } : {}),
+      ...(tagOfPinned(state.image ?? '') === image ? { current: true } : {}),
     };
     entries.push(withDigest(listed, image, ranWith));
   }

@@ -10,8 +10,10 @@ import { checkDigest } from './digest-check.js';
 import { computeImagePatch } from './compute-image-patch.js';
 import { imageTag } from './describe-image.js';
 import type { ImageTarget } from './kubernetes-target.js';
+import { pinnedRunOf, type HistoryImage } from './pinned-run.js';
 import type { DeploymentState } from './read-deployment-state.js';
 import { containerImage, revisionHistory } from './replica-set-history.js';
+import { tagOfPinned } from '../../images/ran-digests.js';
 
 export interface ImageTargetInput {
   /** The service's name, for the commands a refusal suggests. */
@@ -35,29 +37,34 @@ export interface ImageTargetInput {
 }
 
 /** The images that ran in the Deployment, per revision, newest first: `revision 4: kaizen:v0.7.0`. */
-function historyImages(state: DeploymentState, container: string): { revision: number; image: string }[] {
+function historyImages(state: DeploymentState, container: string): HistoryImage[] {
   return revisionHistory(state.deployment, state.replicaSets).flatMap((e) => {
     const image = containerImage(e.replicaSet.spec?.template, container);
-    return image ? [{ revision: e.revision, image }] : [];
+    const created = e.replicaSet.metadata?.creationTimestamp as Date | string | undefined;
+    if (!image) return [];
+    return [
+      { revision: e.revision, image, ...(created ? { created: new Date(created).toISOString() } : {}) },
+    ];
   });
 }
 
 /**
- * A version (image tag) as a target, known from the Deployment's history (its image ran here), the
- * service's `tags:` or the image registry. The registry is asked whenever the service configures it:
- * for a known version a missing tag or an unreachable registry is a warning; for an unknown one the
- * registry decides, and without an answer the version is refused with what is available.
+ * A version (image tag) as a target, known from the Deployment's history (its image ran here, also pinned
+ * by digest: `kaizen:v0.7.0@sha256:…` is v0.7.0), the service's `tags:` or the image registry. The registry
+ * is asked whenever the service configures it: for a known version a missing tag or an unreachable registry
+ * is a warning; for an unknown one the registry decides, and without an answer the version is refused with
+ * what is available. A version that ran here only pinned is rolled back to the digest it ran as (the tag
+ * may have moved since), with or without `kubernetes.pinDigest`.
  */
 export async function resolveImageTarget(input: ImageTargetInput): Promise<ResolvedPlan> {
   const { section, state, version } = input;
   const name = section.deployment;
   const image = `${section.image}:${version}`;
   const ran = historyImages(state, section.container);
-  const source: TargetSource | undefined = ran.some((r) => r.image === image)
-    ? 'history'
-    : section.tags?.includes(version)
-      ? 'tags'
-      : undefined;
+  const ranAsTag = ran.some((r) => r.image === image);
+  const ranPinned = pinnedRunOf(ran, image);
+  const source: TargetSource | undefined =
+    ranAsTag || ranPinned ? 'history' : section.tags?.includes(version) ? 'tags' : undefined;
   const result = computeImagePatch(state.deployment, section.container, image);
   if (result.kind === 'missing_container') {
     throw new PermanentError(
@@ -68,17 +75,22 @@ export async function resolveImageTarget(input: ImageTargetInput): Promise<Resol
       },
     );
   }
-  if (result.kind === 'unchanged') {
-    throw new InputError('already_current', `${name} already runs ${image} (${input.from}).`);
+  if (result.kind === 'unchanged' || tagOfPinned(state.image ?? '') === image) {
+    throw new InputError('already_current', `${name} already runs ${state.image ?? image} (${input.from}).`);
   }
   const answer = await askRegistry(input.registry, section.image, version, {
     timeoutSeconds: section.registry?.timeout ?? 10,
     ...(input.signal ? { signal: input.signal } : {}),
   });
   const knownFrom = source ?? refuseUnknown(input, image, answer, ran);
-  const digest = checkDigest(image, input.ranWith, answer, {
-    pin: section.pinDigest === true,
+  const ranWith = input.ranWith ?? ranPinned;
+  const onlyPinned = !ranAsTag && ranPinned !== undefined;
+  const digest = checkDigest(image, ranWith, answer, {
+    pin: section.pinDigest === true || onlyPinned,
     mode: 'image',
+    ...(onlyPinned && section.pinDigest !== true
+      ? { pinnedBecause: `${version} ran here only pinned by digest` }
+      : {}),
   });
   const setImage = digest.pinned ?? image;
   const patch = digest.pinned ? computeImagePatch(state.deployment, section.container, setImage) : result;
@@ -87,7 +99,7 @@ export async function resolveImageTarget(input: ImageTargetInput): Promise<Resol
     ...input.common,
     version,
     image: setImage,
-    ...(input.ranWith ? { ranWith: input.ranWith.digest } : {}),
+    ...(ranWith ? { ranWith: ranWith.digest } : {}),
   };
   const action: PlannedAction = {
     target: `cluster ${input.where}`,
@@ -124,7 +136,7 @@ function refuseUnknown(
   input: ImageTargetInput,
   image: string,
   answer: RegistryAnswer,
-  ran: { revision: number; image: string }[],
+  ran: HistoryImage[],
 ): TargetSource {
   if (answer.kind === 'exists') return 'registry';
   const { section, version } = input;
