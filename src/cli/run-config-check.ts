@@ -43,7 +43,7 @@ export async function runConfigCheck(options: { print?: boolean }, context: CliC
     const unset = catalog
       .all()
       .flatMap((service) =>
-        unsetVariableWarnings(service, config.gitTokens).map((warning) => `  ${service.name}: ${warning}`),
+        unsetVariableWarnings(service, config).map((warning) => `  ${service.name}: ${warning}`),
       );
     if (unset.length > 0) io.err(['⚠ Unset variables:', ...unset].join('\n'));
     if (options.print) io.out(stringify(redactConfig({ environment: config, services }), { lineWidth: 0 }));

@@ -125,6 +125,39 @@ describe('rollback-bot config check', () => {
     }
   });
 
+  it('warns (exit 0) the same way when a registry credentialsEnv is not set or empty; never prints credentials', async () => {
+    const registries = join(dir, 'registries');
+    await mkdir(registries);
+    const withCredentials = (name: string, credentialsEnv: string) =>
+      GOOD.replace('name: kaizen', `name: ${name}`).concat(
+        `  registry: {credentialsEnv: ${credentialsEnv}}\n`,
+      );
+    await writeFile(join(registries, 'kaizen.yaml'), withCredentials('kaizen', 'KAIZEN_REGISTRY_AUTH'));
+    await writeFile(join(registries, 'billing.yaml'), withCredentials('billing', 'BILLING_REGISTRY_AUTH'));
+    await writeFile(join(registries, 'search.yaml'), withCredentials('search', 'REGISTRY_AUTH'));
+    const credentials = 'robot:billingRegistryPassword0123';
+    const env = { SERVICES_DIR: registries, BILLING_REGISTRY_AUTH: credentials, REGISTRY_AUTH: '  ' };
+    for (const args of [
+      ['config', 'check'],
+      ['config', 'check', '--print'],
+    ]) {
+      const result = await runCli(args, env);
+      expect(result.exitCode).toBe(0);
+      expect(result.stdout).toMatch(/Configuration is valid: 3 services/);
+      const unset = result.stderr.slice(result.stderr.indexOf('⚠ Unset variables:'));
+      expect(unset.split('\n').filter((line) => line.startsWith('  '))).toEqual([
+        expect.stringMatching(
+          /^ {2}kaizen: kubernetes\.registry\.credentialsEnv names KAIZEN_REGISTRY_AUTH, which is not set/,
+        ),
+        expect.stringMatching(
+          /^ {2}search: kubernetes\.registry\.credentialsEnv names REGISTRY_AUTH, which is not set/,
+        ),
+      ]);
+      expect(unset).toContain('Set KAIZEN_REGISTRY_AUTH in the bot');
+      expect(`${result.stdout}${result.stderr}`).not.toContain('billingRegistryPassword0123');
+    }
+  });
+
   it('a bad environment variable is a problem too (exit 1)', async () => {
     const result = await runCli(['config', 'check'], {
       SERVICES_DIR: join(dir, 'good'),
