@@ -3,7 +3,9 @@ import { describeCancellation, type CancelPoint } from './cancel-report.js';
 import { CancelledError, describeError } from '../errors/rollback-error.js';
 import type { AuditEntry } from './ports/audit-log.js';
 import type { CancelRequest } from './ports/cancellation.js';
+import type { RollbackPlan } from './plan.js';
 import type { Checklist, ProgressSnapshot } from './progress-snapshot.js';
+import { remedyDone } from './remedy-wording.js';
 
 export type FinalState = 'succeeded' | 'failed' | 'cancelled';
 
@@ -32,6 +34,15 @@ export type RollbackEnding =
       /** Who cancelled, when known. */
       request: CancelRequest | undefined;
     };
+
+/** Every step done: "Rolled back kaizen from v0.8.0 to v0.7.0 in 42 s" (a remedy says what it did). */
+export function succeededEnding(plan: RollbackPlan, seconds: number): RollbackEnding {
+  const { service, from, to } = plan;
+  const remedy = plan.request.remedy;
+  if (remedy)
+    return { state: 'succeeded', summary: `${remedyDone(remedy.kind, service)}: now ${to}, in ${seconds} s` };
+  return { state: 'succeeded', summary: `Rolled back ${service} from ${from} to ${to} in ${seconds} s` };
+}
 
 /** The actor of the audit entries the worker writes on its own account. */
 export const WORKER_ACTOR = { id: 'worker', name: 'worker', source: 'http' } as const;

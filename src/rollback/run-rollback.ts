@@ -1,13 +1,7 @@
 import type { Logger } from '../observability/logger.js';
 import type { ServiceConfig } from '../config/service-schema.js';
-import { cancelRequestOf, type CancelPoint } from './cancel-report.js';
-import {
-  CancelledError,
-  JobAbandonedError,
-  JobHandedBackError,
-  describeError,
-  isRetryable,
-} from '../errors/rollback-error.js';
+import type { CancelPoint } from './cancel-report.js';
+import { CancelledError, describeError } from '../errors/rollback-error.js';
 import { GuardRefusedError } from './guards/guard-refused-error.js';
 import type { RollbackPlan } from './plan.js';
 import type { AuditEntry, AuditLog } from './ports/audit-log.js';
@@ -19,16 +13,17 @@ import {
   applyEnding,
   botTickAudit,
   endingAudit,
+  succeededEnding,
   WORKER_ACTOR,
   type EndingContext,
   type FinalState,
   type RollbackEnding,
 } from './rollback-ending.js';
+import { RunStopRequests } from './run-stop-requests.js';
 import { runStep } from './run-step.js';
 import { initialSnapshot, SnapshotTracker } from './snapshot-tracker.js';
 import type { JobMemory, RollbackStep } from './step.js';
 import type { RunningRollbacks } from './running-rollbacks.js';
-import { remedyDone } from './remedy-wording.js';
 
 export interface RunRollbackOptions {
   plan: RollbackPlan;
@@ -59,10 +54,10 @@ export interface RunRollbackOptions {
  * Cancel: the durable flag is read before each step; an interruptible step is aborted through its
  * signal, a non-interruptible one finishes; either way no further step runs.
  *
- * Abandoned (the signal's reason is a {@link JobAbandonedError}: another worker owns the job now): throws
+ * Abandoned (the signal's reason is a `JobAbandonedError`: another worker owns the job now): throws
  * it at once and publishes nothing more.
  *
- * Handed back (the reason is a {@link JobHandedBackError}: this worker is shutting down): stops at the
+ * Handed back (the reason is a `JobHandedBackError`: this worker is shutting down): stops at the
  * next safe point, the one a cancel would stop at (an interruptible step is interrupted and stays
  * "running", a non-interruptible one finishes first), says so in the thread and throws it; the queue
  * gives the job to another worker, which runs the interrupted step again from its start.
@@ -73,7 +68,7 @@ export async function runRollback(options: RunRollbackOptions): Promise<Progress
   const unlist = options.running?.add(options.plan, run.tracker);
   try {
     await run.start();
-    const stopNoting = run.noteCancelRequests();
+    const stopNoting = run.stops.noteCancelRequests();
     try {
       await run.end(await run.runSteps());
     } finally {
@@ -89,6 +84,8 @@ export async function runRollback(options: RunRollbackOptions): Promise<Progress
 class RollbackRun {
   private readonly now: () => Date;
   private readonly plan: RollbackPlan;
+  /** Cancel, abandonment and hand-back: what stops this run, and where. */
+  readonly stops: RunStopRequests;
   private startedAt = 0;
   /** The last step's end, audited while the next step's cancel flag is read; both before it starts. */
   private stepEnd: Promise<void> = Promise.resolve();
@@ -99,6 +96,12 @@ class RollbackRun {
   ) {
     this.now = options.now ?? (() => new Date());
     this.plan = options.plan;
+    this.stops = new RunStopRequests({
+      signal: options.signal,
+      ...(options.cancelRequested ? { cancelRequested: options.cancelRequested } : {}),
+      tracker,
+      now: this.now,
+    });
   }
 
   /** Picks up from the stored snapshot (a resumed job) or from the plan's first snapshot. */
@@ -134,37 +137,18 @@ class RollbackRun {
     });
   }
 
-  /** Shows who asked to cancel in the snapshot as soon as the signal aborts; returns the stop. */
-  noteCancelRequests(): () => void {
-    const { signal } = this.options;
-    const noteCancel = () => {
-      const request = cancelRequestOf(signal.reason);
-      if (request)
-        void this.tracker.update((s) => void (s.cancelRequested ??= request)).catch(() => undefined);
-    };
-    signal.addEventListener('abort', noteCancel, { once: true });
-    return () => signal.removeEventListener('abort', noteCancel);
-  }
-
   /** Runs the steps not yet done until the rollback ends one way or another. */
   async runSteps(): Promise<RollbackEnding> {
     for (const [index, step] of this.options.steps.entries()) {
       const known = this.tracker.step(step.id);
       if (known && (known.state === 'done' || known.state === 'skipped')) continue;
-      this.throwIfAbandoned();
-      await this.handBackIfAsked(step.id, `before step "${step.title}"`);
+      this.stops.throwIfAbandoned();
+      await this.stops.handBackIfAsked(step.id, `before step "${step.title}"`);
       const ending = (await this.cancelBefore(index)) ?? (await this.attempt(step, index));
       if (ending) return ending;
     }
     const seconds = Math.max(0, Math.round((this.now().getTime() - this.startedAt) / 1000));
-    const { service, from, to } = this.plan;
-    const remedy = this.plan.request.remedy;
-    if (remedy)
-      return {
-        state: 'succeeded',
-        summary: `${remedyDone(remedy.kind, service)}: now ${to}, in ${seconds} s`,
-      };
-    return { state: 'succeeded', summary: `Rolled back ${service} from ${from} to ${to} in ${seconds} s` };
+    return succeededEnding(this.plan, seconds);
   }
 
   /**
@@ -188,7 +172,7 @@ class RollbackRun {
 
   /** A cancel that arrived before step `index` (the aborted signal or the durable flag) ends the run there. */
   private async cancelBefore(index: number): Promise<RollbackEnding | undefined> {
-    const [pending] = await Promise.all([this.pendingCancel(), this.stepEnd]);
+    const [pending] = await Promise.all([this.stops.pendingCancel(), this.stepEnd]);
     if (pending === undefined) return undefined;
     const point: CancelPoint = this.tracker.snapshot.steps.some((s) => s.endedAt)
       ? { kind: 'between_steps' }
@@ -206,13 +190,13 @@ class RollbackRun {
     } catch (error) {
       return this.stepStopped(step, index, error);
     }
-    this.throwIfAbandoned();
+    this.stops.throwIfAbandoned();
     if (index + 1 < this.options.steps.length)
-      await this.handBackIfAsked(step.id, `after step "${step.title}", before the next one`);
-    if (this.options.signal.aborted && step.interruptible === false) {
+      await this.stops.handBackIfAsked(step.id, `after step "${step.title}", before the next one`);
+    if (this.stops.aborted && step.interruptible === false) {
       // The step finished although a cancel arrived while it ran: stop here.
       const point: CancelPoint = { kind: 'finished_first', step: step.title };
-      return { state: 'cancelled', firstNotRun: index + 1, point, request: await this.whoCancelled() };
+      return { state: 'cancelled', firstNotRun: index + 1, point, request: await this.stops.whoCancelled() };
     }
     return undefined;
   }
@@ -220,10 +204,10 @@ class RollbackRun {
   /** A step threw: records it as failed or cancelled (with its details) and says how the run ends. */
   private async stepStopped(step: RollbackStep, index: number, error: unknown): Promise<RollbackEnding> {
     // Another worker owns the job now: leave the snapshot and the audit trail to it.
-    this.throwIfAbandoned();
+    this.stops.throwIfAbandoned();
     // Interrupted for the shutdown, not by a cancel or a failure: the next worker runs it again.
-    await this.handBackIfAsked(step.id, `during step "${step.title}", which runs again from its start`);
-    const cancelled = stoppedByCancel(error, step, this.options.signal);
+    await this.stops.handBackIfAsked(step.id, `during step "${step.title}", which runs again from its start`);
+    const cancelled = this.stops.stoppedByCancel(error, step);
     const described = describeError(cancelled ? new CancelledError() : error);
     this.options.log.warn(
       { jobId: this.plan.jobId, step: step.id, error: described },
@@ -246,7 +230,7 @@ class RollbackRun {
     });
     if (cancelled) {
       const point: CancelPoint = { kind: 'interrupted', step: step.title };
-      return { state: 'cancelled', firstNotRun: index + 1, point, request: await this.whoCancelled() };
+      return { state: 'cancelled', firstNotRun: index + 1, point, request: await this.stops.whoCancelled() };
     }
     return {
       state: 'failed',
@@ -255,43 +239,6 @@ class RollbackRun {
       error: described,
       ...(error instanceof GuardRefusedError ? { guardRefusal: `${step.id}: ${described.message}` } : {}),
     };
-  }
-
-  /** A cancel that should stop the job before its next step: the aborted signal or the durable flag. */
-  private async pendingCancel(): Promise<{ request: CancelRequest | undefined } | undefined> {
-    const { signal } = this.options;
-    if (signal.aborted) return { request: cancelRequestOf(signal.reason) };
-    // A flag that cannot be read (Redis blip) is no reason to stop: the pub/sub watch still reaches the job.
-    const flagged = await this.options.cancelRequested?.().catch(() => undefined);
-    return flagged ? { request: flagged } : undefined;
-  }
-
-  /** Who cancelled: the signal's reason, else the durable flag (unreadable: unknown). */
-  private async whoCancelled(): Promise<CancelRequest | undefined> {
-    return (
-      cancelRequestOf(this.options.signal.reason) ??
-      (await this.options.cancelRequested?.().catch(() => undefined))
-    );
-  }
-
-  /** Another worker owns the job now (this one lost its lock): stop at once, publish nothing more. */
-  private throwIfAbandoned(): void {
-    const { reason } = this.options.signal;
-    if (reason instanceof JobAbandonedError) throw reason;
-  }
-
-  /**
-   * This worker is shutting down: says where the rollback stopped in the thread (the step states stay as
-   * they are, so the next worker resumes exactly there) and throws the {@link JobHandedBackError}.
-   */
-  private async handBackIfAsked(stepId: string, where: string): Promise<void> {
-    const { reason } = this.options.signal;
-    if (!(reason instanceof JobHandedBackError)) return;
-    const text = `The worker running this rollback is shutting down: it handed the job back to the queue ${where}; the next worker of its site goes on from there.`;
-    await this.tracker
-      .update((s) => void s.details.push({ stepId, at: this.now().toISOString(), text }))
-      .catch(() => undefined);
-    throw reason;
   }
 
   /** Appends to the audit log; a failure is logged, never fatal. */
@@ -303,18 +250,6 @@ class RollbackRun {
         log.warn({ err: error, jobId: plan.jobId, audit: entry.type }, 'could not append to the audit log');
       });
   }
-}
-
-/**
- * Whether a step that threw was stopped by the cancel. Any interruptible step once the signal aborted is
- * cancelled, and so is a non-interruptible one stopped between retries because of the cancel; a
- * non-interruptible step that failed for its own reason fails the job.
- */
-function stoppedByCancel(error: unknown, step: RollbackStep, signal: AbortSignal): boolean {
-  if (error instanceof CancelledError) return true;
-  if (!signal.aborted) return false;
-  const stoppedBetweenRetries = isRetryable(error) || (error instanceof Error && error.name === 'AbortError');
-  return step.interruptible !== false || stoppedBetweenRetries;
 }
 
 /** Lines an error carries for the thread (a failing pod's events, a guard command's output). */
