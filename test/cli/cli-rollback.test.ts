@@ -13,27 +13,19 @@ import type { ProgressSnapshot } from '../../src/rollback/progress-snapshot.js';
 import { startFakeKube, type FakeKube } from '../support/fake-kube/index.js';
 import { startFakeSlack } from '../support/fake-slack/index.js';
 import type { FakeSlack } from '../support/fake-slack/types.js';
+import { deploymentServiceIn } from '../support/kaizen-service.js';
 import { deletePrefix, TEST_REDIS_URL, testPrefix } from '../support/redis-test-prefix.js';
 import { runCli } from './run-cli.js';
 
 const BOT_TOKEN = 'xoxb-test';
 
-function kubeService(name: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    name,
+/** A production Deployment service requested in a channel of its own (`C0KAIZEN`). */
+const kubeService = (name: string, extra: Record<string, unknown> = {}): Record<string, unknown> =>
+  deploymentServiceIn(name, `C0${name.toUpperCase()}`, {
     environment: 'production',
-    channel: `C0${name.toUpperCase()}`,
-    strategy: 'kubernetes',
-    kubernetes: {
-      namespace: 'default',
-      deployment: name,
-      container: name,
-      image: name,
-      rolloutTimeout: '20s',
-    },
+    kubernetes: { rolloutTimeout: '20s' },
     ...extra,
-  };
-}
+  });
 
 describe('rollback-bot CLI against real Redis, a worker and a fake cluster', () => {
   const prefix = testPrefix('cli');

@@ -2,26 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blocksText } from '../support/blocks-text.js';
 import { startFakeKube, type FakeKube } from '../support/fake-kube/index.js';
 import type { FakeMessage } from '../support/fake-slack/types.js';
+import { deploymentServiceIn } from '../support/kaizen-service.js';
 import { startTestBot, type TestBot } from '../support/test-bot.js';
 
 const CHANNEL = 'C0DEPLOYS';
 const PINNED = `@sha256:${'7e'.repeat(32)}`;
 
 /** A Kubernetes service of the catalog, its Deployment named after it, pinning digests on rollback. */
-const service = (name: string, tags?: string[]) => ({
-  name,
-  channel: CHANNEL,
-  strategy: 'kubernetes',
-  kubernetes: {
-    namespace: 'default',
-    deployment: name,
-    container: name,
-    image: name,
-    rolloutTimeout: '20s',
-    pinDigest: true,
-    ...(tags ? { tags } : {}),
-  },
-});
+const service = (name: string, tags?: string[]) =>
+  deploymentServiceIn(name, CHANNEL, {
+    kubernetes: { rolloutTimeout: '20s', pinDigest: true, ...(tags ? { tags } : {}) },
+  });
 
 /**
  * With `kubernetes.pinDigest` the Deployment runs `kaizen:v0.7.0@sha256:…`; people still type `v0.7.0`. What
@@ -54,7 +45,7 @@ describe('config drift with pinned digests: a pinned image and its tag share one
     await Promise.all([createWithConfig('kaizen'), createWithConfig('search')]);
     bot = await startTestBot({
       kubeconfigPath: kube.kubeconfigPath,
-      // search's v0.7.0 only ever ran pinned: it is known from `tags:`.
+      // search's v0.7.0 only ever ran pinned: it is known from the history, and from `tags:` as well.
       services: { kaizen: service('kaizen'), search: service('search', ['v0.7.0']) },
     });
   });

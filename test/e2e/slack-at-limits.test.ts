@@ -1,26 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeKube, type FakeKube } from '../support/fake-kube/index.js';
 import type { FakeMessage } from '../support/fake-slack/types.js';
+import { kaizenServiceIn } from '../support/kaizen-service.js';
 import { startTestBot, type TestBot } from '../support/test-bot.js';
 import { callBudget } from '../../src/surfaces/slack/call-allowance.js';
 
 const CHANNEL = 'C0DEPLOYS';
-/** Slack's limits on a clock running this many times faster, for the bot and the fake alike. */
-
-function service(name: string): Record<string, unknown> {
-  return {
-    name,
-    channel: CHANNEL,
-    strategy: 'kubernetes',
-    kubernetes: {
-      namespace: 'default',
-      deployment: name,
-      container: name,
-      image: name,
-      rolloutTimeout: '20s',
-    },
-  };
-}
 
 async function deployment(kube: FakeKube, name: string, replicas = 3): Promise<void> {
   await kube.createDeployment({ name, container: name, image: `${name}:v0.7.0`, replicas });
@@ -45,7 +30,7 @@ describe('Slack at real-world limits', () => {
     await deployment(kube, 'kaizen');
     bot = await startTestBot({
       kubeconfigPath: kube.kubeconfigPath,
-      services: { kaizen: service('kaizen') },
+      services: { kaizen: kaizenServiceIn(CHANNEL, { kubernetes: { rolloutTimeout: '20s' } }) },
       fakeSlack: { latencyMs: 150 },
     });
     await bot.slack.waitFor(() => bot.slack.callsTo('auth.test').length === 1, 5_000);

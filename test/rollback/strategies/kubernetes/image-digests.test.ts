@@ -1,20 +1,22 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RollbackError } from '../../../../src/errors/rollback-error.js';
-import { silentLogger } from '../../../../src/observability/logger.js';
-import { KubernetesStrategy } from '../../../../src/rollback/strategies/kubernetes/kubernetes-strategy.js';
+import type { KubernetesStrategy } from '../../../../src/rollback/strategies/kubernetes/kubernetes-strategy.js';
 import { RedisImageDigests } from '../../../../src/stores/redis-image-digests.js';
 import { RedisKeys } from '../../../../src/stores/redis-keys.js';
-import { createKubernetesClusterFactory } from '../../../../src/targets/kubernetes/create-kubernetes-cluster-factory.js';
-import { createImageRegistryFactory } from '../../../../src/targets/registry/create-image-registry-factory.js';
-import { LocalCommandRunner } from '../../../../src/targets/shell/local-command-runner.js';
 import { startFakeKube, type FakeKube } from '../../../support/fake-kube/index.js';
 import { runKubectl } from '../../../support/fake-kube/run-kubectl.js';
 import { startFakeRegistry, type FakeRegistry } from '../../../support/fake-registry/index.js';
 import { deletePrefix, TEST_REDIS_URL, testPrefix } from '../../../support/redis-test-prefix.js';
 import { renderVersions } from '../../../../src/render/slack/render-versions.js';
 import { renderReplyText } from '../../../../src/render/terminal/render-reply-text.js';
-import { kaizenService, plan, rollbackRequest, type PlannedRun } from './strategy-harness.js';
+import {
+  kaizenService,
+  plan,
+  registryStrategyFor,
+  rollbackRequest,
+  type PlannedRun,
+} from './strategy-harness.js';
 
 const prefix = testPrefix('image-digests');
 let kube: FakeKube;
@@ -25,23 +27,7 @@ let repository: string;
 /** The digest v0.7.0 had when it ran here (revision 2). */
 let ranDigest: string;
 
-function strategy(): KubernetesStrategy {
-  return new KubernetesStrategy({
-    clusterFactory: createKubernetesClusterFactory({
-      kubeconfigPath: kube.kubeconfigPath,
-      log: silentLogger(),
-      retry: { attempts: 2, baseDelayMs: 5 },
-    }),
-    commandRunner: new LocalCommandRunner(),
-    log: silentLogger(),
-    pollIntervalMs: 50,
-    registryFactory: createImageRegistryFactory({
-      log: silentLogger(),
-      retry: { attempts: 2, baseDelayMs: 5, maxDelayMs: 10 },
-    }),
-    imageDigests: digests,
-  });
-}
+const strategy = (): KubernetesStrategy => registryStrategyFor(kube, digests);
 
 const service = (pinDigest = false): ReturnType<typeof kaizenService> =>
   kaizenService({

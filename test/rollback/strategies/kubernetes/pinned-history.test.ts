@@ -1,15 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RollbackError } from '../../../../src/errors/rollback-error.js';
-import { silentLogger } from '../../../../src/observability/logger.js';
-import { KubernetesStrategy } from '../../../../src/rollback/strategies/kubernetes/kubernetes-strategy.js';
+import type { KubernetesStrategy } from '../../../../src/rollback/strategies/kubernetes/kubernetes-strategy.js';
 import { findLastKnownGood } from '../../../../src/rollback/versions/last-known-good.js';
-import { createKubernetesClusterFactory } from '../../../../src/targets/kubernetes/create-kubernetes-cluster-factory.js';
-import { createImageRegistryFactory } from '../../../../src/targets/registry/create-image-registry-factory.js';
-import { LocalCommandRunner } from '../../../../src/targets/shell/local-command-runner.js';
 import { startFakeKube, type FakeKube } from '../../../support/fake-kube/index.js';
 import { runKubectl } from '../../../support/fake-kube/run-kubectl.js';
 import { startFakeRegistry, type FakeRegistry } from '../../../support/fake-registry/index.js';
-import { kaizenService, plan, rollbackRequest } from './strategy-harness.js';
+import { kaizenService, plan, registryStrategyFor, rollbackRequest } from './strategy-harness.js';
 
 /**
  * A Deployment whose v0.7.0 only ever ran pinned by digest (`<repo>:v0.7.0@sha256:…`, as `kubernetes.pinDigest`
@@ -21,22 +17,7 @@ let repository: string;
 /** The digest v0.7.0 ran as (revision 2). */
 let ranDigest: string;
 
-function strategy(): KubernetesStrategy {
-  return new KubernetesStrategy({
-    clusterFactory: createKubernetesClusterFactory({
-      kubeconfigPath: kube.kubeconfigPath,
-      log: silentLogger(),
-      retry: { attempts: 2, baseDelayMs: 5 },
-    }),
-    commandRunner: new LocalCommandRunner(),
-    log: silentLogger(),
-    pollIntervalMs: 50,
-    registryFactory: createImageRegistryFactory({
-      log: silentLogger(),
-      retry: { attempts: 2, baseDelayMs: 5, maxDelayMs: 10 },
-    }),
-  });
-}
+const strategy = (): KubernetesStrategy => registryStrategyFor(kube);
 
 /** No `tags:`, no `pinDigest`: v0.7.0 can only be known from the Deployment's history. */
 const service = (registryConfigured = false): ReturnType<typeof kaizenService> =>

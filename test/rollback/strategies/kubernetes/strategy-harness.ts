@@ -1,9 +1,11 @@
 import { serviceSchema, type ServiceConfig } from '../../../../src/config/service-schema.js';
 import { silentLogger } from '../../../../src/observability/logger.js';
 import type { RollbackRequest } from '../../../../src/rollback/plan.js';
+import type { ImageDigests } from '../../../../src/rollback/ports/image-digests.js';
 import { KubernetesStrategy } from '../../../../src/rollback/strategies/kubernetes/kubernetes-strategy.js';
 import type { RollbackStep } from '../../../../src/rollback/step.js';
 import { createKubernetesClusterFactory } from '../../../../src/targets/kubernetes/create-kubernetes-cluster-factory.js';
+import { createImageRegistryFactory } from '../../../../src/targets/registry/create-image-registry-factory.js';
 import { LocalCommandRunner } from '../../../../src/targets/shell/local-command-runner.js';
 import type { FakeKube } from '../../../support/fake-kube/index.js';
 import { testPlan, testStepContext, type TestStepContext } from './step-context.js';
@@ -20,6 +22,28 @@ export function strategyFor(fake: FakeKube): KubernetesStrategy {
     commandRunner: new LocalCommandRunner(),
     log: silentLogger(),
     pollIntervalMs: 100,
+  });
+}
+
+/**
+ * The production strategy against a fake API server that also asks image registries (for services with
+ * `kubernetes.registry`), with short retries; `imageDigests`: where the digests images ran with are recorded.
+ */
+export function registryStrategyFor(fake: FakeKube, imageDigests?: ImageDigests): KubernetesStrategy {
+  return new KubernetesStrategy({
+    clusterFactory: createKubernetesClusterFactory({
+      kubeconfigPath: fake.kubeconfigPath,
+      log: silentLogger(),
+      retry: { attempts: 2, baseDelayMs: 5 },
+    }),
+    commandRunner: new LocalCommandRunner(),
+    log: silentLogger(),
+    pollIntervalMs: 50,
+    registryFactory: createImageRegistryFactory({
+      log: silentLogger(),
+      retry: { attempts: 2, baseDelayMs: 5, maxDelayMs: 10 },
+    }),
+    ...(imageDigests ? { imageDigests } : {}),
   });
 }
 
