@@ -167,6 +167,7 @@ export async function buildRollbackCore(
     gitops: new GitopsKeeper(stores.gitopsHolds, targets.clusterFactory),
     gitRunner: targets.runnerFactory({ name: 'local' }),
     ...(evidence ? { evidence: evidence.recorder } : {}),
+    log,
   });
   const domain = { progress, locks, queue: rollbackQueue, audit };
   const { cancellation, cancels } = cancelling({ redis, keys, log, connections }, domain);

@@ -22,6 +22,7 @@ import { RequestAuthorizer } from './request-authorizer.js';
 import { RollbackPlanner } from './rollback-planner.js';
 import { Runbooks } from './runbooks.js';
 import type { ServiceCatalog } from './service-catalog.js';
+import type { Logger } from '../observability/logger.js';
 import { readServiceState, type ServiceState } from './service-state.js';
 import type { Strategy } from './strategy.js';
 import { ServiceVersions, type VersionListing } from './versions/service-versions.js';
@@ -52,6 +53,8 @@ export interface RollbackServiceOptions {
   /** Runs `git ls-remote` for `versions.git` (the web process's own host); absent: git tags not listed. */
   gitRunner?: CommandRunner;
   now?: () => Date;
+  /** Where the service logs what it recovers from (a Redis write sent again); absent: nowhere. */
+  log?: Logger;
 }
 
 export type SubmitResult =
@@ -104,6 +107,7 @@ export class RollbackService {
       workers: options.workers,
       audit: this.audit,
       now: this.now,
+      ...(options.log ? { log: options.log } : {}),
     });
   }
 

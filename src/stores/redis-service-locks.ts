@@ -5,16 +5,22 @@ import type { RedisClient } from './redis-client.js';
 /** A safety net: a lock whose job vanished (queue flushed by hand) frees itself after a day. */
 const LOCK_TTL_SECONDS = 24 * 3600;
 
+/** The job that already holds the lock acquires it again: an acquire sent again after a timeout wins. */
 const ACQUIRE = `
 if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then return {1, ARGV[1]} end
-return {0, redis.call('GET', KEYS[1])}
+local holder = redis.call('GET', KEYS[1])
+if holder == ARGV[1] then return {1, ARGV[1]} end
+return {0, holder}
 `;
 const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 `;
 
-/** One rollback per service: `SET NX` is atomic, so of two simultaneous requests exactly one wins. */
+/**
+ * One rollback per service: `SET NX` is atomic, so of two simultaneous requests (two job ids) exactly one
+ * wins; the same job id acquiring again is told it holds the lock.
+ */
 export class RedisServiceLocks implements ServiceLocks {
   constructor(
     private readonly redis: RedisClient,

@@ -28,6 +28,14 @@ describe('RedisServiceLocks', () => {
     for (const r of results) if (!r.acquired) expect(r.holderJobId).toBe(winnerId);
   });
 
+  it('the job holding the lock acquires it again (an acquire sent again after a timeout), another job does not', async () => {
+    const l = locks();
+    expect(await l.acquire('ledger', 'ledger-1')).toEqual({ acquired: true });
+    expect(await l.acquire('ledger', 'ledger-1')).toEqual({ acquired: true });
+    expect(await l.acquire('ledger', 'ledger-2')).toEqual({ acquired: false, holderJobId: 'ledger-1' });
+    expect(await l.holder('ledger')).toBe('ledger-1');
+  });
+
   it('only the holder releases; then the next request wins', async () => {
     const l = locks();
     expect(await l.acquire('billing', 'billing-1')).toEqual({ acquired: true });
