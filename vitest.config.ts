@@ -17,8 +17,8 @@ const FILES_AT_A_TIME = Math.min(8, Math.max(4, availableParallelism() * 2));
  * one rate-limited channel): they run after all the others, one at a time, so neither they nor the other files
  * disturb each other. In the full parallel run, some of the 20 commands are refused when the loaded machine
  * stalls Redis commands past their 2 s timeout: the writes that queue a rollback are sent again since
- * src/rollback/plan-enqueuer.ts, but a read while the plan is made still fails the command ("The bot's
- * store (Redis) did not answer", 2 of 20 in a full run at 10:55 UTC on 2026-12-04).
+ * src/rollback/plan-enqueuer.ts, but a Redis call before them (which one is not known yet) still fails the
+ * command ("The bot's store (Redis) did not answer", 2 of 20 in a full run at 10:55 UTC on 2026-12-04).
  */
 const RUN_ALONE = [
   'test/transport/http/slow-clients.test.ts',
