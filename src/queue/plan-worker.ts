@@ -1,5 +1,5 @@
 import { DelayedError, Worker, type ConnectionOptions, type Job } from 'bullmq';
-import { PermanentError } from '../errors/rollback-error.js';
+import { PermanentError, RetryableError } from '../errors/rollback-error.js';
 import type { Logger } from '../observability/logger.js';
 import type { ServiceCatalog } from '../rollback/service-catalog.js';
 import type { Strategy } from '../rollback/strategy.js';
@@ -45,7 +45,7 @@ export function createPlanWorker(options: PlanWorkerOptions): Worker<PlanCall, P
       return { resolved, steps };
     } catch (error) {
       log.info({ op: call.op, service: call.service, err: error }, 'planning call ended in an error');
-      return errorReply(error);
+      return errorReply(signal.aborted ? outOfTime(options.site, call, left, error) : error);
     }
   };
   const worker = new Worker<PlanCall, PlanReply>(planQueueName(options.site), processor, {
@@ -56,4 +56,21 @@ export function createPlanWorker(options: PlanWorkerOptions): Worker<PlanCall, P
   });
   worker.on('error', (error) => log.warn({ err: error, site: options.site }, 'plan worker error'));
   return worker;
+}
+
+/**
+ * The caller's deadline passed while this worker planned (a slow cluster, or the Kubernetes client loading
+ * on a worker's first plan): what the caller hears, instead of the cancellation the aborted reads end in,
+ * which would read as if someone had cancelled a rollback.
+ */
+function outOfTime(site: string, call: PlanCall, leftMs: number, cause: unknown): RetryableError {
+  const what = call.op === 'versions' ? `the versions of ${call.service}` : `the plan for ${call.service}`;
+  return new RetryableError(
+    'site_planner_unavailable',
+    `The worker of site ${site} could not read ${what} within ${Math.max(1, Math.round(leftMs / 1000))} s; nothing was queued.`,
+    {
+      cause,
+      hint: `Try again in a moment (a worker's first plan after it starts loads its Kubernetes client); if it persists, check how fast the targets of site ${site} answer, or raise PLAN_TIMEOUT_MS.`,
+    },
+  );
 }

@@ -59,6 +59,17 @@ describe('planning on the site, through its workers', () => {
       kubeconfigPath: await kube.kubeconfigFor('eu-worker'),
       config: { sites: { workerSites: ['eu-1'] } },
     });
+    // The worker's first plan loads its Kubernetes client: seconds on a busy machine, longer than this web
+    // process's 1 s wait. Ask until it answers, so the tests below time the planning, not the loading.
+    const until = Date.now() + 25_000;
+    while (
+      !(await web.bot.rollbacks.versions('kaizen-eu').then(
+        () => true,
+        () => false,
+      ))
+    ) {
+      if (Date.now() > until) throw new Error('the eu-1 worker never answered a versions call');
+    }
   }, 30_000);
 
   afterAll(async () => {
