@@ -110,7 +110,10 @@ describe('rollback-bot CLI against real Redis, a worker and a fake cluster', () 
     expect(result.stdout).toMatch(/Requested by: +\S+ \(via cli\)/);
     expect(result.stdout).toContain('Queued. Following it (Ctrl-C stops following, not the rollback):');
     expect(result.stdout).not.toMatch(/Follow it with|\/rollback/);
-    expect(result.stdout).toMatch(/started step 1\/\d+ /);
+    // A line per step as the CLI saw it: a step that ends at once (step 1, the evidence capture, on a worker
+    // without an evidence store) may show only as skipped; following draws the latest state, not every one.
+    expect(result.stdout).toMatch(/(started|skipped|done) step 1\/\d+ /);
+    expect(result.stdout).toMatch(/started step \d+\/\d+ /);
     expect(result.stdout).toMatch(/done step \d+\/\d+ /);
     expect(result.stdout).toMatch(/succeeded: Rolled back kaizen from .*v0\.8\.0.* to .*v0\.7\.0/);
     expect(imageOf('kaizen')).toBe('kaizen:v0.7.0');
