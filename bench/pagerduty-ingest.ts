@@ -11,33 +11,38 @@
  * 3. the bot as deployed: during a burst its drain waits at most 5 s, then reads the backlog and handles the
  *    events in the same process while the load goes on (printed too; skipped with `--hold-handling`).
  *
- * The bot runs with the node flags of `npm start` and the Docker image (`--max-semi-space-size=4`: V8's
- * young generation capped, as deployed); the floor with node's defaults.
+ * The bot runs as deployed: the compiled build (`npm run build` first, then dist/ under plain node, as
+ * `npm start` and the Docker image run it; `--source`: the TypeScript sources through tsx instead), with the
+ * node flags of `npm start` (`--max-semi-space-size=4`: V8's young generation capped); the floor with
+ * node's defaults (through tsx: it is one small file of its own).
  *
  * After each bot run 200 events are delivered again (each must be answered "duplicate" and queue nothing)
  * and, once its inbound stream is read to its end, the events handled are counted from its `/metrics` (every
  * accepted event handled exactly once; one whose handling failed counts as its BullMQ job). CPU time per event is printed for each server and for Redis: a shared
  * machine disturbs it less than events/s.
  *
- *   npx tsx bench/pagerduty-ingest.ts [--connections 20] [--duration 10] [--hold-handling]
+ *   npx tsx bench/pagerduty-ingest.ts [--connections 20] [--duration 10] [--hold-handling] [--source]
  */
 import { parseArgs } from 'node:util';
 import { runBotIngest, type BotRunResult } from './pagerduty/bot-ingest-run.js';
 import { runSignedWebhookLoad, type WebhookLoadResult } from './pagerduty/signed-webhook-load.js';
 import { othersCores } from './pagerduty/machine-cpu.js';
-import { deployedNodeFlags, startBenchServer } from './pagerduty/start-bench-server.js';
+import { buildDist, deployedNodeFlags, startBenchServer } from './pagerduty/start-bench-server.js';
 
 const { values } = parseArgs({
   options: {
     connections: { type: 'string', default: '20' },
     duration: { type: 'string', default: '10' },
     'hold-handling': { type: 'boolean', default: false },
+    source: { type: 'boolean', default: false },
   },
 });
 const connections = Number(values.connections);
 const duration = Number(values.duration);
 const secrets = ['bench-old-secret-5f2c9a', 'bench-new-secret-0b7d41'];
 const REPLAYS = 200;
+const build = values.source ? 'source' : 'dist';
+if (build === 'dist') await buildDist();
 
 function line(name: string, r: WebhookLoadResult): string {
   return `  ${name}: ${r.perSecond.toFixed(0)} events/s, 2xx ${r.ok}, non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts}; latency ms p50 ${r.latencyMs.p50} p99 ${r.latencyMs.p99} max ${r.latencyMs.max}`;
@@ -59,7 +64,7 @@ const { result: floor, others: floorOthers } = await othersCores(
 const floorPer = perEvent((await floorServer.cpuMs()) - floorCpuBefore, floor.ok);
 await floorServer.stop();
 
-const runOptions = { secrets, connections, durationSeconds: duration, redelivered: REPLAYS };
+const runOptions = { secrets, connections, durationSeconds: duration, redelivered: REPLAYS, build } as const;
 const ingest = await runBotIngest({ ...runOptions, holdHandling: true });
 const deployed = values['hold-handling']
   ? undefined
@@ -87,7 +92,11 @@ function report(name: string, run: BotRunResult): void {
 }
 
 console.log(
-  `pagerduty-ingest: ${connections} connections, ${duration} s each, node ${process.version}; bot started with ${(await deployedNodeFlags()).join(' ')} (as npm start)`,
+  `pagerduty-ingest: ${connections} connections, ${duration} s each, node ${process.version}; bot: ` +
+    (build === 'dist'
+      ? 'the compiled build (npm run build, dist/ under plain node, as npm start)'
+      : 'the TypeScript sources through tsx (--source)') +
+    `, started with ${(await deployedNodeFlags()).join(' ')} (as npm start)`,
 );
 console.log(
   line('bare HMAC floor', floor) +

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { INBOUND_EVENT_QUEUE } from '../../src/queue/inbound-event-queue.js';
 import { RedisKeys } from '../../src/stores/redis-keys.js';
 import { pagerDutySignature } from '../../test/support/fake-pagerduty/index.js';
-import { TEST_REDIS_URL } from '../../test/support/redis-test-prefix.js';
+import { deletePrefix, TEST_REDIS_URL } from '../../test/support/redis-test-prefix.js';
 import { benchEventBody, runSignedWebhookLoad, type WebhookLoadResult } from './signed-webhook-load.js';
 import { othersCores } from './machine-cpu.js';
 import { deployedNodeFlags, startBenchServer } from './start-bench-server.js';
@@ -16,7 +16,17 @@ export interface BotRunOptions {
   /** The drain waits for the whole burst: the load measures the ingest alone. */
   holdHandling: boolean;
   redelivered: number;
+  /** The bot as deployed (dist/, plain node) or its sources through tsx. */
+  build: BotBuild;
 }
+
+/** Which code of the bot runs: the compiled build `npm start` runs, or the TypeScript sources. */
+export type BotBuild = 'dist' | 'source';
+
+const BOT_SERVERS: Record<BotBuild, string> = {
+  dist: './deployed-bot-server.mjs',
+  source: './bot-ingest-server.ts',
+};
 
 export interface BotRunResult {
   load: WebhookLoadResult;
@@ -78,7 +88,7 @@ async function redeliver(url: string, secrets: readonly string[], count: number)
  */
 export async function runBotIngest(options: BotRunOptions): Promise<BotRunResult> {
   const server = await startBenchServer(
-    './bot-ingest-server.ts',
+    BOT_SERVERS[options.build],
     [options.secrets[1] as string],
     options.holdHandling ? { BENCH_HOLD_HANDLING: '1' } : {},
     // As `npm start` and the Docker image run it (its young generation's size matters under a burst).
@@ -135,5 +145,7 @@ export async function runBotIngest(options: BotRunOptions): Promise<BotRunResult
     await queue.close();
     redis.disconnect();
     await server.stop();
+    // The keys of the run (the sources' server deletes its own too).
+    if (prefix) await deletePrefix(prefix);
   }
 }

@@ -1,6 +1,7 @@
 import { execa, type ResultPromise } from 'execa';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { TEST_REDIS_URL } from '../../test/support/redis-test-prefix.js';
 
 export interface BenchServer {
   port: number;
@@ -9,6 +10,15 @@ export interface BenchServer {
   /** CPU time (user + system) the server process has used so far, in ms (Linux /proc). */
   cpuMs(): Promise<number>;
   stop(): Promise<void>;
+}
+
+/**
+ * Builds dist/ as `npm start` does (`npm run build`, tsc: incremental, quick when nothing changed), so the
+ * compiled bot the bench runs is the code of the work tree.
+ */
+export async function buildDist(): Promise<void> {
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  await execa('npm', ['run', 'build', '--silent'], { cwd: root });
 }
 
 /**
@@ -23,7 +33,8 @@ export async function deployedNodeFlags(): Promise<string[]> {
 
 /**
  * Starts one of the bench servers in its own Node process (with `nodeFlags` before the script) and waits
- * for its `listening <port>` line.
+ * for its `listening <port>` line. A `.ts` server runs through tsx; a `.mjs` one (the compiled bot) under
+ * plain node, as deployed.
  */
 export async function startBenchServer(
   file: string,
@@ -39,12 +50,11 @@ export async function startBenchServer(
       ...(process.env.BENCH_PROF
         ? ['--cpu-prof', '--cpu-prof-dir=' + (process.env.BENCH_PROF_DIR ?? '/tmp/prof')]
         : []),
-      '--import',
-      'tsx',
+      ...(file.endsWith('.mjs') ? [] : ['--import', 'tsx']),
       path,
     ],
     {
-      env: { ...env, PAGERDUTY_WEBHOOK_SECRETS: secrets.join(',') },
+      env: { REDIS_URL: TEST_REDIS_URL, ...env, PAGERDUTY_WEBHOOK_SECRETS: secrets.join(',') },
       reject: false,
     },
   );
