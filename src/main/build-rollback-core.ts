@@ -127,15 +127,7 @@ export async function buildRollbackCore(
   const { kubeconfigPath, kubeEnvironment } = config;
   const targets = buildTargets({ ...overrides, log, kubeconfigPath, kubeEnvironment });
   const stores = strategyStores(redis, keys, storeLog);
-  const strategies = buildStrategies({
-    log,
-    kubeconfigPath: config.kubeconfigPath,
-    ...targets,
-    ...stores,
-    ...(config.registryEnv ? { registryEnv: config.registryEnv } : {}),
-    ...(config.gitTokens ? { gitTokens: config.gitTokens } : {}),
-    gitopsCacheDir: config.gitopsCacheDir,
-  });
+  const strategies = configuredStrategies(config, log, targets, stores);
   const { evidence, snapshots } = buildEvidence(config.evidence, { ...targets, log, catalog, audit });
   const governance = buildGovernance({
     config,
@@ -205,6 +197,24 @@ export async function buildRollbackCore(
       await connections.close();
     },
   };
+}
+
+/** Every strategy, with the targets and stores built here and the credentials the configuration names. */
+function configuredStrategies(
+  config: AppConfig,
+  log: Logger,
+  targets: ReturnType<typeof buildTargets>,
+  stores: ReturnType<typeof strategyStores>,
+): ReturnType<typeof buildStrategies> {
+  return buildStrategies({
+    log,
+    kubeconfigPath: config.kubeconfigPath,
+    ...targets,
+    ...stores,
+    ...(config.registryEnv ? { registryEnv: config.registryEnv } : {}),
+    ...(config.gitTokens ? { gitTokens: config.gitTokens } : {}),
+    gitopsCacheDir: config.gitopsCacheDir,
+  });
 }
 
 /** The cancel broadcast (workers subscribe to it) and the cancel service every surface calls. */
