@@ -7,7 +7,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { Catalog } from '../../src/config/catalog.js';
 import { serviceSchema } from '../../src/config/service-schema.js';
-import { CancelledError, type RollbackError } from '../../src/errors/rollback-error.js';
+import { CancelledError } from '../../src/errors/rollback-error.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { createPlanWorker } from '../../src/queue/plan-worker.js';
 import { SitePlanner } from '../../src/queue/site-planner.js';
@@ -15,6 +15,7 @@ import type { Strategy, StrategyCallOptions } from '../../src/rollback/strategy.
 import { kaizenService } from '../support/kaizen-service.js';
 import { deletePrefix, TEST_REDIS_URL, testPrefix } from '../support/redis-test-prefix.js';
 import { Redis } from 'ioredis';
+import { refusal } from '../support/refusal.js';
 
 const prefix = testPrefix('plan-worker-deadline');
 const connection = { host: '127.0.0.1', port: 6379 };
@@ -43,15 +44,6 @@ function slowStrategy(answerMs: number): Strategy {
       read({ from: 'v0.8.0', to: 'v0.7.0', target: {}, actions: [] }, options),
     steps: () => [],
   };
-}
-
-async function refusal(promise: Promise<unknown>): Promise<RollbackError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as RollbackError;
-  }
-  throw new Error('expected a refusal');
 }
 
 describe('a site worker that cannot finish a plan before its caller stops waiting', () => {

@@ -3,7 +3,7 @@
  * has no kubeconfig at all; a worker of site eu-1 (in-process) reads the cluster for it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InputError, RetryableError, type RollbackError } from '../../src/errors/rollback-error.js';
+import { InputError, RetryableError } from '../../src/errors/rollback-error.js';
 import type { RollbackRequest } from '../../src/rollback/plan.js';
 import { RedisKeys } from '../../src/stores/redis-keys.js';
 import { RedisSiteHeartbeats } from '../../src/stores/redis-site-heartbeats.js';
@@ -13,20 +13,12 @@ import { startTestBot, type TestBot } from '../support/test-bot.js';
 import { testPrefix } from '../support/redis-test-prefix.js';
 import { Redis } from 'ioredis';
 import { TEST_REDIS_URL } from '../support/redis-test-prefix.js';
+import { refusal } from '../support/refusal.js';
 
 const ALICE = { id: 'U0ALICE', name: 'alice', source: 'slack' } as const;
 
 function request(service: string, extra: Partial<RollbackRequest> = {}): RollbackRequest {
   return { service, dryRun: false, requester: ALICE, ...extra };
-}
-
-async function refusal(promise: Promise<unknown>): Promise<RollbackError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as RollbackError;
-  }
-  throw new Error('expected a refusal');
 }
 
 describe('planning on the site, through its workers', () => {

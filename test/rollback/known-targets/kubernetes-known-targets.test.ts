@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Catalog } from '../../../src/config/catalog.js';
 import { serviceSchema, type ServiceConfig } from '../../../src/config/service-schema.js';
-import { RollbackError } from '../../../src/errors/rollback-error.js';
 import { silentLogger } from '../../../src/observability/logger.js';
-import type { RollbackPlan, RollbackRequest } from '../../../src/rollback/plan.js';
+import type { RollbackRequest } from '../../../src/rollback/plan.js';
 import { RollbackPlanner } from '../../../src/rollback/rollback-planner.js';
 import { Runbooks } from '../../../src/rollback/runbooks.js';
 import { KubernetesStrategy } from '../../../src/rollback/strategies/kubernetes/kubernetes-strategy.js';
@@ -12,6 +11,7 @@ import { createImageRegistryFactory } from '../../../src/targets/registry/create
 import { LocalCommandRunner } from '../../../src/targets/shell/local-command-runner.js';
 import { startFakeKube, type FakeKube } from '../../support/fake-kube/index.js';
 import { startFakeRegistry, type FakeRegistry } from '../../support/fake-registry/index.js';
+import { refusal } from '../../support/refusal.js';
 
 let kube: FakeKube;
 let registry: FakeRegistry;
@@ -101,15 +101,6 @@ function request(version: string, extra: Partial<RollbackRequest> = {}): Rollbac
     requester: { id: 'U1', name: 'alice', source: 'slack' },
     ...extra,
   };
-}
-
-async function refusal(pending: Promise<RollbackPlan>): Promise<RollbackError> {
-  const error = await pending.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(RollbackError);
-  return error as RollbackError;
 }
 
 const manifestHeads = (): number =>

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { InputError, RollbackError } from '../../../../src/errors/rollback-error.js';
+import { InputError } from '../../../../src/errors/rollback-error.js';
 import { startFakeKube, type FakeKube } from '../../../support/fake-kube/index.js';
 import { runKubectl } from '../../../support/fake-kube/run-kubectl.js';
 import { kaizenService, rollbackRequest, strategyFor } from './strategy-harness.js';
+import { refusal } from '../../../support/refusal.js';
 
 const open: FakeKube[] = [];
 afterEach(async () => {
@@ -13,15 +14,6 @@ async function fakeKube(readyDelayMs = 10): Promise<FakeKube> {
   const fake = await startFakeKube({ readyDelayMs });
   open.push(fake);
   return fake;
-}
-
-async function refusal(promise: Promise<unknown>): Promise<RollbackError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof RollbackError)) throw new Error(`expected a refusal, got ${String(error)}`);
-  return error;
 }
 
 const writes = (fake: FakeKube): number => fake.requests.filter((r) => r.method !== 'GET').length;
