@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import type { ConnectionOptions } from 'bullmq';
-import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type ClusterOptions, type Command, type RedisOptions } from 'ioredis';
 import type { Logger } from '../observability/logger.js';
 import type { AppConfig } from './app-config.js';
 import type { RedisClient } from '../stores/redis-client.js';
 import { redisHost, redisOptionsFromUrl, RedisUnreachableError } from './redis-connection.js';
 import type { RedisEndpoint, RedisSettings } from './redis-settings.js';
 import { DEFAULT_REDIS_COMMAND_TIMEOUT_MS } from './durability-settings.js';
+import { StallTolerantCommandTimeout } from './stall-tolerant-command-timeout.js';
 
 export type RedisMode = 'single' | 'sentinel' | 'cluster';
 
@@ -20,7 +21,11 @@ export interface RedisConnectionFactoryOptions {
   log?: Logger | undefined;
   /** Reads REDIS_TLS_CA_FILE (default: the file system). */
   readFile?: (path: string) => string;
-  /** REDIS_COMMAND_TIMEOUT_MS: a command on the shared connection fails after this (unset: never). */
+  /**
+   * REDIS_COMMAND_TIMEOUT_MS: a command on the shared connection fails after Redis has not answered for
+   * this long (unset: never); time this process itself was stalled does not count (see
+   * StallTolerantCommandTimeout).
+   */
   commandTimeoutMs?: number | undefined;
 }
 
@@ -117,10 +122,12 @@ export class RedisConnectionFactory {
           maxRetriesPerRequest: 2,
           connectTimeout: 5_000,
           retryStrategy: backoff,
-          // A Redis that stalls (frozen, swapping) must not hold a request longer than this.
-          ...(this.options.commandTimeoutMs ? { commandTimeout: this.options.commandTimeoutMs } : {}),
         },
         { clusterRetryStrategy: backoff },
+        // A Redis that stalls (frozen, swapping) must not hold a request longer than this.
+        this.options.commandTimeoutMs
+          ? new StallTolerantCommandTimeout(this.options.commandTimeoutMs)
+          : undefined,
       );
       redis.on('error', (error: Error) =>
         this.log?.warn({ err: error }, 'Redis connection error; reconnecting'),
@@ -196,9 +203,14 @@ export class RedisConnectionFactory {
     return 'REDIS_URL';
   }
 
-  private create(tuning: RedisOptions, cluster: ClusterOptions): RedisClient {
-    if (this.mode === 'cluster') return new Cluster(this.nodes, this.clusterOptions(tuning, cluster));
-    return new Redis({ ...this.node, ...tuning });
+  private create(
+    tuning: RedisOptions,
+    cluster: ClusterOptions,
+    timeout?: StallTolerantCommandTimeout,
+  ): RedisClient {
+    if (this.mode === 'cluster')
+      return new TimedCluster(this.nodes, this.clusterOptions(tuning, cluster), timeout);
+    return new TimedRedis({ ...this.node, ...tuning }, timeout);
   }
 
   private clusterOptions(tuning: RedisOptions, cluster: ClusterOptions): ClusterOptions {
@@ -208,6 +220,41 @@ export class RedisConnectionFactory {
       // With TLS, keep the node names the cluster announces, so certificates match them.
       ...(this.node.tls ? { dnsLookup: (address, callback) => callback(null, address) } : {}),
     };
+  }
+}
+
+/** A Redis connection whose commands fail after `timeout` (none: never). */
+class TimedRedis extends Redis {
+  constructor(
+    options: RedisOptions,
+    private readonly timeout: StallTolerantCommandTimeout | undefined,
+  ) {
+    super(options);
+  }
+
+  override sendCommand(command: Command, stream?: Parameters<Redis['sendCommand']>[1]): unknown {
+    this.timeout?.arm(command);
+    return super.sendCommand(command, stream);
+  }
+}
+
+/** A Redis Cluster client whose commands fail after `timeout` (none: never). */
+class TimedCluster extends Cluster {
+  constructor(
+    nodes: RedisEndpoint[],
+    options: ClusterOptions,
+    private readonly timeout: StallTolerantCommandTimeout | undefined,
+  ) {
+    super(nodes, options);
+  }
+
+  override sendCommand(
+    command: Command,
+    stream?: Parameters<Cluster['sendCommand']>[1],
+    node?: Parameters<Cluster['sendCommand']>[2],
+  ): unknown {
+    this.timeout?.arm(command);
+    return super.sendCommand(command, stream, node);
   }
 }
 

@@ -129,10 +129,16 @@ export interface RollbackDomain {
   close(): Promise<void>;
 }
 
-/** Builds the domain over a fresh key prefix. Close it after the test (it deletes the prefix). */
-export function startRollbackDomain(services: ServiceConfig[]): RollbackDomain {
+/**
+ * Builds the domain over a fresh key prefix. Close it after the test (it deletes the prefix and
+ * disconnects `redis`). `redis`: the stores' connection (default: a plain one to the test Redis).
+ */
+export function startRollbackDomain(
+  services: ServiceConfig[],
+  options: { redis?: Redis } = {},
+): RollbackDomain {
   const prefix = testPrefix('domain');
-  const redis = new Redis(TEST_REDIS_URL);
+  const redis = options.redis ?? new Redis(TEST_REDIS_URL);
   const keys = new RedisKeys(prefix);
   const clock = new TestClock();
   const strategy = new TagStrategy();
