@@ -87,11 +87,12 @@ describe('a site worker that cannot finish a plan before its caller stops waitin
       dryRun: false,
       requester: { id: 'U1', name: 'a', source: 'slack' as const },
     };
-    for (const asked of [
-      planner.resolve('eu-1', { service: 'kaizen', strategy: 'kubernetes', request }),
-      planner.versions('eu-1', { service: 'kaizen', strategy: 'kubernetes' }),
+    // One call at a time: each refusal is awaited as soon as it is asked for.
+    for (const ask of [
+      () => planner.resolve('eu-1', { service: 'kaizen', strategy: 'kubernetes', request }),
+      () => planner.versions('eu-1', { service: 'kaizen', strategy: 'kubernetes' }),
     ]) {
-      const error = await refusal(asked);
+      const error = await refusal(ask());
       expect(error.code).toBe('site_planner_unavailable');
       expect(error.message).not.toMatch(/cancel/i);
       expect(error.message).toMatch(/site eu-1.*(within|in time|1 s).*nothing was queued/);
