@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blocksText } from '../support/blocks-text.js';
 import { startFakeKube, type FakeKube } from '../support/fake-kube/index.js';
-import { runKubectl } from '../support/fake-kube/run-kubectl.js';
+import { kubectlImage } from '../support/fake-kube/run-kubectl.js';
 import type { FakeMessage } from '../support/fake-slack/types.js';
 import { kaizenServiceIn } from '../support/kaizen-service.js';
 import { startTestBot, type TestBot } from '../support/test-bot.js';
@@ -56,14 +56,7 @@ describe('/rollback to a version that only ran pinned by digest', () => {
       () => bot.slack.messages(CHANNEL).some((m: FakeMessage) => /Rolled back kaizen/.test(m.text)),
       20_000,
     );
-    const shown = await runKubectl(kube, [
-      'get',
-      'deployment',
-      'kaizen',
-      '-o',
-      'jsonpath={.spec.template.spec.containers[0].image}',
-    ]);
-    expect(shown.stdout).toBe(`kaizen:v0.7.0@${DIGEST}`);
+    expect(await kubectlImage(kube, 'kaizen')).toBe(`kaizen:v0.7.0@${DIGEST}`);
     expect(await answer('kaizen v0.7.0 --dry-run')).toContain(`kaizen already runs kaizen:v0.7.0@${DIGEST}`);
   });
 });

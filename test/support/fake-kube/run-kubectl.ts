@@ -27,3 +27,16 @@ export async function runKubectl(
   );
   return { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode ?? -1 };
 }
+
+/** The image of a Deployment's first container, as `kubectl get -o jsonpath` shows it (fails on a kubectl error). */
+export async function kubectlImage(fake: { kubeconfigPath: string }, deployment: string): Promise<string> {
+  const shown = await runKubectl(fake, [
+    'get',
+    'deployment',
+    deployment,
+    '-o',
+    'jsonpath={.spec.template.spec.containers[0].image}',
+  ]);
+  if (shown.exitCode !== 0) throw new Error(`kubectl get deployment ${deployment}: ${shown.stderr}`);
+  return shown.stdout;
+}

@@ -3,7 +3,7 @@ import { RollbackError } from '../../../../src/errors/rollback-error.js';
 import type { KubernetesStrategy } from '../../../../src/rollback/strategies/kubernetes/kubernetes-strategy.js';
 import { findLastKnownGood } from '../../../../src/rollback/versions/last-known-good.js';
 import { startFakeKube, type FakeKube } from '../../../support/fake-kube/index.js';
-import { runKubectl } from '../../../support/fake-kube/run-kubectl.js';
+import { kubectlImage } from '../../../support/fake-kube/run-kubectl.js';
 import { startFakeRegistry, type FakeRegistry } from '../../../support/fake-registry/index.js';
 import { kaizenService, plan, registryStrategyFor, rollbackRequest } from './strategy-harness.js';
 
@@ -74,15 +74,7 @@ describe('a version that only ran pinned by digest', () => {
     const run = await plan(strategy(), service(), rollbackRequest({ version: 'v0.7.0' }));
     const context = run.context();
     for (const step of run.steps) await step.run(context.ctx);
-    const shown = await runKubectl(kube, [
-      'get',
-      'deployment',
-      'kaizen',
-      '-o',
-      'jsonpath={.spec.template.spec.containers[0].image}',
-    ]);
-    expect(shown.exitCode).toBe(0);
-    expect(shown.stdout).toBe(`${repository}:v0.7.0@${ranDigest}`);
+    expect(await kubectlImage(kube, 'kaizen')).toBe(`${repository}:v0.7.0@${ranDigest}`);
   });
 
   it('is the version it runs now: asked again, it already runs; versions and the last known good name it v0.7.0', async () => {
