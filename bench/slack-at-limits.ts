@@ -223,7 +223,7 @@ if (!values['skip-rss'] && !values['rollbacks-only'] && !values['twenty-only']) 
     requests: 400,
   });
   console.log(
-    `  RSS, ROLE=all, one service: idle ${rss.idleMb.toFixed(0)} MB (target <= 120), after 400 commands ${rss.loadedMb.toFixed(0)} MB`,
+    `  RSS, ROLE=all, one service: idle ${rss.idleMb.toFixed(0)} MB 3 s after start, ${rss.idleSettledMb.toFixed(0)} MB settled (${rss.settleSeconds} s after; target <= 120); after 400 commands ${rss.loadedMb.toFixed(0)} MB, ${rss.loadedSettledMb.toFixed(0)} MB settled (${rss.settleSeconds} s after)`,
   );
 }
 await kube.close();
