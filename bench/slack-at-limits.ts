@@ -153,6 +153,9 @@ async function rollbacks(bot: TestBot): Promise<void> {
   const callCounts: number[] = [];
   const otherCounts: string[] = [];
   const kubectlTimes: number[] = [];
+  // When the status post and the final chat.update reached the fake Slack (ms after the command).
+  const postSent: number[] = [];
+  const finalSent: number[] = [];
   for (let i = 0; i < runs; i++) {
     const target = (await image()) === 'kaizen:v0.7.0' ? 'v0.8.0' : 'v0.7.0';
     const before = bot.slack.calls.length;
@@ -162,6 +165,7 @@ async function rollbacks(bot: TestBot): Promise<void> {
       return messages.length > posted ? messages.at(-1)?.ts : undefined;
     };
     drawnAt = undefined;
+    const startedWall = Date.now();
     const started = performance.now();
     await bot.slash(`kaizen ${target}`);
     await bot.slack.waitFor(() => drawnAt !== undefined, 60_000);
@@ -175,6 +179,11 @@ async function rollbacks(bot: TestBot): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     // The status surface's calls; file uploads (the post-mortem draft) and the post-mortem reminder apart.
     const calls = bot.slack.calls.slice(before).filter((c) => c.method !== 'response_url');
+    const inChannel = calls.filter((c) => c.args.channel === 'C0DEPLOYS' && c.args.thread_ts === undefined);
+    const post = inChannel.find((c) => c.method === 'chat.postMessage');
+    const final = inChannel.find((c) => /Rolled back kaizen/.test(String(c.args.text)));
+    postSent.push((post?.at ?? Number.NaN) - startedWall);
+    finalSent.push((final?.at ?? Number.NaN) - startedWall);
     const apart = (m: string) =>
       m.startsWith('files.') || m === 'file_upload' || m === 'chat.scheduleMessage';
     callCounts.push(calls.filter((c) => !apart(c.method)).length);
@@ -198,6 +207,9 @@ async function rollbacks(bot: TestBot): Promise<void> {
   const extra = botTimes.map((b, i) => b - (kubectlTimes[i] ?? Number.NaN));
   console.log(
     `    the bot's time beyond kubectl's, per run: median ${median(extra).toFixed(0)} ms (one chat.update answers in ${latencyMs} ms)`,
+  );
+  console.log(
+    `    where the bot's time goes (medians): the status post reached Slack ${median(postSent).toFixed(0)} ms after the command, the final state ${median(finalSent).toFixed(0)} ms after (sent as soon as the post was answered, or the job ended), drawn ${latencyMs} ms later`,
   );
   console.log(
     `    each run (bot / kubectl, ms): ${botTimes.map((b, i) => `${b.toFixed(0)}/${kubectlTimes[i]?.toFixed(0)}`).join(', ')}`,
