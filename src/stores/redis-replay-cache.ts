@@ -17,9 +17,9 @@ interface Waiting {
  * Every signed request asks once, so under load this is one Redis write per request. The requests that
  * arrive in one turn of the event loop are asked in one pipeline (one socket write, one read), sent once
  * that turn's I/O has been read (`setImmediate`): at 50 concurrent slash commands that is most of a Redis
- * round trip and a system call saved per request; a lone request waits for nothing. Redis carries the
- * pipeline's SETs out in order, so two copies of one request in the same pipeline still get one "first".
- * On a Redis Cluster the keys are in different slots and are asked one by one, as before.
+ * round trip and a system call saved per request; a lone request waits only for the end of that turn. Redis
+ * carries the pipeline's SETs out in order, so two copies of one request in the same pipeline still get one
+ * "first". On a Redis Cluster each request is its own SET, as before.
  */
 export class RedisReplayCache implements ReplayCache {
   private waiting: Waiting[] = [];
