@@ -19,7 +19,8 @@ interface Waiting {
  * that turn's I/O has been read (`setImmediate`): at 50 concurrent slash commands that is most of a Redis
  * round trip and a system call saved per request; a lone request waits only for the end of that turn. Redis
  * carries the pipeline's SETs out in order, so two copies of one request in the same pipeline still get one
- * "first". On a Redis Cluster each request is its own SET, as before.
+ * "first". On a Redis Cluster each request is its own SET, as before. (PagerDuty deliveries are claimed in
+ * batches by InboundIntake, which also stores them; this is the plain check for Slack's requests.)
  */
 export class RedisReplayCache implements ReplayCache {
   private waiting: Waiting[] = [];
